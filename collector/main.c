@@ -1,0 +1,73 @@
+/* main.c - `collector`: dispatches to the subcommands of commands.h. */
+#include "commands.h"
+#include "sounding.h"
+
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+	"usage: collector COMMAND [OPTIONS]\n"
+	"\n"
+	"Sounding's collector: signed delegate tokens and the questionnaire web server.\n"
+	"\n"
+	"commands:\n"
+	"  keygen --out DIR            create issuer and receipt key pairs in DIR\n"
+	"  issue --key SECRET --form FORM --delegates LIST.csv [--base-url URL]\n"
+	"        [--role delegate|chair] [--expires RFC3339]\n"
+	"                              sign one token per delegate; CSV with links on stdout\n"
+	"  token verify --pub KEY [--implicit STRING] TOKEN\n"
+	"                              check a token's signature; print payload and footer\n"
+	"  revoke --db DB --jti ID     stop a token from working at once\n"
+	"  check FORM...               validate questionnaire files\n"
+	"  serve --form FORM... --db DB --issuer-pub FILE --receipt-key FILE\n"
+	"        [--listen ADDR:PORT] [--tls-cert F --tls-key F]\n"
+	"                              run the web collector\n"
+	"\n"
+	"Run `collector COMMAND --help` for a command's options.\n"
+	"Exit status: 0 success, 1 invalid input or failed check, 2 usage error.\n";
+
+void die_msg(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("collector: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} cmds[] = {
+		{"keygen", cmd_keygen}, {"issue", cmd_issue}, {"token", cmd_token},
+		{"revoke", cmd_revoke}, {"check", cmd_check}, {"serve", cmd_serve},
+	};
+	size_t i;
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("collector (sounding) %s\n", SND_VERSION);
+		return 0;
+	}
+	if (sodium_init() < 0) {
+		die_msg("libsodium failed to initialise");
+		return 1;
+	}
+	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+		if (strcmp(argv[1], cmds[i].name) == 0)
+			return cmds[i].fn(argc - 1, argv + 1);
+	die_msg("unknown command '%s' (try: collector --help)", argv[1]);
+	return 2;
+}

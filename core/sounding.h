@@ -1,0 +1,504 @@
+/* sounding.h - the public interface of libsounding, the one library that both
+ * `collector` and `tally` link.
+ *
+ * Module map (one concern per file pair):
+ *   buf.c    capped growable buffers; HTML/JSON/CSV escaping; UTF-8 checks
+ *   log.c    the one logging entry point; redacts tokens, keys and answers
+ *   json.c   guarded JSON parsing of untrusted text (caps, UTF-8, duplicates)
+ *   token.c  base64url, RFC 3339 times, PASERK keys, PASETO v4.public, claims
+ *   canon.c  RFC 8785 canonical JSON and SHA-256 hashes of answers
+ *   form.c   questionnaire JSON -> immutable form; answer validation
+ *   urlenc.c application/x-www-form-urlencoded parsing; form post -> answers
+ *   store.c  SQLite schema, migrations, statements, revisions and hash chain
+ *   tally.c  streaming aggregation and the consensus measures
+ *
+ * Conventions (see docs/ and style): every fallible function returns
+ * enum snd_err (SND_OK == 0) and hands results back through out-parameters;
+ * on failure the out-parameters are left untouched unless said otherwise.
+ * Every destructor accepts NULL.  Strings are NUL-terminated UTF-8 unless a
+ * length is passed with them.  Ownership is stated per function.
+ */
+#ifndef SOUNDING_H
+#define SOUNDING_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cjson/cJSON.h>
+
+#define SND_VERSION "0.1.0"
+
+/* ---------------------------------------------------------------- errors */
+
+enum snd_err {
+	SND_OK = 0,
+	SND_ENOMEM,     /* allocation failed, or a capped buffer hit its cap */
+	SND_EINVAL,     /* the input is invalid (details in a diag or errbuf) */
+	SND_EIO,        /* a file could not be read or written */
+	SND_ETOKEN,     /* a token is malformed (not v4.public, bad base64...) */
+	SND_ESIG,       /* a signature does not verify */
+	SND_EEXPIRED,   /* a token's exp has passed */
+	SND_ENOTYET,    /* a token's nbf is in the future */
+	SND_EAUDIENCE,  /* a token is for another questionnaire */
+	SND_EREVOKED,   /* a token was revoked */
+	SND_EDB,        /* the database failed (message from SQLite in errbuf) */
+	SND_EBUSY,      /* the database is locked or the queue is full */
+	SND_ETOOBIG,    /* an input passed its size cap */
+	SND_ENOTFOUND,  /* nothing stored under that key */
+	SND_EEXIST,     /* refusing to overwrite */
+	SND_ECLOSED,    /* the questionnaire is not open (before opens/after closes) */
+	SND_ERR__MAX
+};
+
+/* A short English name of the error ("invalid input"); never NULL. */
+const char *snd_strerror(enum snd_err e);
+
+/* ------------------------------------------------------------ buffers (buf.c)
+ * A growable byte buffer with a hard cap.  Once an append would pass the cap
+ * or an allocation fails, the buffer is marked failed and every later append
+ * is a no-op returning SND_ENOMEM; the contents stay NUL-terminated. */
+
+struct snd_buf {
+	char *data;   /* NUL-terminated; NULL until the first append */
+	size_t len;   /* bytes used, without the NUL */
+	size_t cap;   /* bytes allocated */
+	size_t max;   /* hard cap on len; 0 means SND_BUF_DEFAULT_MAX */
+	int failed;   /* sticky: an append failed */
+};
+
+#define SND_BUF_DEFAULT_MAX ((size_t)64 << 20)
+
+void snd_buf_init(struct snd_buf *b, size_t max);
+void snd_buf_free(struct snd_buf *b);           /* frees data; b reusable */
+void snd_buf_reset(struct snd_buf *b);          /* len = 0, keeps memory */
+/* Hands the data to the caller (free() it) and resets b.  Never NULL: an
+ * empty buffer yields "" (allocated). Returns NULL only on failure. */
+char *snd_buf_steal(struct snd_buf *b, size_t *len);
+enum snd_err snd_buf_append(struct snd_buf *b, const void *p, size_t n);
+enum snd_err snd_buf_puts(struct snd_buf *b, const char *s);
+enum snd_err snd_buf_putc(struct snd_buf *b, char c);
+enum snd_err snd_buf_printf(struct snd_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+enum snd_err snd_buf_vprintf(struct snd_buf *b, const char *fmt, va_list ap);
+/* HTML text and attribute escaping (& < > " ' escaped).  Bidi controls
+ * (U+202A..U+202E, U+2066..U+2069) are shown as visible inert markers like
+ * "[U+202E]" so free text cannot reorder what surrounds it. */
+enum snd_err snd_buf_html(struct snd_buf *b, const char *s);
+/* A JSON string literal with quotes (control chars as \u00XX). */
+enum snd_err snd_buf_json_str(struct snd_buf *b, const char *s);
+/* One RFC 4180 CSV field: quoted when needed; a cell starting with
+ * = + - @ (or TAB/CR) is prefixed with ' to defuse spreadsheet formulas. */
+enum snd_err snd_buf_csv(struct snd_buf *b, const char *s);
+
+/* 1 when s[0..n) is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF)
+ * and contains no NUL byte; 0 otherwise.  On 0, *bad_at (if not NULL) gets
+ * the offset of the first bad byte. */
+int snd_utf8_valid(const char *s, size_t n, size_t *bad_at);
+
+/* Reads a whole file into a NUL-terminated malloc'ed buffer (caller frees),
+ * refusing files over max bytes with SND_ETOOBIG. */
+enum snd_err snd_read_file(const char *path, size_t max, char **out, size_t *len);
+
+/* Writes data to path atomically (temp file in the same dir, fsync, rename)
+ * with the given mode; refuses to replace an existing file when excl. */
+enum snd_err snd_write_file(const char *path, const void *data, size_t len,
+                            unsigned mode, int excl);
+
+/* ------------------------------------------------------------ logging (log.c)
+ * One entry point.  Everything logged passes a redaction filter: PASETO
+ * tokens (v4.*), PASERK keys (k4.*) and /t/<token> paths become
+ * "[redacted]".  Callers must still never pass answers or free text. */
+
+enum snd_log_level { SND_LOG_DEBUG, SND_LOG_INFO, SND_LOG_WARN, SND_LOG_ERROR, SND_LOG__MAX };
+
+void snd_log_set_level(enum snd_log_level min);
+/* Writes "TIME LEVEL message\n" to stderr with one write(2), thread-safe. */
+void snd_log(enum snd_log_level lvl, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Redacts secrets in s (in place, shrinking it); exposed for tests. */
+void snd_log_redact(char *s);
+
+/* ----------------------------------------------------------- diagnostics
+ * A list of (where, message) pairs: for form files `where` is a JSON path
+ * like "$.sections[0].questions[2].id"; for answers it is a question id. */
+
+struct snd_diag_item {
+	char *where;
+	char *msg;
+};
+
+struct snd_diag {
+	struct snd_diag_item *items;
+	size_t n, cap;
+};
+
+void snd_diag_init(struct snd_diag *d);
+void snd_diag_free(struct snd_diag *d);
+/* Appends a copy of where and the formatted message.  Allocation failures
+ * are absorbed (the item is dropped) so reporting never fails. */
+void snd_diag_add(struct snd_diag *d, const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The message for `where`, or NULL. */
+const char *snd_diag_find(const struct snd_diag *d, const char *where);
+
+/* ------------------------------------------------------------ JSON (json.c)
+ * cJSON parsing fenced for untrusted text: the text must be valid UTF-8
+ * without NUL bytes (and without "\u0000" escapes), at most `max_len` bytes
+ * and `max_depth` levels deep (checked before cJSON recurses), objects may
+ * not repeat a key, and the whole text must be one value (trailing space
+ * only).  On failure errbuf says where ("line 3, column 7: ...") and *out is
+ * untouched. */
+
+#define SND_JSON_MAX_DEPTH 32
+
+enum snd_err snd_json_parse(const char *text, size_t len, size_t max_len, int max_depth,
+                            cJSON **out, char *errbuf, size_t errlen);
+
+/* ------------------------------------------------------ tokens (token.c) */
+
+#define SND_PK_BYTES 32
+#define SND_SK_BYTES 64
+/* "k4.public." + 43 base64url chars; "k4.secret." + 86 */
+#define SND_PASERK_PUBLIC_LEN 53
+#define SND_PASERK_SECRET_LEN 96
+/* "k4.pid." + 44 base64url chars (BLAKE2b-264 of the PASERK public string) */
+#define SND_PASERK_PID_LEN 51
+
+/* base64url without padding (RFC 4648 section 5).  encode returns a malloc'ed
+ * string; decode rejects padding, whitespace and non-canonical trailing bits. */
+char *snd_b64url_encode(const uint8_t *p, size_t n);
+enum snd_err snd_b64url_decode(const char *s, size_t n, uint8_t **out, size_t *outlen);
+
+/* RFC 3339 times <-> Unix seconds (UTC).  parse accepts "Z" or +hh:mm
+ * offsets and fractional seconds (truncated); format writes
+ * "YYYY-MM-DDTHH:MM:SSZ" into out (at least 21 bytes). */
+enum snd_err snd_time_parse(const char *s, int64_t *out);
+void snd_time_format(int64_t t, char out[21]);
+
+/* Key generation and PASERK strings.  Secret key material is wiped with
+ * sodium_memzero by every function that copies it. */
+enum snd_err snd_keypair(uint8_t pk[SND_PK_BYTES], uint8_t sk[SND_SK_BYTES]);
+void snd_paserk_public(const uint8_t pk[SND_PK_BYTES], char out[SND_PASERK_PUBLIC_LEN + 1]);
+void snd_paserk_secret(const uint8_t sk[SND_SK_BYTES], char out[SND_PASERK_SECRET_LEN + 1]);
+/* k4.pid.<...> of a public key: the kid in token footers. */
+void snd_paserk_pid(const uint8_t pk[SND_PK_BYTES], char out[SND_PASERK_PID_LEN + 1]);
+/* Parses "k4.public.<b64>" or 64 hex digits (surrounding whitespace ok). */
+enum snd_err snd_paserk_parse_public(const char *s, uint8_t pk[SND_PK_BYTES]);
+/* Parses "k4.secret.<b64>"; checks the embedded public half matches. */
+enum snd_err snd_paserk_parse_secret(const char *s, uint8_t sk[SND_SK_BYTES]);
+/* Loads a key given as a PASERK string / hex, or a path to a file holding
+ * one.  errbuf names the file and what is wrong. */
+enum snd_err snd_key_load_public(const char *arg, uint8_t pk[SND_PK_BYTES], char *errbuf, size_t errlen);
+enum snd_err snd_key_load_secret(const char *path, uint8_t sk[SND_SK_BYTES], char *errbuf, size_t errlen);
+
+/* PASETO v4.public.  sign: *out is a malloc'ed token; footer and implicit
+ * may be NULL (= empty).  verify: checks the header, base64url, length and
+ * the Ed25519 signature over PAE(h, m, f, i); on success *payload and
+ * *footer (malloc'ed, NUL-terminated, either may be passed as NULL to skip)
+ * receive the message and footer.  No claim is looked at here. */
+enum snd_err snd_paseto_sign(const uint8_t sk[SND_SK_BYTES], const char *payload, size_t plen,
+                             const char *footer, const char *implicit, char **out);
+enum snd_err snd_paseto_verify(const uint8_t pk[SND_PK_BYTES], const char *token, size_t tlen,
+                               const char *implicit, char **payload, size_t *plen,
+                               char **footer);
+
+enum snd_role { SND_ROLE_DELEGATE, SND_ROLE_CHAIR, SND_ROLE__MAX };
+extern const char *const snd_role_names[SND_ROLE__MAX];
+
+struct snd_attr {
+	char *key;
+	char *value;
+};
+
+/* The claim set of interface.md.  All strings owned by the struct. */
+struct snd_claims {
+	char *aud;            /* questionnaire id */
+	char *sub;            /* delegate id */
+	char *jti;            /* token id */
+	char *ent;            /* entity */
+	enum snd_role role;
+	struct snd_attr *attrs; /* in payload order */
+	size_t nattrs;
+	int64_t iat, nbf, exp; /* Unix seconds; 0 when absent (iat) */
+	int has_nbf, has_exp;
+};
+
+/* Parses and checks the claim set: required aud, sub, jti, role, ent;
+ * attrs string->string; times RFC 3339.  errbuf names the claim at fault. */
+enum snd_err snd_claims_parse(const char *payload, size_t len, struct snd_claims *c,
+                              char *errbuf, size_t errlen);
+/* SND_OK, SND_EEXPIRED or SND_ENOTYET against `now` (Unix seconds), with
+ * 60 s of clock skew allowed. */
+enum snd_err snd_claims_check_time(const struct snd_claims *c, int64_t now);
+const char *snd_claims_attr(const struct snd_claims *c, const char *key);
+void snd_claims_free(struct snd_claims *c);
+/* Serialises claims to the JSON payload (malloc'ed). */
+char *snd_claims_json(const struct snd_claims *c);
+
+/* ------------------------------------------------ canonical JSON (canon.c)
+ * RFC 8785 (JCS): object members sorted by UTF-16 code units, no
+ * insignificant whitespace, ES6 number formatting, minimal string escapes. */
+enum snd_err snd_canon_json(const cJSON *v, struct snd_buf *out);
+/* Lowercase hex SHA-256 of p[0..n). */
+void snd_sha256_hex(const void *p, size_t n, char out[65]);
+/* Canonical JSON of answers into canon (if not NULL) and its SHA-256 hex. */
+enum snd_err snd_answers_hash(const cJSON *answers, struct snd_buf *canon, char hex[65]);
+
+/* ------------------------------------------------------ forms (form.c) */
+
+enum snd_qtype {
+	SND_Q_SINGLE, SND_Q_MULTI, SND_Q_SCALE, SND_Q_MATRIX,
+	SND_Q_RANK, SND_Q_POSITION, SND_Q_NUMBER, SND_Q_TEXT, SND_Q__MAX
+};
+extern const char *const snd_qtype_names[SND_Q__MAX];
+
+enum snd_position { SND_POS_SUPPORT, SND_POS_LIVE_WITH, SND_POS_OBJECT, SND_POS_ABSTAIN, SND_POS__MAX };
+extern const char *const snd_position_names[SND_POS__MAX]; /* "support", "live_with", ... */
+
+enum snd_anonymity { SND_ATTRIBUTED, SND_PSEUDONYMOUS, SND_ANON__MAX };
+
+#define SND_FORM_MAX_LANGS 16
+#define SND_ID_MAX 64
+
+/* A label in every language of the form: text[i] for languages[i]; missing
+ * translations already fall back to the default language at load time, so
+ * text[i] is never NULL for a present label. */
+struct snd_label {
+	char **text;
+};
+
+struct snd_option {
+	char *id;
+	struct snd_label label;
+};
+
+struct snd_question {
+	char *id;
+	enum snd_qtype type;
+	int required;
+	size_t section;              /* index into form->sections */
+	struct snd_label text;
+	struct snd_label help;       /* optional; text NULL when absent */
+	struct snd_option *options;  /* single, multi, rank */
+	size_t noptions;
+	struct snd_option *rows;     /* matrix */
+	size_t nrows;
+	/* multi/rank: min/max counts (defaults 0/noptions; rank min 1);
+	 * scale/matrix: the scale's ends */
+	int min, max;
+	struct snd_label *scale_labels; /* scale/matrix: [max - min + 1], text NULL when unlabelled */
+	int no_view;                 /* scale/matrix: a "no view" answer (null) is offered */
+	double nmin, nmax;           /* number bounds */
+	int integer;                 /* number: integers only */
+	size_t max_length;           /* text: in Unicode code points; default 2000; position reason too */
+	/* show_if: applies only when question show_if_q's answer matches one of
+	 * show_if_values (option ids, position names or scale points as text). */
+	int show_if_q;               /* index into form->questions, -1 when none */
+	char **show_if_values;
+	size_t nshow_if_values;
+};
+
+struct snd_section {
+	char *id;
+	struct snd_label title;
+	struct snd_label intro;      /* optional */
+	size_t first, count;         /* its questions: form->questions[first..first+count) */
+};
+
+/* Immutable once loaded; safe to share between threads. */
+struct snd_form {
+	char *id;
+	char **languages;            /* languages[0] is the default */
+	size_t nlanguages;
+	char **draft_languages;      /* languages whose texts are drafts (translations) */
+	size_t ndraft_languages;
+	struct snd_label title, intro;
+	int64_t opens, closes;       /* Unix seconds */
+	int has_opens, has_closes;
+	enum snd_anonymity anonymity;
+	struct snd_section *sections;
+	size_t nsections;
+	struct snd_question *questions; /* all questions, in form order */
+	size_t nquestions;
+	char *source;                /* the file's JSON text, NUL-terminated */
+	size_t source_len;
+	char source_hash[65];        /* SHA-256 hex of source */
+};
+
+#define SND_FORM_MAX_BYTES ((size_t)4 << 20)
+
+/* Loads and fully validates a questionnaire.  `name` (the file name) starts
+ * every diagnostic.  On SND_EINVAL every problem found is in diag as
+ * (JSON path, message); *out is set only on SND_OK (free with snd_form_free). */
+enum snd_err snd_form_load(const char *path, struct snd_form **out, struct snd_diag *diag);
+enum snd_err snd_form_parse(const char *json, size_t len, const char *name,
+                            struct snd_form **out, struct snd_diag *diag);
+void snd_form_free(struct snd_form *f);
+
+/* Index of the question with that id, or -1. */
+int snd_form_question(const struct snd_form *f, const char *id);
+/* Index of a language code in f->languages, or -1. */
+int snd_form_lang(const struct snd_form *f, const char *code);
+/* Picks a language from an Accept-Language header value (q-values honoured),
+ * falling back to 0. */
+int snd_form_lang_accept(const struct snd_form *f, const char *accept_language);
+/* SND_OK when open at `now`, else SND_ECLOSED. */
+enum snd_err snd_form_is_open(const struct snd_form *f, int64_t now);
+
+/* Validates an answers object (shapes of interface.md).  On SND_OK *clean is
+ * a new object (caller cJSON_Delete's it) holding only the answers that apply
+ * (show_if), in form order, unanswered questions omitted.  On SND_EINVAL
+ * errs maps each bad question id (or "$" for the whole) to a reason a
+ * delegate can act on, and *clean is untouched. */
+enum snd_err snd_form_check_answers(const struct snd_form *f, const cJSON *answers,
+                                    cJSON **clean, struct snd_diag *errs);
+
+/* -------------------------------------------------- urlencoded (urlenc.c) */
+
+struct snd_kv {
+	char *name;
+	char *value;
+};
+
+struct snd_kvlist {
+	struct snd_kv *items;
+	size_t n, cap;
+};
+
+#define SND_URLENC_MAX_FIELDS 1024
+
+/* Parses application/x-www-form-urlencoded text ('+' is space, %XX).
+ * Rejects invalid %-escapes, decoded NUL bytes, invalid UTF-8 and more than
+ * SND_URLENC_MAX_FIELDS fields; errbuf says which field. */
+enum snd_err snd_urlenc_parse(const char *body, size_t len, struct snd_kvlist *out,
+                              char *errbuf, size_t errlen);
+void snd_kvlist_free(struct snd_kvlist *l);
+const char *snd_kvlist_get(const struct snd_kvlist *l, const char *name);
+
+/* Turns the fields of an HTML form post into an answers object of
+ * interface.md shapes.  Field names (also used by the collector's pages):
+ *   single, scale, number, text, position:  <qid>
+ *   multi:       <qid> repeated, one per checked option
+ *   scale "no view": value "none"
+ *   matrix:      <qid>.<rowid> = point | "none"
+ *   rank:        <qid>.<optid> = place "1".."n" or "" (unranked)
+ *   position:    <qid> = support|live_with|object|abstain, <qid>.reason
+ * Empty values mean "not answered".  Fields starting with "_" (such as
+ * _csrf, _lang) are ignored.  Conversion errors (e.g. "12x" for a number,
+ * two options ranked 2nd) go to errs by question id; the shape checks and
+ * required rules are snd_form_check_answers' job.  *answers is always set on
+ * SND_OK and SND_EINVAL so a 422 page can be refilled from it. */
+enum snd_err snd_form_answers_from_post(const struct snd_form *f, const struct snd_kvlist *fields,
+                                        cJSON **answers, struct snd_diag *errs);
+
+/* ------------------------------------------------------- store (store.c)
+ * The SQLite database: see docs/schema.md.  A struct snd_store is one
+ * connection and must be used by one thread at a time.  The collector has
+ * one writer connection (owned by its writer thread) and one read
+ * connection per request thread. */
+
+struct snd_store;
+
+enum snd_store_mode {
+	SND_STORE_READ,     /* read only; the file must exist */
+	SND_STORE_WRITE,    /* read/write; creates and migrates the schema */
+};
+
+enum snd_err snd_store_open(const char *path, enum snd_store_mode mode, struct snd_store **out,
+                            char *errbuf, size_t errlen);
+void snd_store_close(struct snd_store *s);
+/* The last SQLite error message of this connection. */
+const char *snd_store_errmsg(const struct snd_store *s);
+
+/* Records the questionnaire definition (id, source, hash); idempotent. */
+enum snd_err snd_store_put_form(struct snd_store *s, const struct snd_form *f);
+
+/* One stored revision.  Strings owned by whoever produced the struct: rows
+ * handed to a callback are valid only during the callback. */
+struct snd_revision {
+	int64_t seq;            /* position in the database's hash chain, 1.. */
+	const char *qid;
+	const char *sub;        /* delegate id, or pseudonym in pseudonymous mode */
+	const char *ent;
+	const char *attrs;      /* JSON object text of string attributes */
+	const char *jti;
+	int64_t rev;            /* 1.. per (qid, sub) */
+	const char *answers;    /* canonical JSON text */
+	size_t answers_len;
+	const char *hash;       /* SHA-256 hex of answers */
+	const char *receipt;    /* v4.public receipt token */
+	int64_t submitted_at;   /* Unix milliseconds */
+	const char *prev;       /* chain link of seq - 1 (64 zeros for the first) */
+	const char *link;       /* SHA-256 hex chain link of this row */
+	int revoked;            /* its token has been revoked since */
+};
+
+/* The chain link of a revision: SHA-256 hex over
+ * prev "\n" qid "\n" sub "\n" rev "\n" submitted_at "\n" hash "\n" receipt. */
+void snd_chain_link(const struct snd_revision *r, char out[65]);
+
+/* What a request thread hands the writer to store. */
+struct snd_submission {
+	const char *qid;
+	const char *sub;
+	const char *ent;
+	const char *attrs;      /* JSON object text */
+	const char *jti;
+	const char *answers;    /* canonical JSON text of the checked answers */
+	size_t answers_len;
+	const char *hash;       /* SHA-256 hex of answers */
+};
+
+/* Writer side.  begin/commit wrap a batch (group commit); append assigns the
+ * next rev for (qid, sub), signs the receipt with receipt_sk (claims aud,
+ * sub, rev, hash, iat), extends the chain and inserts the row.  On success
+ * *rev gets the revision and *receipt a malloc'ed receipt token.
+ * rollback undoes the batch and restores the in-memory chain head. */
+enum snd_err snd_store_begin(struct snd_store *s);
+enum snd_err snd_store_append(struct snd_store *s, const struct snd_submission *sub,
+                              const uint8_t receipt_sk[SND_SK_BYTES], int64_t now_ms,
+                              int64_t *rev, char **receipt);
+enum snd_err snd_store_commit(struct snd_store *s);
+enum snd_err snd_store_rollback(struct snd_store *s);
+
+/* Reader side.  latest: the newest revision of (qid, sub) passed to cb. */
+typedef int (*snd_revision_cb)(void *ctx, const struct snd_revision *r); /* nonzero stops */
+enum snd_err snd_store_latest(struct snd_store *s, const char *qid, const char *sub,
+                              snd_revision_cb cb, void *ctx);
+/* Every delegate's latest revision for qid, in seq order. */
+enum snd_err snd_store_each_latest(struct snd_store *s, const char *qid, snd_revision_cb cb, void *ctx);
+/* Every revision in the database, in seq order (for verify and merge). */
+enum snd_err snd_store_each_revision(struct snd_store *s, snd_revision_cb cb, void *ctx);
+/* A number that changes whenever a revision is committed (for caches). */
+enum snd_err snd_store_version(struct snd_store *s, int64_t *version);
+
+/* Revocation. */
+enum snd_err snd_store_revoke(struct snd_store *s, const char *jti, int64_t now_ms);
+enum snd_err snd_store_is_revoked(struct snd_store *s, const char *jti, int *revoked);
+/* Copies a whole revision row as is (for tally merge): keeps its receipt,
+ * rev and times; re-links it onto this database's chain. */
+enum snd_err snd_store_import(struct snd_store *s, const struct snd_revision *r);
+
+/* Pseudonym of a delegate for a questionnaire: hex of keyed BLAKE2b-128 of
+ * "qid\nsub" under a key derived from the receipt secret key. */
+void snd_pseudonym(const uint8_t receipt_sk[SND_SK_BYTES], const char *qid, const char *sub,
+                   char out[33]);
+
+/* ------------------------------------------------------- tally (tally.c) */
+
+enum snd_weight { SND_WEIGHT_DELEGATE, SND_WEIGHT_ENTITY, SND_WEIGHT__MAX };
+extern const char *const snd_weight_names[SND_WEIGHT__MAX];
+
+struct snd_tally_opts {
+	const char *by;          /* attribute to break down by ("entity" allowed), or NULL */
+	enum snd_weight weight;
+};
+
+/* Computes the summary of interface.md for the latest revisions in the store
+ * (one streaming pass per weighting need).  *out receives the cJSON object
+ * {"questionnaire", "weight", "responses", "questions", ["groups"]}. */
+enum snd_err snd_tally_summary(struct snd_store *s, const struct snd_form *f,
+                               const struct snd_tally_opts *o, cJSON **out,
+                               char *errbuf, size_t errlen);
+
+#endif /* SOUNDING_H */
