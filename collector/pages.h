@@ -38,6 +38,15 @@ void page_receipt(struct snd_buf *out, const struct page_req *r, int64_t rev,
 void page_message(struct snd_buf *out, const struct snd_form *f, int lang, int status,
                   const char *title, const char *message);
 
+/* The chair dashboard: turnout, then every question's summary with the
+ * charts of snd_report_question, proposals (position questions) sorted by
+ * closeness to consensus, objections with entity and reason; links to the
+ * CSV/JSON exports; a <meta http-equiv=refresh> every refresh_s seconds.
+ * summary is snd_tally_summary's output (with groups when by != NULL),
+ * turnout snd_tally_turnout's. */
+void page_chair(struct snd_buf *out, const struct page_req *r, const cJSON *summary,
+                const cJSON *turnout, const char *by, enum snd_weight weight, int refresh_s);
+
 /* Static assets, built once: the stylesheet and the optional script
  * (show_if hiding, "unsaved changes" hints).  Never NULL. */
 const char *page_css(size_t *len);

@@ -501,4 +501,27 @@ enum snd_err snd_tally_summary(struct snd_store *s, const struct snd_form *f,
                                const struct snd_tally_opts *o, cJSON **out,
                                char *errbuf, size_t errlen);
 
+/* Turnout for the chair's dashboard: {"delegates":N,"entities":M,
+ * "by":{"category":{"VALUE":{"delegates":n,"entities":m},...},"sg":{...},
+ * "region":{...}}} over the latest revisions (attributes from the tokens). */
+enum snd_err snd_tally_turnout(struct snd_store *s, const struct snd_form *f, cJSON **out,
+                               char *errbuf, size_t errlen);
+
+/* ----------------------------------------------------- report (report.c)
+ * HTML with inline SVG charts for summaries: shared by `tally report` and
+ * the collector's chair dashboard so both show the same charts.  No
+ * external requests, no script; every string escaped; deterministic bytes
+ * for the same input. */
+
+/* One question's summary (an element of summary["questions"]) as an HTML
+ * <section> with its chart and figures; labels from f in language lang. */
+void snd_report_question(struct snd_buf *out, const struct snd_form *f, int lang,
+                         const cJSON *qsum);
+/* The CSS the fragments need (screen + print); a static string. */
+const char *snd_report_css(void);
+/* The whole self-contained report: title, turnout (may be NULL), every
+ * question, the groups of a --by breakdown when present. */
+enum snd_err snd_report_html(struct snd_buf *out, const struct snd_form *f, int lang,
+                             const cJSON *summary, const cJSON *turnout);
+
 #endif /* SOUNDING_H */
