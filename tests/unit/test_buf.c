@@ -1,0 +1,203 @@
+/* test_buf.c - capped buffers, escaping, UTF-8 validation, diagnostics,
+ * file I/O and log redaction. */
+#include "sounding.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *html(const char *s)
+{
+	struct snd_buf b;
+	snd_buf_init(&b, 0);
+	ck_assert_int_eq(snd_buf_html(&b, s), SND_OK);
+	return snd_buf_steal(&b, NULL);
+}
+
+static char *csv(const char *s)
+{
+	struct snd_buf b;
+	snd_buf_init(&b, 0);
+	ck_assert_int_eq(snd_buf_csv(&b, s), SND_OK);
+	return snd_buf_steal(&b, NULL);
+}
+
+START_TEST(test_buf_cap_fails_whole_append_and_sticks)
+{
+	struct snd_buf b;
+	snd_buf_init(&b, 8);
+	ck_assert_int_eq(snd_buf_puts(&b, "12345"), SND_OK);
+	ck_assert_int_eq(snd_buf_puts(&b, "6789"), SND_ENOMEM);
+	ck_assert_str_eq(b.data, "12345");
+	ck_assert_int_eq(snd_buf_puts(&b, "6"), SND_ENOMEM); /* sticky */
+	ck_assert_ptr_null(snd_buf_steal(&b, NULL));
+	snd_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_buf_printf_grows_and_terminates)
+{
+	struct snd_buf b;
+	int i;
+	snd_buf_init(&b, 0);
+	for (i = 0; i < 1000; i++)
+		ck_assert_int_eq(snd_buf_printf(&b, "%d,", i), SND_OK);
+	ck_assert_uint_eq(strlen(b.data), b.len);
+	ck_assert(strncmp(b.data, "0,1,2,", 6) == 0);
+	snd_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_html_escapes_markup_and_quotes)
+{
+	char *s = html("<script>alert('x')</script>\"&");
+	ck_assert_str_eq(s, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot;&amp;");
+	free(s);
+}
+END_TEST
+
+START_TEST(test_html_shows_bidi_overrides_as_inert_markers)
+{
+	char *s = html("abc\xE2\x80\xAE" "def\xE2\x81\xA6");
+	ck_assert_str_eq(s, "abc[U+202E]def[U+2066]");
+	free(s);
+	s = html("\xD8\xA7\xD9\x84"); /* ordinary Arabic passes through */
+	ck_assert_str_eq(s, "\xD8\xA7\xD9\x84");
+	free(s);
+}
+END_TEST
+
+START_TEST(test_json_str_escapes_controls_and_lt)
+{
+	struct snd_buf b;
+	snd_buf_init(&b, 0);
+	snd_buf_json_str(&b, "a\"b\\c\n\x01<");
+	ck_assert_str_eq(b.data, "\"a\\\"b\\\\c\\n\\u0001\\u003c\"");
+	snd_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_csv_quotes_and_guards_formulas)
+{
+	char *s;
+	s = csv("plain");
+	ck_assert_str_eq(s, "plain");
+	free(s);
+	s = csv("a,b \"c\"");
+	ck_assert_str_eq(s, "\"a,b \"\"c\"\"\"");
+	free(s);
+	s = csv("=HYPERLINK(\"x\")");
+	ck_assert_str_eq(s, "\"'=HYPERLINK(\"\"x\"\")\"");
+	free(s);
+	s = csv("@SUM(A1)");
+	ck_assert_str_eq(s, "\"'@SUM(A1)\"");
+	free(s);
+	s = csv("-3.5"); /* a negative number is data */
+	ck_assert_str_eq(s, "-3.5");
+	free(s);
+	s = csv("-1+cmd");
+	ck_assert_str_eq(s, "\"'-1+cmd\"");
+	free(s);
+}
+END_TEST
+
+START_TEST(test_utf8_rejects_overlong_surrogate_nul_and_truncation)
+{
+	size_t at = 99;
+	ck_assert(snd_utf8_valid("h\xC3\xA9llo \xE4\xB8\xAD \xF0\x9F\x98\x80", 15, NULL));
+	ck_assert(!snd_utf8_valid("\xC0\xAF", 2, &at));          /* overlong '/' */
+	ck_assert_uint_eq(at, 0);
+	ck_assert(!snd_utf8_valid("ab\xE0\x80\xAF", 5, &at));    /* overlong 3-byte */
+	ck_assert_uint_eq(at, 2);
+	ck_assert(!snd_utf8_valid("\xED\xA0\x80", 3, NULL));     /* surrogate */
+	ck_assert(!snd_utf8_valid("a\0b", 3, &at));              /* NUL */
+	ck_assert_uint_eq(at, 1);
+	ck_assert(!snd_utf8_valid("\xE4\xB8", 2, NULL));         /* truncated */
+	ck_assert(!snd_utf8_valid("\xF4\x90\x80\x80", 4, NULL)); /* > U+10FFFF */
+	ck_assert(!snd_utf8_valid("\xFF", 1, NULL));
+}
+END_TEST
+
+START_TEST(test_diag_collects_and_finds)
+{
+	struct snd_diag d;
+	snd_diag_init(&d);
+	snd_diag_add(&d, "q1", "choose at most %d options", 3);
+	snd_diag_add(&d, "$.id", "bad id");
+	ck_assert_uint_eq(d.n, 2);
+	ck_assert_str_eq(snd_diag_find(&d, "q1"), "choose at most 3 options");
+	ck_assert_ptr_null(snd_diag_find(&d, "q2"));
+	snd_diag_free(&d);
+	snd_diag_free(NULL);
+}
+END_TEST
+
+START_TEST(test_write_file_excl_refuses_existing_and_sets_mode)
+{
+	char dir[] = "/tmp/snd-buf-XXXXXX", path[256], *data = NULL;
+	struct stat st;
+	size_t len;
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/key", dir);
+	ck_assert_int_eq(snd_write_file(path, "secret", 6, 0600, 1), SND_OK);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	ck_assert_int_eq(snd_write_file(path, "other", 5, 0600, 1), SND_EEXIST);
+	ck_assert_int_eq(snd_read_file(path, 100, &data, &len), SND_OK);
+	ck_assert_str_eq(data, "secret");
+	free(data);
+	ck_assert_int_eq(snd_read_file(path, 3, &data, &len), SND_ETOOBIG);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(test_log_redacts_tokens_keys_and_link_paths)
+{
+	char s[] = "GET /t/v4.public.eyJhdWQiOiJ4In0abc 200 key=k4.secret.AAAAAAAAAAAAAAAAAAAA "
+	           "auth Bearer v4.public.zzzzzzzzzzzzzzzzzzzz";
+	snd_log_redact(s);
+	ck_assert_ptr_null(strstr(s, "eyJhdWQ"));
+	ck_assert_ptr_null(strstr(s, "AAAAAAAA"));
+	ck_assert_ptr_null(strstr(s, "zzzz"));
+	ck_assert_ptr_nonnull(strstr(s, "/t/[redacted]"));
+	ck_assert_ptr_nonnull(strstr(s, " 200 "));
+}
+END_TEST
+
+START_TEST(test_strerror_names_every_error)
+{
+	int e;
+	for (e = 0; e < SND_ERR__MAX; e++)
+		ck_assert_str_ne(snd_strerror((enum snd_err)e), "unknown error");
+	ck_assert_str_eq(snd_strerror(SND_ERR__MAX), "unknown error");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("buf");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+	tcase_add_test(tc, test_buf_cap_fails_whole_append_and_sticks);
+	tcase_add_test(tc, test_buf_printf_grows_and_terminates);
+	tcase_add_test(tc, test_html_escapes_markup_and_quotes);
+	tcase_add_test(tc, test_html_shows_bidi_overrides_as_inert_markers);
+	tcase_add_test(tc, test_json_str_escapes_controls_and_lt);
+	tcase_add_test(tc, test_csv_quotes_and_guards_formulas);
+	tcase_add_test(tc, test_utf8_rejects_overlong_surrogate_nul_and_truncation);
+	tcase_add_test(tc, test_diag_collects_and_finds);
+	tcase_add_test(tc, test_write_file_excl_refuses_existing_and_sets_mode);
+	tcase_add_test(tc, test_log_redacts_tokens_keys_and_link_paths);
+	tcase_add_test(tc, test_strerror_names_every_error);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
