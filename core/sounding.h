@@ -163,6 +163,11 @@ enum snd_err snd_json_parse(const char *text, size_t len, size_t max_len, int ma
 #define SND_PASERK_SECRET_LEN 96
 /* "k4.pid." + 44 base64url chars (BLAKE2b-264 of the PASERK public string) */
 #define SND_PASERK_PID_LEN 51
+/* Caps on untrusted token input: a whole token (and so its payload), one
+ * claim string (aud, sub, jti, ent, an attrs key or value), attrs entries. */
+#define SND_TOKEN_MAX_LEN 8192
+#define SND_CLAIM_MAX_LEN 1024
+#define SND_CLAIMS_MAX_ATTRS 64
 
 /* base64url without padding (RFC 4648 section 5).  encode returns a malloc'ed
  * string; decode rejects padding, whitespace and non-canonical trailing bits. */
@@ -201,6 +206,12 @@ enum snd_err snd_paseto_sign(const uint8_t sk[SND_SK_BYTES], const char *payload
 enum snd_err snd_paseto_verify(const uint8_t pk[SND_PK_BYTES], const char *token, size_t tlen,
                                const char *implicit, char **payload, size_t *plen,
                                char **footer);
+/* snd_paseto_verify that also writes why a token was refused, in plain
+ * words ("wrong version or purpose: ...", "the footer is not valid
+ * base64url", "the signature does not verify ..."), into errbuf. */
+enum snd_err snd_paseto_verify_why(const uint8_t pk[SND_PK_BYTES], const char *token,
+                                   size_t tlen, const char *implicit, char **payload,
+                                   size_t *plen, char **footer, char *errbuf, size_t errlen);
 
 enum snd_role { SND_ROLE_DELEGATE, SND_ROLE_CHAIR, SND_ROLE__MAX };
 extern const char *const snd_role_names[SND_ROLE__MAX];
@@ -234,6 +245,39 @@ const char *snd_claims_attr(const struct snd_claims *c, const char *key);
 void snd_claims_free(struct snd_claims *c);
 /* Serialises claims to the JSON payload (malloc'ed). */
 char *snd_claims_json(const struct snd_claims *c);
+
+/* ------------------------------------------------------------ CSV (csv.c)
+ * An RFC 4180 reader for delegate lists: fields separated by ',', records by
+ * CRLF, LF or a lone CR; quoted fields may hold ',', '"' (as "") and line
+ * breaks.  A UTF-8 BOM at the start is skipped; completely empty lines are
+ * skipped.  The whole text must be valid UTF-8 without NUL bytes.  Rows may
+ * differ in field count (the caller decides what a short row means). */
+
+#define SND_CSV_MAX_BYTES ((size_t)16 << 20)
+#define SND_CSV_MAX_ROWS 100000
+#define SND_CSV_MAX_FIELDS 256
+#define SND_CSV_MAX_FIELD_LEN 65536
+
+struct snd_csv_row {
+	char **fields;   /* nfields NUL-terminated strings */
+	size_t nfields;
+	size_t line;     /* 1-based line on which the record starts */
+};
+
+struct snd_csv {
+	struct snd_csv_row *rows;  /* rows[0] is the header row when nrows > 0 */
+	size_t nrows;
+};
+
+/* Parses text[0..len) into *out (free with snd_csv_free).  On failure *out
+ * is untouched, *errline (if not NULL) gets the 1-based line at fault and
+ * errbuf what is wrong there (no line number in it): SND_EINVAL for bad
+ * syntax or encoding, SND_ETOOBIG past a cap, SND_ENOMEM. */
+enum snd_err snd_csv_parse(const char *text, size_t len, struct snd_csv *out, size_t *errline,
+                           char *errbuf, size_t errlen);
+void snd_csv_free(struct snd_csv *c);
+/* Index of the header field equal to name, or -1. */
+int snd_csv_column(const struct snd_csv *c, const char *name);
 
 /* ------------------------------------------------ canonical JSON (canon.c)
  * RFC 8785 (JCS): object members sorted by UTF-16 code units, no

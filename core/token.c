@@ -1,0 +1,900 @@
+/* token.c - base64url, RFC 3339 times, PASERK keys, PASETO v4.public and the
+ * claim set of interface.md.
+ *
+ * Owns: every encoding that a delegate token or key passes through.  Nothing
+ * here keeps state between calls; every function is thread-safe once
+ * sodium_init() has run (snd_keypair runs it itself).
+ *
+ * Invariants:
+ *   1. Decoders are strict: base64url without padding, whitespace or
+ *      non-zero trailing bits; RFC 3339 with every field range-checked; a
+ *      token or key is accepted only in its one canonical spelling.
+ *   2. Untrusted input meets its cap first: tokens SND_TOKEN_MAX_LEN bytes,
+ *      time strings 64, key files 4 KiB, claim strings SND_CLAIM_MAX_LEN,
+ *      attrs SND_CLAIMS_MAX_ATTRS entries.
+ *   3. Every copy of secret key material (decoded PASERK bytes, key file
+ *      text, derived key pairs) is wiped with sodium_memzero before it is
+ *      freed or goes out of scope.
+ *   4. PASETO v4.public signs PAE("v4.public.", m, f, i) exactly as the
+ *      PASETO specification says (LE64 counts with the top bit cleared).
+ */
+#include "sounding.h"
+
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define B64_VARIANT sodium_base64_VARIANT_URLSAFE_NO_PADDING
+#define V4_HEADER "v4.public."
+#define V4_HEADER_LEN (sizeof V4_HEADER - 1)
+#define SIG_BYTES crypto_sign_BYTES
+#define KEY_FILE_MAX 4096
+#define TIME_MAX_LEN 64
+
+const char *const snd_role_names[SND_ROLE__MAX] = {"delegate", "chair"};
+
+/* ------------------------------------------------------------ base64url */
+
+char *snd_b64url_encode(const uint8_t *p, size_t n)
+{
+	size_t len;
+	char *out;
+	if (n > (SIZE_MAX / 4) - 4)
+		return NULL;
+	len = sodium_base64_ENCODED_LEN(n, B64_VARIANT);
+	if ((out = malloc(len)) == NULL)
+		return NULL;
+	sodium_bin2base64(out, len, p, n, B64_VARIANT);
+	return out;
+}
+
+/* Decodes exactly s[0..n) into buf (room for max bytes); 0 on success.
+ * libsodium already refuses characters outside the alphabet, padding, and
+ * non-zero trailing bits (so each byte string has one spelling); a length
+ * of 1 mod 4 can never be canonical. */
+static int b64_decode_into(const char *s, size_t n, uint8_t *buf, size_t max, size_t *outlen)
+{
+	size_t got = 0;
+	if (n % 4 == 1)
+		return -1;
+	if (memchr(s, '\0', n) != NULL)
+		return -1;
+	if (sodium_base642bin(buf, max, s, n, NULL, &got, NULL, B64_VARIANT) != 0)
+		return -1;
+	*outlen = got;
+	return 0;
+}
+
+enum snd_err snd_b64url_decode(const char *s, size_t n, uint8_t **out, size_t *outlen)
+{
+	size_t max = n / 4 * 3 + 3, got;
+	uint8_t *buf;
+	if ((buf = malloc(max + 1)) == NULL)
+		return SND_ENOMEM;
+	if (b64_decode_into(s, n, buf, max, &got) != 0) {
+		free(buf);
+		return SND_EINVAL;
+	}
+	buf[got] = 0; /* convenient for text; not counted */
+	*out = buf;
+	*outlen = got;
+	return SND_OK;
+}
+
+/* ------------------------------------------------------------ RFC 3339 */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (any year), by the
+ * era arithmetic of Hinnant's "chrono-compatible low-level date algorithms":
+ * no timegm, no time zone, no locale. */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+static int is_leap(int64_t y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int days_in_month(int64_t y, int m)
+{
+	static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	return m == 2 && is_leap(y) ? 29 : dim[m - 1];
+}
+
+/* Exactly n ASCII digits at s (no sign, no locale). */
+static int digits(const char *s, int n, int *out)
+{
+	int v = 0, i;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+enum snd_err snd_time_parse(const char *s, int64_t *out)
+{
+	int year, mon, day, hh, mm, ss, oh = 0, om = 0, sign = 0;
+	size_t len, i;
+	int64_t t;
+	if (s == NULL)
+		return SND_EINVAL;
+	len = strnlen(s, TIME_MAX_LEN + 1);
+	if (len > TIME_MAX_LEN || len < 20)
+		return SND_EINVAL;
+	/* YYYY-MM-DDTHH:MM:SS */
+	if (digits(s, 4, &year) || s[4] != '-' || digits(s + 5, 2, &mon) || s[7] != '-' ||
+	    digits(s + 8, 2, &day) || (s[10] != 'T' && s[10] != 't') ||
+	    digits(s + 11, 2, &hh) || s[13] != ':' || digits(s + 14, 2, &mm) || s[16] != ':' ||
+	    digits(s + 17, 2, &ss))
+		return SND_EINVAL;
+	if (mon < 1 || mon > 12 || day < 1 || day > days_in_month(year, mon) || hh > 23 ||
+	    mm > 59 || ss > 59) /* leap second 60 cannot be told apart in Unix time */
+		return SND_EINVAL;
+	i = 19;
+	if (s[i] == '.') { /* fraction: at least one digit; truncated */
+		size_t start = ++i;
+		while (s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == start)
+			return SND_EINVAL;
+	}
+	if (s[i] == 'Z' || s[i] == 'z') {
+		i++;
+	} else if (s[i] == '+' || s[i] == '-') {
+		sign = s[i] == '-' ? -1 : 1;
+		if (digits(s + i + 1, 2, &oh) || s[i + 3] != ':' || digits(s + i + 4, 2, &om))
+			return SND_EINVAL;
+		if (oh > 23 || om > 59)
+			return SND_EINVAL;
+		i += 6;
+	} else {
+		return SND_EINVAL;
+	}
+	if (i != len)
+		return SND_EINVAL;
+	t = days_from_civil(year, mon, day) * 86400 + hh * 3600 + mm * 60 + ss;
+	t -= (int64_t)sign * (oh * 3600 + om * 60); /* local = UTC + offset */
+	*out = t;
+	return SND_OK;
+}
+
+/* n decimal digits of v (0 <= v < 10^n), zero-padded. */
+static void put_digits(char *out, int v, int n)
+{
+	while (n-- > 0) {
+		out[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+void snd_time_format(int64_t t, char out[21])
+{
+	/* Clamped to what the fixed-width form can spell: years 0000..9999. */
+	static const int64_t lo = -62167219200;  /* 0000-01-01T00:00:00Z */
+	static const int64_t hi = 253402300799;  /* 9999-12-31T23:59:59Z */
+	int64_t days, secs, y;
+	int m, d;
+	if (t < lo)
+		t = lo;
+	if (t > hi)
+		t = hi;
+	days = t / 86400;
+	secs = t % 86400;
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	civil_from_days(days, &y, &m, &d);
+	put_digits(out, (int)y, 4);
+	out[4] = '-';
+	put_digits(out + 5, m, 2);
+	out[7] = '-';
+	put_digits(out + 8, d, 2);
+	out[10] = 'T';
+	put_digits(out + 11, (int)(secs / 3600), 2);
+	out[13] = ':';
+	put_digits(out + 14, (int)(secs / 60 % 60), 2);
+	out[16] = ':';
+	put_digits(out + 17, (int)(secs % 60), 2);
+	out[19] = 'Z';
+	out[20] = '\0';
+}
+
+/* ------------------------------------------------------------ keys */
+
+enum snd_err snd_keypair(uint8_t pk[SND_PK_BYTES], uint8_t sk[SND_SK_BYTES])
+{
+	if (sodium_init() < 0)
+		return SND_EIO;
+	if (crypto_sign_keypair(pk, sk) != 0)
+		return SND_EIO;
+	return SND_OK;
+}
+
+void snd_paserk_public(const uint8_t pk[SND_PK_BYTES], char out[SND_PASERK_PUBLIC_LEN + 1])
+{
+	memcpy(out, "k4.public.", 10);
+	sodium_bin2base64(out + 10, SND_PASERK_PUBLIC_LEN + 1 - 10, pk, SND_PK_BYTES, B64_VARIANT);
+}
+
+void snd_paserk_secret(const uint8_t sk[SND_SK_BYTES], char out[SND_PASERK_SECRET_LEN + 1])
+{
+	memcpy(out, "k4.secret.", 10);
+	sodium_bin2base64(out + 10, SND_PASERK_SECRET_LEN + 1 - 10, sk, SND_SK_BYTES, B64_VARIANT);
+}
+
+void snd_paserk_pid(const uint8_t pk[SND_PK_BYTES], char out[SND_PASERK_PID_LEN + 1])
+{
+	/* PASERK ID operation, v4: "k4.pid." || base64url(BLAKE2b-264(h || p))
+	 * where p is the whole k4.public PASERK string. */
+	char pub[SND_PASERK_PUBLIC_LEN + 1];
+	uint8_t d[33];
+	crypto_generichash_state st;
+	snd_paserk_public(pk, pub);
+	crypto_generichash_init(&st, NULL, 0, sizeof d);
+	crypto_generichash_update(&st, (const unsigned char *)"k4.pid.", 7);
+	crypto_generichash_update(&st, (const unsigned char *)pub, SND_PASERK_PUBLIC_LEN);
+	crypto_generichash_final(&st, d, sizeof d);
+	memcpy(out, "k4.pid.", 7);
+	sodium_bin2base64(out + 7, SND_PASERK_PID_LEN + 1 - 7, d, sizeof d, B64_VARIANT);
+}
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Trims ASCII whitespace: s[*start..*end). */
+static void trim(const char *s, size_t *start, size_t *end)
+{
+	size_t a = 0, b = strlen(s);
+	while (a < b && is_space(s[a]))
+		a++;
+	while (b > a && is_space(s[b - 1]))
+		b--;
+	*start = a;
+	*end = b;
+}
+
+static int is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+enum snd_err snd_paserk_parse_public(const char *s, uint8_t pk[SND_PK_BYTES])
+{
+	size_t a, b, n, got, i;
+	uint8_t tmp[SND_PK_BYTES + 3];
+	if (s == NULL || strnlen(s, KEY_FILE_MAX + 1) > KEY_FILE_MAX)
+		return SND_EINVAL;
+	trim(s, &a, &b);
+	n = b - a;
+	if (n == 64) {
+		for (i = 0; i < 64; i++)
+			if (!is_hex(s[a + i]))
+				return SND_EINVAL;
+		if (sodium_hex2bin(tmp, SND_PK_BYTES, s + a, 64, NULL, &got, NULL) != 0 ||
+		    got != SND_PK_BYTES)
+			return SND_EINVAL;
+		memcpy(pk, tmp, SND_PK_BYTES);
+		return SND_OK;
+	}
+	if (n != SND_PASERK_PUBLIC_LEN || memcmp(s + a, "k4.public.", 10) != 0)
+		return SND_EINVAL;
+	if (b64_decode_into(s + a + 10, n - 10, tmp, sizeof tmp, &got) != 0 || got != SND_PK_BYTES)
+		return SND_EINVAL;
+	memcpy(pk, tmp, SND_PK_BYTES);
+	return SND_OK;
+}
+
+enum snd_err snd_paserk_parse_secret(const char *s, uint8_t sk[SND_SK_BYTES])
+{
+	size_t a, b, n, got = 0;
+	uint8_t tmp[SND_SK_BYTES + 3];
+	uint8_t pk2[SND_PK_BYTES], sk2[SND_SK_BYTES];
+	enum snd_err e = SND_EINVAL;
+	if (s == NULL || strnlen(s, KEY_FILE_MAX + 1) > KEY_FILE_MAX)
+		return SND_EINVAL;
+	trim(s, &a, &b);
+	n = b - a;
+	if (n != SND_PASERK_SECRET_LEN || memcmp(s + a, "k4.secret.", 10) != 0)
+		goto fail;
+	if (b64_decode_into(s + a + 10, n - 10, tmp, sizeof tmp, &got) != 0 || got != SND_SK_BYTES)
+		goto fail;
+	/* The second half must be the public key of the first (the seed). */
+	if (sodium_init() < 0 || crypto_sign_seed_keypair(pk2, sk2, tmp) != 0) {
+		e = SND_EIO;
+		goto fail;
+	}
+	if (sodium_memcmp(pk2, tmp + 32, SND_PK_BYTES) != 0)
+		goto fail;
+	memcpy(sk, tmp, SND_SK_BYTES);
+	e = SND_OK;
+fail:
+	sodium_memzero(tmp, sizeof tmp);
+	sodium_memzero(sk2, sizeof sk2);
+	return e;
+}
+
+/* Reads a key file (capped); the text is for the caller to wipe and free. */
+static enum snd_err read_key_file(const char *path, char **text, char *errbuf, size_t errlen)
+{
+	enum snd_err e;
+	size_t len;
+	errno = 0;
+	e = snd_read_file(path, KEY_FILE_MAX, text, &len);
+	if (e == SND_ETOOBIG) {
+		snprintf(errbuf, errlen, "%s: too large for a key file (over %d bytes)", path,
+		         KEY_FILE_MAX);
+		return SND_EINVAL;
+	}
+	if (e != SND_OK) {
+		snprintf(errbuf, errlen, "%s: cannot read: %s", path,
+		         errno ? strerror(errno) : snd_strerror(e));
+		return SND_EIO;
+	}
+	if (memchr(*text, '\0', len) != NULL) {
+		snprintf(errbuf, errlen, "%s: contains a NUL byte; not a key file", path);
+		sodium_memzero(*text, len);
+		free(*text);
+		*text = NULL;
+		return SND_EINVAL;
+	}
+	return SND_OK;
+}
+
+static const char *key_kind(const char *s)
+{
+	size_t a, b;
+	trim(s, &a, &b);
+	if (b - a >= 10 && memcmp(s + a, "k4.secret.", 10) == 0)
+		return "a k4.secret key";
+	if (b - a >= 10 && memcmp(s + a, "k4.public.", 10) == 0)
+		return "a k4.public key";
+	if (b - a >= 3 && s[a] == 'k' && s[a + 1] >= '0' && s[a + 1] <= '9' && s[a + 2] == '.')
+		return "a PASERK key of another version or type";
+	return NULL;
+}
+
+enum snd_err snd_key_load_public(const char *arg, uint8_t pk[SND_PK_BYTES], char *errbuf,
+                                 size_t errlen)
+{
+	char *text = NULL;
+	const char *kind;
+	enum snd_err e;
+	if (snd_paserk_parse_public(arg, pk) == SND_OK)
+		return SND_OK;
+	kind = key_kind(arg);
+	if (kind != NULL || strnlen(arg, KEY_FILE_MAX + 1) == 0) {
+		/* It looks like a key, not a path: say what is wrong with it. */
+		if (kind != NULL && strcmp(kind, "a k4.secret key") == 0)
+			snprintf(errbuf, errlen, "that is a secret key; give the k4.public key");
+		else
+			snprintf(errbuf, errlen, "not a valid k4.public key or 64 hex digits");
+		return SND_EINVAL;
+	}
+	if ((e = read_key_file(arg, &text, errbuf, errlen)) != SND_OK)
+		return e;
+	if (snd_paserk_parse_public(text, pk) != SND_OK) {
+		kind = key_kind(text);
+		if (kind != NULL && strcmp(kind, "a k4.public key") != 0)
+			snprintf(errbuf, errlen, "%s: holds %s, not a k4.public key", arg, kind);
+		else
+			snprintf(errbuf, errlen,
+			         "%s: not a valid k4.public PASERK key or 64 hex digits", arg);
+		e = SND_EINVAL;
+	}
+	sodium_memzero(text, strlen(text));
+	free(text);
+	return e;
+}
+
+enum snd_err snd_key_load_secret(const char *path, uint8_t sk[SND_SK_BYTES], char *errbuf,
+                                 size_t errlen)
+{
+	char *text = NULL;
+	const char *kind;
+	enum snd_err e;
+	if ((e = read_key_file(path, &text, errbuf, errlen)) != SND_OK)
+		return e;
+	if (snd_paserk_parse_secret(text, sk) != SND_OK) {
+		kind = key_kind(text);
+		if (kind != NULL && strcmp(kind, "a k4.secret key") != 0)
+			snprintf(errbuf, errlen, "%s: holds %s, not a k4.secret key", path, kind);
+		else if (kind != NULL)
+			snprintf(errbuf, errlen,
+			         "%s: damaged k4.secret key (bad length, encoding, or public half)",
+			         path);
+		else
+			snprintf(errbuf, errlen, "%s: not a k4.secret PASERK key", path);
+		e = SND_EINVAL;
+	}
+	sodium_memzero(text, strlen(text));
+	free(text);
+	return e;
+}
+
+/* ------------------------------------------------------------ PASETO */
+
+static void le64(struct snd_buf *b, uint64_t n)
+{
+	uint8_t o[8];
+	int i;
+	n &= UINT64_C(0x7fffffffffffffff); /* the spec clears the top bit */
+	for (i = 0; i < 8; i++) {
+		o[i] = (uint8_t)(n & 0xff);
+		n >>= 8;
+	}
+	snd_buf_append(b, o, 8);
+}
+
+/* PAE(h, m, f, i) of the PASETO spec: LE64(4) then LE64(len) || piece each. */
+static enum snd_err pae(struct snd_buf *b, const void *m, size_t mlen, const char *f,
+                        size_t flen, const char *imp, size_t ilen)
+{
+	le64(b, 4);
+	le64(b, V4_HEADER_LEN);
+	snd_buf_append(b, V4_HEADER, V4_HEADER_LEN);
+	le64(b, mlen);
+	snd_buf_append(b, m, mlen);
+	le64(b, flen);
+	snd_buf_append(b, f, flen);
+	le64(b, ilen);
+	snd_buf_append(b, imp, ilen);
+	return b->failed ? SND_ENOMEM : SND_OK;
+}
+
+enum snd_err snd_paseto_sign(const uint8_t sk[SND_SK_BYTES], const char *payload, size_t plen,
+                             const char *footer, const char *implicit, char **out)
+{
+	struct snd_buf m2, body, tok;
+	size_t flen = footer ? strlen(footer) : 0;
+	size_t ilen = implicit ? strlen(implicit) : 0;
+	uint8_t sig[SIG_BYTES];
+	char *b64 = NULL;
+	enum snd_err e = SND_ENOMEM;
+	snd_buf_init(&m2, 0);
+	snd_buf_init(&body, 0);
+	snd_buf_init(&tok, SND_TOKEN_MAX_LEN);
+	if (plen > SND_TOKEN_MAX_LEN || flen > SND_TOKEN_MAX_LEN || ilen > SND_TOKEN_MAX_LEN) {
+		e = SND_ETOOBIG;
+		goto fail;
+	}
+	if (pae(&m2, payload, plen, footer ? footer : "", flen, implicit ? implicit : "", ilen))
+		goto fail;
+	if (crypto_sign_detached(sig, NULL, (const unsigned char *)m2.data, m2.len, sk) != 0) {
+		e = SND_EIO;
+		goto fail;
+	}
+	snd_buf_append(&body, payload, plen);
+	snd_buf_append(&body, sig, sizeof sig);
+	if (body.failed || (b64 = snd_b64url_encode((uint8_t *)body.data, body.len)) == NULL)
+		goto fail;
+	snd_buf_puts(&tok, V4_HEADER);
+	snd_buf_puts(&tok, b64);
+	if (flen > 0) {
+		free(b64);
+		if ((b64 = snd_b64url_encode((const uint8_t *)footer, flen)) == NULL)
+			goto fail;
+		snd_buf_putc(&tok, '.');
+		snd_buf_puts(&tok, b64);
+	}
+	if (tok.failed) {
+		e = SND_ETOOBIG;
+		goto fail;
+	}
+	if ((*out = snd_buf_steal(&tok, NULL)) == NULL)
+		goto fail;
+	e = SND_OK;
+fail:
+	free(b64);
+	snd_buf_free(&m2);
+	snd_buf_free(&body);
+	snd_buf_free(&tok);
+	return e;
+}
+
+#define WHY(...) ((errbuf && errlen) ? (void)snprintf(errbuf, errlen, __VA_ARGS__) : (void)0)
+
+enum snd_err snd_paseto_verify_why(const uint8_t pk[SND_PK_BYTES], const char *token,
+                                   size_t tlen, const char *implicit, char **payload,
+                                   size_t *plen, char **footer, char *errbuf, size_t errlen)
+{
+	const char *body, *dot, *fpart = NULL;
+	size_t blen, fplen = 0, mlen, flen = 0, ilen, i;
+	uint8_t *dec = NULL, *fdec = NULL;
+	size_t declen = 0;
+	struct snd_buf m2;
+	char *pout = NULL;
+	enum snd_err e = SND_ETOKEN;
+	snd_buf_init(&m2, 0);
+	if (errbuf && errlen)
+		errbuf[0] = '\0';
+	if (token == NULL) {
+		WHY("no token");
+		goto fail;
+	}
+	if (tlen > SND_TOKEN_MAX_LEN) {
+		WHY("token is longer than %d bytes", SND_TOKEN_MAX_LEN);
+		e = SND_ETOOBIG;
+		goto fail;
+	}
+	if (memchr(token, '\0', tlen) != NULL) {
+		WHY("token contains a NUL byte");
+		goto fail;
+	}
+	if (tlen < V4_HEADER_LEN || memcmp(token, V4_HEADER, V4_HEADER_LEN) != 0) {
+		/* Name the header we found when it is short and plain. */
+		size_t dots = 0, n = 0;
+		for (i = 0; i < tlen && i < 16 && dots < 2; i++, n++) {
+			char c = token[i];
+			if (c == '.')
+				dots++;
+			else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+				break;
+		}
+		if (dots == 2)
+			WHY("wrong version or purpose: expected \"v4.public.\", got \"%.*s\"", (int)n,
+			    token);
+		else
+			WHY("not a PASETO token (expected it to start with \"v4.public.\")");
+		goto fail;
+	}
+	body = token + V4_HEADER_LEN;
+	blen = tlen - V4_HEADER_LEN;
+	if ((dot = memchr(body, '.', blen)) != NULL) {
+		fpart = dot + 1;
+		fplen = (size_t)(token + tlen - fpart);
+		blen = (size_t)(dot - body);
+		if (memchr(fpart, '.', fplen) != NULL) {
+			WHY("too many '.'-separated parts");
+			goto fail;
+		}
+		if (fplen == 0) {
+			WHY("empty footer part after the last '.'");
+			goto fail;
+		}
+	}
+	if (snd_b64url_decode(body, blen, &dec, &declen) != SND_OK) {
+		WHY("the token body is not valid base64url");
+		goto fail;
+	}
+	if (declen < SIG_BYTES) {
+		WHY("the token is too short to hold a signature (truncated?)");
+		goto fail;
+	}
+	mlen = declen - SIG_BYTES;
+	if (fpart != NULL) {
+		if (snd_b64url_decode(fpart, fplen, &fdec, &flen) != SND_OK) {
+			WHY("the footer is not valid base64url");
+			goto fail;
+		}
+		if (memchr(fdec, '\0', flen) != NULL) {
+			WHY("the footer contains a NUL byte");
+			goto fail;
+		}
+	}
+	ilen = implicit ? strlen(implicit) : 0;
+	if (pae(&m2, dec, mlen, fdec ? (const char *)fdec : "", flen, implicit ? implicit : "",
+	        ilen) != SND_OK) {
+		e = SND_ENOMEM;
+		goto fail;
+	}
+	if (crypto_sign_verify_detached(dec + mlen, (const unsigned char *)m2.data, m2.len, pk) !=
+	    0) {
+		WHY("the signature does not verify (wrong key or implicit assertion, or the token "
+		    "was altered)");
+		e = SND_ESIG;
+		goto fail;
+	}
+	if (payload != NULL) {
+		if ((pout = malloc(mlen + 1)) == NULL) {
+			e = SND_ENOMEM;
+			goto fail;
+		}
+		memcpy(pout, dec, mlen);
+		pout[mlen] = '\0';
+	}
+	if (footer != NULL) {
+		if (fdec == NULL && (fdec = calloc(1, 1)) == NULL) {
+			e = SND_ENOMEM;
+			goto fail;
+		}
+		*footer = (char *)fdec; /* decode NUL-terminated it */
+		fdec = NULL;
+	}
+	if (payload != NULL)
+		*payload = pout;
+	if (plen != NULL)
+		*plen = mlen;
+	pout = NULL;
+	e = SND_OK;
+fail:
+	free(pout);
+	free(dec);
+	free(fdec);
+	snd_buf_free(&m2);
+	return e;
+}
+
+enum snd_err snd_paseto_verify(const uint8_t pk[SND_PK_BYTES], const char *token, size_t tlen,
+                               const char *implicit, char **payload, size_t *plen,
+                               char **footer)
+{
+	return snd_paseto_verify_why(pk, token, tlen, implicit, payload, plen, footer, NULL, 0);
+}
+
+/* ------------------------------------------------------------ claims */
+
+static char *dupstr(const char *s)
+{
+	size_t n = strlen(s);
+	char *p = malloc(n + 1);
+	if (p)
+		memcpy(p, s, n + 1);
+	return p;
+}
+
+void snd_claims_free(struct snd_claims *c)
+{
+	size_t i;
+	if (c == NULL)
+		return;
+	free(c->aud);
+	free(c->sub);
+	free(c->jti);
+	free(c->ent);
+	for (i = 0; i < c->nattrs; i++) {
+		free(c->attrs[i].key);
+		free(c->attrs[i].value);
+	}
+	free(c->attrs);
+	memset(c, 0, sizeof *c);
+}
+
+/* A required, non-empty, capped string claim. */
+static enum snd_err claim_str(const cJSON *o, const char *name, char **out, char *errbuf,
+                              size_t errlen)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	size_t n;
+	if (v == NULL) {
+		WHY("claim \"%s\" is missing", name);
+		return SND_EINVAL;
+	}
+	if (!cJSON_IsString(v) || v->valuestring == NULL) {
+		WHY("claim \"%s\" must be a string", name);
+		return SND_EINVAL;
+	}
+	n = strlen(v->valuestring);
+	if (n == 0) {
+		WHY("claim \"%s\" is empty", name);
+		return SND_EINVAL;
+	}
+	if (n > SND_CLAIM_MAX_LEN) {
+		WHY("claim \"%s\" is longer than %d bytes", name, SND_CLAIM_MAX_LEN);
+		return SND_EINVAL;
+	}
+	if ((*out = dupstr(v->valuestring)) == NULL)
+		return SND_ENOMEM;
+	return SND_OK;
+}
+
+/* An optional RFC 3339 time claim. */
+static enum snd_err claim_time(const cJSON *o, const char *name, int64_t *t, int *has,
+                               char *errbuf, size_t errlen)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	*has = 0;
+	if (v == NULL)
+		return SND_OK;
+	if (!cJSON_IsString(v) || v->valuestring == NULL) {
+		WHY("claim \"%s\" must be an RFC 3339 time string", name);
+		return SND_EINVAL;
+	}
+	if (snd_time_parse(v->valuestring, t) != SND_OK) {
+		WHY("claim \"%s\" is not a valid RFC 3339 time", name);
+		return SND_EINVAL;
+	}
+	*has = 1;
+	return SND_OK;
+}
+
+enum snd_err snd_claims_parse(const char *payload, size_t len, struct snd_claims *out,
+                              char *errbuf, size_t errlen)
+{
+	cJSON *root = NULL;
+	const cJSON *v, *a;
+	struct snd_claims c;
+	char jerr[160];
+	int has_iat = 0;
+	size_t i;
+	enum snd_err e = SND_EINVAL;
+	memset(&c, 0, sizeof c);
+	if (errbuf && errlen)
+		errbuf[0] = '\0';
+	if (len > SND_TOKEN_MAX_LEN) {
+		WHY("payload is longer than %d bytes", SND_TOKEN_MAX_LEN);
+		return SND_ETOOBIG;
+	}
+	jerr[0] = '\0';
+	if ((e = snd_json_parse(payload, len, SND_TOKEN_MAX_LEN, 4, &root, jerr, sizeof jerr)) !=
+	    SND_OK) {
+		WHY("payload is not valid JSON: %s", jerr);
+		return e == SND_ENOMEM ? SND_ENOMEM : SND_EINVAL;
+	}
+	e = SND_EINVAL;
+	if (!cJSON_IsObject(root)) {
+		WHY("payload is not a JSON object");
+		goto fail;
+	}
+	if ((e = claim_str(root, "aud", &c.aud, errbuf, errlen)) != SND_OK ||
+	    (e = claim_str(root, "sub", &c.sub, errbuf, errlen)) != SND_OK ||
+	    (e = claim_str(root, "jti", &c.jti, errbuf, errlen)) != SND_OK ||
+	    (e = claim_str(root, "ent", &c.ent, errbuf, errlen)) != SND_OK)
+		goto fail;
+	e = SND_EINVAL;
+	v = cJSON_GetObjectItemCaseSensitive(root, "role");
+	if (v == NULL) {
+		WHY("claim \"role\" is missing");
+		goto fail;
+	}
+	if (!cJSON_IsString(v) || v->valuestring == NULL) {
+		WHY("claim \"role\" must be a string");
+		goto fail;
+	}
+	for (i = 0; i < SND_ROLE__MAX; i++)
+		if (strcmp(v->valuestring, snd_role_names[i]) == 0)
+			break;
+	if (i == SND_ROLE__MAX) {
+		WHY("claim \"role\" must be \"delegate\" or \"chair\"");
+		goto fail;
+	}
+	c.role = (enum snd_role)i;
+	if ((a = cJSON_GetObjectItemCaseSensitive(root, "attrs")) != NULL) {
+		size_t n = 0;
+		if (!cJSON_IsObject(a)) {
+			WHY("claim \"attrs\" must be an object of strings");
+			goto fail;
+		}
+		for (v = a->child; v != NULL; v = v->next)
+			n++;
+		if (n > SND_CLAIMS_MAX_ATTRS) {
+			WHY("claim \"attrs\" has more than %d entries", SND_CLAIMS_MAX_ATTRS);
+			goto fail;
+		}
+		if (n > 0 && (c.attrs = calloc(n, sizeof *c.attrs)) == NULL) {
+			e = SND_ENOMEM;
+			goto fail;
+		}
+		for (v = a->child; v != NULL; v = v->next) {
+			if (!cJSON_IsString(v) || v->valuestring == NULL) {
+				WHY("claim \"attrs.%.64s\" must be a string", v->string);
+				goto fail;
+			}
+			if (strlen(v->string) > SND_CLAIM_MAX_LEN ||
+			    strlen(v->valuestring) > SND_CLAIM_MAX_LEN) {
+				WHY("claim \"attrs.%.64s\" is longer than %d bytes", v->string,
+				    SND_CLAIM_MAX_LEN);
+				goto fail;
+			}
+			c.attrs[c.nattrs].key = dupstr(v->string);
+			c.attrs[c.nattrs].value = dupstr(v->valuestring);
+			c.nattrs++;
+			if (c.attrs[c.nattrs - 1].key == NULL || c.attrs[c.nattrs - 1].value == NULL) {
+				e = SND_ENOMEM;
+				goto fail;
+			}
+		}
+	}
+	if (claim_time(root, "iat", &c.iat, &has_iat, errbuf, errlen) != SND_OK ||
+	    claim_time(root, "nbf", &c.nbf, &c.has_nbf, errbuf, errlen) != SND_OK ||
+	    claim_time(root, "exp", &c.exp, &c.has_exp, errbuf, errlen) != SND_OK)
+		goto fail;
+	if (!has_iat)
+		c.iat = 0;
+	if (!c.has_nbf)
+		c.nbf = 0;
+	if (!c.has_exp)
+		c.exp = 0;
+	cJSON_Delete(root);
+	*out = c;
+	return SND_OK;
+fail:
+	cJSON_Delete(root);
+	snd_claims_free(&c);
+	return e;
+}
+
+enum snd_err snd_claims_check_time(const struct snd_claims *c, int64_t now)
+{
+	const int64_t skew = 60;
+	if (c->has_exp && now >= c->exp + skew)
+		return SND_EEXPIRED;
+	if (c->has_nbf && now + skew < c->nbf)
+		return SND_ENOTYET;
+	return SND_OK;
+}
+
+const char *snd_claims_attr(const struct snd_claims *c, const char *key)
+{
+	size_t i;
+	for (i = 0; i < c->nattrs; i++)
+		if (strcmp(c->attrs[i].key, key) == 0)
+			return c->attrs[i].value;
+	return NULL;
+}
+
+static void json_member(struct snd_buf *b, const char *name, const char *value, int first)
+{
+	if (!first)
+		snd_buf_putc(b, ',');
+	snd_buf_json_str(b, name);
+	snd_buf_putc(b, ':');
+	snd_buf_json_str(b, value);
+}
+
+char *snd_claims_json(const struct snd_claims *c)
+{
+	struct snd_buf b;
+	char t[21];
+	size_t i;
+	if (c->aud == NULL || c->sub == NULL || c->jti == NULL || c->ent == NULL ||
+	    (unsigned)c->role >= SND_ROLE__MAX)
+		return NULL;
+	snd_buf_init(&b, 0);
+	snd_buf_putc(&b, '{');
+	json_member(&b, "aud", c->aud, 1);
+	json_member(&b, "sub", c->sub, 0);
+	json_member(&b, "jti", c->jti, 0);
+	json_member(&b, "role", snd_role_names[c->role], 0);
+	json_member(&b, "ent", c->ent, 0);
+	snd_buf_puts(&b, ",\"attrs\":{");
+	for (i = 0; i < c->nattrs; i++)
+		json_member(&b, c->attrs[i].key, c->attrs[i].value, i == 0);
+	snd_buf_putc(&b, '}');
+	if (c->iat != 0) {
+		snd_time_format(c->iat, t);
+		json_member(&b, "iat", t, 0);
+	}
+	if (c->has_nbf) {
+		snd_time_format(c->nbf, t);
+		json_member(&b, "nbf", t, 0);
+	}
+	if (c->has_exp) {
+		snd_time_format(c->exp, t);
+		json_member(&b, "exp", t, 0);
+	}
+	snd_buf_putc(&b, '}');
+	if (b.failed) {
+		snd_buf_free(&b);
+		return NULL;
+	}
+	return snd_buf_steal(&b, NULL);
+}
