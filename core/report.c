@@ -1,0 +1,939 @@
+/* report.c - HTML fragments with inline SVG charts for tally summaries,
+ * shared by `tally report` (a whole document) and the collector's chair
+ * dashboard (one <section> per question).
+ *
+ * Owns: the look of every question type's results, the one-line
+ * explanations of the consensus measures, the report stylesheet.
+ *
+ * Invariants:
+ *   1. Output is a pure function of (form, lang, summary, turnout): no clock,
+ *      no locale, no addresses, no randomness, so the same data gives the
+ *      same bytes (tests compare them).
+ *   2. Every string that came from a form or an answer passes snd_buf_html;
+ *      numbers are formatted here with "C" style printf only.
+ *   3. No script, no external reference of any kind (no xmlns URL either:
+ *      inline SVG in HTML5 does not need it), no id attributes (a question
+ *      may appear several times in one page, once per group), no style
+ *      attributes (the chair page runs under a CSP without 'unsafe-inline';
+ *      SVG presentation attributes such as fill are not styles).
+ *   4. Each chart is <svg role="img"> with a <title> and an aria-label that
+ *      spell out the numbers, so a screen reader gets what the bars show.
+ *   5. A missing or odd field in the summary degrades to "—", never a crash:
+ *      the summary comes from our engine, but the dashboard renders it live.
+ */
+#include "sounding.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHART_W 640
+#define BAR_W 440            /* track length of a horizontal bar at share 1 */
+#define LABEL_CHARS 72       /* code points of a label shown inside a chart */
+
+static const char *const pos_label[SND_POS__MAX] = {
+	"support", "can live with", "object", "abstain"
+};
+static const char *const pos_fill[SND_POS__MAX] = {
+	"#2e7d32", "#9ccc65", "#c62828", "#9e9e9e"
+};
+
+/* ------------------------------------------------------------ small helpers */
+
+static const char *label_of(const struct snd_form *f, const struct snd_label *l, int lang)
+{
+	if (l == NULL || l->text == NULL)
+		return NULL;
+	if (lang < 0 || (size_t)lang >= f->nlanguages)
+		lang = 0;
+	return l->text[lang] ? l->text[lang] : l->text[0];
+}
+
+static int jnum(const cJSON *o, const char *key, double *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+		return 0;
+	*out = v->valuedouble;
+	return 1;
+}
+
+static double jnum0(const cJSON *o, const char *key)
+{
+	double d = 0;
+	return jnum(o, key, &d) ? d : 0;
+}
+
+static const char *jstr(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* A count: integral values bare, weights (fractions) with two decimals. */
+static void fmt_num(char out[32], double v)
+{
+	if (!isfinite(v)) {
+		snprintf(out, 32, "\xe2\x80\x94");
+		return;
+	}
+	if (fabs(v - round(v)) < 1e-9)
+		snprintf(out, 32, "%.0f", round(v) == 0 ? 0.0 : round(v));
+	else
+		snprintf(out, 32, "%.2f", v);
+}
+
+/* A statistic such as a mean: two decimals, trailing zeros kept so columns
+ * line up. */
+static void fmt_stat(char out[32], const cJSON *o, const char *key)
+{
+	double d;
+	if (!jnum(o, key, &d))
+		snprintf(out, 32, "\xe2\x80\x94");
+	else
+		snprintf(out, 32, "%.2f", fabs(d) < 0.005 ? 0.0 : d);
+}
+
+static void fmt_pct(char out[32], double share)
+{
+	if (!isfinite(share))
+		share = 0;
+	snprintf(out, 32, "%.1f%%", fabs(share) < 0.0005 ? 0.0 : share * 100.0);
+}
+
+/* Chart coordinates with one decimal: enough for a screen, stable bytes. */
+static void put_coord(struct snd_buf *o, const char *name, double v)
+{
+	if (!isfinite(v) || fabs(v) < 0.05)
+		v = 0;
+	snd_buf_printf(o, " %s=\"%.1f\"", name, v);
+}
+
+/* Escaped text cut to at most max code points (with an ellipsis), cutting
+ * only between UTF-8 sequences. */
+static void html_trunc(struct snd_buf *o, const char *s, size_t max)
+{
+	char tmp[LABEL_CHARS * 4 + 8];
+	size_t i = 0, cps = 0;
+	if (max > LABEL_CHARS)
+		max = LABEL_CHARS;
+	while (s[i] && cps < max) {
+		i++;
+		while ((s[i] & 0xC0) == 0x80)
+			i++;
+		cps++;
+	}
+	if (s[i] == '\0') {
+		snd_buf_html(o, s);
+		return;
+	}
+	memcpy(tmp, s, i);
+	memcpy(tmp + i, "\xe2\x80\xa6", 4);
+	snd_buf_html(o, tmp);
+}
+
+static const struct snd_option *find_opt(const struct snd_option *opts, size_t n, const char *id)
+{
+	size_t i;
+	if (id == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (strcmp(opts[i].id, id) == 0)
+			return &opts[i];
+	return NULL;
+}
+
+/* The display label of an option (or row) id, falling back to the id. */
+static const char *opt_label(const struct snd_form *f, const struct snd_option *opts, size_t n,
+                             const char *id, int lang)
+{
+	const struct snd_option *op = find_opt(opts, n, id);
+	const char *l = op ? label_of(f, &op->label, lang) : NULL;
+	return l ? l : (id ? id : "?");
+}
+
+static void svg_open(struct snd_buf *o, const char *cls, int height, const struct snd_buf *desc)
+{
+	snd_buf_printf(o, "<svg class=\"%s\" role=\"img\" viewBox=\"0 0 %d %d\" width=\"%d\" "
+	               "height=\"%d\" font-family=\"sans-serif\" font-size=\"12\" aria-label=\"",
+	               cls, CHART_W, height, CHART_W, height);
+	snd_buf_html(o, desc->data ? desc->data : "");
+	snd_buf_puts(o, "\"><title>");
+	snd_buf_html(o, desc->data ? desc->data : "");
+	snd_buf_puts(o, "</title>");
+}
+
+static void figure(struct snd_buf *o, const char *name, const char *value)
+{
+	snd_buf_puts(o, "<dt>");
+	snd_buf_html(o, name);
+	snd_buf_puts(o, "</dt><dd>");
+	snd_buf_html(o, value);
+	snd_buf_puts(o, "</dd>");
+}
+
+static void explain(struct snd_buf *o, const char *text)
+{
+	snd_buf_puts(o, "<p class=\"snd-explain\">");
+	snd_buf_html(o, text);
+	snd_buf_puts(o, "</p>");
+}
+
+/* ------------------------------------------------------- horizontal bars */
+
+struct hbar {
+	const char *label;
+	double value;        /* bar length is value / full of the track */
+	const char *text;    /* the figure printed after the bar */
+};
+
+static void hbars(struct snd_buf *o, const char *title, const struct hbar *rows, size_t n,
+                  double full)
+{
+	struct snd_buf desc;
+	size_t i;
+	int h = (int)n * 38 + 4;
+	snd_buf_init(&desc, 0);
+	snd_buf_puts(&desc, title);
+	for (i = 0; i < n; i++)
+		snd_buf_printf(&desc, "%s %s: %s", i ? ";" : ":", rows[i].label, rows[i].text);
+	svg_open(o, "snd-chart snd-hbars", h, &desc);
+	snd_buf_free(&desc);
+	for (i = 0; i < n; i++) {
+		int y = (int)i * 38;
+		double w = full > 0 ? rows[i].value / full * BAR_W : 0;
+		if (w < 0)
+			w = 0;
+		if (w > BAR_W)
+			w = BAR_W;
+		snd_buf_printf(o, "<g><text x=\"0\" y=\"%d\" fill=\"#222\">", y + 13);
+		html_trunc(o, rows[i].label, LABEL_CHARS);
+		snd_buf_printf(o, "</text><rect x=\"0\" y=\"%d\" width=\"%d\" height=\"14\" "
+		               "fill=\"#e6e9ef\"/>", y + 18, BAR_W);
+		snd_buf_printf(o, "<rect x=\"0\" y=\"%d\"", y + 18);
+		put_coord(o, "width", w);
+		snd_buf_printf(o, " height=\"14\" fill=\"#3b6ea5\"/><text x=\"%d\" y=\"%d\" "
+		               "fill=\"#222\">", BAR_W + 8, y + 30);
+		snd_buf_html(o, rows[i].text);
+		snd_buf_puts(o, "</text></g>");
+	}
+	snd_buf_puts(o, "</svg>");
+}
+
+/* --------------------------------------------------------- single, multi */
+
+static void render_options(struct snd_buf *o, const struct snd_form *f, int lang,
+                           const struct snd_question *q, const cJSON *qs)
+{
+	const cJSON *opts = cJSON_GetObjectItemCaseSensitive(qs, "options");
+	const cJSON *it;
+	struct hbar *rows;
+	char (*texts)[80];
+	size_t n = 0, i = 0;
+	const char *leader = jstr(qs, "leader");
+	char a[32], b[32];
+
+	if (!cJSON_IsArray(opts) || (n = (size_t)cJSON_GetArraySize(opts)) == 0) {
+		snd_buf_puts(o, "<p class=\"snd-none\">No options.</p>");
+		return;
+	}
+	rows = calloc(n, sizeof *rows);
+	texts = calloc(n, sizeof *texts);
+	if (rows == NULL || texts == NULL) {
+		o->failed = 1;
+		goto out;
+	}
+	cJSON_ArrayForEach(it, opts) {
+		const char *id = jstr(it, "id");
+		double c = jnum0(it, "count"), s = jnum0(it, "share");
+		fmt_num(a, c);
+		fmt_pct(b, s);
+		snprintf(texts[i], sizeof texts[i], "%s (%s)", a, b);
+		rows[i].label = q ? opt_label(f, q->options, q->noptions, id, lang) : (id ? id : "?");
+		rows[i].value = s;
+		rows[i].text = texts[i];
+		i++;
+	}
+	hbars(o, q && q->type == SND_Q_MULTI ? "Share of respondents choosing each option"
+	                                     : "Answers per option", rows, i, 1.0);
+	snd_buf_puts(o, "<dl class=\"snd-figs\">");
+	if (leader)
+		figure(o, "leader", q ? opt_label(f, q->options, q->noptions, leader, lang) : leader);
+	else
+		figure(o, "leader", "none (tie or no answers)");
+	snd_buf_puts(o, "</dl>");
+	if (q && q->type == SND_Q_MULTI)
+		explain(o, "Shares are of the respondents who answered; they can add up to more "
+		           "than 100% because several options may be chosen.");
+out:
+	free(rows);
+	free(texts);
+}
+
+/* ---------------------------------------------------------- scale, matrix */
+
+static void render_scale(struct snd_buf *o, const struct snd_form *f, int lang,
+                         const struct snd_question *q, const cJSON *qs, const char *rowname)
+{
+	const cJSON *dist = cJSON_GetObjectItemCaseSensitive(qs, "distribution");
+	int lo, hi, v, k, i;
+	double counts[101], total = 0, peak = 0, below = 0, at = 0, above = 0, med;
+	char a[32], b[32], c[32], key[16];
+	struct snd_buf desc;
+	double cw;
+	int mid2;
+
+	if (q && q->max >= q->min && q->max - q->min <= 100) {
+		lo = q->min;
+		hi = q->max;
+	} else {
+		/* Unknown question: the distribution's own keys, in their order. */
+		const cJSON *it;
+		lo = 1;
+		hi = 0;
+		cJSON_ArrayForEach(it, dist) {
+			int kv = atoi(it->string ? it->string : "0");
+			if (hi < lo) {
+				lo = hi = kv;
+			} else {
+				if (kv < lo) lo = kv;
+				if (kv > hi) hi = kv;
+			}
+		}
+		if (hi < lo || hi - lo > 100) {
+			snd_buf_puts(o, "<p class=\"snd-none\">No distribution.</p>");
+			return;
+		}
+	}
+	k = hi - lo + 1;
+	mid2 = lo + hi; /* twice the midpoint, to stay in integers */
+	for (v = lo; v <= hi; v++) {
+		snprintf(key, sizeof key, "%d", v);
+		counts[v - lo] = jnum0(dist, key);
+		total += counts[v - lo];
+		if (counts[v - lo] > peak)
+			peak = counts[v - lo];
+		if (2 * v < mid2)
+			below += counts[v - lo];
+		else if (2 * v == mid2)
+			at += counts[v - lo];
+		else
+			above += counts[v - lo];
+	}
+
+	/* Distribution: one column per scale point. */
+	snd_buf_init(&desc, 0);
+	snd_buf_printf(&desc, "Distribution%s%s", rowname ? " for " : "", rowname ? rowname : "");
+	for (v = lo; v <= hi; v++) {
+		fmt_num(a, counts[v - lo]);
+		fmt_pct(b, total > 0 ? counts[v - lo] / total : 0);
+		snd_buf_printf(&desc, "%s %d: %s (%s)", v == lo ? ":" : ";", v, a, b);
+	}
+	svg_open(o, "snd-chart snd-dist", 150, &desc);
+	snd_buf_free(&desc);
+	cw = (double)(CHART_W - 40) / k;
+	if (cw > 72)
+		cw = 72;
+	for (v = lo, i = 0; v <= hi; v++, i++) {
+		double bh = peak > 0 ? counts[i] / peak * 100.0 : 0;
+		double x = 20 + i * cw;
+		fmt_num(a, counts[i]);
+		snd_buf_puts(o, "<g><rect");
+		put_coord(o, "x", x + 4);
+		put_coord(o, "y", 118 - bh);
+		put_coord(o, "width", cw - 8);
+		put_coord(o, "height", bh);
+		snd_buf_printf(o, " fill=\"%s\"/><text", 2 * v < mid2 ? "#d6604d" :
+		               2 * v == mid2 ? "#9e9e9e" : "#4393c3");
+		put_coord(o, "x", x + cw / 2);
+		put_coord(o, "y", 112 - bh);
+		snd_buf_printf(o, " text-anchor=\"middle\" fill=\"#222\">%s</text><text", a);
+		put_coord(o, "x", x + cw / 2);
+		snd_buf_printf(o, " y=\"134\" text-anchor=\"middle\" fill=\"#222\">%d</text></g>", v);
+	}
+	snd_buf_printf(o, "<line x1=\"20\" y1=\"118.5\" x2=\"%d\" y2=\"118.5\" stroke=\"#888\"/>",
+	               CHART_W - 20);
+	snd_buf_puts(o, "</svg>");
+
+	/* Diverging bar: below the midpoint to the left, above it to the right,
+	 * answers at the midpoint straddling the centre line. */
+	{
+		double pb = total > 0 ? below / total : 0, pa = total > 0 ? at / total : 0;
+		double pu = total > 0 ? above / total : 0;
+		double half = 300, cx = CHART_W / 2.0;
+		snd_buf_init(&desc, 0);
+		fmt_pct(a, pb);
+		fmt_pct(b, pa);
+		fmt_pct(c, pu);
+		snd_buf_printf(&desc, "Below the midpoint %s", a);
+		if (mid2 % 2 == 0)
+			snd_buf_printf(&desc, ", at the midpoint %s", b);
+		snd_buf_printf(&desc, ", above the midpoint %s", c);
+		svg_open(o, "snd-chart snd-diverging", 48, &desc);
+		snd_buf_free(&desc);
+		snd_buf_puts(o, "<rect y=\"4\" height=\"18\" fill=\"#d6604d\"");
+		put_coord(o, "x", cx - (pb + pa / 2) * half);
+		put_coord(o, "width", pb * half);
+		snd_buf_puts(o, "/><rect y=\"4\" height=\"18\" fill=\"#bdbdbd\"");
+		put_coord(o, "x", cx - pa / 2 * half);
+		put_coord(o, "width", pa * half);
+		snd_buf_puts(o, "/><rect y=\"4\" height=\"18\" fill=\"#4393c3\"");
+		put_coord(o, "x", cx + pa / 2 * half);
+		put_coord(o, "width", pu * half);
+		snd_buf_printf(o, "/><line x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"26\" stroke=\"#222\"/>",
+		               cx, cx);
+		snd_buf_printf(o, "<text x=\"20\" y=\"40\" fill=\"#222\">below %s</text>", a);
+		if (mid2 % 2 == 0)
+			snd_buf_printf(o, "<text x=\"%.1f\" y=\"40\" text-anchor=\"middle\" "
+			               "fill=\"#222\">at midpoint %s</text>", cx, b);
+		snd_buf_printf(o, "<text x=\"%d\" y=\"40\" text-anchor=\"end\" fill=\"#222\">"
+		               "above %s</text></svg>", CHART_W - 20, c);
+	}
+
+	/* Scale end labels, when the form has them. */
+	if (q && q->scale_labels) {
+		int any = 0;
+		for (v = lo; v <= hi; v++) {
+			const char *l = label_of(f, &q->scale_labels[v - lo], lang);
+			if (l == NULL)
+				continue;
+			if (!any)
+				snd_buf_puts(o, "<ul class=\"snd-scale-labels\">");
+			any = 1;
+			snd_buf_printf(o, "<li><b>%d</b> ", v);
+			snd_buf_html(o, l);
+			snd_buf_puts(o, "</li>");
+		}
+		if (any)
+			snd_buf_puts(o, "</ul>");
+	}
+
+	snd_buf_puts(o, "<dl class=\"snd-figs\">");
+	fmt_num(a, jnum0(qs, "answered"));
+	figure(o, "answered", a);
+	fmt_stat(a, qs, "mean");
+	figure(o, "mean", a);
+	if (jnum(qs, "median", &med)) {
+		fmt_num(b, med);
+		figure(o, "median", b);
+	} else {
+		figure(o, "median", "\xe2\x80\x94");
+	}
+	fmt_stat(c, qs, "consensus");
+	figure(o, "consensus (Tastle\xe2\x80\x93Wierman)", c);
+	snd_buf_puts(o, "</dl>");
+}
+
+static void render_matrix(struct snd_buf *o, const struct snd_form *f, int lang,
+                          const struct snd_question *q, const cJSON *qs)
+{
+	const cJSON *rows = cJSON_GetObjectItemCaseSensitive(qs, "rows"), *it;
+	if (!cJSON_IsArray(rows) || cJSON_GetArraySize(rows) == 0) {
+		snd_buf_puts(o, "<p class=\"snd-none\">No rows.</p>");
+		return;
+	}
+	cJSON_ArrayForEach(it, rows) {
+		const char *id = jstr(it, "id");
+		const char *l = q ? opt_label(f, q->rows, q->nrows, id, lang) : (id ? id : "?");
+		snd_buf_puts(o, "<div class=\"snd-row\"><h4>");
+		snd_buf_html(o, l);
+		snd_buf_puts(o, "</h4>");
+		render_scale(o, f, lang, q, it, l);
+		snd_buf_puts(o, "</div>");
+	}
+}
+
+/* ------------------------------------------------------------------ rank */
+
+static void render_rank(struct snd_buf *o, const struct snd_form *f, int lang,
+                        const struct snd_question *q, const cJSON *qs)
+{
+	const cJSON *borda = cJSON_GetObjectItemCaseSensitive(qs, "borda");
+	const cJSON *schulze = cJSON_GetObjectItemCaseSensitive(qs, "schulze");
+	const cJSON *pw = cJSON_GetObjectItemCaseSensitive(qs, "pairwise");
+	const char *cw = jstr(qs, "condorcet_winner");
+	const cJSON *it, *jt;
+	const struct snd_option *opts = q ? q->options : NULL;
+	size_t nopts = q ? q->noptions : 0;
+	char a[32];
+
+	snd_buf_puts(o, "<h4>Schulze order</h4>");
+	if (cJSON_IsArray(schulze) && cJSON_GetArraySize(schulze) > 0) {
+		snd_buf_puts(o, "<ol class=\"snd-schulze\">");
+		cJSON_ArrayForEach(it, schulze) {
+			snd_buf_puts(o, "<li>");
+			snd_buf_html(o, opt_label(f, opts, nopts,
+			                          cJSON_IsString(it) ? it->valuestring : NULL, lang));
+			snd_buf_puts(o, "</li>");
+		}
+		snd_buf_puts(o, "</ol>");
+	} else {
+		snd_buf_puts(o, "<p class=\"snd-none\">No rankings yet.</p>");
+	}
+	snd_buf_puts(o, "<dl class=\"snd-figs\">");
+	figure(o, "Condorcet winner", cw ? opt_label(f, opts, nopts, cw, lang) : "none");
+	snd_buf_puts(o, "</dl>");
+	explain(o, "Schulze: A is placed above B when the strongest chain of pairwise majorities "
+	           "from A to B is stronger than the one from B to A. A Condorcet winner beats "
+	           "every other option head to head.");
+
+	if (cJSON_IsArray(borda) && cJSON_GetArraySize(borda) > 0) {
+		size_t n = (size_t)cJSON_GetArraySize(borda), i = 0;
+		struct hbar *rows = calloc(n, sizeof *rows);
+		char (*texts)[32] = calloc(n, sizeof *texts);
+		double top = 0;
+		if (rows == NULL || texts == NULL) {
+			o->failed = 1;
+		} else {
+			cJSON_ArrayForEach(it, borda) {
+				double sc = jnum0(it, "score");
+				fmt_num(texts[i], sc);
+				rows[i].label = opt_label(f, opts, nopts, jstr(it, "id"), lang);
+				rows[i].value = sc;
+				rows[i].text = texts[i];
+				if (sc > top)
+					top = sc;
+				i++;
+			}
+			snd_buf_puts(o, "<h4>Borda scores</h4>");
+			hbars(o, "Borda scores", rows, i, top);
+			explain(o, "Borda: an option ranked p-th of m options scores m \xe2\x88\x92 p; "
+			           "unranked options score 0.");
+		}
+		free(rows);
+		free(texts);
+	}
+
+	if (cJSON_IsObject(pw) && cJSON_GetArraySize(pw) > 0) {
+		snd_buf_puts(o, "<table class=\"snd-pairwise\"><caption>Pairwise preferences: "
+		                "voters preferring the row option over the column option</caption>"
+		                "<thead><tr><th scope=\"col\"></th>");
+		cJSON_ArrayForEach(it, pw) {
+			snd_buf_puts(o, "<th scope=\"col\">");
+			html_trunc(o, opt_label(f, opts, nopts, it->string, lang), 24);
+			snd_buf_puts(o, "</th>");
+		}
+		snd_buf_puts(o, "</tr></thead><tbody>");
+		cJSON_ArrayForEach(it, pw) {
+			snd_buf_puts(o, "<tr><th scope=\"row\">");
+			html_trunc(o, opt_label(f, opts, nopts, it->string, lang), 40);
+			snd_buf_puts(o, "</th>");
+			cJSON_ArrayForEach(jt, pw) {
+				const cJSON *back = cJSON_GetObjectItemCaseSensitive(jt, it->string);
+				double ab, ba;
+				if (jt == it) {
+					snd_buf_puts(o, "<td class=\"snd-self\">\xe2\x80\x94</td>");
+					continue;
+				}
+				ab = jnum0(it, jt->string);
+				ba = cJSON_IsNumber(back) ? back->valuedouble : 0;
+				fmt_num(a, ab);
+				snd_buf_printf(o, "<td%s>%s</td>", ab > ba ? " class=\"snd-win\"" : "", a);
+			}
+			snd_buf_puts(o, "</tr>");
+		}
+		snd_buf_puts(o, "</tbody></table>");
+	}
+}
+
+/* -------------------------------------------------------------- position */
+
+static void render_position(struct snd_buf *o, const struct snd_form *f, const cJSON *qs)
+{
+	double c[SND_POS__MAX], total = 0, x = 0;
+	const cJSON *objs = cJSON_GetObjectItemCaseSensitive(qs, "objections"), *it;
+	const cJSON *cons = cJSON_GetObjectItemCaseSensitive(qs, "consensus");
+	struct snd_buf desc;
+	char a[32], b[32];
+	int i;
+
+	for (i = 0; i < SND_POS__MAX; i++) {
+		c[i] = jnum0(qs, snd_position_names[i]);
+		total += c[i];
+	}
+	snd_buf_init(&desc, 0);
+	snd_buf_puts(&desc, "Positions");
+	for (i = 0; i < SND_POS__MAX; i++) {
+		fmt_num(a, c[i]);
+		fmt_pct(b, total > 0 ? c[i] / total : 0);
+		snd_buf_printf(&desc, "%s %s %s (%s)", i ? ";" : ":", pos_label[i], a, b);
+	}
+	svg_open(o, "snd-chart snd-positions", 64, &desc);
+	snd_buf_free(&desc);
+	for (i = 0; i < SND_POS__MAX; i++) {
+		double w = total > 0 ? c[i] / total * (CHART_W - 40) : 0;
+		snd_buf_printf(o, "<rect y=\"4\" height=\"22\" fill=\"%s\"", pos_fill[i]);
+		put_coord(o, "x", 20 + x);
+		put_coord(o, "width", w);
+		snd_buf_puts(o, "/>");
+		x += w;
+	}
+	if (total <= 0)
+		snd_buf_printf(o, "<rect x=\"20\" y=\"4\" width=\"%d\" height=\"22\" fill=\"#e6e9ef\"/>",
+		               CHART_W - 40);
+	for (i = 0; i < SND_POS__MAX; i++) {
+		int lx = 20 + i * 150;
+		fmt_num(a, c[i]);
+		snd_buf_printf(o, "<rect x=\"%d\" y=\"40\" width=\"12\" height=\"12\" fill=\"%s\"/>"
+		               "<text x=\"%d\" y=\"50\" fill=\"#222\">%s %s</text>",
+		               lx, pos_fill[i], lx + 16, pos_label[i], a);
+	}
+	snd_buf_puts(o, "</svg>");
+
+	if (cJSON_IsTrue(cons)) {
+		snd_buf_puts(o, "<p class=\"snd-verdict snd-consensus\">CONSENSUS \xe2\x80\x94 "
+		                "no sustained objection</p>");
+	} else if (c[SND_POS_OBJECT] > 0) {
+		fmt_num(a, c[SND_POS_OBJECT]);
+		snd_buf_printf(o, "<p class=\"snd-verdict snd-objected\">%s sustained objection%s</p>",
+		               a, c[SND_POS_OBJECT] == 1 ? "" : "s");
+	} else {
+		snd_buf_puts(o, "<p class=\"snd-verdict\">No positions yet.</p>");
+	}
+	explain(o, "Consensus here means no sustained objection: every respondent supports, "
+	           "can live with, or abstains.");
+	if (cJSON_IsArray(objs) && cJSON_GetArraySize(objs) > 0) {
+		snd_buf_puts(o, "<h4>Objections</h4><ul class=\"snd-objections\">");
+		cJSON_ArrayForEach(it, objs) {
+			const char *ent = f->anonymity == SND_PSEUDONYMOUS ? NULL : jstr(it, "entity");
+			const char *why = jstr(it, "reason");
+			snd_buf_puts(o, "<li>");
+			if (ent) {
+				snd_buf_puts(o, "<span class=\"snd-ent\">");
+				snd_buf_html(o, ent);
+				snd_buf_puts(o, "</span> ");
+			}
+			snd_buf_html(o, why ? why : "");
+			snd_buf_puts(o, "</li>");
+		}
+		snd_buf_puts(o, "</ul>");
+	}
+}
+
+/* ---------------------------------------------------------------- number */
+
+static void render_number(struct snd_buf *o, const struct snd_question *q, const cJSON *qs)
+{
+	double mn, mx, mean = 0, med = 0, lo, hi;
+	int has_mean, has_med;
+	char a[32], b[32], c[32], d[32];
+	struct snd_buf desc;
+
+	snd_buf_puts(o, "<dl class=\"snd-figs\">");
+	fmt_num(a, jnum0(qs, "answered"));
+	figure(o, "answered", a);
+	fmt_stat(a, qs, "min");
+	fmt_stat(b, qs, "max");
+	fmt_stat(c, qs, "mean");
+	fmt_stat(d, qs, "median");
+	figure(o, "min", a);
+	figure(o, "max", b);
+	figure(o, "mean", c);
+	figure(o, "median", d);
+	snd_buf_puts(o, "</dl>");
+	if (!jnum(qs, "min", &mn) || !jnum(qs, "max", &mx))
+		return;
+	has_mean = jnum(qs, "mean", &mean);
+	has_med = jnum(qs, "median", &med);
+	/* The axis spans the question's bounds when they are finite, so two
+	 * groups' charts of one question line up. */
+	lo = mn;
+	hi = mx;
+	if (q && isfinite(q->nmin) && isfinite(q->nmax) && q->nmax > q->nmin &&
+	    q->nmin <= mn && q->nmax >= mx) {
+		lo = q->nmin;
+		hi = q->nmax;
+	}
+	if (hi <= lo)
+		hi = lo + 1;
+	snd_buf_init(&desc, 0);
+	snd_buf_printf(&desc, "Range of answers from %s to %s, mean %s, median %s", a, b, c, d);
+	svg_open(o, "snd-chart snd-range", 56, &desc);
+	snd_buf_free(&desc);
+#define XOF(v) (20 + ((v) - lo) / (hi - lo) * (CHART_W - 40))
+	snd_buf_printf(o, "<line x1=\"20\" y1=\"20\" x2=\"%d\" y2=\"20\" stroke=\"#bbb\"/>",
+	               CHART_W - 20);
+	snd_buf_puts(o, "<rect y=\"14\" height=\"12\" fill=\"#3b6ea5\"");
+	put_coord(o, "x", XOF(mn));
+	put_coord(o, "width", XOF(mx) - XOF(mn) < 2 ? 2 : XOF(mx) - XOF(mn));
+	snd_buf_puts(o, "/>");
+	if (has_med) {
+		snd_buf_puts(o, "<rect y=\"8\" width=\"3\" height=\"24\" fill=\"#222\"");
+		put_coord(o, "x", XOF(med) - 1.5);
+		snd_buf_puts(o, "/>");
+	}
+	if (has_mean) {
+		snd_buf_puts(o, "<circle r=\"5\" cy=\"20\" fill=\"#f9a825\" stroke=\"#222\"");
+		put_coord(o, "cx", XOF(mean));
+		snd_buf_puts(o, "/>");
+	}
+	fmt_num(a, lo);
+	fmt_num(b, hi);
+	snd_buf_printf(o, "<text x=\"20\" y=\"48\" fill=\"#222\">%s</text><text x=\"%d\" y=\"48\" "
+	               "text-anchor=\"end\" fill=\"#222\">%s</text>", a, CHART_W - 20, b);
+	snd_buf_printf(o, "<text x=\"%d\" y=\"48\" text-anchor=\"middle\" fill=\"#222\">"
+	               "bar: min\xe2\x80\x93max; line: median; dot: mean</text></svg>", CHART_W / 2);
+#undef XOF
+}
+
+/* ------------------------------------------------------------------ text */
+
+static void render_text(struct snd_buf *o, const struct snd_form *f, const cJSON *qs)
+{
+	const cJSON *cm = cJSON_GetObjectItemCaseSensitive(qs, "comments"), *it;
+	if (!cJSON_IsArray(cm) || cJSON_GetArraySize(cm) == 0) {
+		snd_buf_puts(o, "<p class=\"snd-none\">No comments.</p>");
+		return;
+	}
+	snd_buf_puts(o, "<ul class=\"snd-comments\">");
+	cJSON_ArrayForEach(it, cm) {
+		const char *ent = f->anonymity == SND_PSEUDONYMOUS ? NULL : jstr(it, "entity");
+		const char *t = jstr(it, "text");
+		snd_buf_puts(o, "<li>");
+		if (ent) {
+			snd_buf_puts(o, "<span class=\"snd-ent\">");
+			snd_buf_html(o, ent);
+			snd_buf_puts(o, "</span> ");
+		}
+		snd_buf_html(o, t ? t : "");
+		snd_buf_puts(o, "</li>");
+	}
+	snd_buf_puts(o, "</ul>");
+}
+
+/* --------------------------------------------------------------- public */
+
+void snd_report_question(struct snd_buf *out, const struct snd_form *f, int lang,
+                         const cJSON *qsum)
+{
+	const char *id = jstr(qsum, "id"), *type = jstr(qsum, "type");
+	int qi = id ? snd_form_question(f, id) : -1;
+	const struct snd_question *q = qi >= 0 ? &f->questions[qi] : NULL;
+	const char *text = q ? label_of(f, &q->text, lang) : NULL;
+	enum snd_qtype t = SND_Q__MAX;
+	char a[32];
+	int i;
+
+	if (q)
+		t = q->type;
+	else if (type)
+		for (i = 0; i < SND_Q__MAX; i++)
+			if (strcmp(type, snd_qtype_names[i]) == 0)
+				t = (enum snd_qtype)i;
+	snd_buf_printf(out, "<section class=\"snd-q snd-q-%s\"><h3>",
+	               t < SND_Q__MAX ? snd_qtype_names[t] : "unknown");
+	snd_buf_html(out, text ? text : (id ? id : "?"));
+	snd_buf_puts(out, "</h3><p class=\"snd-meta\"><code>");
+	snd_buf_html(out, id ? id : "?");
+	fmt_num(a, jnum0(qsum, "answered"));
+	snd_buf_printf(out, "</code> \xc2\xb7 %s \xc2\xb7 answered: %s</p>",
+	               t < SND_Q__MAX ? snd_qtype_names[t] : "unknown", a);
+	switch (t) {
+	case SND_Q_SINGLE:
+	case SND_Q_MULTI:
+		render_options(out, f, lang, q, qsum);
+		break;
+	case SND_Q_SCALE:
+		render_scale(out, f, lang, q, qsum, NULL);
+		explain(out, "Consensus (Tastle\xe2\x80\x93Wierman) runs from 0, everyone split "
+		             "between the two ends of the scale, to 1, everyone on the same point.");
+		break;
+	case SND_Q_MATRIX:
+		render_matrix(out, f, lang, q, qsum);
+		explain(out, "Each row is summarised as a scale. Consensus (Tastle\xe2\x80\x93Wierman) "
+		             "runs from 0, everyone split between the two ends, to 1, everyone on "
+		             "the same point.");
+		break;
+	case SND_Q_RANK:
+		render_rank(out, f, lang, q, qsum);
+		break;
+	case SND_Q_POSITION:
+		render_position(out, f, qsum);
+		break;
+	case SND_Q_NUMBER:
+		render_number(out, q, qsum);
+		break;
+	case SND_Q_TEXT:
+		render_text(out, f, qsum);
+		break;
+	default:
+		snd_buf_puts(out, "<p class=\"snd-none\">Unknown question type.</p>");
+		break;
+	}
+	snd_buf_puts(out, "</section>\n");
+}
+
+static const char report_css[] =
+	":root{color-scheme:light}\n"
+	"body{font:15px/1.45 system-ui,-apple-system,\"Segoe UI\",Roboto,\"Noto Sans\",sans-serif;"
+	"color:#1d2228;background:#fff;margin:0 auto;max-width:60rem;padding:1rem 1.5rem}\n"
+	"h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.3rem;border-bottom:2px solid #3b6ea5;"
+	"padding-bottom:.2rem;margin-top:2rem}h3{font-size:1.1rem;margin:.2rem 0}"
+	"h4{font-size:.95rem;margin:.8rem 0 .3rem}\n"
+	".snd-q{border:1px solid #d8dde6;border-radius:6px;padding:.8rem 1rem;margin:1rem 0}\n"
+	".snd-meta{color:#5a6472;font-size:.85rem;margin:.1rem 0 .6rem}\n"
+	".snd-chart{display:block;max-width:100%;height:auto;margin:.4rem 0}\n"
+	".snd-figs{display:flex;flex-wrap:wrap;gap:.3rem 1.5rem;margin:.4rem 0}"
+	".snd-figs dt{font-weight:600}.snd-figs dt::after{content:\":\"}.snd-figs dd{margin:0 0 0 .3rem}"
+	".snd-figs div{display:flex}\n"
+	".snd-explain{color:#5a6472;font-size:.85rem;margin:.3rem 0}\n"
+	".snd-verdict{font-weight:700;margin:.4rem 0}.snd-consensus{color:#2e7d32}"
+	".snd-objected{color:#c62828}\n"
+	".snd-objections li,.snd-comments li{margin:.3rem 0;white-space:pre-wrap}"
+	".snd-ent{font-weight:600}.snd-ent::after{content:\":\"}\n"
+	".snd-row{border-top:1px dashed #d8dde6;margin-top:.5rem}\n"
+	"table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #d8dde6;"
+	"padding:.2rem .5rem;text-align:right}th{background:#f3f5f8}th[scope=row]{text-align:start}"
+	"caption{text-align:start;color:#5a6472;font-size:.85rem;padding:.2rem 0}\n"
+	".snd-win{background:#e3f0fb;font-weight:600}.snd-self{color:#aaa}\n"
+	".snd-scale-labels{list-style:none;padding:0;font-size:.85rem;color:#5a6472}\n"
+	".snd-none{color:#5a6472;font-style:italic}\n"
+	"@media print{body{max-width:none;font-size:11pt;padding:0}"
+	".snd-section,.snd-group{break-before:page}.snd-q{break-inside:avoid;border-color:#999}"
+	"h2,h3,h4{break-after:avoid}a{color:inherit;text-decoration:none}}\n";
+
+const char *snd_report_css(void)
+{
+	return report_css;
+}
+
+static const char *lang_dir(const char *code)
+{
+	static const char *const rtl[] = {"ar", "he", "fa", "ur"};
+	size_t i;
+	for (i = 0; i < sizeof rtl / sizeof rtl[0]; i++)
+		if (strncmp(code, rtl[i], 2) == 0 && (code[2] == '\0' || code[2] == '-'))
+			return "rtl";
+	return "ltr";
+}
+
+static void render_turnout(struct snd_buf *o, const cJSON *turnout)
+{
+	const cJSON *by = cJSON_GetObjectItemCaseSensitive(turnout, "by"), *attr, *val;
+	char a[32], b[32];
+	snd_buf_puts(o, "<section class=\"snd-turnout\"><h2>Turnout</h2><table><thead><tr>"
+	                "<th scope=\"col\"></th><th scope=\"col\">delegates</th>"
+	                "<th scope=\"col\">entities</th></tr></thead><tbody><tr>"
+	                "<th scope=\"row\">all</th>");
+	fmt_num(a, jnum0(turnout, "delegates"));
+	fmt_num(b, jnum0(turnout, "entities"));
+	snd_buf_printf(o, "<td>%s</td><td>%s</td></tr></tbody></table>", a, b);
+	cJSON_ArrayForEach(attr, by) {
+		if (!cJSON_IsObject(attr) || cJSON_GetArraySize(attr) == 0)
+			continue;
+		snd_buf_puts(o, "<table class=\"snd-turnout-by\"><caption>by ");
+		snd_buf_html(o, attr->string ? attr->string : "?");
+		snd_buf_puts(o, "</caption><thead><tr><th scope=\"col\">");
+		snd_buf_html(o, attr->string ? attr->string : "?");
+		snd_buf_puts(o, "</th><th scope=\"col\">delegates</th><th scope=\"col\">entities</th>"
+		                "</tr></thead><tbody>");
+		cJSON_ArrayForEach(val, attr) {
+			snd_buf_puts(o, "<tr><th scope=\"row\">");
+			snd_buf_html(o, val->string ? val->string : "?");
+			fmt_num(a, jnum0(val, "delegates"));
+			fmt_num(b, jnum0(val, "entities"));
+			snd_buf_printf(o, "</th><td>%s</td><td>%s</td></tr>", a, b);
+		}
+		snd_buf_puts(o, "</tbody></table>");
+	}
+	snd_buf_puts(o, "</section>\n");
+}
+
+/* The questions of one summary (overall or one group), under their form
+ * section headings. */
+static void render_questions(struct snd_buf *o, const struct snd_form *f, int lang,
+                             const cJSON *questions, int hlevel_sections)
+{
+	const cJSON *qs;
+	size_t cur = (size_t)-1;
+	cJSON_ArrayForEach(qs, questions) {
+		const char *id = jstr(qs, "id");
+		int qi = id ? snd_form_question(f, id) : -1;
+		if (hlevel_sections && qi >= 0 && f->questions[qi].section != cur &&
+		    f->questions[qi].section < f->nsections) {
+			const struct snd_section *sec = &f->sections[f->questions[qi].section];
+			const char *t = label_of(f, &sec->title, lang);
+			if (cur != (size_t)-1)
+				snd_buf_puts(o, "</section>\n");
+			cur = f->questions[qi].section;
+			snd_buf_puts(o, "<section class=\"snd-section\"><h2>");
+			snd_buf_html(o, t ? t : sec->id);
+			snd_buf_puts(o, "</h2>\n");
+		}
+		snd_report_question(o, f, lang, qs);
+	}
+	if (cur != (size_t)-1)
+		snd_buf_puts(o, "</section>\n");
+}
+
+enum snd_err snd_report_html(struct snd_buf *out, const struct snd_form *f, int lang,
+                             const cJSON *summary, const cJSON *turnout)
+{
+	const cJSON *groups = cJSON_GetObjectItemCaseSensitive(summary, "groups"), *g;
+	const char *title, *weight = jstr(summary, "weight"), *by = jstr(summary, "by");
+	char a[32];
+
+	if (f == NULL || summary == NULL)
+		return SND_EINVAL;
+	if (lang < 0 || (size_t)lang >= f->nlanguages)
+		lang = 0;
+	title = label_of(f, &f->title, lang);
+	if (title == NULL)
+		title = f->id;
+	snd_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"");
+	snd_buf_html(out, f->languages[lang]);
+	snd_buf_printf(out, "\" dir=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	               "<title>", lang_dir(f->languages[lang]));
+	snd_buf_html(out, title);
+	snd_buf_puts(out, " \xe2\x80\x94 results</title>\n<style>\n");
+	snd_buf_puts(out, report_css);
+	snd_buf_puts(out, "</style>\n</head>\n<body>\n<header><h1>");
+	snd_buf_html(out, title);
+	snd_buf_puts(out, "</h1><p class=\"snd-meta\">Questionnaire <code>");
+	snd_buf_html(out, f->id);
+	fmt_num(a, jnum0(summary, "responses"));
+	snd_buf_printf(out, "</code> \xc2\xb7 responses: %s \xc2\xb7 one voice per ", a);
+	snd_buf_puts(out, weight && strcmp(weight, "entity") == 0 ? "entity (administration)"
+	                                                          : "delegate");
+	if (f->anonymity == SND_PSEUDONYMOUS)
+		snd_buf_puts(out, " \xc2\xb7 pseudonymous: no identities shown");
+	snd_buf_puts(out, "</p>");
+	if (f->ndraft_languages > 0) {
+		size_t i;
+		for (i = 0; i < f->ndraft_languages; i++)
+			if (strcmp(f->draft_languages[i], f->languages[lang]) == 0)
+				snd_buf_puts(out, "<p class=\"snd-meta\">Texts in this language are "
+				                  "draft translations.</p>");
+	}
+	snd_buf_puts(out, "</header>\n<main>\n");
+	if (turnout)
+		render_turnout(out, turnout);
+	render_questions(out, f, lang, cJSON_GetObjectItemCaseSensitive(summary, "questions"), 1);
+	if (cJSON_IsObject(groups) && cJSON_GetArraySize(groups) > 0) {
+		snd_buf_puts(out, "<section class=\"snd-groups\"><h2>Breakdown");
+		if (by) {
+			snd_buf_puts(out, " by ");
+			snd_buf_html(out, by);
+		}
+		snd_buf_puts(out, "</h2>\n");
+		cJSON_ArrayForEach(g, groups) {
+			snd_buf_puts(out, "<section class=\"snd-group\"><h2>");
+			if (by) {
+				snd_buf_html(out, by);
+				snd_buf_puts(out, " = ");
+			}
+			snd_buf_html(out, g->string ? g->string : "?");
+			fmt_num(a, jnum0(g, "responses"));
+			snd_buf_printf(out, "</h2><p class=\"snd-meta\">responses: %s</p>\n", a);
+			render_questions(out, f, lang, cJSON_GetObjectItemCaseSensitive(g, "questions"), 0);
+			snd_buf_puts(out, "</section>\n");
+		}
+		snd_buf_puts(out, "</section>\n");
+	}
+	snd_buf_puts(out, "</main>\n<footer><p class=\"snd-meta\">Generated by Sounding ");
+	snd_buf_puts(out, SND_VERSION);
+	snd_buf_puts(out, " from the stored responses.</p></footer>\n</body>\n</html>\n");
+	return out->failed ? SND_ENOMEM : SND_OK;
+}
