@@ -1,0 +1,744 @@
+/* test_store.c - the SQLite store: schema and migrations, revisions and
+ * their receipts, the hash chain across reopen/rollback/import, latest per
+ * delegate, revocation, read-only opening and tamper detection.
+ * Every test works in its own mkdtemp directory, removed by the fixture. */
+#include "sounding.h"
+
+#include <check.h>
+#include <dirent.h>
+#include <inttypes.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[64];
+static char dbpath[128], dbpath2[128];
+static uint8_t pk[SND_PK_BYTES], sk[SND_SK_BYTES];
+
+static void setup(void)
+{
+	ck_assert_int_ge(sodium_init(), 0);
+	snprintf(dir, sizeof dir, "/tmp/snd_store_XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(dbpath, sizeof dbpath, "%s/a.db", dir);
+	snprintf(dbpath2, sizeof dbpath2, "%s/b.db", dir);
+	crypto_sign_keypair(pk, sk);
+}
+
+static void teardown(void)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char p[600];
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+		unlink(p);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+static struct snd_store *open_store(const char *path, enum snd_store_mode mode)
+{
+	struct snd_store *s = NULL;
+	char err[512];
+	enum snd_err e = snd_store_open(path, mode, &s, err, sizeof err);
+	ck_assert_msg(e == SND_OK, "open %s: %s", path, err);
+	return s;
+}
+
+/* Appends answers for (qid, sub) with a correct hash; returns the rev. */
+static int64_t put(struct snd_store *s, const char *qid, const char *sub, const char *jti,
+                   const char *answers, int64_t at)
+{
+	struct snd_submission m;
+	uint8_t md[32];
+	char hash[65];
+	int64_t rev = 0;
+	char *receipt = NULL;
+	enum snd_err e;
+
+	crypto_hash_sha256(md, (const uint8_t *)answers, strlen(answers));
+	sodium_bin2hex(hash, sizeof hash, md, sizeof md);
+	memset(&m, 0, sizeof m);
+	m.qid = qid;
+	m.sub = sub;
+	m.ent = "Ruritania";
+	m.attrs = "{\"region\":\"EUR\"}";
+	m.jti = jti;
+	m.answers = answers;
+	m.answers_len = strlen(answers);
+	m.hash = hash;
+	e = snd_store_append(s, &m, sk, at, &rev, &receipt);
+	ck_assert_msg(e == SND_OK, "append: %s", snd_store_errmsg(s));
+	ck_assert_ptr_nonnull(receipt);
+	ck_assert(strncmp(receipt, "v4.public.", 10) == 0);
+	free(receipt);
+	return rev;
+}
+
+/* A copy of a revision that outlives the callback. */
+struct row {
+	int64_t seq, rev, submitted_at;
+	char qid[64], sub[64], ent[64], attrs[128], jti[64], hash[65], prev[65], link[65];
+	char answers[256], receipt[1024];
+	char computed[65];
+	int revoked;
+};
+
+struct rows {
+	struct row r[64];
+	size_t n;
+	size_t stop_after; /* 0: never stop */
+};
+
+static int collect(void *ctx, const struct snd_revision *r)
+{
+	struct rows *rs = ctx;
+	struct row *w;
+	ck_assert_uint_lt(rs->n, 64);
+	w = &rs->r[rs->n++];
+	w->seq = r->seq;
+	w->rev = r->rev;
+	w->submitted_at = r->submitted_at;
+	snprintf(w->qid, sizeof w->qid, "%s", r->qid);
+	snprintf(w->sub, sizeof w->sub, "%s", r->sub);
+	snprintf(w->ent, sizeof w->ent, "%s", r->ent);
+	snprintf(w->attrs, sizeof w->attrs, "%s", r->attrs);
+	snprintf(w->jti, sizeof w->jti, "%s", r->jti);
+	snprintf(w->hash, sizeof w->hash, "%s", r->hash);
+	snprintf(w->prev, sizeof w->prev, "%s", r->prev);
+	snprintf(w->link, sizeof w->link, "%s", r->link);
+	snprintf(w->answers, sizeof w->answers, "%.*s", (int)r->answers_len, r->answers);
+	snprintf(w->receipt, sizeof w->receipt, "%s", r->receipt);
+	snd_chain_link(r, w->computed);
+	w->revoked = r->revoked;
+	return rs->stop_after && rs->n >= rs->stop_after;
+}
+
+static void all_rows(struct snd_store *s, struct rows *rs)
+{
+	memset(rs, 0, sizeof *rs);
+	ck_assert_int_eq(snd_store_each_revision(s, collect, rs), SND_OK);
+}
+
+/* The whole chain holds: dense seq, prev = previous link, links recompute. */
+static void assert_chain(const struct rows *rs)
+{
+	size_t i;
+	for (i = 0; i < rs->n; i++) {
+		const char *want_prev = i ? rs->r[i - 1].link
+		                          : "0000000000000000000000000000000000000000000000000000000000000000";
+		ck_assert_int_eq(rs->r[i].seq, (int64_t)i + 1);
+		ck_assert_str_eq(rs->r[i].prev, want_prev);
+		ck_assert_str_eq(rs->r[i].link, rs->r[i].computed);
+	}
+}
+
+static void sql_exec(const char *path, const char *q)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	ck_assert_msg(sqlite3_exec(db, q, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", q, msg);
+	sqlite3_close(db);
+}
+
+static int64_t sql_int(const char *path, const char *q)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t v = -1;
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+START_TEST(test_store_creates_versioned_wal_schema)
+{
+	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
+	snd_store_close(s);
+	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 1);
+	ck_assert_int_eq(sql_int(dbpath, "PRAGMA application_id"), 0x534e4447);
+	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' "
+	                                 "AND name IN ('questionnaire', 'delegate', 'revision', "
+	                                 "'latest', 'revoked')"),
+	                 5);
+	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM pragma_journal_mode "
+	                                 "WHERE journal_mode = 'wal'"),
+	                 1);
+	/* Opening again migrates nothing and keeps the data. */
+	s = open_store(dbpath, SND_STORE_WRITE);
+	put(s, "q", "alice", "j1", "{}", 1000);
+	snd_store_close(s);
+	s = open_store(dbpath, SND_STORE_WRITE);
+	snd_store_close(s);
+	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM revision"), 1);
+}
+END_TEST
+
+START_TEST(test_store_append_assigns_rev_per_delegate)
+{
+	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
+	ck_assert_int_eq(put(s, "q", "alice", "j1", "{\"a\":1}", 1000), 1);
+	ck_assert_int_eq(put(s, "q", "alice", "j1", "{\"a\":2}", 2000), 2);
+	ck_assert_int_eq(put(s, "q", "bob", "j2", "{\"a\":1}", 3000), 1);
+	ck_assert_int_eq(put(s, "q", "alice", "j1", "{\"a\":3}", 4000), 3);
+	ck_assert_int_eq(put(s, "other", "alice", "j3", "{}", 5000), 1); /* per questionnaire */
+	snd_store_close(s);
+	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM delegate"), 3);
+	ck_assert_int_eq(sql_int(dbpath, "SELECT first_seen FROM delegate WHERE qid = 'q' AND "
+	                                 "sub = 'alice'"),
+	                 1000);
+	ck_assert_int_eq(sql_int(dbpath, "SELECT last_seen FROM delegate WHERE qid = 'q' AND "
+	                                 "sub = 'alice'"),
+	                 4000);
+}
+END_TEST
+
+START_TEST(test_store_append_outside_batch_commits_itself)
+{
+	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
+	struct snd_store *r;
+	struct rows rs;
+	put(s, "q", "alice", "j1", "{}", 1000);
+	r = open_store(dbpath, SND_STORE_READ); /* another connection sees it */
+	all_rows(r, &rs);
+	ck_assert_uint_eq(rs.n, 1);
+	snd_store_close(r);
+	snd_store_close(s);
+}
+END_TEST
+
+START_TEST(test_store_latest_returns_newest)
+{
+	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
+	struct rows rs;
+	put(s, "q", "alice", "j1", "{\"a\":1}", 1000);
+	put(s, "q", "bob", "j2", "{\"b\":1}", 1500);
+	put(s, "q", "alice", "j1", "{\"a\":2}", 2000);
+	memset(&rs, 0, sizeof rs);
+	ck_assert_int_eq(snd_store_latest(s, "q", "alice", collect, &rs), SND_OK);
+	ck_assert_uint_eq(rs.n, 1);
+	ck_assert_int_eq(rs.r[0].rev, 2);
+	ck_assert_str_eq(rs.r[0].answers, "{\"a\":2}");
+	ck_assert_int_eq(rs.r[0].submitted_at, 2000);
+	ck_assert_str_eq(rs.r[0].ent, "Ruritania");
+	ck_assert_str_eq(rs.r[0].attrs, "{\"region\":\"EUR\"}");
+	ck_assert_str_eq(rs.r[0].jti, "j1");
+	memset(&rs, 0, sizeof rs);
+	ck_assert_int_eq(snd_store_latest(s, "q", "carol", collect, &rs), SND_OK);
+	ck_assert_uint_eq(rs.n, 0);
+	snd_store_close(s);
+}
+END_TEST
+
+START_TEST(test_store_each_latest_streams_one_per_delegate_in_seq_order)
+{
+	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
+	struct rows rs;
+	size_t i;
+	put(s, "q", "alice", "j1", "{\"v\":1}", 1000);
+	put(s, "q", "bob", "j2", "{\"v\":1}", 1100);
+	put(s, "q", "carol", "j3", "{\"v\":1}", 1200);
+	put(s, "q", "alice", "j1", "{\"v\":2}", 1300);
+	put(s, "x", "dave", "j4", "{\"v\":1}", 1400);
+	put(s, "q", "bob", "j2", "{\"v\":2}", 1500);
+	put(s, "q", "bob", "j2", "{\"v\":3}", 1600);
+	memset(&rs, 0, sizeof rs);
+	ck_assert_int_eq(snd_store_each_latest(s, "q", collect, &rs), SND_OK);
+	ck_assert_uint_eq(rs.n, 3);
+	ck_assert_str_eq(rs.r[0].sub, "carol");
+	ck_assert_int_eq(rs.r[0].rev, 1);
+	ck_assert_str_eq(rs.r[1].sub, "alice");
+	ck_assert_int_eq(rs.r[1].rev, 2);
+	ck_assert_str_eq(rs.r[2].sub, "bob");
+	ck_assert_int_eq(rs.r[2].rev, 3);
+	for (i = 1; i < rs.n; i++)
+		ck_assert_int_gt(rs.r[i].seq, rs.r[i - 1].seq);
+	/* A nonzero return from the callback stops the walk. */
+	memset(&rs, 0, sizeof rs);
+	rs.stop_after = 1;
+	ck_assert_int_eq(snd_store_each_latest(s, "q", collect, &rs), SND_OK);
+	ck_assert_uint_eq(rs.n, 1);
+	/* ...and leaves the statement reusable. */
+	memset(&rs, 0, sizeof rs);
+	ck_assert_int_eq(snd_store_each_latest(s, "x", collect, &rs), SND_OK);
+	ck_assert_uint_eq(rs.n, 1);
+	ck_assert_str_eq(rs.r[0].sub, "dave");
+	snd_store_close(s);
+}
+END_TEST
+
+START_TEST(test_store_reopen_keeps_chain_head)
+{
+	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
+	struct rows rs;
+	put(s, "q", "alice", "j1", "{}", 1000);
+	put(s, "q", "bob", "j2", "{}", 2000);
+	snd_store_close(s);
+	s = open_store(dbpath, SND_STORE_WRITE);
+	put(s, "q", "alice", "j1", "{\"x\":1}", 3000);
+	all_rows(s, &rs);
+	ck_assert_uint_eq(rs.n, 3);
+	assert_chain(&rs);
+	snd_store_close(s);
+}
+END_TEST
+
+START_TEST(test_store_rollback_leaves_nothing_and_restores_head)
+{
+	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
+	struct rows rs;
+	int64_t v0, v1;
+	put(s, "q", "alice", "j1", "{}", 1000);
+	ck_assert_int_eq(snd_store_version(s, &v0), SND_OK);
+	ck_assert_int_eq(snd_store_begin(s), SND_OK);
+	ck_assert_int_eq(put(s, "q", "alice", "j1", "{\"a\":1}", 2000), 2);
+	ck_assert_int_eq(put(s, "q", "bob", "j2", "{}", 2100), 1);
+	ck_assert_int_eq(snd_store_rollback(s), SND_OK);
+	all_rows(s, &rs);
+	ck_assert_uint_eq(rs.n, 1);
+	ck_assert_int_eq(snd_store_version(s, &v1), SND_OK);
+	ck_assert_int_eq(v0, v1);
+	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM delegate"), 1);
+	/* The next append continues from the restored head and revs. */
+	ck_assert_int_eq(snd_store_begin(s), SND_OK);
+	ck_assert_int_eq(put(s, "q", "alice", "j1", "{\"a\":9}", 3000), 2);
+	ck_assert_int_eq(snd_store_commit(s), SND_OK);
+	all_rows(s, &rs);
+	ck_assert_uint_eq(rs.n, 2);
+	assert_chain(&rs);
+	snd_store_close(s);
+}
+END_TEST
+
+START_TEST(test_store_failed_append_keeps_rest_of_batch)
+{
+	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
+	struct snd_submission m;
+	struct rows rs;
+	int64_t rev = 0;
+	char *receipt = NULL;
+	put(s, "q", "alice", "j1", "{}", 1000); /* schema exists; rig a failure */
+	sql_exec(dbpath, "CREATE TRIGGER boom BEFORE INSERT ON revision WHEN NEW.sub = 'boom' "
+	                 "BEGIN SELECT RAISE(ABORT, 'rigged failure'); END");
+	ck_assert_int_eq(snd_store_begin(s), SND_OK);
+	put(s, "q", "bob", "j2", "{}", 2000);
+	memset(&m, 0, sizeof m);
+	m.qid = "q";
+	m.sub = "boom";
+	m.ent = "E";
+	m.attrs = "{}";
+	m.jti = "j3";
+	m.answers = "{}";
+	m.answers_len = 2;
+	m.hash = "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+	ck_assert_int_eq(snd_store_append(s, &m, sk, 2100, &rev, &receipt), SND_EDB);
+	ck_assert_ptr_null(receipt);
+	ck_assert_ptr_nonnull(strstr(snd_store_errmsg(s), "rigged failure"));
+	put(s, "q", "carol", "j4", "{}", 2200);
+	ck_assert_int_eq(snd_store_commit(s), SND_OK);
+	all_rows(s, &rs);
+	ck_assert_uint_eq(rs.n, 3);
+	ck_assert_str_eq(rs.r[2].sub, "carol");
+	assert_chain(&rs);
+	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM delegate WHERE sub = 'boom'"), 0);
+	snd_store_close(s);
+}
+END_TEST
+
+START_TEST(test_store_rejects_malformed_submission)
+{
+	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
+	struct snd_submission m;
+	int64_t rev = 0;
+	char *receipt = NULL;
+	memset(&m, 0, sizeof m);
+	m.qid = "q";
+	m.sub = "a";
+	m.ent = "E";
+	m.attrs = "{}";
+	m.jti = "j";
+	m.answers = "{}";
+	m.answers_len = 2;
+	m.hash = "not-a-hash";
+	ck_assert_int_eq(snd_store_append(s, &m, sk, 1, &rev, &receipt), SND_EINVAL);
+	m.hash = "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+	m.sub = "bad\xff";
+	ck_assert_int_eq(snd_store_append(s, &m, sk, 1, &rev, &receipt), SND_EINVAL);
+	ck_assert_ptr_null(receipt);
+	snd_store_close(s);
+	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM revision"), 0);
+}
+END_TEST
+
+START_TEST(test_store_chain_links_recompute)
+{
+	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
+	struct snd_revision r;
+	struct rows rs;
+	char link[65];
+	int i;
+	for (i = 0; i < 10; i++)
+		put(s, "q", i % 2 ? "alice" : "bob", "j", "{\"n\":1}", 1000 + i);
+	all_rows(s, &rs);
+	ck_assert_uint_eq(rs.n, 10);
+	assert_chain(&rs);
+	snd_store_close(s);
+
+	/* The documented concatenation, by hand. */
+	memset(&r, 0, sizeof r);
+	r.prev = "0000000000000000000000000000000000000000000000000000000000000000";
+	r.qid = "lsg-review";
+	r.sub = "d001";
+	r.rev = 1;
+	r.submitted_at = 1769414400000;
+	r.hash = "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+	r.receipt = "v4.public.x";
+	snd_chain_link(&r, link);
+	{
+		const char *text = "0000000000000000000000000000000000000000000000000000000000000000\n"
+		                   "lsg-review\nd001\n1\n1769414400000\n"
+		                   "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a\n"
+		                   "v4.public.x";
+		uint8_t md[32];
+		char want[65];
+		crypto_hash_sha256(md, (const uint8_t *)text, strlen(text));
+		sodium_bin2hex(want, sizeof want, md, sizeof md);
+		ck_assert_str_eq(link, want);
+	}
+}
+END_TEST
+
+START_TEST(test_store_receipt_verifies_with_receipt_key)
+{
+	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
+	struct rows rs;
+	char *payload = NULL, *footer = NULL, pid[SND_PASERK_PID_LEN + 1];
+	char want_footer[128];
+	size_t plen = 0;
+	cJSON *j;
+	put(s, "lsg", "alice", "j1", "{\"a\":1}", 1769414400123);
+	put(s, "lsg", "alice", "j1", "{\"a\":2}", 1769414401000);
+	all_rows(s, &rs);
+	snd_store_close(s);
+	ck_assert_int_eq(snd_paseto_verify(pk, rs.r[1].receipt, strlen(rs.r[1].receipt), NULL,
+	                                   &payload, &plen, &footer),
+	                 SND_OK);
+	j = cJSON_Parse(payload);
+	ck_assert_ptr_nonnull(j);
+	ck_assert_str_eq(cJSON_GetObjectItem(j, "aud")->valuestring, "lsg");
+	ck_assert_str_eq(cJSON_GetObjectItem(j, "sub")->valuestring, "alice");
+	ck_assert_int_eq(cJSON_GetObjectItem(j, "rev")->valueint, 2);
+	ck_assert_str_eq(cJSON_GetObjectItem(j, "hash")->valuestring, rs.r[1].hash);
+	ck_assert_str_eq(cJSON_GetObjectItem(j, "iat")->valuestring, "2026-01-26T08:00:01Z");
+	cJSON_Delete(j);
+	snd_paserk_pid(pk, pid);
+	snprintf(want_footer, sizeof want_footer, "{\"kid\":\"%s\"}", pid);
+	ck_assert_str_eq(footer, want_footer);
+	free(payload);
+	free(footer);
+}
+END_TEST
+
+static int import_cb(void *ctx, const struct snd_revision *r)
+{
+	struct snd_store *dst = ctx;
+	ck_assert_msg(snd_store_import(dst, r) == SND_OK, "import: %s", snd_store_errmsg(dst));
+	return 0;
+}
+
+START_TEST(test_store_import_relinks_into_second_db)
+{
+	struct snd_store *a = open_store(dbpath, SND_STORE_WRITE);
+	struct snd_store *b = open_store(dbpath2, SND_STORE_WRITE);
+	struct snd_store *ra;
+	struct rows ra_rows, rb_rows;
+	size_t i;
+
+	put(a, "q", "alice", "j1", "{\"a\":1}", 1000);
+	put(a, "q", "bob", "j2", "{\"b\":1}", 1100);
+	put(a, "q", "alice", "j1", "{\"a\":2}", 1200);
+	put(b, "q", "carol", "j3", "{\"c\":1}", 900); /* b has its own chain */
+	snd_store_close(a);
+
+	ra = open_store(dbpath, SND_STORE_READ);
+	ck_assert_int_eq(snd_store_begin(b), SND_OK);
+	ck_assert_int_eq(snd_store_each_revision(ra, import_cb, b), SND_OK);
+	ck_assert_int_eq(snd_store_commit(b), SND_OK);
+	/* Importing the same rows again adds nothing. */
+	ck_assert_int_eq(snd_store_each_revision(ra, import_cb, b), SND_OK);
+
+	all_rows(ra, &ra_rows);
+	all_rows(b, &rb_rows);
+	ck_assert_uint_eq(rb_rows.n, 4);
+	assert_chain(&rb_rows);
+	for (i = 0; i < 3; i++) {
+		const struct row *x = &ra_rows.r[i], *y = &rb_rows.r[i + 1];
+		ck_assert_str_eq(x->sub, y->sub);
+		ck_assert_int_eq(x->rev, y->rev);
+		ck_assert_str_eq(x->receipt, y->receipt);
+		ck_assert_str_eq(x->hash, y->hash);
+		ck_assert_str_eq(x->answers, y->answers);
+		ck_assert_str_eq(x->jti, y->jti);
+		ck_assert_int_eq(x->submitted_at, y->submitted_at);
+	}
+	memset(&rb_rows, 0, sizeof rb_rows);
+	ck_assert_int_eq(snd_store_latest(b, "q", "alice", collect, &rb_rows), SND_OK);
+	ck_assert_int_eq(rb_rows.r[0].rev, 2);
+	/* Appending after an import continues the delegate's revs. */
+	ck_assert_int_eq(put(b, "q", "alice", "j1", "{\"a\":3}", 5000), 3);
+	snd_store_close(ra);
+	snd_store_close(b);
+}
+END_TEST
+
+START_TEST(test_store_revoke_marks_rows_and_is_idempotent)
+{
+	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
+	struct rows rs;
+	int revoked = -1;
+	put(s, "q", "alice", "jA", "{}", 1000);
+	put(s, "q", "bob", "jB", "{}", 1100);
+	ck_assert_int_eq(snd_store_is_revoked(s, "jA", &revoked), SND_OK);
+	ck_assert_int_eq(revoked, 0);
+	ck_assert_int_eq(snd_store_revoke(s, "jA", 5000), SND_OK);
+	ck_assert_int_eq(snd_store_revoke(s, "jA", 6000), SND_OK);
+	ck_assert_int_eq(snd_store_is_revoked(s, "jA", &revoked), SND_OK);
+	ck_assert_int_eq(revoked, 1);
+	ck_assert_int_eq(snd_store_is_revoked(s, "jB", &revoked), SND_OK);
+	ck_assert_int_eq(revoked, 0);
+	ck_assert_int_eq(sql_int(dbpath, "SELECT revoked_at FROM revoked WHERE jti = 'jA'"), 5000);
+	all_rows(s, &rs);
+	ck_assert_int_eq(rs.r[0].revoked, 1);
+	ck_assert_int_eq(rs.r[1].revoked, 0);
+	assert_chain(&rs); /* marking does not touch the rows */
+	memset(&rs, 0, sizeof rs);
+	ck_assert_int_eq(snd_store_each_latest(s, "q", collect, &rs), SND_OK);
+	ck_assert_int_eq(rs.r[0].revoked, 1);
+	ck_assert_int_eq(rs.r[1].revoked, 0);
+	ck_assert_int_eq(snd_store_revoke(s, "", 1), SND_EINVAL);
+	snd_store_close(s);
+}
+END_TEST
+
+START_TEST(test_store_read_refuses_missing_file)
+{
+	struct snd_store *s = NULL;
+	char err[512];
+	ck_assert_int_eq(snd_store_open(dbpath, SND_STORE_READ, &s, err, sizeof err), SND_EIO);
+	ck_assert_ptr_null(s);
+	ck_assert_ptr_nonnull(strstr(err, dbpath));
+	ck_assert(access(dbpath, F_OK) != 0); /* and did not create it */
+}
+END_TEST
+
+START_TEST(test_store_refuses_newer_schema)
+{
+	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
+	char err[512];
+	snd_store_close(s);
+	sql_exec(dbpath, "PRAGMA user_version = 99");
+	s = NULL;
+	ck_assert_int_eq(snd_store_open(dbpath, SND_STORE_READ, &s, err, sizeof err), SND_EINVAL);
+	ck_assert_ptr_null(s);
+	ck_assert_ptr_nonnull(strstr(err, "newer"));
+	ck_assert_ptr_nonnull(strstr(err, dbpath));
+	ck_assert_int_eq(snd_store_open(dbpath, SND_STORE_WRITE, &s, err, sizeof err), SND_EINVAL);
+	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 99);
+}
+END_TEST
+
+START_TEST(test_store_refuses_other_files)
+{
+	struct snd_store *s = NULL;
+	char err[512];
+	FILE *f;
+	/* Another program's SQLite database, in both modes. */
+	sql_exec(dbpath, "CREATE TABLE t (x)");
+	ck_assert_int_eq(snd_store_open(dbpath, SND_STORE_READ, &s, err, sizeof err), SND_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "not a Sounding database"));
+	ck_assert_int_eq(snd_store_open(dbpath, SND_STORE_WRITE, &s, err, sizeof err), SND_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "not a Sounding database"));
+	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM sqlite_schema"), 1);
+	/* Not SQLite at all. */
+	f = fopen(dbpath2, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("id,entity\nd1,Ruritania\n..................................................\n"
+	      "..................................................................\n", f);
+	fclose(f);
+	ck_assert_int_ne(snd_store_open(dbpath2, SND_STORE_READ, &s, err, sizeof err), SND_OK);
+	ck_assert_ptr_nonnull(strstr(err, "not a Sounding database"));
+	ck_assert_int_ne(snd_store_open(dbpath2, SND_STORE_WRITE, &s, err, sizeof err), SND_OK);
+	ck_assert_ptr_null(s);
+}
+END_TEST
+
+START_TEST(test_store_read_mode_reads_but_never_writes)
+{
+	struct snd_store *w = open_store(dbpath, SND_STORE_WRITE);
+	struct snd_store *r;
+	struct rows rs;
+	put(w, "q", "alice", "j1", "{}", 1000);
+	snd_store_close(w); /* the WAL is checkpointed and removed */
+	r = open_store(dbpath, SND_STORE_READ);
+	all_rows(r, &rs);
+	ck_assert_uint_eq(rs.n, 1);
+	ck_assert_int_eq(snd_store_begin(r), SND_EINVAL);
+	ck_assert_int_eq(snd_store_revoke(r, "j1", 1), SND_EINVAL);
+	snd_store_close(r);
+}
+END_TEST
+
+START_TEST(test_store_version_changes_after_commit)
+{
+	struct snd_store *w = open_store(dbpath, SND_STORE_WRITE);
+	struct snd_store *r = open_store(dbpath, SND_STORE_READ);
+	int64_t v0, v1, v2, v3;
+	ck_assert_int_eq(snd_store_version(r, &v0), SND_OK);
+	ck_assert_int_eq(snd_store_begin(w), SND_OK);
+	put(w, "q", "alice", "j1", "{}", 1000);
+	ck_assert_int_eq(snd_store_version(r, &v1), SND_OK);
+	ck_assert_int_eq(v0, v1); /* not committed yet */
+	ck_assert_int_eq(snd_store_commit(w), SND_OK);
+	ck_assert_int_eq(snd_store_version(r, &v2), SND_OK);
+	ck_assert_int_ne(v1, v2);
+	ck_assert_int_eq(snd_store_revoke(w, "j1", 2000), SND_OK);
+	ck_assert_int_eq(snd_store_version(r, &v3), SND_OK);
+	ck_assert_int_ne(v2, v3);
+	snd_store_close(r);
+	snd_store_close(w);
+}
+END_TEST
+
+START_TEST(test_store_two_writers_do_not_fork_the_chain)
+{
+	struct snd_store *a = open_store(dbpath, SND_STORE_WRITE);
+	struct snd_store *b = open_store(dbpath, SND_STORE_WRITE);
+	struct rows rs;
+	put(a, "q", "alice", "j1", "{}", 1000);
+	put(b, "q", "bob", "j2", "{}", 1100); /* b's head was loaded before a wrote */
+	put(a, "q", "alice", "j1", "{\"a\":1}", 1200);
+	all_rows(a, &rs);
+	ck_assert_uint_eq(rs.n, 3);
+	assert_chain(&rs);
+	ck_assert_int_eq(rs.r[2].rev, 2);
+	snd_store_close(a);
+	snd_store_close(b);
+}
+END_TEST
+
+START_TEST(test_store_altered_row_breaks_recomputed_link)
+{
+	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
+	struct rows rs;
+	put(s, "q", "alice", "j1", "{\"a\":1}", 1000);
+	put(s, "q", "bob", "j2", "{\"b\":1}", 1100);
+	put(s, "q", "carol", "j3", "{\"c\":1}", 1200);
+	snd_store_close(s);
+	sql_exec(dbpath, "UPDATE revision SET rev = 7 WHERE seq = 2");
+	s = open_store(dbpath, SND_STORE_READ);
+	all_rows(s, &rs);
+	ck_assert_str_eq(rs.r[0].link, rs.r[0].computed);
+	ck_assert_str_ne(rs.r[1].link, rs.r[1].computed);
+	ck_assert_str_eq(rs.r[2].link, rs.r[2].computed);
+	snd_store_close(s);
+	/* Deleting a row leaves a gap whose prev no longer matches. */
+	sql_exec(dbpath, "DELETE FROM latest WHERE seq = 2; DELETE FROM revision WHERE seq = 2");
+	s = open_store(dbpath, SND_STORE_READ);
+	all_rows(s, &rs);
+	ck_assert_uint_eq(rs.n, 2);
+	ck_assert_str_ne(rs.r[1].prev, rs.r[0].link);
+	snd_store_close(s);
+}
+END_TEST
+
+START_TEST(test_store_put_form_is_idempotent)
+{
+	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
+	struct snd_form f;
+	memset(&f, 0, sizeof f);
+	f.id = "lsg";
+	f.source = "{\"id\":\"lsg\"}";
+	f.source_len = strlen(f.source);
+	snprintf(f.source_hash, sizeof f.source_hash, "%064d", 1);
+	ck_assert_int_eq(snd_store_put_form(s, &f), SND_OK);
+	ck_assert_int_eq(snd_store_put_form(s, &f), SND_OK);
+	snd_store_close(s);
+	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM questionnaire"), 1);
+}
+END_TEST
+
+START_TEST(test_store_pseudonym_is_keyed_and_stable)
+{
+	uint8_t pk2[SND_PK_BYTES], sk2[SND_SK_BYTES];
+	char a[33], b[33], c[33], d[33];
+	size_t i;
+	crypto_sign_keypair(pk2, sk2);
+	snd_pseudonym(sk, "q", "alice", a);
+	snd_pseudonym(sk, "q", "alice", b);
+	snd_pseudonym(sk, "q", "bob", c);
+	snd_pseudonym(sk2, "q", "alice", d);
+	ck_assert_uint_eq(strlen(a), 32);
+	for (i = 0; i < 32; i++)
+		ck_assert(strchr("0123456789abcdef", a[i]) != NULL);
+	ck_assert_str_eq(a, b);
+	ck_assert_str_ne(a, c);
+	ck_assert_str_ne(a, d);
+	/* The "\n" separator keeps (q, "x\ny") and ("q\nx", "y") apart only
+	 * if ids cannot hold newlines; ids are [a-z0-9_] and token subs. */
+	snd_pseudonym(sk, "q1", "alice", d);
+	ck_assert_str_ne(a, d);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("store");
+	TCase *tc = tcase_create("store");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_store_creates_versioned_wal_schema);
+	tcase_add_test(tc, test_store_append_assigns_rev_per_delegate);
+	tcase_add_test(tc, test_store_append_outside_batch_commits_itself);
+	tcase_add_test(tc, test_store_latest_returns_newest);
+	tcase_add_test(tc, test_store_each_latest_streams_one_per_delegate_in_seq_order);
+	tcase_add_test(tc, test_store_reopen_keeps_chain_head);
+	tcase_add_test(tc, test_store_rollback_leaves_nothing_and_restores_head);
+	tcase_add_test(tc, test_store_failed_append_keeps_rest_of_batch);
+	tcase_add_test(tc, test_store_rejects_malformed_submission);
+	tcase_add_test(tc, test_store_chain_links_recompute);
+	tcase_add_test(tc, test_store_receipt_verifies_with_receipt_key);
+	tcase_add_test(tc, test_store_import_relinks_into_second_db);
+	tcase_add_test(tc, test_store_revoke_marks_rows_and_is_idempotent);
+	tcase_add_test(tc, test_store_read_refuses_missing_file);
+	tcase_add_test(tc, test_store_refuses_newer_schema);
+	tcase_add_test(tc, test_store_refuses_other_files);
+	tcase_add_test(tc, test_store_read_mode_reads_but_never_writes);
+	tcase_add_test(tc, test_store_version_changes_after_commit);
+	tcase_add_test(tc, test_store_two_writers_do_not_fork_the_chain);
+	tcase_add_test(tc, test_store_altered_row_breaks_recomputed_link);
+	tcase_add_test(tc, test_store_put_form_is_idempotent);
+	tcase_add_test(tc, test_store_pseudonym_is_keyed_and_stable);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
