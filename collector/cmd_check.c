@@ -1,3 +1,67 @@
-/* cmd_check.c - placeholder until its module lands (being written now). */
+/* cmd_check.c - `collector check FORM...`: validates questionnaire files.
+ *
+ * Each problem is one line on stdout, "FILE: $.json.path: message" (the
+ * lines are the command's output, so scripts can collect them); exit 1 when
+ * any file has a problem, 0 with no output when all are valid, 2 on a usage
+ * error. */
 #include "commands.h"
-int cmd_check(int argc, char **argv) { (void)argc; (void)argv; die_msg("cmd_check: not built yet"); return 1; }
+#include "sounding.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+	"usage: collector check FORM...\n"
+	"\n"
+	"Validates questionnaire files against the schema of forms/README.md.\n"
+	"Prints every problem as FILE: $.json.path: message and exits 1, or\n"
+	"prints nothing and exits 0 when every file is valid.\n";
+
+int cmd_check(int argc, char **argv)
+{
+	int i, first = 1, status = 0, nfiles = 0;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(usage, stdout);
+			return 0;
+		}
+		if (strcmp(argv[i], "--") == 0) {
+			first = i + 1;
+			break;
+		}
+		if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			die_msg("check: unknown option '%s' (try: collector check --help)", argv[i]);
+			return 2;
+		}
+		if (i == 1)
+			first = 1;
+	}
+	for (i = first; i < argc; i++)
+		nfiles++;
+	if (nfiles == 0) {
+		die_msg("check: name at least one questionnaire file (try: collector check --help)");
+		return 2;
+	}
+	for (i = first; i < argc; i++) {
+		struct snd_form *f = NULL;
+		struct snd_diag d;
+		size_t k;
+		enum snd_err e;
+		snd_diag_init(&d);
+		e = snd_form_load(argv[i], &f, &d);
+		if (e != SND_OK) {
+			status = 1;
+			for (k = 0; k < d.n; k++)
+				printf("%s: %s: %s\n", argv[i], d.items[k].where, d.items[k].msg);
+			if (d.n == 0)
+				printf("%s: $: %s\n", argv[i], snd_strerror(e));
+		}
+		snd_diag_free(&d);
+		snd_form_free(f);
+	}
+	if (fflush(stdout) != 0) {
+		die_msg("check: cannot write the report");
+		return 1;
+	}
+	return status;
+}
