@@ -1,0 +1,238 @@
+/* test_canon.c - RFC 8785 canonical JSON: the RFC's examples (Appendix B
+ * numbers, section 3.2.2/3.2.3 sorting and strings), refusal of NaN and
+ * infinities, and the SHA-256 of answers. */
+#include "sounding.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *canon_text(const char *json)
+{
+	cJSON *v = NULL;
+	struct snd_buf b;
+	char ebuf[128];
+	ck_assert_int_eq(snd_json_parse(json, strlen(json), 1 << 20, 32, &v, ebuf, sizeof ebuf),
+	                 SND_OK);
+	snd_buf_init(&b, 0);
+	ck_assert_int_eq(snd_canon_json(v, &b), SND_OK);
+	cJSON_Delete(v);
+	return snd_buf_steal(&b, NULL);
+}
+
+static char *canon_double(uint64_t bits)
+{
+	double d;
+	cJSON *v;
+	struct snd_buf b;
+	memcpy(&d, &bits, sizeof d);
+	v = cJSON_CreateNumber(d);
+	snd_buf_init(&b, 0);
+	ck_assert_int_eq(snd_canon_json(v, &b), SND_OK);
+	cJSON_Delete(v);
+	return snd_buf_steal(&b, NULL);
+}
+
+/* RFC 8785 Appendix B, and sample lines of the es6testfile. */
+START_TEST(test_canon_numbers_follow_es6)
+{
+	static const struct {
+		uint64_t bits;
+		const char *want;
+	} t[] = {
+		{0x0000000000000000ull, "0"},
+		{0x8000000000000000ull, "0"},
+		{0x0000000000000001ull, "5e-324"},
+		{0x8000000000000001ull, "-5e-324"},
+		{0x7fefffffffffffffull, "1.7976931348623157e+308"},
+		{0xffefffffffffffffull, "-1.7976931348623157e+308"},
+		{0x4340000000000000ull, "9007199254740992"},
+		{0xc340000000000000ull, "-9007199254740992"},
+		{0x4340000000000001ull, "9007199254740994"},
+		{0x4340000000000002ull, "9007199254740996"},
+		{0x4430000000000000ull, "295147905179352830000"},
+		{0x44b52d02c7e14af5ull, "9.999999999999997e+22"},
+		{0x44b52d02c7e14af6ull, "1e+23"},
+		{0x44b52d02c7e14af7ull, "1.0000000000000001e+23"},
+		{0x444b1ae4d6e2ef4eull, "999999999999999700000"},
+		{0x444b1ae4d6e2ef4full, "999999999999999900000"},
+		{0x444b1ae4d6e2ef50ull, "1e+21"},
+		{0x3eb0c6f7a0b5ed8cull, "9.999999999999997e-7"},
+		{0x3eb0c6f7a0b5ed8dull, "0.000001"},
+		{0x41b3de4355555553ull, "333333333.3333332"},
+		{0x41b3de4355555554ull, "333333333.33333325"},
+		{0x41b3de4355555555ull, "333333333.3333333"},
+		{0x41b3de4355555556ull, "333333333.3333334"},
+		{0x41b3de4355555557ull, "333333333.33333343"},
+		{0xbecbf647612f3696ull, "-0.0000033333333333333333"},
+		{0x43143ff3c1cb0959ull, "1424953923781206.2"},
+	};
+	size_t i;
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		char *s = canon_double(t[i].bits);
+		ck_assert_msg(strcmp(s, t[i].want) == 0, "%016llx: got %s, want %s",
+		              (unsigned long long)t[i].bits, s, t[i].want);
+		free(s);
+	}
+}
+END_TEST
+
+START_TEST(test_canon_number_text_forms)
+{
+	static const struct {
+		const char *in, *want;
+	} t[] = {
+		{"[1e+21, 1e21, 1E21]", "[1e+21,1e+21,1e+21]"},
+		{"[1e20, 123e18]", "[100000000000000000000,123000000000000000000]"},
+		{"[1e-7, 1e-6, 0.0000012]", "[1e-7,0.000001,0.0000012]"},
+		{"[-0, -0.0, 0e10]", "[0,0,0]"},
+		{"[4.50, 2e-3, 1E30, 0.000000000000000000000000001]", "[4.5,0.002,1e+30,1e-27]"},
+		{"[333333333.33333329]", "[333333333.3333333]"},
+		{"[1.5e300, -1.25e-300, 12345678901234567890]",
+		 "[1.5e+300,-1.25e-300,12345678901234567000]"},
+		{"[0.1, 0.2, 100, -3]", "[0.1,0.2,100,-3]"},
+	};
+	size_t i;
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		char *s = canon_text(t[i].in);
+		ck_assert_msg(strcmp(s, t[i].want) == 0, "%s: got %s", t[i].in, s);
+		free(s);
+	}
+}
+END_TEST
+
+START_TEST(test_canon_rejects_nan_and_infinity)
+{
+	cJSON *v = cJSON_CreateArray();
+	struct snd_buf b;
+	cJSON_AddItemToArray(v, cJSON_CreateNumber(NAN));
+	snd_buf_init(&b, 0);
+	ck_assert_int_eq(snd_canon_json(v, &b), SND_EINVAL);
+	cJSON_Delete(v);
+	v = cJSON_CreateNumber(INFINITY);
+	snd_buf_reset(&b);
+	ck_assert_int_eq(snd_canon_json(v, &b), SND_EINVAL);
+	cJSON_Delete(v);
+	v = cJSON_CreateNumber(-INFINITY);
+	ck_assert_int_eq(snd_canon_json(v, &b), SND_EINVAL);
+	cJSON_Delete(v);
+	/* 1e999 reads as infinity */
+	v = NULL;
+	ck_assert_int_eq(snd_json_parse("1e999", 5, 100, 4, &v, NULL, 0), SND_OK);
+	ck_assert_int_eq(snd_canon_json(v, &b), SND_EINVAL);
+	cJSON_Delete(v);
+	snd_buf_free(&b);
+}
+END_TEST
+
+/* RFC 8785 section 3.2.2 example (strings, literals, numbers). */
+START_TEST(test_canon_rfc_example_values)
+{
+	char *s = canon_text(
+		"{\n  \"numbers\": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001],\n"
+		"  \"string\": \"\\u20ac$\\u000F\\u000aA'\\u0042\\u0022\\u005c\\\\\\\"\\/\",\n"
+		"  \"literals\": [null, true, false]\n}");
+	ck_assert_str_eq(s, "{\"literals\":[null,true,false],"
+	                    "\"numbers\":[333333333.3333333,1e+30,4.5,0.002,1e-27],"
+	                    "\"string\":\"\xe2\x82\xac$\\u000f\\nA'B\\\"\\\\\\\\\\\"/\"}");
+	free(s);
+}
+END_TEST
+
+/* RFC 8785 section 3.2.3: sorting by UTF-16 code units. */
+START_TEST(test_canon_sorts_by_utf16_code_units)
+{
+	char *s = canon_text(
+		"{\"\\u20ac\": \"Euro Sign\", \"\\r\": \"Carriage Return\", "
+		"\"\\ufb33\": \"Hebrew Letter Dalet With Dagesh\", \"1\": \"One\", "
+		"\"\\ud83d\\ude00\": \"Emoji: Grinning Face\", \"\\u0080\": \"Control\", "
+		"\"\\u00f6\": \"Latin Small Letter O With Diaeresis\"}");
+	ck_assert_str_eq(s, "{\"\\r\":\"Carriage Return\",\"1\":\"One\",\"\xc2\x80\":\"Control\","
+	                    "\"\xc3\xb6\":\"Latin Small Letter O With Diaeresis\","
+	                    "\"\xe2\x82\xac\":\"Euro Sign\",\"\xf0\x9f\x98\x80\":\"Emoji: Grinning Face\","
+	                    "\"\xef\xac\xb3\":\"Hebrew Letter Dalet With Dagesh\"}");
+	free(s);
+	/* prefixes sort first; nested objects are sorted too */
+	s = canon_text("{\"ab\":{\"z\":1,\"a\":[{\"y\":2,\"x\":1}]},\"a\":0,\"\":1}");
+	ck_assert_str_eq(s, "{\"\":1,\"a\":0,\"ab\":{\"a\":[{\"x\":1,\"y\":2}],\"z\":1}}");
+	free(s);
+}
+END_TEST
+
+START_TEST(test_canon_escapes_minimally)
+{
+	char *s = canon_text("[\"\\u0001\\b\\f\\t\\u001f\\u007f\\u2028</\\/>\"]");
+	ck_assert_str_eq(s, "[\"\\u0001\\b\\f\\t\\u001f\x7f\xe2\x80\xa8<//>\"]");
+	free(s);
+}
+END_TEST
+
+START_TEST(test_canon_refuses_repeated_member_names)
+{
+	cJSON *o = cJSON_CreateObject();
+	struct snd_buf b;
+	cJSON_AddNumberToObject(o, "a", 1);
+	cJSON_AddNumberToObject(o, "a", 2);
+	snd_buf_init(&b, 0);
+	ck_assert_int_eq(snd_canon_json(o, &b), SND_EINVAL);
+	snd_buf_free(&b);
+	cJSON_Delete(o);
+}
+END_TEST
+
+START_TEST(test_sha256_hex_matches_known_digest)
+{
+	char hex[65];
+	snd_sha256_hex("abc", 3, hex);
+	ck_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	snd_sha256_hex("", 0, hex);
+	ck_assert_str_eq(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+END_TEST
+
+START_TEST(test_answers_hash_is_sha256_of_canonical_text)
+{
+	const char *a = "{ \"b\": [2, 1.0], \"a\": \"x\" }";
+	const char *b = "{\"a\":\"x\",\"b\":[2,1]}";
+	cJSON *va = NULL, *vb = NULL;
+	struct snd_buf canon;
+	char ha[65], hb[65], want[65];
+	ck_assert_int_eq(snd_json_parse(a, strlen(a), 1000, 8, &va, NULL, 0), SND_OK);
+	ck_assert_int_eq(snd_json_parse(b, strlen(b), 1000, 8, &vb, NULL, 0), SND_OK);
+	snd_buf_init(&canon, 0);
+	ck_assert_int_eq(snd_answers_hash(va, &canon, ha), SND_OK);
+	ck_assert_str_eq(canon.data, b);
+	ck_assert_int_eq(snd_answers_hash(vb, NULL, hb), SND_OK);
+	ck_assert_str_eq(ha, hb);
+	snd_sha256_hex(b, strlen(b), want);
+	ck_assert_str_eq(ha, want);
+	snd_buf_free(&canon);
+	cJSON_Delete(va);
+	cJSON_Delete(vb);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("canon");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+	tcase_add_test(tc, test_canon_numbers_follow_es6);
+	tcase_add_test(tc, test_canon_number_text_forms);
+	tcase_add_test(tc, test_canon_rejects_nan_and_infinity);
+	tcase_add_test(tc, test_canon_rfc_example_values);
+	tcase_add_test(tc, test_canon_sorts_by_utf16_code_units);
+	tcase_add_test(tc, test_canon_escapes_minimally);
+	tcase_add_test(tc, test_canon_refuses_repeated_member_names);
+	tcase_add_test(tc, test_sha256_hex_matches_known_digest);
+	tcase_add_test(tc, test_answers_hash_is_sha256_of_canonical_text);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
