@@ -1,0 +1,2124 @@
+/* tally.c - streaming aggregation of every delegate's latest revision into
+ * the summary of interface.md ("The tally"), and turnout for the chair.
+ *
+ * This file owns:
+ *   - the accumulator layout: one flat array of doubles per scope (the
+ *     whole questionnaire, and each --by group), with a fixed offset for
+ *     every question, matrix row, option, scale point and pairwise cell;
+ *   - the decoding of stored answers: a strict scanner for the canonical
+ *     JSON the writer stores (no allocation per row), with cJSON as the
+ *     fallback for anything the scanner does not expect;
+ *   - the measures: shares and leader, scale distribution / mean / lower
+ *     median / Tastle-Wierman consensus, Borda, Schulze (winning votes),
+ *     Condorcet winner, position consensus, number statistics.
+ *
+ * Invariants:
+ *   1. One pass: snd_store_each_latest runs one SQL statement, so every
+ *      figure comes from one consistent snapshot even while the collector
+ *      writes.  Memory is bounded by the form's size times the number of
+ *      scopes, not by the number of responses - except what is output
+ *      anyway (objections, comments), the values of `number` questions
+ *      that cannot be binned (8 bytes each, 16 with --weight entity), and
+ *      --weight entity's per-(scope, entity) blocks.
+ *   2. Every accumulator is a sum of one ballot's indicators (counts,
+ *      Borda points, pairwise preferences, sums of numbers), so it is
+ *      linear in the ballots.  --weight entity relies on it: each
+ *      (scope, entity) gets its own block of the same layout, filled with
+ *      weight 1 per delegate; at the end each slot of a block (a question
+ *      or a matrix row) is divided by the number of the entity's delegates
+ *      who answered that slot and added to its scope.  That is exactly
+ *      "weight 1 split equally among its delegates who answered", in one
+ *      pass; it costs (layout size x 8 bytes) per (scope, entity) pair.
+ *   3. "Answered" means a value that counts: a scale or matrix row answered
+ *      "no view" (null) is not answered, and takes no share of its
+ *      entity's weight.  A matrix question is answered when at least one of
+ *      its rows is; a rank question when at least one option is ranked.
+ *   4. Results do not depend on the order of the rows: counts are sums,
+ *      comparisons of weighted sums allow a relative 1e-9 for rounding, and
+ *      objections and comments are sorted (by entity, then text) rather
+ *      than listed in submission order - which in pseudonymous mode also
+ *      keeps submission times from pairing comments with people.
+ *   5. Undefined figures are JSON null: mean, median, consensus, min and
+ *      max when nothing was answered, leader on a tie or with no answers.
+ *      Shares are 0 when answered is 0 so charts need no special case.
+ *   6. Stored answers were validated when written; an answer that does not
+ *      fit the form (a hand-edited database) is skipped, counted, and
+ *      reported once with snd_log - never fatal, never printed.
+ */
+#include "sounding.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const snd_weight_names[SND_WEIGHT__MAX] = {"delegate", "entity"};
+
+/* Groups beyond this many distinct values are pooled in "(other)", so a
+ * --by on a near-unique attribute cannot grow memory without bound. */
+#define MAX_GROUPS 1000
+#define GROUP_NONE "(none)"
+#define GROUP_OTHER "(other)"
+/* Integer number questions with at most this many values are binned in the
+ * layout (exact median, linear, no value list). */
+#define MAX_BINS 1024
+
+/* Sentinels in the decoded row's matrix cells. */
+#define CELL_ABSENT INT_MIN
+#define CELL_NOVIEW (INT_MIN + 1)
+
+/* ----------------------------------------------------------- small tools */
+
+/* Chunked arena for kept strings (objection reasons, comments, interned
+ * entities, map keys): freed all at once, no per-string malloc. */
+struct chunk {
+	struct chunk *next;
+	size_t used, cap;
+	char data[];
+};
+
+struct arena {
+	struct chunk *head;
+};
+
+static char *arena_alloc(struct arena *a, size_t n)
+{
+	struct chunk *c = a->head;
+	if (c == NULL || c->cap - c->used < n) {
+		size_t cap = n > 65536 - sizeof *c ? n : 65536 - sizeof *c;
+		c = malloc(sizeof *c + cap);
+		if (c == NULL)
+			return NULL;
+		c->next = a->head;
+		c->used = 0;
+		c->cap = cap;
+		a->head = c;
+	}
+	c->used += n;
+	return c->data + c->used - n;
+}
+
+static char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+	if (p != NULL) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+static void arena_free(struct arena *a)
+{
+	while (a->head != NULL) {
+		struct chunk *c = a->head;
+		a->head = c->next;
+		free(c);
+	}
+}
+
+/* Open-addressing string map (FNV-1a) of byte keys to uint32 values; keys
+ * are copied into the arena.  Load factor <= 1/2. */
+struct sent {
+	const char *k; /* NULL: empty */
+	size_t klen;
+	uint32_t h, val;
+};
+
+struct smap {
+	struct sent *tab;
+	size_t cap, n;
+};
+
+static uint32_t fnv(const char *k, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)k[i]) * 16777619u;
+	return h;
+}
+
+static void smap_free(struct smap *m)
+{
+	free(m->tab);
+	m->tab = NULL;
+	m->cap = m->n = 0;
+}
+
+static int smap_grow(struct smap *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 64;
+	struct sent *t = calloc(cap, sizeof *t);
+	if (t == NULL)
+		return -1;
+	for (size_t i = 0; i < m->cap; i++) {
+		struct sent *e = &m->tab[i];
+		if (e->k == NULL)
+			continue;
+		size_t j = e->h & (cap - 1);
+		while (t[j].k != NULL)
+			j = (j + 1) & (cap - 1);
+		t[j] = *e;
+	}
+	free(m->tab);
+	m->tab = t;
+	m->cap = cap;
+	return 0;
+}
+
+/* Finds key k; returns its entry or NULL. */
+static struct sent *smap_find(const struct smap *m, const char *k, size_t n)
+{
+	if (m->cap == 0)
+		return NULL;
+	uint32_t h = fnv(k, n);
+	for (size_t j = h & (m->cap - 1);; j = (j + 1) & (m->cap - 1)) {
+		struct sent *e = &m->tab[j];
+		if (e->k == NULL)
+			return NULL;
+		if (e->h == h && e->klen == n && memcmp(e->k, k, n) == 0)
+			return e;
+	}
+}
+
+/* Inserts k with value val (caller checked it is absent).  Returns the
+ * entry, or NULL when out of memory. */
+static struct sent *smap_add(struct smap *m, struct arena *a, const char *k, size_t n,
+                             uint32_t val)
+{
+	if ((m->n + 1) * 2 > m->cap && smap_grow(m) != 0)
+		return NULL;
+	char *copy = arena_strndup(a, k, n);
+	if (copy == NULL)
+		return NULL;
+	uint32_t h = fnv(k, n);
+	size_t j = h & (m->cap - 1);
+	while (m->tab[j].k != NULL)
+		j = (j + 1) & (m->cap - 1);
+	m->tab[j].k = copy;
+	m->tab[j].klen = n;
+	m->tab[j].h = h;
+	m->tab[j].val = val;
+	m->n++;
+	return &m->tab[j];
+}
+
+/* Growable scratch bytes (map keys made of several parts). */
+struct scratch {
+	char *p;
+	size_t len, cap;
+};
+
+static int scratch_put(struct scratch *s, const void *p, size_t n)
+{
+	if (s->len + n > s->cap) {
+		size_t cap = s->cap ? s->cap : 256;
+		while (cap < s->len + n)
+			cap *= 2;
+		char *q = realloc(s->p, cap);
+		if (q == NULL)
+			return -1;
+		s->p = q;
+		s->cap = cap;
+	}
+	memcpy(s->p + s->len, p, n);
+	s->len += n;
+	return 0;
+}
+
+/* Equality of weighted sums: exact for integer counts below 1e9, and
+ * forgiving of the last bits of sums of fractions such as 1/3 + 1/3 + 1/3. */
+static int feq(double a, double b)
+{
+	double m = fmax(1.0, fmax(fabs(a), fabs(b)));
+	return fabs(a - b) <= 1e-9 * m;
+}
+
+static int fgt(double a, double b)
+{
+	return a > b && !feq(a, b);
+}
+
+/* Natural order for group names: digit runs compare as numbers, so "SG2"
+ * comes before "SG11"; ties fall back to bytes so the order is total. */
+static int natcmp(const char *a, const char *b)
+{
+	const char *p = a, *q = b;
+	while (*p && *q) {
+		if (*p >= '0' && *p <= '9' && *q >= '0' && *q <= '9') {
+			while (*p == '0')
+				p++;
+			while (*q == '0')
+				q++;
+			size_t lp = 0, lq = 0;
+			while (p[lp] >= '0' && p[lp] <= '9')
+				lp++;
+			while (q[lq] >= '0' && q[lq] <= '9')
+				lq++;
+			if (lp != lq)
+				return lp < lq ? -1 : 1;
+			int c = memcmp(p, q, lp);
+			if (c != 0)
+				return c;
+			p += lp;
+			q += lq;
+			continue;
+		}
+		if (*p != *q)
+			return (unsigned char)*p < (unsigned char)*q ? -1 : 1;
+		p++;
+		q++;
+	}
+	if (*p || *q)
+		return *p ? 1 : -1;
+	return strcmp(a, b);
+}
+
+/* ---------------------------------------------------------------- layout */
+
+/* Where a question lives in an accumulator block (see layout()). */
+struct qlay {
+	size_t off;      /* the question's slot: [answered, ...] */
+	size_t row_len;  /* matrix: each row's slot length (1 + npoints) */
+	int npoints;     /* scale/matrix: max - min + 1 */
+	int nbins;       /* number: > 0 when binned */
+	double lo;       /* number: the value of bin 0 */
+	size_t pool;     /* offset in the decoded row's int pool */
+	int numi;        /* number: index among number questions, else -1 */
+};
+
+/* One slot: a question or a matrix row; entity weighting divides it by its
+ * own answered count (the slot's first double). */
+struct slot {
+	size_t off, len;
+};
+
+/* One decoded answer of the current row. */
+struct dq {
+	int present;
+	int v;            /* single: option; scale: point or CELL_NOVIEW; position: enum;
+	                   * multi/rank: number of options in the pool */
+	double num;       /* number */
+	const char *s;    /* text / position reason: bytes (JSON-escaped when s_json) */
+	size_t slen;
+	int s_json;       /* s holds the inside of a JSON string literal with escapes */
+	const char *kept; /* s copied into the arena (once per row) */
+};
+
+/* A kept objection or comment. */
+struct kept {
+	uint32_t q;
+	const char *ent;  /* NULL in pseudonymous mode */
+	const char *text;
+};
+
+/* Values of an unbinned number question in one scope. */
+struct vlist {
+	double *v;
+	uint32_t *blk;    /* --weight entity: the block each value came from */
+	size_t n, cap;
+};
+
+struct scope {
+	const char *name;   /* group value (arena); NULL for the whole */
+	double *acc;        /* layout doubles */
+	double *nmin, *nmax;/* per number question */
+	struct vlist *vals; /* per number question */
+	struct kept *kept;
+	size_t nkept, capkept;
+	uint32_t entities;  /* --weight entity: blocks of this scope */
+};
+
+struct tally {
+	const struct snd_form *f;
+	const struct snd_tally_opts *o;
+	int entity_mode, pseudo;
+	struct qlay *ql;
+	struct slot *slots;
+	size_t nslots;
+	size_t L;           /* doubles per block */
+	int nnum;           /* number questions */
+	size_t *qidlen;     /* strlen of each question id */
+	int *sorted;        /* question indices sorted by id (bytes) */
+	/* the current row */
+	struct dq *dq;
+	int *pool;
+	size_t npool;
+	unsigned char *mark; /* rank: ranked flags, max noptions */
+	const char *row_ent;
+	const char *row_ent_kept;
+	/* scopes: [0] is the whole */
+	struct scope *sc;
+	size_t nsc, capsc;
+	struct smap groups;   /* group value -> scope index */
+	size_t named_groups;  /* groups other than "(none)" and "(other)" */
+	/* --weight entity */
+	struct smap blkmap;   /* (scope index, entity) -> block */
+	double *blocks;
+	uint32_t *blk_scope;
+	size_t nblk, capblk;
+	struct smap ents;     /* interned entity names */
+	struct arena arena;
+	struct scratch key;
+	size_t invalid;
+	enum snd_err err;
+	int oom;              /* JSON building ran out of memory */
+};
+
+static int qtype_slot_len(const struct snd_question *q, struct qlay *l)
+{
+	switch (q->type) {
+	case SND_Q_SINGLE:
+	case SND_Q_MULTI:
+		return 1 + (int)q->noptions;
+	case SND_Q_SCALE:
+		return 1 + l->npoints;
+	case SND_Q_MATRIX:
+		return 1;
+	case SND_Q_RANK:
+		return 1 + (int)q->noptions + (int)(q->noptions * q->noptions);
+	case SND_Q_POSITION:
+		return 1 + SND_POS__MAX;
+	case SND_Q_NUMBER:
+		return 2 + l->nbins;
+	case SND_Q_TEXT:
+	default:
+		return 1;
+	}
+}
+
+static int add_slot(struct tally *t, size_t off, size_t len, size_t *cap)
+{
+	if (t->nslots == *cap) {
+		size_t nc = *cap ? *cap * 2 : 32;
+		struct slot *s = realloc(t->slots, nc * sizeof *s);
+		if (s == NULL)
+			return -1;
+		t->slots = s;
+		*cap = nc;
+	}
+	t->slots[t->nslots].off = off;
+	t->slots[t->nslots].len = len;
+	t->nslots++;
+	return 0;
+}
+
+/* Lays out one block: [responses] then each question's slot in form order
+ * (a matrix: its [answered] slot, then one slot per row).  Sizes the
+ * decoded-row buffers. */
+static enum snd_err layout(struct tally *t)
+{
+	const struct snd_form *f = t->f;
+	size_t nq = f->nquestions, off = 1, capslots = 0, maxopt = 1;
+	t->ql = calloc(nq ? nq : 1, sizeof *t->ql);
+	t->dq = calloc(nq ? nq : 1, sizeof *t->dq);
+	t->qidlen = calloc(nq ? nq : 1, sizeof *t->qidlen);
+	t->sorted = calloc(nq ? nq : 1, sizeof *t->sorted);
+	if (!t->ql || !t->dq || !t->qidlen || !t->sorted)
+		return SND_ENOMEM;
+	if (add_slot(t, 0, 1, &capslots))
+		return SND_ENOMEM;
+	for (size_t i = 0; i < nq; i++) {
+		const struct snd_question *q = &f->questions[i];
+		struct qlay *l = &t->ql[i];
+		l->numi = -1;
+		t->qidlen[i] = strlen(q->id);
+		t->sorted[i] = (int)i;
+		if (q->type == SND_Q_SCALE || q->type == SND_Q_MATRIX)
+			l->npoints = q->max >= q->min ? q->max - q->min + 1 : 1;
+		if (q->type == SND_Q_NUMBER) {
+			l->numi = t->nnum++;
+			if (q->integer && isfinite(q->nmin) && isfinite(q->nmax) &&
+			    q->nmax >= q->nmin && q->nmax - q->nmin < MAX_BINS &&
+			    floor(q->nmin) == q->nmin) {
+				l->lo = q->nmin;
+				l->nbins = (int)(floor(q->nmax) - q->nmin) + 1;
+			}
+		}
+		if (q->noptions > maxopt)
+			maxopt = q->noptions;
+		l->off = off;
+		size_t len = (size_t)qtype_slot_len(q, l);
+		if (add_slot(t, off, len, &capslots))
+			return SND_ENOMEM;
+		off += len;
+		l->pool = t->npool;
+		if (q->type == SND_Q_MULTI || q->type == SND_Q_RANK)
+			t->npool += q->noptions;
+		if (q->type == SND_Q_MATRIX) {
+			t->npool += q->nrows;
+			l->row_len = 1 + (size_t)l->npoints;
+			for (size_t r = 0; r < q->nrows; r++) {
+				if (add_slot(t, off, l->row_len, &capslots))
+					return SND_ENOMEM;
+				off += l->row_len;
+			}
+		}
+	}
+	t->L = off;
+	t->pool = calloc(t->npool ? t->npool : 1, sizeof *t->pool);
+	t->mark = calloc(maxopt, 1);
+	if (!t->pool || !t->mark)
+		return SND_ENOMEM;
+	/* Question ids in byte order, for fast_decode's merge walk.  Insertion
+	 * sort: forms are small, and qsort would need a global for its context
+	 * (the collector tallies from several threads). */
+	for (size_t i = 1; i < nq; i++) {
+		int v = t->sorted[i];
+		size_t j = i;
+		while (j > 0 && strcmp(f->questions[t->sorted[j - 1]].id, f->questions[v].id) > 0) {
+			t->sorted[j] = t->sorted[j - 1];
+			j--;
+		}
+		t->sorted[j] = v;
+	}
+	return SND_OK;
+}
+
+static int new_scope(struct tally *t, const char *name)
+{
+	if (t->nsc == t->capsc) {
+		size_t nc = t->capsc ? t->capsc * 2 : 8;
+		struct scope *s = realloc(t->sc, nc * sizeof *s);
+		if (s == NULL)
+			return -1;
+		t->sc = s;
+		t->capsc = nc;
+	}
+	struct scope *s = &t->sc[t->nsc];
+	memset(s, 0, sizeof *s);
+	s->name = name;
+	s->acc = calloc(t->L, sizeof *s->acc);
+	size_t nn = t->nnum ? (size_t)t->nnum : 1;
+	s->nmin = malloc(nn * sizeof *s->nmin);
+	s->nmax = malloc(nn * sizeof *s->nmax);
+	s->vals = calloc(nn, sizeof *s->vals);
+	if (!s->acc || !s->nmin || !s->nmax || !s->vals) {
+		free(s->acc);
+		free(s->nmin);
+		free(s->nmax);
+		free(s->vals);
+		return -1;
+	}
+	for (size_t i = 0; i < nn; i++) {
+		s->nmin[i] = INFINITY;
+		s->nmax[i] = -INFINITY;
+	}
+	return (int)t->nsc++;
+}
+
+static void tally_free(struct tally *t)
+{
+	for (size_t i = 0; i < t->nsc; i++) {
+		struct scope *s = &t->sc[i];
+		for (int k = 0; k < t->nnum; k++) {
+			free(s->vals[k].v);
+			free(s->vals[k].blk);
+		}
+		free(s->vals);
+		free(s->acc);
+		free(s->nmin);
+		free(s->nmax);
+		free(s->kept);
+	}
+	free(t->sc);
+	free(t->ql);
+	free(t->slots);
+	free(t->qidlen);
+	free(t->sorted);
+	free(t->dq);
+	free(t->pool);
+	free(t->mark);
+	free(t->blocks);
+	free(t->blk_scope);
+	free(t->key.p);
+	smap_free(&t->groups);
+	smap_free(&t->blkmap);
+	smap_free(&t->ents);
+	arena_free(&t->arena);
+}
+
+/* ------------------------------------------------------- the fast scanner
+ * Canonical JSON (RFC 8785) as snd_canon_json writes it: no whitespace,
+ * object members sorted by code units.  Question, option and row ids are
+ * [a-z0-9_], so their code-unit order is their byte order and they never
+ * need escapes.  Anything else makes the scanner give up (return -1) and
+ * the row goes to cjson_decode(). */
+
+struct scan {
+	const char *p, *e;
+};
+
+/* A string literal: *s, *n = its inside (still escaped); *esc when it holds
+ * a backslash. */
+static int sc_str(struct scan *c, const char **s, size_t *n, int *esc)
+{
+	const char *p = c->p;
+	int bs = 0;
+	if (p >= c->e || *p != '"')
+		return -1;
+	const char *b = ++p;
+	while (p < c->e) {
+		unsigned char ch = (unsigned char)*p;
+		if (ch == '"') {
+			*s = b;
+			*n = (size_t)(p - b);
+			*esc = bs;
+			c->p = p + 1;
+			return 0;
+		}
+		if (ch == '\\') {
+			bs = 1;
+			p += 2;
+			continue;
+		}
+		if (ch < 0x20)
+			return -1;
+		p++;
+	}
+	return -1;
+}
+
+static int sc_lit(struct scan *c, const char *lit, size_t n)
+{
+	if ((size_t)(c->e - c->p) < n || memcmp(c->p, lit, n) != 0)
+		return -1;
+	c->p += n;
+	return 0;
+}
+
+static int sc_char(struct scan *c, char ch)
+{
+	if (c->p >= c->e || *c->p != ch)
+		return -1;
+	c->p++;
+	return 0;
+}
+
+/* A JSON number.  Short integers (the common case: scale points, counts)
+ * are converted by hand; anything else through strtod on a bounded copy. */
+static int sc_num(struct scan *c, double *out)
+{
+	const char *p = c->p, *b = p;
+	int neg = 0;
+	if (p < c->e && *p == '-') {
+		neg = 1;
+		p++;
+	}
+	const char *d = p;
+	long long v = 0;
+	while (p < c->e && *p >= '0' && *p <= '9' && p - d < 16)
+		v = v * 10 + (*p++ - '0');
+	if (p == d)
+		return -1;
+	if (p >= c->e || (*p != '.' && *p != 'e' && *p != 'E' && !(*p >= '0' && *p <= '9'))) {
+		if (*d == '0' && p - d > 1)
+			return -1;
+		*out = neg ? -(double)v : (double)v;
+		c->p = p;
+		return 0;
+	}
+	while (p < c->e && ((*p >= '0' && *p <= '9') || *p == '.' || *p == 'e' || *p == 'E' ||
+	                    *p == '+' || *p == '-'))
+		p++;
+	char tmp[64];
+	size_t n = (size_t)(p - b);
+	if (n >= sizeof tmp)
+		return -1;
+	memcpy(tmp, b, n);
+	tmp[n] = '\0';
+	char *end;
+	double x = strtod(tmp, &end);
+	if (end != tmp + n || !isfinite(x))
+		return -1;
+	*out = x;
+	c->p = p;
+	return 0;
+}
+
+static int find_opt(const struct snd_option *o, size_t n, const char *s, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(o[i].id, s, len) == 0 && o[i].id[len] == '\0')
+			return (int)i;
+	return -1;
+}
+
+static int find_pos(const char *s, size_t len)
+{
+	for (int i = 0; i < SND_POS__MAX; i++)
+		if (strncmp(snd_position_names[i], s, len) == 0 && snd_position_names[i][len] == '\0')
+			return i;
+	return -1;
+}
+
+/* A scale point: an integer in [min, max], or null when no_view. */
+static int check_point(const struct snd_question *q, double x, int *pt)
+{
+	if (x != floor(x) || x < q->min || x > q->max)
+		return -1;
+	*pt = (int)x;
+	return 0;
+}
+
+static int check_number(const struct snd_question *q, const struct qlay *l, double x)
+{
+	if (!isfinite(x))
+		return -1;
+	if (q->integer && x != floor(x))
+		return -1;
+	if (l->nbins > 0 && (x < l->lo || x >= l->lo + l->nbins))
+		return -1;
+	return 0;
+}
+
+/* A list of distinct option ids into pool; *n gets the count. */
+static int sc_optlist(struct scan *c, const struct snd_question *q, int *pool, int *n)
+{
+	int k = 0;
+	if (sc_char(c, '['))
+		return -1;
+	if (c->p < c->e && *c->p == ']') {
+		c->p++;
+		*n = 0;
+		return 0;
+	}
+	for (;;) {
+		const char *s;
+		size_t len;
+		int esc, o;
+		if (sc_str(c, &s, &len, &esc) || esc)
+			return -1;
+		if ((o = find_opt(q->options, q->noptions, s, len)) < 0 || (size_t)k >= q->noptions)
+			return -1;
+		for (int j = 0; j < k; j++)
+			if (pool[j] == o)
+				return -1;
+		pool[k++] = o;
+		if (c->p < c->e && *c->p == ',') {
+			c->p++;
+			continue;
+		}
+		if (sc_char(c, ']'))
+			return -1;
+		*n = k;
+		return 0;
+	}
+}
+
+static int sc_value(struct tally *t, int qi, struct scan *c)
+{
+	const struct snd_question *q = &t->f->questions[qi];
+	const struct qlay *l = &t->ql[qi];
+	struct dq *d = &t->dq[qi];
+	const char *s;
+	size_t len;
+	int esc;
+	double x;
+
+	switch (q->type) {
+	case SND_Q_SINGLE:
+		if (sc_str(c, &s, &len, &esc) || esc)
+			return -1;
+		if ((d->v = find_opt(q->options, q->noptions, s, len)) < 0)
+			return -1;
+		break;
+	case SND_Q_MULTI:
+	case SND_Q_RANK:
+		if (sc_optlist(c, q, t->pool + l->pool, &d->v))
+			return -1;
+		break;
+	case SND_Q_SCALE:
+		if (c->p < c->e && *c->p == 'n') {
+			if (sc_lit(c, "null", 4) || !q->no_view)
+				return -1;
+			d->v = CELL_NOVIEW;
+		} else if (sc_num(c, &x) || check_point(q, x, &d->v)) {
+			return -1;
+		}
+		break;
+	case SND_Q_MATRIX: {
+		int *cells = t->pool + l->pool;
+		for (size_t r = 0; r < q->nrows; r++)
+			cells[r] = CELL_ABSENT;
+		if (sc_char(c, '{'))
+			return -1;
+		if (c->p < c->e && *c->p == '}') {
+			c->p++;
+			break;
+		}
+		for (;;) {
+			int r, pt;
+			if (sc_str(c, &s, &len, &esc) || esc || sc_char(c, ':'))
+				return -1;
+			if ((r = find_opt(q->rows, q->nrows, s, len)) < 0 || cells[r] != CELL_ABSENT)
+				return -1;
+			if (c->p < c->e && *c->p == 'n') {
+				if (sc_lit(c, "null", 4) || !q->no_view)
+					return -1;
+				cells[r] = CELL_NOVIEW;
+			} else if (sc_num(c, &x) || check_point(q, x, &pt)) {
+				return -1;
+			} else {
+				cells[r] = pt;
+			}
+			if (c->p < c->e && *c->p == ',') {
+				c->p++;
+				continue;
+			}
+			if (sc_char(c, '}'))
+				return -1;
+			break;
+		}
+		break;
+	}
+	case SND_Q_POSITION: {
+		int pos = -1, have_reason = 0;
+		if (sc_char(c, '{'))
+			return -1;
+		for (;;) {
+			const char *k;
+			size_t klen;
+			if (sc_str(c, &k, &klen, &esc) || esc || sc_char(c, ':'))
+				return -1;
+			if (klen == 8 && memcmp(k, "position", 8) == 0 && pos < 0) {
+				if (sc_str(c, &s, &len, &esc) || esc || (pos = find_pos(s, len)) < 0)
+					return -1;
+			} else if (klen == 6 && memcmp(k, "reason", 6) == 0 && !have_reason) {
+				if (sc_str(c, &d->s, &d->slen, &d->s_json))
+					return -1;
+				have_reason = 1;
+			} else {
+				return -1;
+			}
+			if (c->p < c->e && *c->p == ',') {
+				c->p++;
+				continue;
+			}
+			if (sc_char(c, '}'))
+				return -1;
+			break;
+		}
+		if (pos < 0)
+			return -1;
+		d->v = pos;
+		break;
+	}
+	case SND_Q_NUMBER:
+		if (sc_num(c, &d->num) || check_number(q, l, d->num))
+			return -1;
+		break;
+	case SND_Q_TEXT:
+		if (sc_str(c, &d->s, &d->slen, &d->s_json))
+			return -1;
+		break;
+	default:
+		return -1;
+	}
+	d->present = 1;
+	return 0;
+}
+
+static int idcmp(const struct tally *t, int qi, const char *k, size_t n)
+{
+	size_t ql = t->qidlen[qi];
+	int c = memcmp(t->f->questions[qi].id, k, ql < n ? ql : n);
+	if (c != 0)
+		return c;
+	return ql < n ? -1 : ql > n ? 1 : 0;
+}
+
+static void reset_row(struct tally *t)
+{
+	memset(t->dq, 0, t->f->nquestions * sizeof *t->dq);
+}
+
+/* Decodes one canonical answers object into t->dq.  Keys come in sorted
+ * order, so matching them against the sorted question ids is one merge
+ * walk: O(questions + keys) per row, no hashing, no allocation. */
+static int fast_decode(struct tally *t, const char *txt, size_t n)
+{
+	struct scan c = {txt, txt + n};
+	size_t cur = 0, nq = t->f->nquestions;
+	if (sc_char(&c, '{'))
+		return -1;
+	if (c.p < c.e && *c.p == '}')
+		return c.p + 1 == c.e ? 0 : -1;
+	for (;;) {
+		const char *k;
+		size_t klen;
+		int esc, cmp = 1;
+		if (sc_str(&c, &k, &klen, &esc) || esc || sc_char(&c, ':'))
+			return -1;
+		while (cur < nq && (cmp = idcmp(t, t->sorted[cur], k, klen)) < 0)
+			cur++;
+		if (cur == nq || cmp != 0)
+			return -1;
+		if (sc_value(t, t->sorted[cur++], &c))
+			return -1;
+		if (c.p < c.e && *c.p == ',') {
+			c.p++;
+			continue;
+		}
+		if (sc_char(&c, '}'))
+			return -1;
+		return c.p == c.e ? 0 : -1;
+	}
+}
+
+/* ------------------------------------------------------- the cJSON path */
+
+static int cj_optlist(const cJSON *v, const struct snd_question *q, int *pool, int *n)
+{
+	const cJSON *it;
+	int k = 0;
+	if (!cJSON_IsArray(v))
+		return -1;
+	cJSON_ArrayForEach(it, v) {
+		int o;
+		if (!cJSON_IsString(it) || (size_t)k >= q->noptions ||
+		    (o = find_opt(q->options, q->noptions, it->valuestring,
+		                  strlen(it->valuestring))) < 0)
+			return -1;
+		for (int j = 0; j < k; j++)
+			if (pool[j] == o)
+				return -1;
+		pool[k++] = o;
+	}
+	*n = k;
+	return 0;
+}
+
+static int cj_point(const cJSON *v, const struct snd_question *q, int *pt)
+{
+	if (cJSON_IsNull(v) && q->no_view) {
+		*pt = CELL_NOVIEW;
+		return 0;
+	}
+	if (!cJSON_IsNumber(v))
+		return -1;
+	return check_point(q, v->valuedouble, pt);
+}
+
+static int cj_value(struct tally *t, int qi, const cJSON *v)
+{
+	const struct snd_question *q = &t->f->questions[qi];
+	const struct qlay *l = &t->ql[qi];
+	struct dq *d = &t->dq[qi];
+	const cJSON *it;
+
+	switch (q->type) {
+	case SND_Q_SINGLE:
+		if (!cJSON_IsString(v) ||
+		    (d->v = find_opt(q->options, q->noptions, v->valuestring,
+		                     strlen(v->valuestring))) < 0)
+			return -1;
+		break;
+	case SND_Q_MULTI:
+	case SND_Q_RANK:
+		if (cj_optlist(v, q, t->pool + l->pool, &d->v))
+			return -1;
+		break;
+	case SND_Q_SCALE:
+		if (cj_point(v, q, &d->v))
+			return -1;
+		break;
+	case SND_Q_MATRIX: {
+		int *cells = t->pool + l->pool;
+		for (size_t r = 0; r < q->nrows; r++)
+			cells[r] = CELL_ABSENT;
+		if (!cJSON_IsObject(v))
+			return -1;
+		cJSON_ArrayForEach(it, v) {
+			int r = find_opt(q->rows, q->nrows, it->string, strlen(it->string));
+			int pt;
+			if (r < 0 || cells[r] != CELL_ABSENT || cj_point(it, q, &pt))
+				return -1;
+			cells[r] = pt;
+		}
+		break;
+	}
+	case SND_Q_POSITION: {
+		const cJSON *p = cJSON_GetObjectItemCaseSensitive(v, "position");
+		const cJSON *r = cJSON_GetObjectItemCaseSensitive(v, "reason");
+		if (!cJSON_IsObject(v) || !cJSON_IsString(p) ||
+		    (d->v = find_pos(p->valuestring, strlen(p->valuestring))) < 0)
+			return -1;
+		if (r != NULL && !cJSON_IsString(r))
+			return -1;
+		if (r != NULL) {
+			d->s = r->valuestring;
+			d->slen = strlen(r->valuestring);
+		}
+		break;
+	}
+	case SND_Q_NUMBER:
+		if (!cJSON_IsNumber(v) || check_number(q, l, v->valuedouble))
+			return -1;
+		d->num = v->valuedouble;
+		break;
+	case SND_Q_TEXT:
+		if (!cJSON_IsString(v))
+			return -1;
+		d->s = v->valuestring;
+		d->slen = strlen(v->valuestring);
+		break;
+	default:
+		return -1;
+	}
+	d->present = 1;
+	return 0;
+}
+
+/* Decodes the row with cJSON, question by question: an answer that does not
+ * fit the form is skipped (and counted) while the rest of the row counts.
+ * The tree is handed back so the strings in t->dq stay valid until the row
+ * is applied. */
+static cJSON *cjson_decode(struct tally *t, const char *txt, size_t n)
+{
+	cJSON *root = cJSON_ParseWithLength(txt, n), *it;
+	reset_row(t);
+	if (!cJSON_IsObject(root)) {
+		t->invalid++;
+		return root;
+	}
+	cJSON_ArrayForEach(it, root) {
+		int qi = snd_form_question(t->f, it->string);
+		if (qi < 0 || t->dq[qi].present) {
+			t->invalid++;
+			continue;
+		}
+		if (cj_value(t, qi, it) != 0) {
+			memset(&t->dq[qi], 0, sizeof t->dq[qi]);
+			t->invalid++;
+		}
+	}
+	return root;
+}
+
+/* -------------------------------------------------------- accumulating */
+
+/* The kept copy of a row's text (comment or reason), made once per row
+ * however many scopes keep it. */
+static const char *keep_text(struct tally *t, struct dq *d)
+{
+	if (d->kept != NULL)
+		return d->kept;
+	if (d->s == NULL) {
+		d->kept = "";
+	} else if (!d->s_json) {
+		d->kept = arena_strndup(&t->arena, d->s, d->slen);
+	} else {
+		/* Escapes: let cJSON decode the literal (quotes are just outside). */
+		cJSON *v = cJSON_ParseWithLength(d->s - 1, d->slen + 2);
+		if (cJSON_IsString(v))
+			d->kept = arena_strndup(&t->arena, v->valuestring, strlen(v->valuestring));
+		else /* a bad escape the scanner let through: keep the bytes */
+			d->kept = arena_strndup(&t->arena, d->s, d->slen);
+		cJSON_Delete(v);
+	}
+	if (d->kept == NULL && t->err == SND_OK)
+		t->err = SND_ENOMEM;
+	return d->kept;
+}
+
+/* The row's entity, interned (one copy per entity, not per comment). */
+static const char *keep_ent(struct tally *t)
+{
+	if (t->row_ent_kept != NULL)
+		return t->row_ent_kept;
+	size_t n = strlen(t->row_ent);
+	struct sent *e = smap_find(&t->ents, t->row_ent, n);
+	if (e == NULL)
+		e = smap_add(&t->ents, &t->arena, t->row_ent, n, 0);
+	if (e == NULL) {
+		t->err = SND_ENOMEM;
+		return NULL;
+	}
+	return t->row_ent_kept = e->k;
+}
+
+static void keep(struct tally *t, struct scope *s, int qi)
+{
+	const char *text = keep_text(t, &t->dq[qi]);
+	const char *ent = t->pseudo ? NULL : keep_ent(t);
+	if (text == NULL || (!t->pseudo && ent == NULL))
+		return;
+	if (s->nkept == s->capkept) {
+		size_t nc = s->capkept ? s->capkept * 2 : 16;
+		struct kept *k = realloc(s->kept, nc * sizeof *k);
+		if (k == NULL) {
+			t->err = SND_ENOMEM;
+			return;
+		}
+		s->kept = k;
+		s->capkept = nc;
+	}
+	s->kept[s->nkept].q = (uint32_t)qi;
+	s->kept[s->nkept].ent = ent;
+	s->kept[s->nkept].text = text;
+	s->nkept++;
+}
+
+static void keep_value(struct tally *t, struct vlist *vl, double v, uint32_t blk)
+{
+	if (vl->n == vl->cap) {
+		size_t nc = vl->cap ? vl->cap * 2 : 64;
+		double *nv = realloc(vl->v, nc * sizeof *nv);
+		if (nv == NULL) {
+			t->err = SND_ENOMEM;
+			return;
+		}
+		vl->v = nv;
+		if (t->entity_mode) {
+			uint32_t *nb = realloc(vl->blk, nc * sizeof *nb);
+			if (nb == NULL) {
+				t->err = SND_ENOMEM;
+				return;
+			}
+			vl->blk = nb;
+		}
+		vl->cap = nc;
+	}
+	vl->v[vl->n] = v;
+	if (t->entity_mode)
+		vl->blk[vl->n] = blk;
+	vl->n++;
+}
+
+/* Adds the decoded row, weight 1, to accumulator block a; lists (kept
+ * texts, number values, min/max) go to scope s directly. */
+static void apply(struct tally *t, struct scope *s, double *a, uint32_t blk)
+{
+	const struct snd_form *f = t->f;
+	a[0] += 1;
+	for (size_t qi = 0; qi < f->nquestions; qi++) {
+		struct dq *d = &t->dq[qi];
+		const struct snd_question *q = &f->questions[qi];
+		const struct qlay *l = &t->ql[qi];
+		double *x = a + l->off;
+		if (!d->present)
+			continue;
+		switch (q->type) {
+		case SND_Q_SINGLE:
+			x[0] += 1;
+			x[1 + d->v] += 1;
+			break;
+		case SND_Q_MULTI: {
+			const int *o = t->pool + l->pool;
+			x[0] += 1;
+			for (int k = 0; k < d->v; k++)
+				x[1 + o[k]] += 1;
+			break;
+		}
+		case SND_Q_SCALE:
+			if (d->v != CELL_NOVIEW) {
+				x[0] += 1;
+				x[1 + d->v - q->min] += 1;
+			}
+			break;
+		case SND_Q_MATRIX: {
+			const int *cells = t->pool + l->pool;
+			int any = 0;
+			for (size_t r = 0; r < q->nrows; r++) {
+				double *y = x + 1 + r * l->row_len;
+				if (cells[r] == CELL_ABSENT || cells[r] == CELL_NOVIEW)
+					continue;
+				any = 1;
+				y[0] += 1;
+				y[1 + cells[r] - q->min] += 1;
+			}
+			if (any)
+				x[0] += 1;
+			break;
+		}
+		case SND_Q_RANK: {
+			const int *o = t->pool + l->pool;
+			size_t m = q->noptions;
+			double *borda = x + 1, *pw = x + 1 + m;
+			int n = d->v;
+			if (n == 0)
+				break;
+			x[0] += 1;
+			memset(t->mark, 0, m);
+			for (int k = 0; k < n; k++) {
+				borda[o[k]] += (double)(m - (size_t)(k + 1));
+				t->mark[o[k]] = 1;
+				for (int j = k + 1; j < n; j++)
+					pw[(size_t)o[k] * m + (size_t)o[j]] += 1;
+			}
+			/* Ranked beats unranked; unranked ones tie. */
+			for (int k = 0; k < n; k++)
+				for (size_t u = 0; u < m; u++)
+					if (!t->mark[u])
+						pw[(size_t)o[k] * m + u] += 1;
+			break;
+		}
+		case SND_Q_POSITION:
+			x[0] += 1;
+			x[1 + d->v] += 1;
+			if (d->v == SND_POS_OBJECT)
+				keep(t, s, (int)qi);
+			break;
+		case SND_Q_NUMBER: {
+			int ni = l->numi;
+			x[0] += 1;
+			x[1] += d->num;
+			if (l->nbins > 0)
+				x[2 + (int)(d->num - l->lo)] += 1;
+			else
+				keep_value(t, &s->vals[ni], d->num, blk);
+			if (d->num < s->nmin[ni])
+				s->nmin[ni] = d->num;
+			if (d->num > s->nmax[ni])
+				s->nmax[ni] = d->num;
+			break;
+		}
+		case SND_Q_TEXT:
+			x[0] += 1;
+			keep(t, s, (int)qi);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* The block of (scope si, the row's entity), created on first sight. */
+static double *entity_block(struct tally *t, uint32_t si, uint32_t *blk)
+{
+	uint32_t idx = si;
+	t->key.len = 0;
+	if (scratch_put(&t->key, &idx, sizeof idx) ||
+	    scratch_put(&t->key, t->row_ent, strlen(t->row_ent)))
+		return NULL;
+	struct sent *e = smap_find(&t->blkmap, t->key.p, t->key.len);
+	if (e == NULL) {
+		if (t->nblk == t->capblk) {
+			size_t nc = t->capblk ? t->capblk * 2 : 64;
+			double *b = realloc(t->blocks, nc * t->L * sizeof *b);
+			if (b == NULL)
+				return NULL;
+			t->blocks = b;
+			uint32_t *bs = realloc(t->blk_scope, nc * sizeof *bs);
+			if (bs == NULL)
+				return NULL;
+			t->blk_scope = bs;
+			t->capblk = nc;
+		}
+		if (t->nblk >= UINT32_MAX)
+			return NULL;
+		e = smap_add(&t->blkmap, &t->arena, t->key.p, t->key.len, (uint32_t)t->nblk);
+		if (e == NULL)
+			return NULL;
+		memset(t->blocks + t->nblk * t->L, 0, t->L * sizeof *t->blocks);
+		t->blk_scope[t->nblk] = si;
+		t->sc[si].entities++;
+		t->nblk++;
+	}
+	*blk = e->val;
+	return t->blocks + (size_t)e->val * t->L;
+}
+
+static void apply_scope(struct tally *t, uint32_t si)
+{
+	if (!t->entity_mode) {
+		apply(t, &t->sc[si], t->sc[si].acc, 0);
+		return;
+	}
+	uint32_t blk;
+	double *a = entity_block(t, si, &blk);
+	if (a == NULL) {
+		t->err = SND_ENOMEM;
+		return;
+	}
+	apply(t, &t->sc[si], a, blk);
+}
+
+/* ---------------------------------------------------------------- groups */
+
+/* The scope of group value v[0..n), created on first sight (up to
+ * MAX_GROUPS, then "(other)").  Returns -1 when out of memory. */
+static int group_scope(struct tally *t, const char *v, size_t n)
+{
+	struct sent *e = smap_find(&t->groups, v, n);
+	int named = !(n == strlen(GROUP_NONE) && memcmp(v, GROUP_NONE, n) == 0) &&
+	            !(n == strlen(GROUP_OTHER) && memcmp(v, GROUP_OTHER, n) == 0);
+	if (e != NULL)
+		return (int)e->val;
+	if (named && t->named_groups >= MAX_GROUPS) {
+		v = GROUP_OTHER;
+		n = strlen(GROUP_OTHER);
+		if ((e = smap_find(&t->groups, v, n)) != NULL)
+			return (int)e->val;
+		named = 0;
+	}
+	e = smap_add(&t->groups, &t->arena, v, n, 0);
+	if (e == NULL)
+		return -1;
+	int si = new_scope(t, e->k);
+	if (si < 0)
+		return -1;
+	e->val = (uint32_t)si;
+	t->named_groups += (size_t)named;
+	return si;
+}
+
+/* Looks up attribute `key` in the attrs object text.  On success *v, *n is
+ * the raw value (pointing into attrs, or into *tree when the text needed
+ * cJSON: escapes, whitespace oddities); *v NULL when absent or not a
+ * string.  The caller deletes *tree. */
+static void attr_value(const char *attrs, const char *key, const char **v, size_t *n,
+                       cJSON **tree)
+{
+	size_t klen = strlen(key);
+	*v = NULL;
+	*n = 0;
+	*tree = NULL;
+	if (attrs == NULL)
+		return;
+	struct scan c = {attrs, attrs + strlen(attrs)};
+	if (sc_char(&c, '{'))
+		goto slow;
+	if (c.p < c.e && *c.p == '}')
+		return;
+	for (;;) {
+		const char *k, *s;
+		size_t kl, sl;
+		int esc, vesc;
+		if (sc_str(&c, &k, &kl, &esc) || esc || sc_char(&c, ':') ||
+		    sc_str(&c, &s, &sl, &vesc))
+			goto slow;
+		if (kl == klen && memcmp(k, key, kl) == 0) {
+			if (vesc)
+				goto slow;
+			*v = s;
+			*n = sl;
+			return;
+		}
+		if (c.p < c.e && *c.p == ',') {
+			c.p++;
+			continue;
+		}
+		if (sc_char(&c, '}'))
+			goto slow;
+		return;
+	}
+slow:
+	*tree = cJSON_Parse(attrs);
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(*tree, key);
+	if (cJSON_IsString(it)) {
+		*v = it->valuestring;
+		*n = strlen(it->valuestring);
+	}
+}
+
+/* Calls fn for each value of a multi-valued attribute ("SG2;SG13": each
+ * piece, trimmed, once); "(none)" when there is none. */
+static int each_piece(const char *v, size_t n, int split,
+                      int (*fn)(void *ctx, const char *p, size_t len), void *ctx)
+{
+	int any = 0;
+	size_t i = 0;
+	while (v != NULL && i < n) {
+		size_t j = i;
+		while (j < n && !(split && v[j] == ';'))
+			j++;
+		size_t a = i, b = j;
+		while (a < b && (v[a] == ' ' || v[a] == '\t'))
+			a++;
+		while (b > a && (v[b - 1] == ' ' || v[b - 1] == '\t'))
+			b--;
+		if (b > a) {
+			/* once per distinct piece */
+			int dup = 0;
+			for (size_t k = 0; k < i && !dup;) {
+				size_t e = k;
+				while (e < n && !(split && v[e] == ';'))
+					e++;
+				size_t ka = k, kb = e;
+				while (ka < kb && (v[ka] == ' ' || v[ka] == '\t'))
+					ka++;
+				while (kb > ka && (v[kb - 1] == ' ' || v[kb - 1] == '\t'))
+					kb--;
+				dup = kb - ka == b - a && memcmp(v + ka, v + a, b - a) == 0;
+				k = e + 1;
+			}
+			if (!dup) {
+				if (fn(ctx, v + a, b - a))
+					return -1;
+				any = 1;
+			}
+		}
+		i = j + 1;
+	}
+	if (!any)
+		return fn(ctx, GROUP_NONE, strlen(GROUP_NONE));
+	return 0;
+}
+
+struct row_scopes {
+	struct tally *t;
+	uint32_t *ids;
+	size_t n, cap;
+};
+
+static int add_row_scope(void *ctx, const char *p, size_t len)
+{
+	struct row_scopes *rs = ctx;
+	int si = group_scope(rs->t, p, len);
+	if (si < 0)
+		return -1;
+	for (size_t i = 0; i < rs->n; i++)
+		if (rs->ids[i] == (uint32_t)si)
+			return 0; /* two pieces pooled in "(other)" */
+	if (rs->n == rs->cap) {
+		size_t nc = rs->cap ? rs->cap * 2 : 8;
+		uint32_t *ids = realloc(rs->ids, nc * sizeof *ids);
+		if (ids == NULL)
+			return -1;
+		rs->ids = ids;
+		rs->cap = nc;
+	}
+	rs->ids[rs->n++] = (uint32_t)si;
+	return 0;
+}
+
+/* ------------------------------------------------------------ streaming */
+
+struct pass {
+	struct tally *t;
+	struct row_scopes rs;
+};
+
+static int on_row(void *ctx, const struct snd_revision *r)
+{
+	struct pass *p = ctx;
+	struct tally *t = p->t;
+	cJSON *tree = NULL;
+
+	t->row_ent = r->ent != NULL ? r->ent : "";
+	t->row_ent_kept = NULL;
+	reset_row(t);
+	if (r->answers == NULL || fast_decode(t, r->answers, r->answers_len) != 0)
+		tree = cjson_decode(t, r->answers ? r->answers : "", r->answers ? r->answers_len : 0);
+
+	apply_scope(t, 0);
+	if (t->o->by != NULL && t->err == SND_OK) {
+		const char *v;
+		size_t n;
+		cJSON *attrs = NULL;
+		int is_ent = strcmp(t->o->by, "entity") == 0;
+		if (is_ent) {
+			v = t->row_ent;
+			n = strlen(v);
+		} else {
+			attr_value(r->attrs, t->o->by, &v, &n, &attrs);
+		}
+		p->rs.n = 0;
+		if (each_piece(v, n, !is_ent, add_row_scope, &p->rs) != 0)
+			t->err = SND_ENOMEM;
+		cJSON_Delete(attrs);
+		for (size_t i = 0; i < p->rs.n && t->err == SND_OK; i++)
+			apply_scope(t, p->rs.ids[i]);
+	}
+	cJSON_Delete(tree);
+	return t->err != SND_OK;
+}
+
+/* --weight entity: each block's slots divided by their answered counts
+ * (the entity's delegates who answered), added to the block's scope. */
+static void combine_blocks(struct tally *t)
+{
+	for (size_t b = 0; b < t->nblk; b++) {
+		const double *blk = t->blocks + b * t->L;
+		double *acc = t->sc[t->blk_scope[b]].acc;
+		for (size_t k = 0; k < t->nslots; k++) {
+			const struct slot *sl = &t->slots[k];
+			double n = blk[sl->off];
+			if (n <= 0)
+				continue;
+			acc[sl->off] += 1;
+			for (size_t i = 1; i < sl->len; i++)
+				acc[sl->off + i] += blk[sl->off + i] / n;
+		}
+	}
+}
+
+/* ------------------------------------------------------------- output */
+
+static cJSON *jadd_obj(struct tally *t, cJSON *parent, const char *key)
+{
+	cJSON *o = key ? cJSON_AddObjectToObject(parent, key) : cJSON_CreateObject();
+	if (o == NULL) {
+		t->oom = 1;
+		return NULL;
+	}
+	if (key == NULL && !cJSON_AddItemToArray(parent, o)) {
+		cJSON_Delete(o);
+		t->oom = 1;
+		return NULL;
+	}
+	return o;
+}
+
+static cJSON *jadd_arr(struct tally *t, cJSON *parent, const char *key)
+{
+	cJSON *a = cJSON_AddArrayToObject(parent, key);
+	if (a == NULL)
+		t->oom = 1;
+	return a;
+}
+
+static void jnum(struct tally *t, cJSON *o, const char *k, double v)
+{
+	if (cJSON_AddNumberToObject(o, k, v) == NULL)
+		t->oom = 1;
+}
+
+/* A number, or null when undefined. */
+static void jnum_or_null(struct tally *t, cJSON *o, const char *k, double v, int defined)
+{
+	if (defined)
+		jnum(t, o, k, v);
+	else if (cJSON_AddNullToObject(o, k) == NULL)
+		t->oom = 1;
+}
+
+static void jstr(struct tally *t, cJSON *o, const char *k, const char *s)
+{
+	if ((s ? cJSON_AddStringToObject(o, k, s) : cJSON_AddNullToObject(o, k)) == NULL)
+		t->oom = 1;
+}
+
+static void jstr_arr(struct tally *t, cJSON *a, const char *s)
+{
+	cJSON *v = cJSON_CreateString(s);
+	if (v == NULL || !cJSON_AddItemToArray(a, v)) {
+		cJSON_Delete(v);
+		t->oom = 1;
+	}
+}
+
+static void out_choice(struct tally *t, cJSON *o, const struct snd_question *q, const double *x)
+{
+	cJSON *opts = jadd_arr(t, o, "options");
+	double answered = x[0], best = 0;
+	int leader = -1, tie = 0;
+	for (size_t i = 0; i < q->noptions && opts; i++) {
+		cJSON *e = jadd_obj(t, opts, NULL);
+		double c = x[1 + i];
+		if (e == NULL)
+			return;
+		jstr(t, e, "id", q->options[i].id);
+		jnum(t, e, "count", c);
+		jnum(t, e, "share", answered > 0 ? c / answered : 0);
+		if (leader < 0 || fgt(c, best)) {
+			leader = (int)i;
+			best = c;
+			tie = 0;
+		} else if (feq(c, best)) {
+			tie = 1;
+		}
+	}
+	jstr(t, o, "leader", answered > 0 && leader >= 0 && !tie ? q->options[leader].id : NULL);
+}
+
+/* Scale fields from a slot [answered, dist...] of a scale with points
+ * min..min+np-1. */
+static void out_scale(struct tally *t, cJSON *o, int min, int np, const double *x)
+{
+	char key[16];
+	double n = x[0], mean = 0, cum = 0, cons = 1;
+	int median = min;
+	cJSON *dist = jadd_obj(t, o, "distribution");
+	for (int i = 0; i < np && dist; i++) {
+		snprintf(key, sizeof key, "%d", min + i);
+		jnum(t, dist, key, x[1 + i]);
+	}
+	if (n > 0) {
+		for (int i = 0; i < np; i++)
+			mean += (double)(min + i) * x[1 + i];
+		mean /= n;
+		/* Lower median: the first point whose cumulative share reaches 1/2. */
+		for (int i = 0; i < np; i++) {
+			cum += x[1 + i];
+			if (cum >= n / 2 || feq(cum, n / 2)) {
+				median = min + i;
+				break;
+			}
+		}
+		/* Tastle-Wierman: 1 + sum p_i log2(1 - |X_i - mean| / width).  A
+		 * one-point scale has nothing to disagree on. */
+		if (np > 1) {
+			double width = np - 1, s = 0;
+			for (int i = 0; i < np; i++) {
+				double p = x[1 + i] / n;
+				if (p <= 0)
+					continue;
+				double arg = 1 - fabs((double)(min + i) - mean) / width;
+				s += p * log2(arg > 0 ? arg : 1e-300);
+			}
+			cons = 1 + s;
+			cons = cons < 0 ? 0 : cons > 1 ? 1 : cons;
+		}
+	}
+	jnum_or_null(t, o, "mean", mean, n > 0);
+	jnum_or_null(t, o, "median", median, n > 0);
+	jnum_or_null(t, o, "consensus", cons, n > 0);
+}
+
+static void out_matrix(struct tally *t, cJSON *o, const struct snd_question *q,
+                       const struct qlay *l, const double *x)
+{
+	cJSON *rows = jadd_arr(t, o, "rows");
+	for (size_t r = 0; r < q->nrows && rows; r++) {
+		const double *y = x + 1 + r * l->row_len;
+		cJSON *e = jadd_obj(t, rows, NULL);
+		if (e == NULL)
+			return;
+		jstr(t, e, "id", q->rows[r].id);
+		jnum(t, e, "answered", y[0]);
+		out_scale(t, e, q->min, l->npoints, y);
+	}
+}
+
+static void out_rank(struct tally *t, cJSON *o, const struct snd_question *q, const double *x)
+{
+	size_t m = q->noptions;
+	const double *borda = x + 1, *d = x + 1 + m;
+	size_t *ord = malloc((m ? m : 1) * sizeof *ord);
+	size_t *wins = calloc(m ? m : 1, sizeof *wins);
+	double *p = malloc((m ? m * m : 1) * sizeof *p);
+	if (!ord || !wins || !p) {
+		t->oom = 1;
+		goto done;
+	}
+
+	/* Borda, highest first; ties keep form order (insertion sort is stable). */
+	for (size_t i = 0; i < m; i++) {
+		size_t j = i;
+		while (j > 0 && fgt(borda[i], borda[ord[j - 1]])) {
+			ord[j] = ord[j - 1];
+			j--;
+		}
+		ord[j] = i;
+	}
+	cJSON *ba = jadd_arr(t, o, "borda");
+	for (size_t k = 0; k < m && ba; k++) {
+		cJSON *e = jadd_obj(t, ba, NULL);
+		if (e == NULL)
+			break;
+		jstr(t, e, "id", q->options[ord[k]].id);
+		jnum(t, e, "score", borda[ord[k]]);
+	}
+
+	/* Schulze, winning votes: a link i->j is d[i][j] when i beats j; widest
+	 * paths by Floyd-Warshall, O(m^3). */
+	for (size_t i = 0; i < m; i++)
+		for (size_t j = 0; j < m; j++)
+			p[i * m + j] = i != j && fgt(d[i * m + j], d[j * m + i]) ? d[i * m + j] : 0;
+	for (size_t i = 0; i < m; i++)
+		for (size_t j = 0; j < m; j++) {
+			if (i == j)
+				continue;
+			for (size_t k = 0; k < m; k++) {
+				if (k == i || k == j)
+					continue;
+				double w = fmin(p[j * m + i], p[i * m + k]);
+				if (w > p[j * m + k])
+					p[j * m + k] = w;
+			}
+		}
+	for (size_t i = 0; i < m; i++)
+		for (size_t j = 0; j < m; j++)
+			if (i != j && fgt(p[i * m + j], p[j * m + i]))
+				wins[i]++;
+	for (size_t i = 0; i < m; i++) {
+		size_t j = i;
+		while (j > 0 && wins[i] > wins[ord[j - 1]]) {
+			ord[j] = ord[j - 1];
+			j--;
+		}
+		ord[j] = i;
+	}
+	cJSON *sa = jadd_arr(t, o, "schulze");
+	for (size_t k = 0; k < m && sa; k++)
+		jstr_arr(t, sa, q->options[ord[k]].id);
+
+	/* Condorcet winner: beats every other option head to head. */
+	int cw = -1;
+	for (size_t i = 0; i < m && x[0] > 0 && cw < 0; i++) {
+		size_t j;
+		for (j = 0; j < m; j++)
+			if (j != i && !fgt(d[i * m + j], d[j * m + i]))
+				break;
+		if (j == m)
+			cw = (int)i;
+	}
+	jstr(t, o, "condorcet_winner", cw >= 0 ? q->options[cw].id : NULL);
+
+	cJSON *pw = jadd_obj(t, o, "pairwise");
+	for (size_t i = 0; i < m && pw; i++) {
+		cJSON *row = jadd_obj(t, pw, q->options[i].id);
+		for (size_t j = 0; j < m && row; j++)
+			if (j != i)
+				jnum(t, row, q->options[j].id, d[i * m + j]);
+	}
+done:
+	free(ord);
+	free(wins);
+	free(p);
+}
+
+static int cmp_kept(const void *a, const void *b)
+{
+	const struct kept *x = a, *y = b;
+	if (x->q != y->q)
+		return x->q < y->q ? -1 : 1;
+	int c = strcmp(x->ent ? x->ent : "", y->ent ? y->ent : "");
+	return c != 0 ? c : strcmp(x->text, y->text);
+}
+
+/* The kept items of question qi (s->kept is sorted by question). */
+static void out_kept(struct tally *t, cJSON *o, const char *key, const char *field,
+                     const struct scope *s, size_t qi, size_t *cursor)
+{
+	cJSON *a = jadd_arr(t, o, key);
+	while (*cursor < s->nkept && s->kept[*cursor].q < qi)
+		(*cursor)++;
+	for (; *cursor < s->nkept && s->kept[*cursor].q == qi && a; (*cursor)++) {
+		const struct kept *k = &s->kept[*cursor];
+		cJSON *e = jadd_obj(t, a, NULL);
+		if (e == NULL)
+			return;
+		if (k->ent != NULL && !t->pseudo)
+			jstr(t, e, "entity", k->ent);
+		jstr(t, e, field, k->text);
+	}
+}
+
+struct wv {
+	double v, w;
+};
+
+static int cmp_wv(const void *a, const void *b)
+{
+	double x = ((const struct wv *)a)->v, y = ((const struct wv *)b)->v;
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Lower median of a number question: binned, or from the value list
+ * (sorted in place: O(n log n); weights from each value's block). */
+static double number_median(struct tally *t, struct scope *s, const struct qlay *l,
+                            const double *x)
+{
+	double n = x[0], cum = 0;
+	if (l->nbins > 0) {
+		for (int i = 0; i < l->nbins; i++) {
+			cum += x[2 + i];
+			if (cum >= n / 2 || feq(cum, n / 2))
+				return l->lo + i;
+		}
+		return l->lo + l->nbins - 1;
+	}
+	struct vlist *vl = &s->vals[l->numi];
+	if (!t->entity_mode) {
+		qsort(vl->v, vl->n, sizeof *vl->v, cmp_double);
+		return vl->v[(vl->n - 1) / 2];
+	}
+	struct wv *a = malloc(vl->n * sizeof *a);
+	if (a == NULL) {
+		t->oom = 1;
+		return 0;
+	}
+	for (size_t i = 0; i < vl->n; i++) {
+		a[i].v = vl->v[i];
+		a[i].w = 1 / t->blocks[(size_t)vl->blk[i] * t->L + l->off];
+	}
+	qsort(a, vl->n, sizeof *a, cmp_wv);
+	double med = a[vl->n - 1].v;
+	for (size_t i = 0; i < vl->n; i++) {
+		cum += a[i].w;
+		if (cum >= n / 2 || feq(cum, n / 2)) {
+			med = a[i].v;
+			break;
+		}
+	}
+	free(a);
+	return med;
+}
+
+static cJSON *out_questions(struct tally *t, struct scope *s)
+{
+	const struct snd_form *f = t->f;
+	cJSON *arr = cJSON_CreateArray();
+	size_t cursor = 0;
+	if (arr == NULL) {
+		t->oom = 1;
+		return NULL;
+	}
+	if (s->nkept > 1)
+		qsort(s->kept, s->nkept, sizeof *s->kept, cmp_kept);
+	for (size_t qi = 0; qi < f->nquestions && !t->oom; qi++) {
+		const struct snd_question *q = &f->questions[qi];
+		const struct qlay *l = &t->ql[qi];
+		const double *x = s->acc + l->off;
+		cJSON *o = jadd_obj(t, arr, NULL);
+		if (o == NULL)
+			break;
+		jstr(t, o, "id", q->id);
+		jstr(t, o, "type", snd_qtype_names[q->type]);
+		jnum(t, o, "answered", x[0]);
+		switch (q->type) {
+		case SND_Q_SINGLE:
+		case SND_Q_MULTI:
+			out_choice(t, o, q, x);
+			break;
+		case SND_Q_SCALE:
+			out_scale(t, o, q->min, l->npoints, x);
+			break;
+		case SND_Q_MATRIX:
+			out_matrix(t, o, q, l, x);
+			break;
+		case SND_Q_RANK:
+			out_rank(t, o, q, x);
+			break;
+		case SND_Q_POSITION:
+			for (int i = 0; i < SND_POS__MAX; i++)
+				jnum(t, o, snd_position_names[i], x[1 + i]);
+			if (cJSON_AddBoolToObject(o, "consensus", x[0] > 0 && x[1 + SND_POS_OBJECT] == 0) ==
+			    NULL)
+				t->oom = 1;
+			out_kept(t, o, "objections", "reason", s, qi, &cursor);
+			break;
+		case SND_Q_NUMBER: {
+			int def = x[0] > 0;
+			jnum_or_null(t, o, "min", s->nmin[l->numi], def);
+			jnum_or_null(t, o, "max", s->nmax[l->numi], def);
+			jnum_or_null(t, o, "mean", def ? x[1] / x[0] : 0, def);
+			jnum_or_null(t, o, "median", def ? number_median(t, s, l, x) : 0, def);
+			break;
+		}
+		case SND_Q_TEXT:
+			out_kept(t, o, "comments", "text", s, qi, &cursor);
+			break;
+		default:
+			break;
+		}
+	}
+	return arr;
+}
+
+static int cmp_scope_name(const void *a, const void *b)
+{
+	const struct scope *const *x = a, *const *y = b;
+	return natcmp((*x)->name, (*y)->name);
+}
+
+static void errf(char *errbuf, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void errf(char *errbuf, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	if (errbuf == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(errbuf, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* One pass over the latest revisions; see the file comment for what is
+ * kept.  `by` may be "entity" or any token attribute; a multi-valued
+ * attribute ("SG2;SG13") counts the delegate in each of its groups, a
+ * delegate without it goes to "(none)", and values beyond the 1000th
+ * distinct one are pooled in "(other)".  Each group is tallied as if it were
+ * the whole questionnaire: under --weight entity an entity has weight 1 in
+ * every group it appears in, split among its delegates in that group.
+ * Pseudonymous forms: no entity anywhere in the output, and by == "entity"
+ * is refused (SND_EINVAL).  *out (caller cJSON_Delete's it) is set only on
+ * SND_OK. */
+enum snd_err snd_tally_summary(struct snd_store *s, const struct snd_form *f,
+                               const struct snd_tally_opts *o, cJSON **out,
+                               char *errbuf, size_t errlen)
+{
+	struct tally t;
+	struct pass p;
+	struct snd_tally_opts dflt = {NULL, SND_WEIGHT_DELEGATE};
+	enum snd_err e;
+	cJSON *root = NULL;
+
+	if (o == NULL)
+		o = &dflt;
+	if ((unsigned)o->weight >= SND_WEIGHT__MAX) {
+		errf(errbuf, errlen, "%s", "unknown weighting");
+		return SND_EINVAL;
+	}
+	if (o->by != NULL && f->anonymity == SND_PSEUDONYMOUS && strcmp(o->by, "entity") == 0) {
+		errf(errbuf, errlen, "questionnaire %s is pseudonymous: a breakdown by entity would "
+		     "reveal who answered what; break down by category, sg or region instead", f->id);
+		return SND_EINVAL;
+	}
+	if (o->by != NULL && o->by[0] == '\0') {
+		errf(errbuf, errlen, "%s", "--by needs an attribute name");
+		return SND_EINVAL;
+	}
+	memset(&t, 0, sizeof t);
+	memset(&p, 0, sizeof p);
+	t.f = f;
+	t.o = o;
+	t.entity_mode = o->weight == SND_WEIGHT_ENTITY;
+	t.pseudo = f->anonymity == SND_PSEUDONYMOUS;
+	p.t = &t;
+	p.rs.t = &t;
+	if ((e = layout(&t)) != SND_OK || new_scope(&t, NULL) != 0) {
+		e = SND_ENOMEM;
+		goto fail;
+	}
+
+	e = snd_store_each_latest(s, f->id, on_row, &p);
+	if (t.err != SND_OK) {
+		e = t.err;
+		goto fail;
+	}
+	if (e != SND_OK) {
+		errf(errbuf, errlen, "reading responses: %s", snd_store_errmsg(s));
+		goto fail;
+	}
+	if (t.entity_mode)
+		combine_blocks(&t);
+	if (t.invalid > 0)
+		snd_log(SND_LOG_WARN, "tally %s: %zu stored answers did not fit the form and were "
+		        "skipped", f->id, t.invalid);
+
+	root = cJSON_CreateObject();
+	if (root == NULL) {
+		e = SND_ENOMEM;
+		goto fail;
+	}
+	jstr(&t, root, "questionnaire", f->id);
+	jstr(&t, root, "weight", snd_weight_names[o->weight]);
+	jnum(&t, root, "responses", t.sc[0].acc[0]);
+	cJSON *qs = out_questions(&t, &t.sc[0]);
+	if (qs != NULL && !cJSON_AddItemToObject(root, "questions", qs)) {
+		cJSON_Delete(qs);
+		t.oom = 1;
+	}
+	if (o->by != NULL && !t.oom) {
+		cJSON *groups = jadd_obj(&t, root, "groups");
+		size_t ng = t.nsc - 1;
+		struct scope **order = malloc((ng ? ng : 1) * sizeof *order);
+		if (order == NULL)
+			t.oom = 1;
+		for (size_t i = 0; order && i < ng; i++)
+			order[i] = &t.sc[i + 1];
+		if (order && ng > 1)
+			qsort(order, ng, sizeof *order, cmp_scope_name);
+		for (size_t i = 0; order && groups && i < ng && !t.oom; i++) {
+			cJSON *g = jadd_obj(&t, groups, order[i]->name);
+			if (g == NULL)
+				break;
+			jnum(&t, g, "responses", order[i]->acc[0]);
+			cJSON *gq = out_questions(&t, order[i]);
+			if (gq != NULL && !cJSON_AddItemToObject(g, "questions", gq)) {
+				cJSON_Delete(gq);
+				t.oom = 1;
+			}
+		}
+		free(order);
+	}
+	if (t.oom) {
+		e = SND_ENOMEM;
+		goto fail;
+	}
+	free(p.rs.ids);
+	tally_free(&t);
+	*out = root;
+	return SND_OK;
+fail:
+	if (e == SND_ENOMEM)
+		errf(errbuf, errlen, "%s", "out of memory while tallying");
+	cJSON_Delete(root);
+	free(p.rs.ids);
+	tally_free(&t);
+	return e;
+}
+
+/* --------------------------------------------------------------- turnout */
+
+static const char *const turnout_attrs[] = {"category", "sg", "region"};
+#define NTURNOUT (sizeof turnout_attrs / sizeof turnout_attrs[0])
+
+struct turnout_val {
+	uint32_t delegates, entities;
+	const char *name;
+};
+
+struct turnout {
+	struct arena arena;
+	struct smap vals[NTURNOUT];   /* value -> index in tv[attr] */
+	struct turnout_val *tv[NTURNOUT];
+	size_t ntv[NTURNOUT], captv[NTURNOUT];
+	struct smap seen;             /* (attr, value, entity) and (entity) sets */
+	struct scratch key;
+	uint32_t delegates, entities;
+	int attr;                     /* the attribute being counted */
+	const char *ent;
+	enum snd_err err;
+};
+
+/* Marks key (built in tu->key) as seen; 1 when it is new. */
+static int seen_once(struct turnout *tu)
+{
+	if (smap_find(&tu->seen, tu->key.p, tu->key.len) != NULL)
+		return 0;
+	if (smap_add(&tu->seen, &tu->arena, tu->key.p, tu->key.len, 0) == NULL) {
+		tu->err = SND_ENOMEM;
+		return 0;
+	}
+	return 1;
+}
+
+static int turnout_piece(void *ctx, const char *v, size_t n)
+{
+	struct turnout *tu = ctx;
+	int a = tu->attr;
+	struct sent *e = smap_find(&tu->vals[a], v, n);
+	if (e == NULL) {
+		if (tu->ntv[a] == tu->captv[a]) {
+			size_t nc = tu->captv[a] ? tu->captv[a] * 2 : 16;
+			struct turnout_val *nv = realloc(tu->tv[a], nc * sizeof *nv);
+			if (nv == NULL)
+				return -1;
+			tu->tv[a] = nv;
+			tu->captv[a] = nc;
+		}
+		e = smap_add(&tu->vals[a], &tu->arena, v, n, (uint32_t)tu->ntv[a]);
+		if (e == NULL)
+			return -1;
+		tu->tv[a][tu->ntv[a]].delegates = 0;
+		tu->tv[a][tu->ntv[a]].entities = 0;
+		tu->tv[a][tu->ntv[a]].name = e->k;
+		tu->ntv[a]++;
+	}
+	struct turnout_val *tv = &tu->tv[a][e->val];
+	char tag = (char)('0' + a);
+	tv->delegates++;
+	tu->key.len = 0;
+	if (scratch_put(&tu->key, &tag, 1) || scratch_put(&tu->key, v, n) ||
+	    scratch_put(&tu->key, "", 1) || scratch_put(&tu->key, tu->ent, strlen(tu->ent)))
+		return -1;
+	if (seen_once(tu))
+		tv->entities++;
+	return tu->err != SND_OK ? -1 : 0;
+}
+
+static int turnout_row(void *ctx, const struct snd_revision *r)
+{
+	struct turnout *tu = ctx;
+	char tag = 'e';
+	tu->ent = r->ent != NULL ? r->ent : "";
+	tu->delegates++;
+	tu->key.len = 0;
+	if (scratch_put(&tu->key, &tag, 1) || scratch_put(&tu->key, tu->ent, strlen(tu->ent))) {
+		tu->err = SND_ENOMEM;
+		return 1;
+	}
+	if (seen_once(tu))
+		tu->entities++;
+	for (size_t a = 0; a < NTURNOUT && tu->err == SND_OK; a++) {
+		const char *v;
+		size_t n;
+		cJSON *tree;
+		attr_value(r->attrs, turnout_attrs[a], &v, &n, &tree);
+		tu->attr = (int)a;
+		if (each_piece(v, n, 1, turnout_piece, tu) != 0 && tu->err == SND_OK)
+			tu->err = SND_ENOMEM;
+		cJSON_Delete(tree);
+	}
+	return tu->err != SND_OK;
+}
+
+static int cmp_tv(const void *a, const void *b)
+{
+	return natcmp(((const struct turnout_val *)a)->name, ((const struct turnout_val *)b)->name);
+}
+
+/* Turnout over the latest revisions: delegates and distinct entities, in
+ * total and per value of category, sg (multi-valued, split on ';') and
+ * region; "(none)" for delegates without the attribute.  Values in natural
+ * order.  *out (caller deletes) is set only on SND_OK. */
+enum snd_err snd_tally_turnout(struct snd_store *s, const struct snd_form *f, cJSON **out,
+                               char *errbuf, size_t errlen)
+{
+	struct turnout tu;
+	enum snd_err e;
+	cJSON *root = NULL;
+	int oom = 0;
+
+	memset(&tu, 0, sizeof tu);
+	e = snd_store_each_latest(s, f->id, turnout_row, &tu);
+	if (tu.err != SND_OK) {
+		e = tu.err;
+		goto done;
+	}
+	if (e != SND_OK) {
+		errf(errbuf, errlen, "reading responses: %s", snd_store_errmsg(s));
+		goto done;
+	}
+	root = cJSON_CreateObject();
+	if (root == NULL ||
+	    cJSON_AddNumberToObject(root, "delegates", tu.delegates) == NULL ||
+	    cJSON_AddNumberToObject(root, "entities", tu.entities) == NULL) {
+		oom = 1;
+		goto done;
+	}
+	cJSON *by = cJSON_AddObjectToObject(root, "by");
+	for (size_t a = 0; a < NTURNOUT && by && !oom; a++) {
+		cJSON *ao = cJSON_AddObjectToObject(by, turnout_attrs[a]);
+		if (ao == NULL) {
+			oom = 1;
+			break;
+		}
+		if (tu.ntv[a] > 1)
+			qsort(tu.tv[a], tu.ntv[a], sizeof *tu.tv[a], cmp_tv);
+		for (size_t i = 0; i < tu.ntv[a]; i++) {
+			cJSON *vo = cJSON_AddObjectToObject(ao, tu.tv[a][i].name);
+			if (vo == NULL ||
+			    cJSON_AddNumberToObject(vo, "delegates", tu.tv[a][i].delegates) == NULL ||
+			    cJSON_AddNumberToObject(vo, "entities", tu.tv[a][i].entities) == NULL) {
+				oom = 1;
+				break;
+			}
+		}
+	}
+	if (by == NULL)
+		oom = 1;
+done:
+	if (oom && e == SND_OK)
+		e = SND_ENOMEM;
+	if (e == SND_ENOMEM)
+		errf(errbuf, errlen, "%s", "out of memory while counting turnout");
+	for (size_t a = 0; a < NTURNOUT; a++) {
+		smap_free(&tu.vals[a]);
+		free(tu.tv[a]);
+	}
+	smap_free(&tu.seen);
+	free(tu.key.p);
+	arena_free(&tu.arena);
+	if (e != SND_OK) {
+		cJSON_Delete(root);
+		return e;
+	}
+	*out = root;
+	return SND_OK;
+}
