@@ -1,3 +1,505 @@
-/* serve.c - placeholder until its module lands (being written now). */
+/* serve.c - `collector serve`: loads and checks the questionnaires and keys,
+ * opens the database, starts the writer thread and the libmicrohttpd
+ * daemon, and stops them cleanly on SIGINT/SIGTERM.
+ *
+ * Invariants:
+ *   1. SIGINT and SIGTERM are blocked before any thread exists, so only the
+ *      main thread's sigwait() ever sees them.
+ *   2. Shutdown order: stop accepting (quiesce) -> let in-flight requests
+ *      finish while the writer still runs -> stop the writer (it commits and
+ *      answers everything queued) -> let those answers go out -> stop MHD ->
+ *      close the read connections and the forms.  So no request that was
+ *      acknowledged (201/303) can be lost, and no request waits forever.
+ *   3. Secret key material lives in struct srv and is wiped before exit.
+ */
+#include "auth.h"
 #include "commands.h"
-int cmd_serve(int argc, char **argv) { (void)argc; (void)argv; die_msg("cmd_serve: not built yet"); return 1; }
+#include "http.h"
+#include "sounding.h"
+#include "writer.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_LISTEN "127.0.0.1:8080"
+#define DEFAULT_MAX_BODY 65536
+#define DEFAULT_MAX_CONNECTIONS 1000
+#define DEFAULT_TIMEOUT_S 30
+#define DRAIN_WAIT_MS 10000
+#define TLS_FILE_MAX ((size_t)1 << 20)
+
+static const char usage[] =
+	"usage: collector serve --form FORM [--form FORM...] --db DB --issuer-pub FILE\n"
+	"                       --receipt-key FILE [--listen ADDR:PORT]\n"
+	"                       [--tls-cert FILE --tls-key FILE] [options]\n"
+	"\n"
+	"Runs the web collector: delegates open their personal links, answer the\n"
+	"questionnaires in a browser or through the JSON API, and get signed receipts.\n"
+	"\n"
+	"  --form FORM           a questionnaire file (repeat for several)\n"
+	"  --db DB               the SQLite database (created if absent, WAL mode)\n"
+	"  --issuer-pub FILE     the issuer's public key (PASERK k4.public or hex, or a\n"
+	"                        file holding one): tokens must verify with it\n"
+	"  --receipt-key FILE    the receipt secret key (k4.secret file) that signs receipts\n"
+	"  --listen ADDR:PORT    where to listen (default 127.0.0.1:8080; IPv6 as [::1]:8080)\n"
+	"  --tls-cert FILE       serve HTTPS with this PEM certificate (needs --tls-key)\n"
+	"  --tls-key FILE        the PEM private key of --tls-cert\n"
+	"  --max-body BYTES      largest request body accepted (default 65536); larger: 413\n"
+	"  --threads N           request threads (default: the number of CPU cores)\n"
+	"  --max-connections N   open connections at most (default 1000)\n"
+	"  --per-ip N            connections per client address at most (default 0: no\n"
+	"                        limit, since a meeting room often shares one address)\n"
+	"  --timeout S           close connections idle for S seconds (default 30)\n"
+	"  --log-level LEVEL     debug, info (default: one access-log line per request),\n"
+	"                        warn or error\n"
+	"  --allow-root          run even as root (refused otherwise)\n"
+	"  --help                print this help\n"
+	"\n"
+	"Stops cleanly on SIGINT or SIGTERM: finishes the requests in flight, commits\n"
+	"every accepted submission, closes the database, exits 0.\n";
+
+struct opts {
+	const char **forms;
+	size_t nforms;
+	const char *db, *issuer_pub, *receipt_key, *listen, *tls_cert, *tls_key;
+	size_t max_body;
+	unsigned threads, max_conn, per_ip, timeout;
+	enum snd_log_level level;
+	int allow_root;
+};
+
+static int parse_uint(const char *name, const char *s, unsigned long long min,
+                      unsigned long long max, unsigned long long *out)
+{
+	char *end;
+	unsigned long long v;
+	errno = 0;
+	if (s[0] < '0' || s[0] > '9') {
+		die_msg("serve: %s: '%s' is not a number", name, s);
+		return -1;
+	}
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max) {
+		die_msg("serve: %s: '%s' is not a number from %llu to %llu", name, s, min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* 0 ok, 1 --help printed, 2 usage error (message printed). */
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	enum { O_FORM = 256, O_DB, O_ISSUER, O_RECEIPT, O_LISTEN, O_CERT, O_KEY, O_MAXBODY,
+	       O_THREADS, O_MAXCONN, O_PERIP, O_TIMEOUT, O_LOGLEVEL, O_ROOT, O_HELP };
+	static const struct option longopts[] = {
+		{"form", required_argument, NULL, O_FORM},
+		{"db", required_argument, NULL, O_DB},
+		{"issuer-pub", required_argument, NULL, O_ISSUER},
+		{"receipt-key", required_argument, NULL, O_RECEIPT},
+		{"listen", required_argument, NULL, O_LISTEN},
+		{"tls-cert", required_argument, NULL, O_CERT},
+		{"tls-key", required_argument, NULL, O_KEY},
+		{"max-body", required_argument, NULL, O_MAXBODY},
+		{"threads", required_argument, NULL, O_THREADS},
+		{"max-connections", required_argument, NULL, O_MAXCONN},
+		{"per-ip", required_argument, NULL, O_PERIP},
+		{"timeout", required_argument, NULL, O_TIMEOUT},
+		{"log-level", required_argument, NULL, O_LOGLEVEL},
+		{"allow-root", no_argument, NULL, O_ROOT},
+		{"help", no_argument, NULL, O_HELP},
+		{NULL, 0, NULL, 0},
+	};
+	static const char *const levels[SND_LOG__MAX] = {"debug", "info", "warn", "error"};
+	unsigned long long v;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int c, i;
+
+	o->listen = DEFAULT_LISTEN;
+	o->max_body = DEFAULT_MAX_BODY;
+	o->threads = cores > 0 && cores < 256 ? (unsigned)cores : 2;
+	o->max_conn = DEFAULT_MAX_CONNECTIONS;
+	o->timeout = DEFAULT_TIMEOUT_S;
+	o->level = SND_LOG_INFO;
+	if ((o->forms = calloc((size_t)argc + 1, sizeof *o->forms)) == NULL) {
+		die_msg("serve: out of memory");
+		return 2;
+	}
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_FORM: o->forms[o->nforms++] = optarg; break;
+		case O_DB: o->db = optarg; break;
+		case O_ISSUER: o->issuer_pub = optarg; break;
+		case O_RECEIPT: o->receipt_key = optarg; break;
+		case O_LISTEN: o->listen = optarg; break;
+		case O_CERT: o->tls_cert = optarg; break;
+		case O_KEY: o->tls_key = optarg; break;
+		case O_MAXBODY:
+			if (parse_uint("--max-body", optarg, 64, (unsigned long long)1 << 30, &v))
+				return 2;
+			o->max_body = (size_t)v;
+			break;
+		case O_THREADS:
+			if (parse_uint("--threads", optarg, 1, 256, &v))
+				return 2;
+			o->threads = (unsigned)v;
+			break;
+		case O_MAXCONN:
+			if (parse_uint("--max-connections", optarg, 1, 1000000, &v))
+				return 2;
+			o->max_conn = (unsigned)v;
+			break;
+		case O_PERIP:
+			if (parse_uint("--per-ip", optarg, 0, 1000000, &v))
+				return 2;
+			o->per_ip = (unsigned)v;
+			break;
+		case O_TIMEOUT:
+			if (parse_uint("--timeout", optarg, 1, 86400, &v))
+				return 2;
+			o->timeout = (unsigned)v;
+			break;
+		case O_LOGLEVEL:
+			for (i = 0; i < SND_LOG__MAX; i++)
+				if (strcmp(optarg, levels[i]) == 0)
+					break;
+			if (i == SND_LOG__MAX) {
+				die_msg("serve: --log-level: '%s' is not debug, info, warn or error", optarg);
+				return 2;
+			}
+			o->level = (enum snd_log_level)i;
+			break;
+		case O_ROOT: o->allow_root = 1; break;
+		case 'h':
+		case O_HELP:
+			fputs(usage, stdout);
+			return 1;
+		case ':':
+			die_msg("serve: option '%s' needs a value (try: collector serve --help)",
+			        argv[optind - 1]);
+			return 2;
+		default:
+			die_msg("serve: unknown option '%s' (try: collector serve --help)",
+			        argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		die_msg("serve: unexpected argument '%s' (try: collector serve --help)", argv[optind]);
+		return 2;
+	}
+	if (o->nforms == 0 || !o->db || !o->issuer_pub || !o->receipt_key) {
+		die_msg("serve: --form, --db, --issuer-pub and --receipt-key are required "
+		        "(try: collector serve --help)");
+		return 2;
+	}
+	if ((o->tls_cert == NULL) != (o->tls_key == NULL)) {
+		die_msg("serve: --tls-cert and --tls-key go together");
+		return 2;
+	}
+	return 0;
+}
+
+/* "ADDR:PORT" or "[V6]:PORT" into a socket address.  0 ok. */
+static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *sslen,
+                        int *v6, char *shown, size_t shownlen)
+{
+	char host[256];
+	const char *port, *colon;
+	struct addrinfo hints, *res = NULL;
+	size_t hlen;
+	unsigned long long p;
+
+	if (spec[0] == '[') {
+		const char *close = strchr(spec, ']');
+		if (close == NULL || close[1] != ':')
+			goto bad;
+		hlen = (size_t)(close - spec - 1);
+		if (hlen == 0 || hlen >= sizeof host)
+			goto bad;
+		memcpy(host, spec + 1, hlen);
+		port = close + 2;
+	} else {
+		colon = strrchr(spec, ':');
+		if (colon == NULL)
+			goto bad;
+		hlen = (size_t)(colon - spec);
+		if (hlen == 0 || hlen >= sizeof host || memchr(spec, ':', hlen))
+			goto bad;
+		memcpy(host, spec, hlen);
+		port = colon + 1;
+	}
+	host[hlen] = '\0';
+	if (parse_uint("--listen port", port, 1, 65535, &p))
+		return -1;
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if (getaddrinfo(host, port, &hints, &res) != 0 || res == NULL) {
+		die_msg("serve: --listen: cannot resolve '%s'", host);
+		return -1;
+	}
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*sslen = res->ai_addrlen;
+	*v6 = res->ai_family == AF_INET6;
+	freeaddrinfo(res);
+	snprintf(shown, shownlen, *v6 ? "[%s]:%llu" : "%s:%llu", host, p);
+	return 0;
+bad:
+	die_msg("serve: --listen: '%s' is not ADDR:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)",
+	        spec);
+	return -1;
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+	size_t n;
+	(void)cls;
+	vsnprintf(line, sizeof line, fmt, ap);
+	n = strlen(line);
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	snd_log(SND_LOG_WARN, "microhttpd: %s", line);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+/* Waits until no request is in flight, at most ms milliseconds. */
+static void drain(struct srv *s, long ms)
+{
+	long waited = 0;
+	while (atomic_load(&s->inflight) > 0 && waited < ms) {
+		sleep_ms(5);
+		waited += 5;
+	}
+}
+
+static int load_forms(const struct opts *o, struct srv *s)
+{
+	size_t i, j;
+	if ((s->forms = calloc(o->nforms, sizeof *s->forms)) == NULL) {
+		die_msg("serve: out of memory");
+		return -1;
+	}
+	for (i = 0; i < o->nforms; i++) {
+		struct snd_diag d;
+		enum snd_err e;
+		size_t k;
+		snd_diag_init(&d);
+		e = snd_form_load(o->forms[i], &s->forms[i], &d);
+		if (e != SND_OK) {
+			for (k = 0; k < d.n; k++)
+				fprintf(stderr, "%s: %s: %s\n", o->forms[i], d.items[k].where,
+				        d.items[k].msg);
+			if (d.n == 0)
+				fprintf(stderr, "%s: $: %s\n", o->forms[i], snd_strerror(e));
+			snd_diag_free(&d);
+			s->nforms = i;
+			return -1;
+		}
+		snd_diag_free(&d);
+		for (j = 0; j < i; j++)
+			if (strcmp(s->forms[j]->id, s->forms[i]->id) == 0) {
+				die_msg("serve: %s and %s both define questionnaire '%s'", o->forms[j],
+				        o->forms[i], s->forms[i]->id);
+				s->nforms = i + 1;
+				return -1;
+			}
+	}
+	s->nforms = o->nforms;
+	return 0;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	struct opts o;
+	struct srv s;
+	struct snd_store *ws = NULL;
+	struct MHD_Daemon *d = NULL;
+	struct sockaddr_storage ss;
+	socklen_t sslen = 0;
+	sigset_t stop;
+	char shown[300], err[512];
+	char *cert = NULL, *key = NULL;
+	size_t i, certlen, keylen;
+	unsigned flags;
+	int v6 = 0, sig, status = 1, http_ready = 0, pr;
+	uint8_t pk[SND_PK_BYTES];
+	MHD_socket lsock;
+
+	memset(&o, 0, sizeof o);
+	memset(&s, 0, sizeof s);
+	atomic_init(&s.inflight, 0);
+	atomic_init(&s.stopping, 0);
+	if ((pr = parse_opts(argc, argv, &o)) != 0) {
+		free(o.forms);
+		return pr == 1 ? 0 : 2;
+	}
+	if (parse_listen(o.listen, &ss, &sslen, &v6, shown, sizeof shown) != 0) {
+		free(o.forms);
+		return 2;
+	}
+	if (geteuid() == 0 && !o.allow_root) {
+		die_msg("serve: refusing to run as root; run as an ordinary user "
+		        "(or pass --allow-root)");
+		free(o.forms);
+		return 1;
+	}
+	snd_log_set_level(o.level);
+
+	/* 1. Before any thread: the stop signals go to sigwait only. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (load_forms(&o, &s) != 0)
+		goto out;
+	if (snd_key_load_public(o.issuer_pub, s.issuer_pk, err, sizeof err) != SND_OK) {
+		die_msg("serve: --issuer-pub: %s", err);
+		goto out;
+	}
+	snd_paserk_pid(s.issuer_pk, s.issuer_pid);
+	if (snd_key_load_secret(o.receipt_key, s.receipt_sk, err, sizeof err) != SND_OK) {
+		die_msg("serve: --receipt-key: %s", err);
+		goto out;
+	}
+	/* The receipt key must not be the issuer's: a receipt could pass as a token. */
+	memcpy(pk, s.receipt_sk + 32, sizeof pk);
+	if (sodium_memcmp(pk, s.issuer_pk, sizeof pk) == 0) {
+		die_msg("serve: the receipt key is the issuer key; use separate keys (collector keygen)");
+		goto out;
+	}
+	auth_derive_csrf_key(s.receipt_sk, s.csrf_key);
+	s.db_path = o.db;
+	s.max_body = o.max_body;
+	s.tls = o.tls_cert != NULL;
+	if (s.tls) {
+		if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
+			die_msg("serve: this libmicrohttpd was built without TLS support");
+			goto out;
+		}
+		if (snd_read_file(o.tls_cert, TLS_FILE_MAX, &cert, &certlen) != SND_OK) {
+			die_msg("serve: --tls-cert: cannot read %s", o.tls_cert);
+			goto out;
+		}
+		if (snd_read_file(o.tls_key, TLS_FILE_MAX, &key, &keylen) != SND_OK) {
+			die_msg("serve: --tls-key: cannot read %s", o.tls_key);
+			goto out;
+		}
+	}
+
+	if (snd_store_open(o.db, SND_STORE_WRITE, &ws, err, sizeof err) != SND_OK) {
+		die_msg("serve: --db: %s", err);
+		goto out;
+	}
+	for (i = 0; i < s.nforms; i++)
+		if (snd_store_put_form(ws, s.forms[i]) != SND_OK) {
+			die_msg("serve: %s: cannot record questionnaire '%s': %s", o.db, s.forms[i]->id,
+			        snd_store_errmsg(ws));
+			goto out;
+		}
+	if (writer_start(ws, s.receipt_sk, &s.writer) != SND_OK) {
+		die_msg("serve: cannot start the writer thread");
+		goto out;
+	}
+	ws = NULL; /* the writer owns it now */
+	http_ready = 1; /* http_fini undoes a partial init too */
+	if (http_init(&s) != 0) {
+		die_msg("serve: out of memory");
+		goto out;
+	}
+
+	flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME |
+	        MHD_USE_ITC;
+	if (v6)
+		flags |= MHD_USE_IPv6;
+	if (s.tls)
+		flags |= MHD_USE_TLS;
+	{
+		struct MHD_OptionItem tlsopts[] = {
+			{s.tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert},
+			{MHD_OPTION_HTTPS_MEM_KEY, 0, key},
+			{MHD_OPTION_END, 0, NULL},
+		};
+		d = MHD_start_daemon(
+			flags, 0, NULL, NULL, http_handler, &s,
+			MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+			MHD_OPTION_THREAD_POOL_SIZE, o.threads,
+			MHD_OPTION_CONNECTION_LIMIT, o.max_conn,
+			MHD_OPTION_PER_IP_CONNECTION_LIMIT, o.per_ip,
+			MHD_OPTION_CONNECTION_TIMEOUT, o.timeout,
+			MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+			MHD_OPTION_NOTIFY_COMPLETED, http_completed, &s,
+			MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+			MHD_OPTION_ARRAY, tlsopts,
+			MHD_OPTION_END);
+	}
+	if (d == NULL) {
+		die_msg("serve: cannot listen on %s (address in use, or not allowed?)", shown);
+		goto out;
+	}
+	fprintf(stderr, "collector: listening on %s://%s\n", s.tls ? "https" : "http", shown);
+	fflush(stderr);
+
+	while (sigwait(&stop, &sig) != 0) {
+	}
+	snd_log(SND_LOG_INFO, "stopping (signal %d): finishing requests in flight", sig);
+
+	/* 2. Stop accepting, finish, commit, stop. */
+	atomic_store(&s.stopping, 1);
+	lsock = MHD_quiesce_daemon(d);
+	if (lsock != MHD_INVALID_SOCKET)
+		close(lsock);
+	drain(&s, DRAIN_WAIT_MS);
+	writer_stop(s.writer); /* commits and resumes everything still queued */
+	s.writer = NULL;
+	drain(&s, 2000);
+	MHD_stop_daemon(d);
+	d = NULL;
+	snd_log(SND_LOG_INFO, "stopped");
+	status = 0;
+
+out:
+	if (d != NULL)
+		MHD_stop_daemon(d);
+	writer_stop(s.writer);
+	if (http_ready)
+		http_fini(&s);
+	snd_store_close(ws);
+	for (i = 0; i < s.nforms; i++)
+		snd_form_free(s.forms[i]);
+	free(s.forms);
+	free(o.forms);
+	if (key != NULL) {
+		sodium_memzero(key, keylen);
+		free(key);
+	}
+	free(cert);
+	sodium_memzero(s.receipt_sk, sizeof s.receipt_sk);
+	sodium_memzero(s.csrf_key, sizeof s.csrf_key);
+	return status;
+}

@@ -1,0 +1,60 @@
+/* writer.h - the collector's one writer thread and its group commit.
+ *
+ * Request threads hand the writer a validated revision (struct writer_item)
+ * and wait; the writer owns the only write connection to the database and
+ * stores the queued items in batches: one transaction for up to
+ * WRITER_BATCH_MAX items, started as soon as the first item has waited
+ * WRITER_WAIT_US or a batch is full.  Only after COMMIT returns does it call
+ * each item's done() with the result, so an answer built in done() (or after
+ * it) is an answer about durable data.
+ */
+#ifndef SND_WRITER_H
+#define SND_WRITER_H
+
+#include "sounding.h"
+
+#include <stdint.h>
+
+#define WRITER_BATCH_MAX 64
+#define WRITER_QUEUE_MAX 4096
+#define WRITER_WAIT_US 1500
+
+struct writer;
+
+/* One revision waiting to be stored.  The caller owns the item and every
+ * string `sub` points at; they must stay valid until done() has been called.
+ * The writer fills the result fields before calling done(). */
+struct writer_item {
+	struct snd_submission sub;        /* in */
+	void (*done)(struct writer_item *it); /* called once, on the writer thread */
+	void *arg;                        /* for the caller */
+	/* out */
+	enum snd_err rc;                  /* SND_OK when committed */
+	int64_t rev;
+	char *receipt;                    /* malloc'ed on SND_OK; the caller frees */
+	int64_t submitted_at_ms;
+	struct writer_item *next;         /* queue link (writer's) */
+};
+
+/* Starts the writer thread on an open write connection (the writer owns it
+ * from now on and closes it in writer_stop).  receipt_sk is copied and wiped
+ * on stop.  On failure nothing is started and the store is not taken. */
+enum snd_err writer_start(struct snd_store *store, const uint8_t receipt_sk[SND_SK_BYTES],
+                          struct writer **out);
+
+/* Queues it.  prepare(arg) is called under the queue lock just before the
+ * item becomes visible to the writer (the collector suspends the HTTP
+ * connection there, so the writer can never resume it before it was
+ * suspended).  Returns SND_EBUSY, without calling prepare, when the queue is
+ * full or the writer is stopping; the item is then not queued. */
+enum snd_err writer_submit(struct writer *w, struct writer_item *it,
+                           void (*prepare)(void *arg), void *arg);
+
+/* Number of batches committed so far: changes whenever revisions are added. */
+int64_t writer_commits(const struct writer *w);
+
+/* Refuses new items, stores and commits everything queued (calling done()
+ * for each), joins the thread, closes the store and frees w.  NULL is ok. */
+void writer_stop(struct writer *w);
+
+#endif
