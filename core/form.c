@@ -498,7 +498,8 @@ static void parse_choices(struct ctx *c, const cJSON *q, const char *qpath, cons
 	}
 	n = (size_t)cJSON_GetArraySize(v);
 	if (n < minimum) {
-		err(c, p, "a %s question needs at least %zu %ss", qtype, minimum, what);
+		err(c, p, "a %s question needs at least %zu %s%s", qtype, minimum, what,
+		    minimum == 1 ? "" : "s");
 		if (n == 0)
 			return;
 	}
@@ -539,7 +540,7 @@ static void parse_choices(struct ctx *c, const cJSON *q, const char *qpath, cons
 				err(c, ip, "%s ids are 1 to 64 characters of a-z, 0-9 and _", what);
 			else
 				id = idv->valuestring;
-			member_label(c, m, "label", pp, &o->label, 1, what);
+			member_label(c, m, "label", pp, &o->label, 1, *what == 'r' ? "the row" : "the option");
 		} else {
 			err(c, pp, "must be an id or an object {\"id\": ..., \"label\": ...}");
 			continue;
@@ -1145,6 +1146,53 @@ void snd_form_free(struct snd_form *f)
 	free(f);
 }
 
+/* Errors are found in passes (show_if last); the report reads in file
+ * order: the questionnaire's own keys first, then question by question,
+ * keeping the order found within one question. */
+struct diag_key {
+	long sec, q;
+	size_t orig;
+	struct snd_diag_item item;
+};
+
+static void diag_pos(const char *w, long *sec, long *q)
+{
+	*sec = *q = -1;
+	if (strncmp(w, "$.sections[", 11) != 0)
+		return;
+	*sec = strtol(w + 11, NULL, 10);
+	w = strstr(w, "].questions[");
+	if (w)
+		*q = strtol(w + 12, NULL, 10);
+}
+
+static int cmp_diag(const void *a, const void *b)
+{
+	const struct diag_key *x = a, *y = b;
+	if (x->sec != y->sec)
+		return x->sec < y->sec ? -1 : 1;
+	if (x->q != y->q)
+		return x->q < y->q ? -1 : 1;
+	return x->orig < y->orig ? -1 : x->orig > y->orig;
+}
+
+static void sort_diag(struct snd_diag *d, size_t from)
+{
+	size_t n = d->n - from, i;
+	struct diag_key *k;
+	if (n < 2 || (k = malloc(n * sizeof *k)) == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		k[i].item = d->items[from + i];
+		k[i].orig = i;
+		diag_pos(k[i].item.where, &k[i].sec, &k[i].q);
+	}
+	qsort(k, n, sizeof *k, cmp_diag);
+	for (i = 0; i < n; i++)
+		d->items[from + i] = k[i].item;
+	free(k);
+}
+
 enum snd_err snd_form_parse(const char *json, size_t len, const char *name,
                             struct snd_form **out, struct snd_diag *diag)
 {
@@ -1152,10 +1200,12 @@ enum snd_err snd_form_parse(const char *json, size_t len, const char *name,
 	cJSON *root = NULL;
 	char ebuf[256];
 	enum snd_err e;
+	size_t nbefore;
 	(void)name; /* diagnostics carry JSON paths; callers prefix the file name */
 
 	memset(&c, 0, sizeof c);
 	c.d = diag;
+	nbefore = diag ? diag->n : 0;
 	if (len > SND_FORM_MAX_BYTES) {
 		snd_diag_add(diag, "$", "the file is %zu bytes; at most %zu are allowed", len,
 		             SND_FORM_MAX_BYTES);
@@ -1173,6 +1223,8 @@ enum snd_err snd_form_parse(const char *json, size_t len, const char *name,
 		goto fail;
 	}
 	parse_form(&c, root);
+	if (diag)
+		sort_diag(diag, nbefore);
 	if (c.oom) {
 		e = SND_ENOMEM;
 		goto fail;
