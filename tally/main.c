@@ -1,3 +1,427 @@
-/* main.c - placeholder until the tally module lands (being written now). */
-#include <stdio.h>
-int main(void) { fputs("tally: not built yet\n", stderr); return 1; }
+/* main.c - `tally`: dispatches to the subcommands (summary.c, export.c,
+ * verify.c, merge.c) and owns the helpers they share: option parsing,
+ * messages, atomic output files, terminal progress, opening form + store.
+ *
+ * Invariants:
+ *   1. Data goes to stdout or --out; everything else to stderr.
+ *   2. An --out file appears whole or not at all (temporary file + rename).
+ *   3. Exit 0 success, 1 invalid input or failed check, 2 usage error.
+ */
+#include "tally.h"
+
+#include <errno.h>
+#include <math.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"usage: tally COMMAND [OPTIONS]\n"
+	"\n"
+	"Sounding's tally: position summaries, exports, reports and checks of a\n"
+	"collector database.\n"
+	"\n"
+	"commands:\n"
+	"  summary --db DB --form FORM [--by ATTR] [--weight delegate|entity]\n"
+	"          [--format text|json|csv|md] [--out FILE]\n"
+	"                              aggregate the latest answers of every delegate\n"
+	"  export --db DB --form FORM --format csv|json|ndjson [--bom] [--out FILE]\n"
+	"                              one record per delegate's latest revision\n"
+	"  report --db DB --form FORM --out report.html [--by ATTR]\n"
+	"         [--weight delegate|entity] [--lang xx]\n"
+	"                              one self-contained HTML report with charts\n"
+	"  verify --db DB --receipt-pub FILE [--receipt-pub FILE...]\n"
+	"                              check every hash, receipt and the hash chain\n"
+	"  merge --out DB A.db B.db... merge databases of one questionnaire\n"
+	"\n"
+	"Run `tally COMMAND --help` for a command's options.\n"
+	"Exit status: 0 success, 1 invalid input or failed check, 2 usage error.\n";
+
+void tally_err(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("tally: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* ------------------------------------------------------------- options */
+
+static struct opt *find_opt_named(struct opt *opts, const char *name, size_t n)
+{
+	for (; opts->name; opts++)
+		if (strlen(opts->name) == n && strncmp(opts->name, name, n) == 0)
+			return opts;
+	return NULL;
+}
+
+static int push_str(const char ***arr, size_t *n, const char *s)
+{
+	const char **p = realloc(*arr, (*n + 2) * sizeof *p);
+	if (p == NULL)
+		return -1;
+	p[(*n)++] = s;
+	p[*n] = NULL;
+	*arr = p;
+	return 0;
+}
+
+int opts_parse(int argc, char **argv, struct opt *opts, const char *use, int *help,
+               char ***positional, size_t *npositional)
+{
+	const char **pos = NULL;
+	size_t npos = 0;
+	int i, only_pos = 0;
+
+	*help = 0;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *val = NULL, *eq;
+		struct opt *o;
+		if (only_pos || a[0] != '-' || a[1] == '\0') {
+			if (positional == NULL) {
+				tally_err("unexpected argument '%s'", a);
+				goto usage;
+			}
+			if (push_str(&pos, &npos, a) != 0)
+				goto nomem;
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			only_pos = 1;
+			continue;
+		}
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			*help = 1;
+			free(pos);
+			return 1;
+		}
+		if (a[1] != '-') {
+			tally_err("unknown option '%s'", a);
+			goto usage;
+		}
+		eq = strchr(a + 2, '=');
+		o = find_opt_named(opts, a + 2, eq ? (size_t)(eq - (a + 2)) : strlen(a + 2));
+		if (o == NULL) {
+			tally_err("unknown option '%s'", a);
+			goto usage;
+		}
+		if (o->has_arg) {
+			if (eq)
+				val = eq + 1;
+			else if (i + 1 < argc)
+				val = argv[++i];
+			else {
+				tally_err("option --%s needs a value", o->name);
+				goto usage;
+			}
+			if (o->multi) {
+				if (push_str(o->multi, o->nmulti, val) != 0)
+					goto nomem;
+			}
+			if (o->value)
+				*o->value = val;
+		} else {
+			if (eq) {
+				tally_err("option --%s takes no value", o->name);
+				goto usage;
+			}
+			*o->value = "1";
+		}
+	}
+	if (positional) {
+		*positional = (char **)pos;
+		*npositional = npos;
+	} else {
+		free(pos);
+	}
+	return 0;
+nomem:
+	tally_err("out of memory");
+usage:
+	free(pos);
+	fputs(use, stderr);
+	return EXIT_USAGE;
+}
+
+/* ------------------------------------------------------------- output */
+
+int out_open(struct out *o, const char *path)
+{
+	size_t n;
+	int fd;
+	o->fp = NULL;
+	o->path = path;
+	o->tmp = NULL;
+	if (path == NULL || strcmp(path, "-") == 0) {
+		o->path = NULL;
+		o->fp = stdout;
+		return 0;
+	}
+	n = strlen(path) + 16;
+	if ((o->tmp = malloc(n)) == NULL) {
+		tally_err("out of memory");
+		return 1;
+	}
+	snprintf(o->tmp, n, "%s.tmp-XXXXXX", path);
+	if ((fd = mkstemp(o->tmp)) < 0) {
+		tally_err("%s: cannot create: %s", path, strerror(errno));
+		free(o->tmp);
+		o->tmp = NULL;
+		return 1;
+	}
+	(void)fchmod(fd, 0644);
+	if ((o->fp = fdopen(fd, "w")) == NULL) {
+		tally_err("%s: %s", path, strerror(errno));
+		close(fd);
+		unlink(o->tmp);
+		free(o->tmp);
+		o->tmp = NULL;
+		return 1;
+	}
+	return 0;
+}
+
+void out_abort(struct out *o)
+{
+	if (o->path == NULL) {
+		fflush(stdout);
+		return;
+	}
+	if (o->fp)
+		fclose(o->fp);
+	if (o->tmp) {
+		unlink(o->tmp);
+		free(o->tmp);
+	}
+	o->fp = NULL;
+	o->tmp = NULL;
+}
+
+int out_close(struct out *o)
+{
+	int bad;
+	if (o->path == NULL) {
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			tally_err("writing to standard output failed: %s", strerror(errno));
+			return 1;
+		}
+		return 0;
+	}
+	bad = fflush(o->fp) != 0 || ferror(o->fp) || fsync(fileno(o->fp)) != 0;
+	if (fclose(o->fp) != 0)
+		bad = 1;
+	o->fp = NULL;
+	if (bad || rename(o->tmp, o->path) != 0) {
+		tally_err("%s: writing failed: %s", o->path, strerror(errno));
+		unlink(o->tmp);
+		free(o->tmp);
+		o->tmp = NULL;
+		return 1;
+	}
+	free(o->tmp);
+	o->tmp = NULL;
+	return 0;
+}
+
+int out_buf(struct out *o, const struct snd_buf *b)
+{
+	if (b->failed) {
+		tally_err("out of memory building the output");
+		return 1;
+	}
+	if (b->len > 0 && fwrite(b->data, 1, b->len, o->fp) != b->len) {
+		tally_err("%s: writing failed: %s", o->path ? o->path : "standard output",
+		          strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ progress */
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void progress_init(struct progress *p, const char *what)
+{
+	p->tty = isatty(STDERR_FILENO);
+	p->n = 0;
+	p->last_ms = now_ms();
+	p->what = what;
+	p->shown = 0;
+}
+
+void progress_tick(struct progress *p)
+{
+	long long t;
+	p->n++;
+	/* Looking at the clock every 1024 rows keeps the cost out of profiles;
+	 * the first line waits one second so short runs stay silent. */
+	if (!p->tty || (p->n & 1023) != 0)
+		return;
+	t = now_ms();
+	if (t - p->last_ms < (p->shown ? 250 : 1000))
+		return;
+	p->last_ms = t;
+	p->shown = 1;
+	fprintf(stderr, "\r  %lld %s\xe2\x80\xa6", p->n, p->what);
+	fflush(stderr);
+}
+
+void progress_done(struct progress *p)
+{
+	if (p->shown)
+		fputs("\r\033[K", stderr);
+	p->shown = 0;
+}
+
+/* ----------------------------------------------------------- helpers */
+
+void num_exact(char out[40], double v)
+{
+	if (!isfinite(v)) {
+		snprintf(out, 40, "null");
+		return;
+	}
+	if (v == floor(v) && fabs(v) < 1e15) {
+		snprintf(out, 40, "%.0f", v == 0 ? 0.0 : v);
+		return;
+	}
+	snprintf(out, 40, "%.15g", v);
+	if (strtod(out, NULL) != v)
+		snprintf(out, 40, "%.17g", v);
+}
+
+void time_ms(int64_t ms, char out[32])
+{
+	char base[21];
+	int64_t sec = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+	int frac = (int)(ms - sec * 1000);
+	snd_time_format(sec, base);
+	/* base ends in 'Z': put the milliseconds before it. */
+	base[strlen(base) - 1] = '\0';
+	snprintf(out, 32, "%s.%03dZ", base, frac);
+}
+
+const char *label_in(const struct snd_form *f, const struct snd_label *l, int lang)
+{
+	if (l == NULL || l->text == NULL)
+		return NULL;
+	if (lang < 0 || (size_t)lang >= f->nlanguages)
+		lang = 0;
+	return l->text[lang] ? l->text[lang] : l->text[0];
+}
+
+const struct snd_option *find_option(const struct snd_option *opts, size_t n, const char *id)
+{
+	size_t i;
+	if (id == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (strcmp(opts[i].id, id) == 0)
+			return &opts[i];
+	return NULL;
+}
+
+int open_form_db(const char *form_path, const char *db_path, struct snd_form **fp,
+                 struct snd_store **sp)
+{
+	struct snd_diag d;
+	struct snd_form *f = NULL;
+	struct snd_store *s = NULL;
+	struct qrow *rows = NULL;
+	size_t n = 0, i;
+	int found = 0, same = 0;
+	char err[512];
+	enum snd_err e;
+
+	snd_diag_init(&d);
+	if ((e = snd_form_load(form_path, &f, &d)) != SND_OK) {
+		if (d.n == 0)
+			tally_err("%s: %s", form_path, snd_strerror(e));
+		for (i = 0; i < d.n; i++)
+			tally_err("%s: %s: %s", form_path, d.items[i].where, d.items[i].msg);
+		goto fail;
+	}
+	if (db_questionnaires(db_path, &rows, &n) != 0)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		if (strcmp(rows[i].id, f->id) != 0)
+			continue;
+		found = 1;
+		if (strcmp(rows[i].source_hash, f->source_hash) == 0)
+			same = 1;
+	}
+	if (!found) {
+		struct snd_buf b;
+		snd_buf_init(&b, 4096);
+		for (i = 0; i < n; i++)
+			snd_buf_printf(&b, "%s%s", i ? ", " : "", rows[i].id);
+		tally_err("%s: holds no questionnaire '%s' of %s (it holds: %s)", db_path, f->id,
+		          form_path, n ? b.data : "none");
+		snd_buf_free(&b);
+		goto fail;
+	}
+	if (!same)
+		tally_err("warning: %s differs from the questionnaire '%s' stored in %s "
+		          "(another version of the file); tallying with %s", form_path, f->id,
+		          db_path, form_path);
+	if (snd_store_open(db_path, SND_STORE_READ, &s, err, sizeof err) != SND_OK) {
+		tally_err("%s: %s", db_path, err);
+		goto fail;
+	}
+	qrows_free(rows, n);
+	snd_diag_free(&d);
+	*fp = f;
+	*sp = s;
+	return 0;
+fail:
+	qrows_free(rows, n);
+	snd_diag_free(&d);
+	snd_form_free(f);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} cmds[] = {
+		{"summary", cmd_summary}, {"export", cmd_export}, {"report", cmd_report},
+		{"verify", cmd_verify},   {"merge", cmd_merge},
+	};
+	size_t i;
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("tally (sounding) %s\n", SND_VERSION);
+		return 0;
+	}
+	if (sodium_init() < 0) {
+		tally_err("libsodium failed to initialise");
+		return 1;
+	}
+	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+		if (strcmp(argv[1], cmds[i].name) == 0)
+			return cmds[i].fn(argc - 1, argv + 1);
+	tally_err("unknown command '%s' (try: tally --help)", argv[1]);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,119 @@
+/* tally.h - the `tally` program's internal seams: one function per
+ * subcommand, and the helpers they share (main.c): option parsing, messages,
+ * output files written atomically, progress on a terminal, direct read-only
+ * looks at the questionnaire table (db.c).
+ *
+ * Every command follows interface.md: --help prints usage and exits 0;
+ * errors go to stderr as "tally: message" naming the file or field; exit 0
+ * success, 1 invalid input or failed check, 2 usage error; data to stdout
+ * or --out FILE, diagnostics and progress to stderr. */
+#ifndef SND_TALLY_H
+#define SND_TALLY_H
+
+#include "sounding.h"
+
+#include <stdio.h>
+
+#define EXIT_USAGE 2
+
+int cmd_summary(int argc, char **argv);  /* summary.c */
+int cmd_report(int argc, char **argv);   /* summary.c */
+int cmd_export(int argc, char **argv);   /* export.c */
+int cmd_verify(int argc, char **argv);   /* verify.c */
+int cmd_merge(int argc, char **argv);    /* merge.c */
+
+/* "tally: " + message + "\n" on stderr. */
+void tally_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ------------------------------------------------------------- options
+ * A tiny long-option parser: "--name VALUE", "--name=VALUE" and flags.
+ * Repeated options keep the last value, except those with `multi` set,
+ * which collect every value.  Non-option words go to positional. */
+
+struct opt {
+	const char *name;       /* without the leading "--" */
+	int has_arg;
+	const char **value;     /* has_arg: the value; flag: set to "1" */
+	const char ***multi;    /* optional: every value, NULL-terminated, malloc'ed */
+	size_t *nmulti;
+};
+
+/* Returns 0, or EXIT_USAGE after printing why; 1 on --help (usage printed
+ * to stdout by the caller). positional (may be NULL when none are allowed)
+ * receives a malloc'ed NULL-terminated array the caller frees. */
+int opts_parse(int argc, char **argv, struct opt *opts, const char *usage, int *help,
+               char ***positional, size_t *npositional);
+
+/* ------------------------------------------------------------- output */
+
+/* Where data goes: stdout, or a temporary file beside --out renamed over it
+ * only once everything was written (a failed run leaves no half file). */
+struct out {
+	FILE *fp;
+	const char *path;   /* NULL: stdout */
+	char *tmp;          /* temporary path while writing */
+};
+
+/* Opens path (or stdout when NULL).  0 on success, 1 after a message. */
+int out_open(struct out *o, const char *path);
+/* Flushes, syncs and renames into place.  0 on success, 1 after a message.
+ * Always releases o. */
+int out_close(struct out *o);
+/* Drops a partial output (unlinks the temporary file). */
+void out_abort(struct out *o);
+/* Writes b (when not failed) to o; 0 or 1 after a message. */
+int out_buf(struct out *o, const struct snd_buf *b);
+
+/* ------------------------------------------------------------ progress
+ * "\r  N revisions…" on stderr at most four times a second, only when
+ * stderr is a terminal; progress_done clears the line. */
+
+struct progress {
+	int tty;
+	long long n;
+	long long last_ms;
+	const char *what;
+	int shown;
+};
+
+void progress_init(struct progress *p, const char *what);
+void progress_tick(struct progress *p);
+void progress_done(struct progress *p);
+
+/* ----------------------------------------------------------- helpers */
+
+/* Loads the form file (errors printed per diagnostic) and opens the store
+ * read-only, checking the database holds a questionnaire with the form's id
+ * (and warning when its source differs).  0, or 1 after messages; on 0 the
+ * caller frees both. */
+int open_form_db(const char *form_path, const char *db_path, struct snd_form **f,
+                 struct snd_store **s);
+
+/* A number as JSON would print it: integers bare, other values with the
+ * fewest digits that read back exactly. */
+void num_exact(char out[40], double v);
+
+/* RFC 3339 UTC with milliseconds, from Unix milliseconds. */
+void time_ms(int64_t ms, char out[32]);
+
+/* The label of an option/row id in language lang (falls back to the id). */
+const char *label_in(const struct snd_form *f, const struct snd_label *l, int lang);
+const struct snd_option *find_option(const struct snd_option *opts, size_t n, const char *id);
+
+/* ------------------------------------------------------------- db.c
+ * Read-only looks at the tables the library has no call for: which
+ * questionnaires a database holds.  Uses its own SQLite connection. */
+
+struct qrow {
+	char *id;
+	char *source_hash;
+	char *source;
+	size_t source_len;
+};
+
+/* Every (id, source_hash, source) row, ordered by id then stored_at.
+ * 0, or 1 after a message naming path. */
+int db_questionnaires(const char *path, struct qrow **rows, size_t *n);
+void qrows_free(struct qrow *rows, size_t n);
+
+#endif
