@@ -1,0 +1,1227 @@
+/* test_tally.c - the tally engine: every measure of interface.md against
+ * cases computed by hand and published worked examples (Schulze's 45-voter
+ * example; Tastle and Wierman's consensus, with the agrmt package's sample),
+ * and properties: ballot order does not matter, duplicating every ballot
+ * doubles counts and keeps shares, entity weighting with one delegate per
+ * entity equals delegate weighting, pseudonymous output names no entity.
+ *
+ * Databases are built through the real store: forms through snd_form_parse,
+ * answers through snd_form_check_answers and snd_answers_hash, rows through
+ * snd_store_append with a fresh receipt key, exactly as the collector does.
+ * Each test works in its own mkdtemp directory, removed by the fixture. */
+#include "sounding.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[64];
+static int ndb;
+static uint8_t rpk[SND_PK_BYTES], rsk[SND_SK_BYTES];
+
+struct db {
+	char path[128];
+	struct snd_store *st;
+	struct snd_form *f;
+	int64_t now;
+};
+
+static void setup(void)
+{
+	snprintf(dir, sizeof dir, "/tmp/snd_tally_XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(snd_keypair(rpk, rsk), SND_OK);
+	ndb = 0;
+}
+
+static void teardown(void)
+{
+	char p[256];
+	for (int i = 0; i < ndb; i++) {
+		static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
+		for (size_t k = 0; k < 4; k++) {
+			snprintf(p, sizeof p, "%s/t%d.db%s", dir, i, sfx[k]);
+			unlink(p);
+		}
+	}
+	rmdir(dir);
+}
+
+/* ------------------------------------------------------------- helpers */
+
+#define ALL_QUESTIONS \
+	"{\"id\":\"pick\",\"type\":\"single\",\"text\":\"t\",\"options\":[\"a\",\"b\",\"c\"]}," \
+	"{\"id\":\"tools\",\"type\":\"multi\",\"text\":\"t\",\"options\":[\"a\",\"b\",\"c\"]}," \
+	"{\"id\":\"clear\",\"type\":\"scale\",\"min\":1,\"max\":5,\"no_view\":true,\"text\":\"t\"}," \
+	"{\"id\":\"grid\",\"type\":\"matrix\",\"min\":1,\"max\":3,\"no_view\":true,\"text\":\"t\"," \
+	" \"rows\":[{\"id\":\"r1\",\"label\":\"R1\"},{\"id\":\"r2\",\"label\":\"R2\"}]}," \
+	"{\"id\":\"order\",\"type\":\"rank\",\"text\":\"t\",\"options\":[\"x\",\"y\",\"z\"]}," \
+	"{\"id\":\"prop\",\"type\":\"position\",\"text\":\"t\"}," \
+	"{\"id\":\"count\",\"type\":\"number\",\"min\":0,\"max\":20,\"integer\":true,\"text\":\"t\"}," \
+	"{\"id\":\"ratio\",\"type\":\"number\",\"text\":\"t\"}," \
+	"{\"id\":\"why\",\"type\":\"text\",\"text\":\"t\"}"
+
+#define FORM(anon, questions) \
+	"{\"id\":\"q1\",\"languages\":[\"en\"],\"title\":\"T\",\"anonymity\":\"" anon "\"," \
+	"\"sections\":[{\"id\":\"s\",\"title\":\"S\",\"questions\":[" questions "]}]}"
+
+static const char *const form_all = FORM("attributed", ALL_QUESTIONS);
+static const char *const form_all_pseudo = FORM("pseudonymous", ALL_QUESTIONS);
+
+static void db_open(struct db *d, const char *form_json)
+{
+	struct snd_diag diag;
+	char err[512];
+	enum snd_err e;
+
+	memset(d, 0, sizeof *d);
+	snprintf(d->path, sizeof d->path, "%s/t%d.db", dir, ndb++);
+	snd_diag_init(&diag);
+	e = snd_form_parse(form_json, strlen(form_json), "test.json", &d->f, &diag);
+	ck_assert_msg(e == SND_OK, "form: %s: %s", diag.n ? diag.items[0].where : "",
+	              diag.n ? diag.items[0].msg : "");
+	snd_diag_free(&diag);
+	e = snd_store_open(d->path, SND_STORE_WRITE, &d->st, err, sizeof err);
+	ck_assert_msg(e == SND_OK, "open: %s", err);
+	ck_assert_int_eq(snd_store_put_form(d->st, d->f), SND_OK);
+	ck_assert_int_eq(snd_store_begin(d->st), SND_OK);
+	d->now = 1769414400000; /* 2026-01-26 */
+}
+
+static void db_close(struct db *d)
+{
+	snd_store_close(d->st);
+	snd_form_free(d->f);
+}
+
+/* Stores raw answers text as is (for rows the collector would never write). */
+static void put_raw(struct db *d, const char *sub, const char *ent, const char *attrs,
+                    const char *answers)
+{
+	struct snd_submission m;
+	char hash[65], jti[80];
+	int64_t rev;
+	char *receipt = NULL;
+
+	snd_sha256_hex(answers, strlen(answers), hash);
+	snprintf(jti, sizeof jti, "jti-%s", sub);
+	memset(&m, 0, sizeof m);
+	m.qid = d->f->id;
+	m.sub = sub;
+	m.ent = ent;
+	m.attrs = attrs ? attrs : "{}";
+	m.jti = jti;
+	m.answers = answers;
+	m.answers_len = strlen(answers);
+	m.hash = hash;
+	ck_assert_msg(snd_store_append(d->st, &m, rsk, d->now++, &rev, &receipt) == SND_OK,
+	              "append: %s", snd_store_errmsg(d->st));
+	free(receipt);
+}
+
+/* Checks answers against the form and stores their canonical JSON, as the
+ * collector does. */
+static void put(struct db *d, const char *sub, const char *ent, const char *attrs,
+                const char *answers)
+{
+	struct snd_diag errs;
+	struct snd_buf canon;
+	cJSON *a = cJSON_Parse(answers), *clean = NULL;
+	char hex[65];
+
+	ck_assert_msg(a != NULL, "bad test JSON: %s", answers);
+	snd_diag_init(&errs);
+	ck_assert_msg(snd_form_check_answers(d->f, a, &clean, &errs) == SND_OK, "answers %s: %s: %s",
+	              answers, errs.n ? errs.items[0].where : "", errs.n ? errs.items[0].msg : "");
+	snd_diag_free(&errs);
+	snd_buf_init(&canon, 0);
+	ck_assert_int_eq(snd_answers_hash(clean, &canon, hex), SND_OK);
+	put_raw(d, sub, ent, attrs, canon.data);
+	snd_buf_free(&canon);
+	cJSON_Delete(clean);
+	cJSON_Delete(a);
+}
+
+static cJSON *summary_of(struct db *d, const char *by, enum snd_weight w)
+{
+	struct snd_tally_opts o = {by, w};
+	cJSON *out = NULL;
+	char err[256] = "";
+	ck_assert_int_eq(snd_store_commit(d->st), SND_OK);
+	enum snd_err e = snd_tally_summary(d->st, d->f, &o, &out, err, sizeof err);
+	ck_assert_msg(e == SND_OK, "summary: %s: %s", snd_strerror(e), err);
+	ck_assert_int_eq(snd_store_begin(d->st), SND_OK);
+	return out;
+}
+
+static cJSON *summary(struct db *d)
+{
+	return summary_of(d, NULL, SND_WEIGHT_DELEGATE);
+}
+
+static const cJSON *item(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	ck_assert_msg(v != NULL, "no \"%s\" in %s", k, o && o->string ? o->string : "object");
+	return v;
+}
+
+static double num(const cJSON *o, const char *k)
+{
+	const cJSON *v = item(o, k);
+	ck_assert_msg(cJSON_IsNumber(v), "\"%s\" is not a number", k);
+	return v->valuedouble;
+}
+
+static int is_null(const cJSON *o, const char *k)
+{
+	return cJSON_IsNull(item(o, k));
+}
+
+static const char *str(const cJSON *o, const char *k)
+{
+	const cJSON *v = item(o, k);
+	ck_assert_msg(cJSON_IsString(v), "\"%s\" is not a string", k);
+	return v->valuestring;
+}
+
+/* The summary of question id in a questions array's owner. */
+static const cJSON *question(const cJSON *sum, const char *id)
+{
+	const cJSON *it;
+	cJSON_ArrayForEach(it, item(sum, "questions"))
+		if (strcmp(str(it, "id"), id) == 0)
+			return it;
+	ck_abort_msg("no question %s", id);
+	return NULL;
+}
+
+/* The element of array arr whose "id" is id. */
+static const cJSON *by_id(const cJSON *arr, const char *id)
+{
+	const cJSON *it;
+	cJSON_ArrayForEach(it, arr)
+		if (strcmp(str(it, "id"), id) == 0)
+			return it;
+	ck_abort_msg("no element %s", id);
+	return NULL;
+}
+
+#define ck_assert_near(a, b) \
+	ck_assert_msg(fabs((double)(a) - (double)(b)) <= 1e-9 * fmax(1, fabs((double)(b))), \
+	              "%s = %.17g, expected %.17g", #a, (double)(a), (double)(b))
+
+/* The ids of a JSON array of strings, joined by spaces. */
+static void join_ids(const cJSON *arr, char *out, size_t n)
+{
+	const cJSON *it;
+	size_t len = 0;
+	out[0] = '\0';
+	cJSON_ArrayForEach(it, arr) {
+		const char *s = cJSON_IsString(it) ? it->valuestring : str(it, "id");
+		int w = snprintf(out + len, n - len, "%s%s", len ? " " : "", s);
+		ck_assert(w > 0 && (size_t)w < n - len);
+		len += (size_t)w;
+	}
+}
+
+/* Numbers equal up to rounding, everything else exactly. */
+static int json_close(const cJSON *a, const cJSON *b)
+{
+	if (cJSON_IsNumber(a) && cJSON_IsNumber(b))
+		return fabs(a->valuedouble - b->valuedouble) <=
+		       1e-9 * fmax(1, fmax(fabs(a->valuedouble), fabs(b->valuedouble)));
+	if ((a->type & 0xff) != (b->type & 0xff))
+		return 0;
+	if (cJSON_IsArray(a) || cJSON_IsObject(a)) {
+		const cJSON *x = a->child, *y = b->child;
+		for (; x && y; x = x->next, y = y->next) {
+			if (cJSON_IsObject(a) && strcmp(x->string, y->string) != 0)
+				return 0;
+			if (!json_close(x, y))
+				return 0;
+		}
+		return x == NULL && y == NULL;
+	}
+	return cJSON_Compare(a, b, 1);
+}
+
+static void assert_close(const cJSON *a, const cJSON *b)
+{
+	if (!json_close(a, b)) {
+		char *x = cJSON_PrintUnformatted(a), *y = cJSON_PrintUnformatted(b);
+		ck_abort_msg("summaries differ:\n%s\n%s", x, y);
+	}
+}
+
+/* ------------------------------------------------------- single, multi */
+
+START_TEST(test_single_counts_shares_and_leader)
+{
+	struct db d;
+	db_open(&d, form_all);
+	put(&d, "d1", "E1", NULL, "{\"pick\":\"a\"}");
+	put(&d, "d2", "E2", NULL, "{\"pick\":\"a\"}");
+	put(&d, "d3", "E3", NULL, "{\"pick\":\"b\"}");
+	put(&d, "d4", "E4", NULL, "{\"clear\":3}");
+	cJSON *s = summary(&d);
+	ck_assert_str_eq(str(s, "questionnaire"), "q1");
+	ck_assert_str_eq(str(s, "weight"), "delegate");
+	ck_assert_int_eq(num(s, "responses"), 4);
+	const cJSON *q = question(s, "pick");
+	ck_assert_str_eq(str(q, "type"), "single");
+	ck_assert_int_eq(num(q, "answered"), 3);
+	char ids[64];
+	join_ids(item(q, "options"), ids, sizeof ids);
+	ck_assert_str_eq(ids, "a b c"); /* form order */
+	ck_assert_int_eq(num(by_id(item(q, "options"), "a"), "count"), 2);
+	ck_assert_near(num(by_id(item(q, "options"), "a"), "share"), 2.0 / 3);
+	ck_assert_near(num(by_id(item(q, "options"), "b"), "share"), 1.0 / 3);
+	ck_assert_int_eq(num(by_id(item(q, "options"), "c"), "count"), 0);
+	ck_assert_int_eq(num(by_id(item(q, "options"), "c"), "share"), 0);
+	ck_assert_str_eq(str(q, "leader"), "a");
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+START_TEST(test_single_tie_has_no_leader)
+{
+	struct db d;
+	db_open(&d, form_all);
+	put(&d, "d1", "E1", NULL, "{\"pick\":\"a\"}");
+	put(&d, "d2", "E2", NULL, "{\"pick\":\"c\"}");
+	cJSON *s = summary(&d);
+	ck_assert(is_null(question(s, "pick"), "leader"));
+	/* nothing answered: no leader, shares 0 */
+	ck_assert(is_null(question(s, "tools"), "leader"));
+	ck_assert_int_eq(num(by_id(item(question(s, "tools"), "options"), "a"), "share"), 0);
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+START_TEST(test_multi_share_is_of_respondents)
+{
+	struct db d;
+	db_open(&d, form_all);
+	put(&d, "d1", "E1", NULL, "{\"tools\":[\"a\",\"b\"]}");
+	put(&d, "d2", "E2", NULL, "{\"tools\":[\"a\"]}");
+	put(&d, "d3", "E3", NULL, "{\"tools\":[\"c\",\"a\"]}");
+	cJSON *s = summary(&d);
+	const cJSON *q = question(s, "tools"), *o = item(q, "options");
+	ck_assert_int_eq(num(q, "answered"), 3);
+	ck_assert_int_eq(num(by_id(o, "a"), "count"), 3);
+	ck_assert_near(num(by_id(o, "a"), "share"), 1.0);
+	ck_assert_near(num(by_id(o, "b"), "share"), 1.0 / 3);
+	ck_assert_near(num(by_id(o, "c"), "share"), 1.0 / 3);
+	ck_assert_str_eq(str(q, "leader"), "a");
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+/* ---------------------------------------------------------- scale, matrix */
+
+START_TEST(test_scale_distribution_mean_lower_median_consensus)
+{
+	struct db d;
+	db_open(&d, form_all);
+	/* 1, 2, 2, 4 and one "no view" */
+	put(&d, "d1", "E1", NULL, "{\"clear\":1}");
+	put(&d, "d2", "E2", NULL, "{\"clear\":2}");
+	put(&d, "d3", "E3", NULL, "{\"clear\":2}");
+	put(&d, "d4", "E4", NULL, "{\"clear\":4}");
+	put(&d, "d5", "E5", NULL, "{\"clear\":null}");
+	cJSON *s = summary(&d);
+	const cJSON *q = question(s, "clear"), *dist = item(q, "distribution");
+	ck_assert_int_eq(num(q, "answered"), 4); /* no view is not counted */
+	ck_assert_int_eq(cJSON_GetArraySize(dist), 5); /* the whole scale */
+	ck_assert_int_eq(num(dist, "1"), 1);
+	ck_assert_int_eq(num(dist, "2"), 2);
+	ck_assert_int_eq(num(dist, "3"), 0);
+	ck_assert_int_eq(num(dist, "4"), 1);
+	ck_assert_int_eq(num(dist, "5"), 0);
+	ck_assert_near(num(q, "mean"), 2.25);
+	/* cumulative shares 0.25, 0.75: the smallest point reaching 0.5 is 2 */
+	ck_assert_int_eq(num(q, "median"), 2);
+	/* mu = 2.25, width 4: 1 + .25 log2(1 - 1.25/4) + .5 log2(1 - .25/4)
+	 *                      + .25 log2(1 - 1.75/4) */
+	ck_assert_near(num(q, "consensus"), 0.6107844528241617);
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+START_TEST(test_scale_median_is_the_lower_one_on_an_even_split)
+{
+	struct db d;
+	db_open(&d, form_all);
+	put(&d, "d1", "E1", NULL, "{\"clear\":2}");
+	put(&d, "d2", "E2", NULL, "{\"clear\":5}");
+	cJSON *s = summary(&d);
+	ck_assert_int_eq(num(question(s, "clear"), "median"), 2);
+	ck_assert_near(num(question(s, "clear"), "mean"), 3.5);
+	/* nothing answered: the statistics are null */
+	const cJSON *g = by_id(item(question(s, "grid"), "rows"), "r1");
+	ck_assert(is_null(g, "mean") && is_null(g, "median") && is_null(g, "consensus"));
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+/* Consensus of a distribution over 1..5 given as counts. */
+static double consensus_of(const int counts[5])
+{
+	struct db d;
+	char sub[32], ans[64];
+	int k = 0;
+	db_open(&d, form_all);
+	for (int pt = 0; pt < 5; pt++)
+		for (int i = 0; i < counts[pt]; i++) {
+			snprintf(sub, sizeof sub, "d%d", k++);
+			snprintf(ans, sizeof ans, "{\"clear\":%d}", pt + 1);
+			put(&d, sub, sub, NULL, ans);
+		}
+	cJSON *s = summary(&d);
+	double c = num(question(s, "clear"), "consensus");
+	cJSON_Delete(s);
+	db_close(&d);
+	return c;
+}
+
+START_TEST(test_tastle_wierman_extremes_and_uniform)
+{
+	/* Tastle & Wierman (2007): an even split between the ends is no
+	 * consensus at all, everyone on one point is full consensus. */
+	static const int split[5] = {1, 0, 0, 0, 1};
+	static const int one[5] = {0, 0, 3, 0, 0};
+	static const int uniform[5] = {1, 1, 1, 1, 1};
+	ck_assert_near(consensus_of(split), 0.0);
+	ck_assert_near(consensus_of(one), 1.0);
+	/* Uniform over 1..5: mu = 3, 1 + 2(.2 log2 .5) + 2(.2 log2 .75)
+	 * = 1 - .4 + .4 log2 .75 = 0.43398500028846... (computed from the formula;
+	 * 0.4172 sometimes quoted does not follow from it). */
+	ck_assert_near(consensus_of(uniform), 0.6 + 0.4 * log2(0.75));
+	ck_assert_near(consensus_of(uniform), 0.43398500028846243);
+}
+END_TEST
+
+START_TEST(test_tastle_wierman_agrees_with_agrmt_sample_on_seven_points)
+{
+	/* The R package agrmt documents consensus(c(30,40,210,130,530,50,10))
+	 * = 0.7256876 on a 7-point scale; the same shares at a tenth of the
+	 * counts give the same measure. */
+	static const int counts[7] = {3, 4, 21, 13, 53, 5, 1};
+	struct db d;
+	char sub[32], ans[64];
+	int k = 0;
+	db_open(&d, FORM("attributed",
+	                 "{\"id\":\"s7\",\"type\":\"scale\",\"min\":1,\"max\":7,\"text\":\"t\"}"));
+	for (int pt = 0; pt < 7; pt++)
+		for (int i = 0; i < counts[pt]; i++) {
+			snprintf(sub, sizeof sub, "d%d", k++);
+			snprintf(ans, sizeof ans, "{\"s7\":%d}", pt + 1);
+			put(&d, sub, "E", NULL, ans);
+		}
+	cJSON *s = summary(&d);
+	const cJSON *q = question(s, "s7");
+	ck_assert_int_eq(num(q, "answered"), 100);
+	ck_assert_msg(fabs(num(q, "consensus") - 0.7256876) < 5e-8, "consensus %.9f",
+	              num(q, "consensus"));
+	ck_assert_int_eq(num(q, "median"), 5); /* cumulative 3,7,28,41,94 of 100 */
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+START_TEST(test_matrix_rows_are_scales_and_no_view_is_not_answered)
+{
+	struct db d;
+	db_open(&d, form_all);
+	put(&d, "d1", "E1", NULL, "{\"grid\":{\"r1\":1,\"r2\":3}}");
+	put(&d, "d2", "E2", NULL, "{\"grid\":{\"r1\":3,\"r2\":null}}");
+	put(&d, "d3", "E3", NULL, "{\"grid\":{\"r1\":null}}");
+	put(&d, "d4", "E4", NULL, "{\"grid\":{\"r2\":3}}");
+	cJSON *s = summary(&d);
+	const cJSON *q = question(s, "grid");
+	ck_assert_str_eq(str(q, "type"), "matrix");
+	ck_assert_int_eq(num(q, "answered"), 3); /* d3 only said "no view" */
+	const cJSON *r1 = by_id(item(q, "rows"), "r1"), *r2 = by_id(item(q, "rows"), "r2");
+	ck_assert_int_eq(num(r1, "answered"), 2);
+	ck_assert_int_eq(num(item(r1, "distribution"), "1"), 1);
+	ck_assert_int_eq(num(item(r1, "distribution"), "2"), 0);
+	ck_assert_int_eq(num(item(r1, "distribution"), "3"), 1);
+	ck_assert_near(num(r1, "mean"), 2);
+	ck_assert_int_eq(num(r1, "median"), 1);
+	ck_assert_near(num(r1, "consensus"), 0); /* split between the ends */
+	ck_assert_int_eq(num(r2, "answered"), 2);
+	ck_assert_near(num(r2, "consensus"), 1);
+	ck_assert_int_eq(num(r2, "median"), 3);
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ rank */
+
+START_TEST(test_rank_borda_pairwise_and_partial_ballots)
+{
+	struct db d;
+	db_open(&d, form_all);
+	put(&d, "d1", "E1", NULL, "{\"order\":[\"x\",\"y\",\"z\"]}");
+	put(&d, "d2", "E2", NULL, "{\"order\":[\"y\"]}");
+	put(&d, "d3", "E3", NULL, "{\"order\":[\"z\",\"x\"]}");
+	cJSON *s = summary(&d);
+	const cJSON *q = question(s, "order"), *pw = item(q, "pairwise");
+	char ids[64];
+	ck_assert_int_eq(num(q, "answered"), 3);
+	/* m = 3: first 2, second 1, third or unranked 0.  x 2+0+1, y 1+2+0,
+	 * z 0+0+2; x and y tie and keep form order. */
+	join_ids(item(q, "borda"), ids, sizeof ids);
+	ck_assert_str_eq(ids, "x y z");
+	ck_assert_int_eq(num(by_id(item(q, "borda"), "x"), "score"), 3);
+	ck_assert_int_eq(num(by_id(item(q, "borda"), "y"), "score"), 3);
+	ck_assert_int_eq(num(by_id(item(q, "borda"), "z"), "score"), 2);
+	/* ranked beats unranked (d2: y over x and z), unranked ones tie (d2: x
+	 * vs z counts for neither) */
+	ck_assert_int_eq(num(item(pw, "x"), "y"), 2);
+	ck_assert_int_eq(num(item(pw, "y"), "x"), 1);
+	ck_assert_int_eq(num(item(pw, "x"), "z"), 1);
+	ck_assert_int_eq(num(item(pw, "z"), "x"), 1);
+	ck_assert_int_eq(num(item(pw, "y"), "z"), 2);
+	ck_assert_int_eq(num(item(pw, "z"), "y"), 1);
+	ck_assert_int_eq(cJSON_GetArraySize(item(pw, "x")), 2); /* no diagonal */
+	/* x ties z head to head: no Condorcet winner.  Schulze: x->y (2),
+	 * y->z (2) so x->z by path 2 > 0: x beats 2, y beats 1. */
+	ck_assert(is_null(q, "condorcet_winner"));
+	join_ids(item(q, "schulze"), ids, sizeof ids);
+	ck_assert_str_eq(ids, "x y z");
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+START_TEST(test_rank_condorcet_winner_beats_every_other_option)
+{
+	struct db d;
+	db_open(&d, form_all);
+	put(&d, "d1", "E1", NULL, "{\"order\":[\"z\",\"x\",\"y\"]}");
+	put(&d, "d2", "E2", NULL, "{\"order\":[\"z\",\"y\"]}");
+	put(&d, "d3", "E3", NULL, "{\"order\":[\"y\",\"z\",\"x\"]}");
+	cJSON *s = summary(&d);
+	const cJSON *q = question(s, "order");
+	char ids[64];
+	ck_assert_str_eq(str(q, "condorcet_winner"), "z");
+	join_ids(item(q, "schulze"), ids, sizeof ids);
+	ck_assert_str_eq(ids, "z y x");
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+#define FIVE_OPTS "[\"a\",\"b\",\"c\",\"d\",\"e\"]"
+
+START_TEST(test_schulze_wikipedia_example_orders_e_a_c_b_d)
+{
+	/* Schulze's 45-voter example (Wikipedia, "Schulze method"). */
+	static const struct {
+		int n;
+		const char *order;
+	} groups[] = {
+		{5, "acbed"}, {5, "adecb"}, {8, "bedac"}, {3, "cabed"},
+		{7, "caebd"}, {2, "cbade"}, {7, "dceba"}, {8, "ebadc"},
+	};
+	/* d[X][Y] from the example's pairwise table */
+	static const int dtab[5][5] = {
+		{0, 20, 26, 30, 22}, {25, 0, 16, 33, 18}, {19, 29, 0, 17, 24},
+		{15, 12, 28, 0, 14}, {23, 27, 21, 31, 0},
+	};
+	struct db d;
+	char sub[32], ans[128];
+	int k = 0;
+	db_open(&d, FORM("attributed", "{\"id\":\"w\",\"type\":\"rank\",\"text\":\"t\",\"options\":" FIVE_OPTS "}"));
+	for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++)
+		for (int i = 0; i < groups[g].n; i++) {
+			const char *o = groups[g].order;
+			snprintf(sub, sizeof sub, "v%d", k++);
+			snprintf(ans, sizeof ans, "{\"w\":[\"%c\",\"%c\",\"%c\",\"%c\",\"%c\"]}", o[0] | 0x20,
+			         o[1] | 0x20, o[2] | 0x20, o[3] | 0x20, o[4] | 0x20);
+			put(&d, sub, sub, NULL, ans);
+		}
+	cJSON *s = summary(&d);
+	const cJSON *q = question(s, "w"), *pw = item(q, "pairwise");
+	char ids[64], a[2] = "a", b[2] = "a";
+	ck_assert_int_eq(num(q, "answered"), 45);
+	for (int i = 0; i < 5; i++)
+		for (int j = 0; j < 5; j++) {
+			if (i == j)
+				continue;
+			a[0] = (char)('a' + i);
+			b[0] = (char)('a' + j);
+			ck_assert_msg(num(item(pw, a), b) == dtab[i][j], "d[%s][%s] = %g, expected %d", a, b,
+			              num(item(pw, a), b), dtab[i][j]);
+		}
+	join_ids(item(q, "schulze"), ids, sizeof ids);
+	ck_assert_str_eq(ids, "e a c b d");
+	ck_assert(is_null(q, "condorcet_winner")); /* A>C>B>E>A... a cycle */
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+/* -------------------------------------------------------------- position */
+
+START_TEST(test_position_counts_consensus_and_objections)
+{
+	struct db d;
+	db_open(&d, form_all);
+	put(&d, "d1", "Ruritania", NULL, "{\"prop\":{\"position\":\"support\"}}");
+	put(&d, "d2", "Freedonia", NULL, "{\"prop\":{\"position\":\"live_with\"}}");
+	put(&d, "d3", "Syldavia", NULL,
+	    "{\"prop\":{\"position\":\"object\",\"reason\":\"Too \\\"early\\\"\\n\\u00e9t\\u00e9\"}}");
+	put(&d, "d4", "Borduria", NULL, "{\"prop\":{\"position\":\"abstain\"}}");
+	put(&d, "d5", "Elbonia", NULL, "{\"prop\":{\"position\":\"object\",\"reason\":\"Costs\"}}");
+	cJSON *s = summary(&d);
+	const cJSON *q = question(s, "prop"), *ob = item(q, "objections");
+	ck_assert_int_eq(num(q, "answered"), 5);
+	ck_assert_int_eq(num(q, "support"), 1);
+	ck_assert_int_eq(num(q, "live_with"), 1);
+	ck_assert_int_eq(num(q, "object"), 2);
+	ck_assert_int_eq(num(q, "abstain"), 1);
+	ck_assert(cJSON_IsFalse(item(q, "consensus")));
+	ck_assert_int_eq(cJSON_GetArraySize(ob), 2);
+	/* sorted by entity, so results do not depend on submission order */
+	ck_assert_str_eq(str(cJSON_GetArrayItem(ob, 0), "entity"), "Elbonia");
+	ck_assert_str_eq(str(cJSON_GetArrayItem(ob, 0), "reason"), "Costs");
+	ck_assert_str_eq(str(cJSON_GetArrayItem(ob, 1), "entity"), "Syldavia");
+	ck_assert_str_eq(str(cJSON_GetArrayItem(ob, 1), "reason"), "Too \"early\"\n\xc3\xa9t\xc3\xa9");
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+START_TEST(test_position_consensus_needs_answers_and_no_objection)
+{
+	struct db d;
+	db_open(&d, FORM("attributed", "{\"id\":\"p1\",\"type\":\"position\",\"text\":\"t\"},"
+	                               "{\"id\":\"p2\",\"type\":\"position\",\"text\":\"t\"}"));
+	put(&d, "d1", "E1", NULL, "{\"p1\":{\"position\":\"support\"}}");
+	put(&d, "d2", "E2", NULL, "{\"p1\":{\"position\":\"live_with\",\"reason\":\"fine\"}}");
+	cJSON *s = summary(&d);
+	ck_assert(cJSON_IsTrue(item(question(s, "p1"), "consensus")));
+	ck_assert_int_eq(cJSON_GetArraySize(item(question(s, "p1"), "objections")), 0);
+	ck_assert(cJSON_IsFalse(item(question(s, "p2"), "consensus"))); /* nobody answered */
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+/* ---------------------------------------------------------- number, text */
+
+START_TEST(test_number_min_max_mean_lower_median)
+{
+	struct db d;
+	db_open(&d, form_all);
+	put(&d, "d1", "E1", NULL, "{\"count\":8,\"ratio\":2.5}");
+	put(&d, "d2", "E2", NULL, "{\"count\":3,\"ratio\":-1.25}");
+	put(&d, "d3", "E3", NULL, "{\"count\":10,\"ratio\":1e3}");
+	put(&d, "d4", "E4", NULL, "{\"count\":5}");
+	cJSON *s = summary(&d);
+	const cJSON *c = question(s, "count"), *r = question(s, "ratio");
+	ck_assert_int_eq(num(c, "answered"), 4);
+	ck_assert_int_eq(num(c, "min"), 3);
+	ck_assert_int_eq(num(c, "max"), 10);
+	ck_assert_near(num(c, "mean"), 6.5);
+	ck_assert_int_eq(num(c, "median"), 5); /* lower of 5 and 8 */
+	ck_assert_int_eq(num(r, "answered"), 3);
+	ck_assert_near(num(r, "min"), -1.25);
+	ck_assert_near(num(r, "max"), 1000);
+	ck_assert_near(num(r, "mean"), (2.5 - 1.25 + 1000) / 3);
+	ck_assert_near(num(r, "median"), 2.5);
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+START_TEST(test_number_without_answers_is_null)
+{
+	struct db d;
+	db_open(&d, form_all);
+	put(&d, "d1", "E1", NULL, "{\"pick\":\"a\"}");
+	cJSON *s = summary(&d);
+	const cJSON *r = question(s, "ratio");
+	ck_assert_int_eq(num(r, "answered"), 0);
+	ck_assert(is_null(r, "min") && is_null(r, "max") && is_null(r, "mean") &&
+	          is_null(r, "median"));
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+START_TEST(test_text_comments_are_collated_with_entity)
+{
+	struct db d;
+	db_open(&d, form_all);
+	put(&d, "d1", "Zembla", NULL, "{\"why\":\"Because \\\"SG13\\\" leads.\"}");
+	put(&d, "d2", "Arstotzka", NULL, "{\"why\":\"\\u0645\\u0631\\u062d\\u0628\\u0627\"}");
+	put(&d, "d3", "Arstotzka", NULL, "{\"pick\":\"a\"}");
+	cJSON *s = summary(&d);
+	const cJSON *q = question(s, "why"), *c = item(q, "comments");
+	ck_assert_int_eq(num(q, "answered"), 2);
+	ck_assert_int_eq(cJSON_GetArraySize(c), 2);
+	ck_assert_str_eq(str(cJSON_GetArrayItem(c, 0), "entity"), "Arstotzka");
+	ck_assert_str_eq(str(cJSON_GetArrayItem(c, 0), "text"),
+	                 "\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7");
+	ck_assert_str_eq(str(cJSON_GetArrayItem(c, 1), "entity"), "Zembla");
+	ck_assert_str_eq(str(cJSON_GetArrayItem(c, 1), "text"), "Because \"SG13\" leads.");
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+/* --------------------------------------------------------------- general */
+
+START_TEST(test_only_the_latest_revision_counts)
+{
+	struct db d;
+	db_open(&d, form_all);
+	put(&d, "d1", "E1", NULL, "{\"pick\":\"a\",\"why\":\"first\"}");
+	put(&d, "d2", "E2", NULL, "{\"pick\":\"a\"}");
+	put(&d, "d1", "E1", NULL, "{\"pick\":\"b\"}");
+	cJSON *s = summary(&d);
+	const cJSON *q = question(s, "pick");
+	ck_assert_int_eq(num(s, "responses"), 2);
+	ck_assert_int_eq(num(by_id(item(q, "options"), "a"), "count"), 1);
+	ck_assert_int_eq(num(by_id(item(q, "options"), "b"), "count"), 1);
+	ck_assert_int_eq(num(question(s, "why"), "answered"), 0);
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+START_TEST(test_questions_come_in_form_order_with_id_type_answered)
+{
+	static const char *const want[] = {"pick", "tools", "clear", "grid", "order",
+	                                   "prop", "count", "ratio", "why"};
+	static const char *const types[] = {"single", "multi", "scale", "matrix", "rank",
+	                                    "position", "number", "number", "text"};
+	struct db d;
+	db_open(&d, form_all);
+	cJSON *s = summary(&d);
+	const cJSON *qs = item(s, "questions");
+	ck_assert_int_eq(cJSON_GetArraySize(qs), 9);
+	ck_assert_int_eq(num(s, "responses"), 0);
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(s, "groups"));
+	for (int i = 0; i < 9; i++) {
+		const cJSON *q = cJSON_GetArrayItem(qs, i);
+		ck_assert_str_eq(str(q, "id"), want[i]);
+		ck_assert_str_eq(str(q, "type"), types[i]);
+		ck_assert_int_eq(num(q, "answered"), 0);
+	}
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+START_TEST(test_rows_the_scanner_does_not_expect_fall_back_to_cjson)
+{
+	struct db d;
+	db_open(&d, form_all);
+	/* whitespace and unsorted keys: not canonical, still counted */
+	put_raw(&d, "d1", "E1", NULL, "{ \"pick\" : \"a\", \"clear\" : 4 }");
+	/* an option the form does not have: that answer is skipped, the rest counts */
+	put_raw(&d, "d2", "E2", NULL, "{\"clear\":2,\"pick\":\"zzz\"}");
+	/* an unknown question, and a row that is not JSON at all */
+	put_raw(&d, "d3", "E3", NULL, "{\"nope\":1,\"pick\":\"b\"}");
+	put_raw(&d, "d4", "E4", NULL, "not json");
+	cJSON *s = summary(&d);
+	const cJSON *q = question(s, "pick");
+	ck_assert_int_eq(num(s, "responses"), 4);
+	ck_assert_int_eq(num(q, "answered"), 2);
+	ck_assert_int_eq(num(by_id(item(q, "options"), "a"), "count"), 1);
+	ck_assert_int_eq(num(by_id(item(q, "options"), "b"), "count"), 1);
+	ck_assert_int_eq(num(question(s, "clear"), "answered"), 2);
+	ck_assert_near(num(question(s, "clear"), "mean"), 3);
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- groups */
+
+START_TEST(test_by_attribute_counts_multi_valued_in_each_group)
+{
+	struct db d;
+	db_open(&d, form_all);
+	put(&d, "d1", "E1", "{\"region\":\"EUR\",\"sg\":\"SG2;SG13\"}", "{\"pick\":\"a\"}");
+	put(&d, "d2", "E2", "{\"region\":\"AFR\",\"sg\":\"SG13\"}", "{\"pick\":\"b\"}");
+	put(&d, "d3", "E3", "{\"region\":\"EUR\"}", "{\"pick\":\"b\"}");
+	cJSON *s = summary_of(&d, "sg", SND_WEIGHT_DELEGATE);
+	const cJSON *g = item(s, "groups");
+	ck_assert_int_eq(num(s, "responses"), 3);
+	ck_assert_int_eq(cJSON_GetArraySize(g), 3);
+	/* natural order: (none), SG2, SG13 */
+	ck_assert_str_eq(cJSON_GetArrayItem(g, 0)->string, "(none)");
+	ck_assert_str_eq(cJSON_GetArrayItem(g, 1)->string, "SG2");
+	ck_assert_str_eq(cJSON_GetArrayItem(g, 2)->string, "SG13");
+	ck_assert_int_eq(num(item(g, "SG13"), "responses"), 2);
+	ck_assert_int_eq(num(item(g, "SG2"), "responses"), 1);
+	ck_assert_int_eq(num(item(g, "(none)"), "responses"), 1);
+	const cJSON *q = question(item(g, "SG13"), "pick");
+	ck_assert_int_eq(num(by_id(item(q, "options"), "a"), "count"), 1);
+	ck_assert_int_eq(num(by_id(item(q, "options"), "b"), "count"), 1);
+	ck_assert(is_null(q, "leader"));
+	ck_assert_int_eq(cJSON_GetArraySize(item(item(g, "SG2"), "questions")), 9);
+	cJSON_Delete(s);
+
+	s = summary_of(&d, "entity", SND_WEIGHT_DELEGATE);
+	ck_assert_int_eq(cJSON_GetArraySize(item(s, "groups")), 3);
+	ck_assert_int_eq(num(item(item(s, "groups"), "E2"), "responses"), 1);
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+START_TEST(test_by_entity_is_refused_for_pseudonymous_forms)
+{
+	struct db d;
+	struct snd_tally_opts o = {"entity", SND_WEIGHT_DELEGATE};
+	cJSON *out = NULL;
+	char err[256] = "";
+	db_open(&d, form_all_pseudo);
+	put(&d, "d1", "E1", NULL, "{\"pick\":\"a\"}");
+	ck_assert_int_eq(snd_store_commit(d.st), SND_OK);
+	ck_assert_int_eq(snd_tally_summary(d.st, d.f, &o, &out, err, sizeof err), SND_EINVAL);
+	ck_assert_ptr_null(out);
+	ck_assert_ptr_nonnull(strstr(err, "pseudonymous"));
+	ck_assert_int_eq(snd_store_begin(d.st), SND_OK);
+	db_close(&d);
+}
+END_TEST
+
+/* ------------------------------------------------------------- weighting */
+
+START_TEST(test_weight_entity_splits_weight_among_delegates_who_answered)
+{
+	struct db d;
+	db_open(&d, form_all);
+	/* E1 has two delegates, E2 one. */
+	put(&d, "d1", "E1", NULL, "{\"pick\":\"a\",\"clear\":5,\"prop\":{\"position\":\"support\"}}");
+	put(&d, "d2", "E1", NULL, "{\"pick\":\"b\",\"clear\":null,"
+	                          "\"prop\":{\"position\":\"object\",\"reason\":\"no\"}}");
+	put(&d, "d3", "E2", NULL, "{\"pick\":\"b\",\"clear\":1}");
+	cJSON *s = summary_of(&d, NULL, SND_WEIGHT_ENTITY);
+	ck_assert_str_eq(str(s, "weight"), "entity");
+	ck_assert_near(num(s, "responses"), 2);
+	const cJSON *q = question(s, "pick"), *o = item(q, "options");
+	ck_assert_near(num(q, "answered"), 2);
+	ck_assert_near(num(by_id(o, "a"), "count"), 0.5);
+	ck_assert_near(num(by_id(o, "b"), "count"), 1.5);
+	ck_assert_near(num(by_id(o, "b"), "share"), 0.75);
+	ck_assert_str_eq(str(q, "leader"), "b");
+	/* d2's "no view" takes no weight: d1 speaks for E1 alone */
+	q = question(s, "clear");
+	ck_assert_near(num(q, "answered"), 2);
+	ck_assert_near(num(item(q, "distribution"), "5"), 1);
+	ck_assert_near(num(item(q, "distribution"), "1"), 1);
+	ck_assert_near(num(q, "mean"), 3);
+	ck_assert_int_eq(num(q, "median"), 1);
+	/* only E1 answered the position; its two delegates weigh 0.5 each */
+	q = question(s, "prop");
+	ck_assert_near(num(q, "answered"), 1);
+	ck_assert_near(num(q, "support"), 0.5);
+	ck_assert_near(num(q, "object"), 0.5);
+	ck_assert(cJSON_IsFalse(item(q, "consensus")));
+	ck_assert_str_eq(str(cJSON_GetArrayItem(item(q, "objections"), 0), "entity"), "E1");
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+START_TEST(test_weight_entity_rank_and_number_use_fractions)
+{
+	struct db d;
+	db_open(&d, form_all);
+	put(&d, "d1", "E1", NULL, "{\"order\":[\"x\"],\"ratio\":1,\"count\":1}");
+	put(&d, "d2", "E1", NULL, "{\"order\":[\"y\"],\"ratio\":2,\"count\":2}");
+	put(&d, "d3", "E1", NULL, "{\"order\":[\"y\"],\"ratio\":3,\"count\":3}");
+	put(&d, "d4", "E2", NULL, "{\"order\":[\"x\"],\"ratio\":10,\"count\":10}");
+	cJSON *s = summary_of(&d, NULL, SND_WEIGHT_ENTITY);
+	const cJSON *q = question(s, "order");
+	/* x: 1/3 + 1 = 4/3 over y: 2/3 */
+	ck_assert_near(num(item(item(q, "pairwise"), "x"), "y"), 4.0 / 3);
+	ck_assert_near(num(item(item(q, "pairwise"), "y"), "x"), 2.0 / 3);
+	ck_assert_str_eq(str(q, "condorcet_winner"), "x");
+	ck_assert_near(num(by_id(item(q, "borda"), "x"), "score"), 2 * 4.0 / 3);
+	/* weights 1/3, 1/3, 1/3, 1 over values 1, 2, 3, 10: mean 2/2 + 10/2,
+	 * cumulative 1/3, 2/3, 1, 2 of 2: the lower median is 3 */
+	const char *ids[] = {"ratio", "count"};
+	for (int i = 0; i < 2; i++) {
+		q = question(s, ids[i]);
+		ck_assert_near(num(q, "answered"), 2);
+		ck_assert_near(num(q, "mean"), (6.0 / 3 + 10) / 2);
+		ck_assert_near(num(q, "median"), 3);
+		ck_assert_near(num(q, "min"), 1);
+		ck_assert_near(num(q, "max"), 10);
+	}
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+START_TEST(test_weight_entity_within_each_group)
+{
+	struct db d;
+	db_open(&d, form_all);
+	put(&d, "d1", "E1", "{\"region\":\"EUR\"}", "{\"pick\":\"a\"}");
+	put(&d, "d2", "E1", "{\"region\":\"AFR\"}", "{\"pick\":\"b\"}");
+	put(&d, "d3", "E1", "{\"region\":\"AFR\"}", "{\"pick\":\"c\"}");
+	cJSON *s = summary_of(&d, "region", SND_WEIGHT_ENTITY);
+	const cJSON *g = item(s, "groups");
+	ck_assert_near(num(s, "responses"), 1);
+	ck_assert_near(num(item(g, "EUR"), "responses"), 1);
+	ck_assert_near(num(item(g, "AFR"), "responses"), 1);
+	const cJSON *o = item(question(item(g, "AFR"), "pick"), "options");
+	ck_assert_near(num(by_id(o, "b"), "count"), 0.5);
+	ck_assert_near(num(by_id(o, "c"), "count"), 0.5);
+	o = item(question(s, "pick"), "options");
+	ck_assert_near(num(by_id(o, "a"), "count"), 1.0 / 3);
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+/* ------------------------------------------------------------ properties */
+
+static unsigned rng_next(unsigned *s)
+{
+	*s = *s * 1103515245u + 12345u;
+	return (*s >> 16) & 0x7fff;
+}
+
+/* Valid, varied answers for form_all, deterministic in i. */
+static void gen_answers(int i, char *out, size_t n)
+{
+	static const char *const opts[] = {"a", "b", "c"};
+	static const char *const rk[] = {"x", "y", "z"};
+	static const char *const pos[] = {"support", "live_with", "object", "abstain"};
+	unsigned s = (unsigned)i * 2654435761u + 7;
+	size_t len = 0;
+#define PUT(...) do { int w_ = snprintf(out + len, n - len, __VA_ARGS__); \
+	ck_assert(w_ >= 0 && (size_t)w_ < n - len); len += (size_t)w_; } while (0)
+	PUT("{\"pick\":\"%s\"", opts[rng_next(&s) % 3]);
+	unsigned m = rng_next(&s) % 7 + 1; /* non-empty subset */
+	PUT(",\"tools\":[");
+	for (int k = 0, first = 1; k < 3; k++)
+		if (m & (1u << k)) {
+			PUT("%s\"%s\"", first ? "" : ",", opts[k]);
+			first = 0;
+		}
+	PUT("]");
+	unsigned c = rng_next(&s) % 6;
+	if (c == 5)
+		PUT(",\"clear\":null");
+	else
+		PUT(",\"clear\":%u", c + 1);
+	PUT(",\"grid\":{\"r1\":%u", rng_next(&s) % 3 + 1);
+	if (rng_next(&s) % 3 == 0)
+		PUT(",\"r2\":null");
+	else if (rng_next(&s) % 2)
+		PUT(",\"r2\":%u", rng_next(&s) % 3 + 1);
+	PUT("}");
+	unsigned start = rng_next(&s) % 3, nr = rng_next(&s) % 3 + 1, dir2 = rng_next(&s) % 2;
+	PUT(",\"order\":[");
+	for (unsigned k = 0; k < nr; k++)
+		PUT("%s\"%s\"", k ? "," : "", rk[(start + (dir2 ? k : 3 - k)) % 3]);
+	PUT("]");
+	unsigned p = rng_next(&s) % 4;
+	PUT(",\"prop\":{\"position\":\"%s\"", pos[p]);
+	if (p == 2)
+		PUT(",\"reason\":\"reason %u \\\"q\\\"\"", rng_next(&s) % 3);
+	PUT("}");
+	PUT(",\"count\":%u", rng_next(&s) % 21);
+	PUT(",\"ratio\":%u.%02u", rng_next(&s) % 50, rng_next(&s) % 100);
+	if (rng_next(&s) % 3 == 0)
+		PUT(",\"why\":\"comment %u\"", rng_next(&s) % 4);
+	PUT("}");
+#undef PUT
+}
+
+static void gen_attrs(int i, char *out, size_t n)
+{
+	if (i % 7 == 3)
+		snprintf(out, n, "{\"region\":\"R%d\"}", i % 3);
+	else
+		snprintf(out, n, "{\"region\":\"R%d\",\"sg\":\"SG%d;SG%d\"}", i % 3, i % 4, i % 5 + 2);
+}
+
+#define NBALLOTS 60
+
+/* Fills a database with ballots perm[0..n) (ballot i: delegate "d<i>"),
+ * entity E<i % nent> (or E<i> when nent == 0), each `copies` times (copy c
+ * as delegate "d<i>c<c>"). */
+static void fill(struct db *d, const int *perm, int n, int nent, int copies)
+{
+	char sub[32], ent[32], attrs[96], ans[1024];
+	for (int k = 0; k < n; k++) {
+		int i = perm[k];
+		gen_answers(i, ans, sizeof ans);
+		gen_attrs(i, attrs, sizeof attrs);
+		snprintf(ent, sizeof ent, "E%d", nent ? i % nent : i);
+		for (int c = 0; c < copies; c++) {
+			snprintf(sub, sizeof sub, "d%dc%d", i, c);
+			put(d, sub, ent, attrs, ans);
+		}
+	}
+}
+
+START_TEST(test_ballot_order_does_not_change_any_result)
+{
+	int perm[NBALLOTS], rev[NBALLOTS];
+	unsigned s = 42;
+	for (int i = 0; i < NBALLOTS; i++)
+		perm[i] = rev[NBALLOTS - 1 - i] = i;
+	for (int i = NBALLOTS - 1; i > 0; i--) { /* Fisher-Yates */
+		int j = (int)(rng_next(&s) % (unsigned)(i + 1)), t = perm[i];
+		perm[i] = perm[j];
+		perm[j] = t;
+	}
+	struct db a, b, c;
+	db_open(&a, form_all);
+	db_open(&b, form_all);
+	db_open(&c, form_all);
+	int ident[NBALLOTS];
+	for (int i = 0; i < NBALLOTS; i++)
+		ident[i] = i;
+	fill(&a, ident, NBALLOTS, 7, 1);
+	fill(&b, perm, NBALLOTS, 7, 1);
+	fill(&c, rev, NBALLOTS, 7, 1);
+	static const char *const bys[] = {NULL, "sg", "entity"};
+	for (int w = 0; w < SND_WEIGHT__MAX; w++)
+		for (int k = 0; k < 3; k++) {
+			cJSON *x = summary_of(&a, bys[k], (enum snd_weight)w);
+			cJSON *y = summary_of(&b, bys[k], (enum snd_weight)w);
+			cJSON *z = summary_of(&c, bys[k], (enum snd_weight)w);
+			assert_close(x, y);
+			assert_close(x, z);
+			cJSON_Delete(x);
+			cJSON_Delete(y);
+			cJSON_Delete(z);
+		}
+	db_close(&a);
+	db_close(&b);
+	db_close(&c);
+}
+END_TEST
+
+/* b is a with every count doubled and every share, mean, median, consensus
+ * and ordering the same; kept lists hold each item twice. */
+static void assert_doubled(const cJSON *a, const cJSON *b, int doubling, const char *path)
+{
+	static const char *const counted[] = {"responses", "answered", "count", "score", "support",
+	                                      "live_with", "object", "abstain"};
+	if (cJSON_IsNumber(a)) {
+		int dbl = doubling;
+		for (size_t i = 0; i < sizeof counted / sizeof counted[0] && a->string; i++)
+			if (strcmp(a->string, counted[i]) == 0)
+				dbl = 1;
+		ck_assert_msg(cJSON_IsNumber(b), "%s: not a number", path);
+		double want = dbl ? 2 * a->valuedouble : a->valuedouble;
+		ck_assert_msg(fabs(b->valuedouble - want) <= 1e-9 * fmax(1, fabs(want)),
+		              "%s: %.17g, expected %.17g", path, b->valuedouble, want);
+		return;
+	}
+	if (cJSON_IsArray(a) && a->string &&
+	    (strcmp(a->string, "comments") == 0 || strcmp(a->string, "objections") == 0)) {
+		int n = cJSON_GetArraySize(a);
+		ck_assert_int_eq(cJSON_GetArraySize(b), 2 * n);
+		for (int i = 0; i < n; i++) {
+			ck_assert(cJSON_Compare(cJSON_GetArrayItem(a, i), cJSON_GetArrayItem(b, 2 * i), 1));
+			ck_assert(cJSON_Compare(cJSON_GetArrayItem(a, i), cJSON_GetArrayItem(b, 2 * i + 1), 1));
+		}
+		return;
+	}
+	if (cJSON_IsArray(a) || cJSON_IsObject(a)) {
+		const cJSON *x, *y;
+		char sub[256];
+		int dist = a->string && (strcmp(a->string, "distribution") == 0 ||
+		                         strcmp(a->string, "pairwise") == 0);
+		ck_assert_msg(cJSON_GetArraySize(a) == cJSON_GetArraySize(b), "%s: sizes", path);
+		for (x = a->child, y = b->child; x; x = x->next, y = y->next) {
+			snprintf(sub, sizeof sub, "%s.%s", path, x->string ? x->string : "[]");
+			if (x->string)
+				ck_assert_str_eq(x->string, y->string);
+			assert_doubled(x, y, doubling || dist, sub);
+		}
+		return;
+	}
+	ck_assert_msg(cJSON_Compare(a, b, 1), "%s differs", path);
+}
+
+START_TEST(test_duplicating_every_ballot_doubles_counts_and_keeps_shares)
+{
+	int ident[NBALLOTS];
+	for (int i = 0; i < NBALLOTS; i++)
+		ident[i] = i;
+	struct db a, b;
+	db_open(&a, form_all);
+	db_open(&b, form_all);
+	fill(&a, ident, NBALLOTS, 0, 1);
+	fill(&b, ident, NBALLOTS, 0, 2);
+	static const char *const bys[] = {NULL, "sg"};
+	for (int k = 0; k < 2; k++) {
+		cJSON *x = summary_of(&a, bys[k], SND_WEIGHT_DELEGATE);
+		cJSON *y = summary_of(&b, bys[k], SND_WEIGHT_DELEGATE);
+		assert_doubled(x, y, 0, "$");
+		cJSON_Delete(x);
+		cJSON_Delete(y);
+	}
+	db_close(&a);
+	db_close(&b);
+}
+END_TEST
+
+START_TEST(test_entity_weighting_with_one_delegate_per_entity_equals_delegate_weighting)
+{
+	int ident[NBALLOTS];
+	for (int i = 0; i < NBALLOTS; i++)
+		ident[i] = i;
+	struct db a;
+	db_open(&a, form_all);
+	fill(&a, ident, NBALLOTS, 0, 1); /* entity E<i>: one delegate each */
+	static const char *const bys[] = {NULL, "sg", "region"};
+	for (int k = 0; k < 3; k++) {
+		cJSON *x = summary_of(&a, bys[k], SND_WEIGHT_DELEGATE);
+		cJSON *y = summary_of(&a, bys[k], SND_WEIGHT_ENTITY);
+		cJSON_ReplaceItemInObjectCaseSensitive(y, "weight", cJSON_CreateString("delegate"));
+		assert_close(x, y);
+		cJSON_Delete(x);
+		cJSON_Delete(y);
+	}
+	db_close(&a);
+}
+END_TEST
+
+/* Fails if any object anywhere has an "entity" key. */
+static void assert_no_entity(const cJSON *v)
+{
+	const cJSON *it;
+	if (v->string)
+		ck_assert_msg(strcmp(v->string, "entity") != 0, "an \"entity\" key in pseudonymous output");
+	cJSON_ArrayForEach(it, v)
+		assert_no_entity(it);
+}
+
+START_TEST(test_pseudonymous_output_has_no_entity_anywhere)
+{
+	int ident[NBALLOTS];
+	for (int i = 0; i < NBALLOTS; i++)
+		ident[i] = i;
+	struct db a;
+	db_open(&a, form_all_pseudo);
+	fill(&a, ident, NBALLOTS, 5, 1);
+	for (int w = 0; w < SND_WEIGHT__MAX; w++) {
+		cJSON *x = summary_of(&a, w ? "sg" : NULL, (enum snd_weight)w);
+		assert_no_entity(x);
+		char *text = cJSON_PrintUnformatted(x);
+		for (int e = 0; e < 5; e++) {
+			char ent[8];
+			snprintf(ent, sizeof ent, "\"E%d\"", e);
+			ck_assert_msg(strstr(text, ent) == NULL, "entity %s in output", ent);
+		}
+		/* the objections and comments are still there, without names */
+		ck_assert_int_gt(cJSON_GetArraySize(item(question(x, "prop"), "objections")), 0);
+		ck_assert_int_gt(cJSON_GetArraySize(item(question(x, "why"), "comments")), 0);
+		free(text);
+		cJSON_Delete(x);
+	}
+	db_close(&a);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- turnout */
+
+START_TEST(test_turnout_counts_delegates_and_entities_by_attribute)
+{
+	struct db d;
+	cJSON *t = NULL;
+	char err[256];
+	db_open(&d, form_all);
+	put(&d, "d1", "E1", "{\"category\":\"Member State\",\"sg\":\"SG2;SG13\",\"region\":\"EUR\"}",
+	    "{\"pick\":\"a\"}");
+	put(&d, "d2", "E1", "{\"category\":\"Member State\",\"sg\":\"SG13\",\"region\":\"EUR\"}",
+	    "{\"pick\":\"a\"}");
+	put(&d, "d3", "E2", "{\"category\":\"Sector Member\",\"sg\":\"SG13\"}", "{\"pick\":\"b\"}");
+	put(&d, "d1", "E1", "{\"category\":\"Member State\",\"sg\":\"SG2;SG13\",\"region\":\"EUR\"}",
+	    "{\"pick\":\"b\"}"); /* a revision: still one delegate */
+	ck_assert_int_eq(snd_store_commit(d.st), SND_OK);
+	ck_assert_int_eq(snd_tally_turnout(d.st, d.f, &t, err, sizeof err), SND_OK);
+	ck_assert_int_eq(num(t, "delegates"), 3);
+	ck_assert_int_eq(num(t, "entities"), 2);
+	const cJSON *by = item(t, "by");
+	ck_assert_int_eq(num(item(item(by, "category"), "Member State"), "delegates"), 2);
+	ck_assert_int_eq(num(item(item(by, "category"), "Member State"), "entities"), 1);
+	ck_assert_int_eq(num(item(item(by, "category"), "Sector Member"), "entities"), 1);
+	ck_assert_int_eq(num(item(item(by, "sg"), "SG13"), "delegates"), 3);
+	ck_assert_int_eq(num(item(item(by, "sg"), "SG13"), "entities"), 2);
+	ck_assert_int_eq(num(item(item(by, "sg"), "SG2"), "delegates"), 1);
+	ck_assert_int_eq(num(item(item(by, "region"), "EUR"), "delegates"), 2);
+	ck_assert_int_eq(num(item(item(by, "region"), "(none)"), "delegates"), 1);
+	ck_assert_str_eq(cJSON_GetArrayItem(item(by, "sg"), 0)->string, "SG2");
+	cJSON_Delete(t);
+	ck_assert_int_eq(snd_store_begin(d.st), SND_OK);
+	db_close(&d);
+}
+END_TEST
+
+static Suite *tally_suite(void)
+{
+	Suite *s = suite_create("tally");
+	TCase *tc = tcase_create("core");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_single_counts_shares_and_leader);
+	tcase_add_test(tc, test_single_tie_has_no_leader);
+	tcase_add_test(tc, test_multi_share_is_of_respondents);
+	tcase_add_test(tc, test_scale_distribution_mean_lower_median_consensus);
+	tcase_add_test(tc, test_scale_median_is_the_lower_one_on_an_even_split);
+	tcase_add_test(tc, test_tastle_wierman_extremes_and_uniform);
+	tcase_add_test(tc, test_tastle_wierman_agrees_with_agrmt_sample_on_seven_points);
+	tcase_add_test(tc, test_matrix_rows_are_scales_and_no_view_is_not_answered);
+	tcase_add_test(tc, test_rank_borda_pairwise_and_partial_ballots);
+	tcase_add_test(tc, test_rank_condorcet_winner_beats_every_other_option);
+	tcase_add_test(tc, test_schulze_wikipedia_example_orders_e_a_c_b_d);
+	tcase_add_test(tc, test_position_counts_consensus_and_objections);
+	tcase_add_test(tc, test_position_consensus_needs_answers_and_no_objection);
+	tcase_add_test(tc, test_number_min_max_mean_lower_median);
+	tcase_add_test(tc, test_number_without_answers_is_null);
+	tcase_add_test(tc, test_text_comments_are_collated_with_entity);
+	tcase_add_test(tc, test_only_the_latest_revision_counts);
+	tcase_add_test(tc, test_questions_come_in_form_order_with_id_type_answered);
+	tcase_add_test(tc, test_rows_the_scanner_does_not_expect_fall_back_to_cjson);
+	tcase_add_test(tc, test_by_attribute_counts_multi_valued_in_each_group);
+	tcase_add_test(tc, test_by_entity_is_refused_for_pseudonymous_forms);
+	tcase_add_test(tc, test_weight_entity_splits_weight_among_delegates_who_answered);
+	tcase_add_test(tc, test_weight_entity_rank_and_number_use_fractions);
+	tcase_add_test(tc, test_weight_entity_within_each_group);
+	tcase_add_test(tc, test_ballot_order_does_not_change_any_result);
+	tcase_add_test(tc, test_duplicating_every_ballot_doubles_counts_and_keeps_shares);
+	tcase_add_test(tc, test_entity_weighting_with_one_delegate_per_entity_equals_delegate_weighting);
+	tcase_add_test(tc, test_pseudonymous_output_has_no_entity_anywhere);
+	tcase_add_test(tc, test_turnout_counts_delegates_and_entities_by_attribute);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(tally_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
