@@ -170,6 +170,17 @@ START_TEST(test_b64url_rejects_padding_whitespace_and_noncanonical_bits)
 		ck_assert_msg(snd_b64url_decode(bad[i], strlen(bad[i]), &dec, &len) == SND_EINVAL,
 		              "accepted %s", bad[i]);
 	ck_assert_int_eq(snd_b64url_decode("Zm9v\0Zm9v", 9, &dec, &len), SND_EINVAL);
+	/* Regression (fuzz_token): libsodium 1.0.18 reads some bytes >= 0x80 as
+	 * '_' or '-'; every non-alphabet byte must be refused. */
+	{
+		char hi[] = "Zm9vYmF_";
+		int c;
+		for (c = 0x80; c <= 0xff; c++) {
+			hi[7] = (char)c;
+			ck_assert_msg(snd_b64url_decode(hi, 8, &dec, &len) == SND_EINVAL,
+			              "accepted byte 0x%02x", c);
+		}
+	}
 	ck_assert_int_eq(snd_b64url_decode("Zg", 2, &dec, &len), SND_OK);
 	ck_assert_uint_eq(len, 1);
 	ck_assert_int_eq(dec[0], 'f');
