@@ -95,6 +95,19 @@ static void fmt_stat(char out[32], const cJSON *o, const char *key)
 		snprintf(out, 32, "%.2f", fabs(d) < 0.005 ? 0.0 : d);
 }
 
+/* An answer value (a number question's min, max, median): integers bare,
+ * else six significant digits. */
+static void fmt_value(char out[32], const cJSON *o, const char *key)
+{
+	double d;
+	if (!jnum(o, key, &d))
+		snprintf(out, 32, "\xe2\x80\x94");
+	else if (fabs(d - round(d)) < 1e-9)
+		snprintf(out, 32, "%.0f", round(d) == 0 ? 0.0 : round(d));
+	else
+		snprintf(out, 32, "%.6g", d);
+}
+
 static void fmt_pct(char out[32], double share)
 {
 	if (!isfinite(share))
@@ -623,10 +636,10 @@ static void render_number(struct snd_buf *o, const struct snd_question *q, const
 	snd_buf_puts(o, "<dl class=\"snd-figs\">");
 	fmt_num(a, jnum0(qs, "answered"));
 	figure(o, "answered", a);
-	fmt_stat(a, qs, "min");
-	fmt_stat(b, qs, "max");
+	fmt_value(a, qs, "min");
+	fmt_value(b, qs, "max");
 	fmt_stat(c, qs, "mean");
-	fmt_stat(d, qs, "median");
+	fmt_value(d, qs, "median");
 	figure(o, "min", a);
 	figure(o, "max", b);
 	figure(o, "mean", c);

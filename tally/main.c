@@ -297,7 +297,10 @@ void num_exact(char out[40], double v)
 		snprintf(out, 40, "%.0f", v == 0 ? 0.0 : v);
 		return;
 	}
+	/* The shortest of 15, 16, 17 significant digits that reads back. */
 	snprintf(out, 40, "%.15g", v);
+	if (strtod(out, NULL) != v)
+		snprintf(out, 40, "%.16g", v);
 	if (strtod(out, NULL) != v)
 		snprintf(out, 40, "%.17g", v);
 }

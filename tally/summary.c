@@ -113,6 +113,19 @@ static void fmt_stat(char out[40], const cJSON *o, const char *key)
 		snprintf(out, 40, "%.2f", fabs(d) < 0.005 ? 0.0 : d);
 }
 
+/* An answer value (min, max, median of a number question): integers bare,
+ * else six significant digits. */
+static void fmt_value(char out[40], const cJSON *o, const char *key)
+{
+	double d;
+	if (!jnum(o, key, &d))
+		snprintf(out, 40, "\xe2\x80\x94");
+	else if (fabs(d - round(d)) < 1e-9)
+		snprintf(out, 40, "%.0f", round(d) == 0 ? 0.0 : round(d));
+	else
+		snprintf(out, 40, "%.6g", d);
+}
+
 /* Decodes one UTF-8 sequence (input is valid UTF-8: it passed the form
  * loader or the JSON parser); returns its length. */
 static size_t utf8_cp(const unsigned char *s, unsigned *cp)
@@ -496,10 +509,10 @@ static void text_number(struct snd_buf *b, const cJSON *qs)
 {
 	char n[40], mn[40], mx[40], me[40], md[40];
 	fmt_count(n, jnum0(qs, "answered"));
-	fmt_stat(mn, qs, "min");
-	fmt_stat(mx, qs, "max");
+	fmt_value(mn, qs, "min");
+	fmt_value(mx, qs, "max");
 	fmt_stat(me, qs, "mean");
-	fmt_stat(md, qs, "median");
+	fmt_value(md, qs, "median");
 	snd_buf_printf(b, "  n %s \xc2\xb7 min %s \xc2\xb7 max %s \xc2\xb7 mean %s \xc2\xb7 median %s\n",
 	               n, mn, mx, me, md);
 }
@@ -918,10 +931,10 @@ static void md_questions(struct snd_buf *b, const struct snd_form *f, int lang,
 			break;
 		case SND_Q_NUMBER: {
 			char mn[40], mx[40], me[40], md[40];
-			fmt_stat(mn, qs, "min");
-			fmt_stat(mx, qs, "max");
+			fmt_value(mn, qs, "min");
+			fmt_value(mx, qs, "max");
 			fmt_stat(me, qs, "mean");
-			fmt_stat(md, qs, "median");
+			fmt_value(md, qs, "median");
 			snd_buf_printf(b, "| n | min | max | mean | median |\n|---:|---:|---:|---:|---:|\n"
 			               "| %s | %s | %s | %s | %s |\n", a, mn, mx, me, md);
 			break;

@@ -1,0 +1,696 @@
+/* test_tally_cli.c - the `tally` program end to end: a database is built
+ * through the real store (snd_store_append with a receipt key, answers
+ * checked by snd_form_check_answers), then the binary named by SND_TALLY is
+ * run and its output checked: summary in every format, export round trips
+ * (with the formula guard), a self-contained report, verify on clean and
+ * tampered data (altered row, deleted row), merge, usage errors and --help.
+ * Every test works in its own mkdtemp directory, removed by the fixture. */
+#include "sounding.h"
+
+#include <check.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char dir[64];
+static char formpath[128], pubpath[128], dbpath[128];
+static uint8_t pk[SND_PK_BYTES], sk[SND_SK_BYTES];
+static char *out_text, *err_text;
+
+static const char form_json[] =
+	"{\"id\":\"t\",\"languages\":[\"en\",\"fr\"],"
+	"\"title\":{\"en\":\"Test form\",\"fr\":\"Formulaire\"},"
+	"\"sections\":[{\"id\":\"main\",\"title\":\"Main\",\"questions\":["
+	"{\"id\":\"colour\",\"type\":\"single\",\"text\":\"Colour?\","
+	" \"options\":[{\"id\":\"red\",\"label\":\"Red\"},{\"id\":\"blue\",\"label\":\"Blue\"}]},"
+	"{\"id\":\"tools\",\"type\":\"multi\",\"text\":\"Tools?\",\"options\":[\"email\",\"wiki\",\"chat\"]},"
+	"{\"id\":\"clear\",\"type\":\"scale\",\"min\":1,\"max\":5,\"no_view\":true,\"text\":\"Clear?\"},"
+	"{\"id\":\"per_sg\",\"type\":\"matrix\",\"min\":1,\"max\":5,\"no_view\":true,\"text\":\"Per SG\","
+	" \"rows\":[{\"id\":\"sg2\",\"label\":\"SG2\"},{\"id\":\"sg3\",\"label\":\"SG3\"}]},"
+	"{\"id\":\"order\",\"type\":\"rank\",\"text\":\"Rank\",\"options\":[\"alpha\",\"beta\",\"gamma\"]},"
+	"{\"id\":\"proposal\",\"type\":\"position\",\"text\":\"Proposal\"},"
+	"{\"id\":\"how_many\",\"type\":\"number\",\"min\":0,\"max\":20,\"integer\":true,\"text\":\"How many?\"},"
+	"{\"id\":\"why\",\"type\":\"text\",\"text\":\"Why?\"}"
+	"]}]}";
+
+/* The same questionnaire in pseudonymous mode (another id). */
+static const char pseudo_json[] =
+	"{\"id\":\"p\",\"languages\":[\"en\"],\"title\":\"Pseudo\",\"anonymity\":\"pseudonymous\","
+	"\"sections\":[{\"id\":\"main\",\"title\":\"Main\",\"questions\":["
+	"{\"id\":\"proposal\",\"type\":\"position\",\"text\":\"Proposal\"},"
+	"{\"id\":\"why\",\"type\":\"text\",\"text\":\"Why?\"}]}]}";
+
+struct sub {
+	const char *sub, *ent, *attrs, *answers;
+	int64_t at;
+};
+
+/* d3 answers twice: its second revision is the one that counts. */
+static const struct sub base[] = {
+	{"d1", "ADM-A", "{\"category\":\"ms\",\"region\":\"EUR\"}",
+	 "{\"colour\":\"red\",\"tools\":[\"email\",\"wiki\"],\"clear\":4,"
+	 "\"per_sg\":{\"sg2\":5,\"sg3\":null},\"order\":[\"alpha\",\"beta\",\"gamma\"],"
+	 "\"proposal\":{\"position\":\"support\"},\"how_many\":3,"
+	 "\"why\":\"=HYPERLINK(\\\"x\\\")\"}", 1000},
+	{"d2", "ADM-B", "{\"region\":\"AMS\"}",
+	 "{\"colour\":\"blue\",\"tools\":[\"chat\"],\"clear\":2,"
+	 "\"per_sg\":{\"sg2\":3,\"sg3\":4},\"order\":[\"beta\",\"alpha\"],"
+	 "\"proposal\":{\"position\":\"object\",\"reason\":\"Too fast, <b>no</b>\"},"
+	 "\"how_many\":5,\"why\":\"Comma, \\\"quote\\\"\\nnewline\"}", 2000},
+	{"d3", "ADM-A", "{\"region\":\"EUR\"}",
+	 "{\"colour\":\"blue\",\"clear\":1,\"proposal\":{\"position\":\"abstain\"}}", 3000},
+	{"d3", "ADM-A", "{\"region\":\"EUR\"}",
+	 "{\"colour\":\"red\",\"clear\":5,\"order\":[\"alpha\"],"
+	 "\"proposal\":{\"position\":\"live_with\"},\"how_many\":4}", 4000},
+};
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq((int)fwrite(text, 1, strlen(text), f), (int)strlen(text));
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+static char *read_text(const char *path)
+{
+	char *t = NULL;
+	size_t n;
+	ck_assert_msg(snd_read_file(path, (size_t)64 << 20, &t, &n) == SND_OK, "read %s", path);
+	return t;
+}
+
+static void setup(void)
+{
+	char paserk[SND_PASERK_PUBLIC_LEN + 1];
+	ck_assert_int_ge(sodium_init(), 0);
+	snprintf(dir, sizeof dir, "/tmp/snd_tcli_XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(formpath, sizeof formpath, "%s/form.json", dir);
+	snprintf(pubpath, sizeof pubpath, "%s/receipt.public", dir);
+	snprintf(dbpath, sizeof dbpath, "%s/a.db", dir);
+	write_text(formpath, form_json);
+	ck_assert_int_eq(snd_keypair(pk, sk), SND_OK);
+	snd_paserk_public(pk, paserk);
+	write_text(pubpath, paserk);
+	out_text = err_text = NULL;
+}
+
+static void teardown(void)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char p[600];
+	free(out_text);
+	free(err_text);
+	out_text = err_text = NULL;
+	if (getenv("SND_KEEP_TMP") != NULL) { /* for looking at the files by hand */
+		if (d)
+			closedir(d);
+		return;
+	}
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+		unlink(p);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+/* Builds a database at path holding the submissions of list[0..n) of the
+ * form text json, through the real store. */
+static void build_db(const char *path, const char *json, const struct sub *list, size_t n)
+{
+	struct snd_form *f = NULL;
+	struct snd_store *s = NULL;
+	struct snd_diag d;
+	char err[512];
+	size_t i;
+
+	snd_diag_init(&d);
+	ck_assert_msg(snd_form_parse(json, strlen(json), "form.json", &f, &d) == SND_OK,
+	              "form: %s %s", d.n ? d.items[0].where : "", d.n ? d.items[0].msg : "");
+	ck_assert_msg(snd_store_open(path, SND_STORE_WRITE, &s, err, sizeof err) == SND_OK, "%s", err);
+	ck_assert_int_eq(snd_store_put_form(s, f), SND_OK);
+	ck_assert_int_eq(snd_store_begin(s), SND_OK);
+	for (i = 0; i < n; i++) {
+		cJSON *a = cJSON_Parse(list[i].answers), *clean = NULL;
+		struct snd_buf canon;
+		struct snd_submission sb;
+		char hex[65], jti[32], psub[33];
+		char *receipt = NULL;
+		int64_t rev = 0;
+		ck_assert_ptr_nonnull(a);
+		ck_assert_msg(snd_form_check_answers(f, a, &clean, &d) == SND_OK, "answers %zu: %s: %s",
+		              i, d.n ? d.items[0].where : "", d.n ? d.items[0].msg : "");
+		snd_buf_init(&canon, 0);
+		ck_assert_int_eq(snd_answers_hash(clean, &canon, hex), SND_OK);
+		snprintf(jti, sizeof jti, "j-%s", list[i].sub);
+		memset(&sb, 0, sizeof sb);
+		sb.qid = f->id;
+		if (f->anonymity == SND_PSEUDONYMOUS) {
+			snd_pseudonym(sk, f->id, list[i].sub, psub);
+			sb.sub = psub;
+		} else {
+			sb.sub = list[i].sub;
+		}
+		sb.ent = list[i].ent;
+		sb.attrs = list[i].attrs;
+		sb.jti = jti;
+		sb.answers = canon.data;
+		sb.answers_len = canon.len;
+		sb.hash = hex;
+		ck_assert_msg(snd_store_append(s, &sb, sk, list[i].at, &rev, &receipt) == SND_OK,
+		              "append: %s", snd_store_errmsg(s));
+		free(receipt);
+		snd_buf_free(&canon);
+		cJSON_Delete(a);
+		cJSON_Delete(clean);
+	}
+	ck_assert_int_eq(snd_store_commit(s), SND_OK);
+	snd_store_close(s);
+	snd_form_free(f);
+	snd_diag_free(&d);
+}
+
+/* Runs the tally binary with the given arguments (NULL-terminated);
+ * stdout and stderr land in out_text / err_text.  Returns the exit code. */
+static int run(const char *arg, ...)
+{
+	const char *tally = getenv("SND_TALLY");
+	const char *argv[32];
+	char op[160], ep[160];
+	va_list ap;
+	int n = 0, status = 0;
+	pid_t pid;
+
+	ck_assert_msg(tally != NULL, "SND_TALLY is not set (run through ctest)");
+	argv[n++] = tally;
+	va_start(ap, arg);
+	for (; arg && n < 31; arg = va_arg(ap, const char *))
+		argv[n++] = arg;
+	va_end(ap);
+	argv[n] = NULL;
+	snprintf(op, sizeof op, "%s/stdout.txt", dir);
+	snprintf(ep, sizeof ep, "%s/stderr.txt", dir);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int o = open(op, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int e = open(ep, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
+			_exit(127);
+		execv(tally, (char *const *)argv);
+		_exit(127);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	free(out_text);
+	free(err_text);
+	out_text = read_text(op);
+	err_text = read_text(ep);
+	ck_assert_msg(WIFEXITED(status), "tally died");
+	return WEXITSTATUS(status);
+}
+
+static void sql(const char *path, const char *stmt)
+{
+	sqlite3 *db = NULL;
+	char *msg = NULL;
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(db, stmt, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", stmt,
+	              msg ? msg : "");
+	sqlite3_close(db);
+}
+
+static const cJSON *question(const cJSON *sum, const char *id)
+{
+	const cJSON *q;
+	cJSON_ArrayForEach(q, cJSON_GetObjectItemCaseSensitive(sum, "questions")) {
+		const cJSON *qid = cJSON_GetObjectItemCaseSensitive(q, "id");
+		if (cJSON_IsString(qid) && strcmp(qid->valuestring, id) == 0)
+			return q;
+	}
+	ck_abort_msg("question %s missing", id);
+	return NULL;
+}
+
+static double num(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	ck_assert_msg(cJSON_IsNumber(v), "%s is not a number", key);
+	return v->valuedouble;
+}
+
+static double option_count(const cJSON *q, const char *id)
+{
+	const cJSON *o;
+	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(q, "options"))
+		if (strcmp(cJSON_GetObjectItemCaseSensitive(o, "id")->valuestring, id) == 0)
+			return num(o, "count");
+	ck_abort_msg("option %s missing", id);
+	return -1;
+}
+
+/* ----------------------------------------------------------------- summary */
+
+START_TEST(test_summary_json_has_the_counts_of_latest_revisions)
+{
+	cJSON *sum;
+	const cJSON *q, *objs;
+	build_db(dbpath, form_json, base, 4);
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "json",
+	                     NULL), 0);
+	sum = cJSON_Parse(out_text);
+	ck_assert_ptr_nonnull(sum);
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(sum, "questionnaire")->valuestring, "t");
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(sum, "weight")->valuestring, "delegate");
+	ck_assert(num(sum, "responses") == 3);
+	q = question(sum, "colour");
+	ck_assert(num(q, "answered") == 3);
+	ck_assert(option_count(q, "red") == 2);
+	ck_assert(option_count(q, "blue") == 1);
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(q, "leader")->valuestring, "red");
+	q = question(sum, "proposal");
+	ck_assert(num(q, "support") == 1);
+	ck_assert(num(q, "live_with") == 1);
+	ck_assert(num(q, "object") == 1);
+	ck_assert(num(q, "abstain") == 0);
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(q, "consensus")));
+	objs = cJSON_GetObjectItemCaseSensitive(q, "objections");
+	ck_assert_int_eq(cJSON_GetArraySize(objs), 1);
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(objs->child, "entity")->valuestring,
+	                 "ADM-B");
+	q = question(sum, "clear");
+	ck_assert(num(q, "answered") == 3);
+	cJSON_Delete(sum);
+
+	/* --by and --weight entity: two entities, groups by region. */
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "json",
+	                     "--by", "region", "--weight", "entity", NULL), 0);
+	sum = cJSON_Parse(out_text);
+	ck_assert_ptr_nonnull(sum);
+	ck_assert(num(sum, "responses") == 2);
+	ck_assert_ptr_nonnull(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(sum, "groups"), "EUR"));
+	cJSON_Delete(sum);
+}
+END_TEST
+
+START_TEST(test_summary_text_csv_md_show_the_figures)
+{
+	build_db(dbpath, form_json, base, 4);
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "Test form"));
+	ck_assert_ptr_nonnull(strstr(out_text, "[colour] Colour?"));
+	ck_assert_ptr_nonnull(strstr(out_text, "leader: Red"));
+	ck_assert_ptr_nonnull(strstr(out_text, "1 sustained objection:"));
+	ck_assert_ptr_nonnull(strstr(out_text, "ADM-B: Too fast, <b>no</b>"));
+	ck_assert_ptr_nonnull(strstr(out_text, "\xe2\x96\x88")); /* bar glyphs */
+	ck_assert_ptr_nonnull(strstr(out_text, "66.7%"));
+
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "csv",
+	                     NULL), 0);
+	ck_assert_ptr_eq(strstr(out_text, "group,question,type,item,measure,value\r\n"), out_text);
+	ck_assert_ptr_nonnull(strstr(out_text, "\r\n,colour,single,red,count,2\r\n"));
+	ck_assert_ptr_nonnull(strstr(out_text, "\r\n,proposal,position,,consensus,false\r\n"));
+	ck_assert_ptr_nonnull(strstr(out_text, "\r\n,proposal,position,ADM-B,objection,"
+	                                       "\"Too fast, <b>no</b>\"\r\n"));
+	/* the formula guard reaches summary CSV too */
+	ck_assert_ptr_nonnull(strstr(out_text, "comment,\"'=HYPERLINK(\"\"x\"\")\""));
+
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "md",
+	                     "--lang", "fr", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "# Formulaire"));
+	ck_assert_ptr_nonnull(strstr(out_text, "| Red | 2 | 66.7% |"));
+	ck_assert_ptr_nonnull(strstr(out_text, "**1 sustained objection:**"));
+	ck_assert_ptr_nonnull(strstr(out_text, "Too fast, \\<b\\>no\\</b\\>"));
+}
+END_TEST
+
+START_TEST(test_summary_refuses_a_form_the_database_does_not_hold)
+{
+	char other[160];
+	build_db(dbpath, form_json, base, 1);
+	snprintf(other, sizeof other, "%s/other.json", dir);
+	write_text(other, pseudo_json);
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", other, NULL), 1);
+	ck_assert_ptr_nonnull(strstr(err_text, "tally: "));
+	ck_assert_ptr_nonnull(strstr(err_text, "'p'"));
+	ck_assert_int_eq(run("summary", "--db", "/nonexistent/x.db", "--form", formpath, NULL), 1);
+	ck_assert_ptr_nonnull(strstr(err_text, "/nonexistent/x.db"));
+}
+END_TEST
+
+/* ------------------------------------------------------------------ export */
+
+START_TEST(test_export_csv_has_every_answer_and_guards_formulas)
+{
+	struct snd_csv c;
+	char err[256], outp[160];
+	char *text;
+	size_t line = 0, i;
+	int col_why, col_tools, col_order, col_sg3, col_reason, col_sub;
+
+	build_db(dbpath, form_json, base, 4);
+	snprintf(outp, sizeof outp, "%s/export.csv", dir);
+	ck_assert_int_eq(run("export", "--db", dbpath, "--form", formpath, "--format", "csv",
+	                     "--out", outp, NULL), 0);
+	ck_assert_str_eq(out_text, "");
+	text = read_text(outp);
+	ck_assert_ptr_eq(strstr(text, "sub,entity,category,region,revision,submitted_at,hash,"
+	                              "revoked,colour,tools,clear,per_sg.sg2,per_sg.sg3,order,"
+	                              "proposal,proposal.reason,how_many,why\r\n"), text);
+	ck_assert_msg(snd_csv_parse(text, strlen(text), &c, &line, err, sizeof err) == SND_OK,
+	              "line %zu: %s", line, err);
+	ck_assert_int_eq((int)c.nrows, 4);
+	for (i = 1; i < c.nrows; i++)
+		ck_assert_int_eq((int)c.rows[i].nfields, (int)c.rows[0].nfields);
+	col_sub = snd_csv_column(&c, "sub");
+	col_why = snd_csv_column(&c, "why");
+	col_tools = snd_csv_column(&c, "tools");
+	col_order = snd_csv_column(&c, "order");
+	col_sg3 = snd_csv_column(&c, "per_sg.sg3");
+	col_reason = snd_csv_column(&c, "proposal.reason");
+	for (i = 1; i < c.nrows; i++) {
+		char **r = c.rows[i].fields;
+		if (strcmp(r[col_sub], "d1") == 0) {
+			ck_assert_str_eq(r[col_why], "'=HYPERLINK(\"x\")");
+			ck_assert_str_eq(r[col_tools], "email;wiki");
+			ck_assert_str_eq(r[col_order], "alpha>beta>gamma");
+			ck_assert_str_eq(r[col_sg3], "none");
+			ck_assert_str_eq(r[snd_csv_column(&c, "region")], "EUR");
+			ck_assert_str_eq(r[snd_csv_column(&c, "revision")], "1");
+			ck_assert_str_eq(r[snd_csv_column(&c, "submitted_at")], "1970-01-01T00:00:01.000Z");
+		} else if (strcmp(r[col_sub], "d2") == 0) {
+			ck_assert_str_eq(r[col_why], "Comma, \"quote\"\nnewline");
+			ck_assert_str_eq(r[col_reason], "Too fast, <b>no</b>");
+			ck_assert_str_eq(r[snd_csv_column(&c, "category")], "");
+		} else {
+			ck_assert_str_eq(r[col_sub], "d3");
+			ck_assert_str_eq(r[snd_csv_column(&c, "revision")], "2");
+			ck_assert_str_eq(r[snd_csv_column(&c, "colour")], "red");
+			ck_assert_str_eq(r[snd_csv_column(&c, "how_many")], "4");
+		}
+	}
+	snd_csv_free(&c);
+	free(text);
+
+	ck_assert_int_eq(run("export", "--db", dbpath, "--form", formpath, "--format", "csv",
+	                     "--bom", NULL), 0);
+	ck_assert(memcmp(out_text, "\xef\xbb\xbfsub,", 7) == 0);
+}
+END_TEST
+
+/* Every exported answers object hashes to the exported hash, i.e. it is
+ * exactly what was stored and receipted. */
+static void check_record(const cJSON *rec)
+{
+	const cJSON *ans = cJSON_GetObjectItemCaseSensitive(rec, "answers");
+	const cJSON *hash = cJSON_GetObjectItemCaseSensitive(rec, "hash");
+	char hex[65];
+	ck_assert(cJSON_IsObject(ans));
+	ck_assert(cJSON_IsString(hash));
+	ck_assert_int_eq(snd_answers_hash(ans, NULL, hex), SND_OK);
+	ck_assert_str_eq(hex, hash->valuestring);
+	ck_assert(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(rec, "entity")));
+	ck_assert(cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(rec, "attrs")));
+	ck_assert(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(rec, "revision")));
+}
+
+START_TEST(test_export_json_and_ndjson_round_trip)
+{
+	cJSON *arr, *rec;
+	char *line, *save = NULL;
+	int n = 0;
+	build_db(dbpath, form_json, base, 4);
+	ck_assert_int_eq(run("export", "--db", dbpath, "--form", formpath, "--format", "json", NULL),
+	                 0);
+	arr = cJSON_Parse(out_text);
+	ck_assert_ptr_nonnull(arr);
+	ck_assert_int_eq(cJSON_GetArraySize(arr), 3);
+	cJSON_ArrayForEach(rec, arr)
+		check_record(rec);
+	cJSON_Delete(arr);
+
+	ck_assert_int_eq(run("export", "--db", dbpath, "--form", formpath, "--format", "ndjson",
+	                     NULL), 0);
+	for (line = strtok_r(out_text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		rec = cJSON_Parse(line);
+		ck_assert_ptr_nonnull(rec);
+		check_record(rec);
+		cJSON_Delete(rec);
+		n++;
+	}
+	ck_assert_int_eq(n, 3);
+}
+END_TEST
+
+START_TEST(test_export_pseudonymous_hides_entities)
+{
+	static const struct sub ps[] = {
+		{"alice", "ADM-A", "{\"region\":\"EUR\",\"name\":\"Alice\"}",
+		 "{\"proposal\":{\"position\":\"object\",\"reason\":\"No\"},\"why\":\"x\"}", 1000},
+	};
+	char pform[160];
+	cJSON *arr;
+	snprintf(pform, sizeof pform, "%s/p.json", dir);
+	write_text(pform, pseudo_json);
+	build_db(dbpath, pseudo_json, ps, 1);
+	ck_assert_int_eq(run("export", "--db", dbpath, "--form", pform, "--format", "csv", NULL), 0);
+	ck_assert_ptr_eq(strstr(out_text, "sub,region,revision,"), out_text);
+	ck_assert_ptr_null(strstr(out_text, "ADM-A"));
+	ck_assert_ptr_null(strstr(out_text, "alice"));
+	ck_assert_ptr_null(strstr(out_text, "Alice"));
+	ck_assert_int_eq(run("export", "--db", dbpath, "--form", pform, "--format", "json", NULL), 0);
+	arr = cJSON_Parse(out_text);
+	ck_assert_ptr_nonnull(arr);
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(arr->child, "entity"));
+	ck_assert_int_eq((int)strlen(cJSON_GetObjectItemCaseSensitive(arr->child, "sub")->valuestring),
+	                 32);
+	cJSON_Delete(arr);
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", pform, NULL), 0);
+	ck_assert_ptr_null(strstr(out_text, "ADM-A"));
+}
+END_TEST
+
+/* ------------------------------------------------------------------ report */
+
+START_TEST(test_report_is_self_contained_html)
+{
+	char outp[160], *html;
+	build_db(dbpath, form_json, base, 4);
+	snprintf(outp, sizeof outp, "%s/report.html", dir);
+	ck_assert_int_eq(run("report", "--db", dbpath, "--form", formpath, "--out", outp, "--by",
+	                     "region", NULL), 0);
+	html = read_text(outp);
+	ck_assert_ptr_eq(strstr(html, "<!DOCTYPE html>"), html);
+	ck_assert_ptr_nonnull(strstr(html, "<meta charset=\"utf-8\">"));
+	ck_assert_ptr_nonnull(strstr(html, "<svg"));
+	ck_assert_ptr_nonnull(strstr(html, "</html>"));
+	ck_assert_ptr_nonnull(strstr(html, "Too fast, &lt;b&gt;no&lt;/b&gt;"));
+	ck_assert_ptr_null(strstr(html, "<b>no"));
+	ck_assert_ptr_null(strstr(html, "<script"));
+	ck_assert_ptr_null(strstr(html, "http://"));
+	ck_assert_ptr_null(strstr(html, "https://"));
+	ck_assert_ptr_null(strstr(html, "src="));
+	ck_assert_ptr_null(strstr(html, "url("));
+	ck_assert_ptr_nonnull(strstr(html, "region = EUR"));
+	free(html);
+	/* the same data gives the same bytes */
+	html = NULL;
+	ck_assert_int_eq(run("report", "--db", dbpath, "--form", formpath, "--by", "region", NULL),
+	                 0);
+	html = read_text(outp);
+	ck_assert_str_eq(html, out_text);
+	free(html);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ verify */
+
+START_TEST(test_verify_passes_on_clean_data)
+{
+	build_db(dbpath, form_json, base, 4);
+	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, NULL), 0);
+	ck_assert_str_eq(out_text, "verified 4 revisions: ok\n");
+	ck_assert_str_eq(err_text, "");
+}
+END_TEST
+
+START_TEST(test_verify_names_an_altered_revision)
+{
+	build_db(dbpath, form_json, base, 4);
+	sql(dbpath, "UPDATE revision SET answers='{\"colour\":\"blue\"}' WHERE seq=3");
+	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, NULL), 1);
+	ck_assert_ptr_nonnull(strstr(err_text, "tally: revision 3 (t, d3, rev 1): answers do not "
+	                                       "match their hash"));
+	ck_assert_ptr_null(strstr(err_text, "revision 2 "));
+	ck_assert_ptr_null(strstr(err_text, "revision 4 "));
+	ck_assert_ptr_nonnull(strstr(out_text, "verified 4 revisions: "));
+	ck_assert_ptr_null(strstr(out_text, ": ok"));
+}
+END_TEST
+
+START_TEST(test_verify_catches_a_rewritten_hash_and_a_bad_key)
+{
+	char other[160], paserk[SND_PASERK_PUBLIC_LEN + 1];
+	uint8_t pk2[SND_PK_BYTES], sk2[SND_SK_BYTES];
+	build_db(dbpath, form_json, base, 4);
+	/* a forger who also fixes the hash still breaks the receipt and chain */
+	sql(dbpath, "UPDATE revision SET answers='{\"colour\":\"blue\"}', "
+	            "hash='4d8ec8ab2dd0e87c37dd70e2c4e7e3ee5ffcc4fd6b0d3a93b4ee1bd3c5c4e1e7' WHERE seq=2");
+	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, NULL), 1);
+	ck_assert_ptr_nonnull(strstr(err_text, "tally: revision 2 (t, d2, rev 1): receipt hash"));
+	ck_assert_ptr_nonnull(strstr(err_text, "tally: revision 2 (t, d2, rev 1): chain link"));
+
+	ck_assert_int_eq(snd_keypair(pk2, sk2), SND_OK);
+	snd_paserk_public(pk2, paserk);
+	snprintf(other, sizeof other, "%s/other.public", dir);
+	write_text(other, paserk);
+	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", other, NULL), 1);
+	ck_assert_ptr_nonnull(strstr(err_text, "revision 1 (t, d1, rev 1): receipt signature"));
+}
+END_TEST
+
+START_TEST(test_verify_detects_a_deleted_row)
+{
+	build_db(dbpath, form_json, base, 4);
+	sql(dbpath, "DELETE FROM latest WHERE seq=2; DELETE FROM revision WHERE seq=2");
+	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, NULL), 1);
+	ck_assert_ptr_nonnull(strstr(err_text, "tally: revision 3 (t, d3, rev 1): chain gap: "
+	                                       "revision 2 is missing"));
+	ck_assert_ptr_nonnull(strstr(out_text, "verified 3 revisions: "));
+}
+END_TEST
+
+/* ------------------------------------------------------------------- merge */
+
+START_TEST(test_merge_takes_the_union_and_latest_revision)
+{
+	/* Collector A saw d1 and d2; collector B saw d3 and, later, d2 again
+	 * (its rev 1 there conflicts with A's rev 1). */
+	static const struct sub b_list[] = {
+		{"d3", "ADM-C", "{\"region\":\"ASP\"}",
+		 "{\"colour\":\"blue\",\"proposal\":{\"position\":\"support\"}}", 1500},
+		{"d2", "ADM-B", "{\"region\":\"AMS\"}",
+		 "{\"colour\":\"red\",\"proposal\":{\"position\":\"support\"}}", 5000},
+	};
+	char bpath[160], mpath[160], m2path[160], cpath[160], pform[160];
+	cJSON *sum;
+	const cJSON *q;
+
+	build_db(dbpath, form_json, base, 2);
+	snprintf(bpath, sizeof bpath, "%s/b.db", dir);
+	snprintf(mpath, sizeof mpath, "%s/m.db", dir);
+	snprintf(m2path, sizeof m2path, "%s/m2.db", dir);
+	build_db(bpath, form_json, b_list, 2);
+
+	ck_assert_int_eq(run("merge", "--out", mpath, dbpath, bpath, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "4 revisions imported, 0 duplicates skipped, "
+	                                       "1 conflict"));
+	ck_assert_ptr_nonnull(strstr(err_text, "conflict"));
+	ck_assert_ptr_nonnull(strstr(err_text, "d2"));
+
+	ck_assert_int_eq(run("summary", "--db", mpath, "--form", formpath, "--format", "json",
+	                     NULL), 0);
+	sum = cJSON_Parse(out_text);
+	ck_assert_ptr_nonnull(sum);
+	ck_assert(num(sum, "responses") == 3);
+	q = question(sum, "colour");
+	ck_assert(option_count(q, "red") == 2);  /* d1, and d2's later answer */
+	ck_assert(option_count(q, "blue") == 1); /* d3 */
+	q = question(sum, "proposal");
+	ck_assert(num(q, "object") == 0);
+	cJSON_Delete(sum);
+
+	/* the merged chain verifies with the receipts kept as they were */
+	ck_assert_int_eq(run("verify", "--db", mpath, "--receipt-pub", pubpath, NULL), 0);
+
+	/* merging a file with itself adds nothing */
+	ck_assert_int_eq(run("merge", "--out", m2path, dbpath, dbpath, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "2 revisions imported, 2 duplicates skipped, "
+	                                       "0 conflicts"));
+
+	/* never overwrites */
+	ck_assert_int_eq(run("merge", "--out", mpath, dbpath, NULL), 1);
+	ck_assert_ptr_nonnull(strstr(err_text, "already exists"));
+
+	/* another questionnaire is refused, naming the file */
+	snprintf(cpath, sizeof cpath, "%s/c.db", dir);
+	snprintf(pform, sizeof pform, "%s/m3.db", dir);
+	build_db(cpath, pseudo_json, NULL, 0);
+	ck_assert_int_eq(run("merge", "--out", pform, dbpath, cpath, NULL), 1);
+	ck_assert_ptr_nonnull(strstr(err_text, cpath));
+	ck_assert_int_eq(access(pform, F_OK), -1);
+}
+END_TEST
+
+/* ------------------------------------------------------------------- usage */
+
+START_TEST(test_usage_errors_exit_2_and_help_exits_0)
+{
+	static const char *const cmds[] = {"summary", "export", "report", "verify", "merge"};
+	size_t i;
+	ck_assert_int_eq(run(NULL), 2);
+	ck_assert_int_eq(run("--help", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "usage: tally"));
+	ck_assert_int_eq(run("frobnicate", NULL), 2);
+	ck_assert_ptr_nonnull(strstr(err_text, "tally: unknown command"));
+	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		ck_assert_int_eq(run(cmds[i], "--help", NULL), 0);
+		ck_assert_ptr_nonnull(strstr(out_text, "usage: tally"));
+		ck_assert_int_eq(run(cmds[i], NULL), 2);
+		ck_assert_int_eq(run(cmds[i], "--bogus", NULL), 2);
+	}
+	ck_assert_int_eq(run("summary", "--db", "x", "--form", "y", "--format", "xml", NULL), 2);
+	ck_assert_ptr_nonnull(strstr(err_text, "--format"));
+	ck_assert_int_eq(run("summary", "--db", "x", "--form", "y", "--weight", "nation", NULL), 2);
+	ck_assert_int_eq(run("export", "--db", "x", "--form", "y", "--format", "xls", NULL), 2);
+	ck_assert_int_eq(run("summary", "--db", NULL), 2);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("tally_cli");
+	TCase *t = tcase_create("cli");
+	tcase_add_checked_fixture(t, setup, teardown);
+	tcase_set_timeout(t, 120);
+	tcase_add_test(t, test_summary_json_has_the_counts_of_latest_revisions);
+	tcase_add_test(t, test_summary_text_csv_md_show_the_figures);
+	tcase_add_test(t, test_summary_refuses_a_form_the_database_does_not_hold);
+	tcase_add_test(t, test_export_csv_has_every_answer_and_guards_formulas);
+	tcase_add_test(t, test_export_json_and_ndjson_round_trip);
+	tcase_add_test(t, test_export_pseudonymous_hides_entities);
+	tcase_add_test(t, test_report_is_self_contained_html);
+	tcase_add_test(t, test_verify_passes_on_clean_data);
+	tcase_add_test(t, test_verify_names_an_altered_revision);
+	tcase_add_test(t, test_verify_catches_a_rewritten_hash_and_a_bad_key);
+	tcase_add_test(t, test_verify_detects_a_deleted_row);
+	tcase_add_test(t, test_merge_takes_the_union_and_latest_revision);
+	tcase_add_test(t, test_usage_errors_exit_2_and_help_exits_0);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *r = srunner_create(suite());
+	int failed;
+	srunner_run_all(r, CK_NORMAL);
+	failed = srunner_ntests_failed(r);
+	srunner_free(r);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
