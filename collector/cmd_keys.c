@@ -425,7 +425,8 @@ int cmd_issue(int argc, char **argv)
 
 	memset(&cl, 0, sizeof cl);
 	snd_diag_init(&diag);
-	snd_buf_init(&out, 0);
+	/* ~1 KiB a row (two copies of the token): room for the largest list. */
+	snd_buf_init(&out, (size_t)SND_CSV_MAX_ROWS * 2 * (SND_TOKEN_MAX_LEN + 256));
 	if ((res = parse_opts(argc, argv, opts, sizeof opts / sizeof opts[0], pos, 0, &npos,
 	                      issue_usage)) != 0) {
 		rc = res < 0 ? 0 : res;
@@ -443,7 +444,8 @@ int cmd_issue(int argc, char **argv)
 	while (blen > 0 && base[blen - 1] == '/')
 		blen--;
 	if ((strncmp(base, "http://", 7) != 0 && strncmp(base, "https://", 8) != 0) ||
-	    blen <= (size_t)(base[4] == 's' ? 8 : 7) || has_control(base) || strpbrk(base, " \"<>") != NULL) {
+	    blen <= (size_t)(base[4] == 's' ? 8 : 7) || has_control(base) ||
+	    strpbrk(base, " \"<>") != NULL) {
 		die_msg("--base-url '%s': expected an http:// or https:// URL", base);
 		rc = 2;
 		goto done;

@@ -751,8 +751,9 @@ enum snd_err snd_claims_parse(const char *payload, size_t len, struct snd_claims
 		return SND_ETOOBIG;
 	}
 	jerr[0] = '\0';
-	if ((e = snd_json_parse(payload, len, SND_TOKEN_MAX_LEN, 4, &root, jerr, sizeof jerr)) !=
-	    SND_OK) {
+	e = snd_json_parse(payload, len, SND_TOKEN_MAX_LEN, SND_JSON_MAX_DEPTH, &root, jerr,
+	                   sizeof jerr);
+	if (e != SND_OK) {
 		WHY("payload is not valid JSON: %s", jerr);
 		return e == SND_ENOMEM ? SND_ENOMEM : SND_EINVAL;
 	}
