@@ -90,6 +90,9 @@ static void hex(const char *h, uint8_t *out, size_t n)
 	ck_assert_uint_eq(got, n);
 }
 
+/* When set, the collector's stdin comes from this file. */
+static const char *stdin_path;
+
 /* Runs the collector with args (NULL-terminated), stdout and stderr into
  * malloc'ed strings; returns the exit status. */
 static int run_collector(const char *const *args, char **out, char **err)
@@ -114,7 +117,7 @@ static int run_collector(const char *const *args, char **out, char **err)
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
+		int null = open(stdin_path ? stdin_path : "/dev/null", O_RDONLY);
 		dup2(null, 0);
 		dup2(fo, 1);
 		dup2(fe, 2);
@@ -917,7 +920,7 @@ END_TEST
 START_TEST(test_token_verify_reports_why_and_accepts_key_files)
 {
 	struct signed_tok s;
-	char pub[SND_PASERK_PUBLIC_LEN + 1], line[80], *out, *err;
+	char pub[SND_PASERK_PUBLIC_LEN + 1], line[80], *out, *err, saved;
 	const char *args[] = {"token", "verify", "--pub", path_in("k.public"), NULL, NULL};
 	make_token(&s, "{\"aud\":\"q\"}", "{\"kid\":\"k\"}", NULL);
 	snd_paserk_public(s.pk, pub);
@@ -929,10 +932,26 @@ START_TEST(test_token_verify_reports_why_and_accepts_key_files)
 	free(out);
 	free(err);
 	/* a tampered token: exit 1, reason on stderr, nothing on stdout */
+	saved = s.tok[15];
 	s.tok[15] = s.tok[15] == 'A' ? 'B' : 'A';
 	ck_assert_int_eq(run_collector(args, &out, &err), 1);
 	ck_assert_str_eq(out, "");
 	ck_assert_ptr_nonnull(strstr(err, "does not verify"));
+	free(out);
+	free(err);
+	/* TOKEN '-' reads it from stdin, surrounding newline and all */
+	s.tok[15] = saved;
+	{
+		char *withnl = malloc(strlen(s.tok) + 2);
+		snprintf(withnl, strlen(s.tok) + 2, "%s\n", s.tok);
+		write_text(path_in("tok.txt"), withnl);
+		free(withnl);
+	}
+	stdin_path = path_in("tok.txt");
+	args[4] = "-";
+	ck_assert_int_eq(run_collector(args, &out, &err), 0);
+	ck_assert_ptr_nonnull(strstr(out, "\"payload\":{\"aud\":\"q\"}"));
+	stdin_path = NULL;
 	free(out);
 	free(err);
 	/* a missing key file is named */
