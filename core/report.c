@@ -120,6 +120,8 @@ static void put_coord(struct snd_buf *o, const char *name, double v)
 {
 	if (!isfinite(v) || fabs(v) < 0.05)
 		v = 0;
+	if (v > 1e6 || v < -1e6) /* odd data must not print 300-digit numbers */
+		v = v > 0 ? 1e6 : -1e6;
 	snd_buf_printf(o, " %s=\"%.1f\"", name, v);
 }
 

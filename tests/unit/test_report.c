@@ -1,0 +1,420 @@
+/* test_report.c - the HTML fragments and report of core/report.c: tags
+ * balance for every question type, hostile strings from forms and answers
+ * come out escaped, nothing refers outside the page (no script, no URL),
+ * charts carry their numbers for screen readers, pseudonymous forms never
+ * show entities, odd summaries degrade without crashing, and the same input
+ * gives the same bytes. */
+#include "sounding.h"
+
+#include <check.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char form_json[] =
+	"{\"id\":\"r\",\"languages\":[\"en\",\"ar\"],"
+	"\"title\":{\"en\":\"Report <script>alert(1)</script> test\",\"ar\":\"\xd8\xaa\xd9\x82\xd8\xb1\xd9\x8a\xd8\xb1\"},"
+	"\"sections\":[{\"id\":\"s1\",\"title\":\"Section & one\",\"questions\":["
+	"{\"id\":\"colour\",\"type\":\"single\",\"text\":\"Colour \\\"quoted\\\" <i>?</i>\","
+	" \"options\":[{\"id\":\"red\",\"label\":\"Red <b>\"},{\"id\":\"blue\",\"label\":\"Blue'\"}]},"
+	"{\"id\":\"tools\",\"type\":\"multi\",\"text\":\"Tools\",\"options\":[\"email\",\"wiki\"]},"
+	"{\"id\":\"clear\",\"type\":\"scale\",\"min\":1,\"max\":5,\"no_view\":true,\"text\":\"Clear\","
+	" \"labels\":{\"1\":\"Not <at> all\",\"5\":\"Fully\"}}]},"
+	"{\"id\":\"s2\",\"title\":\"Two\",\"questions\":["
+	"{\"id\":\"per_sg\",\"type\":\"matrix\",\"min\":1,\"max\":4,\"text\":\"Per SG\","
+	" \"rows\":[{\"id\":\"sg2\",\"label\":\"SG2\"},{\"id\":\"sg3\",\"label\":\"SG3\"}]},"
+	"{\"id\":\"order\",\"type\":\"rank\",\"text\":\"Rank\",\"options\":[\"alpha\",\"beta\",\"gamma\"]},"
+	"{\"id\":\"proposal\",\"type\":\"position\",\"text\":\"Proposal\"},"
+	"{\"id\":\"calm\",\"type\":\"position\",\"text\":\"Calm proposal\"},"
+	"{\"id\":\"how_many\",\"type\":\"number\",\"min\":0,\"max\":20,\"text\":\"How many\"},"
+	"{\"id\":\"why\",\"type\":\"text\",\"text\":\"Why\"}]}]}";
+
+static const char summary_json[] =
+	"{\"questionnaire\":\"r\",\"weight\":\"entity\",\"responses\":3,\"questions\":["
+	"{\"id\":\"colour\",\"type\":\"single\",\"answered\":3,\"options\":["
+	" {\"id\":\"red\",\"count\":2,\"share\":0.6666666666666666},"
+	" {\"id\":\"blue\",\"count\":1,\"share\":0.3333333333333333}],\"leader\":\"red\"},"
+	"{\"id\":\"tools\",\"type\":\"multi\",\"answered\":2.5,\"options\":["
+	" {\"id\":\"email\",\"count\":1.5,\"share\":0.6},{\"id\":\"wiki\",\"count\":2.5,\"share\":1}],"
+	" \"leader\":\"wiki\"},"
+	"{\"id\":\"clear\",\"type\":\"scale\",\"answered\":4,\"distribution\":{\"1\":1,\"2\":0,\"3\":1,\"4\":0,\"5\":2},"
+	" \"mean\":3.5,\"median\":3,\"consensus\":0.4},"
+	"{\"id\":\"per_sg\",\"type\":\"matrix\",\"answered\":2,\"rows\":["
+	" {\"id\":\"sg2\",\"answered\":2,\"distribution\":{\"1\":0,\"2\":1,\"3\":1,\"4\":0},\"mean\":2.5,\"median\":2,\"consensus\":0.8},"
+	" {\"id\":\"sg3\",\"answered\":0,\"distribution\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0},\"mean\":null,\"median\":null,\"consensus\":null}]},"
+	"{\"id\":\"order\",\"type\":\"rank\",\"answered\":3,"
+	" \"borda\":[{\"id\":\"alpha\",\"score\":5},{\"id\":\"beta\",\"score\":3},{\"id\":\"gamma\",\"score\":1}],"
+	" \"schulze\":[\"alpha\",\"beta\",\"gamma\"],\"condorcet_winner\":\"alpha\","
+	" \"pairwise\":{\"alpha\":{\"beta\":2,\"gamma\":3},\"beta\":{\"alpha\":1,\"gamma\":2},\"gamma\":{\"alpha\":0,\"beta\":1}}},"
+	"{\"id\":\"proposal\",\"type\":\"position\",\"answered\":4,\"support\":1,\"live_with\":1,\"object\":2,\"abstain\":0,"
+	" \"consensus\":false,\"objections\":["
+	"  {\"entity\":\"ADM <script>x</script>\",\"reason\":\"Bad & \\\"wrong\\\" \xe2\x80\xae reversed\"},"
+	"  {\"entity\":\"ADM-2\",\"reason\":\"<img src=x onerror=alert(1)>\"}]},"
+	"{\"id\":\"calm\",\"type\":\"position\",\"answered\":2,\"support\":2,\"live_with\":0,\"object\":0,\"abstain\":0,"
+	" \"consensus\":true,\"objections\":[]},"
+	"{\"id\":\"how_many\",\"type\":\"number\",\"answered\":3,\"min\":2,\"max\":9.5,\"mean\":5.1666666666666667,\"median\":4},"
+	"{\"id\":\"why\",\"type\":\"text\",\"answered\":2,\"comments\":["
+	" {\"entity\":\"ADM-1\",\"text\":\"line one\\nline <two>\"},{\"entity\":\"ADM-2\",\"text\":\"https://example.com/x\"}]}],"
+	"\"groups\":{\"EUR\":{\"responses\":2,\"questions\":["
+	" {\"id\":\"colour\",\"type\":\"single\",\"answered\":2,\"options\":["
+	"  {\"id\":\"red\",\"count\":2,\"share\":1},{\"id\":\"blue\",\"count\":0,\"share\":0}],\"leader\":\"red\"}]},"
+	" \"<AMS>\":{\"responses\":1,\"questions\":[]}}}";
+
+static const char turnout_json[] =
+	"{\"delegates\":5,\"entities\":3,\"by\":{\"region\":{\"EUR\":{\"delegates\":3,\"entities\":2},"
+	"\"<x>\":{\"delegates\":2,\"entities\":1}},\"sg\":{}}}";
+
+static struct snd_form *form;
+static cJSON *summary, *turnout;
+
+static void setup(void)
+{
+	struct snd_diag d;
+	snd_diag_init(&d);
+	form = NULL;
+	ck_assert_msg(snd_form_parse(form_json, strlen(form_json), "r.json", &form, &d) == SND_OK,
+	              "form: %s: %s", d.n ? d.items[0].where : "", d.n ? d.items[0].msg : "");
+	snd_diag_free(&d);
+	summary = cJSON_Parse(summary_json);
+	turnout = cJSON_Parse(turnout_json);
+	ck_assert_ptr_nonnull(summary);
+	ck_assert_ptr_nonnull(turnout);
+}
+
+static void teardown(void)
+{
+	snd_form_free(form);
+	cJSON_Delete(summary);
+	cJSON_Delete(turnout);
+}
+
+static int is_void(const char *name)
+{
+	static const char *const v[] = {"meta", "br", "hr", "img", "input", "link", "wbr", "col",
+	                                "area", "base", "source"};
+	size_t i;
+	for (i = 0; i < sizeof v / sizeof v[0]; i++)
+		if (strcmp(name, v[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Checks that every element opened is closed in order, that every '<' in
+ * the text starts a tag (text '<' must be escaped), and that no attribute
+ * value holds a raw '<' or '>'.  Returns NULL or what is wrong. */
+static const char *balanced(const char *html, char *why, size_t whylen)
+{
+	char stack[128][16];
+	int depth = 0;
+	const char *p = html;
+	while ((p = strchr(p, '<')) != NULL) {
+		char name[16];
+		size_t n = 0;
+		int closing = 0;
+		const char *end;
+		if (strncmp(p, "<!", 2) == 0) {
+			p = strchr(p, '>');
+			if (p == NULL)
+				return "unterminated <!";
+			continue;
+		}
+		if (p[1] == '/') {
+			closing = 1;
+			p++;
+		}
+		p++;
+		while (isalnum((unsigned char)*p) && n + 1 < sizeof name)
+			name[n++] = (char)tolower((unsigned char)*p++);
+		name[n] = '\0';
+		if (n == 0) {
+			snprintf(why, whylen, "raw '<' in text near: %.30s", p - 1);
+			return why;
+		}
+		end = strchr(p, '>');
+		if (end == NULL)
+			return "unterminated tag";
+		{
+			const char *lt = memchr(p, '<', (size_t)(end - p));
+			if (lt) {
+				snprintf(why, whylen, "'<' inside tag %s", name);
+				return why;
+			}
+		}
+		if (closing) {
+			if (depth == 0 || strcmp(stack[depth - 1], name) != 0) {
+				snprintf(why, whylen, "</%s> closes <%s>", name, depth ? stack[depth - 1] : "");
+				return why;
+			}
+			depth--;
+		} else if (end[-1] != '/' && !is_void(name)) {
+			if (depth == 128)
+				return "too deep";
+			memcpy(stack[depth++], name, n + 1);
+			if (strcmp(name, "style") == 0 || strcmp(name, "title") == 0) {
+				/* raw text elements: skip to their end tag */
+				const char *close = strstr(end, strcmp(name, "style") == 0 ? "</style>"
+				                                                           : "</title>");
+				if (close == NULL)
+					return "unclosed raw text element";
+				p = close;
+				continue;
+			}
+		}
+		p = end + 1;
+	}
+	if (depth != 0) {
+		snprintf(why, whylen, "<%s> never closed", stack[depth - 1]);
+		return why;
+	}
+	return NULL;
+}
+
+static char *ci_find(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (; *hay; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return (char *)hay;
+	return NULL;
+}
+
+static void assert_safe(const char *html)
+{
+	ck_assert_ptr_null(ci_find(html, "<script"));
+	ck_assert_ptr_null(ci_find(html, "<img"));
+	ck_assert_ptr_null(ci_find(html, "http://"));
+	ck_assert_ptr_null(ci_find(html, "src=\""));
+	ck_assert_ptr_null(ci_find(html, "href=\""));
+	ck_assert_ptr_null(ci_find(html, "url("));
+	ck_assert_ptr_null(ci_find(html, "@import"));
+	ck_assert_ptr_null(ci_find(html, " style="));
+	ck_assert_ptr_null(strstr(html, "\xe2\x80\xae")); /* bidi override */
+}
+
+static const cJSON *qsum(const char *id)
+{
+	const cJSON *q;
+	cJSON_ArrayForEach(q, cJSON_GetObjectItemCaseSensitive(summary, "questions"))
+		if (strcmp(cJSON_GetObjectItemCaseSensitive(q, "id")->valuestring, id) == 0)
+			return q;
+	ck_abort_msg("no %s", id);
+	return NULL;
+}
+
+START_TEST(test_report_fragments_balance_for_every_type)
+{
+	const cJSON *q;
+	char why[128];
+	cJSON_ArrayForEach(q, cJSON_GetObjectItemCaseSensitive(summary, "questions")) {
+		struct snd_buf b;
+		const char *bad;
+		const char *type = cJSON_GetObjectItemCaseSensitive(q, "type")->valuestring;
+		snd_buf_init(&b, 0);
+		snd_report_question(&b, form, 0, q);
+		ck_assert(!b.failed);
+		bad = balanced(b.data, why, sizeof why);
+		ck_assert_msg(bad == NULL, "%s: %s", type, bad ? bad : "");
+		ck_assert_ptr_eq(strstr(b.data, "<section"), b.data);
+		if (strcmp(type, "text") != 0) {
+			ck_assert_msg(strstr(b.data, "<svg") != NULL || strcmp(type, "rank") == 0,
+			              "%s has no chart", type);
+			ck_assert_ptr_null(strstr(b.data, "xmlns"));
+		}
+		assert_safe(b.data);
+		snd_buf_free(&b);
+	}
+}
+END_TEST
+
+START_TEST(test_report_escapes_hostile_strings)
+{
+	struct snd_buf b;
+	snd_buf_init(&b, 0);
+	snd_report_question(&b, form, 0, qsum("proposal"));
+	ck_assert_ptr_nonnull(strstr(b.data, "ADM &lt;script&gt;x&lt;/script&gt;"));
+	ck_assert_ptr_nonnull(strstr(b.data, "Bad &amp; &quot;wrong&quot; [U+202E] reversed"));
+	ck_assert_ptr_nonnull(strstr(b.data, "&lt;img src=x onerror=alert(1)&gt;"));
+	ck_assert_ptr_nonnull(strstr(b.data, "2 sustained objections"));
+	snd_buf_reset(&b);
+	snd_report_question(&b, form, 0, qsum("colour"));
+	ck_assert_ptr_nonnull(strstr(b.data, "Colour &quot;quoted&quot; &lt;i&gt;?&lt;/i&gt;"));
+	ck_assert_ptr_nonnull(strstr(b.data, "Red &lt;b&gt;"));
+	ck_assert_ptr_nonnull(strstr(b.data, "Blue&#39;"));
+	snd_buf_reset(&b);
+	snd_report_question(&b, form, 0, qsum("clear"));
+	ck_assert_ptr_nonnull(strstr(b.data, "Not &lt;at&gt; all"));
+	snd_buf_reset(&b);
+	snd_report_question(&b, form, 0, qsum("calm"));
+	ck_assert_ptr_nonnull(strstr(b.data, "CONSENSUS"));
+	snd_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_report_charts_speak_their_numbers)
+{
+	struct snd_buf b;
+	snd_buf_init(&b, 0);
+	snd_report_question(&b, form, 0, qsum("colour"));
+	ck_assert_ptr_nonnull(strstr(b.data, "role=\"img\""));
+	ck_assert_ptr_nonnull(strstr(b.data, "<title>"));
+	ck_assert_ptr_nonnull(strstr(b.data, "Red &lt;b&gt;: 2 (66.7%)"));
+	snd_buf_reset(&b);
+	snd_report_question(&b, form, 0, qsum("tools"));
+	ck_assert_ptr_nonnull(strstr(b.data, "email: 1.50 (60.0%)")); /* entity weights */
+	snd_buf_reset(&b);
+	snd_report_question(&b, form, 0, qsum("clear"));
+	ck_assert_ptr_nonnull(strstr(b.data, "5: 2 (50.0%)"));
+	ck_assert_ptr_nonnull(strstr(b.data, "Below the midpoint 25.0%, at the midpoint 25.0%, "
+	                                     "above the midpoint 50.0%"));
+	ck_assert_ptr_nonnull(strstr(b.data, "Tastle"));
+	snd_buf_reset(&b);
+	snd_report_question(&b, form, 0, qsum("order"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<ol class=\"snd-schulze\"><li>alpha</li><li>beta</li>"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<table class=\"snd-pairwise\">"));
+	ck_assert_ptr_nonnull(strstr(b.data, "Borda"));
+	snd_buf_reset(&b);
+	snd_report_question(&b, form, 0, qsum("proposal"));
+	ck_assert_ptr_nonnull(strstr(b.data, "object 2 (50.0%)"));
+	snd_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_report_html_is_a_whole_self_contained_document)
+{
+	struct snd_buf b, c;
+	char why[128];
+	const char *bad;
+	cJSON *copy;
+	snd_buf_init(&b, 0);
+	snd_buf_init(&c, 0);
+	ck_assert_int_eq(snd_report_html(&b, form, 0, summary, turnout), SND_OK);
+	ck_assert_ptr_eq(strstr(b.data, "<!DOCTYPE html>"), b.data);
+	ck_assert_ptr_nonnull(strstr(b.data, "<meta charset=\"utf-8\">"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<title>Report &lt;script&gt;"));
+	ck_assert_ptr_nonnull(strstr(b.data, "@media print"));
+	ck_assert_ptr_nonnull(strstr(b.data, "Turnout"));
+	ck_assert_ptr_nonnull(strstr(b.data, "&lt;x&gt;"));
+	ck_assert_ptr_nonnull(strstr(b.data, "&lt;AMS&gt;"));
+	ck_assert_ptr_nonnull(strstr(b.data, "Section &amp; one"));
+	/* a comment that is a URL is shown as text, never as a link */
+	ck_assert_ptr_nonnull(strstr(b.data, "</span> https://example.com/x</li>"));
+	bad = balanced(b.data, why, sizeof why);
+	ck_assert_msg(bad == NULL, "%s", bad ? bad : "");
+	/* strip the one URL the data holds, then nothing external may remain */
+	{
+		char *u = strstr(b.data, "https://example.com/x");
+		memset(u, 'x', strlen("https://"));
+		assert_safe(b.data);
+		ck_assert_ptr_null(strstr(b.data, "https://"));
+		memcpy(u, "https://", strlen("https://"));
+	}
+	/* deterministic: the same data (even re-parsed) gives the same bytes */
+	copy = cJSON_Parse(summary_json);
+	ck_assert_int_eq(snd_report_html(&c, form, 0, copy, turnout), SND_OK);
+	ck_assert_str_eq(b.data, c.data);
+	cJSON_Delete(copy);
+	/* Arabic is right to left */
+	snd_buf_reset(&c);
+	ck_assert_int_eq(snd_report_html(&c, form, 1, summary, NULL), SND_OK);
+	ck_assert_ptr_nonnull(strstr(c.data, "<html lang=\"ar\" dir=\"rtl\">"));
+	ck_assert_ptr_null(strstr(c.data, "Turnout"));
+	snd_buf_free(&b);
+	snd_buf_free(&c);
+}
+END_TEST
+
+START_TEST(test_report_pseudonymous_never_shows_entities)
+{
+	static const char pj[] =
+		"{\"id\":\"p\",\"languages\":[\"en\"],\"title\":\"P\",\"anonymity\":\"pseudonymous\","
+		"\"sections\":[{\"id\":\"s\",\"title\":\"S\",\"questions\":["
+		"{\"id\":\"proposal\",\"type\":\"position\",\"text\":\"P\"},"
+		"{\"id\":\"why\",\"type\":\"text\",\"text\":\"W\"}]}]}";
+	struct snd_form *pf = NULL;
+	struct snd_diag d;
+	struct snd_buf b;
+	snd_diag_init(&d);
+	ck_assert_int_eq(snd_form_parse(pj, strlen(pj), "p.json", &pf, &d), SND_OK);
+	snd_buf_init(&b, 0);
+	/* even if a summary carried entities, the page leaves them out */
+	snd_report_question(&b, pf, 0, qsum("proposal"));
+	snd_report_question(&b, pf, 0, qsum("why"));
+	ck_assert_ptr_null(strstr(b.data, "ADM"));
+	ck_assert_ptr_nonnull(strstr(b.data, "line one"));
+	snd_buf_free(&b);
+	snd_form_free(pf);
+	snd_diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_report_survives_odd_summaries)
+{
+	static const char *const odd[] = {
+		"{}",
+		"{\"id\":\"colour\"}",
+		"{\"id\":\"colour\",\"options\":7,\"leader\":3}",
+		"{\"id\":\"clear\",\"distribution\":[1,2],\"mean\":\"x\"}",
+		"{\"id\":\"per_sg\",\"rows\":[{},{\"id\":5}]}",
+		"{\"id\":\"order\",\"schulze\":[1,null],\"borda\":[{}],\"pairwise\":{\"a\":{\"b\":\"x\"}}}",
+		"{\"id\":\"proposal\",\"objections\":[{},{\"reason\":3}],\"object\":-1}",
+		"{\"id\":\"how_many\",\"min\":5,\"max\":1,\"mean\":1e308,\"median\":-1e308}",
+		"{\"id\":\"nope\",\"type\":\"scale\",\"distribution\":{\"3\":1,\"-2\":4}}",
+		"{\"id\":\"nope\",\"type\":\"mystery\"}",
+		"{\"id\":\"why\",\"comments\":[{\"text\":null},3]}",
+	};
+	size_t i;
+	char why[128];
+	for (i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+		cJSON *q = cJSON_Parse(odd[i]);
+		struct snd_buf b;
+		const char *bad;
+		ck_assert_ptr_nonnull(q);
+		snd_buf_init(&b, 0);
+		snd_report_question(&b, form, 0, q);
+		ck_assert(!b.failed);
+		bad = balanced(b.data, why, sizeof why);
+		ck_assert_msg(bad == NULL, "%s: %s", odd[i], bad ? bad : "");
+		snd_buf_free(&b);
+		cJSON_Delete(q);
+	}
+}
+END_TEST
+
+START_TEST(test_report_css_is_static_and_printable)
+{
+	const char *css = snd_report_css();
+	ck_assert_ptr_nonnull(css);
+	ck_assert_ptr_eq(css, snd_report_css());
+	ck_assert_ptr_nonnull(strstr(css, "@media print"));
+	ck_assert_ptr_null(strchr(css, '<'));
+	ck_assert_ptr_null(strstr(css, "url("));
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("report");
+	TCase *t = tcase_create("report");
+	tcase_add_checked_fixture(t, setup, teardown);
+	tcase_add_test(t, test_report_fragments_balance_for_every_type);
+	tcase_add_test(t, test_report_escapes_hostile_strings);
+	tcase_add_test(t, test_report_charts_speak_their_numbers);
+	tcase_add_test(t, test_report_html_is_a_whole_self_contained_document);
+	tcase_add_test(t, test_report_pseudonymous_never_shows_entities);
+	tcase_add_test(t, test_report_survives_odd_summaries);
+	tcase_add_test(t, test_report_css_is_static_and_printable);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *r = srunner_create(suite());
+	int failed;
+	srunner_run_all(r, CK_NORMAL);
+	failed = srunner_ntests_failed(r);
+	srunner_free(r);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
