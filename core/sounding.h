@@ -79,7 +79,8 @@ enum snd_err snd_buf_puts(struct snd_buf *b, const char *s);
 enum snd_err snd_buf_putc(struct snd_buf *b, char c);
 enum snd_err snd_buf_printf(struct snd_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-enum snd_err snd_buf_vprintf(struct snd_buf *b, const char *fmt, va_list ap);
+enum snd_err snd_buf_vprintf(struct snd_buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 /* HTML text and attribute escaping (& < > " ' escaped).  Bidi controls
  * (U+202A..U+202E, U+2066..U+2069) are shown as visible inert markers like
  * "[U+202E]" so free text cannot reorder what surrounds it. */
