@@ -412,17 +412,25 @@ static enum method parse_method(const char *m)
 	return M_OTHER;
 }
 
-static struct req *req_new(struct srv *s, struct MHD_Connection *c, const char *url,
-                           const char *method)
+static struct req *req_new(struct srv *s, struct MHD_Connection *c)
 {
 	struct req *r = calloc(1, sizeof *r);
-	size_t n;
 	if (r == NULL)
 		return NULL;
 	r->s = s;
 	r->conn = c;
 	r->t0 = mono_us();
 	r->form = -1;
+	snd_buf_init(&r->body, s->max_body);
+	atomic_fetch_add(&s->inflight, 1);
+	return r;
+}
+
+/* The first handler call names the method and the (decoded) path. */
+static void req_start(struct req *r, const char *url, const char *method)
+{
+	size_t n;
+	r->started = 1;
 	r->method = parse_method(method);
 	n = strlen(method);
 	if (n >= sizeof r->method_name)
@@ -432,8 +440,22 @@ static struct req *req_new(struct srv *s, struct MHD_Connection *c, const char *
 	if (n >= sizeof r->log_path)
 		n = sizeof r->log_path - 1;
 	memcpy(r->log_path, url, n);
-	snd_buf_init(&r->body, s->max_body);
-	atomic_fetch_add(&s->inflight, 1);
+}
+
+/* MHD's URI log callback: runs before the handler, with the raw URI (still
+ * %-encoded), so an encoded NUL, which MHD's decoding would silently cut the
+ * path at, can be refused.  Its result becomes the request's *con_cls. */
+void *http_uri_log(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct req *r = req_new(cls, c);
+	const char *p;
+	if (r == NULL)
+		return NULL;
+	for (p = uri; *p && *p != '?'; p++)
+		if (p[0] == '%' && p[1] == '0' && p[2] == '0') {
+			r->bad_url = 1;
+			break;
+		}
 	return r;
 }
 
@@ -452,7 +474,7 @@ static void req_free(struct req *r)
 static enum MHD_Result first_call(struct req *r, const char *url)
 {
 	const char *cl;
-	if (route(r, url) != 0) {
+	if (r->bad_url || route(r, url) != 0) {
 		r->bad_url = 1;
 		return MHD_YES;
 	}
@@ -486,9 +508,12 @@ enum MHD_Result http_handler(void *cls, struct MHD_Connection *c, const char *ur
 	struct req *r = *con_cls;
 
 	if (r == NULL) {
-		if ((r = req_new(s, c, url, method)) == NULL)
+		if ((r = req_new(s, c)) == NULL)
 			return MHD_NO;
 		*con_cls = r;
+	}
+	if (!r->started) {
+		req_start(r, url, method);
 		return first_call(r, url);
 	}
 	if (*upload_data_size != 0) {
@@ -527,7 +552,10 @@ void http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct srv *s = cls;
 	if (r == NULL)
 		return;
-	if (r->status != 0)
+	if (!r->started)
+		snd_log(SND_LOG_INFO, "- - - (request not read: %s)",
+		        toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? "timeout" : "error");
+	else if (r->status != 0)
 		snd_log(SND_LOG_INFO, "%s %s %u %lldus", r->method_name, r->log_path, r->status,
 		        (long long)(mono_us() - r->t0));
 	else

@@ -46,6 +46,7 @@ enum MHD_Result http_handler(void *cls, struct MHD_Connection *c, const char *ur
                              const char *method, const char *version,
                              const char *upload_data, size_t *upload_data_size,
                              void **con_cls);
+void *http_uri_log(void *cls, const char *uri, struct MHD_Connection *c);
 void http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                     enum MHD_RequestTerminationCode toe);
 

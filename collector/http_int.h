@@ -29,7 +29,8 @@ struct auth;
 struct req {
 	struct srv *s;
 	struct MHD_Connection *conn;
-	int64_t t0;                  /* monotonic microseconds at the first call */
+	int64_t t0;                  /* monotonic microseconds when the request line arrived */
+	int started;                 /* the handler has been called */
 	enum method method;
 	char method_name[8];
 	char log_path[160];          /* the path (MHD strips the query), truncated */

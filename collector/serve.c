@@ -447,6 +447,7 @@ int cmd_serve(int argc, char **argv)
 		};
 		d = MHD_start_daemon(
 			flags, 0, NULL, NULL, http_handler, &s,
+			MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first, to catch everything */
 			MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 			MHD_OPTION_THREAD_POOL_SIZE, o.threads,
 			MHD_OPTION_CONNECTION_LIMIT, o.max_conn,
@@ -454,7 +455,7 @@ int cmd_serve(int argc, char **argv)
 			MHD_OPTION_CONNECTION_TIMEOUT, o.timeout,
 			MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 			MHD_OPTION_NOTIFY_COMPLETED, http_completed, &s,
-			MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+			MHD_OPTION_URI_LOG_CALLBACK, http_uri_log, &s,
 			MHD_OPTION_ARRAY, tlsopts,
 			MHD_OPTION_END);
 	}
