@@ -53,6 +53,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 const char *const snd_weight_names[SND_WEIGHT__MAX] = {"delegate", "entity"};
 
@@ -286,6 +289,7 @@ struct qlay {
 	int nbins;       /* number: > 0 when binned */
 	double lo;       /* number: the value of bin 0 */
 	size_t pool;     /* offset in the decoded row's int pool */
+	size_t ids;      /* offset in t->idlen / t->idsorted: options, or matrix rows */
 	int numi;        /* number: index among number questions, else -1 */
 };
 
@@ -341,6 +345,8 @@ struct tally {
 	size_t L;           /* doubles per block */
 	int nnum;           /* number questions */
 	size_t *qidlen;     /* strlen of each question id */
+	uint16_t *idlen;    /* strlen of each option (matrix: row) id, per question at ql->ids */
+	int *idsorted;      /* matrix: row indices in id order, at ql->ids */
 	int *sorted;        /* question indices sorted by id (bytes) */
 	/* the current row */
 	struct dq *dq;
@@ -411,7 +417,7 @@ static int add_slot(struct tally *t, size_t off, size_t len, size_t *cap)
 static enum snd_err layout(struct tally *t)
 {
 	const struct snd_form *f = t->f;
-	size_t nq = f->nquestions, off = 1, capslots = 0, maxopt = 1;
+	size_t nq = f->nquestions, off = 1, capslots = 0, maxopt = 1, nids = 0;
 	t->ql = calloc(nq ? nq : 1, sizeof *t->ql);
 	t->dq = calloc(nq ? nq : 1, sizeof *t->dq);
 	t->qidlen = calloc(nq ? nq : 1, sizeof *t->qidlen);
@@ -444,6 +450,8 @@ static enum snd_err layout(struct tally *t)
 		if (add_slot(t, off, len, &capslots))
 			return SND_ENOMEM;
 		off += len;
+		l->ids = nids;
+		nids += q->type == SND_Q_MATRIX ? q->nrows : q->noptions;
 		l->pool = t->npool;
 		if (q->type == SND_Q_MULTI || q->type == SND_Q_RANK)
 			t->npool += q->noptions;
@@ -458,6 +466,26 @@ static enum snd_err layout(struct tally *t)
 		}
 	}
 	t->L = off;
+	t->idlen = calloc(nids ? nids : 1, sizeof *t->idlen);
+	t->idsorted = calloc(nids ? nids : 1, sizeof *t->idsorted);
+	if (!t->idlen || !t->idsorted)
+		return SND_ENOMEM;
+	for (size_t i = 0; i < nq; i++) {
+		const struct snd_question *q = &f->questions[i];
+		const struct snd_option *o = q->type == SND_Q_MATRIX ? q->rows : q->options;
+		size_t n = q->type == SND_Q_MATRIX ? q->nrows : q->noptions;
+		uint16_t *lens = t->idlen + t->ql[i].ids;
+		int *srt = t->idsorted + t->ql[i].ids;
+		for (size_t k = 0; k < n; k++) {
+			size_t len = strlen(o[k].id);
+			lens[k] = (uint16_t)(len < UINT16_MAX ? len : UINT16_MAX); /* ids are <= 64 */
+			srt[k] = (int)k;
+			for (size_t j = k; j > 0 && strcmp(o[srt[j - 1]].id, o[k].id) > 0; j--) {
+				srt[j] = srt[j - 1];
+				srt[j - 1] = (int)k;
+			}
+		}
+	}
 	t->pool = calloc(t->npool ? t->npool : 1, sizeof *t->pool);
 	t->mark = calloc(maxopt, 1);
 	if (!t->pool || !t->mark)
@@ -527,6 +555,8 @@ static void tally_free(struct tally *t)
 	free(t->ql);
 	free(t->slots);
 	free(t->qidlen);
+	free(t->idlen);
+	free(t->idsorted);
 	free(t->sorted);
 	free(t->dq);
 	free(t->pool);
@@ -553,32 +583,50 @@ struct scan {
 
 /* A string literal: *s, *n = its inside (still escaped); *esc when it holds
  * a backslash. */
+/* The first '"' or '\\' in [p, e), or e.  With SSE2 (every x86-64) 16 bytes
+ * at a time, never reading past e; most literals are ids and end within
+ * the first block. */
+static const char *str_stop(const char *p, const char *e)
+{
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+	while (e - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned m = (unsigned)_mm_movemask_epi8(
+			_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)));
+		if (m != 0)
+			return p + __builtin_ctz(m);
+		p += 16;
+	}
+#endif
+	while (p < e && *p != '"' && *p != '\\')
+		p++;
+	return p;
+}
+
 static int sc_str(struct scan *c, const char **s, size_t *n, int *esc)
 {
-	const char *p = c->p;
+	const char *p = c->p, *e = c->e;
 	int bs = 0;
-	if (p >= c->e || *p != '"')
+	if (p >= e || *p != '"')
 		return -1;
 	const char *b = ++p;
-	while (p < c->e) {
-		unsigned char ch = (unsigned char)*p;
-		if (ch == '"') {
-			*s = b;
-			*n = (size_t)(p - b);
-			*esc = bs;
-			c->p = p + 1;
-			return 0;
-		}
-		if (ch == '\\') {
-			bs = 1;
-			p += 2;
-			continue;
-		}
-		if (ch < 0x20)
+	for (;;) {
+		p = str_stop(p, e);
+		if (p >= e)
 			return -1;
-		p++;
+		if (*p == '"')
+			break;
+		bs = 1; /* skip the escaped character */
+		p += 2;
+		if (p > e)
+			return -1;
 	}
-	return -1;
+	*s = b;
+	*n = (size_t)(p - b);
+	*esc = bs;
+	c->p = p + 1;
+	return 0;
 }
 
 static int sc_lit(struct scan *c, const char *lit, size_t n)
@@ -641,17 +689,51 @@ static int sc_num(struct scan *c, double *out)
 static int find_opt(const struct snd_option *o, size_t n, const char *s, size_t len)
 {
 	for (size_t i = 0; i < n; i++)
-		if (strncmp(o[i].id, s, len) == 0 && o[i].id[len] == '\0')
+		if (o[i].id[0] == s[0] && strncmp(o[i].id, s, len) == 0 && o[i].id[len] == '\0')
 			return (int)i;
 	return -1;
 }
 
 static int find_pos(const char *s, size_t len)
 {
-	for (int i = 0; i < SND_POS__MAX; i++)
-		if (strncmp(snd_position_names[i], s, len) == 0 && snd_position_names[i][len] == '\0')
-			return i;
+	int i;
+	switch (len ? s[0] : 0) {
+	case 's': i = SND_POS_SUPPORT; break;
+	case 'l': i = SND_POS_LIVE_WITH; break;
+	case 'o': i = SND_POS_OBJECT; break;
+	case 'a': i = SND_POS_ABSTAIN; break;
+	default: return -1;
+	}
+	if (strncmp(snd_position_names[i], s, len) != 0 || snd_position_names[i][len] != '\0')
+		return -1;
+	return i;
+}
+
+/* find_opt with the ids' lengths known: a length compare rejects most
+ * candidates before any byte is compared. */
+static int find_id(const struct snd_option *o, const uint16_t *lens, size_t n, const char *s,
+                   size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (lens[i] == len && memcmp(o[i].id, s, len) == 0)
+			return (int)i;
 	return -1;
+}
+
+/* A matrix row by id: object keys come sorted, so walk the rows in id order
+ * from where the last key matched (*cur), falling back to a full search. */
+static int find_row(const struct snd_question *q, const int *sorted, const uint16_t *lens,
+                    const char *s, size_t len, size_t *cur)
+{
+	while (*cur < q->nrows) {
+		int r = sorted[(*cur)++];
+		if (lens[r] == len && memcmp(q->rows[r].id, s, len) == 0)
+			return r;
+		int c = strncmp(q->rows[r].id, s, len);
+		if (c > 0 || (c == 0 && lens[r] > len))
+			break; /* passed it: not in order, or not a row */
+	}
+	return find_id(q->rows, lens, q->nrows, s, len);
 }
 
 /* A scale point: an integer in [min, max], or null when no_view. */
@@ -675,7 +757,8 @@ static int check_number(const struct snd_question *q, const struct qlay *l, doub
 }
 
 /* A list of distinct option ids into pool; *n gets the count. */
-static int sc_optlist(struct scan *c, const struct snd_question *q, int *pool, int *n)
+static int sc_optlist(struct scan *c, const struct snd_question *q, const uint16_t *lens,
+                      int *pool, int *n)
 {
 	int k = 0;
 	if (sc_char(c, '['))
@@ -691,7 +774,7 @@ static int sc_optlist(struct scan *c, const struct snd_question *q, int *pool, i
 		int esc, o;
 		if (sc_str(c, &s, &len, &esc) || esc)
 			return -1;
-		if ((o = find_opt(q->options, q->noptions, s, len)) < 0 || (size_t)k >= q->noptions)
+		if ((o = find_id(q->options, lens, q->noptions, s, len)) < 0 || (size_t)k >= q->noptions)
 			return -1;
 		for (int j = 0; j < k; j++)
 			if (pool[j] == o)
@@ -722,12 +805,12 @@ static int sc_value(struct tally *t, int qi, struct scan *c)
 	case SND_Q_SINGLE:
 		if (sc_str(c, &s, &len, &esc) || esc)
 			return -1;
-		if ((d->v = find_opt(q->options, q->noptions, s, len)) < 0)
+		if ((d->v = find_id(q->options, t->idlen + l->ids, q->noptions, s, len)) < 0)
 			return -1;
 		break;
 	case SND_Q_MULTI:
 	case SND_Q_RANK:
-		if (sc_optlist(c, q, t->pool + l->pool, &d->v))
+		if (sc_optlist(c, q, t->idlen + l->ids, t->pool + l->pool, &d->v))
 			return -1;
 		break;
 	case SND_Q_SCALE:
@@ -741,6 +824,7 @@ static int sc_value(struct tally *t, int qi, struct scan *c)
 		break;
 	case SND_Q_MATRIX: {
 		int *cells = t->pool + l->pool;
+		size_t cur = 0;
 		for (size_t r = 0; r < q->nrows; r++)
 			cells[r] = CELL_ABSENT;
 		if (sc_char(c, '{'))
@@ -753,7 +837,8 @@ static int sc_value(struct tally *t, int qi, struct scan *c)
 			int r, pt;
 			if (sc_str(c, &s, &len, &esc) || esc || sc_char(c, ':'))
 				return -1;
-			if ((r = find_opt(q->rows, q->nrows, s, len)) < 0 || cells[r] != CELL_ABSENT)
+			if ((r = find_row(q, t->idsorted + l->ids, t->idlen + l->ids, s, len, &cur)) < 0 ||
+			    cells[r] != CELL_ABSENT)
 				return -1;
 			if (c->p < c->e && *c->p == 'n') {
 				if (sc_lit(c, "null", 4) || !q->no_view)
@@ -1449,48 +1534,57 @@ static void combine_blocks(struct tally *t)
 
 /* ------------------------------------------------------------- output */
 
+/* Adds item under key (or to the array when key is NULL).  Keys are string
+ * literals or the form library's static name tables, so they are linked,
+ * not copied (cJSON's "CS" keys): one malloc less per member of what can be
+ * a large tree.  Keys that are data (option ids, group names, scale points)
+ * go through jadd_dup.  On failure the item is freed and t->oom set. */
+static cJSON *jadd(struct tally *t, cJSON *parent, const char *key, cJSON *item)
+{
+	int ok = item != NULL && parent != NULL &&
+	         (key ? cJSON_AddItemToObjectCS(parent, key, item) : cJSON_AddItemToArray(parent, item));
+	if (!ok) {
+		cJSON_Delete(item);
+		t->oom = 1;
+		return NULL;
+	}
+	return item;
+}
+
+static cJSON *jadd_dup(struct tally *t, cJSON *parent, const char *key, cJSON *item)
+{
+	if (item == NULL || parent == NULL || !cJSON_AddItemToObject(parent, key, item)) {
+		cJSON_Delete(item);
+		t->oom = 1;
+		return NULL;
+	}
+	return item;
+}
+
 static cJSON *jadd_obj(struct tally *t, cJSON *parent, const char *key)
 {
-	cJSON *o = key ? cJSON_AddObjectToObject(parent, key) : cJSON_CreateObject();
-	if (o == NULL) {
-		t->oom = 1;
-		return NULL;
-	}
-	if (key == NULL && !cJSON_AddItemToArray(parent, o)) {
-		cJSON_Delete(o);
-		t->oom = 1;
-		return NULL;
-	}
-	return o;
+	return jadd(t, parent, key, cJSON_CreateObject());
 }
 
 static cJSON *jadd_arr(struct tally *t, cJSON *parent, const char *key)
 {
-	cJSON *a = cJSON_AddArrayToObject(parent, key);
-	if (a == NULL)
-		t->oom = 1;
-	return a;
+	return jadd(t, parent, key, cJSON_CreateArray());
 }
 
 static void jnum(struct tally *t, cJSON *o, const char *k, double v)
 {
-	if (cJSON_AddNumberToObject(o, k, v) == NULL)
-		t->oom = 1;
+	jadd(t, o, k, cJSON_CreateNumber(v));
 }
 
 /* A number, or null when undefined. */
 static void jnum_or_null(struct tally *t, cJSON *o, const char *k, double v, int defined)
 {
-	if (defined)
-		jnum(t, o, k, v);
-	else if (cJSON_AddNullToObject(o, k) == NULL)
-		t->oom = 1;
+	jadd(t, o, k, defined ? cJSON_CreateNumber(v) : cJSON_CreateNull());
 }
 
 static void jstr(struct tally *t, cJSON *o, const char *k, const char *s)
 {
-	if ((s ? cJSON_AddStringToObject(o, k, s) : cJSON_AddNullToObject(o, k)) == NULL)
-		t->oom = 1;
+	jadd(t, o, k, s ? cJSON_CreateString(s) : cJSON_CreateNull());
 }
 
 static void jstr_arr(struct tally *t, cJSON *a, const char *s)
@@ -1536,7 +1630,7 @@ static void out_scale(struct tally *t, cJSON *o, int min, int np, const double *
 	cJSON *dist = jadd_obj(t, o, "distribution");
 	for (int i = 0; i < np && dist; i++) {
 		snprintf(key, sizeof key, "%d", min + i);
-		jnum(t, dist, key, x[1 + i]);
+		jadd_dup(t, dist, key, cJSON_CreateNumber(x[1 + i]));
 	}
 	if (n > 0) {
 		for (int i = 0; i < np; i++)
@@ -1662,10 +1756,10 @@ static void out_rank(struct tally *t, cJSON *o, const struct snd_question *q, co
 
 	cJSON *pw = jadd_obj(t, o, "pairwise");
 	for (size_t i = 0; i < m && pw; i++) {
-		cJSON *row = jadd_obj(t, pw, q->options[i].id);
+		cJSON *row = jadd_dup(t, pw, q->options[i].id, cJSON_CreateObject());
 		for (size_t j = 0; j < m && row; j++)
 			if (j != i)
-				jnum(t, row, q->options[j].id, d[i * m + j]);
+				jadd_dup(t, row, q->options[j].id, cJSON_CreateNumber(d[i * m + j]));
 	}
 done:
 	free(ord);
@@ -1678,7 +1772,8 @@ static int cmp_kept(const void *a, const void *b)
 	const struct kept *x = a, *y = b;
 	if (x->q != y->q)
 		return x->q < y->q ? -1 : 1;
-	int c = strcmp(x->ent ? x->ent : "", y->ent ? y->ent : "");
+	/* entities are interned: equal names are the same pointer */
+	int c = x->ent == y->ent ? 0 : strcmp(x->ent ? x->ent : "", y->ent ? y->ent : "");
 	return c != 0 ? c : strcmp(x->text, y->text);
 }
 
@@ -1795,9 +1890,7 @@ static cJSON *out_questions(struct tally *t, struct scope *s)
 		case SND_Q_POSITION:
 			for (int i = 0; i < SND_POS__MAX; i++)
 				jnum(t, o, snd_position_names[i], x[1 + i]);
-			if (cJSON_AddBoolToObject(o, "consensus", x[0] > 0 && x[1 + SND_POS_OBJECT] == 0) ==
-			    NULL)
-				t->oom = 1;
+			jadd(t, o, "consensus", cJSON_CreateBool(x[0] > 0 && x[1 + SND_POS_OBJECT] == 0));
 			out_kept(t, o, "objections", "reason", s, qi, &cursor);
 			break;
 		case SND_Q_NUMBER: {
@@ -1909,10 +2002,7 @@ enum snd_err snd_tally_summary(struct snd_store *s, const struct snd_form *f,
 	jstr(&t, root, "weight", snd_weight_names[o->weight]);
 	jnum(&t, root, "responses", t.sc[0].acc[0]);
 	cJSON *qs = out_questions(&t, &t.sc[0]);
-	if (qs != NULL && !cJSON_AddItemToObject(root, "questions", qs)) {
-		cJSON_Delete(qs);
-		t.oom = 1;
-	}
+	jadd(&t, root, "questions", qs);
 	if (o->by != NULL && !t.oom) {
 		cJSON *groups = jadd_obj(&t, root, "groups");
 		size_t ng = t.nsc - 1;
@@ -1924,15 +2014,12 @@ enum snd_err snd_tally_summary(struct snd_store *s, const struct snd_form *f,
 		if (order && ng > 1)
 			qsort(order, ng, sizeof *order, cmp_scope_name);
 		for (size_t i = 0; order && groups && i < ng && !t.oom; i++) {
-			cJSON *g = jadd_obj(&t, groups, order[i]->name);
+			cJSON *g = jadd_dup(&t, groups, order[i]->name, cJSON_CreateObject());
 			if (g == NULL)
 				break;
 			jnum(&t, g, "responses", order[i]->acc[0]);
 			cJSON *gq = out_questions(&t, order[i]);
-			if (gq != NULL && !cJSON_AddItemToObject(g, "questions", gq)) {
-				cJSON_Delete(gq);
-				t.oom = 1;
-			}
+			jadd(&t, g, "questions", gq);
 		}
 		free(order);
 	}
