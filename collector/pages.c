@@ -900,7 +900,11 @@ static void r_rank(struct pg *p, const struct qctx *c)
 		}
 		snprintf(id, sizeof id, "f-%s-%s", q->id, o->id);
 		snprintf(name, sizeof name, "%s.%s", q->id, o->id);
-		put(p, "<div class=\"rank-item\"><select id=\"");
+		put(p, "<div class=\"rank-item\"><label for=\"");
+		esc(p, id);
+		put(p, "\">");
+		esc(p, lbl(p, &o->label));
+		put(p, "</label> <select id=\"");
 		esc(p, id);
 		put(p, "\" name=\"");
 		esc(p, name);
@@ -911,11 +915,7 @@ static void r_rank(struct pg *p, const struct qctx *c)
 		for (k = 1; k <= places || (place > places && k == place); k++)
 			snd_buf_printf(p->b, "<option value=\"%zu\"%s>%zu</option>", k,
 			               k == place ? " selected" : "", k);
-		put(p, "</select> <label for=\"");
-		esc(p, id);
-		put(p, "\">");
-		esc(p, lbl(p, &o->label));
-		put(p, "</label></div>\n");
+		put(p, "</select></div>\n");
 	}
 	put(p, "</div>\n");
 }
@@ -938,7 +938,8 @@ static void r_position(struct pg *p, const struct qctx *c)
 	esc(p, q->id);
 	put(p, "-reason\" name=\"");
 	esc(p, q->id);
-	snd_buf_printf(p->b, ".reason\" rows=\"3\" maxlength=\"%zu\"", q->max_length ? q->max_length : 2000);
+	snd_buf_printf(p->b, ".reason\" rows=\"3\" dir=\"auto\" maxlength=\"%zu\"",
+	               q->max_length ? q->max_length : 2000);
 	if (c->err) {
 		put(p, " aria-invalid=\"true\" aria-describedby=\"q-");
 		esc(p, q->id);
@@ -997,7 +998,8 @@ static void r_text(struct pg *p, const struct qctx *c)
 	esc(p, q->id);
 	put(p, "\" name=\"");
 	esc(p, q->id);
-	snd_buf_printf(p->b, "\" rows=\"6\" maxlength=\"%zu\"", q->max_length ? q->max_length : 2000);
+	snd_buf_printf(p->b, "\" rows=\"6\" dir=\"auto\" maxlength=\"%zu\"",
+	               q->max_length ? q->max_length : 2000);
 	put(p, " aria-labelledby=\"q-");
 	esc(p, q->id);
 	put(p, "-legend\"");
@@ -1207,9 +1209,9 @@ static void r_question(struct pg *p, size_t qi, const cJSON *answers, const stru
 		esc(p, q->id);
 		put(p, "-err\"><span class=\"err-prefix\">");
 		put(p, tr(p->un, M_ERR_PREFIX));
-		put(p, "</span> ");
+		put(p, "</span> <bdi>");
 		esc(p, c.err);
-		put(p, "</p>\n");
+		put(p, "</bdi></p>\n");
 	}
 
 	switch (q->type) {
@@ -1268,8 +1270,9 @@ static void error_summary(struct pg *p, const struct snd_diag *errs)
 			esc(p, lbl(p, &q->text));
 			put(p, "</a>: ");
 		}
+		put(p, "<bdi>");
 		esc(p, errs->items[i].msg);
-		put(p, "</li>\n");
+		put(p, "</bdi></li>\n");
 	}
 	put(p, "</ul>\n</div>\n");
 }
@@ -1319,11 +1322,19 @@ void page_form(struct snd_buf *out, const struct page_req *r, const cJSON *answe
 		struct snd_buf e2;
 		snd_buf_init(&e2, 0);
 		put(&p, "<p class=\"who\">");
+		/* <bdi>: a Latin id inside Arabic text (or the reverse) must not
+		 * reorder the sentence around it. */
+		snd_buf_reset(&t);
+		snd_buf_puts(&t, "<bdi>");
+		snd_buf_html(&t, r->sub);
+		snd_buf_puts(&t, "</bdi>");
 		if (r->ent) {
+			snd_buf_puts(&e2, "<bdi>");
 			snd_buf_html(&e2, r->ent);
-			put_msg(&p, M_ANSWERING_AS, esc_tmp(&t, r->sub), e2.data);
+			snd_buf_puts(&e2, "</bdi>");
+			put_msg(&p, M_ANSWERING_AS, t.data, e2.data);
 		} else {
-			put_msg(&p, M_ANSWERING_AS1, esc_tmp(&t, r->sub), NULL);
+			put_msg(&p, M_ANSWERING_AS1, t.data, NULL);
 		}
 		put(&p, "</p>\n");
 		snd_buf_free(&e2);
@@ -1458,7 +1469,7 @@ static void answer_text(struct pg *p, const struct snd_question *q, const cJSON 
 		if (reason && reason[0]) {
 			put(p, "<br><span class=\"label\">");
 			put(p, tr(p->un, M_REASON_SHORT));
-			put(p, ":</span> <span class=\"free\">");
+			put(p, ":</span> <span class=\"free\" dir=\"auto\">");
 			esc(p, reason);
 			put(p, "</span>");
 		}
@@ -1471,7 +1482,7 @@ static void answer_text(struct pg *p, const struct snd_question *q, const cJSON 
 		}
 		break;
 	case SND_Q_TEXT:
-		put(p, "<span class=\"free\">");
+		put(p, "<span class=\"free\" dir=\"auto\">");
 		esc(p, cJSON_IsString(a) ? a->valuestring : NULL);
 		put(p, "</span>");
 		break;
@@ -1756,12 +1767,12 @@ static void consensus_table(struct pg *p, const cJSON *questions, const char *hi
 			put(p, "</h4><ul class=\"objections\">\n");
 			cJSON_ArrayForEach(o, objs) {
 				const char *ent = jstr(o, "entity"), *reason = jstr(o, "reason");
-				put(p, "<li><span class=\"ent\">");
+				put(p, "<li><bdi class=\"ent\">");
 				if (ent)
 					esc(p, ent);
 				else
 					put(p, tr(p->un, M_ENTITY_HIDDEN));
-				put(p, "</span>: <span class=\"free\">");
+				put(p, "</bdi>: <span class=\"free\" dir=\"auto\">");
 				esc(p, reason);
 				put(p, "</span></li>\n");
 			}
@@ -2033,8 +2044,11 @@ static const char css_pages[] =
 	".sec{margin-block-end:2rem}\n"
 	".q{border:0;margin:0 0 1.5rem;padding:1.25rem 0 0;min-inline-size:0;"
 	"border-block-start:1px solid var(--soft)}\n"
-	".q>legend{display:block;float:none;width:100%;padding:0;margin-block-end:.5rem;"
+	/* A floated legend is laid out in the flow like a heading instead of
+	 * straddling the fieldset's top border. */
+	".q>legend{float:left;width:100%;padding:0;margin-block-end:.5rem;"
 	"font-size:1.125rem;font-weight:650;line-height:1.4}\n"
+	".q>legend+*{clear:both}\n"
 	".qnum{color:var(--muted);font-variant-numeric:tabular-nums}\n"
 	".req{display:inline-block;font-size:.8125rem;font-weight:700;line-height:1.4;"
 	"border:2px solid currentColor;border-radius:.25rem;padding:0 .4em;margin-inline-start:.35em;"
@@ -2047,7 +2061,7 @@ static const char css_pages[] =
 	".choice label{flex:1;padding-block:.15rem;cursor:pointer}\n"
 	"input[type=radio],input[type=checkbox]{width:1.5rem;height:1.5rem;margin:0;margin-block-start:.1rem;"
 	"flex:none;accent-color:var(--accent);cursor:pointer}\n"
-	".choice.noview{margin-block-start:.25rem}\n"
+	".help-p:first-child{margin-block-start:0}\n"
 	".pt{font-weight:700;font-variant-numeric:tabular-nums}\n"
 	"@media (min-width:40rem){.scale{flex-direction:row;flex-wrap:wrap;gap:.5rem}"
 	".scale .choice{flex:1 1 0;min-width:5.5rem;flex-direction:column;align-items:center;"
@@ -2060,9 +2074,12 @@ static const char css_pages[] =
 	"input[type=number]{width:10rem}\n"
 	".reason{margin-block-start:.75rem}.reason label,label.block{display:block;font-weight:600;"
 	"margin-block-end:.25rem}\n"
-	".rank{display:flex;flex-direction:column;gap:.5rem}\n"
-	".rank-item{display:flex;align-items:center;gap:.75rem}\n"
-	".rank-item select{flex:none;min-width:8.5rem}\n"
+	/* rank: option text above its place on phones; place first on wide screens */
+	".rank{display:flex;flex-direction:column;gap:.75rem}\n"
+	".rank-item{display:flex;flex-direction:column;align-items:flex-start;gap:.25rem}\n"
+	".rank-item select{min-width:9rem}\n"
+	"@media (min-width:40rem){.rank-item{flex-direction:row;align-items:center;gap:.75rem}"
+	".rank-item select{order:-1;flex:none}}\n"
 	/* matrix: a table on wide screens, one block per row on phones */
 	".matrix-wrap{overflow-x:auto}\n"
 	"table.matrix{border-collapse:collapse;width:100%;margin:.5rem 0}\n"
@@ -2240,7 +2257,9 @@ static const char js_text[] =
 	"        }\n"
 	"        cur.replaceWith(document.importNode(fresh, true));\n"
 	"      })\n"
-	"      .catch(function () {})\n"
+	/* Blocked (a CSP without connect-src 'self') or offline: fall back to
+	 * what the <noscript> refresh does for pages without script. */
+	"      .catch(function () { location.reload(); })\n"
 	"      .then(function () { busy = false; });\n"
 	"  }\n"
 	"  setInterval(tick, secs * 1000);\n"

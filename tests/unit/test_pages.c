@@ -274,7 +274,7 @@ START_TEST(test_pages_form_is_a_complete_html5_document)
 	/* English is the original: no draft notice; closes shown */
 	ck_assert_ptr_null(strstr(h, "notice draft"));
 	ck_assert_ptr_nonnull(strstr(h, "closes on 2030-01-01 00:00 (UTC)"));
-	ck_assert_ptr_nonnull(strstr(h, "Answering as del-7 for Ruritania."));
+	ck_assert_ptr_nonnull(strstr(h, "Answering as <bdi>del-7</bdi> for <bdi>Ruritania</bdi>."));
 	ck_assert_ptr_null(strstr(h, "revision"));
 	/* required marker is words, not colour */
 	ck_assert_ptr_nonnull(strstr(h, "Colour? <span class=\"req\">Required</span></legend>"));
@@ -552,16 +552,16 @@ START_TEST(test_pages_errors_are_beside_the_field_and_in_the_summary)
 	ck_assert_ptr_nonnull(strstr(h, "<div class=\"error-summary\" role=\"alert\""));
 	ck_assert_ptr_nonnull(strstr(h, "<h2 id=\"error-summary-h\">Some answers need your attention</h2>"));
 	ck_assert(strstr(h, "error-summary") < strstr(h, "<form method"));
-	ck_assert_ptr_nonnull(strstr(h, "<a href=\"#f-colour-red\"><span class=\"qnum\">1.</span> Colour?</a>: answer this question</li>"));
+	ck_assert_ptr_nonnull(strstr(h, "<a href=\"#f-colour-red\"><span class=\"qnum\">1.</span> Colour?</a>: <bdi>answer this question</bdi></li>"));
 	ck_assert_ptr_nonnull(strstr(h, "<a href=\"#f-how_many\">"));
-	ck_assert_ptr_nonnull(strstr(h, "<li>something about the whole &lt;form&gt;</li>"));
+	ck_assert_ptr_nonnull(strstr(h, "<li><bdi>something about the whole &lt;form&gt;</bdi></li>"));
 	ck_assert_ptr_nonnull(strstr(h, "Nothing has been saved yet."));
 
 	/* beside the field: inside its fieldset, described by it, controls invalid */
 	fs = strstr(h, "<fieldset class=\"q q-single has-error\" id=\"q-colour\"");
 	ck_assert_ptr_nonnull(fs);
 	fe = strstr(fs, "</fieldset>");
-	err = strstr(fs, "<p class=\"field-error\" id=\"q-colour-err\"><span class=\"err-prefix\">Error:</span> answer this question</p>");
+	err = strstr(fs, "<p class=\"field-error\" id=\"q-colour-err\"><span class=\"err-prefix\">Error:</span> <bdi>answer this question</bdi></p>");
 	ck_assert(err != NULL && err < fe);
 	ck_assert(attr(fs, "aria-describedby", v, sizeof v));
 	ck_assert_ptr_nonnull(strstr(v, "q-colour-err"));
@@ -681,8 +681,8 @@ START_TEST(test_pages_receipt_shows_answers_token_and_how_to_verify)
 	ck_assert_ptr_nonnull(strstr(h, "<li>SG2: No view</li>"));
 	ck_assert_ptr_nonnull(strstr(h, "<ol><li>beta</li><li>alpha</li></ol>"));
 	ck_assert_ptr_nonnull(strstr(h, "<strong>Can live with</strong><br><span class=\"label\">Reason:</span> "
-	                                "<span class=\"free\">ok</span>"));
-	ck_assert_ptr_nonnull(strstr(h, "<span class=\"free\">Line\nnext</span>"));
+	                                "<span class=\"free\" dir=\"auto\">ok</span>"));
+	ck_assert_ptr_nonnull(strstr(h, "<span class=\"free\" dir=\"auto\">Line\nnext</span>"));
 	ck_assert_ptr_null(strstr(h, "Why blue?")); /* unanswered questions are left out */
 	assert_no_inline_code(h);
 	snd_buf_free(&b);
@@ -754,9 +754,9 @@ START_TEST(test_pages_chair_dashboard)
 	ck_assert_ptr_nonnull(strstr(p2, "<td>75%</td><td class=\"cons-yes\">Yes</td>"));
 	ck_assert_ptr_nonnull(strstr(p1, "<td>40%</td><td class=\"cons-no\">No</td>"));
 	/* objections escaped, with entity */
-	ck_assert_ptr_nonnull(strstr(h, "<span class=\"ent\">X&amp;Y &lt;Admin&gt;</span>: <span class=\"free\">"
+	ck_assert_ptr_nonnull(strstr(h, "<bdi class=\"ent\">X&amp;Y &lt;Admin&gt;</bdi>: <span class=\"free\" dir=\"auto\">"
 	                                "&lt;script&gt;alert(1)&lt;/script&gt;</span>"));
-	ck_assert_ptr_nonnull(strstr(h, "<span class=\"ent\">Z</span>: <span class=\"free\">Too soon</span>"));
+	ck_assert_ptr_nonnull(strstr(h, "<bdi class=\"ent\">Z</bdi>: <span class=\"free\" dir=\"auto\">Too soon</span>"));
 	/* the report's sections for every question */
 	ck_assert_uint_ge(count(h, "<section class=\"snd-q "), 4);
 	/* controls keep the view; downloads carry it */
