@@ -779,34 +779,48 @@ void snd_report_question(struct snd_buf *out, const struct snd_form *f, int lang
 	snd_buf_puts(out, "</section>\n");
 }
 
+/* The fragments' rules, every one scoped under .snd-q: the chair page
+ * serves this stylesheet before its own, so nothing here may restyle its
+ * body, headings or form tables. */
 static const char report_css[] =
-	":root{color-scheme:light}\n"
-	"body{font:15px/1.45 system-ui,-apple-system,\"Segoe UI\",Roboto,\"Noto Sans\",sans-serif;"
-	"color:#1d2228;background:#fff;margin:0 auto;max-width:60rem;padding:1rem 1.5rem}\n"
-	"h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.3rem;border-bottom:2px solid #3b6ea5;"
-	"padding-bottom:.2rem;margin-top:2rem}h3{font-size:1.1rem;margin:.2rem 0}"
-	"h4{font-size:.95rem;margin:.8rem 0 .3rem}\n"
 	".snd-q{border:1px solid #d8dde6;border-radius:6px;padding:.8rem 1rem;margin:1rem 0}\n"
-	".snd-meta{color:#5a6472;font-size:.85rem;margin:.1rem 0 .6rem}\n"
-	".snd-chart{display:block;max-width:100%;height:auto;margin:.4rem 0}\n"
-	".snd-figs{display:flex;flex-wrap:wrap;gap:.3rem 1.5rem;margin:.4rem 0}"
-	".snd-figs dt{font-weight:600}.snd-figs dt::after{content:\":\"}.snd-figs dd{margin:0 0 0 .3rem}"
-	".snd-figs div{display:flex}\n"
-	".snd-explain{color:#5a6472;font-size:.85rem;margin:.3rem 0}\n"
-	".snd-verdict{font-weight:700;margin:.4rem 0}.snd-consensus{color:#2e7d32}"
-	".snd-objected{color:#c62828}\n"
-	".snd-objections li,.snd-comments li{margin:.3rem 0;white-space:pre-wrap}"
-	".snd-ent{font-weight:600}.snd-ent::after{content:\":\"}\n"
-	".snd-row{border-top:1px dashed #d8dde6;margin-top:.5rem}\n"
-	"table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #d8dde6;"
-	"padding:.2rem .5rem;text-align:right}th{background:#f3f5f8}th[scope=row]{text-align:start}"
-	"caption{text-align:start;color:#5a6472;font-size:.85rem;padding:.2rem 0}\n"
-	".snd-win{background:#e3f0fb;font-weight:600}.snd-self{color:#aaa}\n"
-	".snd-scale-labels{list-style:none;padding:0;font-size:.85rem;color:#5a6472}\n"
-	".snd-none{color:#5a6472;font-style:italic}\n"
+	".snd-q h3{font-size:1.1rem;margin:.2rem 0}.snd-q h4{font-size:.95rem;margin:.8rem 0 .3rem}\n"
+	".snd-q .snd-meta{color:#5a6472;font-size:.85rem;margin:.1rem 0 .6rem}\n"
+	".snd-q .snd-chart{display:block;max-width:100%;height:auto;margin:.4rem 0}\n"
+	".snd-q .snd-figs{display:flex;flex-wrap:wrap;gap:.3rem 1.5rem;margin:.4rem 0}"
+	".snd-q .snd-figs dt{font-weight:600}.snd-q .snd-figs dt::after{content:\":\"}"
+	".snd-q .snd-figs dd{margin:0 0 0 .3rem}\n"
+	".snd-q .snd-explain{color:#5a6472;font-size:.85rem;margin:.3rem 0}\n"
+	".snd-q .snd-verdict{font-weight:700;margin:.4rem 0}.snd-q .snd-consensus{color:#2e7d32}"
+	".snd-q .snd-objected{color:#c62828}\n"
+	".snd-q .snd-objections li,.snd-q .snd-comments li{margin:.3rem 0;white-space:pre-wrap}"
+	".snd-q .snd-ent{font-weight:600}.snd-q .snd-ent::after{content:\":\"}\n"
+	".snd-q .snd-row{border-top:1px dashed #d8dde6;margin-top:.5rem}\n"
+	".snd-q table{border-collapse:collapse;margin:.5rem 0}.snd-q th,.snd-q td{border:1px solid "
+	"#d8dde6;padding:.2rem .5rem;text-align:end}.snd-q th{background:#f3f5f8}"
+	".snd-q th[scope=row]{text-align:start}"
+	".snd-q caption{text-align:start;color:#5a6472;font-size:.85rem;padding:.2rem 0}\n"
+	".snd-q .snd-win{background:#e3f0fb;font-weight:600}.snd-q .snd-self{color:#767676}\n"
+	".snd-q .snd-scale-labels{list-style:none;padding:0;font-size:.85rem;color:#5a6472}\n"
+	".snd-q .snd-none{color:#5a6472;font-style:italic}\n"
+	"@media print{.snd-q{break-inside:avoid;border-color:#999}.snd-q h3,.snd-q h4"
+	"{break-after:avoid}}\n";
+
+/* The whole report's page rules (only in snd_report_html's document). */
+static const char doc_css[] =
+	":root{color-scheme:light}\n"
+	"body{font:15px/1.45 system-ui,-apple-system,\"Segoe UI\",Roboto,\"Noto Sans\","
+	"\"Noto Sans Arabic\",\"Noto Sans CJK SC\",sans-serif;color:#1d2228;background:#fff;"
+	"margin:0 auto;max-width:60rem;padding:1rem 1.5rem}\n"
+	"h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.3rem;border-bottom:2px solid #3b6ea5;"
+	"padding-bottom:.2rem;margin-top:2rem}\n"
+	".snd-meta{color:#5a6472;font-size:.85rem}\n"
+	".snd-turnout table{border-collapse:collapse;margin:.5rem 0}.snd-turnout th,"
+	".snd-turnout td{border:1px solid #d8dde6;padding:.2rem .5rem;text-align:end}"
+	".snd-turnout th{background:#f3f5f8}.snd-turnout th[scope=row]{text-align:start}"
+	".snd-turnout caption{text-align:start;color:#5a6472;font-size:.85rem;padding:.2rem 0}\n"
 	"@media print{body{max-width:none;font-size:11pt;padding:0}"
-	".snd-section,.snd-group{break-before:page}.snd-q{break-inside:avoid;border-color:#999}"
-	"h2,h3,h4{break-after:avoid}a{color:inherit;text-decoration:none}}\n";
+	".snd-section,.snd-group{break-before:page}h2{break-after:avoid}}\n";
 
 const char *snd_report_css(void)
 {
@@ -903,6 +917,7 @@ enum snd_err snd_report_html(struct snd_buf *out, const struct snd_form *f, int 
 	               "<title>", lang_dir(f->languages[lang]));
 	snd_buf_html(out, title);
 	snd_buf_puts(out, " \xe2\x80\x94 results</title>\n<style>\n");
+	snd_buf_puts(out, doc_css);
 	snd_buf_puts(out, report_css);
 	snd_buf_puts(out, "</style>\n</head>\n<body>\n<header><h1>");
 	snd_buf_html(out, title);

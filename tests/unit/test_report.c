@@ -390,6 +390,19 @@ START_TEST(test_report_css_is_static_and_printable)
 	ck_assert_ptr_nonnull(strstr(css, "@media print"));
 	ck_assert_ptr_null(strchr(css, '<'));
 	ck_assert_ptr_null(strstr(css, "url("));
+	/* scoped: the chair page serves it before its own rules */
+	ck_assert_ptr_null(strstr(css, "body{"));
+	{
+		const char *line = css;
+		while (*line) {
+			ck_assert_msg(strncmp(line, ".snd-q", 6) == 0 || strncmp(line, "@media", 6) == 0,
+			              "unscoped rule: %.40s", line);
+			line = strchr(line, '\n');
+			if (line == NULL)
+				break;
+			line++;
+		}
+	}
 }
 END_TEST
 
