@@ -17,47 +17,57 @@ static const char usage[] =
 	"Prints every problem as FILE: $.json.path: message and exits 1, or\n"
 	"prints nothing and exits 0 when every file is valid.\n";
 
+/* argv[i] is a file name (not an option), given whether "--" came before. */
+static int is_file(const char *a, int after_dashes)
+{
+	return after_dashes || a[0] != '-' || a[1] == '\0';
+}
+
+static int check_one(const char *path)
+{
+	struct snd_form *f = NULL;
+	struct snd_diag d;
+	size_t k;
+	enum snd_err e;
+	snd_diag_init(&d);
+	e = snd_form_load(path, &f, &d);
+	if (e != SND_OK) {
+		for (k = 0; k < d.n; k++)
+			printf("%s: %s: %s\n", path, d.items[k].where, d.items[k].msg);
+		if (d.n == 0)
+			printf("%s: $: %s\n", path, snd_strerror(e));
+	}
+	snd_diag_free(&d);
+	snd_form_free(f);
+	return e == SND_OK ? 0 : 1;
+}
+
 int cmd_check(int argc, char **argv)
 {
-	int i, first = 1, status = 0, nfiles = 0;
+	int i, dashes = 0, status = 0, nfiles = 0;
 	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+		if (!dashes && strcmp(argv[i], "--") == 0) {
+			dashes = 1;
+		} else if (!dashes && (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)) {
 			fputs(usage, stdout);
 			return 0;
-		}
-		if (strcmp(argv[i], "--") == 0) {
-			first = i + 1;
-			break;
-		}
-		if (argv[i][0] == '-' && argv[i][1] != '\0') {
+		} else if (!is_file(argv[i], dashes)) {
 			die_msg("check: unknown option '%s' (try: collector check --help)", argv[i]);
 			return 2;
+		} else {
+			nfiles++;
 		}
-		if (i == 1)
-			first = 1;
 	}
-	for (i = first; i < argc; i++)
-		nfiles++;
 	if (nfiles == 0) {
 		die_msg("check: name at least one questionnaire file (try: collector check --help)");
 		return 2;
 	}
-	for (i = first; i < argc; i++) {
-		struct snd_form *f = NULL;
-		struct snd_diag d;
-		size_t k;
-		enum snd_err e;
-		snd_diag_init(&d);
-		e = snd_form_load(argv[i], &f, &d);
-		if (e != SND_OK) {
+	dashes = 0;
+	for (i = 1; i < argc; i++) {
+		if (!dashes && strcmp(argv[i], "--") == 0)
+			dashes = 1;
+		else if (check_one(argv[i]) != 0)
 			status = 1;
-			for (k = 0; k < d.n; k++)
-				printf("%s: %s: %s\n", argv[i], d.items[k].where, d.items[k].msg);
-			if (d.n == 0)
-				printf("%s: $: %s\n", argv[i], snd_strerror(e));
-		}
-		snd_diag_free(&d);
-		snd_form_free(f);
 	}
 	if (fflush(stdout) != 0) {
 		die_msg("check: cannot write the report");

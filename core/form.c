@@ -369,7 +369,6 @@ static void parse_languages(struct ctx *c, const cJSON *root)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "languages"), *m;
 	char p[FORM_PATH_MAX];
 	size_t n, i, j;
-	size_t before = c->nerr;
 	if (v == NULL) {
 		err(c, "$", "the questionnaire needs \"languages\", e.g. [\"en\"]");
 		c->langs_broken = 1;
@@ -406,7 +405,6 @@ static void parse_languages(struct ctx *c, const cJSON *root)
 			return;
 		f->nlanguages++;
 	}
-	(void)before;
 	if (f->nlanguages == 0)
 		c->langs_broken = 1; /* bad entries alone are skipped, the rest is usable */
 }
@@ -1697,7 +1695,7 @@ enum snd_err snd_form_check_answers(const struct snd_form *f, const cJSON *answe
 	cJSON *out = NULL;
 	const cJSON **cleaned = NULL, *m;
 	unsigned char *applies = NULL;
-	size_t i, before = errs ? errs->n : 0, nerr = 0;
+	size_t i, nerr = 0;
 	enum snd_err e = SND_ENOMEM;
 	struct snd_diag local;
 	struct snd_diag *d = errs;
@@ -1706,7 +1704,6 @@ enum snd_err snd_form_check_answers(const struct snd_form *f, const cJSON *answe
 		snd_diag_init(&local);
 		d = &local;
 	}
-	before = d->n;
 	if (!cJSON_IsObject(answers)) {
 		snd_diag_add(d, "$", "the answers must be a JSON object keyed by question id");
 		e = SND_EINVAL;
@@ -1796,7 +1793,6 @@ enum snd_err snd_form_check_answers(const struct snd_form *f, const cJSON *answe
 	*clean = out;
 	return SND_OK;
 fail:
-	(void)before;
 	cJSON_Delete(out);
 	free(cleaned);
 	free(applies);
