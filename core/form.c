@@ -269,6 +269,17 @@ static void get_bool(struct ctx *c, const cJSON *obj, const char *key, const cha
 	*out = cJSON_IsTrue(v);
 }
 
+/* Label keys and drafts name languages exactly as $.languages spells them
+ * (snd_form_lang is case-blind, for ?lang= and headers). */
+static int lang_exact(const struct snd_form *f, const char *code)
+{
+	size_t i;
+	for (i = 0; i < f->nlanguages; i++)
+		if (strcmp(f->languages[i], code) == 0)
+			return (int)i;
+	return -1;
+}
+
 static int is_blank(const char *s)
 {
 	for (; *s; s++)
@@ -296,7 +307,7 @@ static void parse_label(struct ctx *c, const cJSON *v, const char *path, struct 
 		int bad = 0;
 		for (m = v->child; m; m = m->next) {
 			subpath(p, path, m->string);
-			if (!c->langs_broken && snd_form_lang(f, m->string) < 0) {
+			if (!c->langs_broken && lang_exact(f, m->string) < 0) {
 				err(c, p, "\"%.64s\" is not one of the languages listed in $.languages",
 				    m->string);
 				bad = 1;
@@ -437,7 +448,7 @@ static void parse_drafts(struct ctx *c, const cJSON *root)
 			continue;
 		}
 		if (!c->langs_broken) {
-			int l = snd_form_lang(f, m->valuestring);
+			int l = lang_exact(f, m->valuestring);
 			if (l < 0) {
 				err(c, p, "\"%.64s\" is not one of the languages listed in $.languages",
 				    m->valuestring);

@@ -202,6 +202,8 @@ START_TEST(test_form_rejects_bad_top_level)
 	             "$.closes", "close after it opens");
 	expect_error(", \"anonymity\": \"secret\"", Q1, "$.anonymity", "attributed");
 	expect_error(", \"drafts\": [\"de\"]", Q1, "$.drafts[0]", "not one of the languages");
+	expect_error(", \"drafts\": [\"FR\"]", Q1, "$.drafts[0]", "not one of the languages");
+	expect_error(", \"intro\": {\"en\": \"x\", \"FR\": \"y\"}", Q1, "$.intro.FR", "not one of the languages");
 	expect_error(", \"drafts\": [\"en\"]", Q1, "$.drafts[0]", "default language");
 	expect_error(", \"drafts\": [\"fr\", \"fr\"]", Q1, "$.drafts[1]", "listed twice");
 }
