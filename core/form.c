@@ -36,6 +36,9 @@
 #define FORM_MAX_TEXT 100000
 #define FORM_DEFAULT_TEXT 2000
 #define FORM_PATH_MAX 320
+/* Past this many problems the rest are counted, not described: a file that
+ * bad needs its first problems fixed, and describing each costs time. */
+#define FORM_MAX_ERRORS 200
 
 const char *const snd_qtype_names[SND_Q__MAX] = {
 	[SND_Q_SINGLE] = "single", [SND_Q_MULTI] = "multi",   [SND_Q_SCALE] = "scale",
@@ -77,7 +80,7 @@ static void err(struct ctx *c, const char *path, const char *fmt, ...)
 	struct snd_buf m;
 	va_list ap;
 	c->nerr++;
-	if (c->d == NULL)
+	if (c->d == NULL || c->nerr > FORM_MAX_ERRORS)
 		return;
 	snd_buf_init(&m, 4096);
 	va_start(ap, fmt);
@@ -211,7 +214,7 @@ static void check_keys(struct ctx *c, const cJSON *obj, const char *path,
 		size_t i, best = 99, bi = 0;
 		if (in_list(m->string, known, nknown))
 			continue;
-		for (i = 0; i < nknown; i++) {
+		for (i = 0; i < nknown && c->nerr < FORM_MAX_ERRORS; i++) {
 			size_t dist = edit_distance(m->string, known[i]);
 			if (dist < best) {
 				best = dist;
@@ -1234,6 +1237,9 @@ enum snd_err snd_form_parse(const char *json, size_t len, const char *name,
 	parse_form(&c, root);
 	if (diag)
 		sort_diag(diag, nbefore);
+	if (c.nerr > FORM_MAX_ERRORS)
+		snd_diag_add(diag, "$", "%zu more problems not shown; fix the ones above first",
+		             c.nerr - FORM_MAX_ERRORS);
 	if (c.oom) {
 		e = SND_ENOMEM;
 		goto fail;
