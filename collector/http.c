@@ -37,9 +37,11 @@
 
 #define URL_MAX 1024
 
+/* connect-src 'self' lets the chair page's optional script refetch itself
+ * (pages.c); everything else is the policy of the brief. */
 static const char CSP[] = "default-src 'none'; style-src 'self'; script-src 'self'; "
-                          "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
-                          "base-uri 'none'";
+                          "img-src 'self' data:; connect-src 'self'; form-action 'self'; "
+                          "frame-ancestors 'none'; base-uri 'none'";
 
 /* Shared responses, built once by http_init (MHD reference-counts them). */
 static struct {
