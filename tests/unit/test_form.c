@@ -562,6 +562,38 @@ START_TEST(test_answers_position_number_text)
 }
 END_TEST
 
+START_TEST(test_answers_scale_without_no_view_refuses_null)
+{
+	const char *json =
+		"{\"id\": \"t\", \"languages\": [\"en\"], \"title\": \"T\", \"sections\": [{\"id\": \"s\","
+		" \"title\": \"S\", \"questions\": ["
+		"{\"id\": \"s1\", \"type\": \"scale\", \"min\": -2, \"max\": 2, \"text\": \"S\"},"
+		"{\"id\": \"m1\", \"type\": \"matrix\", \"min\": 0, \"max\": 3, \"rows\": [\"a\", \"b\"], \"text\": \"M\"},"
+		"{\"id\": \"t1\", \"type\": \"multi\", \"required\": true, \"options\": [\"a\", \"b\"], \"text\": \"T\"},"
+		"{\"id\": \"n1\", \"type\": \"number\", \"text\": \"N\"}]}]}";
+	struct snd_form *f = NULL;
+	cJSON *a, *c = NULL;
+	struct snd_diag d;
+	snd_diag_init(&d);
+	ck_assert_int_eq(snd_form_parse(json, strlen(json), "t", &f, &d), SND_OK);
+	a = cJSON_Parse("{\"s1\": null, \"m1\": {\"a\": null}, \"t1\": [], \"n1\": -1e300}");
+	ck_assert_int_eq(snd_form_check_answers(f, a, &c, &d), SND_EINVAL);
+	ck_assert_ptr_nonnull(strstr(snd_diag_find(&d, "s1"), "from -2 to 2"));
+	ck_assert_ptr_nonnull(strstr(snd_diag_find(&d, "m1"), "from 0 to 3"));
+	ck_assert_str_eq(snd_diag_find(&d, "t1"), "this question is required");
+	ck_assert_ptr_null(snd_diag_find(&d, "n1"));
+	cJSON_Delete(a);
+	snd_diag_free(&d);
+	a = cJSON_Parse("{\"s1\": -2, \"m1\": {\"b\": 0}, \"t1\": [\"b\"]}");
+	ck_assert_int_eq(snd_form_check_answers(f, a, &c, &d), SND_OK);
+	ck_assert_int_eq(cJSON_GetObjectItem(c, "s1")->valuedouble, -2);
+	cJSON_Delete(c);
+	cJSON_Delete(a);
+	snd_diag_free(&d);
+	snd_form_free(f);
+}
+END_TEST
+
 /* ------------------------------------------------------------ collector check */
 
 static int run(const char *cmd, struct snd_buf *out)
@@ -684,6 +716,7 @@ int main(void)
 	tcase_add_test(ans, test_answers_single_multi_rank);
 	tcase_add_test(ans, test_answers_scale_and_matrix);
 	tcase_add_test(ans, test_answers_position_number_text);
+	tcase_add_test(ans, test_answers_scale_without_no_view_refuses_null);
 	suite_add_tcase(s, ans);
 	tcase_set_timeout(cli, 60);
 	tcase_add_test(cli, test_check_reports_a_dozen_mistakes);
