@@ -1,0 +1,45 @@
+-- api.lua - wrk script: POST /api/v1/questionnaires/QID/responses with the
+-- next pre-issued token as Authorization: Bearer and a varied JSON body.
+-- Env: BENCH_DIR (this directory), TOKENS (gen tokens output), BODIES (gen
+-- answers --format json output), NTHREADS (= wrk -t), QID (default
+-- lsg-review), LIMIT (use only the first LIMIT tokens: delegates revising;
+-- 0 = all, each used once while they last).
+-- Counts 201s per thread ("created") and anything else ("other"); WRAPS says
+-- how often a thread ran out of its tokens and started over (a cold run
+-- needs WRAPS 0).
+local C = dofile(os.getenv("BENCH_DIR") .. "/common.lua")
+local qid = os.getenv("QID") or "lsg-review"
+local path = "/api/v1/questionnaires/" .. qid .. "/responses"
+
+setup = C.setup
+
+local toks, bodies, i, nb
+local hdrs = { ["Content-Type"] = "application/json" }
+created, other, wraps, first_bad = 0, 0, 0, nil
+
+function init(args)
+  toks = C.token_slice(os.getenv("TOKENS"), tid, C.nthreads, tonumber(os.getenv("LIMIT") or "0"))
+  bodies = C.lines(os.getenv("BODIES"))
+  nb = #bodies
+  i = 0
+end
+
+function request()
+  i = i + 1
+  if i > #toks then i = 1; wraps = wraps + 1 end
+  hdrs["Authorization"] = "Bearer " .. toks[i]
+  return wrk.format("POST", path, hdrs, bodies[(i + tid * 7) % nb + 1])
+end
+
+function response(status, headers, body)
+  if status == 201 then
+    created = created + 1
+  else
+    other = other + 1
+    if first_bad == nil then first_bad = status .. " " .. body end
+  end
+end
+
+function done(summary, latency, requests)
+  C.done(summary, latency, { "created", "other", "wraps" })
+end
