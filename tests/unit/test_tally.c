@@ -145,6 +145,24 @@ static void put(struct db *d, const char *sub, const char *ent, const char *attr
 	cJSON_Delete(a);
 }
 
+/* Like put(), but stores the checked answers pretty-printed (whitespace,
+ * form order): text the fast scanner refuses, so the cJSON path reads it. */
+static void put_pretty(struct db *d, const char *sub, const char *ent, const char *attrs,
+                       const char *answers)
+{
+	struct snd_diag errs;
+	cJSON *a = cJSON_Parse(answers), *clean = NULL;
+	ck_assert_ptr_nonnull(a);
+	snd_diag_init(&errs);
+	ck_assert_int_eq(snd_form_check_answers(d->f, a, &clean, &errs), SND_OK);
+	snd_diag_free(&errs);
+	char *text = cJSON_Print(clean);
+	put_raw(d, sub, ent, attrs, text);
+	free(text);
+	cJSON_Delete(clean);
+	cJSON_Delete(a);
+}
+
 static cJSON *summary_of(struct db *d, const char *by, enum snd_weight w)
 {
 	struct snd_tally_opts o = {by, w};
@@ -253,7 +271,7 @@ static void assert_close(const cJSON *a, const cJSON *b)
 {
 	if (!json_close(a, b)) {
 		char *x = cJSON_PrintUnformatted(a), *y = cJSON_PrintUnformatted(b);
-		ck_abort_msg("summaries differ:\n%s\n%s", x, y);
+		ck_abort_msg("summaries differ:\n%.1500s\n%.1500s", x, y); /* Check caps messages */
 	}
 }
 
@@ -1178,6 +1196,74 @@ START_TEST(test_turnout_counts_delegates_and_entities_by_attribute)
 }
 END_TEST
 
+START_TEST(test_fast_scanner_and_cjson_fallback_agree)
+{
+	char attrs[96], ans[1024], sub[32], ent[32];
+	struct db a, b;
+	db_open(&a, form_all);
+	db_open(&b, form_all);
+	for (int i = 0; i < NBALLOTS; i++) {
+		gen_answers(i, ans, sizeof ans);
+		gen_attrs(i, attrs, sizeof attrs);
+		snprintf(sub, sizeof sub, "d%d", i);
+		snprintf(ent, sizeof ent, "E%d", i % 9);
+		put(&a, sub, ent, attrs, ans);
+		put_pretty(&b, sub, ent, attrs, ans);
+	}
+	for (int w = 0; w < SND_WEIGHT__MAX; w++) {
+		cJSON *x = summary_of(&a, "sg", (enum snd_weight)w);
+		cJSON *y = summary_of(&b, "sg", (enum snd_weight)w);
+		ck_assert_int_eq(num(x, "responses") > 0, 1);
+		assert_close(x, y);
+		cJSON_Delete(x);
+		cJSON_Delete(y);
+	}
+	db_close(&a);
+	db_close(&b);
+}
+END_TEST
+
+START_TEST(test_groups_beyond_the_cap_are_pooled_in_other)
+{
+	struct db d;
+	char sub[32], attrs[64];
+	db_open(&d, form_all);
+	for (int i = 0; i < 1003; i++) {
+		snprintf(sub, sizeof sub, "d%d", i);
+		snprintf(attrs, sizeof attrs, "{\"room\":\"R%d\"}", i);
+		put(&d, sub, "E", attrs, "{\"pick\":\"a\"}");
+	}
+	put(&d, "dx", "E", "{}", "{\"pick\":\"b\"}");
+	cJSON *s = summary_of(&d, "room", SND_WEIGHT_DELEGATE);
+	const cJSON *g = item(s, "groups");
+	ck_assert_int_eq(cJSON_GetArraySize(g), 1000 + 2); /* + (other), (none) */
+	ck_assert_int_eq(num(item(g, "(other)"), "responses"), 3);
+	ck_assert_int_eq(num(item(g, "(none)"), "responses"), 1);
+	ck_assert_int_eq(num(item(g, "R0"), "responses"), 1);
+	ck_assert_str_eq(cJSON_GetArrayItem(g, 2)->string, "R0"); /* after "(none)", "(other)" */
+	ck_assert_str_eq(cJSON_GetArrayItem(g, 3)->string, "R1");
+	ck_assert_str_eq(cJSON_GetArrayItem(g, 4)->string, "R2");
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+START_TEST(test_empty_by_is_refused)
+{
+	struct db d;
+	struct snd_tally_opts o = {"", SND_WEIGHT_DELEGATE};
+	cJSON *out = NULL;
+	char err[256] = "";
+	db_open(&d, form_all);
+	ck_assert_int_eq(snd_store_commit(d.st), SND_OK);
+	ck_assert_int_eq(snd_tally_summary(d.st, d.f, &o, &out, err, sizeof err), SND_EINVAL);
+	ck_assert_ptr_null(out);
+	ck_assert_int_gt(strlen(err), 0);
+	ck_assert_int_eq(snd_store_begin(d.st), SND_OK);
+	db_close(&d);
+}
+END_TEST
+
 static Suite *tally_suite(void)
 {
 	Suite *s = suite_create("tally");
@@ -1213,6 +1299,9 @@ static Suite *tally_suite(void)
 	tcase_add_test(tc, test_entity_weighting_with_one_delegate_per_entity_equals_delegate_weighting);
 	tcase_add_test(tc, test_pseudonymous_output_has_no_entity_anywhere);
 	tcase_add_test(tc, test_turnout_counts_delegates_and_entities_by_attribute);
+	tcase_add_test(tc, test_fast_scanner_and_cjson_fallback_agree);
+	tcase_add_test(tc, test_groups_beyond_the_cap_are_pooled_in_other);
+	tcase_add_test(tc, test_empty_by_is_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
