@@ -61,6 +61,7 @@ enum msg {
 	M_NO_BREAKDOWN, M_A_CATEGORY, M_A_SG, M_A_REGION, M_A_ENTITY, M_WEIGHT,
 	M_W_DELEGATE, M_W_ENTITY, M_SHOW, M_DOWNLOAD, M_DL_JSON, M_DL_CSV,
 	M_UPDATED, M_REFRESHES, M_NO_RESPONSES, M_NO_PROPOSALS,
+	M_E_REQUIRED, M_E_REASON, M_E_NUMBER, M_E_WHOLE,
 	M__MAX
 };
 
@@ -293,6 +294,20 @@ static const char *const msgs[M__MAX][UN__MAX] = {
 		"Ce questionnaire ne comporte aucune proposition.",
 		"Este cuestionario no contiene propuestas.", "لا يتضمن هذا الاستبيان أي مقترحات.",
 		"本问卷没有提案。", "В этом опросе нет предложений." },
+	/* The answer checks in core speak English; these are the commonest ones
+	 * a delegate meets in a browser, translated by exact wording (see
+	 * error_text).  Any other message is shown as core wrote it. */
+	[M_E_REQUIRED] = { "this question is required", "Cette question est obligatoire.",
+		"Esta pregunta es obligatoria.", "هذا السؤال إلزامي.", "此题为必答题。",
+		"Это обязательный вопрос." },
+	[M_E_REASON] = { "give a reason for your objection", "Indiquez le motif de votre objection.",
+		"Indique el motivo de su objeción.", "اذكر سبب اعتراضك.", "请说明反对理由。",
+		"Укажите причину возражения." },
+	[M_E_NUMBER] = { "enter a number", "Saisissez un nombre.", "Introduzca un número.",
+		"أدخل رقماً.", "请输入数字。", "Введите число." },
+	[M_E_WHOLE] = { "enter a whole number", "Saisissez un nombre entier.",
+		"Introduzca un número entero.", "أدخل عدداً صحيحاً.", "请输入整数。",
+		"Введите целое число." },
 };
 
 static const enum msg pos_msg[SND_POS__MAX] = { M_SUPPORT, M_LIVE_WITH, M_OBJECT, M_ABSTAIN };
@@ -718,6 +733,23 @@ struct qctx {
 	const char *err;         /* its error message, or NULL */
 	char describedby[400];   /* ids of help, hint, condition and error */
 };
+
+/* An answer error in the page's language when it is one of the known
+ * English messages of core (matched exactly), else as core wrote it. */
+static void error_text(struct pg *p, const char *msg)
+{
+	static const enum msg known[] = { M_E_REQUIRED, M_E_REASON, M_E_NUMBER, M_E_WHOLE };
+	size_t i;
+	if (msg && p->un != UN_EN)
+		for (i = 0; i < sizeof known / sizeof known[0]; i++)
+			if (strcmp(msg, msgs[known[i]][UN_EN]) == 0) {
+				put(p, tr(p->un, known[i]));
+				return;
+			}
+	put(p, "<bdi>");
+	esc(p, msg);
+	put(p, "</bdi>");
+}
 
 static void put_invalid(struct pg *p, const struct qctx *c)
 {
@@ -1209,9 +1241,9 @@ static void r_question(struct pg *p, size_t qi, const cJSON *answers, const stru
 		esc(p, q->id);
 		put(p, "-err\"><span class=\"err-prefix\">");
 		put(p, tr(p->un, M_ERR_PREFIX));
-		put(p, "</span> <bdi>");
-		esc(p, c.err);
-		put(p, "</bdi></p>\n");
+		put(p, "</span> ");
+		error_text(p, c.err);
+		put(p, "</p>\n");
 	}
 
 	switch (q->type) {
@@ -1270,9 +1302,8 @@ static void error_summary(struct pg *p, const struct snd_diag *errs)
 			esc(p, lbl(p, &q->text));
 			put(p, "</a>: ");
 		}
-		put(p, "<bdi>");
-		esc(p, errs->items[i].msg);
-		put(p, "</bdi></li>\n");
+		error_text(p, errs->items[i].msg);
+		put(p, "</li>\n");
 	}
 	put(p, "</ul>\n</div>\n");
 }
@@ -2154,6 +2185,9 @@ static const char css_pages[] =
 	".group{border:1px solid var(--soft);border-radius:.35rem;padding:.5rem 1rem;margin-block:.75rem}\n"
 	".group summary{cursor:pointer;font-weight:700;min-height:44px;padding-block:.5rem}\n"
 	".page-chair .snd-q{border-color:var(--line)}\n"
+	/* the report's charts are sized for a document; scale them up for the room */
+	".page-chair .snd-q h3{font-size:1.15em}\n"
+	".page-chair .snd-chart{width:100%;max-width:56rem}\n"
 	".page-chair .snd-meta,.page-chair .snd-explain{font-size:.8em;color:var(--muted)}\n"
 	"@media (forced-colors:active){.req,.notice,.error-summary,.q.has-error{border-color:CanvasText}"
 	":focus-visible{outline:3px solid Highlight}}\n"

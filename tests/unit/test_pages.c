@@ -585,6 +585,27 @@ START_TEST(test_pages_errors_are_beside_the_field_and_in_the_summary)
 }
 END_TEST
 
+START_TEST(test_pages_known_core_errors_are_translated)
+{
+	struct snd_diag errs;
+	char *h;
+	snd_diag_init(&errs);
+	snd_diag_add(&errs, "colour", "this question is required");
+	snd_diag_add(&errs, "proposal", "give a reason for your objection");
+	snd_diag_add(&errs, "how_many", "enter a number from 0 to 20");
+	h = render_form(2, NULL, &errs, 0);
+	ck_assert_ptr_nonnull(strstr(h, "Erreur :</span> Cette question est obligatoire.</p>"));
+	ck_assert_ptr_nonnull(strstr(h, "Erreur :</span> Indiquez le motif de votre objection.</p>"));
+	/* not in the table: as core wrote it, isolated */
+	ck_assert_ptr_nonnull(strstr(h, "Erreur :</span> <bdi>enter a number from 0 to 20</bdi></p>"));
+	free(h);
+	h = render_form(0, NULL, &errs, 0);
+	ck_assert_ptr_nonnull(strstr(h, "Error:</span> <bdi>this question is required</bdi></p>"));
+	free(h);
+	snd_diag_free(&errs);
+}
+END_TEST
+
 START_TEST(test_pages_show_if_is_marked_in_words_and_data)
 {
 	char *h = render_form(0, NULL, NULL, 0);
@@ -868,6 +889,7 @@ static Suite *pages_suite(void)
 	tcase_add_test(tc, test_pages_prefill_marks_the_right_options);
 	tcase_add_test(tc, test_pages_posting_the_rendered_form_gives_back_the_answers);
 	tcase_add_test(tc, test_pages_errors_are_beside_the_field_and_in_the_summary);
+	tcase_add_test(tc, test_pages_known_core_errors_are_translated);
 	tcase_add_test(tc, test_pages_show_if_is_marked_in_words_and_data);
 	tcase_add_test(tc, test_pages_hostile_text_is_only_ever_escaped);
 	tcase_add_test(tc, test_pages_receipt_shows_answers_token_and_how_to_verify);
