@@ -131,7 +131,7 @@ static pid_t spawn(const char *const *argv, const char *log)
 	return pid;
 }
 
-static int healthz_ok(const char *base)
+static int healthz_ok(const char *base, const char *cacert)
 {
 	char url[128];
 	long status = 0;
@@ -148,6 +148,8 @@ static int healthz_ok(const char *base)
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 1000L);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, devnull);
+	if (cacert && cacert[0])
+		curl_easy_setopt(c, CURLOPT_CAINFO, cacert);
 	if (curl_easy_perform(c) == CURLE_OK)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_cleanup(c);
@@ -166,7 +168,8 @@ void h_start(struct h_env *e, const char *const *forms, const char *const *extra
 	for (attempt = 0; attempt < 5; attempt++) {
 		e->port = free_port();
 		snprintf(listen, sizeof listen, "127.0.0.1:%d", e->port);
-		snprintf(e->base, sizeof e->base, "http://127.0.0.1:%d", e->port);
+		snprintf(e->base, sizeof e->base, "%s://127.0.0.1:%d", e->cacert[0] ? "https" : "http",
+		         e->port);
 		n = 0;
 		argv[n++] = h_collector();
 		argv[n++] = "serve";
@@ -197,7 +200,7 @@ void h_start(struct h_env *e, const char *const *forms, const char *const *extra
 				e->server = 0;
 				break;
 			}
-			if (healthz_ok(e->base))
+			if (healthz_ok(e->base, e->cacert))
 				goto ready;
 			sleep_ms(50);
 		}
@@ -432,6 +435,8 @@ long h_request(struct h_client *c, const char *method, const char *path, const c
 	snprintf(url, sizeof url, "%s%s", c->e->base, path);
 	curl_easy_setopt(k, CURLOPT_URL, url);
 	curl_easy_setopt(k, CURLOPT_PATH_AS_IS, 1L);
+	if (c->e->cacert[0])
+		curl_easy_setopt(k, CURLOPT_CAINFO, c->e->cacert);
 	curl_easy_setopt(k, CURLOPT_TIMEOUT, 30L);
 	curl_easy_setopt(k, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(k, CURLOPT_WRITEDATA, &bs);

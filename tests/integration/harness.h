@@ -34,7 +34,8 @@ struct h_env {
 	char kid[SND_PASERK_PID_LEN + 1];
 	pid_t server;                  /* 0 when not running */
 	int port;
-	char base[64];                 /* "http://127.0.0.1:PORT" */
+	char base[64];                 /* "http://127.0.0.1:PORT" (https with cacert) */
+	char cacert[PATH_MAX];         /* set before h_start for TLS: the server's certificate */
 	int jti_counter;
 };
 
