@@ -27,6 +27,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define EXPORT_JSON_MAX ((size_t)4 << 20)
 
@@ -405,6 +406,9 @@ int cmd_export(int argc, char **argv)
 	if (out_open(&o, outp) != 0)
 		goto done;
 	opened = 1;
+	/* Records on the same terminal: a progress line would garble them. */
+	if (o.path == NULL && isatty(STDOUT_FILENO))
+		x.prog.tty = 0;
 	if (x.fmt == X_CSV) {
 		if (bom)
 			snd_buf_puts(&x.b, "\xef\xbb\xbf");

@@ -540,6 +540,19 @@ START_TEST(test_verify_names_an_altered_revision)
 	ck_assert_ptr_null(strstr(err_text, "revision 4 "));
 	ck_assert_ptr_nonnull(strstr(out_text, "verified 4 revisions: "));
 	ck_assert_ptr_null(strstr(out_text, ": ok"));
+	/* the report does not depend on the number of checking threads */
+	{
+		char *one;
+		ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, "--jobs", "1",
+		                     NULL), 1);
+		one = strdup(err_text);
+		ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, "--jobs", "3",
+		                     NULL), 1);
+		ck_assert_str_eq(one, err_text);
+		free(one);
+		ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, "--jobs", "0",
+		                     NULL), 2);
+	}
 }
 END_TEST
 
