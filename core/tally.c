@@ -686,6 +686,31 @@ static int sc_num(struct scan *c, double *out)
 	return 0;
 }
 
+/* A scale point as canonical JSON writes it: a short integer, checked
+ * against the scale with integer compares (no double, no floor). */
+static int sc_point(struct scan *c, const struct snd_question *q, int *pt)
+{
+	const char *p = c->p, *e = c->e;
+	int neg = 0, v = 0, nd = 0;
+	if (p < e && *p == '-') {
+		neg = 1;
+		p++;
+	}
+	while (p < e && *p >= '0' && *p <= '9' && nd < 9) {
+		v = v * 10 + (*p++ - '0');
+		nd++;
+	}
+	if (nd == 0 || (nd > 1 && c->p[neg] == '0') ||
+	    (p < e && (*p == '.' || *p == 'e' || *p == 'E' || (*p >= '0' && *p <= '9'))))
+		return -1;
+	v = neg ? -v : v;
+	if (v < q->min || v > q->max)
+		return -1;
+	*pt = v;
+	c->p = p;
+	return 0;
+}
+
 static int find_opt(const struct snd_option *o, size_t n, const char *s, size_t len)
 {
 	for (size_t i = 0; i < n; i++)
@@ -799,7 +824,6 @@ static int sc_value(struct tally *t, int qi, struct scan *c)
 	const char *s;
 	size_t len;
 	int esc;
-	double x;
 
 	switch (q->type) {
 	case SND_Q_SINGLE:
@@ -818,7 +842,7 @@ static int sc_value(struct tally *t, int qi, struct scan *c)
 			if (sc_lit(c, "null", 4) || !q->no_view)
 				return -1;
 			d->v = CELL_NOVIEW;
-		} else if (sc_num(c, &x) || check_point(q, x, &d->v)) {
+		} else if (sc_point(c, q, &d->v)) {
 			return -1;
 		}
 		break;
@@ -844,7 +868,7 @@ static int sc_value(struct tally *t, int qi, struct scan *c)
 				if (sc_lit(c, "null", 4) || !q->no_view)
 					return -1;
 				cells[r] = CELL_NOVIEW;
-			} else if (sc_num(c, &x) || check_point(q, x, &pt)) {
+			} else if (sc_point(c, q, &pt)) {
 				return -1;
 			} else {
 				cells[r] = pt;
@@ -908,8 +932,12 @@ static int sc_value(struct tally *t, int qi, struct scan *c)
 
 static int idcmp(const struct tally *t, int qi, const char *k, size_t n)
 {
+	const char *id = t->f->questions[qi].id;
 	size_t ql = t->qidlen[qi];
-	int c = memcmp(t->f->questions[qi].id, k, ql < n ? ql : n);
+	/* ids mostly differ in their first byte: settle those without a call */
+	if (id[0] != k[0])
+		return (unsigned char)id[0] < (unsigned char)k[0] ? -1 : 1;
+	int c = memcmp(id, k, ql < n ? ql : n);
 	if (c != 0)
 		return c;
 	return ql < n ? -1 : ql > n ? 1 : 0;
