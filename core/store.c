@@ -745,11 +745,12 @@ enum snd_err snd_store_rollback(struct snd_store *s)
 }
 
 /* Inserts one revision at the head of the chain inside the caller's
- * savepoint; advances the in-memory head only once the row is in. */
-static enum snd_err insert_row(struct snd_store *s, struct snd_revision *r)
+ * savepoint; advances the in-memory head only once the row is in.  Sets
+ * r->seq, r->prev (pointing at the head) and r->link (pointing at link,
+ * the caller's buffer). */
+static enum snd_err insert_row(struct snd_store *s, struct snd_revision *r, char link[65])
 {
 	sqlite3_stmt *st;
-	char link[65];
 	enum snd_err e;
 
 	r->seq = s->head_seq + 1;
@@ -796,7 +797,6 @@ static enum snd_err insert_row(struct snd_store *s, struct snd_revision *r)
 
 	s->head_seq = r->seq;
 	memcpy(s->head_link, link, 65);
-	r->prev = r->link = NULL; /* they pointed into this frame and the head */
 	return SND_OK;
 }
 
@@ -872,7 +872,7 @@ enum snd_err snd_store_append(struct snd_store *s, const struct snd_submission *
 	struct snd_revision r;
 	sqlite3_stmt *st;
 	char *token = NULL;
-	char saved_link[65];
+	char saved_link[65], link[65];
 	int64_t saved_seq = s->head_seq, next = 1;
 	int own = 0, rc;
 	enum snd_err e;
@@ -915,7 +915,7 @@ enum snd_err snd_store_append(struct snd_store *s, const struct snd_submission *
 	r.hash = sub->hash;
 	r.receipt = token;
 	r.submitted_at = now;
-	if ((e = insert_row(s, &r)) != SND_OK)
+	if ((e = insert_row(s, &r, link)) != SND_OK)
 		goto fail;
 	if ((e = row_end(s, own, SND_OK, saved_seq, saved_link)) != SND_OK) {
 		free(token);
@@ -933,7 +933,7 @@ enum snd_err snd_store_import(struct snd_store *s, const struct snd_revision *in
 {
 	struct snd_revision r;
 	sqlite3_stmt *st;
-	char saved_link[65];
+	char saved_link[65], link[65];
 	int64_t saved_seq;
 	int own = 0, rc;
 	enum snd_err e = SND_OK;
@@ -966,7 +966,7 @@ enum snd_err snd_store_import(struct snd_store *s, const struct snd_revision *in
 		return row_end(s, own, SND_OK, saved_seq, saved_link);
 
 	r = *in;
-	if ((e = insert_row(s, &r)) != SND_OK)
+	if ((e = insert_row(s, &r, link)) != SND_OK)
 		goto fail;
 	return row_end(s, own, SND_OK, saved_seq, saved_link);
 fail:
