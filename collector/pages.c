@@ -395,6 +395,39 @@ static const char *lbl(const struct pg *p, const struct snd_label *l)
 	return l->text[p->lang] ? l->text[p->lang] : l->text[0];
 }
 
+/* 1 when the label has no text of its own in the page's language and shows
+ * the default language's (form.c copies the default in at load time). */
+static int is_fallback(const struct pg *p, const struct snd_label *l)
+{
+	return p->lang > 0 && l != NULL && l->text != NULL && l->text[p->lang] && l->text[0] &&
+	       strcmp(l->text[p->lang], l->text[0]) == 0;
+}
+
+/* lang and dir attributes for an element holding a fallback text, so an
+ * English sentence in an Arabic page is read and laid out as English. */
+static void put_lang_attrs(struct pg *p, struct snd_buf *o, const struct snd_label *l)
+{
+	if (!is_fallback(p, l))
+		return;
+	snd_buf_puts(o, " lang=\"");
+	snd_buf_html(o, p->f->languages[0]);
+	snd_buf_puts(o, "\" dir=\"auto\"");
+}
+
+/* A label, escaped into o; a fallback is wrapped in its own language. */
+static void put_lbl(struct pg *p, struct snd_buf *o, const struct snd_label *l)
+{
+	int fb = is_fallback(p, l);
+	if (fb) {
+		snd_buf_puts(o, "<span");
+		put_lang_attrs(p, o, l);
+		snd_buf_puts(o, ">");
+	}
+	snd_buf_html(o, lbl(p, l));
+	if (fb)
+		snd_buf_puts(o, "</span>");
+}
+
 /* A chrome string with {1}/{2} replaced by a1/a2, which are HTML already
  * (callers escape what they pass). */
 static void put_msg(struct pg *p, enum msg m, const char *a1, const char *a2)
@@ -453,14 +486,6 @@ static void esc_value(struct pg *p, const char *s)
 		run = u + 1;
 	}
 	snd_buf_append(p->b, run, (size_t)(u - run));
-}
-
-/* Escaped copy of s in a temporary buffer, for put_msg arguments. */
-static const char *esc_tmp(struct snd_buf *t, const char *s)
-{
-	snd_buf_reset(t);
-	snd_buf_html(t, s ? s : "");
-	return t->data ? t->data : "";
 }
 
 /* Percent-encodes everything but RFC 3986 unreserved characters; the
@@ -606,7 +631,9 @@ static void page_open(struct pg *p, const char *title, const char *body_class, i
 	if (refresh_s > 0)
 		snd_buf_printf(p->b, "<noscript><meta http-equiv=\"refresh\" content=\"%d\"></noscript>\n",
 		               refresh_s);
-	put(p, "<meta name=\"referrer\" content=\"no-referrer\">\n<title>");
+	/* An empty icon: saves every page view a request for /favicon.ico. */
+	put(p, "<meta name=\"referrer\" content=\"no-referrer\">\n"
+	       "<link rel=\"icon\" href=\"data:,\">\n<title>");
 	esc(p, title);
 	put(p, "</title>\n<link rel=\"stylesheet\" href=\"/static/sounding.css\">\n"
 	       "<script src=\"/static/sounding.js\" defer></script>\n</head>\n<body class=\"");
@@ -799,8 +826,10 @@ static void r_single_multi(struct pg *p, const struct qctx *c, struct snd_buf *t
 		} else if (!multi && cJSON_IsString(c->ans)) {
 			checked = strcmp(c->ans->valuestring, o->id) == 0;
 		}
+		snd_buf_reset(t);
+		put_lbl(p, t, &o->label);
 		put_choice(p, c, multi ? "checkbox" : "radio", q->id, o->id, o->id, checked,
-		           esc_tmp(t, lbl(p, &o->label)), NULL);
+		           t->data ? t->data : "", NULL);
 	}
 	put(p, "</div>\n");
 }
@@ -808,13 +837,15 @@ static void r_single_multi(struct pg *p, const struct qctx *c, struct snd_buf *t
 /* The visible text of a scale point: "4 — Agree", or "4" when unlabelled. */
 static void point_text(struct pg *p, const struct snd_question *q, int v, struct snd_buf *o)
 {
-	const char *l = NULL;
-	if (q->scale_labels && v >= q->min && v <= q->max)
-		l = lbl(p, &q->scale_labels[v - q->min]);
+	const struct snd_label *l = NULL;
+	if (q->scale_labels && v >= q->min && v <= q->max && q->scale_labels[v - q->min].text)
+		l = &q->scale_labels[v - q->min];
 	snd_buf_printf(o, "<span class=\"pt\">%d</span>", v);
 	if (l) {
-		snd_buf_puts(o, " <span class=\"pt-label\">");
-		snd_buf_html(o, l);
+		snd_buf_puts(o, " <span class=\"pt-label\"");
+		put_lang_attrs(p, o, l);
+		snd_buf_puts(o, ">");
+		snd_buf_html(o, lbl(p, l));
 		snd_buf_puts(o, "</span>");
 	}
 }
@@ -867,7 +898,7 @@ static void r_matrix(struct pg *p, const struct qctx *c, struct snd_buf *t)
 		char name[200];
 		snprintf(name, sizeof name, "%s.%s", q->id, row->id);
 		put(p, "<tr><th scope=\"row\">");
-		esc(p, lbl(p, &row->label));
+		put_lbl(p, p->b, &row->label);
 		put(p, "</th>");
 		for (v = q->min; v <= (q->no_view ? q->max + 1 : q->max); v++) {
 			int nv = v > q->max;
@@ -892,7 +923,7 @@ static void r_matrix(struct pg *p, const struct qctx *c, struct snd_buf *t)
 			put(p, "><label class=\"mx-label\" for=\"");
 			esc(p, id);
 			put(p, "\"><span class=\"vh\">");
-			esc(p, lbl(p, &row->label));
+			put_lbl(p, p->b, &row->label);
 			put(p, ": </span>");
 			if (nv) {
 				put(p, tr(p->un, M_NO_VIEW));
@@ -935,7 +966,7 @@ static void r_rank(struct pg *p, const struct qctx *c)
 		put(p, "<div class=\"rank-item\"><label for=\"");
 		esc(p, id);
 		put(p, "\">");
-		esc(p, lbl(p, &o->label));
+		put_lbl(p, p->b, &o->label);
 		put(p, "</label> <select id=\"");
 		esc(p, id);
 		put(p, "\" name=\"");
@@ -1054,7 +1085,7 @@ static void cond_value(struct pg *p, const struct snd_question *cq, const char *
 	int pi = pos_index(v);
 	snd_buf_puts(o, "<q>");
 	if (op)
-		snd_buf_html(o, lbl(p, &op->label));
+		put_lbl(p, o, &op->label);
 	else if (cq->type == SND_Q_POSITION && pi >= 0)
 		snd_buf_puts(o, tr(p->un, pos_msg[pi]));
 	else if (cq->type == SND_Q_SCALE) {
@@ -1141,7 +1172,7 @@ static void r_question(struct pg *p, size_t qi, const cJSON *answers, const stru
 	put(p, ">\n<legend id=\"q-");
 	esc(p, q->id);
 	snd_buf_printf(p->b, "-legend\"><span class=\"qnum\">%zu.</span> ", qi + 1);
-	esc(p, lbl(p, &q->text));
+	put_lbl(p, p->b, &q->text);
 	if (q->required) {
 		put(p, " <span class=\"req\">");
 		put(p, tr(p->un, M_REQUIRED));
@@ -1176,7 +1207,9 @@ static void r_question(struct pg *p, size_t qi, const cJSON *answers, const stru
 	if (help) {
 		put(p, "<div class=\"help\" id=\"q-");
 		esc(p, q->id);
-		put(p, "-help\">");
+		put(p, "-help\"");
+		put_lang_attrs(p, p->b, &q->help);
+		put(p, ">");
 		put_paras(p, help, "help-p");
 		put(p, "</div>\n");
 	}
@@ -1299,7 +1332,7 @@ static void error_summary(struct pg *p, const struct snd_diag *errs)
 			put(p, "<a href=\"#");
 			esc(p, id);
 			snd_buf_printf(p->b, "\"><span class=\"qnum\">%d.</span> ", qi + 1);
-			esc(p, lbl(p, &q->text));
+			put_lbl(p, p->b, &q->text);
 			put(p, "</a>: ");
 		}
 		error_text(p, errs->items[i].msg);
@@ -1319,13 +1352,20 @@ void page_form(struct snd_buf *out, const struct page_req *r, const cJSON *answe
 
 	pg_init(&p, out, f, r->lang);
 	snd_buf_init(&t, 0);
-	page_open(&p, lbl(&p, &f->title), "page-form", 0);
+	/* "Error: ..." in the title is the first thing a screen reader says
+	 * after a failed submission. */
+	if (errs && errs->n > 0) {
+		snd_buf_puts(&t, tr(p.un, M_ERR_PREFIX));
+		snd_buf_putc(&t, ' ');
+	}
+	snd_buf_puts(&t, lbl(&p, &f->title));
+	page_open(&p, t.data, "page-form", 0);
 	put(&p, "<a class=\"skip\" href=\"#questions\">");
 	put(&p, tr(p.un, M_SKIP));
 	put(&p, "</a>\n<header class=\"top\">\n");
 	lang_nav(&p, NULL);
 	put(&p, "</header>\n<main id=\"main\">\n<h1>");
-	esc(&p, lbl(&p, &f->title));
+	put_lbl(&p, out, &f->title);
 	put(&p, "</h1>\n");
 	draft_notice(&p);
 	if (rev > 0) {
@@ -1371,7 +1411,9 @@ void page_form(struct snd_buf *out, const struct page_req *r, const cJSON *answe
 		snd_buf_free(&e2);
 	}
 	if (lbl(&p, &f->intro)) {
-		put(&p, "<div class=\"intro\">");
+		put(&p, "<div class=\"intro\"");
+		put_lang_attrs(&p, out, &f->intro);
+		put(&p, ">");
 		put_paras(&p, lbl(&p, &f->intro), "intro-p");
 		put(&p, "</div>\n");
 	}
@@ -1394,10 +1436,12 @@ void page_form(struct snd_buf *out, const struct page_req *r, const cJSON *answe
 		put(&p, "-h\">\n<h2 id=\"s-");
 		esc(&p, sec->id);
 		put(&p, "-h\">");
-		esc(&p, lbl(&p, &sec->title));
+		put_lbl(&p, out, &sec->title);
 		put(&p, "</h2>\n");
 		if (lbl(&p, &sec->intro)) {
-			put(&p, "<div class=\"sec-intro\">");
+			put(&p, "<div class=\"sec-intro\"");
+			put_lang_attrs(&p, out, &sec->intro);
+			put(&p, ">");
 			put_paras(&p, lbl(&p, &sec->intro), "intro-p");
 			put(&p, "</div>\n");
 		}
@@ -1425,7 +1469,10 @@ static void answer_text(struct pg *p, const struct snd_question *q, const cJSON 
 	case SND_Q_MULTI:
 		if (cJSON_IsString(a)) {
 			const struct snd_option *o = find_opt(q->options, q->noptions, a->valuestring);
-			esc(p, o ? lbl(p, &o->label) : a->valuestring);
+			if (o)
+				put_lbl(p, p->b, &o->label);
+			else
+				esc(p, a->valuestring);
 		} else if (cJSON_IsArray(a)) {
 			put(p, "<ul>");
 			cJSON_ArrayForEach(e, a) {
@@ -1434,7 +1481,10 @@ static void answer_text(struct pg *p, const struct snd_question *q, const cJSON 
 					continue;
 				o = find_opt(q->options, q->noptions, e->valuestring);
 				put(p, "<li>");
-				esc(p, o ? lbl(p, &o->label) : e->valuestring);
+				if (o)
+					put_lbl(p, p->b, &o->label);
+				else
+					esc(p, e->valuestring);
 				put(p, "</li>");
 			}
 			put(p, "</ul>");
@@ -1459,7 +1509,7 @@ static void answer_text(struct pg *p, const struct snd_question *q, const cJSON 
 			if (v == NULL)
 				continue;
 			put(p, "<li>");
-			esc(p, lbl(p, &q->rows[r].label));
+			put_lbl(p, p->b, &q->rows[r].label);
 			put(p, ": ");
 			if (cJSON_IsNumber(v)) {
 				struct snd_buf t;
@@ -1483,7 +1533,10 @@ static void answer_text(struct pg *p, const struct snd_question *q, const cJSON 
 				continue;
 			o = find_opt(q->options, q->noptions, e->valuestring);
 			put(p, "<li>");
-			esc(p, o ? lbl(p, &o->label) : e->valuestring);
+			if (o)
+				put_lbl(p, p->b, &o->label);
+			else
+				esc(p, e->valuestring);
 			put(p, "</li>");
 		}
 		put(p, "</ol>");
@@ -1561,7 +1614,7 @@ void page_receipt(struct snd_buf *out, const struct page_req *r, int64_t rev,
 			continue;
 		shown++;
 		snd_buf_printf(out, "<dt><span class=\"qnum\">%zu.</span> ", i + 1);
-		esc(&p, lbl(&p, &q->text));
+		put_lbl(&p, out, &q->text);
 		put(&p, "</dt>\n<dd>");
 		answer_text(&p, q, a);
 		put(&p, "</dd>\n");
@@ -1700,7 +1753,7 @@ static int prop_cmp(const void *a, const void *b)
 static void prop_title(struct pg *p, const struct prop *pr)
 {
 	if (pr->qi >= 0)
-		esc(p, lbl(p, &p->f->questions[pr->qi].text));
+		put_lbl(p, p->b, &p->f->questions[pr->qi].text);
 	else
 		esc(p, jstr(pr->qs, "id"));
 }
