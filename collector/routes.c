@@ -642,7 +642,9 @@ struct snap {
 
 struct tslot {
 	pthread_mutex_t lock;
+	pthread_cond_t done;         /* broadcast when a computation ends */
 	int used, form, with_turnout;
+	int computing;               /* a thread is computing this view */
 	enum snd_weight weight;
 	char by[SND_ID_MAX + 1];
 	struct snap *snap;
@@ -668,8 +670,10 @@ struct tally_cache *tally_cache_new(void)
 	size_t i;
 	if (tc == NULL)
 		return NULL;
-	for (i = 0; i < TALLY_SLOTS; i++)
+	for (i = 0; i < TALLY_SLOTS; i++) {
 		pthread_mutex_init(&tc->slots[i].lock, NULL);
+		pthread_cond_init(&tc->slots[i].done, NULL);
+	}
 	return tc;
 }
 
@@ -681,31 +685,69 @@ void tally_cache_free(struct tally_cache *tc)
 	for (i = 0; i < TALLY_SLOTS; i++) {
 		snap_release(tc->slots[i].snap);
 		pthread_mutex_destroy(&tc->slots[i].lock);
+		pthread_cond_destroy(&tc->slots[i].done);
 	}
 	free(tc);
 }
 
-/* The summary (and turnout) of r's questionnaire at the current version,
- * computed or from the cache.  On SND_OK *out holds a reference. */
+/* Computes a snapshot (no lock held: it may take a while on a big store). */
+static enum snd_err compute_snap(struct req *r, struct snd_store *rd, const char *by,
+                                 enum snd_weight weight, int with_turnout, int64_t version,
+                                 struct snap **out)
+{
+	struct snd_tally_opts o;
+	struct snap *sn;
+	enum snd_err rc;
+	char err[200];
+
+	if ((sn = calloc(1, sizeof *sn)) == NULL)
+		return SND_ENOMEM;
+	sn->version = version;
+	o.by = by;
+	o.weight = weight;
+	err[0] = '\0';
+	rc = snd_tally_summary(rd, form_of(r), &o, &sn->summary, err, sizeof err);
+	if (rc == SND_OK && with_turnout)
+		rc = snd_tally_turnout(rd, form_of(r), &sn->turnout, err, sizeof err);
+	if (rc == SND_OK && (sn->json = cJSON_PrintUnformatted(sn->summary)) == NULL)
+		rc = SND_ENOMEM;
+	if (rc != SND_OK) {
+		snd_log(SND_LOG_ERROR, "summary of %s failed: %s", form_of(r)->id,
+		        err[0] ? err : snd_strerror(rc));
+		cJSON_Delete(sn->summary);
+		cJSON_Delete(sn->turnout);
+		free(sn);
+		return rc;
+	}
+	sn->json_len = strlen(sn->json);
+	atomic_init(&sn->refs, 1);
+	*out = sn;
+	return SND_OK;
+}
+
+/* The summary (and turnout) of r's questionnaire, from the cache when it is
+ * of the current database version.  One thread computes a view at a time;
+ * while it does, others get the previous snapshot of that view (a chair's
+ * dashboard may lag by one computation) or, when there is none yet, wait
+ * for it.  On SND_OK *out holds a reference (snap_release it). */
 static enum snd_err get_snap(struct req *r, const char *by, enum snd_weight weight,
                              int with_turnout, struct snap **out)
 {
 	struct tally_cache *tc = r->s->tallies;
 	struct snd_store *rd = http_reader(r->s);
-	struct snd_tally_opts o;
 	struct snap *sn = NULL;
 	struct tslot *sl;
 	int64_t version;
 	uint32_t h = 2166136261u;
-	const char *p;
+	const char *p, *bykey = by ? by : "";
 	enum snd_err rc;
-	char err[200];
+	int mine;
 
 	if (rd == NULL)
 		return SND_EDB;
 	if ((rc = snd_store_version(rd, &version)) != SND_OK)
 		return rc;
-	for (p = by ? by : ""; *p; p++)
+	for (p = bykey; *p; p++)
 		h = (h ^ (unsigned char)*p) * 16777619u;
 	h = (h ^ (uint32_t)r->form) * 16777619u;
 	h = (h ^ (uint32_t)weight) * 16777619u;
@@ -713,55 +755,51 @@ static enum snd_err get_snap(struct req *r, const char *by, enum snd_weight weig
 	sl = &tc->slots[h % TALLY_SLOTS];
 
 	pthread_mutex_lock(&sl->lock);
-	if (sl->used && sl->form == r->form && sl->weight == weight &&
-	    sl->with_turnout == with_turnout && strcmp(sl->by, by ? by : "") == 0 &&
-	    sl->snap != NULL && sl->snap->version == version) {
-		sn = sl->snap;
-		atomic_fetch_add(&sn->refs, 1);
-		pthread_mutex_unlock(&sl->lock);
-		*out = sn;
-		return SND_OK;
+	for (;;) {
+		mine = sl->used && sl->form == r->form && sl->weight == weight &&
+		       sl->with_turnout == with_turnout && strcmp(sl->by, bykey) == 0;
+		if (mine && sl->snap != NULL &&
+		    (sl->snap->version == version || sl->computing)) {
+			sn = sl->snap; /* current, or the previous one while it is recomputed */
+			atomic_fetch_add(&sn->refs, 1);
+			pthread_mutex_unlock(&sl->lock);
+			*out = sn;
+			return SND_OK;
+		}
+		if (!sl->computing)
+			break;
+		if (!mine) { /* another view holds the slot: compute privately */
+			pthread_mutex_unlock(&sl->lock);
+			return compute_snap(r, rd, by, weight, with_turnout, version, out);
+		}
+		pthread_cond_wait(&sl->done, &sl->lock); /* the first computation of this view */
 	}
-	/* Compute under the slot lock: pollers of this view wait for it. */
-	if ((sn = calloc(1, sizeof *sn)) == NULL) {
-		rc = SND_ENOMEM;
-		goto fail;
+	/* This thread computes the view, and owns the slot meanwhile. */
+	if (!mine) {
+		snap_release(sl->snap);
+		sl->snap = NULL;
+		sl->used = 1;
+		sl->form = r->form;
+		sl->weight = weight;
+		sl->with_turnout = with_turnout;
+		snprintf(sl->by, sizeof sl->by, "%s", bykey);
 	}
-	sn->version = version;
-	o.by = by;
-	o.weight = weight;
-	rc = snd_tally_summary(rd, form_of(r), &o, &sn->summary, err, sizeof err);
-	if (rc == SND_OK && with_turnout)
-		rc = snd_tally_turnout(rd, form_of(r), &sn->turnout, err, sizeof err);
-	if (rc != SND_OK) {
-		snd_log(SND_LOG_ERROR, "summary of %s failed: %s", form_of(r)->id, err);
-		goto fail;
-	}
-	if ((sn->json = cJSON_PrintUnformatted(sn->summary)) == NULL) {
-		rc = SND_ENOMEM;
-		goto fail;
-	}
-	sn->json_len = strlen(sn->json);
-	atomic_init(&sn->refs, 2); /* the slot's and the caller's */
-	snap_release(sl->snap);
-	sl->snap = sn;
-	sl->used = 1;
-	sl->form = r->form;
-	sl->weight = weight;
-	sl->with_turnout = with_turnout;
-	snprintf(sl->by, sizeof sl->by, "%s", by ? by : "");
+	sl->computing = 1;
 	pthread_mutex_unlock(&sl->lock);
-	*out = sn;
-	return SND_OK;
 
-fail:
-	pthread_mutex_unlock(&sl->lock);
-	if (sn != NULL) {
-		cJSON_Delete(sn->summary);
-		cJSON_Delete(sn->turnout);
-		free(sn->json);
-		free(sn);
+	rc = compute_snap(r, rd, by, weight, with_turnout, version, &sn);
+
+	pthread_mutex_lock(&sl->lock);
+	sl->computing = 0;
+	if (rc == SND_OK) {
+		atomic_fetch_add(&sn->refs, 1); /* the slot's */
+		snap_release(sl->snap);
+		sl->snap = sn;
 	}
+	pthread_cond_broadcast(&sl->done);
+	pthread_mutex_unlock(&sl->lock);
+	if (rc == SND_OK)
+		*out = sn;
 	return rc;
 }
 
