@@ -273,10 +273,24 @@ static void render_options(struct snd_buf *o, const struct snd_form *f, int lang
 	hbars(o, q && q->type == SND_Q_MULTI ? "Share of respondents choosing each option"
 	                                     : "Answers per option", rows, i, 1.0);
 	snd_buf_puts(o, "<dl class=\"snd-figs\">");
-	if (leader)
+	if (leader) {
+		/* The plurality's margin: how far the leader is ahead of the next. */
+		double top = -1, second = -1;
+		cJSON_ArrayForEach(it, opts) {
+			double c = jnum0(it, "count");
+			if (c > top) {
+				second = top;
+				top = c;
+			} else if (c > second) {
+				second = c;
+			}
+		}
 		figure(o, "leader", q ? opt_label(f, q->options, q->noptions, leader, lang) : leader);
-	else
+		fmt_num(a, second >= 0 ? top - second : top);
+		figure(o, "margin over the next", a);
+	} else {
 		figure(o, "leader", "none (tie or no answers)");
+	}
 	snd_buf_puts(o, "</dl>");
 	if (q && q->type == SND_Q_MULTI)
 		explain(o, "Shares are of the respondents who answered; they can add up to more "
@@ -434,6 +448,25 @@ static void render_scale(struct snd_buf *o, const struct snd_form *f, int lang,
 		figure(o, "median", b);
 	} else {
 		figure(o, "median", "\xe2\x80\x94");
+	}
+	if (total > 0) {
+		/* Quartiles from the distribution, like the lower median: the
+		 * smallest point whose cumulative share reaches 1/4 and 3/4. */
+		double cum = 0;
+		int q1 = hi, q3 = hi, have1 = 0;
+		for (v = lo; v <= hi; v++) {
+			cum += counts[v - lo];
+			if (!have1 && cum >= total * 0.25 - 1e-9) {
+				q1 = v;
+				have1 = 1;
+			}
+			if (cum >= total * 0.75 - 1e-9) {
+				q3 = v;
+				break;
+			}
+		}
+		snprintf(a, sizeof a, "%d\xe2\x80\x93%d", q1, q3);
+		figure(o, "interquartile range", a);
 	}
 	fmt_stat(c, qs, "consensus");
 	figure(o, "consensus (Tastle\xe2\x80\x93Wierman)", c);

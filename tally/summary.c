@@ -279,11 +279,54 @@ static void text_options(struct snd_buf *b, const struct snd_form *f, int lang,
 		snd_buf_printf(b, " %8s %7s\n", c, s);
 	}
 	snd_buf_puts(b, "  leader: ");
-	if (leader)
+	if (leader) {
+		double top = -1, second = -1;
+		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "options")) {
+			double n = jnum0(it, "count");
+			if (n > top) {
+				second = top;
+				top = n;
+			} else if (n > second) {
+				second = n;
+			}
+		}
 		term_text(b, opt_label(f, lang, q->options, q->noptions, leader), 0, 0, -1);
-	else
+		fmt_count(c, second >= 0 ? top - second : top);
+		snd_buf_printf(b, " (ahead of the next by %s)", c);
+	} else {
 		snd_buf_puts(b, "none (tie or no answers)");
+	}
 	snd_buf_putc(b, '\n');
+}
+
+/* Quartiles from the distribution, like the lower median: the smallest
+ * point whose cumulative share reaches 1/4 and 3/4.  0 when empty. */
+static int quartiles(const struct snd_question *q, const cJSON *qs, int *q1, int *q3)
+{
+	const cJSON *dist = cJSON_GetObjectItemCaseSensitive(qs, "distribution");
+	double total = 0, cum = 0;
+	char key[16];
+	int v, have1 = 0;
+	for (v = q->min; v <= q->max; v++) {
+		snprintf(key, sizeof key, "%d", v);
+		total += jnum0(dist, key);
+	}
+	if (total <= 0)
+		return 0;
+	*q1 = *q3 = q->max;
+	for (v = q->min; v <= q->max; v++) {
+		snprintf(key, sizeof key, "%d", v);
+		cum += jnum0(dist, key);
+		if (!have1 && cum >= total * 0.25 - 1e-9) {
+			*q1 = v;
+			have1 = 1;
+		}
+		if (cum >= total * 0.75 - 1e-9) {
+			*q3 = v;
+			break;
+		}
+	}
+	return 1;
 }
 
 /* below / at / above the scale's midpoint, as shares of those answering. */
@@ -309,6 +352,7 @@ static void text_scale_figures(struct snd_buf *b, const struct snd_question *q, 
 {
 	char m[40], md[40], cs[40], p0[40], p1[40], p2[40];
 	double mid[3], med;
+	int q1, q3;
 	fmt_stat(m, qs, "mean");
 	if (jnum(qs, "median", &med))
 		fmt_count(md, med);
@@ -319,8 +363,11 @@ static void text_scale_figures(struct snd_buf *b, const struct snd_question *q, 
 	fmt_pct(p0, mid[0]);
 	fmt_pct(p1, mid[1]);
 	fmt_pct(p2, mid[2]);
-	snd_buf_printf(b, "  mean %s \xc2\xb7 median %s \xc2\xb7 consensus %s (Tastle\xe2\x80\x93Wierman, "
-	               "0..1) \xc2\xb7 below/at/above midpoint %s / %s / %s\n", m, md, cs, p0, p1, p2);
+	snd_buf_printf(b, "  mean %s \xc2\xb7 median %s", m, md);
+	if (quartiles(q, qs, &q1, &q3))
+		snd_buf_printf(b, " \xc2\xb7 IQR %d\xe2\x80\x93%d", q1, q3);
+	snd_buf_printf(b, " \xc2\xb7 consensus %s (Tastle\xe2\x80\x93Wierman, 0..1)\n"
+	               "  below/at/above midpoint %s / %s / %s\n", cs, p0, p1, p2);
 }
 
 static void text_scale(struct snd_buf *b, const struct snd_form *f, int lang,

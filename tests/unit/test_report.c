@@ -260,6 +260,7 @@ START_TEST(test_report_charts_speak_their_numbers)
 	ck_assert_ptr_nonnull(strstr(b.data, "role=\"img\""));
 	ck_assert_ptr_nonnull(strstr(b.data, "<title>"));
 	ck_assert_ptr_nonnull(strstr(b.data, "Red &lt;b&gt;: 2 (66.7%)"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<dt>margin over the next</dt><dd>1</dd>"));
 	snd_buf_reset(&b);
 	snd_report_question(&b, form, 0, qsum("tools"));
 	ck_assert_ptr_nonnull(strstr(b.data, "email: 1.50 (60.0%)")); /* entity weights */
@@ -269,6 +270,7 @@ START_TEST(test_report_charts_speak_their_numbers)
 	ck_assert_ptr_nonnull(strstr(b.data, "Below the midpoint 25.0%, at the midpoint 25.0%, "
 	                                     "above the midpoint 50.0%"));
 	ck_assert_ptr_nonnull(strstr(b.data, "Tastle"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<dt>interquartile range</dt><dd>1\xe2\x80\x935</dd>"));
 	snd_buf_reset(&b);
 	snd_report_question(&b, form, 0, qsum("order"));
 	ck_assert_ptr_nonnull(strstr(b.data, "<ol class=\"snd-schulze\"><li>alpha</li><li>beta</li>"));
