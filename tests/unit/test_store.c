@@ -170,12 +170,14 @@ START_TEST(test_store_creates_versioned_wal_schema)
 {
 	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
 	snd_store_close(s);
-	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 1);
+	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 2);
 	ck_assert_int_eq(sql_int(dbpath, "PRAGMA application_id"), 0x534e4447);
 	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' "
 	                                 "AND name IN ('questionnaire', 'delegate', 'revision', "
-	                                 "'latest', 'revoked')"),
-	                 5);
+	                                 "'revoked')"),
+	                 4);
+	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM sqlite_schema WHERE name = 'latest'"),
+	                 0);
 	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM pragma_journal_mode "
 	                                 "WHERE journal_mode = 'wal'"),
 	                 1);
@@ -657,12 +659,88 @@ START_TEST(test_store_altered_row_breaks_recomputed_link)
 	ck_assert_str_eq(rs.r[2].link, rs.r[2].computed);
 	snd_store_close(s);
 	/* Deleting a row leaves a gap whose prev no longer matches. */
-	sql_exec(dbpath, "DELETE FROM latest WHERE seq = 2; DELETE FROM revision WHERE seq = 2");
+	sql_exec(dbpath, "DELETE FROM revision WHERE seq = 2");
 	s = open_store(dbpath, SND_STORE_READ);
 	all_rows(s, &rs);
 	ck_assert_uint_eq(rs.n, 2);
 	ck_assert_str_ne(rs.r[1].prev, rs.r[0].link);
 	snd_store_close(s);
+}
+END_TEST
+
+/* A database as version 1 of the schema left it: two revisions of alice
+ * and one of bob. */
+static const char v1_db[] =
+	"PRAGMA application_id = 1397638215;"
+	"CREATE TABLE questionnaire (id TEXT NOT NULL, source TEXT NOT NULL,"
+	" source_hash TEXT NOT NULL, stored_at INTEGER NOT NULL,"
+	" PRIMARY KEY (id, source_hash)) WITHOUT ROWID;"
+	"CREATE TABLE delegate (qid TEXT NOT NULL, sub TEXT NOT NULL, ent TEXT NOT NULL,"
+	" attrs TEXT NOT NULL, role TEXT NOT NULL, first_seen INTEGER NOT NULL,"
+	" last_seen INTEGER NOT NULL, PRIMARY KEY (qid, sub)) WITHOUT ROWID;"
+	"CREATE TABLE revision (seq INTEGER PRIMARY KEY, qid TEXT NOT NULL, sub TEXT NOT NULL,"
+	" ent TEXT NOT NULL, attrs TEXT NOT NULL, jti TEXT NOT NULL, rev INTEGER NOT NULL,"
+	" answers TEXT NOT NULL, hash TEXT NOT NULL, receipt TEXT NOT NULL,"
+	" submitted_at INTEGER NOT NULL, prev TEXT NOT NULL, link TEXT NOT NULL,"
+	" FOREIGN KEY (qid, sub) REFERENCES delegate (qid, sub));"
+	"CREATE INDEX revision_delegate ON revision (qid, sub, seq);"
+	"CREATE TABLE latest (qid TEXT NOT NULL, sub TEXT NOT NULL,"
+	" seq INTEGER NOT NULL REFERENCES revision (seq), max_rev INTEGER NOT NULL,"
+	" PRIMARY KEY (qid, sub)) WITHOUT ROWID;"
+	"CREATE INDEX latest_seq ON latest (qid, seq);"
+	"CREATE TABLE revoked (jti TEXT PRIMARY KEY NOT NULL, revoked_at INTEGER NOT NULL)"
+	" WITHOUT ROWID;"
+	"INSERT INTO delegate VALUES ('q', 'alice', 'E', '{}', 'delegate', 1, 3),"
+	" ('q', 'bob', 'E', '{}', 'delegate', 2, 2);"
+	"INSERT INTO revision VALUES (1, 'q', 'alice', 'E', '{}', 'j1', 1, '{}', 'h', 'r', 1, 'p', 'l1'),"
+	" (2, 'q', 'bob', 'E', '{}', 'j2', 1, '{}', 'h', 'r', 2, 'l1', 'l2'),"
+	" (3, 'q', 'alice', 'E', '{}', 'j1', 2, '{\"a\":2}', 'h', 'r', 3, 'l2',"
+	" '0123456789012345678901234567890123456789012345678901234567890123');"
+	"INSERT INTO latest VALUES ('q', 'alice', 3, 2), ('q', 'bob', 2, 1);"
+	"PRAGMA user_version = 1;";
+
+START_TEST(test_store_migrates_version_1_forward)
+{
+	struct snd_store *s;
+	struct rows rs;
+	sql_exec(dbpath, v1_db);
+	s = open_store(dbpath, SND_STORE_WRITE);
+	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 2);
+	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM sqlite_schema WHERE name = 'latest'"),
+	                 0);
+	ck_assert_int_eq(sql_int(dbpath, "SELECT prior_seq FROM revision WHERE seq = 3"), 1);
+	ck_assert_int_eq(sql_int(dbpath, "SELECT prior_seq IS NULL FROM revision WHERE seq = 1"), 1);
+	memset(&rs, 0, sizeof rs);
+	ck_assert_int_eq(snd_store_latest(s, "q", "alice", collect, &rs), SND_OK);
+	ck_assert_uint_eq(rs.n, 1);
+	ck_assert_int_eq(rs.r[0].seq, 3);
+	ck_assert_str_eq(rs.r[0].answers, "{\"a\":2}");
+	/* The chain and the revs continue from what version 1 stored. */
+	ck_assert_int_eq(put(s, "q", "alice", "j1", "{}", 4), 3);
+	ck_assert_int_eq(put(s, "q", "bob", "j2", "{}", 5), 2);
+	all_rows(s, &rs);
+	ck_assert_uint_eq(rs.n, 5);
+	ck_assert_str_eq(rs.r[3].prev, rs.r[2].link);
+	memset(&rs, 0, sizeof rs);
+	ck_assert_int_eq(snd_store_each_latest(s, "q", collect, &rs), SND_OK);
+	ck_assert_uint_eq(rs.n, 2);
+	ck_assert_int_eq(rs.r[0].seq, 4);
+	ck_assert_int_eq(rs.r[1].seq, 5);
+	snd_store_close(s);
+	/* A READ connection refuses nothing any more. */
+	s = open_store(dbpath, SND_STORE_READ);
+	snd_store_close(s);
+}
+END_TEST
+
+START_TEST(test_store_read_refuses_older_schema)
+{
+	struct snd_store *s = NULL;
+	char err[512];
+	sql_exec(dbpath, v1_db);
+	ck_assert_int_eq(snd_store_open(dbpath, SND_STORE_READ, &s, err, sizeof err), SND_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "older"));
+	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 1);
 }
 END_TEST
 
@@ -733,6 +811,8 @@ int main(void)
 	tcase_add_test(tc, test_store_version_changes_after_commit);
 	tcase_add_test(tc, test_store_two_writers_do_not_fork_the_chain);
 	tcase_add_test(tc, test_store_altered_row_breaks_recomputed_link);
+	tcase_add_test(tc, test_store_migrates_version_1_forward);
+	tcase_add_test(tc, test_store_read_refuses_older_schema);
 	tcase_add_test(tc, test_store_put_form_is_idempotent);
 	tcase_add_test(tc, test_store_pseudonym_is_keyed_and_stable);
 	suite_add_tcase(s, tc);
