@@ -570,6 +570,14 @@ static void tally_free(struct tally *t)
 	arena_free(&t->arena);
 }
 
+/* The scanner's small steps run ~60 times per row: inlined, a row costs
+ * about 10% fewer instructions (callgrind, LSG form). */
+#if defined(__GNUC__)
+#define HOT static inline __attribute__((always_inline))
+#else
+#define HOT static inline
+#endif
+
 /* ------------------------------------------------------- the fast scanner
  * Canonical JSON (RFC 8785) as snd_canon_json writes it: no whitespace,
  * object members sorted by code units.  Question, option and row ids are
@@ -586,7 +594,7 @@ struct scan {
 /* The first '"' or '\\' in [p, e), or e.  With SSE2 (every x86-64) 16 bytes
  * at a time, never reading past e; most literals are ids and end within
  * the first block. */
-static const char *str_stop(const char *p, const char *e)
+HOT const char *str_stop(const char *p, const char *e)
 {
 #ifdef __SSE2__
 	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
@@ -604,7 +612,7 @@ static const char *str_stop(const char *p, const char *e)
 	return p;
 }
 
-static int sc_str(struct scan *c, const char **s, size_t *n, int *esc)
+HOT int sc_str(struct scan *c, const char **s, size_t *n, int *esc)
 {
 	const char *p = c->p, *e = c->e;
 	int bs = 0;
@@ -637,7 +645,7 @@ static int sc_lit(struct scan *c, const char *lit, size_t n)
 	return 0;
 }
 
-static int sc_char(struct scan *c, char ch)
+HOT int sc_char(struct scan *c, char ch)
 {
 	if (c->p >= c->e || *c->p != ch)
 		return -1;
@@ -688,7 +696,7 @@ static int sc_num(struct scan *c, double *out)
 
 /* A scale point as canonical JSON writes it: a short integer, checked
  * against the scale with integer compares (no double, no floor). */
-static int sc_point(struct scan *c, const struct snd_question *q, int *pt)
+HOT int sc_point(struct scan *c, const struct snd_question *q, int *pt)
 {
 	const char *p = c->p, *e = c->e;
 	int neg = 0, v = 0, nd = 0;
@@ -930,7 +938,7 @@ static int sc_value(struct tally *t, int qi, struct scan *c)
 	return 0;
 }
 
-static int idcmp(const struct tally *t, int qi, const char *k, size_t n)
+HOT int idcmp(const struct tally *t, int qi, const char *k, size_t n)
 {
 	const char *id = t->f->questions[qi].id;
 	size_t ql = t->qidlen[qi];
