@@ -558,15 +558,26 @@ static void fmt_time(int64_t t, enum tfmt how, char *out, size_t n)
 		         tm.tm_mday, tm.tm_hour, tm.tm_min);
 }
 
-/* Numbers as a person writes them: 20, 2.5, -0.25 (never 2e+01). */
-static void fmt_number(double v, char out[40])
+/* Numbers as a person writes them: 20, 2.5, -0.25, never with an exponent
+ * (the form post accepts plain decimals only).  The fewest decimals that
+ * read back as the same double, because a prefilled field is posted again
+ * and must not change the delegate's answer. */
+static void fmt_number(double v, char out[48])
 {
-	if (!isfinite(v))
-		snprintf(out, 40, "?");
-	else if (fabs(v - round(v)) < 1e-9 && fabs(v) < 1e15)
-		snprintf(out, 40, "%.0f", round(v) == 0 ? 0.0 : round(v));
-	else
-		snprintf(out, 40, "%.10g", v);
+	int prec;
+	if (!isfinite(v)) {
+		snprintf(out, 48, "?");
+		return;
+	}
+	if (fabs(v) >= 1e15) {
+		snprintf(out, 48, "%.0f", v);
+		return;
+	}
+	for (prec = 0; prec <= 30; prec++) {
+		snprintf(out, 48, "%.*f", prec, v == 0 ? 0.0 : v);
+		if (strtod(out, NULL) == v)
+			return;
+	}
 }
 
 /* A count in a summary: integral counts bare, entity weights with two
@@ -975,7 +986,8 @@ static void r_rank(struct pg *p, const struct qctx *c)
 		put_invalid(p, c);
 		snd_buf_printf(p->b, "><option value=\"\"%s>\xe2\x80\x94 (%s)</option>",
 		               place == 0 ? " selected" : "", tr(p->un, M_NOT_RANKED));
-		for (k = 1; k <= places || (place > places && k == place); k++)
+		/* A stored place beyond max (the form changed since) stays visible. */
+		for (k = 1; k <= (place > places ? place : places); k++)
 			snd_buf_printf(p->b, "<option value=\"%zu\"%s>%zu</option>", k,
 			               k == place ? " selected" : "", k);
 		put(p, "</select></div>\n");
@@ -1018,7 +1030,7 @@ static void r_position(struct pg *p, const struct qctx *c)
 static void r_number(struct pg *p, const struct qctx *c)
 {
 	const struct snd_question *q = c->q;
-	char a[40];
+	char a[48];
 	put(p, "<input type=\"number\" class=\"num\" id=\"f-");
 	esc(p, q->id);
 	put(p, "\" name=\"");
@@ -1117,7 +1129,7 @@ static void r_question(struct pg *p, size_t qi, const cJSON *answers, const stru
 	const char *help = lbl(p, &q->help);
 	struct qctx c;
 	int hint = 0;
-	char a1[40], a2[40];
+	char a1[48], a2[48];
 	size_t i;
 
 	memset(&c, 0, sizeof c);
@@ -1463,7 +1475,7 @@ void page_form(struct snd_buf *out, const struct page_req *r, const cJSON *answe
 static void answer_text(struct pg *p, const struct snd_question *q, const cJSON *a)
 {
 	const cJSON *e;
-	char n[40];
+	char n[48];
 	switch (q->type) {
 	case SND_Q_SINGLE:
 	case SND_Q_MULTI:

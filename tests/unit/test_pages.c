@@ -508,7 +508,9 @@ START_TEST(test_pages_posting_the_rendered_form_gives_back_the_answers)
 		"\"proposal2\":{\"position\":\"live_with\"},\"if_object\":\"see above\","
 		"\"how_many\":7,\"ratio\":-2.5}",
 		"{\"colour\":\"red\",\"clear\":null,\"per_sg\":{\"sg3\":1},\"order\":[\"beta\"],"
-		"\"proposal\":{\"position\":\"support\"},\"how_many\":0}",
+		"\"proposal\":{\"position\":\"support\"},\"how_many\":0,\"ratio\":0.1234567890123456}",
+		"{\"ratio\":1e-7}",
+		"{\"ratio\":-123456.75}",
 		"{}",
 	};
 	size_t i;
