@@ -365,11 +365,11 @@ int cmd_merge(int argc, char **argv)
 		if (src_open(&in[i]) != 0)
 			goto done;
 
+	created = 1; /* it did not exist: whatever appears there now is ours */
 	if (snd_store_open(outp, SND_STORE_WRITE, &out, err, sizeof err) != SND_OK) {
 		tally_err("%s: %s", outp, err);
 		goto done;
 	}
-	created = 1;
 	if (copy_forms(out, inputs[0], first, nfirst) != 0)
 		goto done;
 	for (i = 0; i < nin; i++)

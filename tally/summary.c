@@ -793,16 +793,19 @@ static void write_csv(struct snd_buf *b, const struct snd_form *f, const cJSON *
 
 /* -------------------------------------------------------------- markdown */
 
-/* Escapes text for a Markdown table cell or line: every ASCII punctuation
- * that Markdown could read as syntax gets a backslash (CommonMark allows
- * that for any ASCII punctuation); control characters become spaces. */
+/* Escapes text for a Markdown table cell or inline text: the punctuation
+ * that can start inline syntax (emphasis, code, links, HTML, entities,
+ * strikethrough) or end a table cell gets a backslash, which CommonMark
+ * allows before any ASCII punctuation; control characters become spaces.
+ * Line-start syntax (lists, headings) cannot trigger: every call follows a
+ * prefix such as "| ", "- " or "### ". */
 static void md_text(struct snd_buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	for (; *p; p++) {
 		if (*p < 0x20 || *p == 0x7F)
 			snd_buf_putc(b, ' ');
-		else if (strchr("\\`*_{}[]<>()#+-.!|~&", *p) != NULL) {
+		else if (strchr("\\`*_[]<>|~&", *p) != NULL) {
 			snd_buf_putc(b, '\\');
 			snd_buf_putc(b, (char)*p);
 		} else
