@@ -467,8 +467,10 @@ long h_request(struct h_client *c, const char *method, const char *path, const c
 		curl_easy_setopt(k, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(k, CURLOPT_HTTPHEADER, hl);
 	cc = curl_easy_perform(k);
-	if (cc == CURLE_OK)
+	if (cc == CURLE_OK) {
 		curl_easy_getinfo(k, CURLINFO_RESPONSE_CODE, &out->status);
+		curl_easy_getinfo(k, CURLINFO_NUM_CONNECTS, &out->new_connections);
+	}
 	curl_slist_free_all(hl);
 	if (bs.p == NULL)
 		sink_add(&bs, "", 0);

@@ -76,6 +76,7 @@ struct h_resp {
 	char *body;        /* NUL-terminated */
 	size_t len;
 	char *headers;     /* raw header block of the final response */
+	long new_connections; /* connections curl opened for this request (0: reused) */
 };
 
 struct h_client;

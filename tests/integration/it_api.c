@@ -711,6 +711,41 @@ START_TEST(test_api_odd_urls_are_refused)
 }
 END_TEST
 
+/* libmicrohttpd drops keep-alive when a response is queued on the first
+ * handler call; every answer here must leave the connection open. */
+START_TEST(test_api_answers_keep_the_connection_alive)
+{
+	char *tok = h_token(&E, "all-types", "d1", "delegate");
+	struct h_resp r;
+	cJSON *j;
+	ck_assert_int_eq(h_get(C, "/healthz", &r), 200);
+	h_resp_free(&r);
+	ck_assert_int_eq(h_get(C, "/healthz", &r), 200);
+	ck_assert_int_eq(r.new_connections, 0);
+	h_resp_free(&r);
+	h_post_json(C, API "/responses", tok,
+	            "{\"answers\":{\"colour\":\"red\",\"proposal\":{\"position\":\"support\"}}}", &r);
+	ck_assert_int_eq(r.status, 201);
+	ck_assert_int_eq(r.new_connections, 0);
+	h_resp_free(&r);
+	h_post_json(C, API "/responses", tok, "{\"answers\":{\"colour\":\"pink\"}}", &r);
+	ck_assert_int_eq(r.status, 422);
+	ck_assert_int_eq(r.new_connections, 0);
+	h_resp_free(&r);
+	h_get_bearer(C, API "/responses/me", tok, &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_int_eq(r.new_connections, 0);
+	j = h_json(r.body);
+	cJSON_Delete(j);
+	h_resp_free(&r);
+	h_get(C, "/nowhere", &r);
+	ck_assert_int_eq(r.status, 404);
+	ck_assert_int_eq(r.new_connections, 0);
+	h_resp_free(&r);
+	free(tok);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("api");
@@ -735,6 +770,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_api_pseudonymous_form_stores_a_pseudonym);
 	tcase_add_test(t, test_api_every_answer_has_the_security_headers);
 	tcase_add_test(t, test_api_odd_urls_are_refused);
+	tcase_add_test(t, test_api_answers_keep_the_connection_alive);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -194,6 +194,39 @@ START_TEST(test_delegate_post_without_or_with_bad_csrf_is_403)
 }
 END_TEST
 
+START_TEST(test_delegate_form_post_over_the_limit_is_a_413_page)
+{
+	char *tok = h_token(&E, "all-types", "d1", "delegate");
+	const char *hs[] = {"Expect: 100-continue", NULL};
+	struct h_resp r;
+	char *body, *before, *after, *v;
+	size_t n = 70000;
+
+	open_link(tok, "/q/all-types");
+	before = h_db_state(&E);
+	body = malloc(n + 1);
+	ck_assert_ptr_nonnull(body);
+	memcpy(body, "comments=", 9);
+	memset(body + 9, 'x', n - 9);
+	body[n] = '\0';
+	h_request(C, "POST", "/q/all-types", "application/x-www-form-urlencoded", body, n, 0, hs, &r);
+	ck_assert_int_eq(r.status, 413);
+	v = h_header(&r, "Content-Type");
+	ck_assert_str_eq(v, "text/html; charset=utf-8");
+	free(v);
+	h_resp_free(&r);
+	h_request(C, "POST", "/q/all-types", "application/x-www-form-urlencoded", body, n, 1, NULL, &r);
+	ck_assert_int_eq(r.status, 413);
+	h_resp_free(&r);
+	after = h_db_state(&E);
+	ck_assert_str_eq(before, after);
+	free(before);
+	free(after);
+	free(body);
+	free(tok);
+}
+END_TEST
+
 START_TEST(test_delegate_bad_links_get_401_pages_in_plain_words)
 {
 	struct h_resp r;
@@ -419,6 +452,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_delegate_link_form_invalid_valid_receipt);
 	tcase_add_test(t, test_delegate_post_without_or_with_bad_csrf_is_403);
 	tcase_add_test(t, test_delegate_bad_links_get_401_pages_in_plain_words);
+	tcase_add_test(t, test_delegate_form_post_over_the_limit_is_a_413_page);
 	tcase_add_test(t, test_delegate_cross_site_navigation_reloads_from_our_origin);
 	tcase_add_test(t, test_chair_link_opens_the_dashboard_and_not_the_form);
 	tcase_add_test(t, test_delegate_language_from_query_or_accept_language);
