@@ -96,8 +96,10 @@ fi
 "$GEN" answers --form "$FORM" -n 1000 --format json --seed 3 > "$OUT/bodies.json"
 "$GEN" answers --form "$FORM" -n 1000 --format urlenc --seed 4 > "$OUT/bodies.url"
 
-# tally databases: remade when the generator, the store or the form changes
-stamp=$(cat "$BENCH/gen.c" "$ROOT/core/store.c" "$TALLY_FORM" | sha256sum | cut -c1-16)
+# tally databases: remade when the generator, the schema or the form changes
+stamp=$( (cat "$BENCH/gen.c" "$TALLY_FORM"
+          sed -n '/^static const char \*const migrations/,/^};/p' "$ROOT/core/store.c") |
+        sha256sum | cut -c1-16)
 for n in $TALLY_NS; do
     db=$OUT/tally-$n.db
     if [ "$REGEN" = 1 ] || [ ! -f "$db" ] || [ "$(cat "$db.stamp" 2>/dev/null)" != "$stamp" ]; then
@@ -148,6 +150,20 @@ stop_collector() { # SIGTERM: clean shutdown (commits everything queued)
 }
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# CPU ticks of the collector's writer thread (the one besides main named
+# "collector"; MHD names its workers "MHD-worker") and of the MHD workers
+thread_ticks() { # PID -> "writer mhd"
+    local t w=0 m=0 c
+    for t in /proc/"$1"/task/*; do
+        [ "${t##*/}" = "$1" ] && continue
+        c=$(awk '{ print $14 + $15 }' "$t/stat" 2> /dev/null) || continue
+        case $(cat "$t/comm" 2> /dev/null) in
+        MHD-*) m=$((m + c)) ;;
+        *) w=$((w + c)) ;;
+        esac
+    done
+    echo "$w $m"
+}
 rss_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 
 val() { awk -v k="$2" '$1 == k { print $2; exit }' "$1"; } # FILE KEY
@@ -155,13 +171,15 @@ val() { awk -v k="$2" '$1 == k { print $2; exit }' "$1"; } # FILE KEY
 # run_wrk NAME SCRIPT THREADS CONNS [extra env...]: wrk over the collector,
 # output in $OUT/wrk_NAME.txt; prints rps, p50, p99, errors, CPU per request.
 run_wrk() {
-    local name=$1 script=$2 t=$3 c=$4 t0 t1
+    local name=$1 script=$2 t=$3 c=$4 t0 t1 w0 m0 w1 m1
     shift 4
     t0=$(cpu_ticks "$SERVER_PID")
+    read -r w0 m0 <<< "$(thread_ticks "$SERVER_PID")"
     env BENCH_DIR="$BENCH" NTHREADS="$t" "$@" \
         wrk -t"$t" -c"$c" -d"$DURATION" --timeout 10s --latency -s "$BENCH/$script" \
         "http://127.0.0.1:$PORT/" > "$OUT/wrk_$name.txt"
     t1=$(cpu_ticks "$SERVER_PID")
+    read -r w1 m1 <<< "$(thread_ticks "$SERVER_PID")"
     local f=$OUT/wrk_$name.txt reqs
     reqs=$(val "$f" REQUESTS)
     fig "${name}_rps" "$(val "$f" RPS)" req/s
@@ -170,6 +188,9 @@ run_wrk() {
     fig "${name}_errors" "$(( $(val "$f" ERRORS) + $(val "$f" OTHER) ))" count
     fig "${name}_server_cpu_per_req" \
         "$(awk -v d=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v n="$reqs" 'BEGIN{printf "%.1f", n ? d/hz/n*1e6 : 0}')" us
+    # busy share of one core over the run: 100 = that thread was saturated
+    fig "${name}_writer_busy" "$(awk -v d=$((w1 - w0)) -v hz="$(getconf CLK_TCK)" -v s="$DUR_S" 'BEGIN{printf "%.0f", d/hz/s*100}')" "%core"
+    fig "${name}_mhd_busy" "$(awk -v d=$((m1 - m0)) -v hz="$(getconf CLK_TCK)" -v s="$DUR_S" 'BEGIN{printf "%.0f", d/hz/s*100}')" "%core"
     if [[ " $* " == *" LIMIT=0 "* ]] && [ "$(val "$f" WRAPS)" != 0 ]; then
         say "WARNING: $name ran out of fresh tokens ($(val "$f" WRAPS) wraps): raise COLD_TOKENS"
     fi

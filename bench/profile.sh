@@ -1,0 +1,124 @@
+#!/bin/bash
+# bench/profile.sh - where the collector's and the tally's time goes.
+#
+#   bench/profile.sh callgrind api_cold|api_reuse|flow|chair   instructions per request
+#   bench/profile.sh perf      api_cold|api_reuse|flow|chair   cpu-clock samples under load
+#   bench/profile.sh callgrind tally|perf tally                tally summary over 100k
+#
+# Uses the binaries and data that bench/run.sh left in build-bench and
+# bench/out (run it once first).  Reports go to bench/out/profile/: for
+# callgrind the annotated listing (inclusive and self) and the Ir per request;
+# for perf the flat profile by symbol and a caller view.  Holds
+# /tmp/bench.lock like run.sh.  Load only on 127.0.0.1.
+set -euo pipefail
+SELF=$(readlink -f "$0")
+if [ -z "${BENCH_LOCKED:-}" ]; then
+    exec env BENCH_LOCKED=1 flock /tmp/bench.lock "$SELF" "$@"
+fi
+BENCH=$(dirname "$SELF")
+ROOT=$(dirname "$BENCH")
+BUILD=${BUILD:-$ROOT/build-bench}
+OUT=${OUT:-$BENCH/out}
+PORT=${PORT:-39202}
+FORM=$ROOT/forms/lsg-review.json
+P=$OUT/profile
+mkdir -p "$P"
+tool=${1:-}
+what=${2:-}
+case "$tool/$what" in
+callgrind/api_cold | callgrind/api_reuse | callgrind/flow | callgrind/chair | \
+perf/api_cold | perf/api_reuse | perf/flow | perf/chair | callgrind/tally | perf/tally) ;;
+*) sed -n '2,12p' "$SELF" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac
+[ -x "$BUILD/collector" ] && [ -s "$OUT/tokens.txt" ] || {
+    echo "profile.sh: run bench/run.sh first (needs $BUILD and $OUT)" >&2
+    exit 1
+}
+say() { echo "profile: $*" >&2; }
+name=${tool}_$what
+
+if [ "$what" = tally ]; then
+    db=$OUT/tally-100000.db
+    cmd=("$BUILD/tally" summary --db "$db" --form "$BENCH/tally-form.json" --format json)
+    if [ "$tool" = callgrind ]; then
+        valgrind --tool=callgrind --callgrind-out-file="$P/$name.out" "${cmd[@]}" > /dev/null 2> "$P/$name.log"
+        callgrind_annotate --inclusive=yes "$P/$name.out" 2> /dev/null | head -60 > "$P/$name.incl.txt"
+        callgrind_annotate "$P/$name.out" 2> /dev/null | head -60 > "$P/$name.self.txt"
+        say "Ir per response: $(awk '/PROGRAM TOTALS/ { gsub(",", "", $1); printf "%.0f", $1 / 100000 }' "$P/$name.self.txt")"
+    else
+        perf record -q -e cpu-clock -F 4999 -g -o "$P/$name.data" "${cmd[@]}" > /dev/null 2> /dev/null
+        perf report -i "$P/$name.data" --stdio --no-children --sort dso,symbol 2> /dev/null |
+            grep -v '^#' | grep '%' | head -60 > "$P/$name.flat.txt"
+    fi
+    say "reports in $P/$name.*"
+    exit 0
+fi
+
+SERVER_PID=
+WRK_PID=
+trap '[ -n "$WRK_PID" ] && kill "$WRK_PID" 2> /dev/null; [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2> /dev/null; true' EXIT
+db=$OUT/profile.db
+rm -f "$db" "$db-wal" "$db-shm"
+serve=("$BUILD/collector" serve --form "$FORM" --db "$db" --issuer-pub "$OUT/keys/issuer.public"
+       --receipt-key "$OUT/keys/receipt.secret" --listen "127.0.0.1:$PORT" --allow-root
+       --log-level warn)
+if [ "$tool" = callgrind ]; then
+    valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$P/$name.out" \
+        "${serve[@]}" 2> "$P/$name.log" &
+else
+    "${serve[@]}" 2> "$P/$name.log" &
+fi
+SERVER_PID=$!
+for _ in $(seq 400); do
+    if (exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2> /dev/null; then break; fi
+    sleep 0.05
+done
+
+# callgrind: few connections, a fixed time (valgrind runs ~50x slower);
+# perf: the benchmark's own load
+case $what in
+api_cold) script=api.lua env=(TOKENS="$OUT/tokens.txt" BODIES="$OUT/bodies.json" LIMIT=0) t=2 c=64 ;;
+api_reuse) script=api.lua env=(TOKENS="$OUT/tokens.txt" BODIES="$OUT/bodies.json" LIMIT=1000) t=2 c=64 ;;
+flow) script=flow.lua env=(TOKENS="$OUT/tokens.txt" BODIES="$OUT/bodies.url" LIMIT=0) t=64 c=64 ;;
+chair) script=chair.lua env=(TOKENS="$OUT/chairs.txt" DELAY_MS=0) t=1 c=4 ;;
+esac
+if [ "$tool" = callgrind ]; then
+    if [ "$what" = flow ]; then t=4 c=4; elif [ "$t" = 2 ]; then c=8; fi
+    # warm up (first requests: prepared statements, caches, page buffers)
+    env BENCH_DIR="$BENCH" NTHREADS=$t "${env[@]}" wrk -t$t -c$c -d3s --timeout 30s \
+        -s "$BENCH/$script" "http://127.0.0.1:$PORT/" > "$P/$name.warm.txt"
+    callgrind_control -i on "$SERVER_PID" > /dev/null
+    if [ "$what" = chair ]; then # submissions meanwhile, so views recompute
+        env BENCH_DIR="$BENCH" NTHREADS=1 TOKENS="$OUT/tokens.txt" BODIES="$OUT/bodies.json" LIMIT=1000 \
+            wrk -t1 -c2 -d20s --timeout 30s -s "$BENCH/api.lua" "http://127.0.0.1:$PORT/" > "$P/$name.api.txt" &
+        WRK_PID=$!
+    fi
+    env BENCH_DIR="$BENCH" NTHREADS=$t "${env[@]}" wrk -t$t -c$c -d20s --timeout 30s \
+        -s "$BENCH/$script" "http://127.0.0.1:$PORT/" > "$P/$name.wrk.txt"
+    callgrind_control -i off "$SERVER_PID" > /dev/null
+    if [ -n "$WRK_PID" ]; then wait "$WRK_PID" || true; WRK_PID=; fi
+else
+    env BENCH_DIR="$BENCH" NTHREADS=$t "${env[@]}" wrk -t$t -c$c -d12s --timeout 30s \
+        -s "$BENCH/$script" "http://127.0.0.1:$PORT/" > "$P/$name.wrk.txt" &
+    WRK_PID=$!
+    sleep 1
+    perf record -q -e cpu-clock -F 1999 -g -p "$SERVER_PID" -o "$P/$name.data" -- sleep 10 2> /dev/null
+    wait "$WRK_PID" || true
+    WRK_PID=
+fi
+kill "$SERVER_PID"
+wait "$SERVER_PID" || true
+SERVER_PID=
+reqs=$(awk '$1 == "REQUESTS" { print $2 }' "$P/$name.wrk.txt")
+if [ "$tool" = callgrind ]; then
+    callgrind_annotate --inclusive=yes "$P/$name.out" 2> /dev/null | head -80 > "$P/$name.incl.txt"
+    callgrind_annotate "$P/$name.out" 2> /dev/null | head -80 > "$P/$name.self.txt"
+    say "requests profiled: $reqs; Ir per request: $(awk -v n="$reqs" '/PROGRAM TOTALS/ { gsub(",", "", $1); printf "%.0f", $1 / n }' "$P/$name.self.txt")"
+else
+    perf report -i "$P/$name.data" --stdio --no-children --sort dso,symbol 2> /dev/null |
+        grep -v '^#' | grep '%' | head -60 > "$P/$name.flat.txt"
+    perf report -i "$P/$name.data" --stdio --no-children --sort comm 2> /dev/null |
+        grep -v '^#' | grep '%' | head -20 > "$P/$name.threads.txt"
+    say "requests during the profile: $reqs"
+fi
+say "reports in $P/$name.*"
