@@ -18,7 +18,7 @@
  *      writes.  Memory is bounded by the form's size times the number of
  *      scopes, not by the number of responses - except what is output
  *      anyway (objections, comments), the values of `number` questions
- *      that cannot be binned (8 bytes each, 16 with --weight entity), and
+ *      that cannot be binned (8 bytes each, 12 with --weight entity), and
  *      --weight entity's per-(scope, entity) blocks.
  *   2. Every accumulator is a sum of one ballot's indicators (counts,
  *      Borda points, pairwise preferences, sums of numbers), so it is
@@ -65,8 +65,10 @@ const char *const snd_weight_names[SND_WEIGHT__MAX] = {"delegate", "entity"};
 #define GROUP_NONE "(none)"
 #define GROUP_OTHER "(other)"
 /* Integer number questions with at most this many values are binned in the
- * layout (exact median, linear, no value list). */
+ * layout (exact median, linear, no value list).  --weight entity copies the
+ * layout per (scope, entity), so there bins must stay few. */
 #define MAX_BINS 1024
+#define MAX_BINS_ENTITY 64
 
 /* Sentinels in the decoded row's matrix cells. */
 #define CELL_ABSENT INT_MIN
@@ -437,7 +439,8 @@ static enum snd_err layout(struct tally *t)
 		if (q->type == SND_Q_NUMBER) {
 			l->numi = t->nnum++;
 			if (q->integer && isfinite(q->nmin) && isfinite(q->nmax) &&
-			    q->nmax >= q->nmin && q->nmax - q->nmin < MAX_BINS &&
+			    q->nmax >= q->nmin &&
+			    q->nmax - q->nmin < (t->entity_mode ? MAX_BINS_ENTITY : MAX_BINS) &&
 			    floor(q->nmin) == q->nmin) {
 				l->lo = q->nmin;
 				l->nbins = (int)(floor(q->nmax) - q->nmin) + 1;
