@@ -283,8 +283,8 @@ static const char *const msgs[M__MAX][UN__MAX] = {
 		"摘要（JSON）", "Сводка (JSON)" },
 	[M_DL_CSV] = { "Summary (CSV)", "Synthèse (CSV)", "Resumen (CSV)", "الملخص (CSV)",
 		"摘要（CSV）", "Сводка (CSV)" },
-	[M_UPDATED] = { "Updated at {1} UTC.", "Mis à jour à {1} UTC.", "Actualizado a las {1} UTC.",
-		"آخر تحديث: {1} UTC.", "更新于 {1} UTC。", "Обновлено в {1} UTC." },
+	[M_UPDATED] = { "Updated {1} UTC.", "Mis à jour : {1} UTC.", "Actualizado: {1} UTC.",
+		"آخر تحديث: {1} UTC.", "更新于 {1} UTC。", "Обновлено: {1} UTC." },
 	[M_REFRESHES] = { "Refreshes every {1} s.", "Actualisation toutes les {1} s.",
 		"Se actualiza cada {1} s.", "يُحدَّث كل {1} ث.", "每 {1} 秒刷新一次。",
 		"Обновляется каждые {1} с." },
@@ -536,7 +536,7 @@ static void put_paras(struct pg *p, const char *text, const char *cls)
 	snd_buf_free(&line);
 }
 
-enum tfmt { T_DATE_HM, T_DATE_HMS, T_HMS };
+enum tfmt { T_DATE_HM, T_DATE_HMS };
 
 /* UTC times in the one unambiguous shape every language reads:
  * 2026-02-06 18:00 (no month names to translate). */
@@ -548,9 +548,7 @@ static void fmt_time(int64_t t, enum tfmt how, char *out, size_t n)
 		snprintf(out, n, "?");
 		return;
 	}
-	if (how == T_HMS)
-		snprintf(out, n, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
-	else if (how == T_DATE_HMS)
+	if (how == T_DATE_HMS)
 		snprintf(out, n, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
 		         tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 	else
@@ -2021,12 +2019,14 @@ void page_chair(struct snd_buf *out, const struct page_req *r, const cJSON *summ
 	/* #live is what sounding.js swaps in place from a fresh copy of this
 	 * page; everything that changes with new answers lives inside it. */
 	put(&p, "<div id=\"live\">\n<p class=\"updated\">");
-	fmt_time(r->now, T_HMS, when, sizeof when);
+	/* With the date: a printed copy handed to the plenary must say when. */
+	fmt_time(r->now, T_DATE_HMS, when, sizeof when);
 	put_msg(&p, M_UPDATED, when, NULL);
 	if (refresh_s > 0) {
 		snprintf(a, sizeof a, "%d", refresh_s);
-		put(&p, " ");
+		put(&p, " <span class=\"refresh-note\">");
 		put_msg(&p, M_REFRESHES, a, NULL);
+		put(&p, "</span>");
 	}
 	fmt_count(jnum(summary, "responses"), a);
 	put(&p, " ");
@@ -2258,7 +2258,7 @@ static const char css_pages[] =
 	":focus-visible{outline:3px solid Highlight}}\n"
 	"@media print{body{font-size:11pt;color:#000;background:#fff}"
 	".projector{font-size:11pt}.projector h1{font-size:18pt}.projector h2{font-size:14pt}"
-	".langs,.skip,.controls,.downloads,.actions,.copy{display:none!important}"
+	".langs,.skip,.controls,.downloads,.actions,.copy,.refresh-note{display:none!important}"
 	"main,.page-chair main{max-width:none;padding:0}a{color:#000;text-decoration:none}"
 	".stat-n{font-size:24pt}.q,tr,.objection-block,.stat{break-inside:avoid}"
 	"h2,h3,h4{break-after:avoid}"
