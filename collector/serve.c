@@ -268,6 +268,8 @@ bad:
 	return -1;
 }
 
+/* MHD's own messages, through the one logging entry point. */
+static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char line[512];
