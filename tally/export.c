@@ -395,7 +395,7 @@ int cmd_export(int argc, char **argv)
 	progress_init(&x.prog, "records");
 	if (x.fmt == X_CSV) {
 		if ((e = snd_store_each_latest(s, f->id, collect_keys, &x)) != SND_OK && !x.failed) {
-			tally_err("%s: %s", db, snd_store_errmsg(s));
+			tally_err("%s", snd_store_errmsg(s));
 			goto done;
 		}
 		if (x.failed)
@@ -419,7 +419,7 @@ int cmd_export(int argc, char **argv)
 	if (out_buf(&o, &x.b) != 0)
 		goto done;
 	if ((e = snd_store_each_latest(s, f->id, write_record, &x)) != SND_OK && !x.failed) {
-		tally_err("%s: %s", db, snd_store_errmsg(s));
+		tally_err("%s", snd_store_errmsg(s));
 		goto done;
 	}
 	if (x.failed)

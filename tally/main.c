@@ -380,7 +380,7 @@ int open_form_db(const char *form_path, const char *db_path, struct snd_form **f
 		          "(another version of the file); tallying with %s", form_path, f->id,
 		          db_path, form_path);
 	if (snd_store_open(db_path, SND_STORE_READ, &s, err, sizeof err) != SND_OK) {
-		tally_err("%s: %s", db_path, err);
+		tally_err("%s", err);
 		goto fail;
 	}
 	qrows_free(rows, n);

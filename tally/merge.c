@@ -367,7 +367,7 @@ int cmd_merge(int argc, char **argv)
 
 	created = 1; /* it did not exist: whatever appears there now is ours */
 	if (snd_store_open(outp, SND_STORE_WRITE, &out, err, sizeof err) != SND_OK) {
-		tally_err("%s: %s", outp, err);
+		tally_err("%s", err);
 		goto done;
 	}
 	if (copy_forms(out, inputs[0], first, nfirst) != 0)
@@ -384,7 +384,7 @@ int cmd_merge(int argc, char **argv)
 			break;
 		if (!batch) {
 			if (snd_store_begin(out) != SND_OK) {
-				tally_err("%s: %s", outp, snd_store_errmsg(out));
+				tally_err("%s", snd_store_errmsg(out));
 				goto done;
 			}
 			batch = 1;
@@ -396,8 +396,8 @@ int cmd_merge(int argc, char **argv)
 		if (snd_store_version(out, &before) != SND_OK ||
 		    snd_store_import(out, &s->r) != SND_OK ||
 		    snd_store_version(out, &after) != SND_OK) {
-			tally_err("%s: importing revision %lld of %s: %s", outp, (long long)s->r.seq,
-			          s->path, snd_store_errmsg(out));
+			tally_err("importing revision %lld of %s: %s", (long long)s->r.seq, s->path,
+			          snd_store_errmsg(out));
 			goto done;
 		}
 		if (after == before) {
@@ -420,7 +420,7 @@ int cmd_merge(int argc, char **argv)
 		progress_tick(&prog);
 		if (++in_batch >= MERGE_BATCH) {
 			if (snd_store_commit(out) != SND_OK) {
-				tally_err("%s: %s", outp, snd_store_errmsg(out));
+				tally_err("%s", snd_store_errmsg(out));
 				goto done;
 			}
 			batch = 0;
@@ -431,7 +431,7 @@ int cmd_merge(int argc, char **argv)
 	}
 	if (batch) {
 		if (snd_store_commit(out) != SND_OK) {
-			tally_err("%s: %s", outp, snd_store_errmsg(out));
+			tally_err("%s", snd_store_errmsg(out));
 			goto done;
 		}
 		batch = 0;

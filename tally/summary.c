@@ -500,7 +500,15 @@ static void text_rank(struct snd_buf *b, const struct snd_form *f, int lang,
 	}
 }
 
-static void text_position(struct snd_buf *b, const struct snd_form *f, const cJSON *qs)
+/* The line that stands for the entries a --limit left out. */
+static void more_line(struct snd_buf *b, long n, const char *what)
+{
+	snd_buf_printf(b, "    \xe2\x80\xa6 and %ld more %s%s (--limit all, or --format md/json)\n", n,
+	               what, n == 1 ? "" : "s");
+}
+
+static void text_position(struct snd_buf *b, const struct snd_form *f, const cJSON *qs,
+                          long limit)
 {
 	static const char *const glyph[SND_POS__MAX] = {
 		"\xe2\x96\x88", "\xe2\x96\x93", "\xe2\x96\x92", "\xe2\x96\x91"
@@ -510,6 +518,7 @@ static void text_position(struct snd_buf *b, const struct snd_form *f, const cJS
 	const cJSON *it, *objs = cJSON_GetObjectItemCaseSensitive(qs, "objections");
 	char n[40], s[40];
 	int i;
+	long shown = 0;
 
 	for (i = 0; i < SND_POS__MAX; i++) {
 		c[i] = jnum0(qs, snd_position_names[i]);
@@ -542,6 +551,10 @@ static void text_position(struct snd_buf *b, const struct snd_form *f, const cJS
 		snd_buf_puts(b, "  no positions yet\n");
 	cJSON_ArrayForEach(it, objs) {
 		const char *ent = f->anonymity == SND_PSEUDONYMOUS ? NULL : jstr(it, "entity");
+		if (limit >= 0 && shown++ >= limit) {
+			more_line(b, cJSON_GetArraySize(objs) - limit, "objection");
+			break;
+		}
 		snd_buf_puts(b, "    - ");
 		if (ent) {
 			term_text(b, ent, 0, 0, -1);
@@ -564,13 +577,18 @@ static void text_number(struct snd_buf *b, const cJSON *qs)
 	               n, mn, mx, me, md);
 }
 
-static void text_text(struct snd_buf *b, const struct snd_form *f, const cJSON *qs)
+static void text_text(struct snd_buf *b, const struct snd_form *f, const cJSON *qs, long limit)
 {
 	const cJSON *it, *cm = cJSON_GetObjectItemCaseSensitive(qs, "comments");
 	int n = cJSON_GetArraySize(cm);
+	long shown = 0;
 	snd_buf_printf(b, "  %d comment%s%s\n", n, n == 1 ? "" : "s", n ? ":" : "");
 	cJSON_ArrayForEach(it, cm) {
 		const char *ent = f->anonymity == SND_PSEUDONYMOUS ? NULL : jstr(it, "entity");
+		if (limit >= 0 && shown++ >= limit) {
+			more_line(b, n - limit, "comment");
+			break;
+		}
 		snd_buf_puts(b, "    - ");
 		if (ent) {
 			term_text(b, ent, 0, 0, -1);
@@ -582,7 +600,7 @@ static void text_text(struct snd_buf *b, const struct snd_form *f, const cJSON *
 }
 
 static void text_questions(struct snd_buf *b, const struct snd_form *f, int lang,
-                           const cJSON *questions, int headings)
+                           const cJSON *questions, int headings, long limit)
 {
 	const cJSON *qs;
 	size_t cur = (size_t)-1;
@@ -608,16 +626,16 @@ static void text_questions(struct snd_buf *b, const struct snd_form *f, int lang
 		case SND_Q_SCALE: text_scale(b, f, lang, q, qs); break;
 		case SND_Q_MATRIX: text_matrix(b, f, lang, q, qs); break;
 		case SND_Q_RANK: text_rank(b, f, lang, q, qs); break;
-		case SND_Q_POSITION: text_position(b, f, qs); break;
+		case SND_Q_POSITION: text_position(b, f, qs, limit); break;
 		case SND_Q_NUMBER: text_number(b, qs); break;
-		case SND_Q_TEXT: text_text(b, f, qs); break;
+		case SND_Q_TEXT: text_text(b, f, qs, limit); break;
 		default: break;
 		}
 	}
 }
 
 static void write_text(struct snd_buf *b, const struct snd_form *f, int lang, const cJSON *sum,
-                       const char *by)
+                       const char *by, long limit)
 {
 	const cJSON *g;
 	const char *t = label_in(f, &f->title, lang);
@@ -628,7 +646,7 @@ static void write_text(struct snd_buf *b, const struct snd_form *f, int lang, co
 	snd_buf_printf(b, "\nquestionnaire %s \xc2\xb7 responses %s \xc2\xb7 one voice per %s%s\n",
 	               f->id, a, w && strcmp(w, "entity") == 0 ? "entity" : "delegate",
 	               f->anonymity == SND_PSEUDONYMOUS ? " \xc2\xb7 pseudonymous" : "");
-	text_questions(b, f, lang, cJSON_GetObjectItemCaseSensitive(sum, "questions"), 1);
+	text_questions(b, f, lang, cJSON_GetObjectItemCaseSensitive(sum, "questions"), 1, limit);
 	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(sum, "groups")) {
 		fmt_count(a, jnum0(g, "responses"));
 		snd_buf_puts(b, "\n\n######## ");
@@ -636,7 +654,7 @@ static void write_text(struct snd_buf *b, const struct snd_form *f, int lang, co
 		snd_buf_puts(b, " = ");
 		term_text(b, g->string, 0, 0, -1);
 		snd_buf_printf(b, " (responses %s) ########\n", a);
-		text_questions(b, f, lang, cJSON_GetObjectItemCaseSensitive(g, "questions"), 0);
+		text_questions(b, f, lang, cJSON_GetObjectItemCaseSensitive(g, "questions"), 0, limit);
 	}
 }
 
@@ -1036,12 +1054,15 @@ static void write_md(struct snd_buf *b, const struct snd_form *f, int lang, cons
 
 static const char summary_usage[] =
 	"usage: tally summary --db DB --form FORM [--by ATTR] [--weight delegate|entity]\n"
-	"                     [--format text|json|csv|md] [--lang xx] [--out FILE]\n"
+	"                     [--format text|json|csv|md] [--lang xx] [--limit N|all]\n"
+	"                     [--out FILE]\n"
 	"\n"
 	"Aggregates every delegate's latest revision.  text: tables for a terminal;\n"
 	"json: the summary object of interface.md; csv: one row per (group, question,\n"
 	"item, measure); md: Markdown tables.  --by ATTR adds a breakdown by a token\n"
-	"attribute (or entity); --weight entity gives each administration one voice.\n";
+	"attribute (or entity); --weight entity gives each administration one voice.\n"
+	"--limit caps the objections and comments listed per question in text output\n"
+	"(default 20; \"all\" lists every one; the other formats always list all).\n";
 
 static const char report_usage[] =
 	"usage: tally report --db DB --form FORM --out report.html [--by ATTR]\n"
@@ -1052,7 +1073,7 @@ static const char report_usage[] =
 	"Without --out the HTML goes to standard output.\n";
 
 struct common {
-	const char *db, *form, *by, *weight, *format, *out, *lang;
+	const char *db, *form, *by, *weight, *format, *out, *lang, *limit;
 };
 
 /* Parses the shared options and validates the choices; 0, 1 (help shown)
@@ -1063,12 +1084,15 @@ static int parse_common(int argc, char **argv, struct common *c, const char *use
 		{"db", 1, &c->db, NULL, NULL},         {"form", 1, &c->form, NULL, NULL},
 		{"by", 1, &c->by, NULL, NULL},         {"weight", 1, &c->weight, NULL, NULL},
 		{"format", 1, &c->format, NULL, NULL}, {"out", 1, &c->out, NULL, NULL},
-		{"lang", 1, &c->lang, NULL, NULL},     {NULL, 0, NULL, NULL, NULL},
+		{"lang", 1, &c->lang, NULL, NULL},     {"limit", 1, &c->limit, NULL, NULL},
+		{NULL, 0, NULL, NULL, NULL},
 	};
 	int help, rc;
 	memset(c, 0, sizeof *c);
-	if (report)
+	if (report) { /* the report has every format and limit fixed */
 		opts[4].name = "no-such-option-format";
+		opts[7].name = "no-such-option-limit";
+	}
 	rc = opts_parse(argc, argv, opts, use, &help, NULL, NULL);
 	if (help) {
 		fputs(use, stdout);
@@ -1131,6 +1155,7 @@ int cmd_summary(int argc, char **argv)
 	struct out o;
 	enum fmt fmt = FMT_TEXT;
 	int rc, lang = 0, i;
+	long limit = 20;
 
 	if ((rc = parse_common(argc, argv, &c, summary_usage, 0)) != 0)
 		return rc == 1 ? 0 : rc;
@@ -1141,6 +1166,18 @@ int cmd_summary(int argc, char **argv)
 		if (i == FMT__MAX) {
 			tally_err("--format must be text, json, csv or md, not '%s'", c.format);
 			return EXIT_USAGE;
+		}
+	}
+	if (c.limit) {
+		char *end;
+		if (strcmp(c.limit, "all") == 0) {
+			limit = -1;
+		} else {
+			limit = strtol(c.limit, &end, 10);
+			if (c.limit[0] == '\0' || *end != '\0' || limit < 0) {
+				tally_err("--limit must be a count or all, not '%s'", c.limit);
+				return EXIT_USAGE;
+			}
 		}
 	}
 	snd_buf_init(&b, (size_t)1 << 30);
@@ -1159,7 +1196,7 @@ int cmd_summary(int argc, char **argv)
 		write_md(&b, f, lang, sum, c.by);
 		break;
 	default:
-		write_text(&b, f, lang, sum, c.by);
+		write_text(&b, f, lang, sum, c.by, limit);
 		break;
 	}
 	if (out_open(&o, c.out) != 0)

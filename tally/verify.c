@@ -390,7 +390,7 @@ int cmd_verify(int argc, char **argv)
 	}
 	v->npks = npubs;
 	if (snd_store_open(db, SND_STORE_READ, &s, err, sizeof err) != SND_OK) {
-		tally_err("%s: %s", db, err);
+		tally_err("%s", err);
 		goto done;
 	}
 	progress_init(&v->prog, "revisions");
@@ -403,8 +403,7 @@ int cmd_verify(int argc, char **argv)
 		goto done;
 	}
 	if (e != SND_OK) {
-		tally_err("%s: reading revisions failed after %lld: %s", db, v->rows,
-		          snd_store_errmsg(s));
+		tally_err("reading revisions failed after %lld: %s", v->rows, snd_store_errmsg(s));
 		goto done;
 	}
 	if (v->problems == 0) {

@@ -319,6 +319,12 @@ START_TEST(test_summary_text_csv_md_show_the_figures)
 	ck_assert_ptr_nonnull(strstr(out_text, "ADM-B: Too fast, <b>no</b>"));
 	ck_assert_ptr_nonnull(strstr(out_text, "\xe2\x96\x88")); /* bar glyphs */
 	ck_assert_ptr_nonnull(strstr(out_text, "66.7%"));
+	ck_assert_ptr_nonnull(strstr(out_text, "IQR "));
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--limit", "0", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "and 1 more objection (--limit all"));
+	ck_assert_ptr_nonnull(strstr(out_text, "and 2 more comments"));
+	ck_assert_ptr_null(strstr(out_text, "Too fast"));
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--limit", "x", NULL), 2);
 
 	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "csv",
 	                     NULL), 0);
