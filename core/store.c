@@ -493,6 +493,33 @@ fail:
 	return e;
 }
 
+/* Switches to WAL with synchronous=FULL.  SQLite answers a journal_mode
+ * it cannot honour (e.g. WAL on some network file systems) by keeping the
+ * old mode silently, so the answer is checked. */
+static enum snd_err use_wal(struct snd_store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
+	enum snd_err e = SND_OK;
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *mode = col_text(st, 0);
+		if (strcmp(mode, "wal") != 0) {
+			char m[160];
+			snprintf(m, sizeof m,
+			         "cannot use WAL mode here (journal_mode stays '%.20s'); "
+			         "put the database on a local file system", mode);
+			e = fail_msg(s, SND_EDB, m);
+		}
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	if (e != SND_OK)
+		return e;
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(s->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+	return rc == SQLITE_OK ? SND_OK : fail_db(s, rc);
+}
+
 enum snd_err snd_store_open(const char *path, enum snd_store_mode mode, struct snd_store **out,
                             char *errbuf, size_t errlen)
 {
@@ -548,12 +575,8 @@ enum snd_err snd_store_open(const char *path, enum snd_store_mode mode, struct s
 	} else {
 		/* WAL lets readers run beside the one writer; FULL makes a
 		 * successful COMMIT mean the WAL is on disk. */
-		rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL",
-		                  NULL, NULL, NULL);
-		if (rc != SQLITE_OK) {
-			e = fail_db(s, rc);
+		if ((e = use_wal(s)) != SND_OK)
 			goto fail;
-		}
 		if (ver < SCHEMA_VERSION && (e = migrate(s)) != SND_OK)
 			goto fail;
 		if ((e = load_head(s)) != SND_OK)
