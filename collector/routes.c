@@ -85,7 +85,9 @@ static const char *token_from_request(const struct req *r, int bearer, int cooki
 				h++;
 			return h;
 		}
-		return ""; /* another scheme: malformed */
+		if (!cookie)
+			return ""; /* another scheme where only a bearer token will do */
+		/* else: e.g. Basic credentials of a proxy in front; use the cookie */
 	}
 	if (cookie)
 		return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, COOKIE_NAME);
@@ -510,6 +512,10 @@ static enum MHD_Result h_form_post(struct req *r)
 	rc1 = snd_form_answers_from_post(f, &kv, &answers, &errs);
 	snd_kvlist_free(&kv);
 	if (rc1 != SND_OK && rc1 != SND_EINVAL) {
+		ret = http_busy(r);
+		goto out;
+	}
+	if (answers == NULL && (answers = cJSON_CreateObject()) == NULL) {
 		ret = http_busy(r);
 		goto out;
 	}

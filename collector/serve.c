@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -298,6 +299,29 @@ static void drain(struct srv *s, long ms)
 	}
 }
 
+/* Each connection is a descriptor; the database, MHD's epoll and pipes need
+ * a few dozen more.  Raises the soft limit when the hard one allows, else
+ * lowers --max-connections to what fits (and says so). */
+#define FD_RESERVE 64u
+static void fit_fd_limit(struct opts *o)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)o->max_conn + FD_RESERVE;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want)
+		rl.rlim_cur = want;
+	else
+		rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < want) {
+		unsigned fit = rl.rlim_cur > FD_RESERVE + 1 ? (unsigned)(rl.rlim_cur - FD_RESERVE) : 1;
+		snd_log(SND_LOG_WARN, "open-file limit %llu: serving at most %u connections, not %u",
+		        (unsigned long long)rl.rlim_cur, fit, o->max_conn);
+		o->max_conn = fit;
+	}
+}
+
 static int load_forms(const struct opts *o, struct srv *s)
 {
 	size_t i, j;
@@ -370,6 +394,7 @@ int cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	snd_log_set_level(o.level);
+	fit_fd_limit(&o);
 
 	/* 1. Before any thread: the stop signals go to sigwait only. */
 	sigemptyset(&stop);
