@@ -648,11 +648,15 @@ static void render_position(struct snd_buf *o, const struct snd_form *f, const c
 			const char *why = jstr(it, "reason");
 			snd_buf_puts(o, "<li>");
 			if (ent) {
-				snd_buf_puts(o, "<span class=\"snd-ent\">");
+				snd_buf_puts(o, "<span class=\"snd-ent\" dir=\"auto\">");
 				snd_buf_html(o, ent);
 				snd_buf_puts(o, "</span> ");
 			}
+			/* <bdi>: an Arabic reason must not reorder the entity
+			 * name or the list around it. */
+			snd_buf_puts(o, "<bdi>");
 			snd_buf_html(o, why ? why : "");
+			snd_buf_puts(o, "</bdi>");
 			snd_buf_puts(o, "</li>");
 		}
 		snd_buf_puts(o, "</ul>");
@@ -740,11 +744,13 @@ static void render_text(struct snd_buf *o, const struct snd_form *f, const cJSON
 		const char *t = jstr(it, "text");
 		snd_buf_puts(o, "<li>");
 		if (ent) {
-			snd_buf_puts(o, "<span class=\"snd-ent\">");
+			snd_buf_puts(o, "<span class=\"snd-ent\" dir=\"auto\">");
 			snd_buf_html(o, ent);
 			snd_buf_puts(o, "</span> ");
 		}
+		snd_buf_puts(o, "<bdi>");
 		snd_buf_html(o, t ? t : "");
+		snd_buf_puts(o, "</bdi>");
 		snd_buf_puts(o, "</li>");
 	}
 	snd_buf_puts(o, "</ul>");
