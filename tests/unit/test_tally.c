@@ -1308,6 +1308,45 @@ START_TEST(test_damaged_rows_are_skipped_without_failing)
 }
 END_TEST
 
+/* More rows than one batch: the reader and the worker thread overlap, and
+ * every row must be counted exactly once, in any weighting or grouping. */
+START_TEST(test_large_tally_counts_every_row_once)
+{
+	enum { N = 5000 };
+	char attrs[96], ans[1024], sub[32], ent[32];
+	double pick[3] = {0}, sum = 0, objects = 0;
+	struct db d;
+	db_open(&d, form_all);
+	for (int i = 0; i < N; i++) {
+		gen_answers(i, ans, sizeof ans);
+		gen_attrs(i, attrs, sizeof attrs);
+		snprintf(sub, sizeof sub, "d%d", i);
+		snprintf(ent, sizeof ent, "E%d", i % 40);
+		put(&d, sub, ent, attrs, ans);
+		cJSON *a = cJSON_Parse(ans);
+		pick[str(a, "pick")[0] - 'a']++;
+		sum += num(a, "count");
+		objects += strcmp(str(item(a, "prop"), "position"), "object") == 0;
+		cJSON_Delete(a);
+	}
+	cJSON *s = summary(&d);
+	const cJSON *o = item(question(s, "pick"), "options");
+	ck_assert_int_eq(num(s, "responses"), N);
+	ck_assert_int_eq(num(by_id(o, "a"), "count"), pick[0]);
+	ck_assert_int_eq(num(by_id(o, "b"), "count"), pick[1]);
+	ck_assert_int_eq(num(by_id(o, "c"), "count"), pick[2]);
+	ck_assert_near(num(question(s, "count"), "mean"), sum / N);
+	ck_assert_int_eq(num(question(s, "prop"), "object"), objects);
+	ck_assert_int_eq(cJSON_GetArraySize(item(question(s, "prop"), "objections")), (int)objects);
+	cJSON_Delete(s);
+	s = summary_of(&d, "sg", SND_WEIGHT_ENTITY);
+	ck_assert_near(num(s, "responses"), 40);
+	ck_assert_near(num(question(s, "pick"), "answered"), 40);
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
 static Suite *tally_suite(void)
 {
 	Suite *s = suite_create("tally");
@@ -1347,6 +1386,7 @@ static Suite *tally_suite(void)
 	tcase_add_test(tc, test_groups_beyond_the_cap_are_pooled_in_other);
 	tcase_add_test(tc, test_empty_by_is_refused);
 	tcase_add_test(tc, test_damaged_rows_are_skipped_without_failing);
+	tcase_add_test(tc, test_large_tally_counts_every_row_once);
 	suite_add_tcase(s, tc);
 	return s;
 }
