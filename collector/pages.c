@@ -2152,6 +2152,10 @@ static const char css_pages[] =
 	".cond{font-style:italic;color:var(--muted);border-inline-start:3px solid var(--soft);"
 	"padding-inline-start:.75rem;margin-block:.25rem .75rem}\n"
 	".help{color:var(--muted)}.hint{color:var(--muted);margin-block:.25rem .75rem}\n"
+	/* quotation marks around chosen answers in show_if notes, per language
+	 * (CSS escapes keep this file ASCII) */
+	"q:lang(ar),q:lang(fr),q:lang(es),q:lang(ru){quotes:\"\\00AB\" \"\\00BB\" \"\\201C\" \"\\201D\"}\n"
+	"q:lang(zh){quotes:\"\\201C\" \"\\201D\" \"\\2018\" \"\\2019\"}\n"
 	".choices{display:flex;flex-direction:column;gap:.25rem}\n"
 	".choice{display:flex;align-items:flex-start;gap:.75rem;min-height:44px;padding-block:.25rem}\n"
 	".choice label{flex:1;padding-block:.15rem;cursor:pointer}\n"
