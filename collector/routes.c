@@ -699,12 +699,11 @@ void tally_cache_free(struct tally_cache *tc)
 /* Computes a snapshot (no lock held: it may take a while on a big store). */
 static enum snd_err compute_snap(struct req *r, struct snd_store *rd, const char *by,
                                  enum snd_weight weight, int with_turnout, int64_t version,
-                                 struct snap **out)
+                                 struct snap **out, char *err, size_t errlen)
 {
 	struct snd_tally_opts o;
 	struct snap *sn;
 	enum snd_err rc;
-	char err[200];
 
 	if ((sn = calloc(1, sizeof *sn)) == NULL)
 		return SND_ENOMEM;
@@ -712,9 +711,9 @@ static enum snd_err compute_snap(struct req *r, struct snd_store *rd, const char
 	o.by = by;
 	o.weight = weight;
 	err[0] = '\0';
-	rc = snd_tally_summary(rd, form_of(r), &o, &sn->summary, err, sizeof err);
+	rc = snd_tally_summary(rd, form_of(r), &o, &sn->summary, err, errlen);
 	if (rc == SND_OK && with_turnout)
-		rc = snd_tally_turnout(rd, form_of(r), &sn->turnout, err, sizeof err);
+		rc = snd_tally_turnout(rd, form_of(r), &sn->turnout, err, errlen);
 	if (rc == SND_OK && (sn->json = cJSON_PrintUnformatted(sn->summary)) == NULL)
 		rc = SND_ENOMEM;
 	if (rc != SND_OK) {
@@ -737,7 +736,7 @@ static enum snd_err compute_snap(struct req *r, struct snd_store *rd, const char
  * dashboard may lag by one computation) or, when there is none yet, wait
  * for it.  On SND_OK *out holds a reference (snap_release it). */
 static enum snd_err get_snap(struct req *r, const char *by, enum snd_weight weight,
-                             int with_turnout, struct snap **out)
+                             int with_turnout, struct snap **out, char *err, size_t errlen)
 {
 	struct tally_cache *tc = r->s->tallies;
 	struct snd_store *rd = http_reader(r->s);
@@ -749,6 +748,8 @@ static enum snd_err get_snap(struct req *r, const char *by, enum snd_weight weig
 	enum snd_err rc;
 	int mine;
 
+	if (errlen)
+		err[0] = '\0';
 	if (rd == NULL)
 		return SND_EDB;
 	if ((rc = snd_store_version(rd, &version)) != SND_OK)
@@ -776,7 +777,8 @@ static enum snd_err get_snap(struct req *r, const char *by, enum snd_weight weig
 			break;
 		if (!mine) { /* another view holds the slot: compute privately */
 			pthread_mutex_unlock(&sl->lock);
-			return compute_snap(r, rd, by, weight, with_turnout, version, out);
+			return compute_snap(r, rd, by, weight, with_turnout, version, out, err,
+			                    errlen);
 		}
 		pthread_cond_wait(&sl->done, &sl->lock); /* the first computation of this view */
 	}
@@ -793,7 +795,7 @@ static enum snd_err get_snap(struct req *r, const char *by, enum snd_weight weig
 	sl->computing = 1;
 	pthread_mutex_unlock(&sl->lock);
 
-	rc = compute_snap(r, rd, by, weight, with_turnout, version, &sn);
+	rc = compute_snap(r, rd, by, weight, with_turnout, version, &sn, err, errlen);
 
 	pthread_mutex_lock(&sl->lock);
 	sl->computing = 0;
@@ -827,6 +829,13 @@ static int summary_params(struct req *r, const char **by, enum snd_weight *weigh
 			                  "by must be an attribute name ([A-Za-z0-9_-], at most 64)", NULL);
 			return -1;
 		}
+		if (form_of(r)->anonymity == SND_PSEUDONYMOUS && strcmp(b, "entity") == 0) {
+			*ret = http_error(r, 400, "bad_request",
+			                  "this questionnaire is pseudonymous: a breakdown by entity would "
+			                  "reveal who answered what",
+			                  NULL);
+			return -1;
+		}
 		*by = b;
 	}
 	if (w != NULL && w[0] != '\0') {
@@ -845,6 +854,8 @@ static int summary_params(struct req *r, const char **by, enum snd_weight *weigh
 
 static enum MHD_Result h_api_summary(struct req *r)
 {
+	char err[256];
+	enum snd_err rc;
 	struct snap *sn;
 	const char *by;
 	enum snd_weight weight;
@@ -852,8 +863,8 @@ static enum MHD_Result h_api_summary(struct req *r)
 
 	if (!authenticate(r, 1, 0, SND_ROLE_CHAIR, &ret) || summary_params(r, &by, &weight, &ret))
 		return ret;
-	if (get_snap(r, by, weight, 0, &sn) != SND_OK)
-		return http_busy(r);
+	if ((rc = get_snap(r, by, weight, 0, &sn, err, sizeof err)) != SND_OK)
+		return rc == SND_EINVAL ? http_error(r, 400, "bad_request", err, NULL) : http_busy(r);
 	ret = http_queue(r, 200,
 	                 http_response(r, sn->json, sn->json_len, MHD_RESPMEM_MUST_COPY,
 	                               "application/json; charset=utf-8", CACHE_NONE),
@@ -864,6 +875,8 @@ static enum MHD_Result h_api_summary(struct req *r)
 
 static enum MHD_Result h_chair(struct req *r)
 {
+	char err[256];
+	enum snd_err rc;
 	struct page_req p;
 	struct snd_buf b;
 	struct snap *sn;
@@ -874,8 +887,8 @@ static enum MHD_Result h_chair(struct req *r)
 	r->lang = pick_lang(r, NULL, NULL);
 	if (!authenticate(r, 1, 1, SND_ROLE_CHAIR, &ret) || summary_params(r, &by, &weight, &ret))
 		return ret;
-	if (get_snap(r, by, weight, 1, &sn) != SND_OK)
-		return http_busy(r);
+	if ((rc = get_snap(r, by, weight, 1, &sn, err, sizeof err)) != SND_OK)
+		return rc == SND_EINVAL ? http_error(r, 400, "bad_request", err, NULL) : http_busy(r);
 	page_req_init(r, &p);
 	p.csrf = "";
 	snd_buf_init(&b, 0);

@@ -638,6 +638,18 @@ START_TEST(test_api_pseudonymous_form_stores_a_pseudonym)
 	ck_assert(strstr(out, "delegate-42") == NULL);
 	cJSON_Delete(v);
 	free(out);
+	/* no breakdown by entity of a pseudonymous questionnaire */
+	{
+		char *chair = h_token(&E, "pseudo-form", "chair1", "chair");
+		h_get_bearer(C, "/api/v1/questionnaires/pseudo-form/summary?by=entity", chair, &r);
+		assert_error(&r, 400, "bad_request");
+		h_resp_free(&r);
+		ck_assert_int_eq(
+			h_get_bearer(C, "/api/v1/questionnaires/pseudo-form/summary?by=region", chair, &r),
+			200);
+		h_resp_free(&r);
+		free(chair);
+	}
 	/* the delegate still reads their own answers */
 	ck_assert_int_eq(
 		h_get_bearer(C, "/api/v1/questionnaires/pseudo-form/responses/me", tok, &r), 200);
