@@ -24,21 +24,26 @@ $C issue --key "$DEMO/keys/issuer.secret" --form "$FORM" \
 $C issue --key "$DEMO/keys/issuer.secret" --form "$FORM" --role chair \
    --delegates scripts/demo-chairs.csv --base-url "$BASE" > "$DEMO/chair-links.csv"
 
-link_of() { # CSV -> the last column (link) of each data row
-  tail -n +2 "$1" | awk -F, '{ print $NF }'
+list_links() { # issued CSV -> "id  entity" then the link, per delegate
+  tail -n +2 "$1" | awk -F, '{ printf "  %s  %s\n    %s\n", $1, $2, $NF }'
 }
 echo
 echo "Sounding demo: the LSG review questionnaire ($FORM)"
 echo
-echo "Delegate links (one per delegate; all in $DEMO/delegate-links.csv):"
-paste -d' ' <(tail -n +2 scripts/demo-delegates.csv | cut -d, -f1,2 | tr ',' ' ' | awk '{printf "  %-6s %-40s", $1, substr($0, index($0,$2))}') <(link_of "$DEMO/delegate-links.csv")
+echo "Delegate links (one per delegate; also in $DEMO/delegate-links.csv):"
+list_links "$DEMO/delegate-links.csv"
 echo
-echo "Chair dashboard link:"
-echo "  $(link_of "$DEMO/chair-links.csv")"
+echo "Chair dashboard link (also in $DEMO/chair-links.csv):"
+list_links "$DEMO/chair-links.csv"
 echo
 echo "Tally afterwards:  build/tally summary --db $DEMO/sounding.db --form $FORM"
 echo "Stop with Ctrl-C."
 echo
-exec $C serve --form "$FORM" --db "$DEMO/sounding.db" \
+root=()
+if [ "$(id -u)" -eq 0 ]; then
+  echo "(running as root: passing --allow-root; run as an ordinary user in production)"
+  root=(--allow-root)
+fi
+exec $C serve "${root[@]}" --form "$FORM" --db "$DEMO/sounding.db" \
    --issuer-pub "$DEMO/keys/issuer.public" --receipt-key "$DEMO/keys/receipt.secret" \
    --listen "127.0.0.1:$PORT"
