@@ -1658,7 +1658,7 @@ static int batch_flush(struct pass *p)
 static int batch_put(struct batch *b, const char *s, size_t n, size_t *off)
 {
 	if (b->cap - b->len < n + 1) {
-		size_t cap = b->cap ? b->cap : BATCH_BYTES;
+		size_t cap = b->cap ? b->cap : 65536; /* small tallies stay small */
 		while (cap - b->len < n + 1)
 			cap *= 2;
 		char *q = realloc(b->bytes, cap);
