@@ -43,6 +43,10 @@
 #include <sys/stat.h>
 #include <time.h>
 
+/* Far above any request body the collector accepts, far below INT_MAX
+ * (what sqlite3_bind_text takes). */
+#define ANSWERS_MAX ((size_t)16 << 20)
+
 /* "SNDG": tells a Sounding database from any other SQLite file. */
 #define SND_APP_ID 0x534e4447
 
@@ -865,7 +869,10 @@ static enum snd_err insert_row(struct snd_store *s, struct snd_revision *r, int6
 	bind_text(st, 5, r->attrs);
 	bind_text(st, 6, r->jti);
 	sqlite3_bind_int64(st, 7, r->rev);
-	sqlite3_bind_text(st, 8, r->answers, (int)r->answers_len, SQLITE_STATIC);
+	/* answers_len 0 means NUL-terminated (answers are never empty: at
+	 * least "{}"); the callers capped it far below INT_MAX. */
+	sqlite3_bind_text(st, 8, r->answers, r->answers_len ? (int)r->answers_len : -1,
+	                  SQLITE_STATIC);
 	bind_text(st, 9, r->hash);
 	bind_text(st, 10, r->receipt);
 	sqlite3_bind_int64(st, 11, r->submitted_at);
@@ -961,7 +968,7 @@ enum snd_err snd_store_append(struct snd_store *s, const struct snd_submission *
 
 	if (!text_ok(sub->qid, 4096) || !text_ok(sub->sub, 4096) || !text_ok(sub->ent, 4096) ||
 	    !text_ok(sub->attrs, 1 << 20) || !text_ok(sub->jti, 4096) || sub->answers == NULL ||
-	    !hash_ok(sub->hash))
+	    sub->answers_len > ANSWERS_MAX || !hash_ok(sub->hash))
 		return fail_msg(s, SND_EINVAL, "append: a field is missing or malformed");
 	if ((e = row_begin(s, &own)) != SND_OK)
 		return e;
@@ -1009,7 +1016,7 @@ enum snd_err snd_store_import(struct snd_store *s, const struct snd_revision *in
 
 	if (!text_ok(in->qid, 4096) || !text_ok(in->sub, 4096) || !text_ok(in->ent, 4096) ||
 	    !text_ok(in->attrs, 1 << 20) || !text_ok(in->jti, 4096) || in->answers == NULL ||
-	    in->hash == NULL || !text_ok(in->receipt, 1 << 16) || in->rev < 1)
+	    in->answers_len > ANSWERS_MAX || in->hash == NULL || !text_ok(in->receipt, 1 << 16) || in->rev < 1)
 		return fail_msg(s, SND_EINVAL, "import: a field is missing or malformed");
 	if ((e = row_begin(s, &own)) != SND_OK)
 		return e;

@@ -508,6 +508,46 @@ START_TEST(test_store_import_relinks_into_second_db)
 }
 END_TEST
 
+/* Two collectors both stored a rev 1 for alice with different answers: the
+ * merge keeps both and the one imported last is her latest. */
+START_TEST(test_store_import_keeps_conflicting_revs_and_latest_is_last_imported)
+{
+	struct snd_store *a = open_store(dbpath, SND_STORE_WRITE);
+	struct snd_store *b = open_store(dbpath2, SND_STORE_WRITE);
+	struct snd_revision r;
+	struct rows ra, rb;
+	put(a, "q", "alice", "j1", "{\"from\":\"a\"}", 1000);
+	put(b, "q", "alice", "j1", "{\"from\":\"b\"}", 2000);
+	all_rows(b, &rb);
+	snd_store_close(b);
+	/* Import b's row into a, with answers_len 0 meaning NUL-terminated. */
+	memset(&r, 0, sizeof r);
+	r.qid = rb.r[0].qid;
+	r.sub = rb.r[0].sub;
+	r.ent = rb.r[0].ent;
+	r.attrs = rb.r[0].attrs;
+	r.jti = rb.r[0].jti;
+	r.rev = rb.r[0].rev;
+	r.answers = rb.r[0].answers;
+	r.hash = rb.r[0].hash;
+	r.receipt = rb.r[0].receipt;
+	r.submitted_at = rb.r[0].submitted_at;
+	r.prev = "ignored";
+	r.link = "ignored";
+	ck_assert_int_eq(snd_store_import(a, &r), SND_OK);
+	all_rows(a, &ra);
+	ck_assert_uint_eq(ra.n, 2);
+	assert_chain(&ra);
+	ck_assert_str_eq(ra.r[1].answers, "{\"from\":\"b\"}");
+	memset(&ra, 0, sizeof ra);
+	ck_assert_int_eq(snd_store_latest(a, "q", "alice", collect, &ra), SND_OK);
+	ck_assert_str_eq(ra.r[0].answers, "{\"from\":\"b\"}");
+	/* The next append still gets a fresh rev. */
+	ck_assert_int_eq(put(a, "q", "alice", "j1", "{}", 3000), 2);
+	snd_store_close(a);
+}
+END_TEST
+
 START_TEST(test_store_revoke_marks_rows_and_is_idempotent)
 {
 	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
@@ -803,6 +843,7 @@ int main(void)
 	tcase_add_test(tc, test_store_chain_links_recompute);
 	tcase_add_test(tc, test_store_receipt_verifies_with_receipt_key);
 	tcase_add_test(tc, test_store_import_relinks_into_second_db);
+	tcase_add_test(tc, test_store_import_keeps_conflicting_revs_and_latest_is_last_imported);
 	tcase_add_test(tc, test_store_revoke_marks_rows_and_is_idempotent);
 	tcase_add_test(tc, test_store_read_refuses_missing_file);
 	tcase_add_test(tc, test_store_refuses_newer_schema);
