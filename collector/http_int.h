@@ -79,6 +79,8 @@ enum MHD_Result routes_dispatch(struct req *r);
 /* The writer resumed r: answer with the outcome. */
 enum MHD_Result routes_resumed(struct req *r);
 struct tally_cache *tally_cache_new(void);
+/* summary_csv.c: a summary as the CSV of `tally summary --format csv`. */
+void summary_csv(struct snd_buf *b, const struct snd_form *f, const cJSON *sum);
 void tally_cache_free(struct tally_cache *tc);
 
 #endif

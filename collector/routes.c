@@ -852,25 +852,53 @@ static int summary_params(struct req *r, const char **by, enum snd_weight *weigh
 	return 0;
 }
 
+/* Chairs poll this (bearer), and the dashboard's download links reach it
+ * with the session cookie.  ?format=json (default) or csv. */
 static enum MHD_Result h_api_summary(struct req *r)
 {
 	char err[256];
 	enum snd_err rc;
 	struct snap *sn;
-	const char *by;
+	struct snd_buf b;
+	const char *by, *format = query(r, "format");
 	enum snd_weight weight;
 	enum MHD_Result ret;
+	int csv;
 
-	if (!authenticate(r, 1, 0, SND_ROLE_CHAIR, &ret) || summary_params(r, &by, &weight, &ret))
+	if (!authenticate(r, 1, 1, SND_ROLE_CHAIR, &ret) || summary_params(r, &by, &weight, &ret))
 		return ret;
+	csv = format != NULL && strcmp(format, "csv") == 0;
+	if (format != NULL && !csv && strcmp(format, "json") != 0)
+		return http_error(r, 400, "bad_request", "format must be json or csv", NULL);
 	if ((rc = get_snap(r, by, weight, 0, &sn, err, sizeof err)) != SND_OK)
 		return rc == SND_EINVAL ? http_error(r, 400, "bad_request", err, NULL) : http_busy(r);
-	ret = http_queue(r, 200,
-	                 http_response(r, sn->json, sn->json_len, MHD_RESPMEM_MUST_COPY,
-	                               "application/json; charset=utf-8", CACHE_NONE),
-	                 0);
+	if (!csv) {
+		ret = http_queue(r, 200,
+		                 http_response(r, sn->json, sn->json_len, MHD_RESPMEM_MUST_COPY,
+		                               "application/json; charset=utf-8", CACHE_NONE),
+		                 0);
+		snap_release(sn);
+		return ret;
+	}
+	snd_buf_init(&b, 0);
+	summary_csv(&b, form_of(r), sn->summary);
 	snap_release(sn);
-	return ret;
+	{
+		struct MHD_Response *resp;
+		char disp[SND_ID_MAX + 64], *p;
+		size_t len;
+		if (b.failed || (p = snd_buf_steal(&b, &len)) == NULL) {
+			snd_buf_free(&b);
+			return http_busy(r);
+		}
+		resp = http_response(r, p, len, MHD_RESPMEM_MUST_FREE, "text/csv; charset=utf-8",
+		                     CACHE_NONE);
+		if (resp == NULL)
+			return MHD_NO;
+		snprintf(disp, sizeof disp, "attachment; filename=\"%s-summary.csv\"", form_of(r)->id);
+		MHD_add_response_header(resp, "Content-Disposition", disp);
+		return http_queue(r, 200, resp, 0);
+	}
 }
 
 static enum MHD_Result h_chair(struct req *r)

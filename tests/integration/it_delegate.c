@@ -298,6 +298,19 @@ START_TEST(test_chair_link_opens_the_dashboard_and_not_the_form)
 	h_resp_free(&r);
 	ck_assert_int_eq(h_get(C, "/chair/all-types?by=region&weight=entity", &r), 200);
 	h_resp_free(&r);
+	/* the dashboard's download links work with the session cookie */
+	ck_assert_int_eq(h_get(C, "/api/v1/questionnaires/all-types/summary", &r), 200);
+	ck_assert(strstr(r.body, "\"questionnaire\":\"all-types\"") == r.body + 1);
+	h_resp_free(&r);
+	ck_assert_int_eq(h_get(C, "/api/v1/questionnaires/all-types/summary?format=csv&by=region", &r),
+	                 200);
+	ck_assert(strncmp(r.body, "group,question,type,item,measure,value\r\n", 40) == 0);
+	{
+		char *v = h_header(&r, "Content-Type");
+		ck_assert_str_eq(v, "text/csv; charset=utf-8");
+		free(v);
+	}
+	h_resp_free(&r);
 	h_get(C, "/q/all-types", &r);
 	ck_assert_int_eq(r.status, 403);
 	h_resp_free(&r);
