@@ -3,7 +3,8 @@
  * dashboard (one <section> per question).
  *
  * Owns: the look of every question type's results, the one-line
- * explanations of the consensus measures, the report stylesheet.
+ * explanations of the consensus measures, the report stylesheet, and the
+ * report's own words in the six UN languages (labels come from the form).
  *
  * Invariants:
  *   1. Output is a pure function of (form, lang, summary, turnout): no clock,
@@ -32,12 +33,254 @@
 #define BAR_W 440            /* track length of a horizontal bar at share 1 */
 #define LABEL_CHARS 72       /* code points of a label shown inside a chart */
 
-static const char *const pos_label[SND_POS__MAX] = {
-	"support", "can live with", "object", "abstain"
-};
 static const char *const pos_fill[SND_POS__MAX] = {
 	"#2e7d32", "#9ccc65", "#c62828", "#9e9e9e"
 };
+
+/* ------------------------------------------------------------ UI texts
+ * The report's own words in the six UN languages (the form supplies its
+ * labels); another language falls back to English.  Templates hold "%s"
+ * slots filled in order by fill(), never passed to printf. */
+
+enum msg {
+	M_ANSWERS_PER_OPTION, M_SHARE_CHOOSING, M_LEADER, M_NO_LEADER, M_MARGIN, M_MULTI_NOTE,
+	M_NO_OPTIONS, M_DISTRIBUTION, M_BELOW, M_AT, M_ABOVE, M_ANSWERED, M_MEAN, M_MEDIAN, M_IQR,
+	M_CONSENSUS_TW, M_TW_NOTE, M_ROW_NOTE, M_NO_DIST, M_NO_ROWS, M_SCHULZE, M_NO_RANKINGS,
+	M_CONDORCET, M_NONE, M_SCHULZE_NOTE, M_BORDA, M_BORDA_NOTE, M_PAIRWISE, M_SUPPORT,
+	M_LIVE_WITH, M_OBJECT, M_ABSTAIN, M_POSITIONS, M_CONSENSUS_YES, M_OBJECTIONS_N,
+	M_NO_POSITIONS, M_POS_NOTE, M_OBJECTIONS, M_MIN, M_MAX, M_RANGE_DESC, M_RANGE_LEGEND,
+	M_NO_COMMENTS, M_UNKNOWN, M_RESULTS, M_QUESTIONNAIRE, M_RESPONSES, M_VOICE_DELEGATE,
+	M_VOICE_ENTITY, M_PSEUDO, M_DRAFT, M_TURNOUT, M_DELEGATES, M_ENTITIES, M_ALL, M_BY,
+	M_BREAKDOWN, M_BREAKDOWN_BY, M_GENERATED, M__MAX
+};
+
+#define NUI 6
+static const char *const ui_langs[NUI] = {"en", "fr", "es", "ar", "zh", "ru"};
+
+static const char *const ui_text[M__MAX][NUI] = {
+	[M_ANSWERS_PER_OPTION] = {"Answers per option", "Réponses par option",
+		"Respuestas por opción", "الإجابات حسب الخيار", "各选项的回答", "Ответы по вариантам"},
+	[M_SHARE_CHOOSING] = {"Share of respondents choosing each option",
+		"Part des répondants ayant choisi chaque option",
+		"Proporción de encuestados que eligen cada opción",
+		"نسبة المجيبين الذين اختاروا كل خيار", "选择各选项的答卷人比例",
+		"Доля респондентов, выбравших каждый вариант"},
+	[M_LEADER] = {"leader", "en tête", "en cabeza", "المتصدر", "领先", "лидер"},
+	[M_NO_LEADER] = {"none (tie or no answers)", "aucune (égalité ou pas de réponse)",
+		"ninguna (empate o sin respuestas)", "لا يوجد (تعادل أو لا إجابات)",
+		"无（并列或无回答）", "нет (равенство или нет ответов)"},
+	[M_MARGIN] = {"margin over the next", "avance sur la suivante", "ventaja sobre la siguiente",
+		"الفارق عن التالي", "领先第二名", "отрыв от следующего"},
+	[M_MULTI_NOTE] = {
+		"Shares are of the respondents who answered; they can add up to more than 100% "
+		"because several options may be chosen.",
+		"Parts calculées sur les répondants\xc2\xa0; leur somme peut dépasser 100\xc2\xa0% car "
+		"plusieurs options peuvent être choisies.",
+		"Proporciones sobre los encuestados que respondieron; pueden sumar más del 100\xc2\xa0% "
+		"porque se pueden elegir varias opciones.",
+		"النسب محسوبة من المجيبين؛ وقد يتجاوز مجموعها 100% لأنه يمكن اختيار عدة خيارات.",
+		"比例按作答人数计算；由于可多选，总和可能超过100%。",
+		"Доли рассчитаны от ответивших; их сумма может превышать 100\xc2\xa0%, так как можно "
+		"выбрать несколько вариантов."},
+	[M_NO_OPTIONS] = {"No options.", "Aucune option.", "Sin opciones.", "لا توجد خيارات.",
+		"没有选项。", "Нет вариантов."},
+	[M_DISTRIBUTION] = {"Distribution", "Répartition", "Distribución", "التوزيع", "分布",
+		"Распределение"},
+	[M_BELOW] = {"below the midpoint", "sous le milieu", "por debajo del punto medio",
+		"دون نقطة المنتصف", "低于中点", "ниже середины"},
+	[M_AT] = {"at the midpoint", "au milieu", "en el punto medio", "عند نقطة المنتصف",
+		"位于中点", "в середине"},
+	[M_ABOVE] = {"above the midpoint", "au-dessus du milieu", "por encima del punto medio",
+		"فوق نقطة المنتصف", "高于中点", "выше середины"},
+	[M_ANSWERED] = {"answered", "réponses", "respuestas", "أجابوا", "作答", "ответили"},
+	[M_MEAN] = {"mean", "moyenne", "media", "المتوسط", "平均值", "среднее"},
+	[M_MEDIAN] = {"median", "médiane", "mediana", "الوسيط", "中位数", "медиана"},
+	[M_IQR] = {"interquartile range", "écart interquartile", "rango intercuartílico",
+		"المدى الربيعي", "四分位距", "межквартильный размах"},
+	[M_CONSENSUS_TW] = {"consensus (Tastle–Wierman)", "consensus (Tastle–Wierman)",
+		"consenso (Tastle–Wierman)", "التوافق (Tastle–Wierman)", "共识度（Tastle–Wierman）",
+		"консенсус (Tastle–Wierman)"},
+	[M_TW_NOTE] = {
+		"Consensus (Tastle–Wierman) runs from 0, everyone split between the two ends of the "
+		"scale, to 1, everyone on the same point.",
+		"Le consensus (Tastle–Wierman) va de 0, tous partagés entre les deux extrémités de "
+		"l'échelle, à 1, tous sur le même point.",
+		"El consenso (Tastle–Wierman) va de 0, todos divididos entre los dos extremos de la "
+		"escala, a 1, todos en el mismo punto.",
+		"يتراوح التوافق (Tastle–Wierman) بين 0، أي انقسام الجميع بين طرفي المقياس، و1، أي "
+		"اتفاق الجميع على النقطة نفسها.",
+		"共识度（Tastle–Wierman）从0（所有人分处量表两端）到1（所有人选择同一点）。",
+		"Консенсус (Tastle–Wierman) — от 0, когда все разделились между двумя краями шкалы, "
+		"до 1, когда все выбрали одну точку."},
+	[M_ROW_NOTE] = {"Each row is summarised as a scale.",
+		"Chaque ligne est résumée comme une échelle.", "Cada fila se resume como una escala.",
+		"يُلخَّص كل صف كمقياس.", "每一行按量表汇总。", "Каждая строка сводится как шкала."},
+	[M_NO_DIST] = {"No distribution.", "Aucune répartition.", "Sin distribución.",
+		"لا يوجد توزيع.", "没有分布。", "Нет распределения."},
+	[M_NO_ROWS] = {"No rows.", "Aucune ligne.", "Sin filas.", "لا توجد صفوف.", "没有行。",
+		"Нет строк."},
+	[M_SCHULZE] = {"Schulze order", "Classement de Schulze", "Orden de Schulze",
+		"ترتيب شولتزه", "舒尔策排序", "Порядок по Шульце"},
+	[M_NO_RANKINGS] = {"No rankings yet.", "Pas encore de classement.",
+		"Aún no hay clasificaciones.", "لا توجد ترتيبات بعد.", "尚无排序。",
+		"Ранжирований пока нет."},
+	[M_CONDORCET] = {"Condorcet winner", "Gagnant de Condorcet", "Ganador de Condorcet",
+		"فائز كوندورسيه", "孔多塞胜者", "Победитель по Кондорсе"},
+	[M_NONE] = {"none", "aucun", "ninguno", "لا يوجد", "无", "нет"},
+	[M_SCHULZE_NOTE] = {
+		"Schulze: A is placed above B when the strongest chain of pairwise majorities from A "
+		"to B is stronger than the one from B to A. A Condorcet winner beats every other "
+		"option head to head.",
+		"Schulze\xc2\xa0: A est placé avant B lorsque la plus forte chaîne de majorités par "
+		"paires de A vers B est plus forte que celle de B vers A. Un gagnant de Condorcet "
+		"bat chaque autre option en duel.",
+		"Schulze: A se coloca por encima de B cuando la cadena más fuerte de mayorías por "
+		"pares de A a B es más fuerte que la de B a A. Un ganador de Condorcet vence a todas "
+		"las demás opciones en duelo directo.",
+		"شولتزه: يوضع الخيار أ قبل ب عندما تكون أقوى سلسلة من الأغلبيات الثنائية من أ إلى ب "
+		"أقوى من تلك من ب إلى أ. وفائز كوندورسيه يتغلب على كل خيار آخر في المقارنة المباشرة.",
+		"舒尔策法：若从A到B的最强两两多数链强于从B到A的，则A排在B之前。孔多塞胜者在一对一"
+		"比较中胜过所有其他选项。",
+		"Шульце: A ставится выше B, если сильнейшая цепочка попарных большинств от A к B "
+		"сильнее, чем от B к A. Победитель по Кондорсе выигрывает у каждого другого "
+		"варианта в парном сравнении."},
+	[M_BORDA] = {"Borda scores", "Scores de Borda", "Puntuaciones de Borda", "نقاط بوردا",
+		"博尔达得分", "Баллы Борда"},
+	[M_BORDA_NOTE] = {
+		"Borda: an option ranked p-th of m options scores m − p; unranked options score 0.",
+		"Borda\xc2\xa0: une option classée p-ième sur m obtient m − p points\xc2\xa0; une option "
+		"non classée, 0.",
+		"Borda: una opción clasificada en el puesto p de m obtiene m − p puntos; las no "
+		"clasificadas, 0.",
+		"بوردا: يحصل الخيار المرتَّب في المرتبة p من بين m خيارات على m − p نقطة؛ والخيار "
+		"غير المرتَّب على 0.",
+		"博尔达：在m个选项中排第p位的选项得m − p分；未排序的选项得0分。",
+		"Борда: вариант на p-м месте из m получает m − p баллов; неранжированные — 0."},
+	[M_PAIRWISE] = {
+		"Pairwise preferences: voters preferring the row option over the column option",
+		"Préférences par paires\xc2\xa0: votants préférant l'option de la ligne à celle de la "
+		"colonne",
+		"Preferencias por pares: votantes que prefieren la opción de la fila a la de la "
+		"columna",
+		"التفضيلات الثنائية: عدد المصوتين الذين يفضلون خيار الصف على خيار العمود",
+		"两两偏好：偏好行选项胜于列选项的投票人数",
+		"Попарные предпочтения: число голосующих, предпочитающих вариант строки варианту "
+		"столбца"},
+	[M_SUPPORT] = {"support", "soutien", "apoyo", "تأييد", "支持", "поддержка"},
+	[M_LIVE_WITH] = {"can live with", "peut accepter", "puede aceptar", "يمكن قبوله",
+		"可以接受", "может согласиться"},
+	[M_OBJECT] = {"object", "objection", "objeción", "اعتراض", "反对", "возражение"},
+	[M_ABSTAIN] = {"abstain", "abstention", "abstención", "امتناع", "弃权", "воздержание"},
+	[M_POSITIONS] = {"Positions", "Positions", "Posiciones", "المواقف", "立场", "Позиции"},
+	[M_CONSENSUS_YES] = {"CONSENSUS — no sustained objection",
+		"CONSENSUS — aucune objection maintenue", "CONSENSO — ninguna objeción mantenida",
+		"توافق — لا يوجد اعتراض قائم", "达成共识——无持续反对",
+		"КОНСЕНСУС — нет устойчивых возражений"},
+	[M_OBJECTIONS_N] = {"Sustained objections: %s", "Objections maintenues\xc2\xa0: %s",
+		"Objeciones mantenidas: %s", "الاعتراضات القائمة: %s", "持续反对：%s",
+		"Устойчивые возражения: %s"},
+	[M_NO_POSITIONS] = {"No positions yet.", "Pas encore de position.",
+		"Aún no hay posiciones.", "لا توجد مواقف بعد.", "尚无立场。", "Позиций пока нет."},
+	[M_POS_NOTE] = {
+		"Consensus here means no sustained objection: every respondent supports, can live "
+		"with, or abstains.",
+		"Ici, consensus signifie aucune objection maintenue\xc2\xa0: chaque répondant soutient, "
+		"peut accepter ou s'abstient.",
+		"Aquí, consenso significa ninguna objeción mantenida: cada encuestado apoya, puede "
+		"aceptar o se abstiene.",
+		"التوافق هنا يعني عدم وجود اعتراض قائم: كل مجيب يؤيد أو يمكنه القبول أو يمتنع.",
+		"此处共识指无持续反对：每位答卷人均支持、可以接受或弃权。",
+		"Консенсус здесь означает отсутствие устойчивых возражений: каждый респондент "
+		"поддерживает, может согласиться или воздерживается."},
+	[M_OBJECTIONS] = {"Objections", "Objections", "Objeciones", "الاعتراضات", "反对意见",
+		"Возражения"},
+	[M_MIN] = {"min", "min", "mín.", "الأدنى", "最小值", "мин."},
+	[M_MAX] = {"max", "max", "máx.", "الأقصى", "最大值", "макс."},
+	[M_RANGE_DESC] = {"Range of answers: min %s, max %s, mean %s, median %s",
+		"Étendue des réponses\xc2\xa0: min %s, max %s, moyenne %s, médiane %s",
+		"Rango de respuestas: mín. %s, máx. %s, media %s, mediana %s",
+		"نطاق الإجابات: الأدنى %s، الأقصى %s، المتوسط %s، الوسيط %s",
+		"回答范围：最小值 %s，最大值 %s，平均值 %s，中位数 %s",
+		"Диапазон ответов: мин. %s, макс. %s, среднее %s, медиана %s"},
+	[M_RANGE_LEGEND] = {"bar: min–max; line: median; dot: mean",
+		"barre\xc2\xa0: min–max\xc2\xa0; trait\xc2\xa0: médiane\xc2\xa0; point\xc2\xa0: moyenne",
+		"barra: mín.–máx.; línea: mediana; punto: media",
+		"الشريط: الأدنى–الأقصى؛ الخط: الوسيط؛ النقطة: المتوسط",
+		"条：最小值–最大值；线：中位数；点：平均值",
+		"полоса: мин.–макс.; линия: медиана; точка: среднее"},
+	[M_NO_COMMENTS] = {"No comments.", "Aucun commentaire.", "Sin comentarios.",
+		"لا توجد تعليقات.", "没有意见。", "Комментариев нет."},
+	[M_UNKNOWN] = {"Unknown question type.", "Type de question inconnu.",
+		"Tipo de pregunta desconocido.", "نوع سؤال غير معروف.", "未知的问题类型。",
+		"Неизвестный тип вопроса."},
+	[M_RESULTS] = {"results", "résultats", "resultados", "النتائج", "结果", "результаты"},
+	[M_QUESTIONNAIRE] = {"Questionnaire", "Questionnaire", "Cuestionario", "الاستبيان", "问卷",
+		"Анкета"},
+	[M_RESPONSES] = {"responses", "réponses", "respuestas", "الردود", "答卷", "ответов"},
+	[M_VOICE_DELEGATE] = {"one voice per delegate", "une voix par délégué",
+		"un voto por delegado", "صوت واحد لكل مندوب", "每位代表一票",
+		"один голос на делегата"},
+	[M_VOICE_ENTITY] = {"one voice per entity (administration)",
+		"une voix par entité (administration)", "un voto por entidad (administración)",
+		"صوت واحد لكل جهة (إدارة)", "每个实体（主管部门）一票",
+		"один голос на организацию (администрацию)"},
+	[M_PSEUDO] = {"pseudonymous: no identities shown", "pseudonyme\xc2\xa0: aucune identité affichée",
+		"seudónimo: no se muestran identidades", "باسم مستعار: لا تُعرض أي هويات",
+		"假名：不显示任何身份", "псевдонимно: личности не показываются"},
+	[M_DRAFT] = {"Texts in this language are draft translations.",
+		"Les textes dans cette langue sont des traductions provisoires.",
+		"Los textos en este idioma son traducciones provisionales.",
+		"النصوص بهذه اللغة ترجمات أولية.", "此语言的文本为翻译草稿。",
+		"Тексты на этом языке — черновые переводы."},
+	[M_TURNOUT] = {"Turnout", "Participation", "Participación", "المشاركة", "参与情况", "Явка"},
+	[M_DELEGATES] = {"delegates", "délégués", "delegados", "المندوبون", "代表", "делегаты"},
+	[M_ENTITIES] = {"entities", "entités", "entidades", "الجهات", "实体", "организации"},
+	[M_ALL] = {"all", "tous", "todos", "الكل", "全部", "все"},
+	[M_BY] = {"by %s", "par %s", "por %s", "حسب %s", "按%s", "по %s"},
+	[M_BREAKDOWN] = {"Breakdown", "Ventilation", "Desglose", "التفصيل", "细分", "Разбивка"},
+	[M_BREAKDOWN_BY] = {"Breakdown by %s", "Ventilation par %s", "Desglose por %s",
+		"التفصيل حسب %s", "按%s细分", "Разбивка по %s"},
+	[M_GENERATED] = {"Generated by Sounding %s from the stored responses.",
+		"Produit par Sounding %s à partir des réponses enregistrées.",
+		"Generado por Sounding %s a partir de las respuestas almacenadas.",
+		"أُنشئ بواسطة Sounding %s من الردود المخزنة.", "由 Sounding %s 根据已存储的答卷生成。",
+		"Создано Sounding %s по сохранённым ответам."},
+};
+
+/* The UI language of form language lang: its index in ui_langs, else 0. */
+static int ui_of(const struct snd_form *f, int lang)
+{
+	const char *code;
+	int i;
+	if (f == NULL || lang < 0 || (size_t)lang >= f->nlanguages)
+		return 0;
+	code = f->languages[lang];
+	for (i = 0; i < NUI; i++)
+		if (strncmp(code, ui_langs[i], 2) == 0 && (code[2] == '\0' || code[2] == '-'))
+			return i;
+	return 0;
+}
+
+static const char *T(const struct snd_form *f, int lang, enum msg m)
+{
+	const char *s = ui_text[m][ui_of(f, lang)];
+	return s ? s : ui_text[m][0];
+}
+
+/* Appends template tpl with each "%s" replaced, in order, by args[i]
+ * (missing args as ""), unescaped: the caller escapes the result. */
+static void fill(struct snd_buf *b, const char *tpl, const char *const *args, size_t n)
+{
+	size_t used = 0;
+	const char *p;
+	while ((p = strstr(tpl, "%s")) != NULL) {
+		snd_buf_append(b, tpl, (size_t)(p - tpl));
+		snd_buf_puts(b, used < n ? args[used] : "");
+		used++;
+		tpl = p + 2;
+	}
+	snd_buf_puts(b, tpl);
+}
 
 /* ------------------------------------------------------------ small helpers */
 
@@ -250,7 +493,9 @@ static void render_options(struct snd_buf *o, const struct snd_form *f, int lang
 	char a[32], b[32];
 
 	if (!cJSON_IsArray(opts) || (n = (size_t)cJSON_GetArraySize(opts)) == 0) {
-		snd_buf_puts(o, "<p class=\"snd-none\">No options.</p>");
+		snd_buf_puts(o, "<p class=\"snd-none\">");
+		snd_buf_html(o, T(f, lang, M_NO_OPTIONS));
+		snd_buf_puts(o, "</p>");
 		return;
 	}
 	rows = calloc(n, sizeof *rows);
@@ -270,8 +515,8 @@ static void render_options(struct snd_buf *o, const struct snd_form *f, int lang
 		rows[i].text = texts[i];
 		i++;
 	}
-	hbars(o, q && q->type == SND_Q_MULTI ? "Share of respondents choosing each option"
-	                                     : "Answers per option", rows, i, 1.0);
+	hbars(o, T(f, lang, q && q->type == SND_Q_MULTI ? M_SHARE_CHOOSING : M_ANSWERS_PER_OPTION),
+	      rows, i, 1.0);
 	snd_buf_puts(o, "<dl class=\"snd-figs\">");
 	if (leader) {
 		/* The plurality's margin: how far the leader is ahead of the next. */
@@ -285,16 +530,16 @@ static void render_options(struct snd_buf *o, const struct snd_form *f, int lang
 				second = c;
 			}
 		}
-		figure(o, "leader", q ? opt_label(f, q->options, q->noptions, leader, lang) : leader);
+		figure(o, T(f, lang, M_LEADER),
+		       q ? opt_label(f, q->options, q->noptions, leader, lang) : leader);
 		fmt_num(a, second >= 0 ? top - second : top);
-		figure(o, "margin over the next", a);
+		figure(o, T(f, lang, M_MARGIN), a);
 	} else {
-		figure(o, "leader", "none (tie or no answers)");
+		figure(o, T(f, lang, M_LEADER), T(f, lang, M_NO_LEADER));
 	}
 	snd_buf_puts(o, "</dl>");
 	if (q && q->type == SND_Q_MULTI)
-		explain(o, "Shares are of the respondents who answered; they can add up to more "
-		           "than 100% because several options may be chosen.");
+		explain(o, T(f, lang, M_MULTI_NOTE));
 out:
 	free(rows);
 	free(texts);
@@ -331,7 +576,9 @@ static void render_scale(struct snd_buf *o, const struct snd_form *f, int lang,
 			}
 		}
 		if (hi < lo || hi - lo > 100) {
-			snd_buf_puts(o, "<p class=\"snd-none\">No distribution.</p>");
+			snd_buf_puts(o, "<p class=\"snd-none\">");
+			snd_buf_html(o, T(f, lang, M_NO_DIST));
+			snd_buf_puts(o, "</p>");
 			return;
 		}
 	}
@@ -353,7 +600,8 @@ static void render_scale(struct snd_buf *o, const struct snd_form *f, int lang,
 
 	/* Distribution: one column per scale point. */
 	snd_buf_init(&desc, 0);
-	snd_buf_printf(&desc, "Distribution%s%s", rowname ? " for " : "", rowname ? rowname : "");
+	snd_buf_printf(&desc, "%s%s%s", T(f, lang, M_DISTRIBUTION), rowname ? " \xe2\x80\x94 " : "",
+	               rowname ? rowname : "");
 	for (v = lo; v <= hi; v++) {
 		fmt_num(a, counts[v - lo]);
 		fmt_pct(b, total > 0 ? counts[v - lo] / total : 0);
@@ -395,10 +643,10 @@ static void render_scale(struct snd_buf *o, const struct snd_form *f, int lang,
 		fmt_pct(a, pb);
 		fmt_pct(b, pa);
 		fmt_pct(c, pu);
-		snd_buf_printf(&desc, "Below the midpoint %s", a);
+		snd_buf_printf(&desc, "%s %s", T(f, lang, M_BELOW), a);
 		if (mid2 % 2 == 0)
-			snd_buf_printf(&desc, ", at the midpoint %s", b);
-		snd_buf_printf(&desc, ", above the midpoint %s", c);
+			snd_buf_printf(&desc, ", %s %s", T(f, lang, M_AT), b);
+		snd_buf_printf(&desc, ", %s %s", T(f, lang, M_ABOVE), c);
 		svg_open(o, "snd-chart snd-diverging", 48, &desc);
 		snd_buf_free(&desc);
 		snd_buf_puts(o, "<rect y=\"4\" height=\"18\" fill=\"#d6604d\"");
@@ -412,12 +660,13 @@ static void render_scale(struct snd_buf *o, const struct snd_form *f, int lang,
 		put_coord(o, "width", pu * half);
 		snd_buf_printf(o, "/><line x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"26\" stroke=\"#222\"/>",
 		               cx, cx);
-		snd_buf_printf(o, "<text x=\"20\" y=\"40\" fill=\"#222\">below %s</text>", a);
+		snd_buf_printf(o, "<text x=\"20\" y=\"40\" fill=\"#222\">%s %s</text>",
+		               T(f, lang, M_BELOW), a);
 		if (mid2 % 2 == 0)
 			snd_buf_printf(o, "<text x=\"%.1f\" y=\"40\" text-anchor=\"middle\" "
-			               "fill=\"#222\">at midpoint %s</text>", cx, b);
+			               "fill=\"#222\">%s %s</text>", cx, T(f, lang, M_AT), b);
 		snd_buf_printf(o, "<text x=\"%d\" y=\"40\" text-anchor=\"end\" fill=\"#222\">"
-		               "above %s</text></svg>", CHART_W - 20, c);
+		               "%s %s</text></svg>", CHART_W - 20, T(f, lang, M_ABOVE), c);
 	}
 
 	/* Scale end labels, when the form has them. */
@@ -440,14 +689,14 @@ static void render_scale(struct snd_buf *o, const struct snd_form *f, int lang,
 
 	snd_buf_puts(o, "<dl class=\"snd-figs\">");
 	fmt_num(a, jnum0(qs, "answered"));
-	figure(o, "answered", a);
+	figure(o, T(f, lang, M_ANSWERED), a);
 	fmt_stat(a, qs, "mean");
-	figure(o, "mean", a);
+	figure(o, T(f, lang, M_MEAN), a);
 	if (jnum(qs, "median", &med)) {
 		fmt_num(b, med);
-		figure(o, "median", b);
+		figure(o, T(f, lang, M_MEDIAN), b);
 	} else {
-		figure(o, "median", "\xe2\x80\x94");
+		figure(o, T(f, lang, M_MEDIAN), "\xe2\x80\x94");
 	}
 	if (total > 0) {
 		/* Quartiles from the distribution, like the lower median: the
@@ -466,10 +715,10 @@ static void render_scale(struct snd_buf *o, const struct snd_form *f, int lang,
 			}
 		}
 		snprintf(a, sizeof a, "%d\xe2\x80\x93%d", q1, q3);
-		figure(o, "interquartile range", a);
+		figure(o, T(f, lang, M_IQR), a);
 	}
 	fmt_stat(c, qs, "consensus");
-	figure(o, "consensus (Tastle\xe2\x80\x93Wierman)", c);
+	figure(o, T(f, lang, M_CONSENSUS_TW), c);
 	snd_buf_puts(o, "</dl>");
 }
 
@@ -478,7 +727,9 @@ static void render_matrix(struct snd_buf *o, const struct snd_form *f, int lang,
 {
 	const cJSON *rows = cJSON_GetObjectItemCaseSensitive(qs, "rows"), *it;
 	if (!cJSON_IsArray(rows) || cJSON_GetArraySize(rows) == 0) {
-		snd_buf_puts(o, "<p class=\"snd-none\">No rows.</p>");
+		snd_buf_puts(o, "<p class=\"snd-none\">");
+		snd_buf_html(o, T(f, lang, M_NO_ROWS));
+		snd_buf_puts(o, "</p>");
 		return;
 	}
 	cJSON_ArrayForEach(it, rows) {
@@ -506,7 +757,9 @@ static void render_rank(struct snd_buf *o, const struct snd_form *f, int lang,
 	size_t nopts = q ? q->noptions : 0;
 	char a[32];
 
-	snd_buf_puts(o, "<h4>Schulze order</h4>");
+	snd_buf_puts(o, "<h4>");
+	snd_buf_html(o, T(f, lang, M_SCHULZE));
+	snd_buf_puts(o, "</h4>");
 	if (cJSON_IsArray(schulze) && cJSON_GetArraySize(schulze) > 0) {
 		snd_buf_puts(o, "<ol class=\"snd-schulze\">");
 		cJSON_ArrayForEach(it, schulze) {
@@ -517,14 +770,15 @@ static void render_rank(struct snd_buf *o, const struct snd_form *f, int lang,
 		}
 		snd_buf_puts(o, "</ol>");
 	} else {
-		snd_buf_puts(o, "<p class=\"snd-none\">No rankings yet.</p>");
+		snd_buf_puts(o, "<p class=\"snd-none\">");
+		snd_buf_html(o, T(f, lang, M_NO_RANKINGS));
+		snd_buf_puts(o, "</p>");
 	}
 	snd_buf_puts(o, "<dl class=\"snd-figs\">");
-	figure(o, "Condorcet winner", cw ? opt_label(f, opts, nopts, cw, lang) : "none");
+	figure(o, T(f, lang, M_CONDORCET),
+	       cw ? opt_label(f, opts, nopts, cw, lang) : T(f, lang, M_NONE));
 	snd_buf_puts(o, "</dl>");
-	explain(o, "Schulze: A is placed above B when the strongest chain of pairwise majorities "
-	           "from A to B is stronger than the one from B to A. A Condorcet winner beats "
-	           "every other option head to head.");
+	explain(o, T(f, lang, M_SCHULZE_NOTE));
 
 	if (cJSON_IsArray(borda) && cJSON_GetArraySize(borda) > 0) {
 		size_t n = (size_t)cJSON_GetArraySize(borda), i = 0;
@@ -544,19 +798,20 @@ static void render_rank(struct snd_buf *o, const struct snd_form *f, int lang,
 					top = sc;
 				i++;
 			}
-			snd_buf_puts(o, "<h4>Borda scores</h4>");
-			hbars(o, "Borda scores", rows, i, top);
-			explain(o, "Borda: an option ranked p-th of m options scores m \xe2\x88\x92 p; "
-			           "unranked options score 0.");
+			snd_buf_puts(o, "<h4>");
+			snd_buf_html(o, T(f, lang, M_BORDA));
+			snd_buf_puts(o, "</h4>");
+			hbars(o, T(f, lang, M_BORDA), rows, i, top);
+			explain(o, T(f, lang, M_BORDA_NOTE));
 		}
 		free(rows);
 		free(texts);
 	}
 
 	if (cJSON_IsObject(pw) && cJSON_GetArraySize(pw) > 0) {
-		snd_buf_puts(o, "<table class=\"snd-pairwise\"><caption>Pairwise preferences: "
-		                "voters preferring the row option over the column option</caption>"
-		                "<thead><tr><th scope=\"col\"></th>");
+		snd_buf_puts(o, "<table class=\"snd-pairwise\"><caption>");
+		snd_buf_html(o, T(f, lang, M_PAIRWISE));
+		snd_buf_puts(o, "</caption><thead><tr><th scope=\"col\"></th>");
 		cJSON_ArrayForEach(it, pw) {
 			snd_buf_puts(o, "<th scope=\"col\">");
 			html_trunc(o, opt_label(f, opts, nopts, it->string, lang), 24);
@@ -587,8 +842,10 @@ static void render_rank(struct snd_buf *o, const struct snd_form *f, int lang,
 
 /* -------------------------------------------------------------- position */
 
-static void render_position(struct snd_buf *o, const struct snd_form *f, const cJSON *qs)
+static void render_position(struct snd_buf *o, const struct snd_form *f, int lang,
+                            const cJSON *qs)
 {
+	static const enum msg pos_msg[SND_POS__MAX] = {M_SUPPORT, M_LIVE_WITH, M_OBJECT, M_ABSTAIN};
 	double c[SND_POS__MAX], total = 0, x = 0;
 	const cJSON *objs = cJSON_GetObjectItemCaseSensitive(qs, "objections"), *it;
 	const cJSON *cons = cJSON_GetObjectItemCaseSensitive(qs, "consensus");
@@ -601,11 +858,11 @@ static void render_position(struct snd_buf *o, const struct snd_form *f, const c
 		total += c[i];
 	}
 	snd_buf_init(&desc, 0);
-	snd_buf_puts(&desc, "Positions");
+	snd_buf_puts(&desc, T(f, lang, M_POSITIONS));
 	for (i = 0; i < SND_POS__MAX; i++) {
 		fmt_num(a, c[i]);
 		fmt_pct(b, total > 0 ? c[i] / total : 0);
-		snd_buf_printf(&desc, "%s %s %s (%s)", i ? ";" : ":", pos_label[i], a, b);
+		snd_buf_printf(&desc, "%s %s %s (%s)", i ? ";" : ":", T(f, lang, pos_msg[i]), a, b);
 	}
 	svg_open(o, "snd-chart snd-positions", 64, &desc);
 	snd_buf_free(&desc);
@@ -625,24 +882,35 @@ static void render_position(struct snd_buf *o, const struct snd_form *f, const c
 		fmt_num(a, c[i]);
 		snd_buf_printf(o, "<rect x=\"%d\" y=\"40\" width=\"12\" height=\"12\" fill=\"%s\"/>"
 		               "<text x=\"%d\" y=\"50\" fill=\"#222\">%s %s</text>",
-		               lx, pos_fill[i], lx + 16, pos_label[i], a);
+		               lx, pos_fill[i], lx + 16, T(f, lang, pos_msg[i]), a);
 	}
 	snd_buf_puts(o, "</svg>");
 
 	if (cJSON_IsTrue(cons)) {
-		snd_buf_puts(o, "<p class=\"snd-verdict snd-consensus\">CONSENSUS \xe2\x80\x94 "
-		                "no sustained objection</p>");
+		snd_buf_puts(o, "<p class=\"snd-verdict snd-consensus\">");
+		snd_buf_html(o, T(f, lang, M_CONSENSUS_YES));
+		snd_buf_puts(o, "</p>");
 	} else if (c[SND_POS_OBJECT] > 0) {
+		const char *args[1];
+		struct snd_buf t;
 		fmt_num(a, c[SND_POS_OBJECT]);
-		snd_buf_printf(o, "<p class=\"snd-verdict snd-objected\">%s sustained objection%s</p>",
-		               a, c[SND_POS_OBJECT] == 1 ? "" : "s");
+		args[0] = a;
+		snd_buf_init(&t, 0);
+		fill(&t, T(f, lang, M_OBJECTIONS_N), args, 1);
+		snd_buf_puts(o, "<p class=\"snd-verdict snd-objected\">");
+		snd_buf_html(o, t.data ? t.data : "");
+		snd_buf_puts(o, "</p>");
+		snd_buf_free(&t);
 	} else {
-		snd_buf_puts(o, "<p class=\"snd-verdict\">No positions yet.</p>");
+		snd_buf_puts(o, "<p class=\"snd-verdict\">");
+		snd_buf_html(o, T(f, lang, M_NO_POSITIONS));
+		snd_buf_puts(o, "</p>");
 	}
-	explain(o, "Consensus here means no sustained objection: every respondent supports, "
-	           "can live with, or abstains.");
+	explain(o, T(f, lang, M_POS_NOTE));
 	if (cJSON_IsArray(objs) && cJSON_GetArraySize(objs) > 0) {
-		snd_buf_puts(o, "<h4>Objections</h4><ul class=\"snd-objections\">");
+		snd_buf_puts(o, "<h4>");
+		snd_buf_html(o, T(f, lang, M_OBJECTIONS));
+		snd_buf_puts(o, "</h4><ul class=\"snd-objections\">");
 		cJSON_ArrayForEach(it, objs) {
 			const char *ent = f->anonymity == SND_PSEUDONYMOUS ? NULL : jstr(it, "entity");
 			const char *why = jstr(it, "reason");
@@ -665,8 +933,10 @@ static void render_position(struct snd_buf *o, const struct snd_form *f, const c
 
 /* ---------------------------------------------------------------- number */
 
-static void render_number(struct snd_buf *o, const struct snd_question *q, const cJSON *qs)
+static void render_number(struct snd_buf *o, const struct snd_form *f, int lang,
+                          const struct snd_question *q, const cJSON *qs)
 {
+	const char *args[4];
 	double mn, mx, mean = 0, med = 0, lo, hi;
 	int has_mean, has_med;
 	char a[32], b[32], c[32], d[32];
@@ -674,15 +944,15 @@ static void render_number(struct snd_buf *o, const struct snd_question *q, const
 
 	snd_buf_puts(o, "<dl class=\"snd-figs\">");
 	fmt_num(a, jnum0(qs, "answered"));
-	figure(o, "answered", a);
+	figure(o, T(f, lang, M_ANSWERED), a);
 	fmt_value(a, qs, "min");
 	fmt_value(b, qs, "max");
 	fmt_stat(c, qs, "mean");
 	fmt_value(d, qs, "median");
-	figure(o, "min", a);
-	figure(o, "max", b);
-	figure(o, "mean", c);
-	figure(o, "median", d);
+	figure(o, T(f, lang, M_MIN), a);
+	figure(o, T(f, lang, M_MAX), b);
+	figure(o, T(f, lang, M_MEAN), c);
+	figure(o, T(f, lang, M_MEDIAN), d);
 	snd_buf_puts(o, "</dl>");
 	if (!jnum(qs, "min", &mn) || !jnum(qs, "max", &mx))
 		return;
@@ -700,7 +970,11 @@ static void render_number(struct snd_buf *o, const struct snd_question *q, const
 	if (hi <= lo)
 		hi = lo + 1;
 	snd_buf_init(&desc, 0);
-	snd_buf_printf(&desc, "Range of answers from %s to %s, mean %s, median %s", a, b, c, d);
+	args[0] = a;
+	args[1] = b;
+	args[2] = c;
+	args[3] = d;
+	fill(&desc, T(f, lang, M_RANGE_DESC), args, 4);
 	svg_open(o, "snd-chart snd-range", 56, &desc);
 	snd_buf_free(&desc);
 #define XOF(v) (20 + ((v) - lo) / (hi - lo) * (CHART_W - 40))
@@ -724,18 +998,22 @@ static void render_number(struct snd_buf *o, const struct snd_question *q, const
 	fmt_num(b, hi);
 	snd_buf_printf(o, "<text x=\"20\" y=\"48\" fill=\"#222\">%s</text><text x=\"%d\" y=\"48\" "
 	               "text-anchor=\"end\" fill=\"#222\">%s</text>", a, CHART_W - 20, b);
-	snd_buf_printf(o, "<text x=\"%d\" y=\"48\" text-anchor=\"middle\" fill=\"#222\">"
-	               "bar: min\xe2\x80\x93max; line: median; dot: mean</text></svg>", CHART_W / 2);
+	snd_buf_printf(o, "<text x=\"%d\" y=\"48\" text-anchor=\"middle\" fill=\"#222\">",
+	               CHART_W / 2);
+	snd_buf_html(o, T(f, lang, M_RANGE_LEGEND));
+	snd_buf_puts(o, "</text></svg>");
 #undef XOF
 }
 
 /* ------------------------------------------------------------------ text */
 
-static void render_text(struct snd_buf *o, const struct snd_form *f, const cJSON *qs)
+static void render_text(struct snd_buf *o, const struct snd_form *f, int lang, const cJSON *qs)
 {
 	const cJSON *cm = cJSON_GetObjectItemCaseSensitive(qs, "comments"), *it;
 	if (!cJSON_IsArray(cm) || cJSON_GetArraySize(cm) == 0) {
-		snd_buf_puts(o, "<p class=\"snd-none\">No comments.</p>");
+		snd_buf_puts(o, "<p class=\"snd-none\">");
+		snd_buf_html(o, T(f, lang, M_NO_COMMENTS));
+		snd_buf_puts(o, "</p>");
 		return;
 	}
 	snd_buf_puts(o, "<ul class=\"snd-comments\">");
@@ -781,8 +1059,10 @@ void snd_report_question(struct snd_buf *out, const struct snd_form *f, int lang
 	snd_buf_puts(out, "</h3><p class=\"snd-meta\"><code>");
 	snd_buf_html(out, id ? id : "?");
 	fmt_num(a, jnum0(qsum, "answered"));
-	snd_buf_printf(out, "</code> \xc2\xb7 %s \xc2\xb7 answered: %s</p>",
-	               t < SND_Q__MAX ? snd_qtype_names[t] : "unknown", a);
+	snd_buf_printf(out, "</code> \xc2\xb7 %s \xc2\xb7 ",
+	               t < SND_Q__MAX ? snd_qtype_names[t] : "unknown");
+	snd_buf_html(out, T(f, lang, M_ANSWERED));
+	snd_buf_printf(out, ": %s</p>", a);
 	switch (t) {
 	case SND_Q_SINGLE:
 	case SND_Q_MULTI:
@@ -790,29 +1070,29 @@ void snd_report_question(struct snd_buf *out, const struct snd_form *f, int lang
 		break;
 	case SND_Q_SCALE:
 		render_scale(out, f, lang, q, qsum, NULL);
-		explain(out, "Consensus (Tastle\xe2\x80\x93Wierman) runs from 0, everyone split "
-		             "between the two ends of the scale, to 1, everyone on the same point.");
+		explain(out, T(f, lang, M_TW_NOTE));
 		break;
 	case SND_Q_MATRIX:
 		render_matrix(out, f, lang, q, qsum);
-		explain(out, "Each row is summarised as a scale. Consensus (Tastle\xe2\x80\x93Wierman) "
-		             "runs from 0, everyone split between the two ends, to 1, everyone on "
-		             "the same point.");
+		explain(out, T(f, lang, M_ROW_NOTE));
+		explain(out, T(f, lang, M_TW_NOTE));
 		break;
 	case SND_Q_RANK:
 		render_rank(out, f, lang, q, qsum);
 		break;
 	case SND_Q_POSITION:
-		render_position(out, f, qsum);
+		render_position(out, f, lang, qsum);
 		break;
 	case SND_Q_NUMBER:
-		render_number(out, q, qsum);
+		render_number(out, f, lang, q, qsum);
 		break;
 	case SND_Q_TEXT:
-		render_text(out, f, qsum);
+		render_text(out, f, lang, qsum);
 		break;
 	default:
-		snd_buf_puts(out, "<p class=\"snd-none\">Unknown question type.</p>");
+		snd_buf_puts(out, "<p class=\"snd-none\">");
+		snd_buf_html(out, T(f, lang, M_UNKNOWN));
+		snd_buf_puts(out, "</p>");
 		break;
 	}
 	snd_buf_puts(out, "</section>\n");
@@ -876,26 +1156,50 @@ static const char *lang_dir(const char *code)
 	return "ltr";
 }
 
-static void render_turnout(struct snd_buf *o, const cJSON *turnout)
+/* Escaped template text with its one "%s" slot filled. */
+static void html_fill1(struct snd_buf *o, const char *tpl, const char *arg)
+{
+	struct snd_buf t;
+	snd_buf_init(&t, 0);
+	fill(&t, tpl, &arg, 1);
+	snd_buf_html(o, t.data ? t.data : "");
+	if (t.failed)
+		o->failed = 1;
+	snd_buf_free(&t);
+}
+
+static void th_col(struct snd_buf *o, const char *text)
+{
+	snd_buf_puts(o, "<th scope=\"col\">");
+	snd_buf_html(o, text);
+	snd_buf_puts(o, "</th>");
+}
+
+static void render_turnout(struct snd_buf *o, const struct snd_form *f, int lang,
+                           const cJSON *turnout)
 {
 	const cJSON *by = cJSON_GetObjectItemCaseSensitive(turnout, "by"), *attr, *val;
 	char a[32], b[32];
-	snd_buf_puts(o, "<section class=\"snd-turnout\"><h2>Turnout</h2><table><thead><tr>"
-	                "<th scope=\"col\"></th><th scope=\"col\">delegates</th>"
-	                "<th scope=\"col\">entities</th></tr></thead><tbody><tr>"
-	                "<th scope=\"row\">all</th>");
+	snd_buf_puts(o, "<section class=\"snd-turnout\"><h2>");
+	snd_buf_html(o, T(f, lang, M_TURNOUT));
+	snd_buf_puts(o, "</h2><table><thead><tr><th scope=\"col\"></th>");
+	th_col(o, T(f, lang, M_DELEGATES));
+	th_col(o, T(f, lang, M_ENTITIES));
+	snd_buf_puts(o, "</tr></thead><tbody><tr><th scope=\"row\">");
+	snd_buf_html(o, T(f, lang, M_ALL));
 	fmt_num(a, jnum0(turnout, "delegates"));
 	fmt_num(b, jnum0(turnout, "entities"));
-	snd_buf_printf(o, "<td>%s</td><td>%s</td></tr></tbody></table>", a, b);
+	snd_buf_printf(o, "</th><td>%s</td><td>%s</td></tr></tbody></table>", a, b);
 	cJSON_ArrayForEach(attr, by) {
 		if (!cJSON_IsObject(attr) || cJSON_GetArraySize(attr) == 0)
 			continue;
-		snd_buf_puts(o, "<table class=\"snd-turnout-by\"><caption>by ");
-		snd_buf_html(o, attr->string ? attr->string : "?");
-		snd_buf_puts(o, "</caption><thead><tr><th scope=\"col\">");
-		snd_buf_html(o, attr->string ? attr->string : "?");
-		snd_buf_puts(o, "</th><th scope=\"col\">delegates</th><th scope=\"col\">entities</th>"
-		                "</tr></thead><tbody>");
+		snd_buf_puts(o, "<table class=\"snd-turnout-by\"><caption>");
+		html_fill1(o, T(f, lang, M_BY), attr->string ? attr->string : "?");
+		snd_buf_puts(o, "</caption><thead><tr>");
+		th_col(o, attr->string ? attr->string : "?");
+		th_col(o, T(f, lang, M_DELEGATES));
+		th_col(o, T(f, lang, M_ENTITIES));
+		snd_buf_puts(o, "</tr></thead><tbody>");
 		cJSON_ArrayForEach(val, attr) {
 			snd_buf_puts(o, "<tr><th scope=\"row\">");
 			snd_buf_html(o, val->string ? val->string : "?");
@@ -955,37 +1259,48 @@ enum snd_err snd_report_html(struct snd_buf *out, const struct snd_form *f, int 
 	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	               "<title>", lang_dir(f->languages[lang]));
 	snd_buf_html(out, title);
-	snd_buf_puts(out, " \xe2\x80\x94 results</title>\n<style>\n");
+	snd_buf_puts(out, " \xe2\x80\x94 ");
+	snd_buf_html(out, T(f, lang, M_RESULTS));
+	snd_buf_puts(out, "</title>\n<style>\n");
 	snd_buf_puts(out, doc_css);
 	snd_buf_puts(out, report_css);
 	snd_buf_puts(out, "</style>\n</head>\n<body>\n<header><h1>");
 	snd_buf_html(out, title);
-	snd_buf_puts(out, "</h1><p class=\"snd-meta\">Questionnaire <code>");
+	snd_buf_puts(out, "</h1><p class=\"snd-meta\">");
+	snd_buf_html(out, T(f, lang, M_QUESTIONNAIRE));
+	snd_buf_puts(out, " <code>");
 	snd_buf_html(out, f->id);
 	fmt_num(a, jnum0(summary, "responses"));
-	snd_buf_printf(out, "</code> \xc2\xb7 responses: %s \xc2\xb7 one voice per ", a);
-	snd_buf_puts(out, weight && strcmp(weight, "entity") == 0 ? "entity (administration)"
-	                                                          : "delegate");
-	if (f->anonymity == SND_PSEUDONYMOUS)
-		snd_buf_puts(out, " \xc2\xb7 pseudonymous: no identities shown");
+	snd_buf_puts(out, "</code> \xc2\xb7 ");
+	snd_buf_html(out, T(f, lang, M_RESPONSES));
+	snd_buf_printf(out, ": %s \xc2\xb7 ", a);
+	snd_buf_html(out, T(f, lang, weight && strcmp(weight, "entity") == 0 ? M_VOICE_ENTITY
+	                                                                     : M_VOICE_DELEGATE));
+	if (f->anonymity == SND_PSEUDONYMOUS) {
+		snd_buf_puts(out, " \xc2\xb7 ");
+		snd_buf_html(out, T(f, lang, M_PSEUDO));
+	}
 	snd_buf_puts(out, "</p>");
 	if (f->ndraft_languages > 0) {
 		size_t i;
 		for (i = 0; i < f->ndraft_languages; i++)
 			if (strcmp(f->draft_languages[i], f->languages[lang]) == 0)
-				snd_buf_puts(out, "<p class=\"snd-meta\">Texts in this language are "
-				                  "draft translations.</p>");
+			{
+				snd_buf_puts(out, "<p class=\"snd-meta\">");
+				snd_buf_html(out, T(f, lang, M_DRAFT));
+				snd_buf_puts(out, "</p>");
+			}
 	}
 	snd_buf_puts(out, "</header>\n<main>\n");
 	if (turnout)
-		render_turnout(out, turnout);
+		render_turnout(out, f, lang, turnout);
 	render_questions(out, f, lang, cJSON_GetObjectItemCaseSensitive(summary, "questions"), 1);
 	if (cJSON_IsObject(groups) && cJSON_GetArraySize(groups) > 0) {
-		snd_buf_puts(out, "<section class=\"snd-groups\"><h2>Breakdown");
-		if (by) {
-			snd_buf_puts(out, " by ");
-			snd_buf_html(out, by);
-		}
+		snd_buf_puts(out, "<section class=\"snd-groups\"><h2>");
+		if (by)
+			html_fill1(out, T(f, lang, M_BREAKDOWN_BY), by);
+		else
+			snd_buf_html(out, T(f, lang, M_BREAKDOWN));
 		snd_buf_puts(out, "</h2>\n");
 		cJSON_ArrayForEach(g, groups) {
 			snd_buf_puts(out, "<section class=\"snd-group\"><h2>");
@@ -995,14 +1310,16 @@ enum snd_err snd_report_html(struct snd_buf *out, const struct snd_form *f, int 
 			}
 			snd_buf_html(out, g->string ? g->string : "?");
 			fmt_num(a, jnum0(g, "responses"));
-			snd_buf_printf(out, "</h2><p class=\"snd-meta\">responses: %s</p>\n", a);
+			snd_buf_puts(out, "</h2><p class=\"snd-meta\">");
+			snd_buf_html(out, T(f, lang, M_RESPONSES));
+			snd_buf_printf(out, ": %s</p>\n", a);
 			render_questions(out, f, lang, cJSON_GetObjectItemCaseSensitive(g, "questions"), 0);
 			snd_buf_puts(out, "</section>\n");
 		}
 		snd_buf_puts(out, "</section>\n");
 	}
-	snd_buf_puts(out, "</main>\n<footer><p class=\"snd-meta\">Generated by Sounding ");
-	snd_buf_puts(out, SND_VERSION);
-	snd_buf_puts(out, " from the stored responses.</p></footer>\n</body>\n</html>\n");
+	snd_buf_puts(out, "</main>\n<footer><p class=\"snd-meta\">");
+	html_fill1(out, T(f, lang, M_GENERATED), SND_VERSION);
+	snd_buf_puts(out, "</p></footer>\n</body>\n</html>\n");
 	return out->failed ? SND_ENOMEM : SND_OK;
 }

@@ -236,7 +236,7 @@ START_TEST(test_report_escapes_hostile_strings)
 	ck_assert_ptr_nonnull(strstr(b.data, "ADM &lt;script&gt;x&lt;/script&gt;"));
 	ck_assert_ptr_nonnull(strstr(b.data, "Bad &amp; &quot;wrong&quot; [U+202E] reversed"));
 	ck_assert_ptr_nonnull(strstr(b.data, "&lt;img src=x onerror=alert(1)&gt;"));
-	ck_assert_ptr_nonnull(strstr(b.data, "2 sustained objections"));
+	ck_assert_ptr_nonnull(strstr(b.data, "Sustained objections: 2"));
 	snd_buf_reset(&b);
 	snd_report_question(&b, form, 0, qsum("colour"));
 	ck_assert_ptr_nonnull(strstr(b.data, "Colour &quot;quoted&quot; &lt;i&gt;?&lt;/i&gt;"));
@@ -267,7 +267,7 @@ START_TEST(test_report_charts_speak_their_numbers)
 	snd_buf_reset(&b);
 	snd_report_question(&b, form, 0, qsum("clear"));
 	ck_assert_ptr_nonnull(strstr(b.data, "5: 2 (50.0%)"));
-	ck_assert_ptr_nonnull(strstr(b.data, "Below the midpoint 25.0%, at the midpoint 25.0%, "
+	ck_assert_ptr_nonnull(strstr(b.data, "below the midpoint 25.0%, at the midpoint 25.0%, "
 	                                     "above the midpoint 50.0%"));
 	ck_assert_ptr_nonnull(strstr(b.data, "Tastle"));
 	ck_assert_ptr_nonnull(strstr(b.data, "<dt>interquartile range</dt><dd>1\xe2\x80\x93" "5</dd>"));
@@ -321,6 +321,10 @@ START_TEST(test_report_html_is_a_whole_self_contained_document)
 	snd_buf_reset(&c);
 	ck_assert_int_eq(snd_report_html(&c, form, 1, summary, NULL), SND_OK);
 	ck_assert_ptr_nonnull(strstr(c.data, "<html lang=\"ar\" dir=\"rtl\">"));
+	/* the report's own words follow the language too */
+	ck_assert_ptr_nonnull(strstr(c.data, "\xd8\xa7\xd9\x84\xd9\x86\xd8\xaa\xd8\xa7\xd8\xa6\xd8\xac</title>"));
+	ck_assert_ptr_null(strstr(c.data, "Sustained objections"));
+	ck_assert_ptr_null(strstr(c.data, "Schulze order"));
 	ck_assert_ptr_null(strstr(c.data, "Turnout"));
 	snd_buf_free(&b);
 	snd_buf_free(&c);
