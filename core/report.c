@@ -413,8 +413,12 @@ static const char *opt_label(const struct snd_form *f, const struct snd_option *
 
 static void svg_open(struct snd_buf *o, const char *cls, int height, const struct snd_buf *desc)
 {
+	/* direction="ltr": the charts are drawn left to right in every
+	 * language; inherited rtl would anchor labels off the left edge.  An
+	 * Arabic label still reads right to left inside its own run. */
 	snd_buf_printf(o, "<svg class=\"%s\" role=\"img\" viewBox=\"0 0 %d %d\" width=\"%d\" "
-	               "height=\"%d\" font-family=\"sans-serif\" font-size=\"12\" aria-label=\"",
+	               "height=\"%d\" font-family=\"sans-serif\" font-size=\"12\" "
+	               "direction=\"ltr\" aria-label=\"",
 	               cls, CHART_W, height, CHART_W, height);
 	snd_buf_html(o, desc->data ? desc->data : "");
 	snd_buf_puts(o, "\"><title>");
