@@ -15,12 +15,15 @@
 #include "auth.h"
 #include "commands.h"
 #include "http.h"
+#include "sandbox.h"
 #include "sounding.h"
 #include "writer.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -322,6 +325,27 @@ static void fit_fd_limit(struct opts *o)
 	}
 }
 
+/* Opens the listening socket before any thread exists, so the sandbox can
+ * be applied to the one thread that will start all the others. */
+static int open_listener(const struct sockaddr_storage *ss, socklen_t len, const char *shown)
+{
+	int fd, one = 1;
+	fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		die_msg("serve: socket: %s", strerror(errno));
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (ss->ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+	if (bind(fd, (const struct sockaddr *)ss, len) != 0 || listen(fd, 1024) != 0) {
+		die_msg("serve: cannot listen on %s: %s", shown, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static int load_forms(const struct opts *o, struct srv *s)
 {
 	size_t i, j;
@@ -374,6 +398,7 @@ int cmd_serve(int argc, char **argv)
 	int v6 = 0, sig, status = 1, http_ready = 0, pr;
 	uint8_t pk[SND_PK_BYTES];
 	MHD_socket lsock;
+	int lfd = -1;
 
 	memset(&o, 0, sizeof o);
 	memset(&s, 0, sizeof s);
@@ -387,14 +412,21 @@ int cmd_serve(int argc, char **argv)
 		free(o.forms);
 		return 2;
 	}
-	if (geteuid() == 0 && !o.allow_root) {
-		die_msg("serve: refusing to run as root; run as an ordinary user "
-		        "(or pass --allow-root)");
+	if (sandbox_check_user(o.allow_root, err, sizeof err) != 0) {
+		die_msg("serve: %s", err);
 		free(o.forms);
 		return 1;
 	}
 	snd_log_set_level(o.level);
 	fit_fd_limit(&o);
+	/* Under the sandbox only the database's directory is writable: SQLite's
+	 * temporary files (large sorts in a tally) must go there too. */
+	if (getenv("SQLITE_TMPDIR") == NULL) {
+		char *dbcopy = strdup(o.db);
+		if (dbcopy != NULL)
+			setenv("SQLITE_TMPDIR", dirname(dbcopy), 1);
+		free(dbcopy);
+	}
 
 	/* 1. Before any thread: the stop signals go to sigwait only. */
 	sigemptyset(&stop);
@@ -449,6 +481,23 @@ int cmd_serve(int argc, char **argv)
 			        snd_store_errmsg(ws));
 			goto out;
 		}
+	/* 2. Everything the server needs is open: confine the process before
+	 * the first thread starts (Landlock and seccomp bind per thread). */
+	if ((lfd = open_listener(&ss, sslen, shown)) < 0)
+		goto out;
+	{
+		char what[400], *dbcopy = strdup(o.db);
+		int sb;
+		if (dbcopy == NULL)
+			goto out;
+		sb = sandbox_apply(dirname(dbcopy), what, sizeof what, err, sizeof err);
+		free(dbcopy);
+		if (sb != 0) {
+			die_msg("serve: cannot confine the process: %s", err);
+			goto out;
+		}
+		snd_log(SND_LOG_INFO, "sandbox: %s", what);
+	}
 	if (writer_start(ws, s.receipt_sk, &s.writer) != SND_OK) {
 		die_msg("serve: cannot start the writer thread");
 		goto out;
@@ -475,7 +524,7 @@ int cmd_serve(int argc, char **argv)
 		d = MHD_start_daemon(
 			flags, 0, NULL, NULL, http_handler, &s,
 			MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first, to catch everything */
-			MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+			MHD_OPTION_LISTEN_SOCKET, (MHD_socket)lfd,
 			MHD_OPTION_THREAD_POOL_SIZE, o.threads,
 			MHD_OPTION_CONNECTION_LIMIT, o.max_conn,
 			MHD_OPTION_PER_IP_CONNECTION_LIMIT, o.per_ip,
@@ -487,9 +536,10 @@ int cmd_serve(int argc, char **argv)
 			MHD_OPTION_END);
 	}
 	if (d == NULL) {
-		die_msg("serve: cannot listen on %s (address in use, or not allowed?)", shown);
+		die_msg("serve: cannot start the HTTP server on %s", shown);
 		goto out;
 	}
+	lfd = -1; /* MHD's now; handed back by MHD_quiesce_daemon */
 	fprintf(stderr, "collector: listening on %s://%s\n", s.tls ? "https" : "http", shown);
 	fflush(stderr);
 
@@ -514,6 +564,8 @@ int cmd_serve(int argc, char **argv)
 out:
 	if (d != NULL)
 		MHD_stop_daemon(d);
+	if (lfd >= 0)
+		close(lfd);
 	writer_stop(s.writer);
 	if (http_ready)
 		http_fini(&s);

@@ -415,6 +415,7 @@ START_TEST(test_delegate_access_log_has_no_secrets_or_answers)
 	ck_assert(strstr(log, "xyzzy") == NULL);
 	ck_assert(strstr(log, csrf) == NULL);
 	ck_assert(strstr(log, "token=whatever") == NULL);
+	ck_assert(strstr(log, "sandbox: no_new_privs") != NULL);
 	path = strstr(log, "listening on http://127.0.0.1:");
 	ck_assert_ptr_nonnull(path);
 	free(log);
