@@ -1628,12 +1628,12 @@ static void *worker_main(void *arg)
 /* Hands the reader's full batch over and waits for the other one to be
  * free.  Without a worker (not started yet, or no thread to be had) the
  * reader applies the batch itself.  Returns nonzero to stop reading. */
-static int batch_flush(struct pass *p)
+static int batch_flush(struct pass *p, int full)
 {
 	struct batch *b = p->b[p->cur];
 	if (b->n == 0)
 		return 0;
-	if (!p->threaded && !p->nothread && b->n == BATCH_ROWS) {
+	if (full && !p->threaded && !p->nothread) {
 		/* the first full batch: a large tally, worth a second thread */
 		if (pthread_create(&p->worker, NULL, worker_main, p) == 0)
 			p->threaded = 1;
@@ -1693,7 +1693,7 @@ static int on_row(void *ctx, const struct snd_revision *r)
 	w->answers_len = alen;
 	b->n++;
 	if (b->n == BATCH_ROWS || b->len >= BATCH_BYTES)
-		return batch_flush(p);
+		return batch_flush(p, 1);
 	return 0;
 }
 
@@ -1717,7 +1717,7 @@ static enum snd_err stream_rows(struct pass *p, struct snd_store *s, const char 
 	e = snd_store_each_latest(s, qid, on_row, p);
 	oom = p->copy_failed;
 	if (e == SND_OK && !oom)
-		batch_flush(p); /* the last, partial batch */
+		batch_flush(p, 0); /* the last, partial batch */
 	if (p->threaded) {
 		pthread_mutex_lock(&p->mu);
 		p->stop = 1;
