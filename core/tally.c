@@ -10,7 +10,10 @@
  *     fallback for anything the scanner does not expect;
  *   - the measures: shares and leader, scale distribution / mean / lower
  *     median / Tastle-Wierman consensus, Borda, Schulze (winning votes),
- *     Condorcet winner, position consensus, number statistics.
+ *     Condorcet winner, position consensus, number statistics;
+ *   - for large tallies, one worker thread that decodes batches of rows
+ *     while the calling thread reads the next batch from the store (the
+ *     store connection itself is only ever used by the calling thread).
  *
  * Invariants:
  *   1. One pass: snd_store_each_latest runs one SQL statement, so every
