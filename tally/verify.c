@@ -9,7 +9,11 @@
  *   2. the answers: they parse, their stored text is canonical JSON (RFC
  *      8785) and its SHA-256 equals the stored hash;
  *   3. the receipt: a PASETO v4.public signed by (one of) the receipt
- *      key(s), whose claims aud, sub, rev and hash equal the row's.
+ *      key(s), whose claims aud, sub, rev and hash equal the row's;
+ *   4. the latest pointers the tally counts: each delegate's latest
+ *      revision must be its newest (highest seq) - otherwise an edited
+ *      pointer would make the tally count an older answer while every row
+ *      still verifies.  This needs one 24-byte entry per delegate.
  * Each problem is printed as
  *   tally: revision SEQ (qid, sub, rev N): what is wrong
  * and the run ends with "verified N revisions: ok" or "...: K problems"
@@ -25,6 +29,7 @@
 #include "tally.h"
 
 #include <pthread.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +60,21 @@ struct vrow {
 	struct snd_buf msgs;
 };
 
+/* Newest seq per (qid, sub), open addressing over BLAKE2b-128 digests
+ * (a collision of 128-bit digests is not a practical concern). */
+struct newest {
+	uint8_t key[16];
+	int64_t seq;       /* 0 = empty slot */
+	int64_t seen;      /* set when each_latest named this delegate */
+};
+
+struct newest_map {
+	struct newest *s;
+	size_t cap, n;
+	char **qids;       /* distinct questionnaire ids, for each_latest */
+	size_t nqids;
+};
+
 struct vctx {
 	uint8_t (*pks)[SND_PK_BYTES];
 	size_t npks;
@@ -66,7 +86,88 @@ struct vctx {
 	size_t nbatch;
 	int jobs;
 	int failed;             /* out of memory: stop */
+	struct newest_map newest;
 };
+
+static void delegate_key(uint8_t key[16], const char *qid, const char *sub)
+{
+	crypto_generichash_state h;
+	crypto_generichash_init(&h, NULL, 0, 16);
+	crypto_generichash_update(&h, (const uint8_t *)qid, strlen(qid) + 1);
+	crypto_generichash_update(&h, (const uint8_t *)sub, strlen(sub) + 1);
+	crypto_generichash_final(&h, key, 16);
+}
+
+static struct newest *newest_find(struct newest_map *m, const uint8_t key[16], int add)
+{
+	uint64_t h;
+	size_t j;
+	if (add && (m->n + 1) * 4 > m->cap * 3) {
+		size_t nc = m->cap ? m->cap * 2 : 1024, i;
+		struct newest *ns = calloc(nc, sizeof *ns);
+		if (ns == NULL)
+			return NULL;
+		for (i = 0; i < m->cap; i++) {
+			if (m->s[i].seq == 0)
+				continue;
+			memcpy(&h, m->s[i].key, sizeof h);
+			for (j = h & (nc - 1); ns[j].seq; j = (j + 1) & (nc - 1))
+				;
+			ns[j] = m->s[i];
+		}
+		free(m->s);
+		m->s = ns;
+		m->cap = nc;
+	}
+	if (m->cap == 0)
+		return NULL;
+	memcpy(&h, key, sizeof h);
+	for (j = h & (m->cap - 1); m->s[j].seq; j = (j + 1) & (m->cap - 1))
+		if (memcmp(m->s[j].key, key, 16) == 0)
+			return &m->s[j];
+	if (!add)
+		return NULL;
+	memcpy(m->s[j].key, key, 16);
+	m->n++;
+	return &m->s[j];
+}
+
+/* Records r as the newest revision of its delegate so far (rows come in
+ * seq order).  -1 on no memory. */
+static int newest_note(struct newest_map *m, const struct snd_revision *r)
+{
+	uint8_t key[16];
+	struct newest *e;
+	size_t i;
+	if (r->qid == NULL || r->sub == NULL)
+		return 0;
+	for (i = 0; i < m->nqids && strcmp(m->qids[i], r->qid) != 0; i++)
+		;
+	if (i == m->nqids) {
+		char **p = realloc(m->qids, (m->nqids + 1) * sizeof *p);
+		if (p == NULL)
+			return -1;
+		m->qids = p;
+		if ((m->qids[m->nqids] = strdup(r->qid)) == NULL)
+			return -1;
+		m->nqids++;
+	}
+	delegate_key(key, r->qid, r->sub);
+	if ((e = newest_find(m, key, 1)) == NULL)
+		return -1;
+	if (r->seq > e->seq)
+		e->seq = r->seq;
+	return 0;
+}
+
+static void newest_free(struct newest_map *m)
+{
+	size_t i;
+	for (i = 0; i < m->nqids; i++)
+		free(m->qids[i]);
+	free(m->qids);
+	free(m->s);
+}
 
 /* Copies s for a terminal: control characters become '?'. */
 static void safe(char *dst, size_t n, const char *s)
@@ -324,6 +425,10 @@ static int verify_row(void *vctx, const struct snd_revision *r)
 	}
 	v->nbatch++;
 	check_chain(v, row);
+	if (newest_note(&v->newest, r) != 0) {
+		v->failed = 1;
+		return 1;
+	}
 	v->last_seq = r->seq;
 	if (r->link && strlen(r->link) == 64)
 		memcpy(v->last_link, r->link, 65);
@@ -334,6 +439,62 @@ static int verify_row(void *vctx, const struct snd_revision *r)
 	if (v->nbatch == BATCH)
 		flush(v);
 	return v->failed;
+}
+
+/* each_latest callback: the pointer must name the delegate's newest row. */
+static int check_latest(void *vctx, const struct snd_revision *r)
+{
+	struct vctx *v = vctx;
+	uint8_t key[16];
+	struct newest *e;
+	char qid[128], sub[128];
+	safe(qid, sizeof qid, r->qid);
+	safe(sub, sizeof sub, r->sub);
+	delegate_key(key, r->qid ? r->qid : "", r->sub ? r->sub : "");
+	e = newest_find(&v->newest, key, 0);
+	/* A collector may still be writing: rows after the walk are not
+	 * judged (each statement reads its own snapshot). */
+	if (r->seq > v->last_seq) {
+		if (e)
+			e->seen = 1;
+		return 0;
+	}
+	if (e == NULL) {
+		fprintf(stderr, "tally: revision %lld (%s, %s, rev %lld): counted as the delegate's "
+		        "latest answer, but the chain walk never met this delegate\n",
+		        (long long)r->seq, qid, sub, (long long)r->rev);
+		v->problems++;
+		return 0;
+	}
+	if (e->seq != r->seq) {
+		fprintf(stderr, "tally: revision %lld (%s, %s, rev %lld): counted as the delegate's "
+		        "latest answer, but revision %lld is newer (the latest pointer was altered)\n",
+		        (long long)r->seq, qid, sub, (long long)r->rev, (long long)e->seq);
+		v->problems++;
+	}
+	e->seen = 1;
+	return 0;
+}
+
+/* After the walk: every delegate's latest pointer names its newest row,
+ * and no delegate with revisions is left out of the count. */
+static enum snd_err verify_latest(struct vctx *v, struct snd_store *s)
+{
+	size_t i;
+	enum snd_err e;
+	for (i = 0; i < v->newest.nqids; i++)
+		if ((e = snd_store_each_latest(s, v->newest.qids[i], check_latest, v)) != SND_OK)
+			return e;
+	for (i = 0; i < v->newest.cap; i++) {
+		const struct newest *n = &v->newest.s[i];
+		if (n->seq == 0 || n->seen)
+			continue;
+		fprintf(stderr, "tally: revision %lld: its delegate has no latest answer, so the "
+		        "tally leaves it out (the latest pointer was removed or altered)\n",
+		        (long long)n->seq);
+		v->problems++;
+	}
+	return SND_OK;
 }
 
 int cmd_verify(int argc, char **argv)
@@ -406,6 +567,10 @@ int cmd_verify(int argc, char **argv)
 		tally_err("reading revisions failed after %lld: %s", v->rows, snd_store_errmsg(s));
 		goto done;
 	}
+	if ((e = verify_latest(v, s)) != SND_OK) {
+		tally_err("reading the latest revisions failed: %s", snd_store_errmsg(s));
+		goto done;
+	}
 	if (v->problems == 0) {
 		printf("verified %lld revision%s: ok\n", v->rows, v->rows == 1 ? "" : "s");
 		rc = 0;
@@ -423,6 +588,7 @@ done:
 			free(v->batch[i].blob);
 		}
 		free(v->pks);
+		newest_free(&v->newest);
 	}
 	free(v);
 	snd_store_close(s);

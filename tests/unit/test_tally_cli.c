@@ -583,6 +583,18 @@ START_TEST(test_verify_catches_a_rewritten_hash_and_a_bad_key)
 }
 END_TEST
 
+START_TEST(test_verify_detects_an_altered_latest_pointer)
+{
+	/* every row still verifies, but the tally would count d3's first answer */
+	build_db(dbpath, form_json, base, 4);
+	sql(dbpath, "UPDATE delegate SET latest_seq=3 WHERE sub='d3'");
+	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, NULL), 1);
+	ck_assert_ptr_nonnull(strstr(err_text, "tally: revision 3 (t, d3, rev 1): counted as the "
+	                                       "delegate's latest answer, but revision 4 is newer"));
+	ck_assert_ptr_nonnull(strstr(out_text, "verified 4 revisions: 1 problem\n"));
+}
+END_TEST
+
 START_TEST(test_verify_detects_a_deleted_row)
 {
 	build_db(dbpath, form_json, base, 4);
@@ -697,6 +709,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_verify_passes_on_clean_data);
 	tcase_add_test(t, test_verify_names_an_altered_revision);
 	tcase_add_test(t, test_verify_catches_a_rewritten_hash_and_a_bad_key);
+	tcase_add_test(t, test_verify_detects_an_altered_latest_pointer);
 	tcase_add_test(t, test_verify_detects_a_deleted_row);
 	tcase_add_test(t, test_merge_takes_the_union_and_latest_revision);
 	tcase_add_test(t, test_usage_errors_exit_2_and_help_exits_0);
