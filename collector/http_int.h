@@ -78,9 +78,24 @@ enum MHD_Result http_static(struct req *r, enum route which);
 enum MHD_Result routes_dispatch(struct req *r);
 /* The writer resumed r: answer with the outcome. */
 enum MHD_Result routes_resumed(struct req *r);
+/* What every route shares. */
+int64_t now_s(void);
+const struct snd_form *form_of(const struct req *r);
+const char *query(const struct req *r, const char *key);
+/* ?lang=, then a posted _lang, then Accept-Language, then the default. */
+int pick_lang(const struct req *r, const char *posted, int *explicit_choice);
+/* Authenticates r for its questionnaire and role, from the bearer header
+ * and/or the session cookie; on failure queues the answer into *ret and
+ * returns 0. */
+int authenticate(struct req *r, int bearer, int cookie, enum snd_role role,
+                 enum MHD_Result *ret);
+struct page_req;
+void page_req_init(struct req *r, struct page_req *p);
+
+/* chair.c */
+enum MHD_Result h_api_summary(struct req *r);
+enum MHD_Result h_chair(struct req *r);
 struct tally_cache *tally_cache_new(void);
-/* summary_csv.c: a summary as the CSV of `tally summary --format csv`. */
-void summary_csv(struct snd_buf *b, const struct snd_form *f, const cJSON *sum);
 void tally_cache_free(struct tally_cache *tc);
 
 #endif

@@ -1,0 +1,499 @@
+/* chair.c - the chair's view: GET /chair/QID (the dashboard) and
+ * GET /api/v1/questionnaires/QID/summary (JSON, or CSV for the dashboard's
+ * download link), over a cache of tally summaries.
+ *
+ * Invariants:
+ *   1. Only a chair token for this questionnaire gets here (authenticate,
+ *      routes.c): by bearer or by the session cookie of the chair's link.
+ *   2. A summary is computed at most once per view (questionnaire, by,
+ *      weight, with turnout) and database version (snd_store_version,
+ *      which grows with every committed revision and revocation).  One
+ *      thread computes a view at a time, outside any lock; meanwhile the
+ *      others get the previous snapshot of that view (a dashboard may lag
+ *      by one computation) or, when there is none yet, wait for it.  So
+ *      many chairs polling cost one tally per change, and never stall the
+ *      worker threads behind each other.
+ *   3. The cache has TALLY_SLOTS slots (a view hashes to one; a colliding
+ *      view takes it over): memory is bounded whatever ?by= values arrive.
+ *   4. Snapshots are immutable once published and shared by reference
+ *      count; the last snap_release frees them.
+ *   5. The CSV has the rows of `tally summary --format csv` (tally/summary.c),
+ *      cells through snd_buf_csv (formula guard); entities are left out of
+ *      objections and comments of pseudonymous questionnaires.  Kept in step
+ *      with tally by hand: both could become one writer in core/.
+ */
+#include "http_int.h"
+
+#include "pages.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TALLY_SLOTS 64u
+#define CHAIR_REFRESH_S 10
+
+static void summary_csv(struct snd_buf *b, const struct snd_form *f, const cJSON *sum);
+
+struct snap {
+	atomic_int refs;
+	int64_t version;
+	cJSON *summary, *turnout;
+	char *json;
+	size_t json_len;
+};
+
+struct tslot {
+	pthread_mutex_t lock;
+	pthread_cond_t done;         /* broadcast when a computation ends */
+	int used, form, with_turnout;
+	int computing;               /* a thread is computing this view */
+	enum snd_weight weight;
+	char by[SND_ID_MAX + 1];
+	struct snap *snap;
+};
+
+struct tally_cache {
+	struct tslot slots[TALLY_SLOTS];
+};
+
+static void snap_release(struct snap *sn)
+{
+	if (sn != NULL && atomic_fetch_sub(&sn->refs, 1) == 1) {
+		cJSON_Delete(sn->summary);
+		cJSON_Delete(sn->turnout);
+		free(sn->json);
+		free(sn);
+	}
+}
+
+struct tally_cache *tally_cache_new(void)
+{
+	struct tally_cache *tc = calloc(1, sizeof *tc);
+	size_t i;
+	if (tc == NULL)
+		return NULL;
+	for (i = 0; i < TALLY_SLOTS; i++) {
+		pthread_mutex_init(&tc->slots[i].lock, NULL);
+		pthread_cond_init(&tc->slots[i].done, NULL);
+	}
+	return tc;
+}
+
+void tally_cache_free(struct tally_cache *tc)
+{
+	size_t i;
+	if (tc == NULL)
+		return;
+	for (i = 0; i < TALLY_SLOTS; i++) {
+		snap_release(tc->slots[i].snap);
+		pthread_mutex_destroy(&tc->slots[i].lock);
+		pthread_cond_destroy(&tc->slots[i].done);
+	}
+	free(tc);
+}
+
+/* Computes a snapshot (no lock held: it may take a while on a big store). */
+static enum snd_err compute_snap(struct req *r, struct snd_store *rd, const char *by,
+                                 enum snd_weight weight, int with_turnout, int64_t version,
+                                 struct snap **out, char *err, size_t errlen)
+{
+	struct snd_tally_opts o;
+	struct snap *sn;
+	enum snd_err rc;
+
+	if ((sn = calloc(1, sizeof *sn)) == NULL)
+		return SND_ENOMEM;
+	sn->version = version;
+	o.by = by;
+	o.weight = weight;
+	err[0] = '\0';
+	rc = snd_tally_summary(rd, form_of(r), &o, &sn->summary, err, errlen);
+	if (rc == SND_OK && with_turnout)
+		rc = snd_tally_turnout(rd, form_of(r), &sn->turnout, err, errlen);
+	if (rc == SND_OK && (sn->json = cJSON_PrintUnformatted(sn->summary)) == NULL)
+		rc = SND_ENOMEM;
+	if (rc != SND_OK) {
+		snd_log(SND_LOG_ERROR, "summary of %s failed: %s", form_of(r)->id,
+		        err[0] ? err : snd_strerror(rc));
+		cJSON_Delete(sn->summary);
+		cJSON_Delete(sn->turnout);
+		free(sn);
+		return rc;
+	}
+	sn->json_len = strlen(sn->json);
+	atomic_init(&sn->refs, 1);
+	*out = sn;
+	return SND_OK;
+}
+
+/* The summary (and turnout) of r's questionnaire, from the cache when it is
+ * of the current database version.  One thread computes a view at a time;
+ * while it does, others get the previous snapshot of that view (a chair's
+ * dashboard may lag by one computation) or, when there is none yet, wait
+ * for it.  On SND_OK *out holds a reference (snap_release it). */
+static enum snd_err get_snap(struct req *r, const char *by, enum snd_weight weight,
+                             int with_turnout, struct snap **out, char *err, size_t errlen)
+{
+	struct tally_cache *tc = r->s->tallies;
+	struct snd_store *rd = http_reader(r->s);
+	struct snap *sn = NULL;
+	struct tslot *sl;
+	int64_t version;
+	uint32_t h = 2166136261u;
+	const char *p, *bykey = by ? by : "";
+	enum snd_err rc;
+	int mine;
+
+	if (errlen)
+		err[0] = '\0';
+	if (rd == NULL)
+		return SND_EDB;
+	if ((rc = snd_store_version(rd, &version)) != SND_OK)
+		return rc;
+	for (p = bykey; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	h = (h ^ (uint32_t)r->form) * 16777619u;
+	h = (h ^ (uint32_t)weight) * 16777619u;
+	h = (h ^ (uint32_t)with_turnout) * 16777619u;
+	sl = &tc->slots[h % TALLY_SLOTS];
+
+	pthread_mutex_lock(&sl->lock);
+	for (;;) {
+		mine = sl->used && sl->form == r->form && sl->weight == weight &&
+		       sl->with_turnout == with_turnout && strcmp(sl->by, bykey) == 0;
+		if (mine && sl->snap != NULL &&
+		    (sl->snap->version == version || sl->computing)) {
+			sn = sl->snap; /* current, or the previous one while it is recomputed */
+			atomic_fetch_add(&sn->refs, 1);
+			pthread_mutex_unlock(&sl->lock);
+			*out = sn;
+			return SND_OK;
+		}
+		if (!sl->computing)
+			break;
+		if (!mine) { /* another view holds the slot: compute privately */
+			pthread_mutex_unlock(&sl->lock);
+			return compute_snap(r, rd, by, weight, with_turnout, version, out, err,
+			                    errlen);
+		}
+		pthread_cond_wait(&sl->done, &sl->lock); /* the first computation of this view */
+	}
+	/* This thread computes the view, and owns the slot meanwhile. */
+	if (!mine) {
+		snap_release(sl->snap);
+		sl->snap = NULL;
+		sl->used = 1;
+		sl->form = r->form;
+		sl->weight = weight;
+		sl->with_turnout = with_turnout;
+		snprintf(sl->by, sizeof sl->by, "%s", bykey);
+	}
+	sl->computing = 1;
+	pthread_mutex_unlock(&sl->lock);
+
+	rc = compute_snap(r, rd, by, weight, with_turnout, version, &sn, err, errlen);
+
+	pthread_mutex_lock(&sl->lock);
+	sl->computing = 0;
+	if (rc == SND_OK) {
+		atomic_fetch_add(&sn->refs, 1); /* the slot's */
+		snap_release(sl->snap);
+		sl->snap = sn;
+	}
+	pthread_cond_broadcast(&sl->done);
+	pthread_mutex_unlock(&sl->lock);
+	if (rc == SND_OK)
+		*out = sn;
+	return rc;
+}
+
+/* ?by= and ?weight=; 0 ok, else the 400 answer is queued into *ret. */
+static int summary_params(struct req *r, const char **by, enum snd_weight *weight,
+                          enum MHD_Result *ret)
+{
+	const char *b = query(r, "by"), *w = query(r, "weight"), *p;
+	int i;
+	*by = NULL;
+	*weight = SND_WEIGHT_DELEGATE;
+	if (b != NULL && b[0] != '\0') {
+		for (p = b; *p; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
+				break;
+		if (*p != '\0' || p - b > SND_ID_MAX) {
+			*ret = http_error(r, 400, "bad_request",
+			                  "by must be an attribute name ([A-Za-z0-9_-], at most 64)", NULL);
+			return -1;
+		}
+		if (form_of(r)->anonymity == SND_PSEUDONYMOUS && strcmp(b, "entity") == 0) {
+			*ret = http_error(r, 400, "bad_request",
+			                  "this questionnaire is pseudonymous: a breakdown by entity would "
+			                  "reveal who answered what",
+			                  NULL);
+			return -1;
+		}
+		*by = b;
+	}
+	if (w != NULL && w[0] != '\0') {
+		for (i = 0; i < SND_WEIGHT__MAX; i++)
+			if (strcmp(w, snd_weight_names[i]) == 0)
+				break;
+		if (i == SND_WEIGHT__MAX) {
+			*ret = http_error(r, 400, "bad_request", "weight must be delegate or entity",
+			                  NULL);
+			return -1;
+		}
+		*weight = (enum snd_weight)i;
+	}
+	return 0;
+}
+
+/* Chairs poll this (bearer), and the dashboard's download links reach it
+ * with the session cookie.  ?format=json (default) or csv. */
+enum MHD_Result h_api_summary(struct req *r)
+{
+	char err[256];
+	enum snd_err rc;
+	struct snap *sn;
+	struct snd_buf b;
+	const char *by, *format = query(r, "format");
+	enum snd_weight weight;
+	enum MHD_Result ret;
+	int csv;
+
+	if (!authenticate(r, 1, 1, SND_ROLE_CHAIR, &ret) || summary_params(r, &by, &weight, &ret))
+		return ret;
+	csv = format != NULL && strcmp(format, "csv") == 0;
+	if (format != NULL && !csv && strcmp(format, "json") != 0)
+		return http_error(r, 400, "bad_request", "format must be json or csv", NULL);
+	if ((rc = get_snap(r, by, weight, 0, &sn, err, sizeof err)) != SND_OK)
+		return rc == SND_EINVAL ? http_error(r, 400, "bad_request", err, NULL) : http_busy(r);
+	if (!csv) {
+		ret = http_queue(r, 200,
+		                 http_response(r, sn->json, sn->json_len, MHD_RESPMEM_MUST_COPY,
+		                               "application/json; charset=utf-8", CACHE_NONE),
+		                 0);
+		snap_release(sn);
+		return ret;
+	}
+	snd_buf_init(&b, 0);
+	summary_csv(&b, form_of(r), sn->summary);
+	snap_release(sn);
+	{
+		struct MHD_Response *resp;
+		char disp[SND_ID_MAX + 64], *p;
+		size_t len;
+		if (b.failed || (p = snd_buf_steal(&b, &len)) == NULL) {
+			snd_buf_free(&b);
+			return http_busy(r);
+		}
+		resp = http_response(r, p, len, MHD_RESPMEM_MUST_FREE, "text/csv; charset=utf-8",
+		                     CACHE_NONE);
+		if (resp == NULL)
+			return MHD_NO;
+		snprintf(disp, sizeof disp, "attachment; filename=\"%s-summary.csv\"", form_of(r)->id);
+		MHD_add_response_header(resp, "Content-Disposition", disp);
+		return http_queue(r, 200, resp, 0);
+	}
+}
+
+enum MHD_Result h_chair(struct req *r)
+{
+	char err[256];
+	enum snd_err rc;
+	struct page_req p;
+	struct snd_buf b;
+	struct snap *sn;
+	const char *by;
+	enum snd_weight weight;
+	enum MHD_Result ret;
+
+	r->lang = pick_lang(r, NULL, NULL);
+	if (!authenticate(r, 1, 1, SND_ROLE_CHAIR, &ret) || summary_params(r, &by, &weight, &ret))
+		return ret;
+	if ((rc = get_snap(r, by, weight, 1, &sn, err, sizeof err)) != SND_OK)
+		return rc == SND_EINVAL ? http_error(r, 400, "bad_request", err, NULL) : http_busy(r);
+	page_req_init(r, &p);
+	p.csrf = "";
+	snd_buf_init(&b, 0);
+	page_chair(&b, &p, sn->summary, sn->turnout, by, weight, CHAIR_REFRESH_S);
+	snap_release(sn);
+	return http_send_html(r, 200, &b);
+}
+
+/* ------------------------------------------------------------------ csv */
+
+struct csvw {
+	struct snd_buf *b;
+	const char *group, *qid, *type;
+};
+
+static void num_exact(char out[40], double v)
+{
+	if (!isfinite(v)) {
+		snprintf(out, 40, "null");
+		return;
+	}
+	if (v == floor(v) && fabs(v) < 1e15) {
+		snprintf(out, 40, "%.0f", v == 0 ? 0.0 : v);
+		return;
+	}
+	snprintf(out, 40, "%.15g", v);
+	if (strtod(out, NULL) != v)
+		snprintf(out, 40, "%.16g", v);
+	if (strtod(out, NULL) != v)
+		snprintf(out, 40, "%.17g", v);
+}
+
+static const char *jstr(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static void row(struct csvw *w, const char *item, const char *measure, const char *value)
+{
+	snd_buf_csv(w->b, w->group);
+	snd_buf_putc(w->b, ',');
+	snd_buf_csv(w->b, w->qid);
+	snd_buf_putc(w->b, ',');
+	snd_buf_csv(w->b, w->type);
+	snd_buf_putc(w->b, ',');
+	snd_buf_csv(w->b, item ? item : "");
+	snd_buf_putc(w->b, ',');
+	snd_buf_csv(w->b, measure);
+	snd_buf_putc(w->b, ',');
+	snd_buf_csv(w->b, value ? value : "");
+	snd_buf_puts(w->b, "\r\n");
+}
+
+static void num(struct csvw *w, const char *item, const char *measure, const cJSON *o,
+                const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	char n[40];
+	if (cJSON_IsNumber(v))
+		num_exact(n, v->valuedouble);
+	else
+		n[0] = '\0';
+	row(w, item, measure, n);
+}
+
+static void scale(struct csvw *w, const struct snd_question *q, const cJSON *o, const char *rowid)
+{
+	const cJSON *dist = cJSON_GetObjectItemCaseSensitive(o, "distribution");
+	char item[SND_ID_MAX + 24], key[16];
+	int v;
+	num(w, rowid, "answered", o, "answered");
+	num(w, rowid, "mean", o, "mean");
+	num(w, rowid, "median", o, "median");
+	num(w, rowid, "consensus", o, "consensus");
+	for (v = q->min; v <= q->max; v++) {
+		snprintf(key, sizeof key, "%d", v);
+		snprintf(item, sizeof item, "%s%s%d", rowid ? rowid : "", rowid ? ":" : "", v);
+		num(w, item, "count", dist, key);
+	}
+}
+
+static void questions(struct snd_buf *b, const struct snd_form *f, const cJSON *qsums,
+                      const char *group)
+{
+	const cJSON *qs, *it, *jt;
+	char n[40], item[2 * SND_ID_MAX + 8];
+	int pseudo = f->anonymity == SND_PSEUDONYMOUS, i;
+
+	cJSON_ArrayForEach(qs, qsums) {
+		const char *id = jstr(qs, "id");
+		int qi = id ? snd_form_question(f, id) : -1;
+		const struct snd_question *q;
+		struct csvw w;
+		if (qi < 0)
+			continue;
+		q = &f->questions[qi];
+		w.b = b;
+		w.group = group;
+		w.qid = q->id;
+		w.type = snd_qtype_names[q->type];
+		switch (q->type) {
+		case SND_Q_SINGLE:
+		case SND_Q_MULTI:
+			num(&w, NULL, "answered", qs, "answered");
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "options")) {
+				num(&w, jstr(it, "id"), "count", it, "count");
+				num(&w, jstr(it, "id"), "share", it, "share");
+			}
+			row(&w, NULL, "leader", jstr(qs, "leader"));
+			break;
+		case SND_Q_SCALE:
+			scale(&w, q, qs, NULL);
+			break;
+		case SND_Q_MATRIX:
+			num(&w, NULL, "answered", qs, "answered");
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "rows"))
+				scale(&w, q, it, jstr(it, "id"));
+			break;
+		case SND_Q_RANK:
+			num(&w, NULL, "answered", qs, "answered");
+			i = 0;
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "schulze")) {
+				snprintf(n, sizeof n, "%d", ++i);
+				row(&w, cJSON_IsString(it) ? it->valuestring : "", "schulze_place", n);
+			}
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "borda"))
+				num(&w, jstr(it, "id"), "borda", it, "score");
+			row(&w, NULL, "condorcet_winner", jstr(qs, "condorcet_winner"));
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "pairwise"))
+				cJSON_ArrayForEach(jt, it) {
+					snprintf(item, sizeof item, "%s>%s", it->string, jt->string);
+					num(&w, item, "pairwise", it, jt->string);
+				}
+			break;
+		case SND_Q_POSITION:
+			num(&w, NULL, "answered", qs, "answered");
+			for (i = 0; i < SND_POS__MAX; i++)
+				num(&w, NULL, snd_position_names[i], qs, snd_position_names[i]);
+			row(&w, NULL, "consensus",
+			    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(qs, "consensus")) ? "true"
+			                                                                   : "false");
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "objections"))
+				row(&w, pseudo ? NULL : jstr(it, "entity"), "objection", jstr(it, "reason"));
+			break;
+		case SND_Q_NUMBER:
+			num(&w, NULL, "answered", qs, "answered");
+			num(&w, NULL, "min", qs, "min");
+			num(&w, NULL, "max", qs, "max");
+			num(&w, NULL, "mean", qs, "mean");
+			num(&w, NULL, "median", qs, "median");
+			break;
+		case SND_Q_TEXT:
+			num(&w, NULL, "answered", qs, "answered");
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "comments"))
+				row(&w, pseudo ? NULL : jstr(it, "entity"), "comment", jstr(it, "text"));
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* The summary as the CSV of `tally summary --format csv`. */
+static void summary_csv(struct snd_buf *b, const struct snd_form *f, const cJSON *sum)
+{
+	const cJSON *g;
+	struct csvw w;
+	snd_buf_puts(b, "group,question,type,item,measure,value\r\n");
+	w.b = b;
+	w.group = "";
+	w.qid = "";
+	w.type = "";
+	num(&w, NULL, "responses", sum, "responses");
+	questions(b, f, cJSON_GetObjectItemCaseSensitive(sum, "questions"), "");
+	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(sum, "groups")) {
+		w.group = g->string;
+		num(&w, NULL, "responses", g, "responses");
+		questions(b, f, cJSON_GetObjectItemCaseSensitive(g, "questions"), g->string);
+	}
+}
