@@ -1,9 +1,11 @@
 /* http.c - the collector's request lifecycle: one struct req per request,
  * routing, responses with the security headers, the per-thread read
- * connections, the access log.  The handlers of each route are in routes.c.
+ * connections, the access log.  The handlers are in routes.c (the
+ * delegate's routes) and chair.c (the chair's view).
  *
  * Invariants:
- *   1. Every response passes finish(): it carries the Content-Security-
+ *   1. Every response is built by http_response() or fixed() over
+ *      base_headers(): it carries the Content-Security-
  *      Policy, Referrer-Policy, nosniff and X-Frame-Options headers, a
  *      charset on its Content-Type, and Cache-Control (no-store unless it is
  *      a static asset).
@@ -14,11 +16,13 @@
  *   3. A body is buffered only for routes that take one, and never past
  *      srv->max_body bytes: once it passes, the rest is read and dropped and
  *      the answer is 413.
- *   4. A struct req lives from the first handler call to http_completed(),
- *      which logs the request and frees it; a suspended request (waiting for
- *      the writer) is freed only after the writer resumed it.
- *   5. The URL is checked before anything looks at it: printable ASCII, no
- *      "..", "//" or backslash, at most URL_MAX bytes.
+ *   4. A struct req lives from MHD's URI log callback (the request line) to
+ *      http_completed(), which logs the request and frees it; a suspended
+ *      request (waiting for the writer) is freed only after the writer
+ *      resumed it.  srv->inflight counts the live ones, for shutdown.
+ *   5. The URL is checked before anything looks at it: no encoded NUL in
+ *      the raw path; decoded, printable ASCII, no "..", "//" or backslash,
+ *      at most URL_MAX bytes.
  *   6. The access log carries method, path (no query string, tokens in /t/
  *      paths redacted by snd_log), status and microseconds: never bodies,
  *      cookies, answers or headers.
