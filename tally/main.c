@@ -278,6 +278,15 @@ void progress_tick(struct progress *p)
 	fflush(stderr);
 }
 
+void progress_note(struct progress *p)
+{
+	if (!p->tty)
+		return;
+	p->shown = 1;
+	fprintf(stderr, "\r  %s\xe2\x80\xa6", p->what);
+	fflush(stderr);
+}
+
 void progress_done(struct progress *p)
 {
 	if (p->shown)

@@ -1121,6 +1121,7 @@ static int run_summary(const struct common *c, struct snd_form **f, struct snd_s
                        int *lang, cJSON **sum)
 {
 	struct snd_tally_opts o;
+	struct progress prog;
 	char err[512] = "";
 	enum snd_err e;
 
@@ -1138,7 +1139,11 @@ static int run_summary(const struct common *c, struct snd_form **f, struct snd_s
 	o.by = c->by;
 	o.weight = c->weight && strcmp(c->weight, "entity") == 0 ? SND_WEIGHT_ENTITY
 	                                                         : SND_WEIGHT_DELEGATE;
-	if ((e = snd_tally_summary(*s, *f, &o, sum, err, sizeof err)) != SND_OK) {
+	progress_init(&prog, "tallying");
+	progress_note(&prog);
+	e = snd_tally_summary(*s, *f, &o, sum, err, sizeof err);
+	progress_done(&prog);
+	if (e != SND_OK) {
 		tally_err("%s: %s", c->db, err[0] ? err : snd_strerror(e));
 		return 1;
 	}

@@ -79,6 +79,9 @@ struct progress {
 void progress_init(struct progress *p, const char *what);
 void progress_tick(struct progress *p);
 void progress_done(struct progress *p);
+/* For one long call with no rows to count: "  what…" at once on a
+ * terminal, cleared by progress_done. */
+void progress_note(struct progress *p);
 
 /* ----------------------------------------------------------- helpers */
 
