@@ -116,7 +116,13 @@ done
 # ---- helpers ---------------------------------------------------------------
 SERVER_PID=
 BG_PID=
+SYNC_PID=
+# perf tracepoints (syscall counts) need root or perf_event_paranoid <= 1
+HAVE_TP=0
+if command -v perf > /dev/null &&
+   perf stat -e syscalls:sys_enter_fdatasync -- true > /dev/null 2>&1; then HAVE_TP=1; fi
 cleanup() {
+    [ -n "$SYNC_PID" ] && kill "$SYNC_PID" 2> /dev/null || true
     [ -n "$BG_PID" ] && kill "$BG_PID" 2> /dev/null || true
     [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2> /dev/null || true
 }
@@ -171,16 +177,25 @@ val() { awk -v k="$2" '$1 == k { print $2; exit }' "$1"; } # FILE KEY
 # run_wrk NAME SCRIPT THREADS CONNS [extra env...]: wrk over the collector,
 # output in $OUT/wrk_NAME.txt; prints rps, p50, p99, errors, CPU per request.
 run_wrk() {
-    local name=$1 script=$2 t=$3 c=$4 t0 t1 w0 m0 w1 m1
+    local name=$1 script=$2 t=$3 c=$4 t0 t1 w0 m0 w1 m1 reqs
     shift 4
     t0=$(cpu_ticks "$SERVER_PID")
     read -r w0 m0 <<< "$(thread_ticks "$SERVER_PID")"
+    # count the writer's fdatasync calls (one per commit, plus checkpoints)
+    # with a perf tracepoint counter: no measurable overhead
+    rm -f "$OUT/syncs_$name.txt"
+    if [ "$HAVE_TP" = 1 ]; then
+        perf stat -x, -e syscalls:sys_enter_fdatasync,syscalls:sys_enter_fsync \
+            -p "$SERVER_PID" -o "$OUT/syncs_$name.txt" -- sleep "$DUR_S" 2> /dev/null &
+        SYNC_PID=$!
+    fi
     env BENCH_DIR="$BENCH" NTHREADS="$t" "$@" \
         wrk -t"$t" -c"$c" -d"$DURATION" --timeout 10s --latency -s "$BENCH/$script" \
         "http://127.0.0.1:$PORT/" > "$OUT/wrk_$name.txt"
+    if [ -n "$SYNC_PID" ]; then wait "$SYNC_PID" || true; SYNC_PID=; fi
     t1=$(cpu_ticks "$SERVER_PID")
     read -r w1 m1 <<< "$(thread_ticks "$SERVER_PID")"
-    local f=$OUT/wrk_$name.txt reqs
+    local f=$OUT/wrk_$name.txt
     reqs=$(val "$f" REQUESTS)
     fig "${name}_rps" "$(val "$f" RPS)" req/s
     fig "${name}_p50" "$(awk '$1=="P50_US"{printf "%.2f", $2/1000}' "$f")" ms
@@ -193,6 +208,14 @@ run_wrk() {
     fig "${name}_mhd_busy" "$(awk -v d=$((m1 - m0)) -v hz="$(getconf CLK_TCK)" -v s="$DUR_S" 'BEGIN{printf "%.0f", d/hz/s*100}')" "%core"
     if [[ " $* " == *" LIMIT=0 "* ]] && [ "$(val "$f" WRAPS)" != 0 ]; then
         say "WARNING: $name ran out of fresh tokens ($(val "$f" WRAPS) wraps): raise COLD_TOKENS"
+    fi
+    if [ -s "$OUT/syncs_$name.txt" ]; then
+        local syncs rows
+        syncs=$(awk -F, '$3 ~ /syscalls/ { n += $1 } END { print n + 0 }' "$OUT/syncs_$name.txt")
+        rows=$(val "$f" CREATED)
+        [ -n "$rows" ] || rows=$(val "$f" FLOWS)
+        fig "${name}_syncs" "$syncs" count
+        fig "${name}_rows_per_sync" "$(awk -v s="$syncs" -v n="$rows" 'BEGIN{printf "%.1f", s ? n/s : 0}')" rows
     fi
     grep '^FIRST_BAD' "$f" >&2 || true
 }
@@ -307,7 +330,8 @@ best_of() { # N CMD...: min wall time and max RSS (KB) of N runs, as "secs kb"
     local n=$1 i best= rss=0 t m
     shift
     for i in $(seq "$n"); do
-        /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" > /dev/null
+        /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" > /dev/null ||
+            { echo "run.sh: failed: $*" >&2; exit 1; }
         read -r t m < "$OUT/time.txt"
         if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a < b)}'; then best=$t; fi
         [ "$m" -gt "$rss" ] && rss=$m
@@ -321,6 +345,7 @@ for n in $TALLY_NS; do
     sqlite3 "$db" "SELECT answers FROM revision" > /dev/null # warm the page cache
     read -r st sm <<< "$(best_of 3 sqlite3 "$db" "SELECT answers FROM revision")"
     read -r tt tm <<< "$(best_of 3 "$TALLY" summary --db "$db" --form "$TALLY_FORM" --format json)"
+    [ -n "$st" ] && [ -n "$tt" ] || exit 1
     fig "tally_${tag}_time" "$tt" s
     fig "tally_${tag}_rss" "$(( tm / 1024 ))" MB
     fig "sqlite_read_${tag}_time" "$st" s
