@@ -103,6 +103,29 @@ void time_ms(int64_t ms, char out[32]);
 const char *label_in(const struct snd_form *f, const struct snd_label *l, int lang);
 const struct snd_option *find_option(const struct snd_option *opts, size_t n, const char *id);
 
+/* ------------------------------------------- summary writers
+ * fmt.c: typed reads of the summary object and display formats;
+ * text.c, tables.c: the text, CSV and Markdown writers. */
+
+const char *jstr(const cJSON *o, const char *key);     /* NULL unless a string */
+int jnum(const cJSON *o, const char *key, double *out); /* 1 when a number */
+double jnum0(const cJSON *o, const char *key);          /* the number or 0 */
+void json_pretty(struct snd_buf *b, const cJSON *v, int depth);
+void fmt_count(char out[40], double v);   /* integers bare, weights 2 decimals */
+void fmt_pct(char out[40], double share); /* "66.7%" */
+void fmt_stat(char out[40], const cJSON *o, const char *key);  /* "3.67" or a dash */
+void fmt_value(char out[40], const cJSON *o, const char *key); /* an answer value */
+const char *opt_label(const struct snd_form *f, int lang, const struct snd_option *opts,
+                      size_t n, const char *id);
+const struct snd_question *question_of(const struct snd_form *f, const cJSON *qs);
+
+/* limit: objections and comments listed per question (-1: all). */
+void write_text(struct snd_buf *b, const struct snd_form *f, int lang, const cJSON *sum,
+                const char *by, long limit);
+void write_csv(struct snd_buf *b, const struct snd_form *f, const cJSON *sum);
+void write_md(struct snd_buf *b, const struct snd_form *f, int lang, const cJSON *sum,
+              const char *by);
+
 /* ------------------------------------------------------------- db.c
  * Read-only looks at the tables the library has no call for: which
  * questionnaires a database holds.  Uses its own SQLite connection. */

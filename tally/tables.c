@@ -1,0 +1,404 @@
+/* tables.c - the CSV and Markdown writers of `tally summary`.
+ *
+ * CSV is long format, one row per (group, question, item, measure) with
+ * the header group,question,type,item,measure,value: RFC 4180 with CRLF,
+ * every cell through snd_buf_csv (quoting and the formula guard), numbers
+ * exact.  Markdown has one table per question, rounded for reading, with
+ * every string escaped for inline syntax.
+ */
+#include "tally.h"
+
+#include <string.h>
+
+/* ------------------------------------------------------------------- csv */
+
+struct csvw {
+	struct snd_buf *b;
+	const char *group;
+	const char *qid;
+	const char *type;
+};
+
+static void csv_row(struct csvw *w, const char *item, const char *measure, const char *value)
+{
+	snd_buf_csv(w->b, w->group);
+	snd_buf_putc(w->b, ',');
+	snd_buf_csv(w->b, w->qid);
+	snd_buf_putc(w->b, ',');
+	snd_buf_csv(w->b, w->type);
+	snd_buf_putc(w->b, ',');
+	snd_buf_csv(w->b, item ? item : "");
+	snd_buf_putc(w->b, ',');
+	snd_buf_csv(w->b, measure);
+	snd_buf_putc(w->b, ',');
+	snd_buf_csv(w->b, value ? value : "");
+	snd_buf_puts(w->b, "\r\n");
+}
+
+static void csv_num(struct csvw *w, const char *item, const char *measure, const cJSON *o,
+                    const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	char n[40];
+	if (cJSON_IsNumber(v))
+		num_exact(n, v->valuedouble);
+	else
+		n[0] = '\0';
+	csv_row(w, item, measure, n);
+}
+
+static void csv_scale(struct csvw *w, const struct snd_question *q, const cJSON *o,
+                      const char *row)
+{
+	const cJSON *dist = cJSON_GetObjectItemCaseSensitive(o, "distribution");
+	char item[SND_ID_MAX + 24], key[16];
+	int v;
+	csv_num(w, row, "answered", o, "answered");
+	csv_num(w, row, "mean", o, "mean");
+	csv_num(w, row, "median", o, "median");
+	csv_num(w, row, "consensus", o, "consensus");
+	for (v = q->min; v <= q->max; v++) {
+		snprintf(key, sizeof key, "%d", v);
+		snprintf(item, sizeof item, "%s%s%d", row ? row : "", row ? ":" : "", v);
+		csv_num(w, item, "count", dist, key);
+	}
+}
+
+static void csv_questions(struct snd_buf *b, const struct snd_form *f, const cJSON *questions,
+                          const char *group)
+{
+	const cJSON *qs, *it, *jt;
+	char n[40], item[2 * SND_ID_MAX + 8];
+	int i;
+	cJSON_ArrayForEach(qs, questions) {
+		const struct snd_question *q = question_of(f, qs);
+		struct csvw w;
+		if (q == NULL)
+			continue;
+		w.b = b;
+		w.group = group;
+		w.qid = q->id;
+		w.type = snd_qtype_names[q->type];
+		switch (q->type) {
+		case SND_Q_SINGLE:
+		case SND_Q_MULTI:
+			csv_num(&w, NULL, "answered", qs, "answered");
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "options")) {
+				csv_num(&w, jstr(it, "id"), "count", it, "count");
+				csv_num(&w, jstr(it, "id"), "share", it, "share");
+			}
+			csv_row(&w, NULL, "leader", jstr(qs, "leader"));
+			break;
+		case SND_Q_SCALE:
+			csv_scale(&w, q, qs, NULL);
+			break;
+		case SND_Q_MATRIX:
+			csv_num(&w, NULL, "answered", qs, "answered");
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "rows"))
+				csv_scale(&w, q, it, jstr(it, "id"));
+			break;
+		case SND_Q_RANK:
+			csv_num(&w, NULL, "answered", qs, "answered");
+			i = 0;
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "schulze")) {
+				snprintf(n, sizeof n, "%d", ++i);
+				csv_row(&w, cJSON_IsString(it) ? it->valuestring : "", "schulze_place", n);
+			}
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "borda"))
+				csv_num(&w, jstr(it, "id"), "borda", it, "score");
+			csv_row(&w, NULL, "condorcet_winner", jstr(qs, "condorcet_winner"));
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "pairwise"))
+				cJSON_ArrayForEach(jt, it) {
+					snprintf(item, sizeof item, "%s>%s", it->string, jt->string);
+					csv_num(&w, item, "pairwise", it, jt->string);
+				}
+			break;
+		case SND_Q_POSITION:
+			csv_num(&w, NULL, "answered", qs, "answered");
+			for (i = 0; i < SND_POS__MAX; i++)
+				csv_num(&w, NULL, snd_position_names[i], qs, snd_position_names[i]);
+			csv_row(&w, NULL, "consensus",
+			        cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(qs, "consensus")) ? "true"
+			                                                                       : "false");
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "objections"))
+				csv_row(&w, f->anonymity == SND_PSEUDONYMOUS ? NULL : jstr(it, "entity"),
+				        "objection", jstr(it, "reason"));
+			break;
+		case SND_Q_NUMBER:
+			csv_num(&w, NULL, "answered", qs, "answered");
+			csv_num(&w, NULL, "min", qs, "min");
+			csv_num(&w, NULL, "max", qs, "max");
+			csv_num(&w, NULL, "mean", qs, "mean");
+			csv_num(&w, NULL, "median", qs, "median");
+			break;
+		case SND_Q_TEXT:
+			csv_num(&w, NULL, "answered", qs, "answered");
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "comments"))
+				csv_row(&w, f->anonymity == SND_PSEUDONYMOUS ? NULL : jstr(it, "entity"),
+				        "comment", jstr(it, "text"));
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+void write_csv(struct snd_buf *b, const struct snd_form *f, const cJSON *sum)
+{
+	const cJSON *g;
+	struct csvw w;
+	snd_buf_puts(b, "group,question,type,item,measure,value\r\n");
+	w.b = b;
+	w.group = "";
+	w.qid = "";
+	w.type = "";
+	csv_num(&w, NULL, "responses", sum, "responses");
+	csv_questions(b, f, cJSON_GetObjectItemCaseSensitive(sum, "questions"), "");
+	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(sum, "groups")) {
+		w.group = g->string;
+		csv_num(&w, NULL, "responses", g, "responses");
+		csv_questions(b, f, cJSON_GetObjectItemCaseSensitive(g, "questions"), g->string);
+	}
+}
+
+/* -------------------------------------------------------------- markdown */
+
+/* Escapes text for a Markdown table cell or inline text: the punctuation
+ * that can start inline syntax (emphasis, code, links, HTML, entities,
+ * strikethrough) or end a table cell gets a backslash, which CommonMark
+ * allows before any ASCII punctuation; control characters become spaces.
+ * Line-start syntax (lists, headings) cannot trigger: every call follows a
+ * prefix such as "| ", "- " or "### ". */
+static void md_text(struct snd_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	for (; *p; p++) {
+		if (*p < 0x20 || *p == 0x7F)
+			snd_buf_putc(b, ' ');
+		else if (strchr("\\`*_[]<>|~&", *p) != NULL) {
+			snd_buf_putc(b, '\\');
+			snd_buf_putc(b, (char)*p);
+		} else
+			snd_buf_putc(b, (char)*p);
+	}
+}
+
+static void md_scale_row(struct snd_buf *b, const struct snd_question *q, const cJSON *o)
+{
+	const cJSON *dist = cJSON_GetObjectItemCaseSensitive(o, "distribution");
+	char n[40], m[40], md[40], cs[40], key[16];
+	double med;
+	int v;
+	fmt_count(n, jnum0(o, "answered"));
+	fmt_stat(m, o, "mean");
+	if (jnum(o, "median", &med))
+		fmt_count(md, med);
+	else
+		snprintf(md, sizeof md, "\xe2\x80\x94");
+	fmt_stat(cs, o, "consensus");
+	snd_buf_printf(b, " | %s | %s | %s | %s |", n, m, md, cs);
+	for (v = q->min; v <= q->max; v++) {
+		snprintf(key, sizeof key, "%d", v);
+		fmt_count(n, jnum0(dist, key));
+		snd_buf_printf(b, " %s |", n);
+	}
+	snd_buf_putc(b, '\n');
+}
+
+static void md_scale_head(struct snd_buf *b, const struct snd_question *q, const char *first)
+{
+	int v;
+	snd_buf_printf(b, "| %s | answered | mean | median | consensus |", first);
+	for (v = q->min; v <= q->max; v++)
+		snd_buf_printf(b, " %d |", v);
+	snd_buf_puts(b, "\n|---|---:|---:|---:|---:|");
+	for (v = q->min; v <= q->max; v++)
+		snd_buf_puts(b, "---:|");
+	snd_buf_putc(b, '\n');
+}
+
+static void md_questions(struct snd_buf *b, const struct snd_form *f, int lang,
+                         const cJSON *questions, int headings)
+{
+	const cJSON *qs, *it, *jt;
+	size_t cur = (size_t)-1;
+	char a[40], s[40];
+	int i;
+	cJSON_ArrayForEach(qs, questions) {
+		const struct snd_question *q = question_of(f, qs);
+		if (q == NULL)
+			continue;
+		if (headings && q->section != cur && q->section < f->nsections) {
+			const char *t = label_in(f, &f->sections[q->section].title, lang);
+			cur = q->section;
+			snd_buf_puts(b, "\n## ");
+			md_text(b, t ? t : f->sections[cur].id);
+			snd_buf_putc(b, '\n');
+		}
+		fmt_count(a, jnum0(qs, "answered"));
+		snd_buf_printf(b, "\n### ");
+		md_text(b, label_in(f, &q->text, lang));
+		snd_buf_printf(b, "\n\n`%s` \xc2\xb7 %s \xc2\xb7 answered %s\n\n", q->id,
+		               snd_qtype_names[q->type], a);
+		switch (q->type) {
+		case SND_Q_SINGLE:
+		case SND_Q_MULTI:
+			snd_buf_puts(b, "| option | count | share |\n|---|---:|---:|\n");
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "options")) {
+				snd_buf_puts(b, "| ");
+				md_text(b, opt_label(f, lang, q->options, q->noptions, jstr(it, "id")));
+				fmt_count(a, jnum0(it, "count"));
+				fmt_pct(s, jnum0(it, "share"));
+				snd_buf_printf(b, " | %s | %s |\n", a, s);
+			}
+			snd_buf_puts(b, "\n**Leader:** ");
+			if (jstr(qs, "leader"))
+				md_text(b, opt_label(f, lang, q->options, q->noptions, jstr(qs, "leader")));
+			else
+				snd_buf_puts(b, "none (tie or no answers)");
+			snd_buf_putc(b, '\n');
+			break;
+		case SND_Q_SCALE:
+			md_scale_head(b, q, "");
+			snd_buf_puts(b, "| all");
+			md_scale_row(b, q, qs);
+			snd_buf_puts(b, "\nConsensus: Tastle\xe2\x80\x93Wierman, 0 = split between the "
+			                "ends, 1 = all on one point.\n");
+			break;
+		case SND_Q_MATRIX:
+			md_scale_head(b, q, "row");
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "rows")) {
+				snd_buf_puts(b, "| ");
+				md_text(b, opt_label(f, lang, q->rows, q->nrows, jstr(it, "id")));
+				md_scale_row(b, q, it);
+			}
+			snd_buf_puts(b, "\nConsensus: Tastle\xe2\x80\x93Wierman, 0 = split between the "
+			                "ends, 1 = all on one point.\n");
+			break;
+		case SND_Q_RANK:
+			snd_buf_puts(b, "**Schulze order:**\n\n");
+			i = 0;
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "schulze")) {
+				snd_buf_printf(b, "%d. ", ++i);
+				md_text(b, opt_label(f, lang, q->options, q->noptions,
+				                     cJSON_IsString(it) ? it->valuestring : NULL));
+				snd_buf_putc(b, '\n');
+			}
+			snd_buf_puts(b, "\n**Condorcet winner:** ");
+			if (jstr(qs, "condorcet_winner"))
+				md_text(b, opt_label(f, lang, q->options, q->noptions,
+				                     jstr(qs, "condorcet_winner")));
+			else
+				snd_buf_puts(b, "none");
+			snd_buf_puts(b, "\n\n| option | Borda score |\n|---|---:|\n");
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "borda")) {
+				snd_buf_puts(b, "| ");
+				md_text(b, opt_label(f, lang, q->options, q->noptions, jstr(it, "id")));
+				fmt_count(a, jnum0(it, "score"));
+				snd_buf_printf(b, " | %s |\n", a);
+			}
+			snd_buf_puts(b, "\nPairwise (voters preferring the row over the column):\n\n|   |");
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "pairwise")) {
+				snd_buf_puts(b, " ");
+				md_text(b, it->string);
+				snd_buf_puts(b, " |");
+			}
+			snd_buf_puts(b, "\n|---|");
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "pairwise"))
+				snd_buf_puts(b, "---:|");
+			snd_buf_putc(b, '\n');
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "pairwise")) {
+				snd_buf_puts(b, "| ");
+				md_text(b, it->string);
+				snd_buf_puts(b, " |");
+				cJSON_ArrayForEach(jt, cJSON_GetObjectItemCaseSensitive(qs, "pairwise")) {
+					if (jt == it) {
+						snd_buf_puts(b, " \xe2\x80\x94 |");
+						continue;
+					}
+					fmt_count(a, jnum0(it, jt->string));
+					snd_buf_printf(b, " %s |", a);
+				}
+				snd_buf_putc(b, '\n');
+			}
+			break;
+		case SND_Q_POSITION:
+			snd_buf_puts(b, "| support | can live with | object | abstain |\n"
+			                "|---:|---:|---:|---:|\n|");
+			for (i = 0; i < SND_POS__MAX; i++) {
+				fmt_count(a, jnum0(qs, snd_position_names[i]));
+				snd_buf_printf(b, " %s |", a);
+			}
+			if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(qs, "consensus")))
+				snd_buf_puts(b, "\n\n**CONSENSUS** (no sustained objection)\n");
+			else if (jnum0(qs, "object") > 0) {
+				fmt_count(a, jnum0(qs, "object"));
+				snd_buf_printf(b, "\n\n**%s sustained objection%s:**\n\n", a,
+				               jnum0(qs, "object") == 1 ? "" : "s");
+			} else
+				snd_buf_puts(b, "\n\nNo positions yet.\n");
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "objections")) {
+				const char *ent = f->anonymity == SND_PSEUDONYMOUS ? NULL : jstr(it, "entity");
+				snd_buf_puts(b, "- ");
+				if (ent) {
+					snd_buf_puts(b, "**");
+					md_text(b, ent);
+					snd_buf_puts(b, "**: ");
+				}
+				md_text(b, jstr(it, "reason"));
+				snd_buf_putc(b, '\n');
+			}
+			break;
+		case SND_Q_NUMBER: {
+			char mn[40], mx[40], me[40], md[40];
+			fmt_value(mn, qs, "min");
+			fmt_value(mx, qs, "max");
+			fmt_stat(me, qs, "mean");
+			fmt_value(md, qs, "median");
+			snd_buf_printf(b, "| n | min | max | mean | median |\n|---:|---:|---:|---:|---:|\n"
+			               "| %s | %s | %s | %s | %s |\n", a, mn, mx, me, md);
+			break;
+		}
+		case SND_Q_TEXT:
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "comments")) {
+				const char *ent = f->anonymity == SND_PSEUDONYMOUS ? NULL : jstr(it, "entity");
+				snd_buf_puts(b, "- ");
+				if (ent) {
+					snd_buf_puts(b, "**");
+					md_text(b, ent);
+					snd_buf_puts(b, "**: ");
+				}
+				md_text(b, jstr(it, "text"));
+				snd_buf_putc(b, '\n');
+			}
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+void write_md(struct snd_buf *b, const struct snd_form *f, int lang, const cJSON *sum,
+                     const char *by)
+{
+	const cJSON *g;
+	const char *t = label_in(f, &f->title, lang);
+	const char *w = jstr(sum, "weight");
+	char a[40];
+	snd_buf_puts(b, "# ");
+	md_text(b, t ? t : f->id);
+	fmt_count(a, jnum0(sum, "responses"));
+	snd_buf_printf(b, "\n\nQuestionnaire `%s` \xc2\xb7 responses %s \xc2\xb7 one voice per %s\n",
+	               f->id, a, w && strcmp(w, "entity") == 0 ? "entity" : "delegate");
+	md_questions(b, f, lang, cJSON_GetObjectItemCaseSensitive(sum, "questions"), 1);
+	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(sum, "groups")) {
+		fmt_count(a, jnum0(g, "responses"));
+		snd_buf_puts(b, "\n## ");
+		md_text(b, by ? by : "group");
+		snd_buf_puts(b, " = ");
+		md_text(b, g->string);
+		snd_buf_printf(b, " (responses %s)\n", a);
+		md_questions(b, f, lang, cJSON_GetObjectItemCaseSensitive(g, "questions"), 0);
+	}
+}
+

@@ -1,0 +1,541 @@
+/* text.c - the text writer of `tally summary`: aligned tables a chair can
+ * read in a terminal, with bar glyphs, labels in the chosen language,
+ * shares rounded for display.
+ *
+ * Invariants:
+ *   1. Text from forms and answers never reaches a terminal raw: control
+ *      characters (which could drive the terminal) and bidi controls become
+ *      U+FFFD before printing (term_text).
+ *   2. Columns are counted in terminal cells (East Asian wide characters
+ *      take two), so tables stay aligned in every UN language.
+ *   3. At most `limit` objections and comments per question are listed
+ *      (the rest are counted), so a large consultation stays readable.
+ */
+#include "tally.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LABEL_W 34
+#define BAR_CELLS 24
+
+static const char *const pos_text[SND_POS__MAX] = {
+	"support", "can live with", "object", "abstain"
+};
+
+static size_t utf8_cp(const unsigned char *s, unsigned *cp)
+{
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xE0) == 0xC0 && s[1]) {
+		*cp = ((s[0] & 0x1Fu) << 6) | (s[1] & 0x3Fu);
+		return 2;
+	}
+	if ((s[0] & 0xF0) == 0xE0 && s[1] && s[2]) {
+		*cp = ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
+		return 3;
+	}
+	if ((s[0] & 0xF8) == 0xF0 && s[1] && s[2] && s[3]) {
+		*cp = ((s[0] & 0x07u) << 18) | ((s[1] & 0x3Fu) << 12) | ((s[2] & 0x3Fu) << 6) |
+		      (s[3] & 0x3Fu);
+		return 4;
+	}
+	*cp = 0xFFFD;
+	return 1;
+}
+
+/* Terminal columns of a code point: East Asian wide ranges take two,
+ * combining marks none.  An approximation of wcwidth that needs no locale. */
+static int cp_width(unsigned c)
+{
+	if ((c >= 0x300 && c <= 0x36F) || (c >= 0x200B && c <= 0x200F) || c == 0xFE0F)
+		return 0;
+	if ((c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) ||
+	    (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+	    (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+	    (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1FAFF) || c >= 0x20000)
+		return 2;
+	return 1;
+}
+
+static int unsafe_cp(unsigned c)
+{
+	return c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) ||
+	       (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
+
+/* Appends s for a terminal: control and bidi characters become U+FFFD (a
+ * newline becomes "\n" + indent spaces when indent >= 0, else a space),
+ * cut to max_cols columns with an ellipsis when max_cols > 0, padded with
+ * spaces to pad_cols.  Returns the columns used. */
+static size_t term_text(struct snd_buf *b, const char *s, size_t max_cols, size_t pad_cols,
+                        int indent)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t cols = 0, total = 0;
+	const unsigned char *q;
+	unsigned c;
+	int cut = 0;
+
+	if (max_cols > 0) {
+		for (q = p; *q;) {
+			q += utf8_cp(q, &c);
+			total += unsafe_cp(c) ? 1 : (size_t)cp_width(c);
+		}
+		cut = total > max_cols;
+	}
+	while (*p) {
+		size_t n = utf8_cp(p, &c);
+		int w = unsafe_cp(c) ? 1 : cp_width(c);
+		if (cut && cols + (size_t)w > max_cols - 1)
+			break;
+		if (c == '\n' && indent >= 0) {
+			snd_buf_printf(b, "\n%*s", indent, "");
+			cols = 0;
+		} else if (c == '\n' || c == '\t') {
+			snd_buf_putc(b, ' ');
+			cols++;
+		} else if (unsafe_cp(c)) {
+			snd_buf_puts(b, "\xef\xbf\xbd");
+			cols++;
+		} else {
+			snd_buf_append(b, p, n);
+			cols += (size_t)w;
+		}
+		p += n;
+	}
+	if (cut) {
+		snd_buf_puts(b, "\xe2\x80\xa6");
+		cols++;
+	}
+	while (cols < pad_cols) {
+		snd_buf_putc(b, ' ');
+		cols++;
+	}
+	return cols;
+}
+
+/* A bar of `cells` columns for frac in [0, 1] with eighth-block precision. */
+static void bar(struct snd_buf *b, double frac, int cells)
+{
+	static const char *const part[8] = {
+		"", "\xe2\x96\x8f", "\xe2\x96\x8e", "\xe2\x96\x8d",
+		"\xe2\x96\x8c", "\xe2\x96\x8b", "\xe2\x96\x8a", "\xe2\x96\x89"
+	};
+	long eighths, i, used = 0;
+	if (!isfinite(frac) || frac < 0)
+		frac = 0;
+	if (frac > 1)
+		frac = 1;
+	eighths = lround(frac * cells * 8);
+	for (i = 0; i < eighths / 8; i++, used++)
+		snd_buf_puts(b, "\xe2\x96\x88");
+	if (eighths % 8) {
+		snd_buf_puts(b, part[eighths % 8]);
+		used++;
+	}
+	for (; used < cells; used++)
+		snd_buf_putc(b, ' ');
+}
+
+/* ------------------------------------------------------------------ text */
+
+static void text_options(struct snd_buf *b, const struct snd_form *f, int lang,
+                         const struct snd_question *q, const cJSON *qs)
+{
+	const cJSON *it;
+	const char *leader = jstr(qs, "leader");
+	char c[40], s[40];
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "options")) {
+		double share = jnum0(it, "share");
+		fmt_count(c, jnum0(it, "count"));
+		fmt_pct(s, share);
+		snd_buf_puts(b, "  ");
+		term_text(b, opt_label(f, lang, q->options, q->noptions, jstr(it, "id")), LABEL_W,
+		          LABEL_W + 1, -1);
+		bar(b, share, BAR_CELLS);
+		snd_buf_printf(b, " %8s %7s\n", c, s);
+	}
+	snd_buf_puts(b, "  leader: ");
+	if (leader) {
+		double top = -1, second = -1;
+		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "options")) {
+			double n = jnum0(it, "count");
+			if (n > top) {
+				second = top;
+				top = n;
+			} else if (n > second) {
+				second = n;
+			}
+		}
+		term_text(b, opt_label(f, lang, q->options, q->noptions, leader), 0, 0, -1);
+		fmt_count(c, second >= 0 ? top - second : top);
+		snd_buf_printf(b, " (ahead of the next by %s)", c);
+	} else {
+		snd_buf_puts(b, "none (tie or no answers)");
+	}
+	snd_buf_putc(b, '\n');
+}
+
+/* Quartiles from the distribution, like the lower median: the smallest
+ * point whose cumulative share reaches 1/4 and 3/4.  0 when empty. */
+static int quartiles(const struct snd_question *q, const cJSON *qs, int *q1, int *q3)
+{
+	const cJSON *dist = cJSON_GetObjectItemCaseSensitive(qs, "distribution");
+	double total = 0, cum = 0;
+	char key[16];
+	int v, have1 = 0;
+	for (v = q->min; v <= q->max; v++) {
+		snprintf(key, sizeof key, "%d", v);
+		total += jnum0(dist, key);
+	}
+	if (total <= 0)
+		return 0;
+	*q1 = *q3 = q->max;
+	for (v = q->min; v <= q->max; v++) {
+		snprintf(key, sizeof key, "%d", v);
+		cum += jnum0(dist, key);
+		if (!have1 && cum >= total * 0.25 - 1e-9) {
+			*q1 = v;
+			have1 = 1;
+		}
+		if (cum >= total * 0.75 - 1e-9) {
+			*q3 = v;
+			break;
+		}
+	}
+	return 1;
+}
+
+/* below / at / above the scale's midpoint, as shares of those answering. */
+static void midpoint_shares(const struct snd_question *q, const cJSON *qs, double out[3])
+{
+	const cJSON *dist = cJSON_GetObjectItemCaseSensitive(qs, "distribution");
+	double total = 0;
+	char key[16];
+	int v;
+	out[0] = out[1] = out[2] = 0;
+	for (v = q->min; v <= q->max; v++) {
+		double n;
+		snprintf(key, sizeof key, "%d", v);
+		n = jnum0(dist, key);
+		total += n;
+		out[2 * v < q->min + q->max ? 0 : 2 * v == q->min + q->max ? 1 : 2] += n;
+	}
+	for (v = 0; v < 3; v++)
+		out[v] = total > 0 ? out[v] / total : 0;
+}
+
+static void text_scale_figures(struct snd_buf *b, const struct snd_question *q, const cJSON *qs)
+{
+	char m[40], md[40], cs[40], p0[40], p1[40], p2[40];
+	double mid[3], med;
+	int q1, q3;
+	fmt_stat(m, qs, "mean");
+	if (jnum(qs, "median", &med))
+		fmt_count(md, med);
+	else
+		snprintf(md, sizeof md, "\xe2\x80\x94");
+	fmt_stat(cs, qs, "consensus");
+	midpoint_shares(q, qs, mid);
+	fmt_pct(p0, mid[0]);
+	fmt_pct(p1, mid[1]);
+	fmt_pct(p2, mid[2]);
+	snd_buf_printf(b, "  mean %s \xc2\xb7 median %s", m, md);
+	if (quartiles(q, qs, &q1, &q3))
+		snd_buf_printf(b, " \xc2\xb7 IQR %d\xe2\x80\x93%d", q1, q3);
+	snd_buf_printf(b, " \xc2\xb7 consensus %s (Tastle\xe2\x80\x93Wierman, 0..1)\n"
+	               "  below/at/above midpoint %s / %s / %s\n", cs, p0, p1, p2);
+}
+
+static void text_scale(struct snd_buf *b, const struct snd_form *f, int lang,
+                       const struct snd_question *q, const cJSON *qs)
+{
+	const cJSON *dist = cJSON_GetObjectItemCaseSensitive(qs, "distribution");
+	double total = 0, n;
+	char key[16], c[40], s[40];
+	int v;
+	for (v = q->min; v <= q->max; v++) {
+		snprintf(key, sizeof key, "%d", v);
+		total += jnum0(dist, key);
+	}
+	for (v = q->min; v <= q->max; v++) {
+		const char *l = q->scale_labels ? label_in(f, &q->scale_labels[v - q->min], lang) : NULL;
+		snprintf(key, sizeof key, "%d", v);
+		n = jnum0(dist, key);
+		fmt_count(c, n);
+		fmt_pct(s, total > 0 ? n / total : 0);
+		snd_buf_printf(b, "  %3d ", v);
+		term_text(b, l ? l : "", LABEL_W - 4, LABEL_W - 3, -1);
+		bar(b, total > 0 ? n / total : 0, BAR_CELLS);
+		snd_buf_printf(b, " %8s %7s\n", c, s);
+	}
+	text_scale_figures(b, q, qs);
+}
+
+static void text_matrix(struct snd_buf *b, const struct snd_form *f, int lang,
+                        const struct snd_question *q, const cJSON *qs)
+{
+	static const char *const spark[8] = {
+		"\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
+		"\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88"
+	};
+	const cJSON *row;
+	char n[40], m[40], md[40], cs[40], key[16];
+	double med;
+	int v;
+	snd_buf_printf(b, "  %-*s %8s %7s %7s %10s  distribution %d..%d\n", LABEL_W - 1, "row",
+	               "n", "mean", "median", "consensus", q->min, q->max);
+	cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(qs, "rows")) {
+		const cJSON *dist = cJSON_GetObjectItemCaseSensitive(row, "distribution");
+		double peak = 0;
+		fmt_count(n, jnum0(row, "answered"));
+		fmt_stat(m, row, "mean");
+		if (jnum(row, "median", &med))
+			fmt_count(md, med);
+		else
+			snprintf(md, sizeof md, "\xe2\x80\x94");
+		fmt_stat(cs, row, "consensus");
+		snd_buf_puts(b, "  ");
+		term_text(b, opt_label(f, lang, q->rows, q->nrows, jstr(row, "id")), LABEL_W - 1,
+		          LABEL_W - 1, -1);
+		snd_buf_printf(b, " %8s %7s %7s %10s  ", n, m, md, cs);
+		for (v = q->min; v <= q->max; v++) {
+			snprintf(key, sizeof key, "%d", v);
+			if (jnum0(dist, key) > peak)
+				peak = jnum0(dist, key);
+		}
+		for (v = q->min; v <= q->max; v++) {
+			double x;
+			snprintf(key, sizeof key, "%d", v);
+			x = jnum0(dist, key);
+			snd_buf_puts(b, x <= 0 || peak <= 0 ? " " : spark[(int)lround(x / peak * 7)]);
+		}
+		snd_buf_putc(b, '\n');
+	}
+	snd_buf_puts(b, "  consensus: Tastle\xe2\x80\x93Wierman, 0 = split between the ends, "
+	                "1 = all on one point\n");
+}
+
+static void text_rank(struct snd_buf *b, const struct snd_form *f, int lang,
+                      const struct snd_question *q, const cJSON *qs)
+{
+	const cJSON *it, *jt, *pw = cJSON_GetObjectItemCaseSensitive(qs, "pairwise");
+	const char *cw = jstr(qs, "condorcet_winner");
+	double top = 0;
+	char c[40];
+	int i = 0;
+	size_t idw = 4;
+
+	snd_buf_puts(b, "  Schulze order:");
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "schulze")) {
+		snd_buf_printf(b, "%s %d. ", i ? " \xc2\xb7" : "", i + 1);
+		term_text(b, opt_label(f, lang, q->options, q->noptions,
+		                       cJSON_IsString(it) ? it->valuestring : NULL), LABEL_W, 0, -1);
+		i++;
+	}
+	snd_buf_puts(b, i ? "\n" : " none\n");
+	snd_buf_puts(b, "  Condorcet winner: ");
+	term_text(b, cw ? opt_label(f, lang, q->options, q->noptions, cw) : "none", 0, 0, -1);
+	snd_buf_puts(b, "\n  Borda scores (p-th of m scores m-p):\n");
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "borda"))
+		if (jnum0(it, "score") > top)
+			top = jnum0(it, "score");
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "borda")) {
+		fmt_count(c, jnum0(it, "score"));
+		snd_buf_puts(b, "    ");
+		term_text(b, opt_label(f, lang, q->options, q->noptions, jstr(it, "id")), LABEL_W - 2,
+		          LABEL_W - 1, -1);
+		bar(b, top > 0 ? jnum0(it, "score") / top : 0, BAR_CELLS);
+		snd_buf_printf(b, " %8s\n", c);
+	}
+	if (!cJSON_IsObject(pw) || pw->child == NULL)
+		return;
+	cJSON_ArrayForEach(it, pw)
+		if (it->string && strlen(it->string) > idw)
+			idw = strlen(it->string);
+	if (idw > 16)
+		idw = 16;
+	snd_buf_puts(b, "  pairwise (voters preferring the row over the column):\n    ");
+	snd_buf_printf(b, "%*s", (int)idw, "");
+	cJSON_ArrayForEach(it, pw) {
+		snd_buf_puts(b, " ");
+		term_text(b, it->string, idw, idw, -1);
+	}
+	snd_buf_putc(b, '\n');
+	cJSON_ArrayForEach(it, pw) {
+		snd_buf_puts(b, "    ");
+		term_text(b, it->string, idw, idw, -1);
+		cJSON_ArrayForEach(jt, pw) {
+			if (jt == it)
+				snd_buf_printf(b, " %*s\xe2\x80\x94", (int)idw - 1, "");
+			else {
+				fmt_count(c, jnum0(it, jt->string));
+				snd_buf_printf(b, " %*s", (int)idw, c);
+			}
+		}
+		snd_buf_putc(b, '\n');
+	}
+}
+
+/* The line that stands for the entries a --limit left out. */
+static void more_line(struct snd_buf *b, long n, const char *what)
+{
+	snd_buf_printf(b, "    \xe2\x80\xa6 and %ld more %s%s (--limit all, or --format md/json)\n", n,
+	               what, n == 1 ? "" : "s");
+}
+
+static void text_position(struct snd_buf *b, const struct snd_form *f, const cJSON *qs,
+                          long limit)
+{
+	static const char *const glyph[SND_POS__MAX] = {
+		"\xe2\x96\x88", "\xe2\x96\x93", "\xe2\x96\x92", "\xe2\x96\x91"
+	};
+	double c[SND_POS__MAX], total = 0, acc = 0;
+	long drawn = 0, upto, k;
+	const cJSON *it, *objs = cJSON_GetObjectItemCaseSensitive(qs, "objections");
+	char n[40], s[40];
+	int i;
+	long shown = 0;
+
+	for (i = 0; i < SND_POS__MAX; i++) {
+		c[i] = jnum0(qs, snd_position_names[i]);
+		total += c[i];
+	}
+	snd_buf_puts(b, "  ");
+	for (i = 0; i < SND_POS__MAX; i++) {
+		fmt_count(n, c[i]);
+		fmt_pct(s, total > 0 ? c[i] / total : 0);
+		snd_buf_printf(b, "%s%s %s (%s)", i ? " \xc2\xb7 " : "", pos_text[i], n, s);
+	}
+	snd_buf_puts(b, "\n  ");
+	/* One stacked bar; cumulative rounding keeps its length exact. */
+	for (i = 0; i < SND_POS__MAX && total > 0; i++) {
+		acc += c[i];
+		upto = lround(acc / total * 40);
+		for (k = drawn; k < upto; k++)
+			snd_buf_puts(b, glyph[i]);
+		drawn = upto;
+	}
+	snd_buf_puts(b, "  (\xe2\x96\x88 support \xe2\x96\x93 live with \xe2\x96\x92 object "
+	                "\xe2\x96\x91 abstain)\n");
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(qs, "consensus")))
+		snd_buf_puts(b, "  CONSENSUS (no sustained objection)\n");
+	else if (c[SND_POS_OBJECT] > 0) {
+		fmt_count(n, c[SND_POS_OBJECT]);
+		snd_buf_printf(b, "  %s sustained objection%s:\n", n,
+		               c[SND_POS_OBJECT] == 1 ? "" : "s");
+	} else
+		snd_buf_puts(b, "  no positions yet\n");
+	cJSON_ArrayForEach(it, objs) {
+		const char *ent = f->anonymity == SND_PSEUDONYMOUS ? NULL : jstr(it, "entity");
+		if (limit >= 0 && shown++ >= limit) {
+			more_line(b, cJSON_GetArraySize(objs) - limit, "objection");
+			break;
+		}
+		snd_buf_puts(b, "    - ");
+		if (ent) {
+			term_text(b, ent, 0, 0, -1);
+			snd_buf_puts(b, ": ");
+		}
+		term_text(b, jstr(it, "reason"), 0, 0, 6);
+		snd_buf_putc(b, '\n');
+	}
+}
+
+static void text_number(struct snd_buf *b, const cJSON *qs)
+{
+	char n[40], mn[40], mx[40], me[40], md[40];
+	fmt_count(n, jnum0(qs, "answered"));
+	fmt_value(mn, qs, "min");
+	fmt_value(mx, qs, "max");
+	fmt_stat(me, qs, "mean");
+	fmt_value(md, qs, "median");
+	snd_buf_printf(b, "  n %s \xc2\xb7 min %s \xc2\xb7 max %s \xc2\xb7 mean %s \xc2\xb7 median %s\n",
+	               n, mn, mx, me, md);
+}
+
+static void text_text(struct snd_buf *b, const struct snd_form *f, const cJSON *qs, long limit)
+{
+	const cJSON *it, *cm = cJSON_GetObjectItemCaseSensitive(qs, "comments");
+	int n = cJSON_GetArraySize(cm);
+	long shown = 0;
+	snd_buf_printf(b, "  %d comment%s%s\n", n, n == 1 ? "" : "s", n ? ":" : "");
+	cJSON_ArrayForEach(it, cm) {
+		const char *ent = f->anonymity == SND_PSEUDONYMOUS ? NULL : jstr(it, "entity");
+		if (limit >= 0 && shown++ >= limit) {
+			more_line(b, n - limit, "comment");
+			break;
+		}
+		snd_buf_puts(b, "    - ");
+		if (ent) {
+			term_text(b, ent, 0, 0, -1);
+			snd_buf_puts(b, ": ");
+		}
+		term_text(b, jstr(it, "text"), 0, 0, 6);
+		snd_buf_putc(b, '\n');
+	}
+}
+
+static void text_questions(struct snd_buf *b, const struct snd_form *f, int lang,
+                           const cJSON *questions, int headings, long limit)
+{
+	const cJSON *qs;
+	size_t cur = (size_t)-1;
+	char a[40];
+	cJSON_ArrayForEach(qs, questions) {
+		const struct snd_question *q = question_of(f, qs);
+		if (q == NULL)
+			continue;
+		if (headings && q->section != cur && q->section < f->nsections) {
+			const char *t = label_in(f, &f->sections[q->section].title, lang);
+			cur = q->section;
+			snd_buf_puts(b, "\n== ");
+			term_text(b, t ? t : f->sections[cur].id, 0, 0, -1);
+			snd_buf_puts(b, " ==\n");
+		}
+		fmt_count(a, jnum0(qs, "answered"));
+		snd_buf_printf(b, "\n[%s] ", q->id);
+		term_text(b, label_in(f, &q->text, lang), 0, 0, 2);
+		snd_buf_printf(b, "\n  %s \xc2\xb7 answered %s\n", snd_qtype_names[q->type], a);
+		switch (q->type) {
+		case SND_Q_SINGLE:
+		case SND_Q_MULTI: text_options(b, f, lang, q, qs); break;
+		case SND_Q_SCALE: text_scale(b, f, lang, q, qs); break;
+		case SND_Q_MATRIX: text_matrix(b, f, lang, q, qs); break;
+		case SND_Q_RANK: text_rank(b, f, lang, q, qs); break;
+		case SND_Q_POSITION: text_position(b, f, qs, limit); break;
+		case SND_Q_NUMBER: text_number(b, qs); break;
+		case SND_Q_TEXT: text_text(b, f, qs, limit); break;
+		default: break;
+		}
+	}
+}
+
+void write_text(struct snd_buf *b, const struct snd_form *f, int lang, const cJSON *sum,
+                       const char *by, long limit)
+{
+	const cJSON *g;
+	const char *t = label_in(f, &f->title, lang);
+	const char *w = jstr(sum, "weight");
+	char a[40];
+	term_text(b, t ? t : f->id, 0, 0, -1);
+	fmt_count(a, jnum0(sum, "responses"));
+	snd_buf_printf(b, "\nquestionnaire %s \xc2\xb7 responses %s \xc2\xb7 one voice per %s%s\n",
+	               f->id, a, w && strcmp(w, "entity") == 0 ? "entity" : "delegate",
+	               f->anonymity == SND_PSEUDONYMOUS ? " \xc2\xb7 pseudonymous" : "");
+	text_questions(b, f, lang, cJSON_GetObjectItemCaseSensitive(sum, "questions"), 1, limit);
+	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(sum, "groups")) {
+		fmt_count(a, jnum0(g, "responses"));
+		snd_buf_puts(b, "\n\n######## ");
+		term_text(b, by ? by : "group", 0, 0, -1);
+		snd_buf_puts(b, " = ");
+		term_text(b, g->string, 0, 0, -1);
+		snd_buf_printf(b, " (responses %s) ########\n", a);
+		text_questions(b, f, lang, cJSON_GetObjectItemCaseSensitive(g, "questions"), 0, limit);
+	}
+}
+
