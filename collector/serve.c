@@ -73,6 +73,8 @@ static const char usage[] =
 	"  --allow-root          run even as root (refused otherwise)\n"
 	"  --help                print this help\n"
 	"\n"
+	"Before serving it confines itself: no new privileges, no exec, and (where the\n"
+	"kernel has Landlock) writes only below the database's directory.\n"
 	"Stops cleanly on SIGINT or SIGTERM: finishes the requests in flight, commits\n"
 	"every accepted submission, closes the database, exits 0.\n";
 
