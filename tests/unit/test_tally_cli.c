@@ -623,6 +623,13 @@ START_TEST(test_merge_takes_the_union_and_latest_revision)
 	const cJSON *q;
 
 	build_db(dbpath, form_json, base, 2);
+	{ /* a revocation in A travels with the merge */
+		struct snd_store *st = NULL;
+		char err[256];
+		ck_assert_int_eq(snd_store_open(dbpath, SND_STORE_WRITE, &st, err, sizeof err), SND_OK);
+		ck_assert_int_eq(snd_store_revoke(st, "j-d1", 9000), SND_OK);
+		snd_store_close(st);
+	}
 	snprintf(bpath, sizeof bpath, "%s/b.db", dir);
 	snprintf(mpath, sizeof mpath, "%s/m.db", dir);
 	snprintf(m2path, sizeof m2path, "%s/m2.db", dir);
@@ -645,6 +652,12 @@ START_TEST(test_merge_takes_the_union_and_latest_revision)
 	q = question(sum, "proposal");
 	ck_assert(num(q, "object") == 0);
 	cJSON_Delete(sum);
+
+	ck_assert_int_eq(run("export", "--db", mpath, "--form", formpath, "--format", "ndjson", NULL),
+	                 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "{\"sub\":\"d1\""));
+	ck_assert_ptr_nonnull(strstr(strstr(out_text, "{\"sub\":\"d1\""), "\"revoked\":true"));
+	ck_assert_ptr_null(strstr(strstr(out_text, "{\"sub\":\"d2\""), "\"revoked\":true"));
 
 	/* the merged chain verifies with the receipts kept as they were */
 	ck_assert_int_eq(run("verify", "--db", mpath, "--receipt-pub", pubpath, NULL), 0);
