@@ -5,14 +5,17 @@
  *   - the schema (docs/schema.md describes it for analysts) and its forward
  *     migrations, keyed by PRAGMA user_version and marked by
  *     PRAGMA application_id;
- *   - every SQL statement the library runs, as constants in sql[] below,
- *     prepared at most once per connection and reused (reset + clear);
+ *   - every SQL statement the library runs on data, as constants in sql[]
+ *     below, prepared at most once per connection and reused (reset +
+ *     clear); the only other SQL is constant too: pragmas at open and the
+ *     migration scripts;
  *   - the writer's in-memory chain head (seq and link of the last row).
  *
  * Invariants:
  *   1. Revision rows are never updated or deleted by Sounding; revocation
  *      lives in its own table and is joined in when rows are read, so every
- *      link stays recomputable from the row it belongs to.
+ *      link stays recomputable from the row it belongs to.  (Migration 2
+ *      filled in prior_seq, a column outside the chain, once.)
  *   2. seq is dense (1, 2, 3 ...) and row seq's prev equals row (seq - 1)'s
  *      link; the first row's prev is 64 zeros.  Writers assign seq
  *      themselves from the chain head, never from AUTOINCREMENT.
