@@ -47,8 +47,8 @@ if [ "$what" = tally ]; then
         say "Ir per response: $(awk '/PROGRAM TOTALS/ { gsub(",", "", $1); printf "%.0f", $1 / 100000 }' "$P/$name.self.txt")"
     else
         perf record -q -e cpu-clock -F 4999 -g -o "$P/$name.data" "${cmd[@]}" > /dev/null 2> /dev/null
-        perf report -i "$P/$name.data" --stdio --no-children --sort dso,symbol 2> /dev/null |
-            grep -v '^#' | grep '%' | head -60 > "$P/$name.flat.txt"
+        perf report -i "$P/$name.data" --stdio --no-children -g none --percent-limit 0.3 --sort dso,symbol 2> /dev/null |
+            { grep -v '^#' | grep '%' || true; } | head -60 > "$P/$name.flat.txt"
     fi
     say "reports in $P/$name.*"
     exit 0
@@ -115,10 +115,10 @@ if [ "$tool" = callgrind ]; then
     callgrind_annotate "$P/$name.out" 2> /dev/null | head -80 > "$P/$name.self.txt"
     say "requests profiled: $reqs; Ir per request: $(awk -v n="$reqs" '/PROGRAM TOTALS/ { gsub(",", "", $1); printf "%.0f", $1 / n }' "$P/$name.self.txt")"
 else
-    perf report -i "$P/$name.data" --stdio --no-children --sort dso,symbol 2> /dev/null |
-        grep -v '^#' | grep '%' | head -60 > "$P/$name.flat.txt"
-    perf report -i "$P/$name.data" --stdio --no-children --sort comm 2> /dev/null |
-        grep -v '^#' | grep '%' | head -20 > "$P/$name.threads.txt"
+    perf report -i "$P/$name.data" --stdio --no-children -g none --percent-limit 0.3 --sort dso,symbol 2> /dev/null |
+        { grep -v '^#' | grep '%' || true; } | head -60 > "$P/$name.flat.txt"
+    perf report -i "$P/$name.data" --stdio --no-children -g none --sort comm 2> /dev/null |
+        { grep -v '^#' | grep '%' || true; } | head -20 > "$P/$name.threads.txt"
     say "requests during the profile: $reqs"
 fi
 say "reports in $P/$name.*"
