@@ -51,7 +51,7 @@ enum msg {
 	M_NO_POSITIONS, M_POS_NOTE, M_OBJECTIONS, M_MIN, M_MAX, M_RANGE_DESC, M_RANGE_LEGEND,
 	M_NO_COMMENTS, M_UNKNOWN, M_RESULTS, M_QUESTIONNAIRE, M_RESPONSES, M_VOICE_DELEGATE,
 	M_VOICE_ENTITY, M_PSEUDO, M_DRAFT, M_TURNOUT, M_DELEGATES, M_ENTITIES, M_ALL, M_BY,
-	M_BREAKDOWN, M_BREAKDOWN_BY, M_GENERATED, M__MAX
+	M_BREAKDOWN, M_BREAKDOWN_BY, M_GENERATED, M_PROPOSALS, M_PROPOSAL, M_VERDICT, M__MAX
 };
 
 #define NUI 6
@@ -245,6 +245,10 @@ static const char *const ui_text[M__MAX][NUI] = {
 		"Generado por Sounding %s a partir de las respuestas almacenadas.",
 		"أُنشئ بواسطة Sounding %s من الردود المخزنة.", "由 Sounding %s 根据已存储的答卷生成。",
 		"Создано Sounding %s по сохранённым ответам."},
+	[M_PROPOSALS] = {"Proposals at a glance", "Propositions en bref", "Propuestas de un vistazo",
+		"المقترحات في لمحة", "提案一览", "Предложения вкратце"},
+	[M_PROPOSAL] = {"proposal", "proposition", "propuesta", "المقترح", "提案", "предложение"},
+	[M_VERDICT] = {"outcome", "résultat", "resultado", "النتيجة", "结果", "итог"},
 };
 
 /* The UI language of form language lang: its index in ui_langs, else 0. */
@@ -1142,6 +1146,11 @@ static const char doc_css[] =
 	".snd-turnout td{border:1px solid #d8dde6;padding:.2rem .5rem;text-align:end}"
 	".snd-turnout th{background:#f3f5f8}.snd-turnout th[scope=row]{text-align:start}"
 	".snd-turnout caption{text-align:start;color:#5a6472;font-size:.85rem;padding:.2rem 0}\n"
+	".snd-proposals table{border-collapse:collapse;margin:.5rem 0;width:100%}.snd-proposals th,"
+	".snd-proposals td{border:1px solid #d8dde6;padding:.25rem .5rem;text-align:end}"
+	".snd-proposals th{background:#f3f5f8}.snd-proposals th[scope=row]{text-align:start;"
+	"font-weight:400;background:none}.snd-proposals .snd-consensus{color:#2e7d32;font-weight:600}"
+	".snd-proposals .snd-objected{color:#c62828;font-weight:600}\n"
 	"@media print{body{max-width:none;font-size:11pt;padding:0}"
 	".snd-section,.snd-group{break-before:page}h2{break-after:avoid}}\n";
 
@@ -1214,6 +1223,57 @@ static void render_turnout(struct snd_buf *o, const struct snd_form *f, int lang
 		snd_buf_puts(o, "</tbody></table>");
 	}
 	snd_buf_puts(o, "</section>\n");
+}
+
+/* One row per position question: the counts and whether it has consensus,
+ * so the plenary sees every proposal's standing before the details. */
+static void render_proposals(struct snd_buf *o, const struct snd_form *f, int lang,
+                             const cJSON *questions)
+{
+	static const enum msg pos_msg[SND_POS__MAX] = {M_SUPPORT, M_LIVE_WITH, M_OBJECT, M_ABSTAIN};
+	const cJSON *qs;
+	char a[32];
+	int i, any = 0;
+	cJSON_ArrayForEach(qs, questions) {
+		const char *id = jstr(qs, "id");
+		int qi = id ? snd_form_question(f, id) : -1;
+		const char *text;
+		if (qi < 0 || f->questions[qi].type != SND_Q_POSITION)
+			continue;
+		if (!any) {
+			snd_buf_puts(o, "<section class=\"snd-proposals\"><h2>");
+			snd_buf_html(o, T(f, lang, M_PROPOSALS));
+			snd_buf_puts(o, "</h2><table><thead><tr>");
+			th_col(o, T(f, lang, M_PROPOSAL));
+			for (i = 0; i < SND_POS__MAX; i++)
+				th_col(o, T(f, lang, pos_msg[i]));
+			th_col(o, T(f, lang, M_VERDICT));
+			snd_buf_puts(o, "</tr></thead><tbody>");
+			any = 1;
+		}
+		text = label_of(f, &f->questions[qi].text, lang);
+		snd_buf_puts(o, "<tr><th scope=\"row\">");
+		snd_buf_html(o, text ? text : id);
+		snd_buf_puts(o, "</th>");
+		for (i = 0; i < SND_POS__MAX; i++) {
+			fmt_num(a, jnum0(qs, snd_position_names[i]));
+			snd_buf_printf(o, "<td>%s</td>", a);
+		}
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(qs, "consensus"))) {
+			snd_buf_puts(o, "<td class=\"snd-consensus\">");
+			snd_buf_html(o, T(f, lang, M_CONSENSUS_YES));
+		} else if (jnum0(qs, "object") > 0) {
+			fmt_num(a, jnum0(qs, "object"));
+			snd_buf_puts(o, "<td class=\"snd-objected\">");
+			html_fill1(o, T(f, lang, M_OBJECTIONS_N), a);
+		} else {
+			snd_buf_puts(o, "<td>");
+			snd_buf_html(o, T(f, lang, M_NO_POSITIONS));
+		}
+		snd_buf_puts(o, "</td></tr>");
+	}
+	if (any)
+		snd_buf_puts(o, "</tbody></table></section>\n");
 }
 
 /* The questions of one summary (overall or one group), under their form
@@ -1298,6 +1358,7 @@ enum snd_err snd_report_html(struct snd_buf *out, const struct snd_form *f, int 
 	snd_buf_puts(out, "</header>\n<main>\n");
 	if (turnout)
 		render_turnout(out, f, lang, turnout);
+	render_proposals(out, f, lang, cJSON_GetObjectItemCaseSensitive(summary, "questions"));
 	render_questions(out, f, lang, cJSON_GetObjectItemCaseSensitive(summary, "questions"), 1);
 	if (cJSON_IsObject(groups) && cJSON_GetArraySize(groups) > 0) {
 		snd_buf_puts(out, "<section class=\"snd-groups\"><h2>");

@@ -515,6 +515,36 @@ static void text_questions(struct snd_buf *b, const struct snd_form *f, int lang
 	}
 }
 
+/* Every position question on one line: where each proposal stands, before
+ * the details. */
+static void text_proposals(struct snd_buf *b, const struct snd_form *f, const cJSON *questions)
+{
+	const cJSON *qs;
+	char n[40], c[SND_POS__MAX][40];
+	int any = 0, i;
+	cJSON_ArrayForEach(qs, questions) {
+		const struct snd_question *q = question_of(f, qs);
+		if (q == NULL || q->type != SND_Q_POSITION)
+			continue;
+		if (!any)
+			snd_buf_puts(b, "\nProposals at a glance (support / can live with / object / "
+			                "abstain)\n");
+		any = 1;
+		for (i = 0; i < SND_POS__MAX; i++)
+			fmt_count(c[i], jnum0(qs, snd_position_names[i]));
+		snd_buf_printf(b, "  %-24s %8s %8s %8s %8s  ", q->id, c[0], c[1], c[2], c[3]);
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(qs, "consensus"))) {
+			snd_buf_puts(b, "CONSENSUS\n");
+		} else if (jnum0(qs, "object") > 0) {
+			fmt_count(n, jnum0(qs, "object"));
+			snd_buf_printf(b, "%s sustained objection%s\n", n,
+			               jnum0(qs, "object") == 1 ? "" : "s");
+		} else {
+			snd_buf_puts(b, "no positions yet\n");
+		}
+	}
+}
+
 void write_text(struct snd_buf *b, const struct snd_form *f, int lang, const cJSON *sum,
                        const char *by, long limit)
 {
@@ -527,6 +557,7 @@ void write_text(struct snd_buf *b, const struct snd_form *f, int lang, const cJS
 	snd_buf_printf(b, "\nquestionnaire %s \xc2\xb7 responses %s \xc2\xb7 one voice per %s%s\n",
 	               f->id, a, w && strcmp(w, "entity") == 0 ? "entity" : "delegate",
 	               f->anonymity == SND_PSEUDONYMOUS ? " \xc2\xb7 pseudonymous" : "");
+	text_proposals(b, f, cJSON_GetObjectItemCaseSensitive(sum, "questions"));
 	text_questions(b, f, lang, cJSON_GetObjectItemCaseSensitive(sum, "questions"), 1, limit);
 	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(sum, "groups")) {
 		fmt_count(a, jnum0(g, "responses"));

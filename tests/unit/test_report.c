@@ -300,6 +300,12 @@ START_TEST(test_report_html_is_a_whole_self_contained_document)
 	ck_assert_ptr_nonnull(strstr(b.data, "&lt;x&gt;"));
 	ck_assert_ptr_nonnull(strstr(b.data, "&lt;AMS&gt;"));
 	ck_assert_ptr_nonnull(strstr(b.data, "Section &amp; one"));
+	/* proposals at a glance: both position questions, with their outcome */
+	ck_assert_ptr_nonnull(strstr(b.data, "Proposals at a glance"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<tr><th scope=\"row\">Proposal</th><td>1</td><td>1</td>"
+	                                     "<td>2</td><td>0</td><td class=\"snd-objected\">"
+	                                     "Sustained objections: 2</td></tr>"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<th scope=\"row\">Calm proposal</th><td>2</td>"));
 	/* a comment that is a URL is shown as text, never as a link */
 	ck_assert_ptr_nonnull(strstr(b.data, "</span> <bdi>https://example.com/x</bdi></li>"));
 	bad = balanced(b.data, why, sizeof why);

@@ -315,6 +315,9 @@ START_TEST(test_summary_text_csv_md_show_the_figures)
 	ck_assert_ptr_nonnull(strstr(out_text, "Test form"));
 	ck_assert_ptr_nonnull(strstr(out_text, "[colour] Colour?"));
 	ck_assert_ptr_nonnull(strstr(out_text, "leader: Red"));
+	ck_assert_ptr_nonnull(strstr(out_text, "Proposals at a glance"));
+	ck_assert_ptr_nonnull(strstr(out_text, "  proposal                        1        1        1"
+	                                       "        0  1 sustained objection\n"));
 	ck_assert_ptr_nonnull(strstr(out_text, "1 sustained objection:"));
 	ck_assert_ptr_nonnull(strstr(out_text, "ADM-B: Too fast, <b>no</b>"));
 	ck_assert_ptr_nonnull(strstr(out_text, "\xe2\x96\x88")); /* bar glyphs */
