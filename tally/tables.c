@@ -378,6 +378,41 @@ static void md_questions(struct snd_buf *b, const struct snd_form *f, int lang,
 	}
 }
 
+/* One table row per position question, before the details. */
+static void md_proposals(struct snd_buf *b, const struct snd_form *f, int lang,
+                         const cJSON *questions)
+{
+	const cJSON *qs;
+	char a[40];
+	int any = 0, i;
+	cJSON_ArrayForEach(qs, questions) {
+		const struct snd_question *q = question_of(f, qs);
+		if (q == NULL || q->type != SND_Q_POSITION)
+			continue;
+		if (!any)
+			snd_buf_puts(b, "\n## Proposals at a glance\n\n| proposal | support | can live "
+			                "with | object | abstain | outcome |\n"
+			                "|---|---:|---:|---:|---:|---|\n");
+		any = 1;
+		snd_buf_puts(b, "| ");
+		md_text(b, label_in(f, &q->text, lang));
+		snd_buf_puts(b, " |");
+		for (i = 0; i < SND_POS__MAX; i++) {
+			fmt_count(a, jnum0(qs, snd_position_names[i]));
+			snd_buf_printf(b, " %s |", a);
+		}
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(qs, "consensus"))) {
+			snd_buf_puts(b, " **CONSENSUS** |\n");
+		} else if (jnum0(qs, "object") > 0) {
+			fmt_count(a, jnum0(qs, "object"));
+			snd_buf_printf(b, " %s sustained objection%s |\n", a,
+			               jnum0(qs, "object") == 1 ? "" : "s");
+		} else {
+			snd_buf_puts(b, " no positions yet |\n");
+		}
+	}
+}
+
 void write_md(struct snd_buf *b, const struct snd_form *f, int lang, const cJSON *sum,
                      const char *by)
 {
@@ -390,6 +425,7 @@ void write_md(struct snd_buf *b, const struct snd_form *f, int lang, const cJSON
 	fmt_count(a, jnum0(sum, "responses"));
 	snd_buf_printf(b, "\n\nQuestionnaire `%s` \xc2\xb7 responses %s \xc2\xb7 one voice per %s\n",
 	               f->id, a, w && strcmp(w, "entity") == 0 ? "entity" : "delegate");
+	md_proposals(b, f, lang, cJSON_GetObjectItemCaseSensitive(sum, "questions"));
 	md_questions(b, f, lang, cJSON_GetObjectItemCaseSensitive(sum, "questions"), 1);
 	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(sum, "groups")) {
 		fmt_count(a, jnum0(g, "responses"));

@@ -344,6 +344,7 @@ START_TEST(test_summary_text_csv_md_show_the_figures)
 	ck_assert_ptr_nonnull(strstr(out_text, "# Formulaire"));
 	ck_assert_ptr_nonnull(strstr(out_text, "| Red | 2 | 66.7% |"));
 	ck_assert_ptr_nonnull(strstr(out_text, "**1 sustained objection:**"));
+	ck_assert_ptr_nonnull(strstr(out_text, "| Proposal | 1 | 1 | 1 | 0 | 1 sustained objection |\n"));
 	ck_assert_ptr_nonnull(strstr(out_text, "Too fast, \\<b\\>no\\</b\\>"));
 }
 END_TEST
