@@ -71,8 +71,10 @@ cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release \
     { cat "$OUT/cmake.log" >&2; exit 1; }
 cmake --build "$BUILD" -j2 --target sounding collector tally > "$OUT/build.log" 2>&1 ||
     { tail -30 "$OUT/build.log" >&2; exit 1; }
-cc -O2 -g -Wall -Wextra -I"$ROOT/core" -o "$OUT/gen" "$BENCH/gen.c" "$BUILD/libsounding.a" \
-    $(pkg-config --cflags --libs libsodium sqlite3 libcjson) -lpthread -lm
+for prog in gen micro; do
+    cc -O2 -g -Wall -Wextra -I"$ROOT/core" -o "$OUT/$prog" "$BENCH/$prog.c" "$BUILD/libsounding.a" \
+        $(pkg-config --cflags --libs libsodium sqlite3 libcjson) -lpthread -lm
+done
 COLLECTOR=$BUILD/collector
 TALLY=$BUILD/tally
 GEN=$OUT/gen
@@ -248,6 +250,10 @@ if [ "$RUN_LIMITS" = 1 ] && [ -x "$LIMITS" ]; then
 elif [ "$RUN_LIMITS" = 1 ]; then
     say "no $LIMITS here: the bound and the ratios to it are skipped"
 fi
+
+# ---- the steps of a submission, one call at a time -----------------------------------
+say "micro: the cost of each step of a submission on one core"
+"$OUT/micro" "$OUT" "$FORM" | tee -a "$FIG"
 
 # ---- API submissions ---------------------------------------------------------------
 say "API, cold: every request a new token ($DURATION, 64 connections)"

@@ -1,0 +1,265 @@
+/* micro.c - the cost of each step of a submission, one library call at a
+ * time on one core, so a request's CPU time can be split into its parts
+ * (the load tests only give the sum, and share the 2 cores with wrk).
+ *
+ *   micro OUT_DIR FORM
+ *
+ * OUT_DIR is bench/out after run.sh made its data: keys/, tokens.txt,
+ * bodies.json, bodies.url.  Prints "micro_<step> <us> us" lines: the mean
+ * over many calls after a warm-up, wall clock (CLOCK_MONOTONIC).
+ *
+ * Steps, in the order a JSON API submission meets them:
+ *   token_verify   PASETO v4.public verify + claims parse (a cold token)
+ *   body_parse     snd_json_parse of a ~0.9 KB {"answers":...} body
+ *   answers_check  snd_form_check_answers (validation, show_if, clean copy)
+ *   answers_hash   RFC 8785 canonical JSON + SHA-256
+ *   receipt_sign   PASETO v4.public sign of the receipt claims
+ *   store_append   snd_store_append per row in batches of 64, with the
+ *                  commit (synchronous=FULL fsync) spread over the rows
+ *   store_append_tmpfs   the same on /dev/shm, where fsync costs nothing
+ *                  (the CPU part of an append)
+ *   post_parse     urlencoded form body -> answers (the HTML flow)
+ */
+#include "sounding.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "micro: %s\n", what);
+	exit(1);
+}
+
+/* Lines of a file (trailing spaces cut: token files are padded). */
+static char **read_lines(const char *path, size_t max, size_t *n)
+{
+	FILE *f = fopen(path, "r");
+	char **v = calloc(max, sizeof *v), *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	*n = 0;
+	if (f == NULL || v == NULL)
+		die(path);
+	while (*n < max && (len = getline(&line, &cap, f)) > 0) {
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == ' '))
+			line[--len] = '\0';
+		if (len > 0 && (v[(*n)++] = strdup(line)) == NULL)
+			die("out of memory");
+	}
+	free(line);
+	fclose(f);
+	return v;
+}
+
+static void report(const char *name, double t0, long n)
+{
+	printf("micro_%s %.2f us\n", name, (now_us() - t0) / (double)n);
+	fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+	char path[4400], err[512], db[4200];
+	uint8_t pk[SND_PK_BYTES], sk[SND_SK_BYTES];
+	struct snd_form *f = NULL;
+	struct snd_diag d;
+	size_t ntok, nbody, npost, i;
+	char **toks, **bodies, **posts;
+	cJSON **answers, **clean;
+	char (*hashes)[65];
+	struct snd_store *s = NULL;
+	long n, k;
+	double t0;
+
+	if (argc != 3) {
+		fputs("usage: micro OUT_DIR FORM\n", stderr);
+		return 2;
+	}
+	if (sodium_init() < 0)
+		die("sodium_init");
+	snd_diag_init(&d);
+	if (snd_form_load(argv[2], &f, &d) != SND_OK)
+		die("cannot load the form");
+	snprintf(path, sizeof path, "%s/keys/issuer.public", argv[1]);
+	if (snd_key_load_public(path, pk, err, sizeof err) != SND_OK)
+		die(err);
+	snprintf(path, sizeof path, "%s/keys/receipt.secret", argv[1]);
+	if (snd_key_load_secret(path, sk, err, sizeof err) != SND_OK)
+		die(err);
+	snprintf(path, sizeof path, "%s/tokens.txt", argv[1]);
+	toks = read_lines(path, 2000, &ntok);
+	snprintf(path, sizeof path, "%s/bodies.json", argv[1]);
+	bodies = read_lines(path, 1000, &nbody);
+	snprintf(path, sizeof path, "%s/bodies.url", argv[1]);
+	posts = read_lines(path, 1000, &npost);
+	if (ntok == 0 || nbody == 0 || npost == 0)
+		die("no tokens or bodies: run bench/run.sh first");
+	answers = calloc(nbody, sizeof *answers);
+	clean = calloc(nbody, sizeof *clean);
+	hashes = calloc(nbody, sizeof *hashes);
+	if (!answers || !clean || !hashes)
+		die("out of memory");
+
+	/* token_verify: each token once (cold, as a first request is) */
+	t0 = now_us();
+	for (i = 0; i < ntok; i++) {
+		struct snd_claims c;
+		char *payload = NULL;
+		size_t plen;
+		if (snd_paseto_verify(pk, toks[i], strlen(toks[i]), NULL, &payload, &plen, NULL) != SND_OK ||
+		    snd_claims_parse(payload, plen, &c, err, sizeof err) != SND_OK)
+			die("a token does not verify");
+		snd_claims_free(&c);
+		free(payload);
+	}
+	report("token_verify", t0, (long)ntok);
+
+	/* body_parse (3 passes over the bodies, the last one kept) */
+	n = 0;
+	t0 = now_us();
+	for (k = 0; k < 3; k++)
+		for (i = 0; i < nbody; i++, n++) {
+			cJSON *root = NULL;
+			if (snd_json_parse(bodies[i], strlen(bodies[i]), 65536, SND_JSON_MAX_DEPTH, &root,
+			                   err, sizeof err) != SND_OK)
+				die(err);
+			if (k < 2)
+				cJSON_Delete(root);
+			else
+				answers[i] = root;
+		}
+	report("body_parse", t0, n);
+
+	n = 0;
+	t0 = now_us();
+	for (k = 0; k < 3; k++)
+		for (i = 0; i < nbody; i++, n++) {
+			cJSON *c = NULL;
+			snd_diag_init(&d);
+			if (snd_form_check_answers(f, cJSON_GetObjectItemCaseSensitive(answers[i], "answers"),
+			                           &c, &d) != SND_OK)
+				die("answers refused");
+			snd_diag_free(&d);
+			if (k < 2)
+				cJSON_Delete(c);
+			else
+				clean[i] = c;
+		}
+	report("answers_check", t0, n);
+
+	n = 0;
+	t0 = now_us();
+	for (k = 0; k < 3; k++)
+		for (i = 0; i < nbody; i++, n++) {
+			struct snd_buf b;
+			snd_buf_init(&b, 0);
+			if (snd_answers_hash(clean[i], &b, hashes[i]) != SND_OK)
+				die("hash");
+			snd_buf_free(&b);
+		}
+	report("answers_hash", t0, n);
+
+	/* receipt_sign: the claims store.c signs (aud, sub, rev, hash, iat) */
+	n = 0;
+	t0 = now_us();
+	for (i = 0; i < 3000; i++, n++) {
+		char claims[512], *tok = NULL;
+		int len = snprintf(claims, sizeof claims,
+		                   "{\"aud\":\"lsg-review\",\"sub\":\"d%07zu\",\"rev\":1,\"hash\":\"%s\","
+		                   "\"iat\":\"2026-11-25T18:00:00Z\"}",
+		                   i, hashes[i % nbody]);
+		if (snd_paseto_sign(sk, claims, (size_t)len,
+		                    "{\"kid\":\"k4.pid.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}", NULL,
+		                    &tok) != SND_OK)
+			die("sign");
+		free(tok);
+	}
+	report("receipt_sign", t0, n);
+
+	/* store_append: through the real store, batches of 64 like the writer */
+	for (k = 0; k < 2; k++) {
+		struct snd_buf canon;
+		if (k == 0)
+			snprintf(db, sizeof db, "%s/micro.db", argv[1]);
+		else
+			snprintf(db, sizeof db, "/dev/shm/sounding-micro-%ld.db", (long)getpid());
+		unlink(db);
+		snprintf(path, sizeof path, "%s-wal", db);
+		unlink(path);
+		snprintf(path, sizeof path, "%s-shm", db);
+		unlink(path);
+		if (snd_store_open(db, SND_STORE_WRITE, &s, err, sizeof err) != SND_OK ||
+		    snd_store_put_form(s, f) != SND_OK)
+			die(err);
+		snd_buf_init(&canon, 0);
+		n = 0;
+		t0 = now_us();
+		for (i = 0; i < 6400; i++, n++) {
+			struct snd_submission sub;
+			char sub_id[32], jti[32], *receipt = NULL;
+			int64_t rev;
+			size_t b = i % nbody;
+			if (i % 64 == 0 && snd_store_begin(s) != SND_OK)
+				die("begin");
+			snprintf(sub_id, sizeof sub_id, "d%07zu", i % 3000);
+			snprintf(jti, sizeof jti, "jti-%07zu", i % 3000);
+			snd_buf_reset(&canon);
+			snd_canon_json(clean[b], &canon);
+			sub.qid = f->id;
+			sub.sub = sub_id;
+			sub.ent = "Administration 00001";
+			sub.attrs = "{\"category\":\"MS\",\"sg\":\"sg2\",\"region\":\"EUR\",\"hod\":\"yes\"}";
+			sub.jti = jti;
+			sub.answers = canon.data;
+			sub.answers_len = canon.len;
+			sub.hash = hashes[b];
+			if (snd_store_append(s, &sub, sk, 1769414400000 + (int64_t)i, &rev, &receipt) != SND_OK)
+				die(snd_store_errmsg(s));
+			free(receipt);
+			if (i % 64 == 63 && snd_store_commit(s) != SND_OK)
+				die("commit");
+		}
+		report(k == 0 ? "store_append" : "store_append_tmpfs", t0, n);
+		snd_buf_free(&canon);
+		snd_store_close(s);
+		s = NULL;
+		unlink(db);
+		snprintf(path, sizeof path, "%s-wal", db);
+		unlink(path);
+		snprintf(path, sizeof path, "%s-shm", db);
+		unlink(path);
+	}
+
+	/* post_parse: the HTML flow's body -> answers (then the same check) */
+	n = 0;
+	t0 = now_us();
+	for (k = 0; k < 3; k++)
+		for (i = 0; i < npost; i++, n++) {
+			struct snd_kvlist kv = {0};
+			cJSON *a = NULL;
+			snd_diag_init(&d);
+			if (snd_urlenc_parse(posts[i], strlen(posts[i]), &kv, err, sizeof err) != SND_OK ||
+			    snd_form_answers_from_post(f, &kv, &a, &d) != SND_OK)
+				die("post");
+			snd_diag_free(&d);
+			cJSON_Delete(a);
+			snd_kvlist_free(&kv);
+		}
+	report("post_parse", t0, n);
+
+	snd_form_free(f);
+	sodium_memzero(sk, sizeof sk);
+	return 0;
+}
