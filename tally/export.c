@@ -386,6 +386,8 @@ int cmd_export(int argc, char **argv)
 		tally_err("--bom applies to --format csv only");
 		return EXIT_USAGE;
 	}
+	if (out_clobbers(outp, db, form))
+		return EXIT_USAGE;
 	if (open_form_db(form, db, &f, &s) != 0)
 		return 1;
 	x.f = f;

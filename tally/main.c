@@ -151,6 +151,24 @@ usage:
 
 /* ------------------------------------------------------------- output */
 
+int out_clobbers(const char *path, const char *db, const char *form)
+{
+	const char *in[2];
+	struct stat a, b;
+	size_t i;
+	in[0] = db;
+	in[1] = form;
+	if (path == NULL || strcmp(path, "-") == 0 || stat(path, &a) != 0)
+		return 0;
+	for (i = 0; i < 2; i++) {
+		if (in[i] && stat(in[i], &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+			tally_err("--out %s is the input %s; refusing to overwrite it", path, in[i]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int out_open(struct out *o, const char *path)
 {
 	size_t n;

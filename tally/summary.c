@@ -77,6 +77,8 @@ static int parse_common(int argc, char **argv, struct common *c, const char *use
 		tally_err("--by needs an attribute name");
 		return EXIT_USAGE;
 	}
+	if (out_clobbers(c->out, c->db, c->form))
+		return EXIT_USAGE;
 	return 0;
 }
 

@@ -54,6 +54,10 @@ struct out {
 	char *tmp;          /* temporary path while writing */
 };
 
+/* 1 (after a message) when --out path names the same file as one of the
+ * inputs (a report written over the database would destroy it), else 0. */
+int out_clobbers(const char *path, const char *db, const char *form);
+
 /* Opens path (or stdout when NULL).  0 on success, 1 after a message. */
 int out_open(struct out *o, const char *path);
 /* Flushes, syncs and renames into place.  0 on success, 1 after a message.

@@ -707,6 +707,13 @@ START_TEST(test_usage_errors_exit_2_and_help_exits_0)
 	ck_assert_int_eq(run("summary", "--db", "x", "--form", "y", "--weight", "nation", NULL), 2);
 	ck_assert_int_eq(run("export", "--db", "x", "--form", "y", "--format", "xls", NULL), 2);
 	ck_assert_int_eq(run("summary", "--db", NULL), 2);
+	/* never writes over its own input */
+	build_db(dbpath, form_json, base, 1);
+	ck_assert_int_eq(run("report", "--db", dbpath, "--form", formpath, "--out", dbpath, NULL), 2);
+	ck_assert_ptr_nonnull(strstr(err_text, "refusing to overwrite"));
+	ck_assert_int_eq(run("export", "--db", dbpath, "--form", formpath, "--format", "csv",
+	                     "--out", formpath, NULL), 2);
+	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, NULL), 0);
 }
 END_TEST
 
