@@ -18,7 +18,10 @@
  *   2. Streaming: memory is bounded by one record plus the attribute key
  *      set, not by the number of records (CSV reads the database twice:
  *      once for the header's attribute columns).
- *   3. CSV is RFC 4180 (CRLF, quoting and the formula guard of
+ *   3. A row whose stored attributes or answers no longer parse (a
+ *      hand-edited database) is left out with a warning naming it, as the
+ *      engine does; `tally verify` is the tool that judges the data.
+ *   4. CSV is RFC 4180 (CRLF, quoting and the formula guard of
  *      snd_buf_csv), UTF-8 without a byte order mark unless --bom is given:
  *      scripts get clean headers; spreadsheet users who double-click the
  *      file pass --bom so Excel reads it as UTF-8.
@@ -56,6 +59,7 @@ struct xctx {
 	struct snd_buf b;
 	struct progress prog;
 	long long records;
+	long long skipped;   /* damaged rows left out */
 	int failed;          /* 1: stop, message printed */
 };
 
@@ -112,15 +116,22 @@ static void keyset_free(struct keyset *s)
 	free(s->k);
 }
 
+/* The stored JSON object text of a row, or NULL (with a warning unless
+ * quiet) when it is damaged: like the engine, the export leaves such a row
+ * out rather than failing; `tally verify` says what happened to it. */
 static cJSON *parse_stored(const char *text, size_t len, const struct snd_revision *r,
-                           const char *what)
+                           const char *what, int quiet)
 {
 	cJSON *v = NULL;
-	char err[256];
-	if (snd_json_parse(text, len, EXPORT_JSON_MAX, SND_JSON_MAX_DEPTH, &v, err, sizeof err) !=
-	    SND_OK) {
-		tally_err("revision %lld (%s, rev %lld): stored %s are not valid JSON: %s",
-		          (long long)r->seq, r->qid, (long long)r->rev, what, err);
+	char err[256] = "not a JSON object";
+	if (text == NULL ||
+	    snd_json_parse(text, len, EXPORT_JSON_MAX, SND_JSON_MAX_DEPTH, &v, err, sizeof err) !=
+	    SND_OK || !cJSON_IsObject(v)) {
+		if (!quiet)
+			tally_err("warning: revision %lld (rev %lld): stored %s are damaged (%s); "
+			          "record left out (run tally verify)", (long long)r->seq,
+			          (long long)r->rev, what, err);
+		cJSON_Delete(v);
 		return NULL;
 	}
 	return v;
@@ -129,11 +140,10 @@ static cJSON *parse_stored(const char *text, size_t len, const struct snd_revisi
 static int collect_keys(void *vctx, const struct snd_revision *r)
 {
 	struct xctx *x = vctx;
-	cJSON *attrs = parse_stored(r->attrs, strlen(r->attrs), r, "attributes"), *it;
-	if (attrs == NULL) {
-		x->failed = 1;
-		return 1;
-	}
+	cJSON *attrs = parse_stored(r->attrs, r->attrs ? strlen(r->attrs) : 0, r, "attributes", 1);
+	cJSON *it;
+	if (attrs == NULL)
+		return 0; /* write_record warns about it */
 	cJSON_ArrayForEach(it, attrs) {
 		if (hidden_attr(x->f, it->string))
 			continue;
@@ -282,9 +292,14 @@ static int write_record(void *vctx, const struct snd_revision *r)
 	int pseudo = x->f->anonymity == SND_PSEUDONYMOUS, first = 1;
 
 	snd_buf_reset(b);
-	if ((attrs = parse_stored(r->attrs, strlen(r->attrs), r, "attributes")) == NULL ||
-	    (answers = parse_stored(r->answers, r->answers_len, r, "answers")) == NULL)
-		goto fail;
+	if ((attrs = parse_stored(r->attrs, r->attrs ? strlen(r->attrs) : 0, r, "attributes", 0)) ==
+	        NULL ||
+	    (answers = parse_stored(r->answers, r->answers_len, r, "answers", 0)) == NULL) {
+		cJSON_Delete(attrs);
+		x->skipped++;
+		progress_tick(&x->prog);
+		return 0;
+	}
 	time_ms(r->submitted_at, when);
 	if (x->fmt == X_CSV) {
 		snd_buf_csv(b, r->sub);

@@ -467,6 +467,26 @@ START_TEST(test_export_json_and_ndjson_round_trip)
 }
 END_TEST
 
+START_TEST(test_export_leaves_out_a_damaged_row_with_a_warning)
+{
+	struct snd_csv c;
+	char err[256];
+	size_t line = 0;
+	build_db(dbpath, form_json, base, 4);
+	sql(dbpath, "UPDATE revision SET answers='{\"colour\":' WHERE seq=1");
+	ck_assert_int_eq(run("export", "--db", dbpath, "--form", formpath, "--format", "csv", NULL),
+	                 0);
+	ck_assert_ptr_nonnull(strstr(err_text, "tally: warning: revision 1 (rev 1): stored answers "
+	                                       "are damaged"));
+	ck_assert_int_eq(snd_csv_parse(out_text, strlen(out_text), &c, &line, err, sizeof err),
+	                 SND_OK);
+	ck_assert_int_eq((int)c.nrows, 3);
+	snd_csv_free(&c);
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "json",
+	                     NULL), 0);
+}
+END_TEST
+
 START_TEST(test_export_pseudonymous_hides_entities)
 {
 	static const struct sub ps[] = {
@@ -728,6 +748,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_summary_refuses_a_form_the_database_does_not_hold);
 	tcase_add_test(t, test_export_csv_has_every_answer_and_guards_formulas);
 	tcase_add_test(t, test_export_json_and_ndjson_round_trip);
+	tcase_add_test(t, test_export_leaves_out_a_damaged_row_with_a_warning);
 	tcase_add_test(t, test_export_pseudonymous_hides_entities);
 	tcase_add_test(t, test_report_is_self_contained_html);
 	tcase_add_test(t, test_verify_passes_on_clean_data);
