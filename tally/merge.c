@@ -42,7 +42,9 @@ static const char merge_usage[] =
 	"new database DB (which must not exist).  Revisions are imported in order of\n"
 	"submission time, so each delegate's latest revision wins; exact duplicates\n"
 	"are skipped; conflicting revisions (same delegate and revision number,\n"
-	"different answers) are reported and both kept.\n";
+	"different answers) are reported and both kept.  Merging re-links rows onto\n"
+	"a new hash chain, so run `tally verify` on each input first; receipts are\n"
+	"kept as issued, so the merged database verifies with the same key(s).\n";
 
 static const char *const sql_revisions =
 	"SELECT seq, qid, sub, ent, attrs, jti, rev, answers, hash, receipt, submitted_at, "
