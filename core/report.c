@@ -381,8 +381,11 @@ static void html_trunc(struct snd_buf *o, const char *s, size_t max)
 	if (max > LABEL_CHARS)
 		max = LABEL_CHARS;
 	while (s[i] && cps < max) {
+		size_t k = 0;
 		i++;
-		while ((s[i] & 0xC0) == 0x80)
+		/* at most 3 continuation bytes, so even invalid UTF-8 cannot run
+		 * past tmp */
+		while ((s[i] & 0xC0) == 0x80 && k++ < 3)
 			i++;
 		cps++;
 	}

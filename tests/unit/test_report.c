@@ -375,6 +375,9 @@ START_TEST(test_report_survives_odd_summaries)
 		"{\"id\":\"nope\",\"type\":\"scale\",\"distribution\":{\"3\":1,\"-2\":4}}",
 		"{\"id\":\"nope\",\"type\":\"mystery\"}",
 		"{\"id\":\"why\",\"comments\":[{\"text\":null},3]}",
+		/* long keys where labels are cut (pairwise headers) */
+		"{\"id\":\"order\",\"pairwise\":{\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\":{}}}",
 	};
 	size_t i;
 	char why[128];
