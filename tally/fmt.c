@@ -38,6 +38,20 @@ double jnum0(const cJSON *o, const char *key)
 }
 
 /* Pretty JSON with two-space indents; numbers via num_exact. */
+/* A newline and 2 * depth spaces, without printf (this runs once per
+ * value; a summary with many comments has millions of them). */
+static void indent(struct snd_buf *b, int depth)
+{
+	static const char spaces[] = "                                                                ";
+	size_t n = (size_t)depth * 2;
+	snd_buf_putc(b, '\n');
+	while (n > 0) {
+		size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
+		snd_buf_append(b, spaces, k);
+		n -= k;
+	}
+}
+
 void json_pretty(struct snd_buf *b, const cJSON *v, int depth)
 {
 	const cJSON *c;
@@ -50,16 +64,17 @@ void json_pretty(struct snd_buf *b, const cJSON *v, int depth)
 		}
 		snd_buf_putc(b, obj ? '{' : '[');
 		for (c = v->child; c; c = c->next) {
-			snd_buf_printf(b, "\n%*s", (depth + 1) * 2, "");
+			indent(b, depth + 1);
 			if (obj) {
 				snd_buf_json_str(b, c->string ? c->string : "");
-				snd_buf_puts(b, ": ");
+				snd_buf_append(b, ": ", 2);
 			}
 			json_pretty(b, c, depth + 1);
 			if (c->next)
 				snd_buf_putc(b, ',');
 		}
-		snd_buf_printf(b, "\n%*s%c", depth * 2, "", obj ? '}' : ']');
+		indent(b, depth);
+		snd_buf_putc(b, obj ? '}' : ']');
 	} else if (cJSON_IsString(v)) {
 		snd_buf_json_str(b, v->valuestring);
 	} else if (cJSON_IsNumber(v)) {

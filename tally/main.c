@@ -321,7 +321,20 @@ void num_exact(char out[40], double v)
 		return;
 	}
 	if (v == floor(v) && fabs(v) < 1e15) {
-		snprintf(out, 40, "%.0f", v == 0 ? 0.0 : v);
+		/* Integers (every count with delegate weighting) without printf. */
+		long long i = (long long)v;
+		char tmp[24];
+		size_t n = 0, k = 0;
+		unsigned long long u = i < 0 ? 0ULL - (unsigned long long)i : (unsigned long long)i;
+		do {
+			tmp[n++] = (char)('0' + u % 10);
+			u /= 10;
+		} while (u);
+		if (i < 0)
+			out[k++] = '-';
+		while (n)
+			out[k++] = tmp[--n];
+		out[k] = '\0';
 		return;
 	}
 	/* The shortest of 15, 16, 17 significant digits that reads back. */
