@@ -479,7 +479,8 @@ struct snd_revision {
 };
 
 /* The chain link of a revision: SHA-256 hex over
- * prev "\n" qid "\n" sub "\n" rev "\n" submitted_at "\n" hash "\n" receipt. */
+ * prev "\n" qid "\n" sub "\n" rev "\n" submitted_at "\n" hash "\n" receipt
+ * "\n" ent "\n" jti "\n" attrs  (NULL strings count as empty). */
 void snd_chain_link(const struct snd_revision *r, char out[65]);
 
 /* What a request thread hands the writer to store. */

@@ -649,11 +649,14 @@ enum snd_err snd_store_put_form(struct snd_store *s, const struct snd_form *f)
 void snd_chain_link(const struct snd_revision *r, char out[65])
 {
 	/* Streamed rather than concatenated into a buffer: this cannot fail,
-	 * and the bytes hashed are exactly those of the documented string. */
+	 * and the bytes hashed are exactly those of the documented string.
+	 * Claims carry no control characters (token.c refuses them) and attrs
+	 * is JSON text with escaped newlines placed last, so joining with "\n"
+	 * is unambiguous. */
 	crypto_hash_sha256_state h;
 	uint8_t md[crypto_hash_sha256_BYTES];
 	char num[2][24];
-	const char *part[7];
+	const char *part[10];
 	size_t i;
 
 	snprintf(num[0], sizeof num[0], "%" PRId64, r->rev);
@@ -665,11 +668,15 @@ void snd_chain_link(const struct snd_revision *r, char out[65])
 	part[4] = num[1];
 	part[5] = r->hash;
 	part[6] = r->receipt;
+	part[7] = r->ent;
+	part[8] = r->jti;
+	part[9] = r->attrs;
 	crypto_hash_sha256_init(&h);
-	for (i = 0; i < 7; i++) {
+	for (i = 0; i < 10; i++) {
+		const char *p = part[i] ? part[i] : "";
 		if (i > 0)
 			crypto_hash_sha256_update(&h, (const uint8_t *)"\n", 1);
-		crypto_hash_sha256_update(&h, (const uint8_t *)part[i], strlen(part[i]));
+		crypto_hash_sha256_update(&h, (const uint8_t *)p, strlen(p));
 	}
 	crypto_hash_sha256_final(&h, md);
 	sodium_bin2hex(out, 65, md, sizeof md);

@@ -708,6 +708,14 @@ static enum snd_err claim_str(const cJSON *o, const char *name, char **out, char
 		WHY("claim \"%s\" is longer than %d bytes", name, SND_CLAIM_MAX_LEN);
 		return SND_EINVAL;
 	}
+	/* No control characters: ids and entities are shown in pages and logs
+	 * and joined by newlines in the database's chain links. */
+	for (const unsigned char *c = (const unsigned char *)v->valuestring; *c; c++) {
+		if (*c < 0x20 || *c == 0x7f) {
+			WHY("claim \"%s\" must not contain control characters", name);
+			return SND_EINVAL;
+		}
+	}
 	if ((*out = dupstr(v->valuestring)) == NULL)
 		return SND_ENOMEM;
 	return SND_OK;

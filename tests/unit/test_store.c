@@ -410,12 +410,16 @@ START_TEST(test_store_chain_links_recompute)
 	r.submitted_at = 1769414400000;
 	r.hash = "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
 	r.receipt = "v4.public.x";
+	r.ent = "Administration of France";
+	r.jti = "t-0001";
+	r.attrs = "{\"region\":\"EUR\"}";
 	snd_chain_link(&r, link);
 	{
 		const char *text = "0000000000000000000000000000000000000000000000000000000000000000\n"
 		                   "lsg-review\nd001\n1\n1769414400000\n"
 		                   "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a\n"
-		                   "v4.public.x";
+		                   "v4.public.x\nAdministration of France\nt-0001\n"
+		                   "{\"region\":\"EUR\"}";
 		uint8_t md[32];
 		char want[65];
 		crypto_hash_sha256(md, (const uint8_t *)text, strlen(text));

@@ -772,6 +772,10 @@ START_TEST(test_claims_reject_wrong_types_naming_the_claim)
 		 "\"nbf\":\"2026-02-30T00:00:00Z\"}", "\"nbf\""},
 		{"{\"aud\":\"a\",\"sub\":\"s\",\"jti\":\"j\",\"role\":\"delegate\",\"ent\":\"e\","
 		 "\"iat\":\"yesterday\"}", "\"iat\""},
+		{"{\"aud\":\"a\",\"sub\":\"s\",\"jti\":\"j\",\"role\":\"delegate\","
+		 "\"ent\":\"France\\nBrazil\"}", "control characters"},
+		{"{\"aud\":\"a\",\"sub\":\"s\\u0007\",\"jti\":\"j\",\"role\":\"delegate\","
+		 "\"ent\":\"e\"}", "\"sub\""},
 		{"[1,2]", "object"},
 		{"{\"aud\":", "JSON"},
 	};
