@@ -1550,6 +1550,7 @@ struct pass {
 	int threaded;        /* the worker runs */
 	int nothread;        /* pthread_create failed: the reader applies batches */
 	int copy_failed;     /* the reader could not copy a row (out of memory) */
+	int need_attrs;      /* --by names a token attribute */
 	pthread_t worker;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -1685,6 +1686,8 @@ static int on_row(void *ctx, const struct snd_revision *r)
 	struct batch *b = p->b[p->cur];
 	struct brow *w = &b->rows[b->n];
 	const char *ent = r->ent ? r->ent : "", *attrs = r->attrs ? r->attrs : "{}";
+	if (!p->need_attrs)
+		attrs = ""; /* not read: no --by attribute */
 	const char *ans = r->answers ? r->answers : "";
 	size_t alen = r->answers ? r->answers_len : 0;
 
@@ -2205,6 +2208,7 @@ enum snd_err snd_tally_summary(struct snd_store *s, const struct snd_form *f,
 		goto fail;
 	}
 
+	p.need_attrs = o->by != NULL && strcmp(o->by, "entity") != 0;
 	e = stream_rows(&p, s, f->id);
 	if (t.err != SND_OK) {
 		e = t.err;
