@@ -502,13 +502,13 @@ END_TEST
 START_TEST(test_pages_posting_the_rendered_form_gives_back_the_answers)
 {
 	static const char *const cases[] = {
-		"{\"colour\":\"blue\",\"why_blue\":\"Because \\\"blue\\\" & <sky>\",\"tools\":[\"email\",\"chat\"],"
+		("{\"colour\":\"blue\",\"why_blue\":\"Because \\\"blue\\\" & <sky>\",\"tools\":[\"email\",\"chat\"],"
 		"\"clear\":4,\"per_sg\":{\"sg2\":3,\"sg3\":null},\"order\":[\"gamma\",\"alpha\",\"beta\"],"
 		"\"proposal\":{\"position\":\"object\",\"reason\":\"Too early\\nreally\"},"
 		"\"proposal2\":{\"position\":\"live_with\"},\"if_object\":\"see above\","
-		"\"how_many\":7,\"ratio\":-2.5}",
-		"{\"colour\":\"red\",\"clear\":null,\"per_sg\":{\"sg3\":1},\"order\":[\"beta\"],"
-		"\"proposal\":{\"position\":\"support\"},\"how_many\":0,\"ratio\":0.1234567890123456}",
+		"\"how_many\":7,\"ratio\":-2.5}"),
+		("{\"colour\":\"red\",\"clear\":null,\"per_sg\":{\"sg3\":1},\"order\":[\"beta\"],"
+		"\"proposal\":{\"position\":\"support\"},\"how_many\":0,\"ratio\":0.1234567890123456}"),
 		"{\"ratio\":1e-7}",
 		"{\"ratio\":-123456.75}",
 		"{}",

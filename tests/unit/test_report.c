@@ -376,8 +376,8 @@ START_TEST(test_report_survives_odd_summaries)
 		"{\"id\":\"nope\",\"type\":\"mystery\"}",
 		"{\"id\":\"why\",\"comments\":[{\"text\":null},3]}",
 		/* long keys where labels are cut (pairwise headers) */
-		"{\"id\":\"order\",\"pairwise\":{\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\":{}}}",
+		("{\"id\":\"order\",\"pairwise\":{\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\":{}}}"),
 	};
 	size_t i;
 	char why[128];
