@@ -3,8 +3,9 @@
 #   1. install missing Debian packages (and the browser test's npm packages),
 #   2. build with warnings as errors and run every ctest test,
 #   3. build again with AddressSanitizer + UndefinedBehaviorSanitizer and rerun,
-#   4. run each libFuzzer harness for a short smoke (FUZZ_SECONDS, default 10),
-#   5. run the Chromium browser tests.
+#   4. build everything with clang too (a second compiler's warnings),
+#   5. run each libFuzzer harness for a short smoke (FUZZ_SECONDS, default 10).
+# The Chromium browser tests run in step 2 as the ctest `browser.chromium`.
 # Env: JOBS (default: nproc), FUZZ_SECONDS, SKIP_BROWSER=1, SKIP_FUZZ=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +34,10 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSND_SANITIZE=ON >/dev/null
 cmake --build build-asan -j "$JOBS"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j "$JOBS")
+
+step "clang build (a second compiler, warnings as errors)"
+CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build-clang -j "$JOBS" >/dev/null
 
 if [ "${SKIP_FUZZ:-0}" != 1 ] && ls tests/fuzz/fuzz_*.c >/dev/null 2>&1; then
   step "fuzz smoke (${FUZZ_SECONDS}s per harness)"
