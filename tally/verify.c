@@ -17,8 +17,9 @@
  * Each problem is printed as
  *   tally: revision SEQ (qid, sub, rev N): what is wrong
  * and the run ends with "verified N revisions: ok" or "...: K problems"
- * (exit 1).  A deleted *last* row leaves no gap: compare the chain head
- * (the last row's link) with one published or kept elsewhere.
+ * (exit 1), then "chain head: revision N, link L".  A deleted *last* row
+ * leaves no gap, so publish the head: --head L later checks that the chain
+ * still contains that link (rows after it are fine; they came later).
  *
  * Cost: one Ed25519 verification per row (~50 us) dominates, so rows are
  * copied in batches and the answers and receipt checks of a batch run on
@@ -41,13 +42,16 @@
 
 static const char verify_usage[] =
 	"usage: tally verify --db DB --receipt-pub FILE [--receipt-pub FILE...]\n"
+	"                    [--head LINK] [--jobs N]\n"
 	"\n"
 	"Recomputes every answers hash (and checks the stored text is canonical\n"
 	"JSON), checks every receipt's signature and claims against the receipt\n"
 	"public key(s), and walks the hash chain for altered or missing rows.\n"
 	"Prints each problem, then \"verified N revisions: ok\"; exit 1 on any problem.\n"
 	"Give --receipt-pub once per receipt key the collectors used; --jobs N sets\n"
-	"the number of checking threads (default: one per core).\n";
+	"the number of checking threads (default: one per core).  The last line names\n"
+	"the chain head; publish it, and --head LINK will later check that the chain\n"
+	"still holds it (removing the newest rows leaves no other trace).\n";
 
 static const char zero_link[65] =
 	"0000000000000000000000000000000000000000000000000000000000000000";
@@ -87,6 +91,8 @@ struct vctx {
 	int jobs;
 	int failed;             /* out of memory: stop */
 	struct newest_map newest;
+	const char *want_head;  /* --head: a link the chain must hold */
+	int64_t head_seq;       /* seq of the row whose link is want_head, or 0 */
 };
 
 static void delegate_key(uint8_t key[16], const char *qid, const char *sub)
@@ -430,6 +436,8 @@ static int verify_row(void *vctx, const struct snd_revision *r)
 		return 1;
 	}
 	v->last_seq = r->seq;
+	if (v->want_head && r->link && v->head_seq == 0 && strcmp(r->link, v->want_head) == 0)
+		v->head_seq = r->seq;
 	if (r->link && strlen(r->link) == 64)
 		memcpy(v->last_link, r->link, 65);
 	else
@@ -499,12 +507,13 @@ static enum snd_err verify_latest(struct vctx *v, struct snd_store *s)
 
 int cmd_verify(int argc, char **argv)
 {
-	const char *db = NULL, **pubs = NULL, *jobs = NULL;
+	const char *db = NULL, **pubs = NULL, *jobs = NULL, *head = NULL;
 	size_t npubs = 0, i;
 	struct opt opts[] = {
 		{"db", 1, &db, NULL, NULL},
 		{"receipt-pub", 1, NULL, &pubs, &npubs},
 		{"jobs", 1, &jobs, NULL, NULL},
+		{"head", 1, &head, NULL, NULL},
 		{NULL, 0, NULL, NULL, NULL},
 	};
 	struct snd_store *s = NULL;
@@ -543,6 +552,12 @@ int cmd_verify(int argc, char **argv)
 		goto done;
 	}
 	v->jobs = nj < 1 ? 1 : nj > MAX_JOBS ? MAX_JOBS : (int)nj;
+	v->want_head = head;
+	if (head && (strlen(head) != 64 || strspn(head, "0123456789abcdef") != 64)) {
+		tally_err("--head must be a chain link: 64 lowercase hex digits");
+		rc = EXIT_USAGE;
+		goto done;
+	}
 	for (i = 0; i < npubs; i++) {
 		if (snd_key_load_public(pubs[i], v->pks[i], err, sizeof err) != SND_OK) {
 			tally_err("--receipt-pub %s: %s", pubs[i], err);
@@ -571,6 +586,11 @@ int cmd_verify(int argc, char **argv)
 		tally_err("reading the latest revisions failed: %s", snd_store_errmsg(s));
 		goto done;
 	}
+	if (head && v->head_seq == 0) {
+		fprintf(stderr, "tally: the chain does not hold the published head %s: revisions "
+		        "were removed or altered\n", head);
+		v->problems++;
+	}
 	if (v->problems == 0) {
 		printf("verified %lld revision%s: ok\n", v->rows, v->rows == 1 ? "" : "s");
 		rc = 0;
@@ -579,6 +599,12 @@ int cmd_verify(int argc, char **argv)
 		       v->problems, v->problems == 1 ? "" : "s");
 		rc = 1;
 	}
+	if (v->rows > 0)
+		printf("chain head: revision %lld, link %s\n", (long long)v->last_seq, v->last_link);
+	if (head && v->head_seq > 0 && v->head_seq < v->last_seq)
+		printf("published head found at revision %lld; %lld revision%s added since\n",
+		       (long long)v->head_seq, (long long)(v->last_seq - v->head_seq),
+		       v->last_seq - v->head_seq == 1 ? "" : "s");
 	if (fflush(stdout) != 0)
 		rc = 1;
 done:

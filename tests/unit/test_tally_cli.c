@@ -554,8 +554,49 @@ START_TEST(test_verify_passes_on_clean_data)
 {
 	build_db(dbpath, form_json, base, 4);
 	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, NULL), 0);
-	ck_assert_str_eq(out_text, "verified 4 revisions: ok\n");
+	ck_assert_ptr_eq(strstr(out_text, "verified 4 revisions: ok\nchain head: revision 4, link "),
+	                 out_text);
 	ck_assert_str_eq(err_text, "");
+}
+END_TEST
+
+/* Removing the newest rows leaves no gap; a published head catches it. */
+START_TEST(test_verify_checks_a_published_head)
+{
+	char head[65], head3[65];
+	char *p;
+	build_db(dbpath, form_json, base, 4);
+	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, NULL), 0);
+	p = strstr(out_text, ", link ");
+	ck_assert_ptr_nonnull(p);
+	memcpy(head, p + 7, 64);
+	head[64] = '\0';
+	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, "--head", head,
+	                     NULL), 0);
+	/* a head published earlier: found, with the rows added since */
+	{
+		sqlite3 *db;
+		sqlite3_stmt *st;
+		ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT link FROM revision WHERE seq=3", -1, &st,
+		                                    NULL), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+		memcpy(head3, sqlite3_column_text(st, 0), 65);
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	}
+	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, "--head", head3,
+	                     NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "published head found at revision 3; 1 revision "
+	                                       "added since"));
+	sql(dbpath, "DELETE FROM revision WHERE seq=4; UPDATE delegate SET latest_seq=3 "
+	            "WHERE sub='d3'");
+	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, NULL), 0);
+	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, "--head", head,
+	                     NULL), 1);
+	ck_assert_ptr_nonnull(strstr(err_text, "does not hold the published head"));
+	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, "--head", "abc",
+	                     NULL), 2);
 }
 END_TEST
 
@@ -752,6 +793,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_export_pseudonymous_hides_entities);
 	tcase_add_test(t, test_report_is_self_contained_html);
 	tcase_add_test(t, test_verify_passes_on_clean_data);
+	tcase_add_test(t, test_verify_checks_a_published_head);
 	tcase_add_test(t, test_verify_names_an_altered_revision);
 	tcase_add_test(t, test_verify_catches_a_rewritten_hash_and_a_bad_key);
 	tcase_add_test(t, test_verify_detects_an_altered_latest_pointer);
