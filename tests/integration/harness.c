@@ -18,6 +18,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <poll.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -657,4 +658,137 @@ cJSON *h_json(const char *text)
 	cJSON *j = cJSON_Parse(text);
 	ck_assert_msg(j != NULL, "not JSON: %.300s", text);
 	return j;
+}
+
+/* -------------------------------------------------------- raw sockets */
+
+int h_raw_connect(struct h_env *e)
+{
+	struct sockaddr_in a;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_msg(fd >= 0, "socket: %s", strerror(errno));
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_port = htons((uint16_t)e->port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_msg(connect(fd, (struct sockaddr *)&a, sizeof a) == 0, "connect: %s",
+	              strerror(errno));
+	return fd;
+}
+
+int h_raw_send(int fd, const void *p, size_t n)
+{
+	const char *q = p;
+	while (n > 0) {
+		ssize_t w = send(fd, q, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		q += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits for data on fd until the deadline: 1 readable, 0 timed out. */
+static int wait_readable(int fd, int64_t deadline)
+{
+	for (;;) {
+		struct pollfd pfd = {fd, POLLIN, 0};
+		int64_t left = deadline - mono_ms();
+		int r;
+		if (left <= 0)
+			return 0;
+		r = poll(&pfd, 1, (int)left);
+		if (r > 0)
+			return 1;
+		if (r < 0 && errno != EINTR)
+			return 1; /* let recv report it */
+	}
+}
+
+long h_raw_response(int fd, int timeout_ms, struct h_resp *out)
+{
+	struct sink s = {0};
+	int64_t deadline = mono_ms() + timeout_ms;
+	long status = -1;
+	char buf[4096];
+
+	sink_add(&s, "", 0);
+	for (;;) {
+		const char *end = strstr(s.p, "\r\n\r\n");
+		ssize_t r;
+		if (end != NULL) {
+			const char *cl = NULL, *p;
+			size_t hlen = (size_t)(end - s.p) + 4;
+			for (p = s.p; p && p < end; p = strstr(p, "\r\n"), p = p ? p + 2 : NULL)
+				if (strncasecmp(p, "Content-Length:", 15) == 0) {
+					cl = p + 15;
+					break;
+				}
+			status = strtol(s.p + 9, NULL, 10);
+			if (strncmp(s.p, "HTTP/", 5) != 0)
+				status = 0;
+			if (cl != NULL && s.len >= hlen + strtoul(cl, NULL, 10))
+				break;
+		}
+		if (!wait_readable(fd, deadline)) {
+			if (end == NULL)
+				status = s.len ? 0 : -1;
+			break;
+		}
+		r = recv(fd, buf, sizeof buf, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) { /* closed (or reset): what arrived is the answer */
+			if (strstr(s.p, "\r\n\r\n") == NULL)
+				status = 0;
+			else if (strncmp(s.p, "HTTP/", 5) == 0)
+				status = strtol(s.p + 9, NULL, 10);
+			break;
+		}
+		sink_add(&s, buf, (size_t)r);
+	}
+	if (out != NULL) {
+		const char *end = strstr(s.p, "\r\n\r\n");
+		memset(out, 0, sizeof *out);
+		out->status = status > 0 ? status : 0;
+		if (end != NULL) {
+			size_t hlen = (size_t)(end - s.p) + 4;
+			out->headers = strndup(s.p, hlen);
+			out->body = strdup(s.p + hlen);
+			out->len = s.len - hlen;
+		} else {
+			out->headers = strdup("");
+			out->body = strdup(s.p);
+			out->len = s.len;
+		}
+		ck_assert(out->headers != NULL && out->body != NULL);
+	}
+	free(s.p);
+	return status;
+}
+
+int h_raw_closed(int fd, int timeout_ms)
+{
+	int64_t deadline = mono_ms() + timeout_ms;
+	char buf[4096];
+	for (;;) {
+		ssize_t r;
+		if (!wait_readable(fd, deadline))
+			return 0;
+		r = recv(fd, buf, sizeof buf, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return 1;
+	}
 }

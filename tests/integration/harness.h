@@ -116,4 +116,21 @@ const char *h_collector(void);
 /* Small JSON helpers on top of cJSON for assertions. */
 cJSON *h_json(const char *text);   /* aborts the test when not JSON */
 
+/* ------------------------------------------------------- raw sockets
+ * For what libcurl will not send: lying Content-Length, endless chunked
+ * bodies, byte-at-a-time clients, malformed request lines. */
+
+/* A blocking TCP connection to the collector; aborts the test on failure. */
+int h_raw_connect(struct h_env *e);
+/* Sends all of p[0..n); returns 0, or -1 when the peer closed or reset. */
+int h_raw_send(int fd, const void *p, size_t n);
+/* Reads one HTTP response (headers, then Content-Length bytes or until
+ * close) for at most timeout_ms.  Returns its status; 0 when the server
+ * closed the connection without answering; -1 on timeout with nothing.
+ * out (may be NULL) receives what arrived (headers and body, raw). */
+long h_raw_response(int fd, int timeout_ms, struct h_resp *out);
+/* 1 when the server closes the connection (EOF or reset) within
+ * timeout_ms (anything it sends meanwhile is read and dropped), else 0. */
+int h_raw_closed(int fd, int timeout_ms);
+
 #endif
