@@ -4,16 +4,18 @@ local M = {}
 
 -- This thread's slice of the token file: lines of fixed width (gen tokens
 -- pads them), so a thread seeks straight to its part.  LIMIT (if > 0) uses
--- only the first LIMIT tokens of the file.
+-- only the first LIMIT tokens of the file; OFFSET (env) skips that many
+-- first (profile.sh warms up on tokens the measured run does not use).
 function M.token_slice(path, tid, nthreads, limit)
   local f = assert(io.open(path, "rb"))
   local first = f:read("*l")
   local width = #first + 1
-  local total = f:seek("end") / width
+  local offset = tonumber(os.getenv("OFFSET") or "0")
+  local total = f:seek("end") / width - offset
   if limit and limit > 0 and limit < total then total = limit end
   local per = math.floor(total / nthreads)
   assert(per > 0, "fewer tokens than threads")
-  f:seek("set", tid * per * width)
+  f:seek("set", (offset + tid * per) * width)
   local blob = f:read(per * width)
   f:close()
   local toks = {}

@@ -42,8 +42,8 @@ if [ "$what" = tally ]; then
     cmd=("$BUILD/tally" summary --db "$db" --form "$BENCH/tally-form.json" --format json)
     if [ "$tool" = callgrind ]; then
         valgrind --tool=callgrind --callgrind-out-file="$P/$name.out" "${cmd[@]}" > /dev/null 2> "$P/$name.log"
-        callgrind_annotate --inclusive=yes "$P/$name.out" 2> /dev/null | head -60 > "$P/$name.incl.txt"
-        callgrind_annotate "$P/$name.out" 2> /dev/null | head -60 > "$P/$name.self.txt"
+        callgrind_annotate --inclusive=yes "$P/$name.out" > "$P/$name.incl.txt" 2> /dev/null || true
+        callgrind_annotate "$P/$name.out" > "$P/$name.self.txt" 2> /dev/null || true
         say "Ir per response: $(awk '/PROGRAM TOTALS/ { gsub(",", "", $1); printf "%.0f", $1 / 100000 }' "$P/$name.self.txt")"
     else
         perf record -q -e cpu-clock -F 4999 -g -o "$P/$name.data" "${cmd[@]}" > /dev/null 2> /dev/null
@@ -54,12 +54,37 @@ if [ "$what" = tally ]; then
     exit 0
 fi
 
+# valgrind cannot run the collector's seccomp filter (it does not know the
+# seccomp syscall), so callgrind profiles a copy built without libseccomp
+# (pkg-config made blind to it); Landlock then reports "unavailable" and the
+# rest of the collector is the same code.
+COLLECTOR=$BUILD/collector
+if [ "$tool" = callgrind ]; then
+    PROF=${PROF_BUILD:-$ROOT/build-prof}
+    pc=$OUT/pkgconfig-noseccomp
+    rm -rf "$pc"
+    mkdir -p "$pc"
+    for d in $(pkg-config --variable pc_path pkg-config | tr ':' ' '); do
+        for f in "$d"/*.pc; do
+            [ -e "$f" ] || continue
+            case ${f##*/} in libseccomp.pc) ;; *) ln -sf "$f" "$pc/" ;; esac
+        done
+    done
+    say "building a collector without seccomp for valgrind in $PROF"
+    PKG_CONFIG_LIBDIR=$pc cmake -S "$ROOT" -B "$PROF" -DCMAKE_BUILD_TYPE=Release \
+        -DCMAKE_C_FLAGS="-g -Wno-error=maybe-uninitialized" > "$P/cmake-prof.log" 2>&1 ||
+        { cat "$P/cmake-prof.log" >&2; exit 1; }
+    cmake --build "$PROF" -j2 --target collector > "$P/build-prof.log" 2>&1 ||
+        { tail -20 "$P/build-prof.log" >&2; exit 1; }
+    COLLECTOR=$PROF/collector
+fi
+
 SERVER_PID=
 WRK_PID=
 trap '[ -n "$WRK_PID" ] && kill "$WRK_PID" 2> /dev/null; [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2> /dev/null; true' EXIT
 db=$OUT/profile.db
 rm -f "$db" "$db-wal" "$db-shm"
-serve=("$BUILD/collector" serve --form "$FORM" --db "$db" --issuer-pub "$OUT/keys/issuer.public"
+serve=("$COLLECTOR" serve --form "$FORM" --db "$db" --issuer-pub "$OUT/keys/issuer.public"
        --receipt-key "$OUT/keys/receipt.secret" --listen "127.0.0.1:$PORT" --allow-root
        --log-level warn)
 if [ "$tool" = callgrind ]; then
@@ -69,10 +94,12 @@ else
     "${serve[@]}" 2> "$P/$name.log" &
 fi
 SERVER_PID=$!
-for _ in $(seq 400); do
-    if (exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2> /dev/null; then break; fi
+up=0
+for _ in $(seq 1200); do # valgrind may need a while to start
+    if (exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2> /dev/null; then up=1; break; fi
     sleep 0.05
 done
+[ "$up" = 1 ] || { echo "profile.sh: the collector did not come up (see $P/$name.log)" >&2; exit 1; }
 
 # callgrind: few connections, a fixed time (valgrind runs ~50x slower);
 # perf: the benchmark's own load
@@ -85,7 +112,11 @@ esac
 if [ "$tool" = callgrind ]; then
     if [ "$what" = flow ]; then t=4 c=4; elif [ "$t" = 2 ]; then c=8; fi
     # warm up (first requests: prepared statements, caches, page buffers)
-    env BENCH_DIR="$BENCH" NTHREADS=$t "${env[@]}" wrk -t$t -c$c -d3s --timeout 30s \
+    # (cold runs on other tokens: OFFSET, so the measured requests are as
+    # cold as in run.sh; reuse runs on the same ones, as they are meant warm)
+    woff=0
+    if [[ " ${env[*]} " == *" LIMIT=0 "* ]]; then woff=200000; fi
+    env BENCH_DIR="$BENCH" NTHREADS=$t "${env[@]}" OFFSET=$woff wrk -t$t -c$c -d3s --timeout 30s \
         -s "$BENCH/$script" "http://127.0.0.1:$PORT/" > "$P/$name.warm.txt"
     callgrind_control -i on "$SERVER_PID" > /dev/null
     if [ "$what" = chair ]; then # submissions meanwhile, so views recompute
@@ -111,8 +142,8 @@ wait "$SERVER_PID" || true
 SERVER_PID=
 reqs=$(awk '$1 == "REQUESTS" { print $2 }' "$P/$name.wrk.txt")
 if [ "$tool" = callgrind ]; then
-    callgrind_annotate --inclusive=yes "$P/$name.out" 2> /dev/null | head -80 > "$P/$name.incl.txt"
-    callgrind_annotate "$P/$name.out" 2> /dev/null | head -80 > "$P/$name.self.txt"
+    callgrind_annotate --inclusive=yes "$P/$name.out" > "$P/$name.incl.txt" 2> /dev/null || true
+    callgrind_annotate "$P/$name.out" > "$P/$name.self.txt" 2> /dev/null || true
     say "requests profiled: $reqs; Ir per request: $(awk -v n="$reqs" '/PROGRAM TOTALS/ { gsub(",", "", $1); printf "%.0f", $1 / n }' "$P/$name.self.txt")"
 else
     perf report -i "$P/$name.data" --stdio --no-children -g none --percent-limit 0.3 --sort dso,symbol 2> /dev/null |
