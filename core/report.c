@@ -51,7 +51,7 @@ enum msg {
 	M_NO_POSITIONS, M_POS_NOTE, M_OBJECTIONS, M_MIN, M_MAX, M_RANGE_DESC, M_RANGE_LEGEND,
 	M_NO_COMMENTS, M_UNKNOWN, M_RESULTS, M_QUESTIONNAIRE, M_RESPONSES, M_VOICE_DELEGATE,
 	M_VOICE_ENTITY, M_PSEUDO, M_DRAFT, M_TURNOUT, M_DELEGATES, M_ENTITIES, M_ALL, M_BY,
-	M_BREAKDOWN, M_BREAKDOWN_BY, M_GENERATED, M_PROPOSALS, M_PROPOSAL, M_VERDICT, M__MAX
+	M_BREAKDOWN, M_BREAKDOWN_BY, M_GENERATED, M_PROPOSALS, M_PROPOSAL, M_VERDICT, M_GROUP_LEGEND, M__MAX
 };
 
 #define NUI 6
@@ -249,6 +249,12 @@ static const char *const ui_text[M__MAX][NUI] = {
 		"المقترحات في لمحة", "提案一览", "Предложения вкратце"},
 	[M_PROPOSAL] = {"proposal", "proposition", "propuesta", "المقترح", "提案", "предложение"},
 	[M_VERDICT] = {"outcome", "résultat", "resultado", "النتيجة", "结果", "итог"},
+	[M_GROUP_LEGEND] = {"✓ consensus · a number: sustained objections · — no positions",
+		"✓ consensus · un nombre\xc2\xa0: objections maintenues · — aucune position",
+		"✓ consenso · un número: objeciones mantenidas · — sin posiciones",
+		"✓ توافق · رقم: عدد الاعتراضات القائمة · — لا مواقف",
+		"✓ 共识 · 数字：持续反对数 · — 无立场",
+		"✓ консенсус · число: устойчивые возражения · — нет позиций"},
 };
 
 /* The UI language of form language lang: its index in ui_langs, else 0. */
@@ -1279,6 +1285,58 @@ static void render_proposals(struct snd_buf *o, const struct snd_form *f, int la
 		snd_buf_puts(o, "</tbody></table></section>\n");
 }
 
+/* Proposals down, groups across: where each proposal meets objections, so a
+ * chair sees at once which study group or region blocks which proposal. */
+static void render_group_proposals(struct snd_buf *o, const struct snd_form *f, int lang,
+                                   const cJSON *questions, const cJSON *groups)
+{
+	const cJSON *qs, *g;
+	char a[32];
+	int any = 0;
+	cJSON_ArrayForEach(qs, questions) {
+		const char *id = jstr(qs, "id");
+		int qi = id ? snd_form_question(f, id) : -1;
+		const char *text;
+		if (qi < 0 || f->questions[qi].type != SND_Q_POSITION)
+			continue;
+		if (!any) {
+			snd_buf_puts(o, "<div class=\"snd-proposals\"><table><caption>");
+			snd_buf_html(o, T(f, lang, M_GROUP_LEGEND));
+			snd_buf_puts(o, "</caption><thead><tr>");
+			th_col(o, T(f, lang, M_PROPOSAL));
+			cJSON_ArrayForEach(g, groups)
+				th_col(o, g->string ? g->string : "?");
+			snd_buf_puts(o, "</tr></thead><tbody>");
+			any = 1;
+		}
+		text = label_of(f, &f->questions[qi].text, lang);
+		snd_buf_puts(o, "<tr><th scope=\"row\">");
+		snd_buf_html(o, text ? text : id);
+		snd_buf_puts(o, "</th>");
+		cJSON_ArrayForEach(g, groups) {
+			const cJSON *gq = NULL, *it;
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(g, "questions")) {
+				const char *gid = jstr(it, "id");
+				if (gid && strcmp(gid, id) == 0) {
+					gq = it;
+					break;
+				}
+			}
+			if (gq && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(gq, "consensus"))) {
+				snd_buf_puts(o, "<td class=\"snd-consensus\">\xe2\x9c\x93</td>");
+			} else if (gq && jnum0(gq, "object") > 0) {
+				fmt_num(a, jnum0(gq, "object"));
+				snd_buf_printf(o, "<td class=\"snd-objected\">%s</td>", a);
+			} else {
+				snd_buf_puts(o, "<td>\xe2\x80\x94</td>");
+			}
+		}
+		snd_buf_puts(o, "</tr>");
+	}
+	if (any)
+		snd_buf_puts(o, "</tbody></table></div>\n");
+}
+
 /* The questions of one summary (overall or one group), under their form
  * section headings. */
 static void render_questions(struct snd_buf *o, const struct snd_form *f, int lang,
@@ -1370,6 +1428,8 @@ enum snd_err snd_report_html(struct snd_buf *out, const struct snd_form *f, int 
 		else
 			snd_buf_html(out, T(f, lang, M_BREAKDOWN));
 		snd_buf_puts(out, "</h2>\n");
+		render_group_proposals(out, f, lang,
+		                       cJSON_GetObjectItemCaseSensitive(summary, "questions"), groups);
 		cJSON_ArrayForEach(g, groups) {
 			snd_buf_puts(out, "<section class=\"snd-group\"><h2>");
 			if (by) {

@@ -306,6 +306,9 @@ START_TEST(test_report_html_is_a_whole_self_contained_document)
 	                                     "<td>2</td><td>0</td><td class=\"snd-objected\">"
 	                                     "Sustained objections: 2</td></tr>"));
 	ck_assert_ptr_nonnull(strstr(b.data, "<th scope=\"row\">Calm proposal</th><td>2</td>"));
+	/* and by group: EUR has no position answers in this summary */
+	ck_assert_ptr_nonnull(strstr(b.data, "<th scope=\"col\">EUR</th><th scope=\"col\">&lt;AMS&gt;</th>"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<tr><th scope=\"row\">Proposal</th><td>\xe2\x80\x94</td>"));
 	/* a comment that is a URL is shown as text, never as a link */
 	ck_assert_ptr_nonnull(strstr(b.data, "</span> <bdi>https://example.com/x</bdi></li>"));
 	bad = balanced(b.data, why, sizeof why);
