@@ -8,6 +8,7 @@
 
 #include <check.h>
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -400,6 +401,75 @@ START_TEST(test_report_survives_odd_summaries)
 }
 END_TEST
 
+/* Walks every node of v in order; calls fn on the n-th. */
+static cJSON *nth_node(cJSON *v, int *n)
+{
+	cJSON *c, *r;
+	if ((*n)-- == 0)
+		return v;
+	for (c = v->child; c; c = c->next)
+		if ((r = nth_node(c, n)) != NULL)
+			return r;
+	return NULL;
+}
+
+/* Property: whatever value any field of a summary takes, the fragment
+ * stays balanced and escaped.  Deterministic (a fixed LCG), 3000 cases. */
+START_TEST(test_report_survives_mutated_summaries)
+{
+	static const char *const strs[] = {
+		"<script>alert(1)</script>", "\"><svg onload=x>", "&amp;", "\xe2\x80\xae", "",
+		"a\nb", "red", "sg2", "5", "-1"};
+	static const double nums[] = {-1, 0, 1, 0.5, 1e300, -1e300, 2147483648.0, 3, 100};
+	uint32_t seed = 12345;
+	int iter;
+	char why[128];
+	for (iter = 0; iter < 3000; iter++) {
+		cJSON *all = cJSON_Parse(summary_json), *qs, *node;
+		int count = 0, pick, kind;
+		struct snd_buf b;
+		const char *bad;
+		seed = seed * 1103515245u + 12345u;
+		qs = cJSON_GetObjectItemCaseSensitive(all, "questions");
+		qs = cJSON_GetArrayItem(qs, (int)((seed >> 8) % (unsigned)cJSON_GetArraySize(qs)));
+		ck_assert_ptr_nonnull(qs);
+		pick = 0;
+		while (nth_node(qs, &(int){count}) != NULL)
+			count++;
+		seed = seed * 1103515245u + 12345u;
+		pick = (int)((seed >> 8) % (unsigned)count);
+		node = nth_node(qs, &pick);
+		seed = seed * 1103515245u + 12345u;
+		kind = (int)((seed >> 8) % 4);
+		if (node != qs && node->string && strcmp(node->string, "id") == 0 && kind == 0)
+			kind = 1; /* keep the question findable most of the time */
+		if (node->type & (cJSON_Object | cJSON_Array)) {
+			/* drop its children */
+			while (node->child)
+				cJSON_Delete(cJSON_DetachItemViaPointer(node, node->child));
+		} else if (kind <= 1) {
+			cJSON_SetValuestring(node, NULL);
+			node->type = cJSON_Number;
+			node->valuedouble = nums[(seed >> 16) % (sizeof nums / sizeof nums[0])];
+			node->valueint = 0;
+		} else if (kind == 2 && cJSON_IsString(node)) {
+			cJSON_SetValuestring(node, strs[(seed >> 16) % (sizeof strs / sizeof strs[0])]);
+		} else {
+			node->type = cJSON_NULL;
+		}
+		snd_buf_init(&b, 0);
+		snd_report_question(&b, form, (int)(seed >> 20) % 2, qs);
+		ck_assert(!b.failed);
+		bad = balanced(b.data, why, sizeof why);
+		ck_assert_msg(bad == NULL, "case %d: %s", iter, bad ? bad : "");
+		ck_assert_ptr_null(ci_find(b.data, "<script"));
+		ck_assert_ptr_null(ci_find(b.data, "<svg onload"));
+		snd_buf_free(&b);
+		cJSON_Delete(all);
+	}
+}
+END_TEST
+
 START_TEST(test_report_css_is_static_and_printable)
 {
 	const char *css = snd_report_css();
@@ -435,6 +505,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_report_html_is_a_whole_self_contained_document);
 	tcase_add_test(t, test_report_pseudonymous_never_shows_entities);
 	tcase_add_test(t, test_report_survives_odd_summaries);
+	tcase_add_test(t, test_report_survives_mutated_summaries);
 	tcase_add_test(t, test_report_css_is_static_and_printable);
 	suite_add_tcase(s, t);
 	return s;
