@@ -175,7 +175,14 @@ static void md_text(struct snd_buf *b, const char *s)
 	for (; *p; p++) {
 		if (*p < 0x20 || *p == 0x7F)
 			snd_buf_putc(b, ' ');
-		else if (strchr("\\`*_[]<>|~&", *p) != NULL) {
+		else if (p[0] == 0xE2 && ((p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) ||
+		                          (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9))) {
+			/* bidi embedding/override/isolate controls: shown, not obeyed,
+			 * as snd_buf_html does */
+			snd_buf_printf(b, "[U+%04X]", p[1] == 0x80 ? 0x202Au + (p[2] - 0xAAu)
+			                                          : 0x2066u + (p[2] - 0xA6u));
+			p += 2;
+		} else if (strchr("\\`*_[]<>|~&", *p) != NULL) {
 			snd_buf_putc(b, '\\');
 			snd_buf_putc(b, (char)*p);
 		} else

@@ -349,6 +349,26 @@ START_TEST(test_summary_text_csv_md_show_the_figures)
 }
 END_TEST
 
+/* Free text cannot drive the chair's terminal: escape sequences and bidi
+ * overrides in a comment are neutralised in text output. */
+START_TEST(test_summary_text_neutralises_terminal_escapes)
+{
+	build_db(dbpath, form_json, base, 4);
+	sql(dbpath, "UPDATE revision SET answers='{\"colour\":\"red\",\"why\":"
+	            "\"\\u001b]0;pwned\\u0007\\u001b[2J \xe2\x80\xae evil\"}' WHERE seq=1");
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "pwned"));
+	ck_assert_ptr_null(strchr(out_text, 0x1b));
+	ck_assert_ptr_null(strchr(out_text, 0x07));
+	ck_assert_ptr_null(strstr(out_text, "\xe2\x80\xae"));
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "md", NULL),
+	                 0);
+	ck_assert_ptr_null(strchr(out_text, 0x1b));
+	ck_assert_ptr_null(strstr(out_text, "\xe2\x80\xae"));
+	ck_assert_ptr_nonnull(strstr(out_text, "[U+202E] evil"));
+}
+END_TEST
+
 START_TEST(test_summary_refuses_a_form_the_database_does_not_hold)
 {
 	char other[160];
@@ -786,6 +806,7 @@ static Suite *suite(void)
 	tcase_set_timeout(t, 120);
 	tcase_add_test(t, test_summary_json_has_the_counts_of_latest_revisions);
 	tcase_add_test(t, test_summary_text_csv_md_show_the_figures);
+	tcase_add_test(t, test_summary_text_neutralises_terminal_escapes);
 	tcase_add_test(t, test_summary_refuses_a_form_the_database_does_not_hold);
 	tcase_add_test(t, test_export_csv_has_every_answer_and_guards_formulas);
 	tcase_add_test(t, test_export_json_and_ndjson_round_trip);
