@@ -252,7 +252,8 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t
 		port = colon + 1;
 	}
 	host[hlen] = '\0';
-	if (parse_uint("--listen port", port, 1, 65535, &p))
+	/* Port 0: the kernel picks a free one, printed once listening (tests). */
+	if (parse_uint("--listen port", port, 0, 65535, &p))
 		return -1;
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
@@ -329,6 +330,21 @@ static void fit_fd_limit(struct opts *o)
 
 /* Opens the listening socket before any thread exists, so the sandbox can
  * be applied to the one thread that will start all the others. */
+/* Rewrites the ":PORT" ending of shown with the port lfd is bound to, so
+ * "--listen 127.0.0.1:0" reports the port the kernel chose. */
+static void show_bound_port(int lfd, char *shown, size_t shownlen)
+{
+	struct sockaddr_storage a;
+	socklen_t alen = sizeof a;
+	char *colon = strrchr(shown, ':');
+	unsigned port;
+	if (colon == NULL || getsockname(lfd, (struct sockaddr *)&a, &alen) != 0)
+		return;
+	port = a.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&a)->sin6_port)
+	                               : ntohs(((struct sockaddr_in *)&a)->sin_port);
+	snprintf(colon, shownlen - (size_t)(colon - shown), ":%u", port);
+}
+
 static int open_listener(const struct sockaddr_storage *ss, socklen_t len, const char *shown)
 {
 	int fd, one = 1;
@@ -487,6 +503,7 @@ int cmd_serve(int argc, char **argv)
 	 * the first thread starts (Landlock and seccomp bind per thread). */
 	if ((lfd = open_listener(&ss, sslen, shown)) < 0)
 		goto out;
+	show_bound_port(lfd, shown, sizeof shown);
 	{
 		char what[400], *dbcopy = strdup(o.db);
 		int sb;
