@@ -4,12 +4,14 @@
  * Owns the record layout (interface.md, "The tally"):
  *   sub, entity, every attribute (the union of keys over all records, sorted
  *   byte-wise), revision, submitted_at (RFC 3339 UTC with milliseconds),
- *   hash, revoked, then the answers.  CSV: one column per question; multi
- *   joined by ";", rank by ">", matrix one column per "question.row",
+ *   hash, then the answers, then (our addition, last so that the columns
+ *   interface.md lists keep their order) revoked.  CSV: one column per
+ *   question; multi joined by ";", rank by ">", matrix one column per
+ *   "question.row",
  *   position as "question" and "question.reason", a "no view" scale or
  *   matrix answer as "none", an unanswered question as an empty cell.
  *   JSON/NDJSON: {"sub","entity","attrs":{...},"revision","submitted_at",
- *   "hash","revoked","answers":{...as stored}}.
+ *   "hash","answers":{...as stored},"revoked"}.
  *
  * Invariants:
  *   1. Pseudonymous questionnaires: no entity column or field, sub is the
@@ -41,7 +43,8 @@ static const char export_usage[] =
 	"usage: tally export --db DB --form FORM --format csv|json|ndjson [--bom] [--out FILE]\n"
 	"\n"
 	"One record per delegate's latest revision: sub, entity, every attribute,\n"
-	"revision, submitted_at, hash, revoked, then the answers.  CSV has one column\n"
+	"revision, submitted_at, hash, the answers, and whether the delegate's token\n"
+	"was revoked since (revoked: true/false).  CSV has one column\n"
 	"per question (multi joined by ';', rank by '>', matrix as question.row,\n"
 	"position as question and question.reason, \"no view\" as none); --bom starts\n"
 	"the CSV with a UTF-8 byte order mark for spreadsheet programs.\n";
@@ -181,7 +184,7 @@ static void csv_header(struct xctx *x)
 			snd_buf_csv(b, k);
 		}
 	}
-	snd_buf_puts(b, ",revision,submitted_at,hash,revoked");
+	snd_buf_puts(b, ",revision,submitted_at,hash");
 	for (i = 0; i < x->f->nquestions; i++) {
 		const struct snd_question *q = &x->f->questions[i];
 		if (q->type == SND_Q_MATRIX) {
@@ -193,7 +196,7 @@ static void csv_header(struct xctx *x)
 			snd_buf_printf(b, ",%s", q->id);
 		}
 	}
-	snd_buf_puts(b, "\r\n");
+	snd_buf_puts(b, ",revoked\r\n");
 }
 
 /* A scalar answer as cell text: strings as is, numbers exactly, null as
@@ -314,9 +317,8 @@ static int write_record(void *vctx, const struct snd_revision *r)
 		}
 		snd_buf_printf(b, ",%lld,%s,", (long long)r->rev, when);
 		snd_buf_csv(b, r->hash);
-		snd_buf_puts(b, r->revoked ? ",true" : ",false");
 		csv_answers(b, x->f, answers);
-		snd_buf_puts(b, "\r\n");
+		snd_buf_puts(b, r->revoked ? ",true\r\n" : ",false\r\n");
 	} else {
 		if (x->fmt == X_JSON)
 			snd_buf_puts(b, x->records ? ",\n" : "\n");
@@ -340,11 +342,11 @@ static int write_record(void *vctx, const struct snd_revision *r)
 		snd_buf_printf(b, "},\"revision\":%lld,\"submitted_at\":\"%s\",\"hash\":",
 		               (long long)r->rev, when);
 		snd_buf_json_str(b, r->hash);
-		snd_buf_printf(b, ",\"revoked\":%s,\"answers\":", r->revoked ? "true" : "false");
+		snd_buf_puts(b, ",\"answers\":");
 		/* As stored: the canonical text the hash was computed over (it
 		 * parsed above, so it is one JSON value). */
 		snd_buf_append(b, r->answers, r->answers_len);
-		snd_buf_putc(b, '}');
+		snd_buf_printf(b, ",\"revoked\":%s}", r->revoked ? "true" : "false");
 		if (x->fmt == X_NDJSON)
 			snd_buf_putc(b, '\n');
 	}

@@ -400,8 +400,8 @@ START_TEST(test_export_csv_has_every_answer_and_guards_formulas)
 	ck_assert_str_eq(out_text, "");
 	text = read_text(outp);
 	ck_assert_ptr_eq(strstr(text, "sub,entity,category,region,revision,submitted_at,hash,"
-	                              "revoked,colour,tools,clear,per_sg.sg2,per_sg.sg3,order,"
-	                              "proposal,proposal.reason,how_many,why\r\n"), text);
+	                              "colour,tools,clear,per_sg.sg2,per_sg.sg3,order,"
+	                              "proposal,proposal.reason,how_many,why,revoked\r\n"), text);
 	ck_assert_msg(snd_csv_parse(text, strlen(text), &c, &line, err, sizeof err) == SND_OK,
 	              "line %zu: %s", line, err);
 	ck_assert_int_eq((int)c.nrows, 4);
