@@ -102,6 +102,19 @@ static int run_summary(const struct common *c, struct snd_form **f, struct snd_s
 		fputs(")\n", stderr);
 		return EXIT_USAGE;
 	}
+	if (c->by && (*f)->anonymity == SND_PSEUDONYMOUS) {
+		/* The engine refuses "entity"; attributes that name people or
+		 * administrations would reveal as much, so refuse them too. */
+		static const char *const ids[] = {"entity", "ent", "id", "sub", "name", "email"};
+		size_t i;
+		for (i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+			if (strcmp(c->by, ids[i]) == 0) {
+				tally_err("--by %s: %s is pseudonymous; a breakdown by %s would reveal "
+				          "identities", c->by, c->form, c->by);
+				return EXIT_USAGE;
+			}
+		}
+	}
 	o.by = c->by;
 	o.weight = c->weight && strcmp(c->weight, "entity") == 0 ? SND_WEIGHT_ENTITY
 	                                                         : SND_WEIGHT_DELEGATE;

@@ -532,6 +532,10 @@ START_TEST(test_export_pseudonymous_hides_entities)
 	cJSON_Delete(arr);
 	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", pform, NULL), 0);
 	ck_assert_ptr_null(strstr(out_text, "ADM-A"));
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", pform, "--by", "name", NULL), 2);
+	ck_assert_ptr_nonnull(strstr(err_text, "pseudonymous"));
+	ck_assert_int_ne(run("report", "--db", dbpath, "--form", pform, "--by", "entity", NULL), 0);
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", pform, "--by", "region", NULL), 0);
 }
 END_TEST
 
