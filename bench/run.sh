@@ -50,6 +50,7 @@ TALLY_FORM=$BENCH/tally-form.json   # the LSG questions plus two multi: all 8 ty
 mkdir -p "$OUT"
 FIG=$OUT/last-run.txt
 : > "$FIG"
+: > "$OUT/collector.log"
 
 say() { echo "bench: $*" >&2; }
 fig() { echo "$1 $2 $3" | tee -a "$FIG"; }   # NAME value unit
@@ -271,6 +272,16 @@ run_wrk api_reuse api.lua 2 64 TOKENS="$OUT/tokens.txt" BODIES="$OUT/bodies.json
 stop_collector
 check_db api_reuse "$OUT/api.db" "$(val "$OUT/wrk_api_reuse.txt" CREATED)"
 
+if [ "$QUICK" = 0 ]; then
+    say "API, reuse, with the access log on (--log-level info, the default)"
+    start_collector "$OUT/api.db" --log-level info
+    run_wrk api_reuse_log api.lua 2 64 TOKENS="$OUT/tokens.txt" BODIES="$OUT/bodies.json" \
+        LIMIT=$REUSE_TOKENS
+    stop_collector
+    check_db api_reuse_log "$OUT/api.db" "$(val "$OUT/wrk_api_reuse_log.txt" CREATED)"
+    : > "$OUT/collector.log"
+fi
+
 # ---- full delegate flow --------------------------------------------------------------
 say "full delegate flow: GET form + POST urlencoded with _csrf (64 connections)"
 start_collector "$OUT/flow.db"
@@ -377,6 +388,10 @@ fig target_flows_ratio "$(awk -v f="$(get flows_per_s)" 'BEGIN{printf "%.2f", f/
 for tag in 100k 1m; do
     ratio "ratio_tally_${tag}_vs_sqlite_read" "tally_${tag}_time" "sqlite_read_${tag}_time" "x(target<=2)"
 done
+a=$(get api_reuse_rps); b=$(get api_reuse_log_rps)
+if [ -n "$a" ] && [ -n "$b" ]; then
+    fig api_reuse_log_cost "$(awk -v a="$a" -v b="$b" 'BEGIN{printf "%.1f", (1 - b/a) * 100}')" "%"
+fi
 for base in api_reuse api_cold; do
     a=$(get "${base}_rps"); b=$(get "${base}_chairs_rps")
     if [ -n "$a" ] && [ -n "$b" ]; then
