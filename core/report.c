@@ -739,6 +739,86 @@ static void render_scale(struct snd_buf *o, const struct snd_form *f, int lang,
 	snd_buf_puts(o, "</dl>");
 }
 
+/* Shares of a row's answers below / at / above the scale's midpoint. */
+static void row_split(const struct snd_question *q, const cJSON *row, double out[3])
+{
+	const cJSON *dist = cJSON_GetObjectItemCaseSensitive(row, "distribution");
+	double total = 0;
+	char key[16];
+	int v;
+	out[0] = out[1] = out[2] = 0;
+	if (q == NULL || q->max < q->min || q->max - q->min > 100)
+		return;
+	for (v = q->min; v <= q->max; v++) {
+		double n;
+		snprintf(key, sizeof key, "%d", v);
+		n = jnum0(dist, key);
+		if (n < 0)
+			n = 0;
+		total += n;
+		out[2 * v < q->min + q->max ? 0 : 2 * v == q->min + q->max ? 1 : 2] += n;
+	}
+	for (v = 0; v < 3; v++)
+		out[v] = total > 0 ? out[v] / total : 0;
+}
+
+/* Every row of a matrix as one diverging bar, one under the other, so the
+ * rows compare at a glance; the details per row follow. */
+static void render_matrix_overview(struct snd_buf *o, const struct snd_form *f, int lang,
+                                   const struct snd_question *q, const cJSON *rows)
+{
+	const cJSON *it;
+	struct snd_buf desc;
+	double cx = 430, half = 180;
+	int n = cJSON_GetArraySize(rows), i = 0;
+	char a[32], b[32], c[32];
+
+	if (q == NULL)
+		return;
+	snd_buf_init(&desc, 0);
+	cJSON_ArrayForEach(it, rows) {
+		double sp[3];
+		const char *id = jstr(it, "id");
+		row_split(q, it, sp);
+		fmt_pct(a, sp[0]);
+		fmt_pct(b, sp[1]);
+		fmt_pct(c, sp[2]);
+		snd_buf_printf(&desc, "%s%s: %s %s, %s %s, %s %s", i++ ? "; " : "",
+		               opt_label(f, q->rows, q->nrows, id, lang), T(f, lang, M_BELOW), a,
+		               T(f, lang, M_AT), b, T(f, lang, M_ABOVE), c);
+	}
+	svg_open(o, "snd-chart snd-matrix", n * 24 + 8, &desc);
+	snd_buf_free(&desc);
+	i = 0;
+	cJSON_ArrayForEach(it, rows) {
+		double sp[3], mean;
+		int y = i * 24 + 4;
+		const char *id = jstr(it, "id");
+		row_split(q, it, sp);
+		snd_buf_printf(o, "<g><text x=\"0\" y=\"%d\" fill=\"#222\">", y + 13);
+		html_trunc(o, opt_label(f, q->rows, q->nrows, id, lang), 30);
+		snd_buf_printf(o, "</text><rect y=\"%d\" height=\"16\" fill=\"#d6604d\"", y);
+		put_coord(o, "x", cx - (sp[0] + sp[1] / 2) * half);
+		put_coord(o, "width", sp[0] * half);
+		snd_buf_printf(o, "/><rect y=\"%d\" height=\"16\" fill=\"#bdbdbd\"", y);
+		put_coord(o, "x", cx - sp[1] / 2 * half);
+		put_coord(o, "width", sp[1] * half);
+		snd_buf_printf(o, "/><rect y=\"%d\" height=\"16\" fill=\"#4393c3\"", y);
+		put_coord(o, "x", cx + sp[1] / 2 * half);
+		put_coord(o, "width", sp[2] * half);
+		snd_buf_puts(o, "/>");
+		if (jnum(it, "mean", &mean)) {
+			snprintf(a, sizeof a, "%.2f", mean);
+			snd_buf_printf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"#222\">"
+			               "%s</text>", CHART_W, y + 13, a);
+		}
+		snd_buf_puts(o, "</g>");
+		i++;
+	}
+	snd_buf_printf(o, "<line x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"%d\" stroke=\"#222\"/>"
+	               "</svg>", cx, cx, n * 24 + 8);
+}
+
 static void render_matrix(struct snd_buf *o, const struct snd_form *f, int lang,
                           const struct snd_question *q, const cJSON *qs)
 {
@@ -749,6 +829,7 @@ static void render_matrix(struct snd_buf *o, const struct snd_form *f, int lang,
 		snd_buf_puts(o, "</p>");
 		return;
 	}
+	render_matrix_overview(o, f, lang, q, rows);
 	cJSON_ArrayForEach(it, rows) {
 		const char *id = jstr(it, "id");
 		const char *l = q ? opt_label(f, q->rows, q->nrows, id, lang) : (id ? id : "?");
@@ -1157,7 +1238,8 @@ static const char doc_css[] =
 	".snd-turnout caption{text-align:start;color:#5a6472;font-size:.85rem;padding:.2rem 0}\n"
 	".snd-proposals table{border-collapse:collapse;margin:.5rem 0;width:100%}.snd-proposals th,"
 	".snd-proposals td{border:1px solid #d8dde6;padding:.25rem .5rem;text-align:end}"
-	".snd-proposals th{background:#f3f5f8}.snd-proposals th[scope=row]{text-align:start;"
+	".snd-proposals th{background:#f3f5f8}.snd-proposals thead th:first-child{text-align:start}"
+	".snd-proposals th[scope=row]{text-align:start;"
 	"font-weight:400;background:none}.snd-proposals .snd-consensus{color:#2e7d32;font-weight:600}"
 	".snd-proposals .snd-objected{color:#c62828;font-weight:600}\n"
 	"@media print{body{max-width:none;font-size:11pt;padding:0}"

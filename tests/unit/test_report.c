@@ -273,6 +273,11 @@ START_TEST(test_report_charts_speak_their_numbers)
 	ck_assert_ptr_nonnull(strstr(b.data, "Tastle"));
 	ck_assert_ptr_nonnull(strstr(b.data, "<dt>interquartile range</dt><dd>1\xe2\x80\x93" "5</dd>"));
 	snd_buf_reset(&b);
+	snd_report_question(&b, form, 0, qsum("per_sg"));
+	/* the overview of all rows: sg2 is 1 at 2, 1 at 3 on a 1..4 scale */
+	ck_assert_ptr_nonnull(strstr(b.data, "SG2: below the midpoint 50.0%, at the midpoint 0.0%, "
+	                                     "above the midpoint 50.0%; SG3: "));
+	snd_buf_reset(&b);
 	snd_report_question(&b, form, 0, qsum("order"));
 	ck_assert_ptr_nonnull(strstr(b.data, "<ol class=\"snd-schulze\"><li>alpha</li><li>beta</li>"));
 	ck_assert_ptr_nonnull(strstr(b.data, "<table class=\"snd-pairwise\">"));
