@@ -8,7 +8,8 @@
 #   bench/run.sh            full run (about 6 minutes, more the first time:
 #                           it generates 300k tokens and a 1M-response database)
 #   bench/run.sh --quick    short runs (3 s), tally on 100k only, no chair-cold
-#   options: --no-limits (skip the bound), --regen (regenerate cached data)
+#   options: --no-limits (skip the bound), --regen (regenerate cached data),
+#            --data (build and make the data only, measure nothing)
 #   env: PORT (default 39201, 127.0.0.1 only), DURATION (wrk, default 10s),
 #        BUILD (default build-bench), OUT (default bench/out)
 #
@@ -25,13 +26,14 @@ BUILD=${BUILD:-$ROOT/build-bench}
 OUT=${OUT:-$BENCH/out}
 PORT=${PORT:-39201}
 LIMITS=$ROOT/../shared/bench-limits/run.sh
-QUICK=0 RUN_LIMITS=1 REGEN=0
+QUICK=0 RUN_LIMITS=1 REGEN=0 DATA_ONLY=0
 for a in "$@"; do
     case $a in
     --quick) QUICK=1 ;;
     --no-limits) RUN_LIMITS=0 ;;
     --regen) REGEN=1 ;;
-    -h|--help) sed -n '2,17p' "$SELF" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --data) DATA_ONLY=1 ;;
+    -h|--help) sed -n '2,/^[^#]/p' "$SELF" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option '$a' (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -115,6 +117,8 @@ for n in $TALLY_NS; do
         say "generated in $(cat "$OUT/gen-$n.time") s"
     fi
 done
+
+if [ "$DATA_ONLY" = 1 ]; then say "data ready in $OUT"; exit 0; fi
 
 # ---- helpers ---------------------------------------------------------------
 SERVER_PID=
