@@ -268,6 +268,11 @@ fig collector_rss_after_api_cold "$(( $(rss_kb "$SERVER_PID" VmRSS) / 1024 ))" M
 fig collector_rss_peak_api_cold "$(( $(rss_kb "$SERVER_PID" VmHWM) / 1024 ))" MB
 stop_collector
 check_db api_cold "$OUT/api.db" "$(val "$OUT/wrk_api_cold.txt" CREATED)"
+if [ "$QUICK" = 0 ]; then # every hash, receipt and chain link of what was stored
+    if "$TALLY" verify --db "$OUT/api.db" --receipt-pub "$OUT/keys/receipt.public" \
+        > "$OUT/verify.txt" 2>&1; then ok=1; else ok=0; fi
+    fig api_cold_db_verifies "$ok" "bool(tally verify)"
+fi
 
 say "API, reuse: $REUSE_TOKENS delegates revising"
 start_collector "$OUT/api.db"
@@ -310,6 +315,11 @@ chairs_run() { # NAME LIMIT: API submissions with $CHAIRS chair screens refreshi
     stop_collector
     local v=$OUT/wrk_${name}_views.txt
     fig "${name}_views" "$(val "$v" OK)" count
+    # wrk's own summary line: "N requests in Ts, X.YMB read"
+    fig "${name}_view_size" "$(awk -v n="$(val "$v" REQUESTS)" '/requests in .* read/ {
+        x = $NF; sub(/read$/, "", x); m = 1 / 1024
+        if (x ~ /KB$/) m = 1; else if (x ~ /MB$/) m = 1024; else if (x ~ /GB$/) m = 1048576
+        sub(/[KMG]?B$/, "", x); printf "%.0f", n ? x * m / n : 0 }' "$v")" KB
     fig "${name}_view_errors" "$(( $(val "$v" ERRORS) + $(val "$v" OTHER) ))" count
     fig "${name}_view_p50" "$(awk '$1=="P50_US"{printf "%.1f", $2/1000}' "$v")" ms
     fig "${name}_view_p99" "$(awk '$1=="P99_US"{printf "%.1f", $2/1000}' "$v")" ms
