@@ -61,6 +61,7 @@ enum msg {
 	M_NO_BREAKDOWN, M_A_CATEGORY, M_A_SG, M_A_REGION, M_A_ENTITY, M_WEIGHT,
 	M_W_DELEGATE, M_W_ENTITY, M_SHOW, M_DOWNLOAD, M_DL_JSON, M_DL_CSV,
 	M_UPDATED, M_REFRESHES, M_NO_RESPONSES, M_NO_PROPOSALS,
+	M_OPENS_ON, M_CLOSED_ON, M_OPEN_NO_CLOSE, M_WINDOW_SET,
 	M_E_REQUIRED, M_E_REASON, M_E_NUMBER, M_E_WHOLE,
 	M__MAX
 };
@@ -294,6 +295,21 @@ static const char *const msgs[M__MAX][UN__MAX] = {
 		"Ce questionnaire ne comporte aucune proposition.",
 		"Este cuestionario no contiene propuestas.", "لا يتضمن هذا الاستبيان أي مقترحات.",
 		"本问卷没有提案。", "В этом опросе нет предложений." },
+	[M_OPENS_ON] = { "This questionnaire opens on {1} (UTC).", "Ce questionnaire ouvrira le {1} (UTC).",
+		"Este cuestionario se abre el {1} (UTC).", "يُفتح هذا الاستبيان في {1} (UTC).",
+		"本问卷将于 {1}（UTC）开放。", "Опрос открывается {1} (UTC)." },
+	[M_CLOSED_ON] = { "This questionnaire closed on {1} (UTC).", "Ce questionnaire a été clos le {1} (UTC).",
+		"Este cuestionario se cerró el {1} (UTC).", "أُغلق هذا الاستبيان في {1} (UTC).",
+		"本问卷已于 {1}（UTC）关闭。", "Опрос закрыт {1} (UTC)." },
+	[M_OPEN_NO_CLOSE] = { "This questionnaire is open; no closing time is set.",
+		"Ce questionnaire est ouvert ; aucune date de clôture n’est fixée.",
+		"Este cuestionario está abierto; no se ha fijado fecha de cierre.",
+		"هذا الاستبيان مفتوح؛ لم يُحدَّد موعد لإغلاقه.", "本问卷现已开放，未设定关闭时间。",
+		"Опрос открыт; время закрытия не задано." },
+	[M_WINDOW_SET] = { "Times set by the secretariat on {1} (UTC).",
+		"Dates fixées par le secrétariat le {1} (UTC).",
+		"Fechas fijadas por la secretaría el {1} (UTC).", "حدّدت الأمانة هذه المواعيد في {1} (UTC).",
+		"时间由秘书处于 {1}（UTC）设定。", "Сроки установлены секретариатом {1} (UTC)." },
 	/* The answer checks in core speak English; these are the commonest ones
 	 * a delegate meets in a browser, translated by exact wording (see
 	 * error_text).  Any other message is shown as core wrote it. */
@@ -1357,6 +1373,7 @@ void page_form(struct snd_buf *out, const struct page_req *r, const cJSON *answe
 	const struct snd_form *f = r->form;
 	struct pg p;
 	struct snd_buf t;
+	struct snd_window win;
 	char when[40], num[32];
 	size_t s, i;
 
@@ -1384,14 +1401,17 @@ void page_form(struct snd_buf *out, const struct page_req *r, const cJSON *answe
 		put_msg(&p, M_SAVED, num, NULL);
 		put(&p, "</p>\n");
 	}
-	if (f->has_closes) {
-		fmt_time(f->closes, T_DATE_HM, when, sizeof when);
+	snd_form_window(f, &win);
+	if (r->has_window)
+		win = r->window;
+	if (win.has_closes) {
+		fmt_time(win.closes, T_DATE_HM, when, sizeof when);
 		put(&p, "<p class=\"closes\">");
-		if (r->now >= f->closes) {
+		if (r->now >= win.closes) {
 			put_msg(&p, M_CLOSED, NULL, NULL);
 		} else {
 			put_msg(&p, M_CLOSES, when, NULL);
-			if (r->now > 0 && f->closes - r->now < 86400) {
+			if (r->now > 0 && win.closes - r->now < 86400) {
 				put(&p, " <strong>");
 				put_msg(&p, M_CLOSES_SOON, NULL, NULL);
 				put(&p, "</strong>");
@@ -1988,6 +2008,46 @@ static void chair_downloads(struct pg *p, const char *by, enum snd_weight weight
 	snd_buf_free(&url);
 }
 
+/* When the questionnaire accepts answers, as the collector decides it now
+ * (the secretariat's override, if any, else the form's times). */
+static void chair_window(struct pg *p, const struct page_req *r)
+{
+	struct snd_window w;
+	char a[40], b[40];
+
+	snd_form_window(r->form, &w);
+	if (r->has_window)
+		w = r->window;
+	put(p, "<p class=\"closes window\">");
+	if (w.has_closes && r->now >= w.closes) {
+		fmt_time(w.closes, T_DATE_HM, a, sizeof a);
+		put_msg(p, M_CLOSED_ON, a, NULL);
+	} else if (w.has_opens && r->now < w.opens) {
+		if (w.has_closes && w.closes <= w.opens) {
+			put_msg(p, M_CLOSED, NULL, NULL);
+		} else {
+			fmt_time(w.opens, T_DATE_HM, a, sizeof a);
+			put_msg(p, M_OPENS_ON, a, NULL);
+			if (w.has_closes) {
+				fmt_time(w.closes, T_DATE_HM, b, sizeof b);
+				put(p, " ");
+				put_msg(p, M_CLOSES, b, NULL);
+			}
+		}
+	} else if (w.has_closes) {
+		fmt_time(w.closes, T_DATE_HM, a, sizeof a);
+		put_msg(p, M_CLOSES, a, NULL);
+	} else {
+		put_msg(p, M_OPEN_NO_CLOSE, NULL, NULL);
+	}
+	if (w.overridden && w.set_at_ms > 0) {
+		fmt_time(w.set_at_ms / 1000, T_DATE_HM, a, sizeof a);
+		put(p, " ");
+		put_msg(p, M_WINDOW_SET, a, NULL);
+	}
+	put(p, "</p>\n");
+}
+
 void page_chair(struct snd_buf *out, const struct page_req *r, const cJSON *summary,
                 const cJSON *turnout_json, const char *by, enum snd_weight weight, int refresh_s)
 {
@@ -2032,6 +2092,7 @@ void page_chair(struct snd_buf *out, const struct page_req *r, const cJSON *summ
 	put(&p, " ");
 	put_msg(&p, M_RESPONSES, a, NULL);
 	put(&p, "</p>\n");
+	chair_window(&p, r);
 	if (turnout_json)
 		turnout(&p, turnout_json);
 

@@ -16,6 +16,10 @@ struct page_req {
 	const char *sub;      /* the delegate's id as shown to them (or NULL) */
 	const char *ent;      /* their entity (or NULL) */
 	int64_t now;          /* Unix seconds, for "closes in ..." notes */
+	/* The effective opening times (the schedule override, if any); when
+	 * has_window is 0 the form's own opens/closes are shown. */
+	int has_window;
+	struct snd_window window;
 };
 
 /* The questionnaire as an HTML form posting to /q/QID: every question type

@@ -222,22 +222,44 @@ int authenticate(struct req *r, int bearer, int cookie, enum snd_role role,
 	return 1;
 }
 
-/* 409 unless the questionnaire is open now. */
+/* The questionnaire's effective opening times: the form's, replaced by
+ * the secretariat's override (`collector open/close`) when there is one.
+ * Read on every call through this thread's read connection (one
+ * primary-key probe), so an override written by another process counts
+ * from the next request on.  0 ok, -1 the database could not be read. */
+static int effective_window(struct req *r, struct snd_window *w)
+{
+	struct snd_store *rd = http_reader(r->s);
+	if (rd == NULL || snd_store_effective_window(rd, form_of(r), w) != SND_OK)
+		return -1;
+	return 0;
+}
+
+/* 409 unless the questionnaire is open now (by its effective window). */
 static int require_open(struct req *r, enum MHD_Result *ret)
 {
-	const struct snd_form *f = form_of(r);
+	struct snd_window w;
 	int64_t now = now_s();
 	char when[21], msg[200];
-	if (snd_form_is_open(f, now) == SND_OK)
+	if (effective_window(r, &w) != 0) {
+		*ret = http_busy(r);
+		return 0;
+	}
+	if (snd_window_is_open(&w, now) == SND_OK)
 		return 1;
-	if (f->has_opens && now < f->opens) {
-		snd_time_format(f->opens, when);
+	if (w.has_opens && w.has_closes && w.closes <= w.opens && now < w.closes) {
+		/* closed before it opens: it will not open at w.opens */
+		snprintf(msg, sizeof msg, "%s",
+		         r->api ? "the questionnaire is closed"
+		                : "This questionnaire is closed. Your last answers are kept.");
+	} else if (w.has_opens && now < w.opens && !(w.has_closes && now >= w.closes)) {
+		snd_time_format(w.opens, when);
 		snprintf(msg, sizeof msg,
 		         r->api ? "the questionnaire opens at %s"
 		                : "This questionnaire is not open yet. It opens at %s (UTC).",
 		         when);
 	} else {
-		snd_time_format(f->closes, when);
+		snd_time_format(w.closes, when);
 		snprintf(msg, sizeof msg,
 		         r->api ? "the questionnaire closed at %s"
 		                : "This questionnaire closed at %s (UTC). Your last answers are kept.",
@@ -301,6 +323,9 @@ void page_req_init(struct req *r, struct page_req *p)
 	p->sub = r->auth ? r->auth->c.sub : NULL;
 	p->ent = r->auth ? r->auth->c.ent : NULL;
 	p->now = now_s();
+	/* The notes on the page follow the effective window; when the
+	 * database cannot be read they fall back to the form's. */
+	p->has_window = effective_window(r, &p->window) == 0;
 }
 
 /* ----------------------------------------------------------- submitting */

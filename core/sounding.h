@@ -11,6 +11,7 @@
  *   urlenc.c application/x-www-form-urlencoded parsing; form post -> answers
  *   store.c  SQLite schema, migrations, statements, revisions and hash chain
  *   tally.c  streaming aggregation and the consensus measures
+ *   summary.c the summary as CSV (tally and the chair's download)
  *
  * Conventions (see docs/ and style): every fallible function returns
  * enum snd_err (SND_OK == 0) and hands results back through out-parameters;
@@ -525,6 +526,45 @@ enum snd_err snd_store_is_revoked(struct snd_store *s, const char *jti, int *rev
  * rev and times; re-links it onto this database's chain. */
 enum snd_err snd_store_import(struct snd_store *s, const struct snd_revision *r);
 
+/* Opening-time overrides: the schedule table, written by `collector open`
+ * and `collector close`.  A row, when present, replaces the form's
+ * opens/closes as a whole; has_opens/has_closes 0 store NULL, meaning no
+ * bound on that side.  Times are Unix milliseconds.  set_window replaces
+ * the row of qid (writers only); window reads it (*found 0 and every
+ * out-parameter zeroed when there is none). */
+enum snd_err snd_store_set_window(struct snd_store *s, const char *qid, int has_opens,
+                                  int64_t opens_ms, int has_closes, int64_t closes_ms,
+                                  int64_t now_ms);
+enum snd_err snd_store_window(struct snd_store *s, const char *qid, int *has_opens,
+                              int64_t *opens_ms, int *has_closes, int64_t *closes_ms,
+                              int *found);
+
+/* When a questionnaire accepts answers, in Unix seconds (override times
+ * are floored to the second). */
+struct snd_window {
+	int64_t opens, closes;
+	int has_opens, has_closes;
+	int overridden;          /* from the schedule table, not the form */
+	int64_t set_at_ms;       /* when the override was set (0: none) */
+};
+/* The form's own window. */
+void snd_form_window(const struct snd_form *f, struct snd_window *w);
+/* The effective window: the schedule row of f->id if any, else f's. */
+enum snd_err snd_store_effective_window(struct snd_store *s, const struct snd_form *f,
+                                        struct snd_window *w);
+/* SND_OK when open at `now` (Unix seconds), else SND_ECLOSED; the same
+ * rule as snd_form_is_open. */
+enum snd_err snd_window_is_open(const struct snd_window *w, int64_t now);
+
+/* The newest stored version of every questionnaire, by id (source is the
+ * form file's text, valid during the callback). */
+typedef int (*snd_form_row_cb)(void *ctx, const char *qid, const char *source, size_t len,
+                               int64_t stored_at_ms); /* nonzero stops */
+enum snd_err snd_store_each_form(struct snd_store *s, snd_form_row_cb cb, void *ctx);
+/* How many delegates have answered qid, and how many revisions it holds. */
+enum snd_err snd_store_counts(struct snd_store *s, const char *qid, int64_t *delegates,
+                              int64_t *revisions);
+
 /* Pseudonym of a delegate for a questionnaire: hex of keyed BLAKE2b-128 of
  * "qid\nsub" under a key derived from the receipt secret key. */
 void snd_pseudonym(const uint8_t receipt_sk[SND_SK_BYTES], const char *qid, const char *sub,
@@ -552,6 +592,22 @@ enum snd_err snd_tally_summary(struct snd_store *s, const struct snd_form *f,
  * "region":{...}}} over the latest revisions (attributes from the tokens). */
 enum snd_err snd_tally_turnout(struct snd_store *s, const struct snd_form *f, cJSON **out,
                                char *errbuf, size_t errlen);
+
+/* ------------------------------------------------ summary CSV (summary.c)
+ * The one writer of a summary as CSV, shared by `tally summary --format
+ * csv` and the chair's download so both give the same bytes. */
+
+/* A number as JSON would print it: integers bare, other values with the
+ * fewest significant digits (15..17) that read back exactly; "null" when
+ * not finite. */
+void snd_num_exact(char out[40], double v);
+/* Appends summary (of snd_tally_summary, for form f) in long format: the
+ * header group,question,type,item,measure,value, then one CRLF row per
+ * (group, question, item, measure), every cell through snd_buf_csv,
+ * numbers by snd_num_exact.  Entities are left out of objections and
+ * comments of pseudonymous questionnaires.  SND_ENOMEM when out failed. */
+enum snd_err snd_summary_csv(struct snd_buf *out, const struct snd_form *f,
+                             const cJSON *summary);
 
 /* ----------------------------------------------------- report (report.c)
  * HTML with inline SVG charts for summaries: shared by `tally report` and

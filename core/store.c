@@ -33,6 +33,9 @@
  *      batch and the chain head exactly as before it, so the writer may drop
  *      that one submission and still commit the rest.
  *   6. Every value reaches SQL through a bound parameter.
+ *   7. A schedule row (migration 3) replaces its questionnaire's form
+ *      window as a whole; the collector reads it on each request that asks
+ *      "open?", so a row written by another process counts at once.
  */
 #include "sounding.h"
 
@@ -131,6 +134,17 @@ static const char *const migrations[] = {
 	"DROP INDEX revision_delegate;\n"
 	"CREATE INDEX delegate_latest ON delegate (qid, latest_seq);\n"
 	"PRAGMA user_version = 2;\n",
+
+	/* 2 -> 3: the secretariat's opening-time overrides (`collector open`,
+	 * `collector close`).  A row replaces the form's opens/closes as a
+	 * whole; NULL means no bound on that side.  Unix milliseconds. */
+	"CREATE TABLE schedule (\n"
+	"  qid    TEXT PRIMARY KEY NOT NULL,\n"
+	"  opens  INTEGER NULL,\n"
+	"  closes INTEGER NULL,\n"
+	"  set_at INTEGER NOT NULL\n"
+	") WITHOUT ROWID;\n"
+	"PRAGMA user_version = 3;\n",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -158,6 +172,10 @@ enum stmt {
 	ST_REVOKE,
 	ST_IS_REVOKED,
 	ST_IMPORT_EXISTS,
+	ST_WINDOW_GET,
+	ST_WINDOW_SET,
+	ST_EACH_FORM,
+	ST_COUNTS,
 	ST__MAX
 };
 
@@ -235,6 +253,21 @@ static const char *const sql[ST__MAX] = {
 		" WHERE r.prior_seq IS NOT NULL) "
 		"SELECT 1 FROM mine JOIN revision r ON r.seq = mine.seq "
 		"WHERE r.rev = ?3 AND r.hash = ?4 AND r.receipt = ?5 LIMIT 1",
+	/* One primary-key probe: the collector runs it on every request that
+	 * asks whether a questionnaire is open. */
+	[ST_WINDOW_GET] = "SELECT opens, closes, set_at FROM schedule WHERE qid = ?1",
+	[ST_WINDOW_SET] =
+		"INSERT INTO schedule (qid, opens, closes, set_at) VALUES (?1, ?2, ?3, ?4) "
+		"ON CONFLICT (qid) DO UPDATE SET opens = excluded.opens, "
+		"closes = excluded.closes, set_at = excluded.set_at",
+	/* The newest stored version of each questionnaire (SQLite takes the
+	 * bare columns of a max() aggregate from the row holding the max). */
+	[ST_EACH_FORM] =
+		"SELECT id, source, max(stored_at) FROM questionnaire GROUP BY id ORDER BY id",
+	/* revision has no index on qid: a scan, fine for `collector status`. */
+	[ST_COUNTS] =
+		"SELECT (SELECT count(*) FROM delegate WHERE qid = ?1), "
+		"(SELECT count(*) FROM revision WHERE qid = ?1)",
 };
 
 struct snd_store {
@@ -1152,6 +1185,157 @@ enum snd_err snd_store_is_revoked(struct snd_store *s, const char *jti, int *rev
 		return e;
 	}
 	*revoked = rc == SQLITE_ROW;
+	done(st);
+	return SND_OK;
+}
+
+/* ---------------------------------------------------------------- schedule */
+
+static int64_t ms_to_s(int64_t ms)
+{
+	/* Floor, also before 1970: a bound never moves later than it was set. */
+	return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+}
+
+enum snd_err snd_store_set_window(struct snd_store *s, const char *qid, int has_opens,
+                                  int64_t opens_ms, int has_closes, int64_t closes_ms,
+                                  int64_t now)
+{
+	sqlite3_stmt *st;
+	if (s->mode != SND_STORE_WRITE)
+		return fail_msg(s, SND_EINVAL, "opened read-only");
+	if (!text_ok(qid, SND_ID_MAX) || qid[0] == '\0')
+		return fail_msg(s, SND_EINVAL, "schedule: the questionnaire id is empty or malformed");
+	if ((st = stmt(s, ST_WINDOW_SET)) == NULL)
+		return SND_EDB;
+	bind_text(st, 1, qid);
+	if (has_opens)
+		sqlite3_bind_int64(st, 2, opens_ms);
+	else
+		sqlite3_bind_null(st, 2);
+	if (has_closes)
+		sqlite3_bind_int64(st, 3, closes_ms);
+	else
+		sqlite3_bind_null(st, 3);
+	sqlite3_bind_int64(st, 4, now);
+	return run(s, st);
+}
+
+/* The schedule row of qid; *set_at 0 when there is none. */
+static enum snd_err window_row(struct snd_store *s, const char *qid, int *has_opens,
+                               int64_t *opens_ms, int *has_closes, int64_t *closes_ms,
+                               int *found, int64_t *set_at)
+{
+	sqlite3_stmt *st = stmt(s, ST_WINDOW_GET);
+	int rc;
+	if (st == NULL)
+		return SND_EDB;
+	bind_text(st, 1, qid);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*found = 1;
+		*has_opens = sqlite3_column_type(st, 0) != SQLITE_NULL;
+		*opens_ms = *has_opens ? sqlite3_column_int64(st, 0) : 0;
+		*has_closes = sqlite3_column_type(st, 1) != SQLITE_NULL;
+		*closes_ms = *has_closes ? sqlite3_column_int64(st, 1) : 0;
+		*set_at = sqlite3_column_int64(st, 2);
+	} else if (rc == SQLITE_DONE) {
+		*found = 0;
+		*has_opens = *has_closes = 0;
+		*opens_ms = *closes_ms = *set_at = 0;
+	} else {
+		enum snd_err e = fail_db(s, rc);
+		done(st);
+		return e;
+	}
+	done(st);
+	return SND_OK;
+}
+
+enum snd_err snd_store_window(struct snd_store *s, const char *qid, int *has_opens,
+                              int64_t *opens_ms, int *has_closes, int64_t *closes_ms,
+                              int *found)
+{
+	int64_t set_at;
+	return window_row(s, qid, has_opens, opens_ms, has_closes, closes_ms, found, &set_at);
+}
+
+void snd_form_window(const struct snd_form *f, struct snd_window *w)
+{
+	memset(w, 0, sizeof *w);
+	w->has_opens = f->has_opens;
+	w->opens = f->opens;
+	w->has_closes = f->has_closes;
+	w->closes = f->closes;
+}
+
+enum snd_err snd_window_is_open(const struct snd_window *w, int64_t now)
+{
+	if (w->has_opens && now < w->opens)
+		return SND_ECLOSED;
+	if (w->has_closes && now >= w->closes)
+		return SND_ECLOSED;
+	return SND_OK;
+}
+
+enum snd_err snd_store_effective_window(struct snd_store *s, const struct snd_form *f,
+                                        struct snd_window *w)
+{
+	int64_t o = 0, c = 0, set_at = 0;
+	int ho = 0, hc = 0, found = 0;
+	enum snd_err e = window_row(s, f->id, &ho, &o, &hc, &c, &found, &set_at);
+	if (e != SND_OK)
+		return e;
+	snd_form_window(f, w);
+	if (found) {
+		w->overridden = 1;
+		w->set_at_ms = set_at;
+		w->has_opens = ho;
+		w->opens = ho ? ms_to_s(o) : 0;
+		w->has_closes = hc;
+		w->closes = hc ? ms_to_s(c) : 0;
+	}
+	return SND_OK;
+}
+
+enum snd_err snd_store_each_form(struct snd_store *s, snd_form_row_cb cb, void *ctx)
+{
+	sqlite3_stmt *st = stmt(s, ST_EACH_FORM);
+	int rc;
+	if (st == NULL)
+		return SND_EDB;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cb(ctx, col_text(st, 0), col_text(st, 1), (size_t)sqlite3_column_bytes(st, 1),
+		       sqlite3_column_int64(st, 2))) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		enum snd_err e = fail_db(s, rc);
+		done(st);
+		return e;
+	}
+	done(st);
+	return SND_OK;
+}
+
+enum snd_err snd_store_counts(struct snd_store *s, const char *qid, int64_t *delegates,
+                              int64_t *revisions)
+{
+	sqlite3_stmt *st = stmt(s, ST_COUNTS);
+	int rc;
+	if (st == NULL)
+		return SND_EDB;
+	bind_text(st, 1, qid);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		enum snd_err e = fail_db(s, rc);
+		done(st);
+		return e;
+	}
+	*delegates = sqlite3_column_int64(st, 0);
+	*revisions = sqlite3_column_int64(st, 1);
 	done(st);
 	return SND_OK;
 }

@@ -72,7 +72,7 @@ static cJSON *json(const char *s)
 static char *render_form(int lang, const cJSON *answers, const struct snd_diag *errs, int64_t rev)
 {
 	struct snd_buf b;
-	struct page_req r = { form, lang, "csrf-123", "del-7", "Ruritania", 1800000000 };
+	struct page_req r = { form, lang, "csrf-123", "del-7", "Ruritania", 1800000000, 0, {0, 0, 0, 0, 0, 0} };
 	char *s;
 	snd_buf_init(&b, 0);
 	page_form(&b, &r, answers, errs, rev);
@@ -636,7 +636,7 @@ START_TEST(test_pages_hostile_text_is_only_ever_escaped)
 	cJSON *a = cJSON_CreateObject();
 	struct snd_diag errs;
 	struct snd_buf b;
-	struct page_req r = { form, 0, "\"><script>x</script>", EVIL, EVIL, 1800000000 };
+	struct page_req r = { form, 0, "\"><script>x</script>", EVIL, EVIL, 1800000000, 0, {0, 0, 0, 0, 0, 0} };
 	char *h;
 	cJSON_AddStringToObject(a, "comments", EVIL);
 	cJSON_AddStringToObject(a, "why_blue", EVIL);
@@ -684,7 +684,7 @@ START_TEST(test_pages_receipt_shows_answers_token_and_how_to_verify)
 	cJSON *a = json("{\"colour\":\"blue\",\"tools\":[\"email\"],\"clear\":5,\"per_sg\":{\"sg2\":null},"
 	                "\"order\":[\"beta\",\"alpha\"],\"proposal\":{\"position\":\"live_with\",\"reason\":\"ok\"},"
 	                "\"how_many\":3,\"comments\":\"Line\\nnext\"}");
-	struct page_req r = { form, 0, "c", "del-7", "Ruritania", 1800000000 };
+	struct page_req r = { form, 0, "c", "del-7", "Ruritania", 1800000000, 0, {0, 0, 0, 0, 0, 0} };
 	struct snd_buf b;
 	const char *h;
 	snd_buf_init(&b, 0);
@@ -758,7 +758,7 @@ static const char turnout_json[] =
 START_TEST(test_pages_chair_dashboard)
 {
 	cJSON *s = json(summary_json), *t = json(turnout_json);
-	struct page_req r = { form, 0, NULL, "chair", NULL, 1800000000 };
+	struct page_req r = { form, 0, NULL, "chair", NULL, 1800000000, 0, {0, 0, 0, 0, 0, 0} };
 	struct snd_buf b;
 	const char *h, *p2, *p1;
 	snd_buf_init(&b, 0);
@@ -823,7 +823,7 @@ END_TEST
 START_TEST(test_pages_chair_with_empty_summary_does_not_crash)
 {
 	cJSON *s = json("{\"questionnaire\":\"t-form\",\"responses\":0,\"questions\":[]}");
-	struct page_req r = { form, 0, NULL, NULL, NULL, 0 };
+	struct page_req r = { form, 0, NULL, NULL, NULL, 0, 0, {0, 0, 0, 0, 0, 0} };
 	struct snd_buf b;
 	snd_buf_init(&b, 0);
 	page_chair(&b, &r, s, NULL, NULL, SND_WEIGHT_DELEGATE, 10);
@@ -881,6 +881,56 @@ START_TEST(test_pages_static_assets)
 }
 END_TEST
 
+/* The secretariat's override (page_req.window) decides the notes on the
+ * form and the dashboard, not the form's own opens/closes. */
+START_TEST(test_pages_window_notes_follow_the_override)
+{
+	cJSON *s = json("{\"questionnaire\":\"t-form\",\"responses\":0,\"questions\":[]}");
+	struct page_req r = { form, 0, "c", "del-7", "Ruritania", 1800000000, 0, {0, 0, 0, 0, 0, 0} };
+	struct snd_buf b;
+
+	/* the form page: closes in an hour, by the override */
+	r.has_window = 1;
+	r.window.has_closes = 1;
+	r.window.closes = 1800000000 + 3600;
+	r.window.overridden = 1;
+	r.window.set_at_ms = 1799990000000LL;
+	snd_buf_init(&b, 0);
+	page_form(&b, &r, NULL, NULL, 0);
+	ck_assert(!b.failed);
+	ck_assert_ptr_nonnull(strstr(b.data, "This questionnaire closes on 2027-01-15 09:00 (UTC). <strong>"));
+	snd_buf_free(&b);
+
+	/* the dashboard: closed by the override, and says who set it */
+	r.window.closes = 1800000000 - 60;
+	snd_buf_init(&b, 0);
+	page_chair(&b, &r, s, NULL, NULL, SND_WEIGHT_DELEGATE, 0);
+	ck_assert(!b.failed);
+	ck_assert_ptr_nonnull(strstr(b.data, "<p class=\"closes window\">This questionnaire closed on "
+	                                     "2027-01-15 07:59 (UTC). Times set by the secretariat on "
+	                                     "2027-01-15 05:13 (UTC).</p>"));
+	snd_buf_free(&b);
+
+	/* scheduled to open, no end */
+	r.window.has_opens = 1;
+	r.window.opens = 1800000000 + 86400;
+	r.window.has_closes = 0;
+	snd_buf_init(&b, 0);
+	page_chair(&b, &r, s, NULL, NULL, SND_WEIGHT_DELEGATE, 0);
+	ck_assert_ptr_nonnull(strstr(b.data, "This questionnaire opens on 2027-01-16 08:00 (UTC)."));
+	snd_buf_free(&b);
+
+	/* no window at all */
+	memset(&r.window, 0, sizeof r.window);
+	snd_buf_init(&b, 0);
+	page_chair(&b, &r, s, NULL, NULL, SND_WEIGHT_DELEGATE, 0);
+	ck_assert_ptr_nonnull(strstr(b.data, "This questionnaire is open; no closing time is set."));
+	ck_assert_ptr_null(strstr(b.data, "Times set by the secretariat"));
+	snd_buf_free(&b);
+	cJSON_Delete(s);
+}
+END_TEST
+
 static Suite *pages_suite(void)
 {
 	Suite *s = suite_create("pages");
@@ -903,6 +953,7 @@ static Suite *pages_suite(void)
 	tcase_add_test(tc, test_pages_chair_with_empty_summary_does_not_crash);
 	tcase_add_test(tc, test_pages_chrome_table_is_complete_and_plain);
 	tcase_add_test(tc, test_pages_static_assets);
+	tcase_add_test(tc, test_pages_window_notes_follow_the_override);
 	suite_add_tcase(s, tc);
 	return s;
 }

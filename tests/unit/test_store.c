@@ -170,7 +170,7 @@ START_TEST(test_store_creates_versioned_wal_schema)
 {
 	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
 	snd_store_close(s);
-	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 2);
+	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 3);
 	ck_assert_int_eq(sql_int(dbpath, "PRAGMA application_id"), 0x534e4447);
 	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' "
 	                                 "AND name IN ('questionnaire', 'delegate', 'revision', "
@@ -749,7 +749,7 @@ START_TEST(test_store_migrates_version_1_forward)
 	struct rows rs;
 	sql_exec(dbpath, v1_db);
 	s = open_store(dbpath, SND_STORE_WRITE);
-	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 2);
+	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 3);
 	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM sqlite_schema WHERE name = 'latest'"),
 	                 0);
 	ck_assert_int_eq(sql_int(dbpath, "SELECT prior_seq FROM revision WHERE seq = 3"), 1);
