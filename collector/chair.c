@@ -17,16 +17,13 @@
  *      view takes it over): memory is bounded whatever ?by= values arrive.
  *   4. Snapshots are immutable once published and shared by reference
  *      count; the last snap_release frees them.
- *   5. The CSV has the rows of `tally summary --format csv` (tally/summary.c),
- *      cells through snd_buf_csv (formula guard); entities are left out of
- *      objections and comments of pseudonymous questionnaires.  Kept in step
- *      with tally by hand: both could become one writer in core/.
+ *   5. The CSV is that of `tally summary --format csv`: both are written
+ *      by snd_summary_csv (core/summary.c).
  */
 #include "http_int.h"
 
 #include "pages.h"
 
-#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,8 +31,6 @@
 
 #define TALLY_SLOTS 64u
 #define CHAIR_REFRESH_S 10
-
-static void summary_csv(struct snd_buf *b, const struct snd_form *f, const cJSON *sum);
 
 struct snap {
 	atomic_int refs;
@@ -280,7 +275,7 @@ enum MHD_Result h_api_summary(struct req *r)
 		return ret;
 	}
 	snd_buf_init(&b, 0);
-	summary_csv(&b, form_of(r), sn->summary);
+	snd_summary_csv(&b, form_of(r), sn->summary);
 	snap_release(sn);
 	{
 		struct MHD_Response *resp;
@@ -322,178 +317,4 @@ enum MHD_Result h_chair(struct req *r)
 	page_chair(&b, &p, sn->summary, sn->turnout, by, weight, CHAIR_REFRESH_S);
 	snap_release(sn);
 	return http_send_html(r, 200, &b);
-}
-
-/* ------------------------------------------------------------------ csv */
-
-struct csvw {
-	struct snd_buf *b;
-	const char *group, *qid, *type;
-};
-
-static void num_exact(char out[40], double v)
-{
-	if (!isfinite(v)) {
-		snprintf(out, 40, "null");
-		return;
-	}
-	if (v == floor(v) && fabs(v) < 1e15) {
-		snprintf(out, 40, "%.0f", v == 0 ? 0.0 : v);
-		return;
-	}
-	snprintf(out, 40, "%.15g", v);
-	if (strtod(out, NULL) != v)
-		snprintf(out, 40, "%.16g", v);
-	if (strtod(out, NULL) != v)
-		snprintf(out, 40, "%.17g", v);
-}
-
-static const char *jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static void row(struct csvw *w, const char *item, const char *measure, const char *value)
-{
-	snd_buf_csv(w->b, w->group);
-	snd_buf_putc(w->b, ',');
-	snd_buf_csv(w->b, w->qid);
-	snd_buf_putc(w->b, ',');
-	snd_buf_csv(w->b, w->type);
-	snd_buf_putc(w->b, ',');
-	snd_buf_csv(w->b, item ? item : "");
-	snd_buf_putc(w->b, ',');
-	snd_buf_csv(w->b, measure);
-	snd_buf_putc(w->b, ',');
-	snd_buf_csv(w->b, value ? value : "");
-	snd_buf_puts(w->b, "\r\n");
-}
-
-static void num(struct csvw *w, const char *item, const char *measure, const cJSON *o,
-                const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	char n[40];
-	if (cJSON_IsNumber(v))
-		num_exact(n, v->valuedouble);
-	else
-		n[0] = '\0';
-	row(w, item, measure, n);
-}
-
-static void scale(struct csvw *w, const struct snd_question *q, const cJSON *o, const char *rowid)
-{
-	const cJSON *dist = cJSON_GetObjectItemCaseSensitive(o, "distribution");
-	char item[SND_ID_MAX + 24], key[16];
-	int v;
-	num(w, rowid, "answered", o, "answered");
-	num(w, rowid, "mean", o, "mean");
-	num(w, rowid, "median", o, "median");
-	num(w, rowid, "consensus", o, "consensus");
-	for (v = q->min; v <= q->max; v++) {
-		snprintf(key, sizeof key, "%d", v);
-		snprintf(item, sizeof item, "%s%s%d", rowid ? rowid : "", rowid ? ":" : "", v);
-		num(w, item, "count", dist, key);
-	}
-}
-
-static void questions(struct snd_buf *b, const struct snd_form *f, const cJSON *qsums,
-                      const char *group)
-{
-	const cJSON *qs, *it, *jt;
-	char n[40], item[2 * SND_ID_MAX + 8];
-	int pseudo = f->anonymity == SND_PSEUDONYMOUS, i;
-
-	cJSON_ArrayForEach(qs, qsums) {
-		const char *id = jstr(qs, "id");
-		int qi = id ? snd_form_question(f, id) : -1;
-		const struct snd_question *q;
-		struct csvw w;
-		if (qi < 0)
-			continue;
-		q = &f->questions[qi];
-		w.b = b;
-		w.group = group;
-		w.qid = q->id;
-		w.type = snd_qtype_names[q->type];
-		switch (q->type) {
-		case SND_Q_SINGLE:
-		case SND_Q_MULTI:
-			num(&w, NULL, "answered", qs, "answered");
-			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "options")) {
-				num(&w, jstr(it, "id"), "count", it, "count");
-				num(&w, jstr(it, "id"), "share", it, "share");
-			}
-			row(&w, NULL, "leader", jstr(qs, "leader"));
-			break;
-		case SND_Q_SCALE:
-			scale(&w, q, qs, NULL);
-			break;
-		case SND_Q_MATRIX:
-			num(&w, NULL, "answered", qs, "answered");
-			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "rows"))
-				scale(&w, q, it, jstr(it, "id"));
-			break;
-		case SND_Q_RANK:
-			num(&w, NULL, "answered", qs, "answered");
-			i = 0;
-			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "schulze")) {
-				snprintf(n, sizeof n, "%d", ++i);
-				row(&w, cJSON_IsString(it) ? it->valuestring : "", "schulze_place", n);
-			}
-			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "borda"))
-				num(&w, jstr(it, "id"), "borda", it, "score");
-			row(&w, NULL, "condorcet_winner", jstr(qs, "condorcet_winner"));
-			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "pairwise"))
-				cJSON_ArrayForEach(jt, it) {
-					snprintf(item, sizeof item, "%s>%s", it->string, jt->string);
-					num(&w, item, "pairwise", it, jt->string);
-				}
-			break;
-		case SND_Q_POSITION:
-			num(&w, NULL, "answered", qs, "answered");
-			for (i = 0; i < SND_POS__MAX; i++)
-				num(&w, NULL, snd_position_names[i], qs, snd_position_names[i]);
-			row(&w, NULL, "consensus",
-			    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(qs, "consensus")) ? "true"
-			                                                                   : "false");
-			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "objections"))
-				row(&w, pseudo ? NULL : jstr(it, "entity"), "objection", jstr(it, "reason"));
-			break;
-		case SND_Q_NUMBER:
-			num(&w, NULL, "answered", qs, "answered");
-			num(&w, NULL, "min", qs, "min");
-			num(&w, NULL, "max", qs, "max");
-			num(&w, NULL, "mean", qs, "mean");
-			num(&w, NULL, "median", qs, "median");
-			break;
-		case SND_Q_TEXT:
-			num(&w, NULL, "answered", qs, "answered");
-			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "comments"))
-				row(&w, pseudo ? NULL : jstr(it, "entity"), "comment", jstr(it, "text"));
-			break;
-		default:
-			break;
-		}
-	}
-}
-
-/* The summary as the CSV of `tally summary --format csv`. */
-static void summary_csv(struct snd_buf *b, const struct snd_form *f, const cJSON *sum)
-{
-	const cJSON *g;
-	struct csvw w;
-	snd_buf_puts(b, "group,question,type,item,measure,value\r\n");
-	w.b = b;
-	w.group = "";
-	w.qid = "";
-	w.type = "";
-	num(&w, NULL, "responses", sum, "responses");
-	questions(b, f, cJSON_GetObjectItemCaseSensitive(sum, "questions"), "");
-	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(sum, "groups")) {
-		w.group = g->string;
-		num(&w, NULL, "responses", g, "responses");
-		questions(b, f, cJSON_GetObjectItemCaseSensitive(g, "questions"), g->string);
-	}
 }

@@ -210,7 +210,7 @@ static void cell_text(struct snd_buf *t, const cJSON *v)
 	if (cJSON_IsString(v)) {
 		snd_buf_puts(t, v->valuestring);
 	} else if (cJSON_IsNumber(v)) {
-		num_exact(n, v->valuedouble);
+		snd_num_exact(n, v->valuedouble);
 		snd_buf_puts(t, n);
 	} else if (cJSON_IsNull(v)) {
 		snd_buf_puts(t, "none");

@@ -5,7 +5,7 @@
  *
  * Invariants:
  *   1. Display formats round; json_pretty never does (numbers read back
- *      exactly, via num_exact).
+ *      exactly, via snd_num_exact).
  *   2. A missing or mistyped field reads as absent (NULL, 0 or "—"), never
  *      as a crash: the writers trust the engine, not blindly.
  */
@@ -37,7 +37,7 @@ double jnum0(const cJSON *o, const char *key)
 	return jnum(o, key, &d) ? d : 0;
 }
 
-/* Pretty JSON with two-space indents; numbers via num_exact. */
+/* Pretty JSON with two-space indents; numbers via snd_num_exact. */
 /* A newline and 2 * depth spaces, without printf (this runs once per
  * value; a summary with many comments has millions of them). */
 static void indent(struct snd_buf *b, int depth)
@@ -78,7 +78,7 @@ void json_pretty(struct snd_buf *b, const cJSON *v, int depth)
 	} else if (cJSON_IsString(v)) {
 		snd_buf_json_str(b, v->valuestring);
 	} else if (cJSON_IsNumber(v)) {
-		num_exact(n, v->valuedouble);
+		snd_num_exact(n, v->valuedouble);
 		snd_buf_puts(b, n);
 	} else if (cJSON_IsBool(v)) {
 		snd_buf_puts(b, cJSON_IsTrue(v) ? "true" : "false");

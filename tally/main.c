@@ -10,7 +10,6 @@
 #include "tally.h"
 
 #include <errno.h>
-#include <math.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -313,37 +312,6 @@ void progress_done(struct progress *p)
 }
 
 /* ----------------------------------------------------------- helpers */
-
-void num_exact(char out[40], double v)
-{
-	if (!isfinite(v)) {
-		snprintf(out, 40, "null");
-		return;
-	}
-	if (v == floor(v) && fabs(v) < 1e15) {
-		/* Integers (every count with delegate weighting) without printf. */
-		long long i = (long long)v;
-		char tmp[24];
-		size_t n = 0, k = 0;
-		unsigned long long u = i < 0 ? 0ULL - (unsigned long long)i : (unsigned long long)i;
-		do {
-			tmp[n++] = (char)('0' + u % 10);
-			u /= 10;
-		} while (u);
-		if (i < 0)
-			out[k++] = '-';
-		while (n)
-			out[k++] = tmp[--n];
-		out[k] = '\0';
-		return;
-	}
-	/* The shortest of 15, 16, 17 significant digits that reads back. */
-	snprintf(out, 40, "%.15g", v);
-	if (strtod(out, NULL) != v)
-		snprintf(out, 40, "%.16g", v);
-	if (strtod(out, NULL) != v)
-		snprintf(out, 40, "%.17g", v);
-}
 
 void time_ms(int64_t ms, char out[32])
 {

@@ -174,7 +174,7 @@ int cmd_summary(int argc, char **argv)
 		snd_buf_putc(&b, '\n');
 		break;
 	case FMT_CSV:
-		write_csv(&b, f, sum);
+		snd_summary_csv(&b, f, sum);
 		break;
 	case FMT_MD:
 		write_md(&b, f, lang, sum, c.by);

@@ -96,10 +96,6 @@ void progress_note(struct progress *p);
 int open_form_db(const char *form_path, const char *db_path, struct snd_form **f,
                  struct snd_store **s);
 
-/* A number as JSON would print it: integers bare, other values with the
- * fewest digits that read back exactly. */
-void num_exact(char out[40], double v);
-
 /* RFC 3339 UTC with milliseconds, from Unix milliseconds. */
 void time_ms(int64_t ms, char out[32]);
 
@@ -109,7 +105,8 @@ const struct snd_option *find_option(const struct snd_option *opts, size_t n, co
 
 /* ------------------------------------------- summary writers
  * fmt.c: typed reads of the summary object and display formats;
- * text.c, tables.c: the text, CSV and Markdown writers. */
+ * text.c, tables.c: the text and Markdown writers (the CSV is
+ * snd_summary_csv in core, shared with the collector). */
 
 const char *jstr(const cJSON *o, const char *key);     /* NULL unless a string */
 int jnum(const cJSON *o, const char *key, double *out); /* 1 when a number */
@@ -126,7 +123,6 @@ const struct snd_question *question_of(const struct snd_form *f, const cJSON *qs
 /* limit: objections and comments listed per question (-1: all). */
 void write_text(struct snd_buf *b, const struct snd_form *f, int lang, const cJSON *sum,
                 const char *by, long limit);
-void write_csv(struct snd_buf *b, const struct snd_form *f, const cJSON *sum);
 void write_md(struct snd_buf *b, const struct snd_form *f, int lang, const cJSON *sum,
               const char *by);
 

@@ -1,0 +1,216 @@
+/* summary.c - the summary CSV: the one writer behind both
+ * `tally summary --format csv` and the CSV download of the collector's
+ * chair dashboard, so the two give the same bytes for the same summary.
+ *
+ * Owns: the long format (header group,question,type,item,measure,value,
+ * one row per (group, question, item, measure)) and the exact number
+ * format (snd_num_exact) that tally's other writers share.
+ *
+ * Invariants:
+ *   1. RFC 4180 with CRLF; every cell goes through snd_buf_csv (quoting and
+ *      the spreadsheet formula guard).
+ *   2. Numbers are exact: integers bare, other values with the fewest
+ *      digits (15..17) that read back to the same double.
+ *   3. Entities are left out of objections and comments of pseudonymous
+ *      questionnaires.
+ *   4. A question the form does not know, or a missing field, is skipped
+ *      or written empty, never a crash.
+ */
+#include "sounding.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+void snd_num_exact(char out[40], double v)
+{
+	if (!isfinite(v)) {
+		snprintf(out, 40, "null");
+		return;
+	}
+	if (v == floor(v) && fabs(v) < 1e15) {
+		/* Integers (every count with delegate weighting) without printf. */
+		long long i = (long long)v;
+		char tmp[24];
+		size_t n = 0, k = 0;
+		unsigned long long u = i < 0 ? 0ULL - (unsigned long long)i : (unsigned long long)i;
+		do {
+			tmp[n++] = (char)('0' + u % 10);
+			u /= 10;
+		} while (u);
+		if (i < 0)
+			out[k++] = '-';
+		while (n)
+			out[k++] = tmp[--n];
+		out[k] = '\0';
+		return;
+	}
+	/* The shortest of 15, 16, 17 significant digits that reads back. */
+	snprintf(out, 40, "%.15g", v);
+	if (strtod(out, NULL) != v)
+		snprintf(out, 40, "%.16g", v);
+	if (strtod(out, NULL) != v)
+		snprintf(out, 40, "%.17g", v);
+}
+
+/* The fixed cells of the rows being written: group, question, type. */
+struct csvw {
+	struct snd_buf *b;
+	const char *group;
+	const char *qid;
+	const char *type;
+};
+
+static const char *jstr(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static void csv_row(struct csvw *w, const char *item, const char *measure, const char *value)
+{
+	snd_buf_csv(w->b, w->group);
+	snd_buf_putc(w->b, ',');
+	snd_buf_csv(w->b, w->qid);
+	snd_buf_putc(w->b, ',');
+	snd_buf_csv(w->b, w->type);
+	snd_buf_putc(w->b, ',');
+	snd_buf_csv(w->b, item ? item : "");
+	snd_buf_putc(w->b, ',');
+	snd_buf_csv(w->b, measure);
+	snd_buf_putc(w->b, ',');
+	snd_buf_csv(w->b, value ? value : "");
+	snd_buf_puts(w->b, "\r\n");
+}
+
+/* A row whose value is o[key]: exact when a number, else empty. */
+static void csv_num(struct csvw *w, const char *item, const char *measure, const cJSON *o,
+                    const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	char n[40];
+	if (cJSON_IsNumber(v))
+		snd_num_exact(n, v->valuedouble);
+	else
+		n[0] = '\0';
+	csv_row(w, item, measure, n);
+}
+
+/* The rows of a scale (or of one matrix row, item prefix `row`). */
+static void csv_scale(struct csvw *w, const struct snd_question *q, const cJSON *o,
+                      const char *row)
+{
+	const cJSON *dist = cJSON_GetObjectItemCaseSensitive(o, "distribution");
+	char item[SND_ID_MAX + 24], key[16];
+	int v;
+	csv_num(w, row, "answered", o, "answered");
+	csv_num(w, row, "mean", o, "mean");
+	csv_num(w, row, "median", o, "median");
+	csv_num(w, row, "consensus", o, "consensus");
+	for (v = q->min; v <= q->max; v++) {
+		snprintf(key, sizeof key, "%d", v);
+		snprintf(item, sizeof item, "%s%s%d", row ? row : "", row ? ":" : "", v);
+		csv_num(w, item, "count", dist, key);
+	}
+}
+
+static void csv_questions(struct snd_buf *b, const struct snd_form *f, const cJSON *questions,
+                          const char *group)
+{
+	const cJSON *qs, *it, *jt;
+	char n[40], item[2 * SND_ID_MAX + 8];
+	int pseudo = f->anonymity == SND_PSEUDONYMOUS, i;
+
+	cJSON_ArrayForEach(qs, questions) {
+		const char *id = jstr(qs, "id");
+		int qi = id ? snd_form_question(f, id) : -1;
+		const struct snd_question *q;
+		struct csvw w;
+		if (qi < 0)
+			continue;
+		q = &f->questions[qi];
+		w.b = b;
+		w.group = group;
+		w.qid = q->id;
+		w.type = snd_qtype_names[q->type];
+		switch (q->type) {
+		case SND_Q_SINGLE:
+		case SND_Q_MULTI:
+			csv_num(&w, NULL, "answered", qs, "answered");
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "options")) {
+				csv_num(&w, jstr(it, "id"), "count", it, "count");
+				csv_num(&w, jstr(it, "id"), "share", it, "share");
+			}
+			csv_row(&w, NULL, "leader", jstr(qs, "leader"));
+			break;
+		case SND_Q_SCALE:
+			csv_scale(&w, q, qs, NULL);
+			break;
+		case SND_Q_MATRIX:
+			csv_num(&w, NULL, "answered", qs, "answered");
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "rows"))
+				csv_scale(&w, q, it, jstr(it, "id"));
+			break;
+		case SND_Q_RANK:
+			csv_num(&w, NULL, "answered", qs, "answered");
+			i = 0;
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "schulze")) {
+				snprintf(n, sizeof n, "%d", ++i);
+				csv_row(&w, cJSON_IsString(it) ? it->valuestring : "", "schulze_place", n);
+			}
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "borda"))
+				csv_num(&w, jstr(it, "id"), "borda", it, "score");
+			csv_row(&w, NULL, "condorcet_winner", jstr(qs, "condorcet_winner"));
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "pairwise"))
+				cJSON_ArrayForEach(jt, it) {
+					snprintf(item, sizeof item, "%s>%s", it->string, jt->string);
+					csv_num(&w, item, "pairwise", it, jt->string);
+				}
+			break;
+		case SND_Q_POSITION:
+			csv_num(&w, NULL, "answered", qs, "answered");
+			for (i = 0; i < SND_POS__MAX; i++)
+				csv_num(&w, NULL, snd_position_names[i], qs, snd_position_names[i]);
+			csv_row(&w, NULL, "consensus",
+			        cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(qs, "consensus")) ? "true"
+			                                                                       : "false");
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "objections"))
+				csv_row(&w, pseudo ? NULL : jstr(it, "entity"), "objection",
+				        jstr(it, "reason"));
+			break;
+		case SND_Q_NUMBER:
+			csv_num(&w, NULL, "answered", qs, "answered");
+			csv_num(&w, NULL, "min", qs, "min");
+			csv_num(&w, NULL, "max", qs, "max");
+			csv_num(&w, NULL, "mean", qs, "mean");
+			csv_num(&w, NULL, "median", qs, "median");
+			break;
+		case SND_Q_TEXT:
+			csv_num(&w, NULL, "answered", qs, "answered");
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "comments"))
+				csv_row(&w, pseudo ? NULL : jstr(it, "entity"), "comment", jstr(it, "text"));
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+enum snd_err snd_summary_csv(struct snd_buf *out, const struct snd_form *f, const cJSON *summary)
+{
+	const cJSON *g;
+	struct csvw w;
+	snd_buf_puts(out, "group,question,type,item,measure,value\r\n");
+	w.b = out;
+	w.group = "";
+	w.qid = "";
+	w.type = "";
+	csv_num(&w, NULL, "responses", summary, "responses");
+	csv_questions(out, f, cJSON_GetObjectItemCaseSensitive(summary, "questions"), "");
+	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(summary, "groups")) {
+		w.group = g->string;
+		csv_num(&w, NULL, "responses", g, "responses");
+		csv_questions(out, f, cJSON_GetObjectItemCaseSensitive(g, "questions"), g->string);
+	}
+	return out->failed ? SND_ENOMEM : SND_OK;
+}
