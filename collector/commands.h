@@ -9,6 +9,9 @@ int cmd_keygen(int argc, char **argv);   /* cmd_keys.c */
 int cmd_issue(int argc, char **argv);    /* cmd_keys.c */
 int cmd_token(int argc, char **argv);    /* cmd_keys.c: token verify */
 int cmd_revoke(int argc, char **argv);   /* cmd_revoke.c */
+int cmd_open(int argc, char **argv);     /* cmd_schedule.c */
+int cmd_close(int argc, char **argv);    /* cmd_schedule.c */
+int cmd_status(int argc, char **argv);   /* cmd_schedule.c */
 int cmd_check(int argc, char **argv);    /* cmd_check.c */
 int cmd_serve(int argc, char **argv);    /* serve.c */
 

@@ -20,6 +20,12 @@ static const char usage[] =
 	"  token verify --pub KEY [--implicit STRING] TOKEN\n"
 	"                              check a token's signature; print payload and footer\n"
 	"  revoke --db DB --jti ID     stop a token from working at once\n"
+	"  close --db DB --form QID [--at RFC3339]\n"
+	"                              stop accepting answers now (or at a time), no restart\n"
+	"  open --db DB --form QID [--at RFC3339] [--until RFC3339]\n"
+	"                              (re)open now, or schedule the opening\n"
+	"  status --db DB [--form QID] [--format text|json]\n"
+	"                              when each questionnaire is open; delegates, revisions\n"
 	"  check FORM...               validate questionnaire files\n"
 	"  serve --form FORM... --db DB --issuer-pub FILE --receipt-key FILE\n"
 	"        [--listen ADDR:PORT] [--tls-cert F --tls-key F]\n"
@@ -46,6 +52,7 @@ int main(int argc, char **argv)
 	} cmds[] = {
 		{"keygen", cmd_keygen}, {"issue", cmd_issue}, {"token", cmd_token},
 		{"revoke", cmd_revoke}, {"check", cmd_check}, {"serve", cmd_serve},
+		{"open", cmd_open},     {"close", cmd_close}, {"status", cmd_status},
 	};
 	size_t i;
 	if (argc < 2) {
