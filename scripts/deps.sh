@@ -9,7 +9,7 @@ for set in "${@:-build}"; do
   case "$set" in
     build) ;;
     test) want+=(check libcurl4-openssl-dev clang libclang-rt-14-dev valgrind) ;;
-    browser) want+=(chromium nodejs npm) ;;
+    browser) want+=(chromium fonts-wqy-microhei); command -v node >/dev/null || want+=(nodejs); command -v npm >/dev/null || want+=(npm) ;;
     bench) want+=(wrk valgrind libcurl4-openssl-dev) ;;
     *) echo "deps.sh: unknown set '$set' (build, test, browser, bench)" >&2; exit 2 ;;
   esac

@@ -1,0 +1,907 @@
+#!/usr/bin/env node
+// run.mjs - Sounding's browser tests: the real collector, driven in Debian's
+// Chromium through playwright-core, with axe-core on every page.
+//
+// Self-contained: makes a temp dir with keys, delegate and chair links
+// (`collector keygen`, `collector issue`), starts `collector serve` on a free
+// port, launches /usr/bin/chromium (never a downloaded browser), runs the
+// tests in order and prints `N passed, M failed` last (exit 1 on a failure).
+//
+// Env (ctest sets them; the defaults suit a run from the source tree):
+//   SND_COLLECTOR  the collector binary      (default <src>/build/collector)
+//   SND_SOURCE_DIR the source tree           (default ../.. from this file)
+//   SND_ARTEFACTS  screenshots + axe report  (default tests/browser/artefacts)
+//   SND_CHROMIUM   the browser               (default /usr/bin/chromium)
+//   SND_KEEP=1     keep the temp dir (keys, db, collector log)
+//   SND_ONLY=REGEX run only the tests whose names match
+//
+// Waits are Playwright's (navigation, selectors, waitForFunction) bounded by
+// generous timeouts; nothing asserts how long anything took.
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+if (Number(process.versions.node.split('.')[0]) < 20) {
+  console.log(`browser tests: Node.js ${process.versions.node} is too old; playwright-core needs 20 or later`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+const { chromium } = await import('playwright-core');
+const SRC = process.env.SND_SOURCE_DIR || path.resolve(here, '..', '..');
+const COLLECTOR = process.env.SND_COLLECTOR || path.join(SRC, 'build', 'collector');
+const ARTEFACTS = process.env.SND_ARTEFACTS || path.join(here, 'artefacts');
+const CHROMIUM = process.env.SND_CHROMIUM || '/usr/bin/chromium';
+const LSG_FILE = path.join(SRC, 'forms', 'lsg-review.json');
+const EXAMPLE_FILE = path.join(SRC, 'forms', 'example-minimal.json');
+const AXE_SOURCE = fs.readFileSync(path.join(here, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const LSG = JSON.parse(fs.readFileSync(LSG_FILE, 'utf8'));
+const EXAMPLE = JSON.parse(fs.readFileSync(EXAMPLE_FILE, 'utf8'));
+
+// The flags NOTES.md records as working here (as root, closed network).
+// Playwright itself adds a fresh, empty --user-data-dir for each launch.
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+  '--no-first-run', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync'];
+const DESKTOP = { width: 1200, height: 900 };
+const PHONE = { width: 390, height: 844 };
+const WAIT_MS = 15000;        // ordinary waits (navigation, an element)
+const CHAIR_WAIT_MS = 40000;  // the chair page refreshes every 10 s (routes.c)
+const TEST_MS = 120000;       // one test, at most
+
+// ------------------------------------------------------------ small helpers
+
+function log(...a) { console.log(...a); }
+
+function runCollector(args, opts = {}) {
+  return execFileSync(COLLECTOR, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+}
+
+// RFC 4180, enough for `collector issue` output.
+function parseCsv(text) {
+  const rows = [];
+  let row = [], field = '', i = 0, quoted = false;
+  while (i < text.length) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i += 2; continue; }
+      if (c === '"') { quoted = false; i++; continue; }
+      field += c; i++; continue;
+    }
+    if (c === '"') { quoted = true; i++; continue; }
+    if (c === ',') { row.push(field); field = ''; i++; continue; }
+    if (c === '\r') { i++; continue; }
+    if (c === '\n') { row.push(field); rows.push(row); row = []; field = ''; i++; continue; }
+    field += c; i++;
+  }
+  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  const [head, ...body] = rows;
+  return body.map((r) => Object.fromEntries(head.map((h, k) => [h, r[k]])));
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+}
+
+// RFC 8785 for the values answers hold (strings, integers, null, arrays,
+// objects): ECMAScript number and string serialisation, keys sorted by
+// UTF-16 code units, which is what Array.prototype.sort does.
+function jcs(v) {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return '[' + v.map(jcs).join(',') + ']';
+  return '{' + Object.keys(v).sort().map((k) => JSON.stringify(k) + ':' + jcs(v[k])).join(',') + '}';
+}
+const sha256 = (s) => createHash('sha256').update(s, 'utf8').digest('hex');
+
+function questions(form) { return form.sections.flatMap((s) => s.questions); }
+function label(l, lang, form) {
+  if (typeof l === 'string') return l;
+  return l[lang] ?? l[form.languages[0]];
+}
+function optId(o) { return typeof o === 'string' ? o : o.id; }
+
+// Which answers the server keeps: a show_if question whose condition is not
+// met is dropped (spec/interface.md); an empty reason is not a reason.
+function expectedStored(form, answers) {
+  const out = {};
+  for (const q of questions(form)) {
+    if (!(q.id in answers)) continue;
+    if (q.show_if) {
+      const got = answers[q.show_if.question];
+      const vals = got == null ? [] : Array.isArray(got) ? got : typeof got === 'object' ? [got.position] : [String(got)];
+      if (!vals.some((v) => q.show_if.any_of.includes(v))) continue;
+    }
+    let a = answers[q.id];
+    if (q.type === 'position') a = a.reason ? { position: a.position, reason: a.reason } : { position: a.position };
+    out[q.id] = a;
+  }
+  return out;
+}
+function normStored(ans) {
+  const out = structuredClone(ans);
+  for (const [k, v] of Object.entries(out))
+    if (v && typeof v === 'object' && !Array.isArray(v) && 'position' in v && !v.reason) delete v.reason;
+  return out;
+}
+
+// ------------------------------------------------------------ the fixture
+
+const state = {
+  tmp: null, server: null, port: 0, base: '', log: '',
+  tokens: {},            // delegate id -> token (LSG), plus 'chair', 'example'
+  browser: null,
+  pages: [],             // every page visited: {name, url, kind}
+  csp: [],               // CSP violations: {page, text}
+  pageErrors: [],        // uncaught exceptions in pages
+  axe: [],               // {name, violations: [...]}
+  shot: 0,
+};
+
+const DELEGATES = [
+  ['en-js', 'Ruritania', 'administration', 'sg17', 'europe'],
+  ['en-nojs', 'Freedonia', 'administration', 'sg13', 'americas'],
+  ['ar', 'Qumar', 'administration', 'sg2', 'arab'],
+  ['err422', 'Acme Networks', 'sector_member', 'sg15', 'europe'],
+  ['rev', 'Syldavia', 'administration', 'sg5', 'europe'],
+  ['late', 'Borduria', 'administration', 'sg11', 'asia_pacific'],
+  ['forbidden', 'Elbonia', 'administration', 'sg3', 'africa'],
+];
+
+async function setup() {
+  state.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'snd-browser-'));
+  fs.mkdirSync(ARTEFACTS, { recursive: true });
+  for (const f of fs.readdirSync(ARTEFACTS))
+    if (/\.(png|json|txt)$/.test(f)) fs.rmSync(path.join(ARTEFACTS, f));
+  const keys = path.join(state.tmp, 'keys');
+  runCollector(['keygen', '--out', keys]);
+  const csv = (name, rows) => {
+    const p = path.join(state.tmp, name);
+    fs.writeFileSync(p, rows.map((r) => r.join(',')).join('\n') + '\n');
+    return p;
+  };
+  const dels = csv('delegates.csv', [['id', 'entity', 'category', 'sg', 'region'], ...DELEGATES]);
+  const issue = (form, list, role) => parseCsv(runCollector(['issue', '--key', path.join(keys, 'issuer.secret'),
+    '--form', form, '--delegates', list, '--role', role, '--base-url', 'http://127.0.0.1']));
+  for (const r of issue(LSG_FILE, dels, 'delegate')) state.tokens[r.id] = r.token;
+  const chairs = csv('chairs.csv', [['id', 'entity'], ['chair-wp2', 'TSAG WP2']]);
+  state.tokens.chair = issue(LSG_FILE, chairs, 'chair')[0].token;
+  const ex = csv('example.csv', [['id', 'entity'], ['ex-1', 'Ruritania']]);
+  state.tokens.example = issue(EXAMPLE_FILE, ex, 'delegate')[0].token;
+  assert.ok(Object.values(state.tokens).every((t) => /^v4\.public\./.test(t)), 'issue wrote v4.public tokens');
+
+  state.log = path.join(state.tmp, 'collector.log');
+  for (let attempt = 0; attempt < 5 && !state.server; attempt++) {
+    state.port = await freePort();
+    state.base = `http://127.0.0.1:${state.port}`;
+    const args = ['serve', '--form', LSG_FILE, '--form', EXAMPLE_FILE,
+      '--db', path.join(state.tmp, 'sounding.db'),
+      '--issuer-pub', path.join(keys, 'issuer.public'),
+      '--receipt-key', path.join(keys, 'receipt.secret'),
+      '--listen', `127.0.0.1:${state.port}`, '--threads', '2'];
+    if (process.getuid && process.getuid() === 0) args.push('--allow-root');
+    const out = fs.openSync(state.log, 'a');
+    const child = spawn(COLLECTOR, args, { stdio: ['ignore', out, out] });
+    fs.closeSync(out);
+    let exited = false;
+    child.once('exit', () => { exited = true; });
+    const deadline = Date.now() + 15000;
+    while (!exited && Date.now() < deadline) {
+      try {
+        const r = await fetch(`${state.base}/healthz`);
+        if (r.status === 200) { state.server = child; break; }
+      } catch { /* not listening yet */ }
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    if (!state.server && !exited) child.kill('SIGKILL');
+  }
+  if (!state.server) throw new Error(`the collector did not start; log:\n${fs.readFileSync(state.log, 'utf8')}`);
+
+  state.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+async function teardown() {
+  if (state.browser) await state.browser.close().catch(() => {});
+  if (state.server) {
+    const exited = new Promise((res) => state.server.once('exit', (code) => res(code)));
+    state.server.kill('SIGTERM');
+    const code = await Promise.race([exited, new Promise((res) => setTimeout(() => res('timeout'), 10000))]);
+    if (code === 'timeout') state.server.kill('SIGKILL');
+    else if (code !== 0) log(`# collector exited with ${code} on SIGTERM`);
+  }
+  if (state.tmp) {
+    if (process.env.SND_KEEP) log(`# kept ${state.tmp}`);
+    else fs.rmSync(state.tmp, { recursive: true, force: true });
+  }
+}
+
+// A browser context with our watchers.  js=false is a browser with
+// JavaScript off (the pages must work without it).
+async function newContext({ js = true, locale = 'en-GB' } = {}) {
+  const ctx = await state.browser.newContext({ javaScriptEnabled: js, locale, viewport: DESKTOP });
+  ctx.setDefaultTimeout(WAIT_MS);
+  ctx.setDefaultNavigationTimeout(WAIT_MS);
+  // Page-side record of CSP violations (console messages catch them too,
+  // and also work with JavaScript off).
+  if (js)
+    await ctx.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        (window.__sndCsp = window.__sndCsp || []).push(`${e.violatedDirective} ${e.blockedURI}`);
+      });
+    });
+  ctx.on('page', (p) => watch(p));
+  if (!js) noJs.add(ctx);
+  return ctx;
+}
+
+function watch(page) {
+  page.on('console', (m) => {
+    const t = m.text();
+    if (/Content Security Policy|Content-Security-Policy/i.test(t)) state.csp.push({ page: page.url(), text: t });
+  });
+  page.on('pageerror', (e) => state.pageErrors.push({ page: page.url(), text: String(e) }));
+  // The form asks before leaving with unsaved changes (sounding.js); the
+  // tests leave such pages on purpose.
+  page.on('dialog', (d) => (d.type() === 'beforeunload' ? d.accept() : d.dismiss()).catch(() => {}));
+}
+
+async function cspOnPage(page, name) {
+  let inPage = [];
+  try { inPage = await page.evaluate(() => window.__sndCsp || []); } catch { /* JS off */ }
+  for (const t of inPage) state.csp.push({ page: name, text: t });
+  const mine = state.csp.filter((c) => c.page === name || c.page === page.url());
+  assert.equal(mine.length, 0, `CSP violations on ${name}: ${JSON.stringify(mine)}`);
+}
+
+// axe-core in the page as it stands, evaluated through DevTools (which the
+// page's CSP, script-src 'self', does not govern).  A page shown with
+// JavaScript off cannot run axe (its timers never fire there), so axe runs
+// on a copy: the same DOM, served at the same URL (so the same stylesheet
+// applies) into an audit context, without the page's script.
+const noJs = new WeakSet();
+let auditCtx = null;
+
+async function axeIn(page) {
+  await page.evaluate(AXE_SOURCE + '\n;0');
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5), count: v.nodes.length }));
+  });
+}
+
+async function axeOnCopy(page) {
+  const html = (await page.content()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '');
+  if (!auditCtx) {
+    auditCtx = await state.browser.newContext({ javaScriptEnabled: true, locale: 'en-GB' });
+    auditCtx.setDefaultTimeout(WAIT_MS);
+  }
+  const copy = await auditCtx.newPage();
+  try {
+    await copy.setViewportSize(page.viewportSize() || DESKTOP);
+    const url = page.url();
+    await copy.route((u) => u.href === url, (r) => r.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
+    await copy.goto(url);
+    return await axeIn(copy);
+  } finally { await copy.close(); }
+}
+
+async function audit(page, name) {
+  const res = noJs.has(page.context()) ? await axeOnCopy(page) : await axeIn(page);
+  state.axe.push({ name, url: page.url(), violations: res });
+  for (const v of res)
+    if (v.impact !== 'serious' && v.impact !== 'critical')
+      log(`#   axe ${name}: ${v.impact} ${v.id} (${v.count}): ${v.help} [${v.nodes.join(', ')}]`);
+  const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.equal(bad.length, 0, `axe on ${name}: ${bad.map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.join(', ')}`).join('; ')}`);
+}
+
+async function screenshot(page, name, suffix) {
+  state.shot++;
+  const file = path.join(ARTEFACTS, `${String(state.shot).padStart(2, '0')}-${name}-${suffix}.png`);
+  // From the top: a full-page capture of a scrolled page leaves Chromium's
+  // input coordinates off by the scroll offset (the next click misses).
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: file, fullPage: true });
+}
+
+// Layout that a screenshot shows but axe does not judge: nothing wider than
+// the window (no sideways scrolling of the whole page), and the turnout
+// tables of the chair page side by side without running into each other.
+async function checkLayout(page, name) {
+  const r = await page.evaluate(() => {
+    const de = document.documentElement;
+    const boxes = [...document.querySelectorAll('.tgrid > *')].map((e) => e.getBoundingClientRect());
+    const overlaps = [];
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i], b = boxes[j];
+        if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) overlaps.push([i, j]);
+      }
+    // The outermost elements that stick out on the right (left in RTL).
+    const wide = [];
+    const walk = (e) => {
+      const b = e.getBoundingClientRect();
+      if (b.width > 0 && (b.right > de.clientWidth + 1 || b.left < -1)) {
+        wide.push(`${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.classList.length ? '.' + [...e.classList].join('.') : ''} (${Math.round(b.left)}..${Math.round(b.right)})`);
+        return;
+      }
+      if (getComputedStyle(e).overflowX === 'visible') for (const c of e.children) walk(c);
+    };
+    walk(document.body);
+    return { scroll: de.scrollWidth, width: de.clientWidth, overlaps, wide: wide.slice(0, 5) };
+  });
+  assert.ok(r.scroll <= r.width, `${name}: the page is ${r.scroll}px wide in a ${r.width}px window: ${r.wide.join(', ')}`);
+  assert.deepEqual(r.overlaps, [], `${name}: turnout tables overlap`);
+}
+
+// Every page the tests land on: screenshots (a phone one too for forms),
+// axe and layout (at both widths for forms), and no CSP violation.
+async function visit(page, name, { phone = false } = {}) {
+  state.pages.push({ name, url: page.url() });
+  await page.waitForLoadState('load');
+  await screenshot(page, name, 'desktop');
+  await audit(page, name);
+  await checkLayout(page, name);
+  if (phone) {
+    await page.setViewportSize(PHONE);
+    await screenshot(page, name, 'phone');
+    await audit(page, `${name} (phone)`);
+    await checkLayout(page, `${name} (phone)`);
+    await page.setViewportSize(DESKTOP);
+  }
+  await cspOnPage(page, name);
+}
+
+async function htmlAttrs(page) {
+  return page.evaluate(() => ({ lang: document.documentElement.lang, dir: document.documentElement.dir }));
+}
+
+async function api(pathname, token) {
+  const r = await fetch(state.base + pathname, { headers: { Authorization: `Bearer ${token}` } });
+  const body = await r.text();
+  let json = null;
+  try { json = JSON.parse(body); } catch { /* not JSON */ }
+  return { status: r.status, json, body };
+}
+
+// ------------------------------------------------------------ the questionnaire
+
+// A whole LSG answer set: every question type the form has, with the show_if
+// question "why_authoritative" (after choosing "authoritative") and
+// "unclear_points" (after a clarity of 1 or 2).
+function lsgAnswers(tag, lang = 'en') {
+  const ar = lang === 'ar';
+  return {
+    now: 'authoritative',
+    why_authoritative: ar ? `مثال ${tag}: قررت لجنة الدراسات 17 توزيع العمل.` : `Example ${tag}: SG17 decided where identity work goes.`,
+    should: ['coordination', 'authoritative', 'communication'],
+    clear: 2,
+    unclear_points: ar ? 'ليس واضحاً من يقرر.' : `Who decides (${tag})?\nAnd how?`,
+    avoid_duplication: 4,
+    coordinate_cross_sg: 3,
+    consistent_recs: null,
+    timely_recs: 5,
+    per_sg: { sg2: 4, sg3: null, sg5: 3, sg11: 2, sg12: 5, sg13: 1, sg15: 4, sg17: 5, sg20: 3 },
+    mech_communication: 'fully',
+    mech_coordination: 'partly',
+    mech_authoritative: 'no',
+    cross_sg_focus: { position: 'support' },
+    max_per_sg: { position: 'object', reason: ar ? `العدد يعتمد على الموضوع (${tag}).` : `The number depends on the topic (${tag}).` },
+    short_descriptions: { position: 'live_with' },
+    exclusions: { position: 'abstain' },
+    harmonise_before_wtsa: { position: 'support', reason: ar ? 'مع ملاحظة' : 'With a note <b>&amp; "quotes"</b>' },
+    rgwm_process: { position: 'live_with' },
+    max_lsg: 5,
+    recurrent_meetings: { position: 'support' },
+    comments: ar ? `تعليق ${tag}` : `Thanks (${tag}). Ünïcödé – “quotes” & <tags>`,
+  };
+}
+
+const sel = (qid, rest) => `#f-${qid}${rest === undefined ? '' : '-' + rest}`;
+
+// Fills the form with real clicks, selects and typing, in form order (so a
+// show_if question has been revealed, with JS on, by the time it is
+// reached: Playwright waits for a control to be visible and enabled).
+async function fillForm(page, form, answers, { type = false } = {}) {
+  for (const q of questions(form)) {
+    if (!(q.id in answers)) continue;
+    const a = answers[q.id];
+    switch (q.type) {
+      case 'single':
+        await page.locator(sel(q.id, a)).check();
+        break;
+      case 'multi':
+        for (const o of q.options.map(optId)) {
+          const box = page.locator(sel(q.id, o));
+          if (a.includes(o)) await box.check(); else await box.uncheck();
+        }
+        break;
+      case 'scale':
+        await page.locator(sel(q.id, a === null ? 'none' : a)).check();
+        break;
+      case 'matrix':
+        for (const [row, v] of Object.entries(a)) await page.locator(sel(q.id, `${row}-${v === null ? 'none' : v}`)).check();
+        break;
+      case 'rank':
+        for (const o of q.options.map(optId)) {
+          const k = a.indexOf(o);
+          await page.locator(sel(q.id, o)).selectOption(k < 0 ? '' : String(k + 1));
+        }
+        break;
+      case 'position':
+        await page.locator(sel(q.id, a.position)).check();
+        await page.locator(sel(q.id, 'reason')).fill(a.reason || '');
+        break;
+      case 'number':
+        await page.locator(sel(q.id)).fill(a === null ? '' : String(a));
+        break;
+      case 'text': {
+        const box = page.locator(sel(q.id));
+        if (type) { await box.fill(''); await box.pressSequentially(a); } else await box.fill(a);
+        break;
+      }
+      default:
+        throw new Error(`no filler for question type ${q.type}`);
+    }
+  }
+}
+
+// Asserts that the form shows exactly these answers (prefill after a 422
+// or on a revisit): checked radios and boxes, selects, numbers and texts.
+async function checkFilled(page, form, answers) {
+  for (const q of questions(form)) {
+    if (!(q.id in answers)) continue;
+    const a = answers[q.id];
+    const checked = (s) => page.locator(s).isChecked();
+    switch (q.type) {
+      case 'single':
+      case 'multi':
+        for (const o of q.options.map(optId))
+          assert.equal(await checked(sel(q.id, o)), Array.isArray(a) ? a.includes(o) : a === o, `${q.id}: option ${o}`);
+        break;
+      case 'scale':
+        assert.equal(await checked(sel(q.id, a === null ? 'none' : a)), true, `${q.id} = ${a}`);
+        break;
+      case 'matrix':
+        for (const [row, v] of Object.entries(a))
+          assert.equal(await checked(sel(q.id, `${row}-${v === null ? 'none' : v}`)), true, `${q.id}.${row} = ${v}`);
+        break;
+      case 'rank':
+        for (const o of q.options.map(optId)) {
+          const k = a.indexOf(o);
+          assert.equal(await page.locator(sel(q.id, o)).inputValue(), k < 0 ? '' : String(k + 1), `${q.id}: place of ${o}`);
+        }
+        break;
+      case 'position':
+        assert.equal(await checked(sel(q.id, a.position)), true, `${q.id} = ${a.position}`);
+        assert.equal(await page.locator(sel(q.id, 'reason')).inputValue(), a.reason || '', `${q.id}.reason`);
+        break;
+      case 'number':
+        assert.equal(await page.locator(sel(q.id)).inputValue(), a === null ? '' : String(a), q.id);
+        break;
+      case 'text':
+        assert.equal(await page.locator(sel(q.id)).inputValue(), a, q.id);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+// Clicks submit and returns the status of the POST's answer (303 -> the
+// receipt, or 422 -> the form again) once the next page has loaded.
+async function submit(page, formId) {
+  const [resp] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/q/${formId}`),
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('form.questionnaire button[type=submit]').click(),
+  ]);
+  return resp.status();
+}
+
+// The receipt page and what the server stored agree with each other, with
+// the answers given, with the hash rule (SHA-256 of RFC 8785 JSON) and with
+// the receipt key's signature.
+async function checkReceipt(page, { form, token, sub, answers, rev, lang = 'en' }) {
+  assert.match(new URL(page.url()).pathname, new RegExp(`^/q/${form.id}/receipt$`));
+  const attrs = await htmlAttrs(page);
+  assert.equal(attrs.lang, lang);
+  assert.equal(attrs.dir, lang === 'ar' ? 'rtl' : 'ltr');
+  const facts = await page.locator('dl.facts dd').allInnerTexts();
+  assert.equal(facts[0].trim(), String(rev), 'revision on the receipt page');
+  const hash = (await page.locator('code.hash').innerText()).trim();
+  assert.match(hash, /^[0-9a-f]{64}$/, 'hash is 64 lowercase hex digits');
+  const receipt = (await page.locator('#receipt-token').inputValue()).trim();
+  assert.match(receipt, /^v4\.public\.[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?$/, 'receipt token shown');
+  assert.ok((await page.locator('pre code').innerText()).includes(receipt), 'verify command shows the token');
+
+  const me = await api(`/api/v1/questionnaires/${form.id}/responses/me`, token);
+  assert.equal(me.status, 200, `responses/me: ${me.body}`);
+  assert.equal(me.json.revision, rev);
+  assert.equal(me.json.hash, hash, 'the page shows the stored hash');
+  assert.equal(me.json.receipt, receipt, 'the page shows the stored receipt');
+  assert.deepEqual(normStored(me.json.answers), expectedStored(form, answers), 'stored answers are those given');
+  assert.equal(sha256(jcs(me.json.answers)), hash, 'hash = SHA-256 of the JCS answers');
+
+  const v = JSON.parse(runCollector(['token', 'verify', '--pub', path.join(state.tmp, 'keys', 'receipt.public'), receipt]));
+  const payload = typeof v.payload === 'string' ? JSON.parse(v.payload) : v.payload;
+  assert.equal(payload.aud, form.id);
+  assert.equal(payload.sub, sub);
+  assert.equal(Number(payload.rev), rev);
+  assert.equal(payload.hash, hash);
+
+  // Every answered question is listed under "What was recorded".
+  const dts = await page.locator('dl.answers > dt').count();
+  assert.equal(dts, Object.keys(me.json.answers).length, 'one <dt> per recorded answer');
+  return { hash, receipt };
+}
+
+async function openLink(page, token, query = '') {
+  const resp = await page.goto(`${state.base}/t/${token}${query}`);
+  assert.equal(resp.status(), 200, `following the link: ${page.url()}`);
+  return resp;
+}
+
+function textOf(q, lang, form = LSG) { return label(q.text, lang, form); }
+const Q = Object.fromEntries(questions(LSG).map((q) => [q.id, q]));
+
+// ------------------------------------------------------------ the tests
+
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+
+test('delegate answers the whole LSG questionnaire in English, JavaScript on', async () => {
+  const ctx = await newContext();
+  try {
+    const page = await ctx.newPage();
+    await openLink(page, state.tokens['en-js']);
+    assert.equal(new URL(page.url()).pathname, '/q/lsg-review', 'the link lands on the form');
+    assert.deepEqual(await htmlAttrs(page), { lang: 'en', dir: 'ltr' });
+    assert.equal(await page.locator('h1').innerText(), LSG.title.en);
+    assert.match(await page.locator('p.who').innerText(), /en-js.*Ruritania/);
+    await visit(page, 'form-en', { phone: true });
+
+    // show_if: hidden (and disabled, so never posted) until "authoritative".
+    const why = page.locator('#q-why_authoritative');
+    const unclear = page.locator('#q-unclear_points');
+    assert.equal(await why.isHidden(), true, 'why_authoritative hidden before an answer');
+    assert.equal(await unclear.isHidden(), true, 'unclear_points hidden before an answer');
+    await page.locator('#f-now-communication').check();
+    assert.equal(await why.isHidden(), true, 'why_authoritative hidden after "communication"');
+    await page.locator('label[for="f-now-authoritative"]').click(); // a click on the label text
+    await why.waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#f-why_authoritative').isEnabled(), true);
+
+    const answers = lsgAnswers('en-js');
+    await fillForm(page, LSG, answers, { type: true });
+    assert.equal(await unclear.isVisible(), true, 'unclear_points shown after a clarity of 2');
+    await visit(page, 'form-en-filled');
+    assert.equal(await submit(page, 'lsg-review'), 303);
+    await checkReceipt(page, { form: LSG, token: state.tokens['en-js'], sub: 'en-js', answers, rev: 1 });
+    // The receipt speaks in the form's words, not ids.
+    const recorded = await page.locator('dl.answers').innerText();
+    assert.ok(recorded.includes(label(Q.now.options[2].label, 'en', LSG)), 'chosen option label on the receipt');
+    assert.ok(recorded.includes(answers.why_authoritative), 'show_if answer on the receipt');
+    assert.ok(recorded.includes(answers.comments), 'free text (with markup characters) shown as text');
+    await visit(page, 'receipt-en');
+  } finally { await ctx.close(); }
+});
+
+test('the same with JavaScript off: show_if questions visible with their note', async () => {
+  const ctx = await newContext({ js: false });
+  try {
+    const page = await ctx.newPage();
+    await openLink(page, state.tokens['en-nojs']);
+    assert.equal(new URL(page.url()).pathname, '/q/lsg-review');
+    await visit(page, 'form-en-nojs', { phone: true });
+    for (const [qid, cond] of [['why_authoritative', 'now'], ['unclear_points', 'clear']]) {
+      assert.equal(await page.locator(`#q-${qid}`).isVisible(), true, `${qid} visible without JS`);
+      assert.equal(await page.locator(`#f-${qid}`).isEnabled(), true, `${qid} usable without JS`);
+      const note = await page.locator(`#q-${qid}-if`).innerText();
+      assert.match(note, /Answer this only if you chose/, `${qid} has its condition note`);
+      assert.ok(note.includes(String(questions(LSG).findIndex((q) => q.id === cond) + 1)), `${qid} note names question ${cond}`);
+    }
+    assert.ok((await page.locator('#q-why_authoritative-if').innerText()).includes(label(Q.now.options[2].label, 'en', LSG)));
+
+    // Clarity 4: unclear_points does not apply, so what is typed there is dropped.
+    const answers = { ...lsgAnswers('en-nojs'), clear: 4, unclear_points: 'typed although it does not apply' };
+    await fillForm(page, LSG, answers);
+    assert.equal(await submit(page, 'lsg-review'), 303);
+    await checkReceipt(page, { form: LSG, token: state.tokens['en-nojs'], sub: 'en-nojs', answers, rev: 1 });
+    assert.ok(!(await page.locator('dl.answers').innerText()).includes('typed although'), 'a non-applicable answer is not recorded');
+    await visit(page, 'receipt-en-nojs');
+  } finally { await ctx.close(); }
+});
+
+test('the same in Arabic (?lang=ar): right to left, Arabic labels, submit works', async () => {
+  const ctx = await newContext();
+  try {
+    const page = await ctx.newPage();
+    await openLink(page, state.tokens.ar, '?lang=ar');
+    const u = new URL(page.url());
+    assert.equal(u.pathname + u.search, '/q/lsg-review?lang=ar');
+    assert.deepEqual(await htmlAttrs(page), { lang: 'ar', dir: 'rtl' });
+    assert.equal(await page.locator('h1').innerText(), LSG.title.ar);
+    assert.ok((await page.locator('#q-now-legend').innerText()).includes(Q.now.text.ar), 'question text in Arabic');
+    assert.equal((await page.locator('label[for="f-now-coordination"]').innerText()).trim(), Q.now.options[1].label.ar);
+    assert.equal((await page.locator('label[for="f-cross_sg_focus-support"]').innerText()).trim(), 'تأييد');
+    assert.equal((await page.locator('form.questionnaire button[type=submit]').innerText()).trim(), 'إرسال الإجابات');
+    assert.equal(await page.locator('input[name=_lang]').inputValue(), 'ar');
+    // The form lays out right to left.
+    const box = await page.locator('#f-now-coordination').boundingBox();
+    const lab = await page.locator('label[for="f-now-coordination"]').boundingBox();
+    assert.ok(box.x > lab.x, 'the radio sits to the right of its label');
+    await visit(page, 'form-ar', { phone: true });
+
+    const answers = lsgAnswers('ar', 'ar');
+    await fillForm(page, LSG, answers);
+    assert.equal(await submit(page, 'lsg-review'), 303);
+    assert.equal(new URL(page.url()).search, '?lang=ar', 'the receipt stays in Arabic');
+    await checkReceipt(page, { form: LSG, token: state.tokens.ar, sub: 'ar', answers, rev: 1, lang: 'ar' });
+    assert.equal((await page.locator('h1').innerText()).trim(), 'تم تسجيل إجاباتك');
+    assert.ok((await page.locator('dl.answers').innerText()).includes(Q.now.options[2].label.ar));
+    await visit(page, 'receipt-ar');
+  } finally { await ctx.close(); }
+});
+
+test('422 round trip: errors beside their fields, answers kept; fixed and resubmitted', async () => {
+  const ctx = await newContext();
+  try {
+    const page = await ctx.newPage();
+    await openLink(page, state.tokens.err422);
+    const answers = lsgAnswers('err422');
+    delete answers.clear;            // required, left out
+    delete answers.unclear_points;   // (only applies after clarity 1 or 2)
+    answers.max_per_sg = { position: 'object' };   // an objection without a reason
+    await fillForm(page, LSG, answers);
+    assert.equal(await submit(page, 'lsg-review'), 422);
+    assert.equal(new URL(page.url()).pathname, '/q/lsg-review');
+    assert.match(await page.title(), /^Error:/);
+
+    const summary = page.locator('#error-summary');
+    assert.equal(await summary.isVisible(), true, 'error summary shown');
+    assert.match(await summary.innerText(), /Nothing has been saved yet/);
+    assert.equal(await summary.locator('li').count(), 2, 'two errors listed');
+    assert.equal(await summary.locator('a[href="#f-clear-1"]').count(), 1, 'summary links to the missing question');
+    assert.equal(await summary.locator('a[href="#f-max_per_sg-support"]').count(), 1, 'summary links to the objection');
+    assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.id), 'error-summary', 'focus on the summary');
+    for (const qid of ['clear', 'max_per_sg']) {
+      const err = page.locator(`#q-${qid}-err`);
+      assert.equal(await err.isVisible(), true, `${qid}: error beside the field`);
+      assert.match(await page.locator(`#q-${qid}`).getAttribute('class'), /has-error/);
+      assert.match(await page.locator(`#q-${qid}`).getAttribute('aria-describedby'), new RegExp(`q-${qid}-err`));
+    }
+    assert.match(await page.locator('#q-clear-err').innerText(), /required/);
+    assert.match(await page.locator('#q-max_per_sg-err').innerText(), /reason/);
+    assert.equal(await page.locator('.field-error').count(), 2, 'no other field marked');
+    await checkFilled(page, LSG, answers);
+    const me = await api('/api/v1/questionnaires/lsg-review/responses/me', state.tokens.err422);
+    assert.equal(me.status, 404, 'nothing stored by a 422');
+    await visit(page, 'form-422', { phone: true });
+
+    // Following a summary link brings the field into view.
+    await summary.locator('a[href="#f-clear-1"]').click();
+    assert.equal(new URL(page.url()).hash, '#f-clear-1');
+    assert.equal(await page.locator('#f-clear-1').isVisible(), true);
+
+    const fixed = { ...answers, clear: 3, max_per_sg: { position: 'object', reason: 'Four is too few for SG17.' } };
+    await page.locator('#f-clear-3').check();
+    await page.locator('#f-max_per_sg-reason').fill(fixed.max_per_sg.reason);
+    assert.equal(await submit(page, 'lsg-review'), 303);
+    await checkReceipt(page, { form: LSG, token: state.tokens.err422, sub: 'err422', answers: fixed, rev: 1 });
+  } finally { await ctx.close(); }
+});
+
+test('receipt page: revision increments on a second submission, prefilled form, new hash', async () => {
+  const ctx = await newContext();
+  try {
+    const page = await ctx.newPage();
+    const tok = state.tokens.rev;
+    await openLink(page, tok);
+    assert.equal(await page.locator('p.notice.saved').count(), 0, 'no "saved" notice before a first answer');
+    const first = lsgAnswers('rev');
+    await fillForm(page, LSG, first);
+    assert.equal(await submit(page, 'lsg-review'), 303);
+    const r1 = await checkReceipt(page, { form: LSG, token: tok, sub: 'rev', answers: first, rev: 1 });
+    assert.match(await page.locator('p.notice.saved').innerText(), /Revision 1, recorded on \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(UTC\)/);
+
+    // "Change your answers" -> the form, prefilled with revision 1.
+    await Promise.all([page.waitForNavigation(), page.locator('main a.button.secondary').click()]);
+    assert.equal(new URL(page.url()).pathname, '/q/lsg-review');
+    assert.match(await page.locator('p.notice.saved').innerText(), /revision 1/);
+    await checkFilled(page, LSG, expectedStored(LSG, first));
+    await visit(page, 'form-prefilled');
+
+    const second = { ...first, mech_authoritative: 'partly', comments: 'Second thoughts.', max_lsg: 7 };
+    await fillForm(page, LSG, { mech_authoritative: second.mech_authoritative, comments: second.comments, max_lsg: second.max_lsg });
+    assert.equal(await submit(page, 'lsg-review'), 303);
+    const r2 = await checkReceipt(page, { form: LSG, token: tok, sub: 'rev', answers: second, rev: 2 });
+    assert.match(await page.locator('p.notice.saved').innerText(), /Revision 2/);
+    assert.notEqual(r2.hash, r1.hash, 'new answers, new hash');
+    assert.notEqual(r2.receipt, r1.receipt, 'a new receipt');
+    await visit(page, 'receipt-rev2');
+
+    // The receipt page is copyable: with JS on a copy button appears.
+    assert.equal(await page.locator('button.copy').count(), 1, 'copy button added by sounding.js');
+  } finally { await ctx.close(); }
+});
+
+function responsesOf(text) {
+  const m = /Responses: (\d+)/.exec(text);
+  assert.ok(m, `"Responses: N" in ${JSON.stringify(text)}`);
+  return Number(m[1]);
+}
+
+test('chair view updates after a new submission (in place with JS, meta refresh without)', async () => {
+  const jsCtx = await newContext();
+  const noJsCtx = await newContext({ js: false });
+  const delCtx = await newContext();
+  try {
+    const chair = await jsCtx.newPage();
+    await openLink(chair, state.tokens.chair);
+    assert.equal(new URL(chair.url()).pathname, '/chair/lsg-review', 'a chair link lands on the dashboard');
+    const n0 = responsesOf(await chair.locator('#live p.updated').innerText());
+    const d0 = Number(await chair.locator('#live .stat-n').first().innerText());
+    assert.equal(await chair.getAttribute('body', 'data-refresh'), '10');
+    await visit(chair, 'chair-en', { phone: true });
+
+    const plain = await noJsCtx.newPage();
+    await openLink(plain, state.tokens.chair);
+    assert.equal(responsesOf(await plain.locator('#live p.updated').innerText()), n0);
+    const meta = plain.locator('head meta[http-equiv="refresh"]');
+    assert.equal(await meta.count(), 1, 'meta refresh present without JS');
+    assert.equal(await meta.getAttribute('content'), '10');
+    await visit(plain, 'chair-nojs');
+
+    // With JS: same document, #live swapped.  Mark the document and count
+    // main-frame navigations from here on.
+    let navigations = 0;
+    chair.on('framenavigated', (f) => { if (f === chair.mainFrame()) navigations++; });
+    await chair.evaluate(() => { window.__sndMarker = 'still here'; document.getElementById('live').dataset.old = '1'; });
+    let plainReloads = 0;
+    plain.on('framenavigated', (f) => { if (f === plain.mainFrame()) plainReloads++; });
+
+    // Another delegate answers, in another browser context.
+    const del = await delCtx.newPage();
+    await openLink(del, state.tokens.late);
+    const answers = lsgAnswers('late');
+    answers.exclusions = { position: 'object', reason: 'Exclusions make roles rigid (late).' };
+    await fillForm(del, LSG, answers);
+    assert.equal(await submit(del, 'lsg-review'), 303);
+
+    await chair.waitForFunction((n) => {
+      const p = document.querySelector('#live p.updated');
+      const m = p && /Responses: (\d+)/.exec(p.textContent);
+      return m && Number(m[1]) === n;
+    }, n0 + 1, { timeout: CHAIR_WAIT_MS, polling: 250 });
+    assert.equal(navigations, 0, 'the chair page updated without a navigation');
+    assert.equal(await chair.evaluate(() => window.__sndMarker), 'still here', 'same document');
+    assert.equal(await chair.evaluate(() => document.getElementById('live').dataset.old), undefined, '#live was swapped');
+    assert.equal(Number(await chair.locator('#live .stat-n').first().innerText()), d0 + 1, 'turnout counts the new delegate');
+    const objections = await chair.locator('#live').innerText();
+    assert.ok(objections.includes('Exclusions make roles rigid (late).'), 'the new objection is shown');
+    assert.ok(objections.includes('Borduria'), 'with its entity');
+
+    // Without JS the meta refresh reloads the page, which shows the new count.
+    if (plainReloads === 0) await plain.waitForEvent('framenavigated', { timeout: CHAIR_WAIT_MS });
+    await plain.waitForLoadState('load');
+    assert.equal(responsesOf(await plain.locator('#live p.updated').innerText()), n0 + 1, 'reloaded page shows the new count');
+
+    // A breakdown, in Arabic, for the audit.
+    await chair.goto(`${state.base}/chair/lsg-review?by=region&lang=ar`);
+    assert.deepEqual(await htmlAttrs(chair), { lang: 'ar', dir: 'rtl' });
+    assert.ok(await chair.locator('section.groups details.group').count() >= 1, 'a group per region');
+    await visit(chair, 'chair-ar-by-region');
+  } finally {
+    await Promise.all([jsCtx.close(), noJsCtx.close(), delCtx.close()]);
+  }
+});
+
+test('a second form: every type including multi, in a second questionnaire', async () => {
+  const ctx = await newContext();
+  try {
+    const page = await ctx.newPage();
+    await openLink(page, state.tokens.example);
+    assert.equal(new URL(page.url()).pathname, `/q/${EXAMPLE.id}`);
+    assert.equal(await page.locator('#q-why_blue').isHidden(), true);
+    const answers = { colour: 'blue', why_blue: 'Like the sea.', tools: ['email', 'chat'], clear: 5,
+      per_sg: { sg2: 3, sg3: null }, order: ['gamma', 'alpha'], proposal: { position: 'live_with' }, how_many: 12 };
+    await fillForm(page, EXAMPLE, answers);
+    await visit(page, 'form-example', { phone: true });
+    assert.equal(await submit(page, EXAMPLE.id), 303);
+    await checkReceipt(page, { form: EXAMPLE, token: state.tokens.example, sub: 'ex-1', answers, rev: 1 });
+    await visit(page, 'receipt-example');
+  } finally { await ctx.close(); }
+});
+
+test('error pages: bad link 401, no session 401, chair page as a delegate 403, 404s', async () => {
+  const ctx = await newContext();
+  try {
+    const page = await ctx.newPage();
+    const cases = [
+      ['error-401-bad-link', '/t/v4.public.not-a-token', 401, /link/i],
+      ['error-401-cut-link', `/t/${state.tokens.late.slice(0, 60)}`, 401, /link/i],
+      ['error-401-no-session', '/q/lsg-review', 401, null],
+      ['error-404-no-form', '/q/no-such-form', 404, null],
+    ];
+    for (const [name, p, status, re] of cases) {
+      const r = await page.goto(state.base + p);
+      assert.equal(r.status(), status, `${p}: status`);
+      assert.equal((await r.headerValue('content-type')).split(';')[0], 'text/html', `${p}: an HTML page`);
+      assert.ok((await page.locator('h1').innerText()).trim().length > 0, `${p}: a heading`);
+      if (re) assert.match(await page.locator('main').innerText(), re, `${p}: says why`);
+      await visit(page, name);
+    }
+    // A delegate's session on the chair's page, and on a receipt before answering.
+    await openLink(page, state.tokens.forbidden);
+    let r = await page.goto(`${state.base}/chair/lsg-review`);
+    assert.equal(r.status(), 403, 'a delegate cannot see the chair page');
+    await visit(page, 'error-403-chair');
+    r = await page.goto(`${state.base}/q/lsg-review/receipt`);
+    assert.equal(r.status(), 404, 'no receipt before a first answer');
+    await visit(page, 'error-404-no-receipt');
+  } finally { await ctx.close(); }
+});
+
+test('no CSP violation and no script error on any page', async () => {
+  assert.ok(state.pages.length >= (process.env.SND_ONLY ? 1 : 20), `pages checked: ${state.pages.length}`);
+  assert.deepEqual(state.csp, [], 'CSP violations');
+  assert.deepEqual(state.pageErrors, [], 'uncaught page errors');
+});
+
+// ------------------------------------------------------------ the runner
+
+async function main() {
+  const t0 = Date.now();
+  const only = process.env.SND_ONLY ? new RegExp(process.env.SND_ONLY) : null;
+  let passed = 0, failed = 0;
+  const watchdog = setTimeout(() => {
+    console.error('browser tests: still running after 5 minutes; giving up');
+    teardown().finally(() => process.exit(1));
+  }, 5 * 60 * 1000);
+  try {
+    await setup();
+    log(`# collector ${state.base}, chromium ${state.browser.version()}, artefacts ${ARTEFACTS}`);
+    for (const t of tests) {
+      if (only && !only.test(t.name)) continue;
+      const s = Date.now();
+      try {
+        let timer;
+        await Promise.race([t.fn(), new Promise((_, rej) => {
+          timer = setTimeout(() => rej(new Error(`test still running after ${TEST_MS / 1000} s`)), TEST_MS);
+        })]).finally(() => clearTimeout(timer));
+        passed++;
+        log(`ok ${passed + failed} - ${t.name} (${((Date.now() - s) / 1000).toFixed(1)} s)`);
+      } catch (e) {
+        failed++;
+        log(`not ok ${passed + failed} - ${t.name}`);
+        log(String(e && e.stack || e).split('\n').map((l) => '#   ' + l).join('\n'));
+      }
+    }
+  } catch (e) {
+    failed++;
+    log(`not ok - setup: ${e && e.stack || e}`);
+  } finally {
+    fs.writeFileSync(path.join(ARTEFACTS, 'axe.json'), JSON.stringify(state.axe, null, 2));
+    if (failed && state.log && fs.existsSync(state.log)) {
+      const lines = fs.readFileSync(state.log, 'utf8').trimEnd().split('\n');
+      log('# collector log (last 20 lines):\n' + lines.slice(-20).map((l) => '#   ' + l).join('\n'));
+    }
+    await teardown();
+    clearTimeout(watchdog);
+  }
+  log(`# ${state.pages.length} pages audited, ${state.shot} screenshots in ${ARTEFACTS}, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+main();
