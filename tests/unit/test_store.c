@@ -174,8 +174,8 @@ START_TEST(test_store_creates_versioned_wal_schema)
 	ck_assert_int_eq(sql_int(dbpath, "PRAGMA application_id"), 0x534e4447);
 	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' "
 	                                 "AND name IN ('questionnaire', 'delegate', 'revision', "
-	                                 "'revoked')"),
-	                 4);
+	                                 "'revoked', 'schedule')"),
+	                 5);
 	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM sqlite_schema WHERE name = 'latest'"),
 	                 0);
 	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM pragma_journal_mode "
@@ -752,6 +752,7 @@ START_TEST(test_store_migrates_version_1_forward)
 	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 3);
 	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM sqlite_schema WHERE name = 'latest'"),
 	                 0);
+	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM schedule"), 0); /* and 2 -> 3 */
 	ck_assert_int_eq(sql_int(dbpath, "SELECT prior_seq FROM revision WHERE seq = 3"), 1);
 	ck_assert_int_eq(sql_int(dbpath, "SELECT prior_seq IS NULL FROM revision WHERE seq = 1"), 1);
 	memset(&rs, 0, sizeof rs);
@@ -801,6 +802,147 @@ START_TEST(test_store_put_form_is_idempotent)
 	ck_assert_int_eq(snd_store_put_form(s, &f), SND_OK);
 	snd_store_close(s);
 	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM questionnaire"), 1);
+}
+END_TEST
+
+START_TEST(test_store_window_set_get_and_seen_at_once_by_readers)
+{
+	struct snd_store *w = open_store(dbpath, SND_STORE_WRITE);
+	struct snd_store *r = open_store(dbpath, SND_STORE_READ);
+	struct snd_form f;
+	struct snd_window win;
+	int64_t o = -1, c = -1;
+	int ho = -1, hc = -1, found = -1;
+
+	memset(&f, 0, sizeof f);
+	f.id = "lsg";
+	f.has_opens = f.has_closes = 1;
+	f.opens = 1000;
+	f.closes = 2000;
+	/* No row: found 0, everything zeroed; the form's window counts. */
+	ck_assert_int_eq(snd_store_window(r, "lsg", &ho, &o, &hc, &c, &found), SND_OK);
+	ck_assert_int_eq(found, 0);
+	ck_assert(ho == 0 && hc == 0 && o == 0 && c == 0);
+	ck_assert_int_eq(snd_store_effective_window(r, &f, &win), SND_OK);
+	ck_assert(!win.overridden && win.has_opens && win.opens == 1000 && win.closes == 2000);
+	ck_assert_int_eq(snd_window_is_open(&win, 999), SND_ECLOSED);
+	ck_assert_int_eq(snd_window_is_open(&win, 1000), SND_OK);
+	ck_assert_int_eq(snd_window_is_open(&win, 1999), SND_OK);
+	ck_assert_int_eq(snd_window_is_open(&win, 2000), SND_ECLOSED);
+
+	/* Closing early: the row replaces the form's window as a whole, and
+	 * a reader connection opened before the write sees it at once. */
+	ck_assert_int_eq(snd_store_set_window(w, "lsg", 1, 1000000, 1, 1500999, 1400000), SND_OK);
+	ck_assert_int_eq(snd_store_window(r, "lsg", &ho, &o, &hc, &c, &found), SND_OK);
+	ck_assert(found == 1 && ho == 1 && o == 1000000 && hc == 1 && c == 1500999);
+	ck_assert_int_eq(snd_store_effective_window(r, &f, &win), SND_OK);
+	ck_assert(win.overridden && win.set_at_ms == 1400000);
+	ck_assert_int_eq(win.closes, 1500); /* floored to the second */
+	ck_assert_int_eq(snd_window_is_open(&win, 1499), SND_OK);
+	ck_assert_int_eq(snd_window_is_open(&win, 1500), SND_ECLOSED);
+
+	/* Reopening with no end: NULL bounds mean none, not "the form's". */
+	ck_assert_int_eq(snd_store_set_window(w, "lsg", 1, 2500000, 0, 0, 2500000), SND_OK);
+	ck_assert_int_eq(snd_store_window(r, "lsg", &ho, &o, &hc, &c, &found), SND_OK);
+	ck_assert(found == 1 && ho == 1 && o == 2500000 && hc == 0);
+	ck_assert_int_eq(snd_store_effective_window(r, &f, &win), SND_OK);
+	ck_assert(!win.has_closes);
+	ck_assert_int_eq(snd_window_is_open(&win, 1 << 30), SND_OK);
+	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM schedule"), 1);
+	ck_assert_int_eq(sql_int(dbpath, "SELECT opens FROM schedule WHERE qid = 'lsg'"), 2500000);
+	ck_assert_int_eq(sql_int(dbpath, "SELECT closes IS NULL FROM schedule WHERE qid = 'lsg'"), 1);
+
+	/* Other questionnaires are untouched; readers cannot write. */
+	ck_assert_int_eq(snd_store_window(r, "other", &ho, &o, &hc, &c, &found), SND_OK);
+	ck_assert_int_eq(found, 0);
+	ck_assert_int_eq(snd_store_set_window(r, "lsg", 0, 0, 1, 1, 1), SND_EINVAL);
+	ck_assert_int_eq(snd_store_set_window(w, "", 0, 0, 1, 1, 1), SND_EINVAL);
+	/* A quote in an id is data, not SQL (bound parameters). */
+	ck_assert_int_eq(snd_store_set_window(w, "x'); DROP TABLE schedule; --", 0, 0, 1, 7, 1),
+	                 SND_OK);
+	ck_assert_int_eq(snd_store_window(r, "x'); DROP TABLE schedule; --", &ho, &o, &hc, &c,
+	                                  &found), SND_OK);
+	ck_assert(found == 1 && hc == 1 && c == 7);
+	snd_store_close(r);
+	snd_store_close(w);
+}
+END_TEST
+
+struct formrows {
+	char ids[8][32];
+	char sources[8][64];
+	size_t n;
+};
+
+static int formrow(void *ctx, const char *qid, const char *source, size_t len, int64_t at)
+{
+	struct formrows *fr = ctx;
+	(void)at;
+	ck_assert_uint_lt(fr->n, 8);
+	snprintf(fr->ids[fr->n], sizeof fr->ids[0], "%s", qid);
+	snprintf(fr->sources[fr->n], sizeof fr->sources[0], "%.*s", (int)len, source);
+	fr->n++;
+	return 0;
+}
+
+START_TEST(test_store_each_form_gives_newest_version_and_counts)
+{
+	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
+	struct formrows fr;
+	int64_t d = -1, r = -1;
+	memset(&fr, 0, sizeof fr);
+	sql_exec(dbpath, "INSERT INTO questionnaire VALUES ('b', '{\"v\":1}', 'h1', 100),"
+	                 " ('b', '{\"v\":2}', 'h2', 200), ('a', '{}', 'h3', 50)");
+	ck_assert_int_eq(snd_store_each_form(s, formrow, &fr), SND_OK);
+	ck_assert_uint_eq(fr.n, 2);
+	ck_assert_str_eq(fr.ids[0], "a");
+	ck_assert_str_eq(fr.ids[1], "b");
+	ck_assert_str_eq(fr.sources[1], "{\"v\":2}");
+	put(s, "b", "alice", "j1", "{}", 1000);
+	put(s, "b", "alice", "j1", "{\"a\":1}", 1001);
+	put(s, "b", "bob", "j2", "{}", 1002);
+	put(s, "a", "carol", "j3", "{}", 1003);
+	ck_assert_int_eq(snd_store_counts(s, "b", &d, &r), SND_OK);
+	ck_assert(d == 2 && r == 3);
+	ck_assert_int_eq(snd_store_counts(s, "zz", &d, &r), SND_OK);
+	ck_assert(d == 0 && r == 0);
+	snd_store_close(s);
+}
+END_TEST
+
+/* Version 2 is version 3 without the schedule table. */
+START_TEST(test_store_migrates_version_2_forward)
+{
+	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
+	struct rows rs;
+	char err[512];
+	int64_t o, c;
+	int ho, hc, found = -1;
+	put(s, "q", "alice", "j1", "{}", 1000);
+	put(s, "q", "alice", "j1", "{\"a\":1}", 1100);
+	snd_store_close(s);
+	sql_exec(dbpath, "DROP TABLE schedule; PRAGMA user_version = 2;");
+	/* A reader refuses it and changes nothing; a writer migrates it. */
+	s = NULL;
+	ck_assert_int_eq(snd_store_open(dbpath, SND_STORE_READ, &s, err, sizeof err), SND_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "older"));
+	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 2);
+	s = open_store(dbpath, SND_STORE_WRITE);
+	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM schedule"), 0);
+	ck_assert_int_eq(snd_store_window(s, "q", &ho, &o, &hc, &c, &found), SND_OK);
+	ck_assert_int_eq(found, 0);
+	ck_assert_int_eq(snd_store_set_window(s, "q", 0, 0, 1, 5000, 4000), SND_OK);
+	/* The revisions and the chain continue as they were. */
+	ck_assert_int_eq(put(s, "q", "alice", "j1", "{}", 1200), 3);
+	all_rows(s, &rs);
+	ck_assert_uint_eq(rs.n, 3);
+	assert_chain(&rs);
+	snd_store_close(s);
+	s = open_store(dbpath, SND_STORE_READ);
+	ck_assert_int_eq(snd_store_window(s, "q", &ho, &o, &hc, &c, &found), SND_OK);
+	ck_assert(found == 1 && hc == 1 && c == 5000 && ho == 0);
+	snd_store_close(s);
 }
 END_TEST
 
@@ -860,6 +1002,9 @@ int main(void)
 	tcase_add_test(tc, test_store_read_refuses_older_schema);
 	tcase_add_test(tc, test_store_put_form_is_idempotent);
 	tcase_add_test(tc, test_store_pseudonym_is_keyed_and_stable);
+	tcase_add_test(tc, test_store_window_set_get_and_seen_at_once_by_readers);
+	tcase_add_test(tc, test_store_each_form_gives_newest_version_and_counts);
+	tcase_add_test(tc, test_store_migrates_version_2_forward);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
