@@ -475,15 +475,45 @@ static void req_free(struct req *r)
 	free(r);
 }
 
+struct cl_seen {
+	const char *first;
+	int differ;
+};
+
+static enum MHD_Result cl_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+	struct cl_seen *c = cls;
+	(void)kind;
+	if (key == NULL || strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) != 0)
+		return MHD_YES;
+	if (c->first == NULL)
+		c->first = value ? value : "";
+	else if (value == NULL || strcmp(value, c->first) != 0)
+		c->differ = 1;
+	return MHD_YES;
+}
+
 /* First call: headers only.  Decides whether a body will be buffered and
- * refuses one that announces more than the cap. */
+ * refuses one that announces more than the cap.  Content-Length headers
+ * that disagree are refused outright (RFC 9112 6.3): MHD reads the first,
+ * a proxy in front may read the last, and the two would cut the stream in
+ * different places (request smuggling).  Answering on this first call
+ * closes the connection, as it must. */
 static enum MHD_Result first_call(struct req *r, const char *url)
 {
+	struct cl_seen seen = {NULL, 0};
 	const char *cl;
 	if (r->bad_url || route(r, url) != 0) {
 		r->bad_url = 1;
 		return MHD_YES;
 	}
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, cl_header, &seen);
+	if (seen.differ)
+		return http_error(r, 400, "bad_request",
+		                  r->api ? "the request has Content-Length headers that disagree"
+		                         : "This request is malformed.",
+		                  NULL);
 	if (r->route == R_TOKEN) {
 		/* keep the token past the url pointer's life, to be safe */
 		if ((r->url_copy = strdup(r->arg)) == NULL)
