@@ -1721,7 +1721,11 @@ static void turnout_table(struct pg *p, const cJSON *by, const char *key, enum m
 	char a[40], b[40];
 	if (!cJSON_IsObject(grp) || grp->child == NULL)
 		return;
-	put(p, "<table class=\"data\"><caption>");
+	/* A box that may scroll sideways (a phone) takes the keyboard focus so
+	 * it can be scrolled without a mouse; as a group, it is named. */
+	put(p, "<div class=\"table-wrap\" tabindex=\"0\" role=\"group\" aria-label=\"");
+	put(p, tr(p->un, caption));
+	put(p, "\"><table class=\"data\"><caption>");
 	put(p, tr(p->un, caption));
 	put(p, "</caption><thead><tr><th scope=\"col\">");
 	put(p, tr(p->un, M_GROUP));
@@ -1737,7 +1741,7 @@ static void turnout_table(struct pg *p, const cJSON *by, const char *key, enum m
 		esc(p, e->string);
 		snd_buf_printf(p->b, "</th><td>%s</td><td>%s</td></tr>\n", a, b);
 	}
-	put(p, "</tbody></table>\n");
+	put(p, "</tbody></table></div>\n");
 }
 
 static void turnout(struct pg *p, const cJSON *t)
@@ -1827,7 +1831,9 @@ static void consensus_table(struct pg *p, const cJSON *questions, const char *hi
 	}
 	qsort(pr, n, sizeof *pr, prop_cmp);
 
-	put(p, "<div class=\"table-wrap\"><table class=\"data consensus\"");
+	put(p, "<div class=\"table-wrap\" tabindex=\"0\" role=\"group\" aria-label=\"");
+	put(p, tr(p->un, M_CONS_HEAD));
+	put(p, "\"><table class=\"data consensus\"");
 	if (hid) {
 		put(p, " aria-describedby=\"");
 		esc(p, hid);
@@ -2288,6 +2294,11 @@ static const char css_pages[] =
 	".page-chair main,.page-chair .top{max-width:96rem;padding-inline:2rem}\n"
 	".projector{font-size:1.375rem}\n"
 	".projector h1{font-size:2.25rem}.projector h2{font-size:1.75rem}\n"
+	/* a chair's phone is no projector: ordinary type, and long option
+	 * labels in the pairwise table may break so it fits the screen */
+	"@media (max-width:40rem){.page-chair main,.page-chair .top{padding-inline:1rem}"
+	".projector{font-size:1rem}.projector h1{font-size:1.5rem}.projector h2{font-size:1.25rem}"
+	".page-chair .snd-pairwise th{overflow-wrap:anywhere}}\n"
 	".controls fieldset{border:1px solid var(--soft);border-radius:.35rem;display:flex;"
 	"flex-wrap:wrap;gap:.75rem 1.5rem;align-items:flex-end;padding:.75rem 1rem}\n"
 	".controls legend{font-weight:700;padding-inline:.25rem}\n"
@@ -2296,8 +2307,11 @@ static const char css_pages[] =
 	".stats{display:flex;flex-wrap:wrap;gap:1rem 3rem;margin-block:1rem}\n"
 	".stat{margin:0}.stat-n{display:block;font-size:3.5rem;font-weight:800;line-height:1.05;"
 	"font-variant-numeric:tabular-nums}.stat-l{font-weight:600;color:var(--muted)}\n"
-	".tgrid{display:grid;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr));gap:1rem 2rem;"
-	"align-items:start}\n"
+	/* Each turnout table as wide as it needs (flex, not fixed grid tracks,
+	 * which its projector-size text overflowed), wrapping to the next
+	 * line, and scrolling inside its own box on a narrow screen. */
+	".tgrid{display:flex;flex-wrap:wrap;gap:1rem 2rem;align-items:flex-start}\n"
+	".tgrid>.table-wrap{flex:1 1 auto;max-width:100%}\n"
 	".table-wrap{overflow-x:auto}\n"
 	"table.data{border-collapse:collapse;margin-block:.75rem;min-width:100%}\n"
 	"table.data caption{text-align:start;font-weight:700;color:var(--fg);font-size:1em;"
