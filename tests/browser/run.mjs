@@ -32,13 +32,26 @@ if (Number(process.versions.node.split('.')[0]) < 20) {
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
-const { chromium } = await import('playwright-core');
+let chromium;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch (e) {
+  console.log(`browser tests: cannot load playwright-core (${e.code || e.message}); run \`npm ci\` in ${here}`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
 const SRC = process.env.SND_SOURCE_DIR || path.resolve(here, '..', '..');
 const COLLECTOR = process.env.SND_COLLECTOR || path.join(SRC, 'build', 'collector');
 const ARTEFACTS = process.env.SND_ARTEFACTS || path.join(here, 'artefacts');
 const CHROMIUM = process.env.SND_CHROMIUM || '/usr/bin/chromium';
+if (!fs.existsSync(CHROMIUM)) {
+  console.log(`browser tests: no browser at ${CHROMIUM} (Debian: apt-get install chromium; or set SND_CHROMIUM)`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
 const LSG_FILE = path.join(SRC, 'forms', 'lsg-review.json');
 const EXAMPLE_FILE = path.join(SRC, 'forms', 'example-minimal.json');
+const CLOSED_FILE = path.join(SRC, 'tests', 'data', 'forms', 'closed.json');
 const AXE_SOURCE = fs.readFileSync(path.join(here, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const LSG = JSON.parse(fs.readFileSync(LSG_FILE, 'utf8'));
 const EXAMPLE = JSON.parse(fs.readFileSync(EXAMPLE_FILE, 'utf8'));
@@ -169,20 +182,23 @@ async function setup() {
     return p;
   };
   const dels = csv('delegates.csv', [['id', 'entity', 'category', 'sg', 'region'], ...DELEGATES]);
-  const issue = (form, list, role) => parseCsv(runCollector(['issue', '--key', path.join(keys, 'issuer.secret'),
-    '--form', form, '--delegates', list, '--role', role, '--base-url', 'http://127.0.0.1']));
+  const issue = (form, list, role, ...more) => parseCsv(runCollector(['issue', '--key', path.join(keys, 'issuer.secret'),
+    '--form', form, '--delegates', list, '--role', role, '--base-url', 'http://127.0.0.1', ...more]));
   for (const r of issue(LSG_FILE, dels, 'delegate')) state.tokens[r.id] = r.token;
   const chairs = csv('chairs.csv', [['id', 'entity'], ['chair-wp2', 'TSAG WP2']]);
   state.tokens.chair = issue(LSG_FILE, chairs, 'chair')[0].token;
   const ex = csv('example.csv', [['id', 'entity'], ['ex-1', 'Ruritania']]);
   state.tokens.example = issue(EXAMPLE_FILE, ex, 'delegate')[0].token;
+  const nextYear = new Date(Date.now() + 365 * 86400e3).toISOString().replace(/\.\d+Z$/, 'Z');
+  state.tokens.closed = issue(CLOSED_FILE, ex, 'delegate', '--expires', nextYear)[0].token;
+  state.tokens.revoked = issue(LSG_FILE, csv('revoked.csv', [['id', 'entity'], ['gone', 'Ruritania']]), 'delegate')[0].token;
   assert.ok(Object.values(state.tokens).every((t) => /^v4\.public\./.test(t)), 'issue wrote v4.public tokens');
 
   state.log = path.join(state.tmp, 'collector.log');
   for (let attempt = 0; attempt < 5 && !state.server; attempt++) {
     state.port = await freePort();
     state.base = `http://127.0.0.1:${state.port}`;
-    const args = ['serve', '--form', LSG_FILE, '--form', EXAMPLE_FILE,
+    const args = ['serve', '--form', LSG_FILE, '--form', EXAMPLE_FILE, '--form', CLOSED_FILE,
       '--db', path.join(state.tmp, 'sounding.db'),
       '--issuer-pub', path.join(keys, 'issuer.public'),
       '--receipt-key', path.join(keys, 'receipt.secret'),
@@ -751,7 +767,8 @@ test('chair view updates after a new submission (in place with JS, meta refresh 
     assert.equal(new URL(chair.url()).pathname, '/chair/lsg-review', 'a chair link lands on the dashboard');
     const n0 = responsesOf(await chair.locator('#live p.updated').innerText());
     const d0 = Number(await chair.locator('#live .stat-n').first().innerText());
-    assert.equal(await chair.getAttribute('body', 'data-refresh'), '10');
+    const every = await chair.getAttribute('body', 'data-refresh');
+    assert.match(every || '', /^[1-9][0-9]*$/, 'the page says how often it refreshes');
     await visit(chair, 'chair-en', { phone: true });
 
     const plain = await noJsCtx.newPage();
@@ -759,7 +776,7 @@ test('chair view updates after a new submission (in place with JS, meta refresh 
     assert.equal(responsesOf(await plain.locator('#live p.updated').innerText()), n0);
     const meta = plain.locator('head meta[http-equiv="refresh"]');
     assert.equal(await meta.count(), 1, 'meta refresh present without JS');
-    assert.equal(await meta.getAttribute('content'), '10');
+    assert.equal(await meta.getAttribute('content'), every, 'same interval as data-refresh');
     await visit(plain, 'chair-nojs');
 
     // With JS: same document, #live swapped.  Mark the document and count
@@ -791,10 +808,16 @@ test('chair view updates after a new submission (in place with JS, meta refresh 
     assert.ok(objections.includes('Exclusions make roles rigid (late).'), 'the new objection is shown');
     assert.ok(objections.includes('Borduria'), 'with its entity');
 
-    // Without JS the meta refresh reloads the page, which shows the new count.
-    if (plainReloads === 0) await plain.waitForEvent('framenavigated', { timeout: CHAIR_WAIT_MS });
-    await plain.waitForLoadState('load');
-    assert.equal(responsesOf(await plain.locator('#live p.updated').innerText()), n0 + 1, 'reloaded page shows the new count');
+    // Without JS the meta refresh reloads the page, which (at the latest
+    // on the first reload after the submission) shows the new count.
+    const deadline = Date.now() + CHAIR_WAIT_MS;
+    for (;;) {
+      await plain.waitForLoadState('load');
+      if (plainReloads > 0 && responsesOf(await plain.locator('#live p.updated').innerText()) === n0 + 1) break;
+      const left = deadline - Date.now();
+      assert.ok(left > 0, `the page without JS did not reload to ${n0 + 1} responses (${plainReloads} reloads)`);
+      await plain.waitForEvent('framenavigated', { timeout: left });
+    }
 
     // A breakdown, in Arabic, for the audit.
     await chair.goto(`${state.base}/chair/lsg-review?by=region&lang=ar`);
@@ -823,15 +846,21 @@ test('a second form: every type including multi, in a second questionnaire', asy
   } finally { await ctx.close(); }
 });
 
-test('error pages: bad link 401, no session 401, chair page as a delegate 403, 404s', async () => {
+test('error pages: bad, cut, revoked links 401, no session 401, CSRF and chair 403, 404s, closed 409', async () => {
   const ctx = await newContext();
   try {
     const page = await ctx.newPage();
+    // Revoked while the collector runs: refused from the next request on.
+    const claims = JSON.parse(runCollector(['token', 'verify', '--pub', path.join(state.tmp, 'keys', 'issuer.public'), state.tokens.revoked]));
+    const jti = (typeof claims.payload === 'string' ? JSON.parse(claims.payload) : claims.payload).jti;
+    runCollector(['revoke', '--db', path.join(state.tmp, 'sounding.db'), '--jti', jti]);
     const cases = [
       ['error-401-bad-link', '/t/v4.public.not-a-token', 401, /link/i],
       ['error-401-cut-link', `/t/${state.tokens.late.slice(0, 60)}`, 401, /link/i],
       ['error-401-no-session', '/q/lsg-review', 401, null],
       ['error-404-no-form', '/q/no-such-form', 404, null],
+      ['error-401-revoked', `/t/${state.tokens.revoked}`, 401, /revoked|withdrawn|no longer/i],
+      ['error-409-closed', `/t/${state.tokens.closed}`, 409, /closed/i],
     ];
     for (const [name, p, status, re] of cases) {
       const r = await page.goto(state.base + p);
@@ -849,6 +878,14 @@ test('error pages: bad link 401, no session 401, chair page as a delegate 403, 4
     r = await page.goto(`${state.base}/q/lsg-review/receipt`);
     assert.equal(r.status(), 404, 'no receipt before a first answer');
     await visit(page, 'error-404-no-receipt');
+    // A form whose anti-CSRF field is not this session's: 403, nothing stored.
+    await page.goto(`${state.base}/q/lsg-review`);
+    await page.locator('#f-now-coordination').check();
+    await page.locator('input[name=_csrf]').evaluate((e) => { e.value = 'forged'; });
+    assert.equal(await submit(page, 'lsg-review'), 403);
+    assert.match(await page.locator('main').innerText(), /did not come from this site|out of date/);
+    assert.equal((await api('/api/v1/questionnaires/lsg-review/responses/me', state.tokens.forbidden)).status, 404, 'nothing stored');
+    await visit(page, 'error-403-csrf');
   } finally { await ctx.close(); }
 });
 
