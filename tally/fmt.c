@@ -124,8 +124,37 @@ void fmt_value(char out[40], const cJSON *o, const char *key)
 		snprintf(out, 40, "%.6g", d);
 }
 
-/* Decodes one UTF-8 sequence (input is valid UTF-8: it passed the form
- * loader or the JSON parser); returns its length. */
+/* A scale point (a median): integers bare, weights 2 decimals, a dash
+ * when absent. */
+void fmt_point(char out[40], const cJSON *o, const char *key)
+{
+	double d;
+	if (jnum(o, key, &d))
+		fmt_count(out, d);
+	else
+		snprintf(out, 40, "\xe2\x80\x94");
+}
+
+/* ------------------------------------------------------ summary reading */
+
+const char *entry_entity(const struct snd_form *f, const cJSON *entry)
+{
+	return f->anonymity == SND_PSEUDONYMOUS ? NULL : jstr(entry, "entity");
+}
+
+enum outcome position_outcome(const cJSON *qs, char n[40], const char **plural)
+{
+	double objections = jnum0(qs, "object");
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(qs, "consensus")))
+		return OUTCOME_CONSENSUS;
+	if (objections > 0) {
+		fmt_count(n, objections);
+		*plural = objections == 1 ? "" : "s";
+		return OUTCOME_OBJECTED;
+	}
+	return OUTCOME_NONE;
+}
+
 const char *opt_label(const struct snd_form *f, int lang, const struct snd_option *opts,
                              size_t n, const char *id)
 {

@@ -37,18 +37,33 @@ static void md_text(struct snd_buf *b, const char *s)
 	}
 }
 
+/* An objection or comment list: "- **entity**: text" per entry (no
+ * entity on pseudonymous questionnaires). */
+static void md_entries(struct snd_buf *b, const struct snd_form *f, const cJSON *entries,
+                       const char *key)
+{
+	const cJSON *it;
+	cJSON_ArrayForEach(it, entries) {
+		const char *ent = entry_entity(f, it);
+		snd_buf_puts(b, "- ");
+		if (ent) {
+			snd_buf_puts(b, "**");
+			md_text(b, ent);
+			snd_buf_puts(b, "**: ");
+		}
+		md_text(b, jstr(it, key));
+		snd_buf_putc(b, '\n');
+	}
+}
+
 static void md_scale_row(struct snd_buf *b, const struct snd_question *q, const cJSON *o)
 {
 	const cJSON *dist = cJSON_GetObjectItemCaseSensitive(o, "distribution");
 	char n[40], m[40], md[40], cs[40], key[16];
-	double med;
 	int v;
 	fmt_count(n, jnum0(o, "answered"));
 	fmt_stat(m, o, "mean");
-	if (jnum(o, "median", &med))
-		fmt_count(md, med);
-	else
-		snprintf(md, sizeof md, "\xe2\x80\x94");
+	fmt_point(md, o, "median");
 	fmt_stat(cs, o, "consensus");
 	snd_buf_printf(b, " | %s | %s | %s | %s |", n, m, md, cs);
 	for (v = q->min; v <= q->max; v++) {
@@ -76,6 +91,8 @@ static void md_questions(struct snd_buf *b, const struct snd_form *f, int lang,
 {
 	const cJSON *qs, *it, *jt;
 	size_t cur = (size_t)-1;
+	enum outcome oc;
+	const char *pl;
 	char a[40], s[40];
 	int i;
 	cJSON_ArrayForEach(qs, questions) {
@@ -183,25 +200,14 @@ static void md_questions(struct snd_buf *b, const struct snd_form *f, int lang,
 				fmt_count(a, jnum0(qs, snd_position_names[i]));
 				snd_buf_printf(b, " %s |", a);
 			}
-			if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(qs, "consensus")))
+			oc = position_outcome(qs, a, &pl);
+			if (oc == OUTCOME_CONSENSUS)
 				snd_buf_puts(b, "\n\n**CONSENSUS** (no sustained objection)\n");
-			else if (jnum0(qs, "object") > 0) {
-				fmt_count(a, jnum0(qs, "object"));
-				snd_buf_printf(b, "\n\n**%s sustained objection%s:**\n\n", a,
-				               jnum0(qs, "object") == 1 ? "" : "s");
-			} else
+			else if (oc == OUTCOME_OBJECTED)
+				snd_buf_printf(b, "\n\n**%s sustained objection%s:**\n\n", a, pl);
+			else
 				snd_buf_puts(b, "\n\nNo positions yet.\n");
-			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "objections")) {
-				const char *ent = f->anonymity == SND_PSEUDONYMOUS ? NULL : jstr(it, "entity");
-				snd_buf_puts(b, "- ");
-				if (ent) {
-					snd_buf_puts(b, "**");
-					md_text(b, ent);
-					snd_buf_puts(b, "**: ");
-				}
-				md_text(b, jstr(it, "reason"));
-				snd_buf_putc(b, '\n');
-			}
+			md_entries(b, f, cJSON_GetObjectItemCaseSensitive(qs, "objections"), "reason");
 			break;
 		case SND_Q_NUMBER: {
 			char mn[40], mx[40], me[40], md[40];
@@ -214,17 +220,7 @@ static void md_questions(struct snd_buf *b, const struct snd_form *f, int lang,
 			break;
 		}
 		case SND_Q_TEXT:
-			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "comments")) {
-				const char *ent = f->anonymity == SND_PSEUDONYMOUS ? NULL : jstr(it, "entity");
-				snd_buf_puts(b, "- ");
-				if (ent) {
-					snd_buf_puts(b, "**");
-					md_text(b, ent);
-					snd_buf_puts(b, "**: ");
-				}
-				md_text(b, jstr(it, "text"));
-				snd_buf_putc(b, '\n');
-			}
+			md_entries(b, f, cJSON_GetObjectItemCaseSensitive(qs, "comments"), "text");
 			break;
 		default:
 			break;
@@ -237,6 +233,8 @@ static void md_proposals(struct snd_buf *b, const struct snd_form *f, int lang,
                          const cJSON *questions)
 {
 	const cJSON *qs;
+	enum outcome oc;
+	const char *pl;
 	char a[40];
 	int any = 0, i;
 	cJSON_ArrayForEach(qs, questions) {
@@ -255,15 +253,13 @@ static void md_proposals(struct snd_buf *b, const struct snd_form *f, int lang,
 			fmt_count(a, jnum0(qs, snd_position_names[i]));
 			snd_buf_printf(b, " %s |", a);
 		}
-		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(qs, "consensus"))) {
+		oc = position_outcome(qs, a, &pl);
+		if (oc == OUTCOME_CONSENSUS)
 			snd_buf_puts(b, " **CONSENSUS** |\n");
-		} else if (jnum0(qs, "object") > 0) {
-			fmt_count(a, jnum0(qs, "object"));
-			snd_buf_printf(b, " %s sustained objection%s |\n", a,
-			               jnum0(qs, "object") == 1 ? "" : "s");
-		} else {
+		else if (oc == OUTCOME_OBJECTED)
+			snd_buf_printf(b, " %s sustained objection%s |\n", a, pl);
+		else
 			snd_buf_puts(b, " no positions yet |\n");
-		}
 	}
 }
 

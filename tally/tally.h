@@ -116,6 +116,16 @@ void fmt_count(char out[40], double v);   /* integers bare, weights 2 decimals *
 void fmt_pct(char out[40], double share); /* "66.7%" */
 void fmt_stat(char out[40], const cJSON *o, const char *key);  /* "3.67" or a dash */
 void fmt_value(char out[40], const cJSON *o, const char *key); /* an answer value */
+void fmt_point(char out[40], const cJSON *o, const char *key); /* a median, or a dash */
+/* The entity to show beside an objection or comment: NULL on pseudonymous
+ * questionnaires, whatever the summary holds. */
+const char *entry_entity(const struct snd_form *f, const cJSON *entry);
+/* Where a position question stands; each writer words it its own way.
+ * OUTCOME_CONSENSUS when "consensus" is true; else OUTCOME_OBJECTED with
+ * the sustained objections in n (fmt_count) and *plural "" or "s" when
+ * "object" > 0; else OUTCOME_NONE (no positions yet). */
+enum outcome { OUTCOME_NONE, OUTCOME_CONSENSUS, OUTCOME_OBJECTED };
+enum outcome position_outcome(const cJSON *qs, char n[40], const char **plural);
 const char *opt_label(const struct snd_form *f, int lang, const struct snd_option *opts,
                       size_t n, const char *id);
 const struct snd_question *question_of(const struct snd_form *f, const cJSON *qs);

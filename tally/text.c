@@ -232,13 +232,10 @@ static void midpoint_shares(const struct snd_question *q, const cJSON *qs, doubl
 static void text_scale_figures(struct snd_buf *b, const struct snd_question *q, const cJSON *qs)
 {
 	char m[40], md[40], cs[40], p0[40], p1[40], p2[40];
-	double mid[3], med;
+	double mid[3];
 	int q1, q3;
 	fmt_stat(m, qs, "mean");
-	if (jnum(qs, "median", &med))
-		fmt_count(md, med);
-	else
-		snprintf(md, sizeof md, "\xe2\x80\x94");
+	fmt_point(md, qs, "median");
 	fmt_stat(cs, qs, "consensus");
 	midpoint_shares(q, qs, mid);
 	fmt_pct(p0, mid[0]);
@@ -285,7 +282,6 @@ static void text_matrix(struct snd_buf *b, const struct snd_form *f, int lang,
 	};
 	const cJSON *row;
 	char n[40], m[40], md[40], cs[40], key[16];
-	double med;
 	int v;
 	snd_buf_printf(b, "  %-*s %8s %7s %7s %10s  distribution %d..%d\n", LABEL_W - 1, "row",
 	               "n", "mean", "median", "consensus", q->min, q->max);
@@ -294,10 +290,7 @@ static void text_matrix(struct snd_buf *b, const struct snd_form *f, int lang,
 		double peak = 0;
 		fmt_count(n, jnum0(row, "answered"));
 		fmt_stat(m, row, "mean");
-		if (jnum(row, "median", &med))
-			fmt_count(md, med);
-		else
-			snprintf(md, sizeof md, "\xe2\x80\x94");
+		fmt_point(md, row, "median");
 		fmt_stat(cs, row, "consensus");
 		snd_buf_puts(b, "  ");
 		term_text(b, opt_label(f, lang, q->rows, q->nrows, jstr(row, "id")), LABEL_W - 1,
@@ -388,6 +381,30 @@ static void more_line(struct snd_buf *b, long n, const char *what)
 	               what, n == 1 ? "" : "s");
 }
 
+/* An objection or comment list: "    - entity: text" per entry (no entity
+ * on pseudonymous questionnaires), at most limit entries (-1: all) and a
+ * line counting the rest. */
+static void text_entries(struct snd_buf *b, const struct snd_form *f, const cJSON *entries,
+                         const char *key, const char *what, long limit)
+{
+	const cJSON *it;
+	long shown = 0;
+	cJSON_ArrayForEach(it, entries) {
+		const char *ent = entry_entity(f, it);
+		if (limit >= 0 && shown++ >= limit) {
+			more_line(b, cJSON_GetArraySize(entries) - limit, what);
+			break;
+		}
+		snd_buf_puts(b, "    - ");
+		if (ent) {
+			term_text(b, ent, 0, 0, -1);
+			snd_buf_puts(b, ": ");
+		}
+		term_text(b, jstr(it, key), 0, 0, 6);
+		snd_buf_putc(b, '\n');
+	}
+}
+
 static void text_position(struct snd_buf *b, const struct snd_form *f, const cJSON *qs,
                           long limit)
 {
@@ -396,10 +413,10 @@ static void text_position(struct snd_buf *b, const struct snd_form *f, const cJS
 	};
 	double c[SND_POS__MAX], total = 0, acc = 0;
 	long drawn = 0, upto, k;
-	const cJSON *it, *objs = cJSON_GetObjectItemCaseSensitive(qs, "objections");
+	enum outcome oc;
+	const char *pl;
 	char n[40], s[40];
 	int i;
-	long shown = 0;
 
 	for (i = 0; i < SND_POS__MAX; i++) {
 		c[i] = jnum0(qs, snd_position_names[i]);
@@ -422,28 +439,15 @@ static void text_position(struct snd_buf *b, const struct snd_form *f, const cJS
 	}
 	snd_buf_puts(b, "  (\xe2\x96\x88 support \xe2\x96\x93 live with \xe2\x96\x92 object "
 	                "\xe2\x96\x91 abstain)\n");
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(qs, "consensus")))
+	oc = position_outcome(qs, n, &pl);
+	if (oc == OUTCOME_CONSENSUS)
 		snd_buf_puts(b, "  CONSENSUS (no sustained objection)\n");
-	else if (c[SND_POS_OBJECT] > 0) {
-		fmt_count(n, c[SND_POS_OBJECT]);
-		snd_buf_printf(b, "  %s sustained objection%s:\n", n,
-		               c[SND_POS_OBJECT] == 1 ? "" : "s");
-	} else
+	else if (oc == OUTCOME_OBJECTED)
+		snd_buf_printf(b, "  %s sustained objection%s:\n", n, pl);
+	else
 		snd_buf_puts(b, "  no positions yet\n");
-	cJSON_ArrayForEach(it, objs) {
-		const char *ent = f->anonymity == SND_PSEUDONYMOUS ? NULL : jstr(it, "entity");
-		if (limit >= 0 && shown++ >= limit) {
-			more_line(b, cJSON_GetArraySize(objs) - limit, "objection");
-			break;
-		}
-		snd_buf_puts(b, "    - ");
-		if (ent) {
-			term_text(b, ent, 0, 0, -1);
-			snd_buf_puts(b, ": ");
-		}
-		term_text(b, jstr(it, "reason"), 0, 0, 6);
-		snd_buf_putc(b, '\n');
-	}
+	text_entries(b, f, cJSON_GetObjectItemCaseSensitive(qs, "objections"), "reason",
+	             "objection", limit);
 }
 
 static void text_number(struct snd_buf *b, const cJSON *qs)
@@ -460,24 +464,10 @@ static void text_number(struct snd_buf *b, const cJSON *qs)
 
 static void text_text(struct snd_buf *b, const struct snd_form *f, const cJSON *qs, long limit)
 {
-	const cJSON *it, *cm = cJSON_GetObjectItemCaseSensitive(qs, "comments");
+	const cJSON *cm = cJSON_GetObjectItemCaseSensitive(qs, "comments");
 	int n = cJSON_GetArraySize(cm);
-	long shown = 0;
 	snd_buf_printf(b, "  %d comment%s%s\n", n, n == 1 ? "" : "s", n ? ":" : "");
-	cJSON_ArrayForEach(it, cm) {
-		const char *ent = f->anonymity == SND_PSEUDONYMOUS ? NULL : jstr(it, "entity");
-		if (limit >= 0 && shown++ >= limit) {
-			more_line(b, n - limit, "comment");
-			break;
-		}
-		snd_buf_puts(b, "    - ");
-		if (ent) {
-			term_text(b, ent, 0, 0, -1);
-			snd_buf_puts(b, ": ");
-		}
-		term_text(b, jstr(it, "text"), 0, 0, 6);
-		snd_buf_putc(b, '\n');
-	}
+	text_entries(b, f, cm, "text", "comment", limit);
 }
 
 static void text_questions(struct snd_buf *b, const struct snd_form *f, int lang,
@@ -520,6 +510,8 @@ static void text_questions(struct snd_buf *b, const struct snd_form *f, int lang
 static void text_proposals(struct snd_buf *b, const struct snd_form *f, const cJSON *questions)
 {
 	const cJSON *qs;
+	enum outcome oc;
+	const char *pl;
 	char n[40], c[SND_POS__MAX][40];
 	int any = 0, i;
 	cJSON_ArrayForEach(qs, questions) {
@@ -533,15 +525,13 @@ static void text_proposals(struct snd_buf *b, const struct snd_form *f, const cJ
 		for (i = 0; i < SND_POS__MAX; i++)
 			fmt_count(c[i], jnum0(qs, snd_position_names[i]));
 		snd_buf_printf(b, "  %-24s %8s %8s %8s %8s  ", q->id, c[0], c[1], c[2], c[3]);
-		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(qs, "consensus"))) {
+		oc = position_outcome(qs, n, &pl);
+		if (oc == OUTCOME_CONSENSUS)
 			snd_buf_puts(b, "CONSENSUS\n");
-		} else if (jnum0(qs, "object") > 0) {
-			fmt_count(n, jnum0(qs, "object"));
-			snd_buf_printf(b, "%s sustained objection%s\n", n,
-			               jnum0(qs, "object") == 1 ? "" : "s");
-		} else {
+		else if (oc == OUTCOME_OBJECTED)
+			snd_buf_printf(b, "%s sustained objection%s\n", n, pl);
+		else
 			snd_buf_puts(b, "no positions yet\n");
-		}
 	}
 }
 
