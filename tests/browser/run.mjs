@@ -150,11 +150,13 @@ function normStored(ans) {
 
 const state = {
   tmp: null, server: null, port: 0, base: '', log: '',
-  tokens: {},            // delegate id -> token (LSG), plus 'chair', 'example'
+  tokens: {},            // delegate id -> token (LSG), plus 'chair', 'example', ...
+  current: '',           // the test running
   browser: null,
   pages: [],             // every page visited: {name, url, kind}
   csp: [],               // CSP violations: {page, text}
   pageErrors: [],        // uncaught exceptions in pages
+  dialogs: [],           // dialogs seen (all accepted or dismissed)
   axe: [],               // {name, violations: [...]}
   shot: 0,
 };
@@ -167,6 +169,7 @@ const DELEGATES = [
   ['rev', 'Syldavia', 'administration', 'sg5', 'europe'],
   ['late', 'Borduria', 'administration', 'sg11', 'asia_pacific'],
   ['forbidden', 'Elbonia', 'administration', 'sg3', 'africa'],
+  ['keys', 'Latveria', 'administration', 'sg12', 'europe'],
 ];
 
 async function setup() {
@@ -266,7 +269,10 @@ function watch(page) {
   page.on('pageerror', (e) => state.pageErrors.push({ page: page.url(), text: String(e) }));
   // The form asks before leaving with unsaved changes (sounding.js); the
   // tests leave such pages on purpose.
-  page.on('dialog', (d) => (d.type() === 'beforeunload' ? d.accept() : d.dismiss()).catch(() => {}));
+  page.on('dialog', (d) => {
+    state.dialogs.push({ page: page.url(), type: d.type(), test: state.current });
+    (d.type() === 'beforeunload' ? d.accept() : d.dismiss()).catch(() => {});
+  });
 }
 
 async function cspOnPage(page, name) {
@@ -751,6 +757,40 @@ test('receipt page: revision increments on a second submission, prefilled form, 
   } finally { await ctx.close(); }
 });
 
+test('keyboard: skip link, arrow keys in a radio group, typing; leaving unsaved answers asks first', async () => {
+  const ctx = await newContext();
+  try {
+    const page = await ctx.newPage();
+    await openLink(page, state.tokens.keys);
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.className), 'skip', 'first Tab stop: the skip link');
+    const box = await page.locator('a.skip').boundingBox();
+    assert.ok(box && box.y >= 0, 'the skip link shows when focused');
+    await page.keyboard.press('Enter');
+    assert.equal(new URL(page.url()).hash, '#questions');
+    // Into the first radio group and along it with the arrow keys.
+    await page.locator('#f-now-communication').focus();
+    await page.keyboard.press('Space');
+    assert.equal(await page.locator('#f-now-communication').isChecked(), true, 'Space checks the focused radio');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.locator('#f-now-authoritative').isChecked(), true, 'arrow keys move the choice');
+    await page.locator('#q-why_authoritative').waitFor({ state: 'visible' });
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href')), '#q-now', 'Tab: the note\'s link back to question 1');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'f-why_authoritative', 'Tab: the question just shown');
+    await page.keyboard.type('Typed with the keyboard.');
+    assert.equal(await page.locator('#f-why_authoritative').inputValue(), 'Typed with the keyboard.');
+
+    const before = state.dialogs.length;
+    await page.goto(`${state.base}/healthz`);
+    const asked = state.dialogs.slice(before).filter((d) => d.type === 'beforeunload');
+    assert.equal(asked.length, 1, 'leaving a form with unsaved answers asks first');
+    assert.equal((await api('/api/v1/questionnaires/lsg-review/responses/me', state.tokens.keys)).status, 404, 'nothing saved by leaving');
+  } finally { await ctx.close(); }
+});
+
 function responsesOf(text) {
   const m = /Responses: (\d+)/.exec(text);
   assert.ok(m, `"Responses: N" in ${JSON.stringify(text)}`);
@@ -889,10 +929,12 @@ test('error pages: bad, cut, revoked links 401, no session 401, CSRF and chair 4
   } finally { await ctx.close(); }
 });
 
-test('no CSP violation and no script error on any page', async () => {
+test('no CSP violation, no script error, no unexpected dialog on any page', async () => {
   assert.ok(state.pages.length >= (process.env.SND_ONLY ? 1 : 20), `pages checked: ${state.pages.length}`);
   assert.deepEqual(state.csp, [], 'CSP violations');
   assert.deepEqual(state.pageErrors, [], 'uncaught page errors');
+  // Only the keyboard test leaves unsaved answers; a submitted form never asks.
+  assert.deepEqual(state.dialogs.filter((d) => !d.test.startsWith('keyboard')), [], 'unexpected dialogs');
 });
 
 // ------------------------------------------------------------ the runner
@@ -911,6 +953,7 @@ async function main() {
     for (const t of tests) {
       if (only && !only.test(t.name)) continue;
       const s = Date.now();
+      state.current = t.name;
       try {
         let timer;
         await Promise.race([t.fn(), new Promise((_, rej) => {
