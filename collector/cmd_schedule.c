@@ -240,8 +240,8 @@ static void qlist_free(struct qlist *l)
 	free(l->q);
 }
 
-/* Loads every stored questionnaire; 0 ok, else 1 (reported). */
-static int load_forms(struct snd_store *s, const char *db, struct qlist *l)
+/* Loads every stored questionnaire; 0 ok, else 1 (reported, l freed). */
+static int load_forms(struct snd_store *s, struct qlist *l)
 {
 	enum snd_err e;
 	memset(l, 0, sizeof *l);
@@ -249,9 +249,9 @@ static int load_forms(struct snd_store *s, const char *db, struct qlist *l)
 	if (e != SND_OK || l->oom) {
 		die_msg("%s (reading the questionnaires: %s)", snd_store_errmsg(s),
 		        snd_strerror(e != SND_OK ? e : SND_ENOMEM));
+		qlist_free(l);
 		return 1;
 	}
-	(void)db;
 	return 0;
 }
 
@@ -419,7 +419,7 @@ static int set_cmd(enum which which, int argc, char **argv)
 
 	if ((s = open_db(a.db, SND_STORE_WRITE)) == NULL)
 		return 1;
-	if (load_forms(s, a.db, &l) != 0) {
+	if (load_forms(s, &l) != 0) {
 		snd_store_close(s);
 		return 1;
 	}
@@ -550,7 +550,7 @@ int cmd_status(int argc, char **argv)
 	json = a.format != NULL && strcmp(a.format, "json") == 0;
 	if ((s = open_db(a.db, SND_STORE_READ)) == NULL)
 		return 1;
-	if (load_forms(s, a.db, &l) != 0) {
+	if (load_forms(s, &l) != 0) {
 		snd_store_close(s);
 		return 1;
 	}
@@ -640,6 +640,8 @@ int cmd_status(int argc, char **argv)
 		if (t != NULL) {
 			snd_buf_puts(&out, t);
 			snd_buf_putc(&out, '\n');
+		} else {
+			out.failed = 1; /* reported below */
 		}
 		free(t);
 		cJSON_Delete(arr);
