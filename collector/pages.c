@@ -1702,11 +1702,18 @@ void page_message(struct snd_buf *out, const struct snd_form *f, int lang, int s
 		esc(&p, lbl(&p, &f->title));
 		put(&p, "</p>\n");
 	}
+	/* The server's titles and messages are English (http.c, routes.c): on
+	 * a page in another language they are marked so, to be read and laid
+	 * out as English rather than as, say, Arabic. */
+	if (p.un != UN_EN)
+		put(&p, "<div class=\"msg\" lang=\"en\" dir=\"ltr\">\n");
 	put(&p, "<h1>");
 	esc(&p, title);
 	put(&p, "</h1>\n");
 	if (message && message[0])
 		put_paras(&p, message, "message");
+	if (p.un != UN_EN)
+		put(&p, "</div>\n");
 	if (status > 0)
 		snd_buf_printf(out, "<p class=\"status-code\">HTTP %d</p>\n", status);
 	put(&p, "</main>\n");

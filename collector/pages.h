@@ -37,8 +37,9 @@ void page_receipt(struct snd_buf *out, const struct page_req *r, int64_t rev,
                   int64_t submitted_at_ms);
 
 /* A plain page for errors and notices (401 bad link, 404, 409 closed...):
- * title and message in plain words.  f may be NULL (then lang indexes the
- * six UN languages in the order en fr es ar zh ru). */
+ * title and message in plain words, in English (marked lang="en" on a page
+ * in another language).  f may be NULL (then lang indexes the six UN
+ * languages in the order en fr es ar zh ru). */
 void page_message(struct snd_buf *out, const struct snd_form *f, int lang, int status,
                   const char *title, const char *message);
 

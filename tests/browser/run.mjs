@@ -901,6 +901,7 @@ test('error pages: bad, cut, revoked links 401, no session 401, CSRF and chair 4
       ['error-404-no-form', '/q/no-such-form', 404, null],
       ['error-401-revoked', `/t/${state.tokens.revoked}`, 401, /revoked|withdrawn|no longer/i],
       ['error-409-closed', `/t/${state.tokens.closed}`, 409, /closed/i],
+      ['error-401-no-session-ar', '/q/lsg-review?lang=ar', 401, null],
     ];
     for (const [name, p, status, re] of cases) {
       const r = await page.goto(state.base + p);
@@ -908,6 +909,9 @@ test('error pages: bad, cut, revoked links 401, no session 401, CSRF and chair 4
       assert.equal((await r.headerValue('content-type')).split(';')[0], 'text/html', `${p}: an HTML page`);
       assert.ok((await page.locator('h1').innerText()).trim().length > 0, `${p}: a heading`);
       if (re) assert.match(await page.locator('main').innerText(), re, `${p}: says why`);
+      // The messages are English; on a page in another language they say so.
+      const [pageLang, h1Lang] = await page.evaluate(() => [document.documentElement.lang, document.querySelector('h1').closest('[lang]').lang]);
+      if (/^[\x20-\x7e]*$/.test(await page.locator('h1').innerText())) assert.equal(h1Lang, 'en', `${p}: English heading marked as English (page: ${pageLang})`);
       await visit(page, name);
     }
     // A delegate's session on the chair's page, and on a receipt before answering.
