@@ -675,6 +675,26 @@ test('the same in Arabic (?lang=ar): right to left, Arabic labels, submit works'
   } finally { await ctx.close(); }
 });
 
+test('the other languages (fr, es, zh, ru): language, title, draft notice, submit label', async () => {
+  const ctx = await newContext();
+  try {
+    const page = await ctx.newPage();
+    await openLink(page, state.tokens.keys);
+    for (const lang of LSG.languages.filter((l) => l !== 'en' && l !== 'ar')) {
+      await page.goto(`${state.base}/q/lsg-review?lang=${lang}`);
+      assert.deepEqual(await htmlAttrs(page), { lang, dir: 'ltr' });
+      assert.equal(await page.locator('h1').innerText(), LSG.title[lang]);
+      assert.equal((await page.locator('label[for="f-now-coordination"]').innerText()).trim(), Q.now.options[1].label[lang]);
+      if ((LSG.drafts || []).includes(lang))
+        assert.equal(await page.locator('.notice.draft a[hreflang=en]').count(), 1, `${lang}: draft notice links to the English original`);
+      assert.equal(await page.locator('.langs .current').getAttribute('lang'), lang, `${lang}: the switcher marks the current language`);
+      const submitLabel = { fr: 'Envoyer les réponses', es: 'Enviar respuestas', zh: '提交答复', ru: 'Отправить ответы' }[lang];
+      if (submitLabel) assert.equal((await page.locator('form.questionnaire button[type=submit]').innerText()).trim(), submitLabel);
+      await visit(page, `form-${lang}`);
+    }
+  } finally { await ctx.close(); }
+});
+
 test('422 round trip: errors beside their fields, answers kept; fixed and resubmitted', async () => {
   const ctx = await newContext();
   try {
