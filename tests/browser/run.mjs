@@ -153,7 +153,7 @@ const state = {
   tokens: {},            // delegate id -> token (LSG), plus 'chair', 'example', ...
   current: '',           // the test running
   browser: null,
-  pages: [],             // every page visited: {name, url, kind}
+  pages: [],             // every page checked: {name, url}
   csp: [],               // CSP violations: {page, text}
   pageErrors: [],        // uncaught exceptions in pages
   dialogs: [],           // dialogs seen (all accepted or dismissed)
@@ -175,8 +175,8 @@ const DELEGATES = [
 async function setup() {
   state.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'snd-browser-'));
   fs.mkdirSync(ARTEFACTS, { recursive: true });
-  for (const f of fs.readdirSync(ARTEFACTS))
-    if (/\.(png|json|txt)$/.test(f)) fs.rmSync(path.join(ARTEFACTS, f));
+  for (const f of fs.readdirSync(ARTEFACTS)) // only what an earlier run wrote
+    if (/^\d{2,}-[a-z0-9-]+-(desktop|phone)\.png$|^axe\.json$/.test(f)) fs.rmSync(path.join(ARTEFACTS, f));
   const keys = path.join(state.tmp, 'keys');
   runCollector(['keygen', '--out', keys]);
   const csv = (name, rows) => {
@@ -229,7 +229,9 @@ async function setup() {
 
 async function teardown() {
   if (state.browser) await state.browser.close().catch(() => {});
-  if (state.server) {
+  if (state.server && (state.server.exitCode !== null || state.server.signalCode !== null)) {
+    log(`# the collector had stopped by itself (exit ${state.server.exitCode}, signal ${state.server.signalCode})`);
+  } else if (state.server) {
     const exited = new Promise((res) => state.server.once('exit', (code) => res(code)));
     state.server.kill('SIGTERM');
     const code = await Promise.race([exited, new Promise((res) => setTimeout(() => res('timeout'), 10000))]);
