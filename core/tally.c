@@ -5,9 +5,9 @@
  *   - the accumulator layout: one flat array of doubles per scope (the
  *     whole questionnaire, and each --by group), with a fixed offset for
  *     every question, matrix row, option, scale point and pairwise cell;
- *   - the decoding of stored answers: a strict scanner for the canonical
- *     JSON the writer stores (no allocation per row), with cJSON as the
- *     fallback for anything the scanner does not expect;
+ *   - the decoding of stored answers: the strict scanner for the canonical
+ *     JSON the writer stores (no allocation per row) is scan.c; here is the
+ *     cJSON fallback for anything the scanner does not expect;
  *   - the measures: shares and leader, scale distribution / mean / lower
  *     median / Tastle-Wierman consensus, Borda, Schulze (winning votes),
  *     Condorcet winner, position consensus, number statistics;
@@ -48,7 +48,7 @@
  *      fit the form (a hand-edited database) is skipped, counted, and
  *      reported once with snd_log - never fatal, never printed.
  */
-#include "sounding.h"
+#include "scan.h"
 
 #include <limits.h>
 #include <math.h>
@@ -57,9 +57,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 const char *const snd_weight_names[SND_WEIGHT__MAX] = {"delegate", "entity"};
 
@@ -73,10 +70,6 @@ const char *const snd_weight_names[SND_WEIGHT__MAX] = {"delegate", "entity"};
  * layout per (scope, entity), so there bins must stay few. */
 #define MAX_BINS 1024
 #define MAX_BINS_ENTITY 64
-
-/* Sentinels in the decoded row's matrix cells. */
-#define CELL_ABSENT INT_MIN
-#define CELL_NOVIEW (INT_MIN + 1)
 
 /* ----------------------------------------------------------- small tools */
 
@@ -287,34 +280,10 @@ static int natcmp(const char *a, const char *b)
 
 /* ---------------------------------------------------------------- layout */
 
-/* Where a question lives in an accumulator block (see layout()). */
-struct qlay {
-	size_t off;      /* the question's slot: [answered, ...] */
-	size_t row_len;  /* matrix: each row's slot length (1 + npoints) */
-	int npoints;     /* scale/matrix: max - min + 1 */
-	int nbins;       /* number: > 0 when binned */
-	double lo;       /* number: the value of bin 0 */
-	size_t pool;     /* offset in the decoded row's int pool */
-	size_t ids;      /* offset in t->idlen / t->idsorted: options, or matrix rows */
-	int numi;        /* number: index among number questions, else -1 */
-};
-
 /* One slot: a question or a matrix row; entity weighting divides it by its
  * own answered count (the slot's first double). */
 struct slot {
 	size_t off, len;
-};
-
-/* One decoded answer of the current row. */
-struct dq {
-	int present;
-	int v;            /* single: option; scale: point or CELL_NOVIEW; position: enum;
-	                   * multi/rank: number of options in the pool */
-	double num;       /* number */
-	const char *s;    /* text / position reason: bytes (JSON-escaped when s_json) */
-	size_t slen;
-	int s_json;       /* s holds the inside of a JSON string literal with escapes */
-	const char *kept; /* s copied into the arena (once per row) */
 };
 
 /* A kept objection or comment. */
@@ -374,6 +343,7 @@ struct tally {
 	struct smap ents;     /* interned entity names */
 	struct arena arena;
 	struct scratch key;
+	struct scan_form scan; /* the scanner's view of ql, dq, pool and the id tables */
 	size_t invalid;
 	enum snd_err err;
 	int oom;              /* JSON building ran out of memory */
@@ -497,7 +467,7 @@ static enum snd_err layout(struct tally *t)
 	t->mark = calloc(maxopt, 1);
 	if (!t->pool || !t->mark)
 		return SND_ENOMEM;
-	/* Question ids in byte order, for fast_decode's merge walk.  Insertion
+	/* Question ids in byte order, for snd_scan_answers' merge walk.  Insertion
 	 * sort: forms are small, and qsort would need a global for its context
 	 * (the collector tallies from several threads). */
 	for (size_t i = 1; i < nq; i++) {
@@ -509,6 +479,14 @@ static enum snd_err layout(struct tally *t)
 		}
 		t->sorted[j] = v;
 	}
+	t->scan.f = f;
+	t->scan.ql = t->ql;
+	t->scan.dq = t->dq;
+	t->scan.pool = t->pool;
+	t->scan.qidlen = t->qidlen;
+	t->scan.idlen = t->idlen;
+	t->scan.idsorted = t->idsorted;
+	t->scan.sorted = t->sorted;
 	return SND_OK;
 }
 
@@ -577,154 +555,7 @@ static void tally_free(struct tally *t)
 	arena_free(&t->arena);
 }
 
-/* The scanner's small steps run ~60 times per row: inlined, a row costs
- * about 10% fewer instructions (callgrind, LSG form). */
-#if defined(__GNUC__)
-#define HOT static inline __attribute__((always_inline))
-#else
-#define HOT static inline
-#endif
-
-/* ------------------------------------------------------- the fast scanner
- * Canonical JSON (RFC 8785) as snd_canon_json writes it: no whitespace,
- * object members sorted by code units.  Question, option and row ids are
- * [a-z0-9_], so their code-unit order is their byte order and they never
- * need escapes.  Anything else makes the scanner give up (return -1) and
- * the row goes to cjson_decode(). */
-
-struct scan {
-	const char *p, *e;
-};
-
-/* A string literal: *s, *n = its inside (still escaped); *esc when it holds
- * a backslash. */
-/* The first '"' or '\\' in [p, e), or e.  With SSE2 (every x86-64) 16 bytes
- * at a time, never reading past e; most literals are ids and end within
- * the first block. */
-HOT const char *str_stop(const char *p, const char *e)
-{
-#ifdef __SSE2__
-	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
-	while (e - p >= 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		unsigned m = (unsigned)_mm_movemask_epi8(
-			_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)));
-		if (m != 0)
-			return p + __builtin_ctz(m);
-		p += 16;
-	}
-#endif
-	while (p < e && *p != '"' && *p != '\\')
-		p++;
-	return p;
-}
-
-HOT int sc_str(struct scan *c, const char **s, size_t *n, int *esc)
-{
-	const char *p = c->p, *e = c->e;
-	int bs = 0;
-	if (p >= e || *p != '"')
-		return -1;
-	const char *b = ++p;
-	for (;;) {
-		p = str_stop(p, e);
-		if (p >= e)
-			return -1;
-		if (*p == '"')
-			break;
-		bs = 1; /* skip the escaped character */
-		p += 2;
-		if (p > e)
-			return -1;
-	}
-	*s = b;
-	*n = (size_t)(p - b);
-	*esc = bs;
-	c->p = p + 1;
-	return 0;
-}
-
-static int sc_lit(struct scan *c, const char *lit, size_t n)
-{
-	if ((size_t)(c->e - c->p) < n || memcmp(c->p, lit, n) != 0)
-		return -1;
-	c->p += n;
-	return 0;
-}
-
-HOT int sc_char(struct scan *c, char ch)
-{
-	if (c->p >= c->e || *c->p != ch)
-		return -1;
-	c->p++;
-	return 0;
-}
-
-/* A JSON number.  Short integers (the common case: scale points, counts)
- * are converted by hand; anything else through strtod on a bounded copy. */
-static int sc_num(struct scan *c, double *out)
-{
-	const char *p = c->p, *b = p;
-	int neg = 0;
-	if (p < c->e && *p == '-') {
-		neg = 1;
-		p++;
-	}
-	const char *d = p;
-	long long v = 0;
-	while (p < c->e && *p >= '0' && *p <= '9' && p - d < 16)
-		v = v * 10 + (*p++ - '0');
-	if (p == d)
-		return -1;
-	if (p >= c->e || (*p != '.' && *p != 'e' && *p != 'E' && !(*p >= '0' && *p <= '9'))) {
-		if (*d == '0' && p - d > 1)
-			return -1;
-		*out = neg ? -(double)v : (double)v;
-		c->p = p;
-		return 0;
-	}
-	while (p < c->e && ((*p >= '0' && *p <= '9') || *p == '.' || *p == 'e' || *p == 'E' ||
-	                    *p == '+' || *p == '-'))
-		p++;
-	char tmp[64];
-	size_t n = (size_t)(p - b);
-	if (n >= sizeof tmp)
-		return -1;
-	memcpy(tmp, b, n);
-	tmp[n] = '\0';
-	char *end;
-	double x = strtod(tmp, &end);
-	if (end != tmp + n || !isfinite(x))
-		return -1;
-	*out = x;
-	c->p = p;
-	return 0;
-}
-
-/* A scale point as canonical JSON writes it: a short integer, checked
- * against the scale with integer compares (no double, no floor). */
-HOT int sc_point(struct scan *c, const struct snd_question *q, int *pt)
-{
-	const char *p = c->p, *e = c->e;
-	int neg = 0, v = 0, nd = 0;
-	if (p < e && *p == '-') {
-		neg = 1;
-		p++;
-	}
-	while (p < e && *p >= '0' && *p <= '9' && nd < 9) {
-		v = v * 10 + (*p++ - '0');
-		nd++;
-	}
-	if (nd == 0 || (nd > 1 && c->p[neg] == '0') ||
-	    (p < e && (*p == '.' || *p == 'e' || *p == 'E' || (*p >= '0' && *p <= '9'))))
-		return -1;
-	v = neg ? -v : v;
-	if (v < q->min || v > q->max)
-		return -1;
-	*pt = v;
-	c->p = p;
-	return 0;
-}
+/* ------------------------------------------------------- the cJSON path */
 
 static int find_opt(const struct snd_option *o, size_t n, const char *s, size_t len)
 {
@@ -732,48 +563,6 @@ static int find_opt(const struct snd_option *o, size_t n, const char *s, size_t 
 		if (o[i].id[0] == s[0] && strncmp(o[i].id, s, len) == 0 && o[i].id[len] == '\0')
 			return (int)i;
 	return -1;
-}
-
-static int find_pos(const char *s, size_t len)
-{
-	int i;
-	switch (len ? s[0] : 0) {
-	case 's': i = SND_POS_SUPPORT; break;
-	case 'l': i = SND_POS_LIVE_WITH; break;
-	case 'o': i = SND_POS_OBJECT; break;
-	case 'a': i = SND_POS_ABSTAIN; break;
-	default: return -1;
-	}
-	if (strncmp(snd_position_names[i], s, len) != 0 || snd_position_names[i][len] != '\0')
-		return -1;
-	return i;
-}
-
-/* find_opt with the ids' lengths known: a length compare rejects most
- * candidates before any byte is compared. */
-static int find_id(const struct snd_option *o, const uint16_t *lens, size_t n, const char *s,
-                   size_t len)
-{
-	for (size_t i = 0; i < n; i++)
-		if (lens[i] == len && memcmp(o[i].id, s, len) == 0)
-			return (int)i;
-	return -1;
-}
-
-/* A matrix row by id: object keys come sorted, so walk the rows in id order
- * from where the last key matched (*cur), falling back to a full search. */
-static int find_row(const struct snd_question *q, const int *sorted, const uint16_t *lens,
-                    const char *s, size_t len, size_t *cur)
-{
-	while (*cur < q->nrows) {
-		int r = sorted[(*cur)++];
-		if (lens[r] == len && memcmp(q->rows[r].id, s, len) == 0)
-			return r;
-		int c = strncmp(q->rows[r].id, s, len);
-		if (c > 0 || (c == 0 && lens[r] > len))
-			break; /* passed it: not in order, or not a row */
-	}
-	return find_id(q->rows, lens, q->nrows, s, len);
 }
 
 /* A scale point: an integer in [min, max], or null when no_view. */
@@ -785,218 +574,10 @@ static int check_point(const struct snd_question *q, double x, int *pt)
 	return 0;
 }
 
-static int check_number(const struct snd_question *q, const struct qlay *l, double x)
-{
-	if (!isfinite(x))
-		return -1;
-	if (q->integer && x != floor(x))
-		return -1;
-	if (l->nbins > 0 && (x < l->lo || x >= l->lo + l->nbins))
-		return -1;
-	return 0;
-}
-
-/* A list of distinct option ids into pool; *n gets the count. */
-static int sc_optlist(struct scan *c, const struct snd_question *q, const uint16_t *lens,
-                      int *pool, int *n)
-{
-	int k = 0;
-	if (sc_char(c, '['))
-		return -1;
-	if (c->p < c->e && *c->p == ']') {
-		c->p++;
-		*n = 0;
-		return 0;
-	}
-	for (;;) {
-		const char *s;
-		size_t len;
-		int esc, o;
-		if (sc_str(c, &s, &len, &esc) || esc)
-			return -1;
-		if ((o = find_id(q->options, lens, q->noptions, s, len)) < 0 || (size_t)k >= q->noptions)
-			return -1;
-		for (int j = 0; j < k; j++)
-			if (pool[j] == o)
-				return -1;
-		pool[k++] = o;
-		if (c->p < c->e && *c->p == ',') {
-			c->p++;
-			continue;
-		}
-		if (sc_char(c, ']'))
-			return -1;
-		*n = k;
-		return 0;
-	}
-}
-
-static int sc_value(struct tally *t, int qi, struct scan *c)
-{
-	const struct snd_question *q = &t->f->questions[qi];
-	const struct qlay *l = &t->ql[qi];
-	struct dq *d = &t->dq[qi];
-	const char *s;
-	size_t len;
-	int esc;
-
-	switch (q->type) {
-	case SND_Q_SINGLE:
-		if (sc_str(c, &s, &len, &esc) || esc)
-			return -1;
-		if ((d->v = find_id(q->options, t->idlen + l->ids, q->noptions, s, len)) < 0)
-			return -1;
-		break;
-	case SND_Q_MULTI:
-	case SND_Q_RANK:
-		if (sc_optlist(c, q, t->idlen + l->ids, t->pool + l->pool, &d->v))
-			return -1;
-		break;
-	case SND_Q_SCALE:
-		if (c->p < c->e && *c->p == 'n') {
-			if (sc_lit(c, "null", 4) || !q->no_view)
-				return -1;
-			d->v = CELL_NOVIEW;
-		} else if (sc_point(c, q, &d->v)) {
-			return -1;
-		}
-		break;
-	case SND_Q_MATRIX: {
-		int *cells = t->pool + l->pool;
-		size_t cur = 0;
-		for (size_t r = 0; r < q->nrows; r++)
-			cells[r] = CELL_ABSENT;
-		if (sc_char(c, '{'))
-			return -1;
-		if (c->p < c->e && *c->p == '}') {
-			c->p++;
-			break;
-		}
-		for (;;) {
-			int r, pt;
-			if (sc_str(c, &s, &len, &esc) || esc || sc_char(c, ':'))
-				return -1;
-			if ((r = find_row(q, t->idsorted + l->ids, t->idlen + l->ids, s, len, &cur)) < 0 ||
-			    cells[r] != CELL_ABSENT)
-				return -1;
-			if (c->p < c->e && *c->p == 'n') {
-				if (sc_lit(c, "null", 4) || !q->no_view)
-					return -1;
-				cells[r] = CELL_NOVIEW;
-			} else if (sc_point(c, q, &pt)) {
-				return -1;
-			} else {
-				cells[r] = pt;
-			}
-			if (c->p < c->e && *c->p == ',') {
-				c->p++;
-				continue;
-			}
-			if (sc_char(c, '}'))
-				return -1;
-			break;
-		}
-		break;
-	}
-	case SND_Q_POSITION: {
-		int pos = -1, have_reason = 0;
-		if (sc_char(c, '{'))
-			return -1;
-		for (;;) {
-			const char *k;
-			size_t klen;
-			if (sc_str(c, &k, &klen, &esc) || esc || sc_char(c, ':'))
-				return -1;
-			if (klen == 8 && memcmp(k, "position", 8) == 0 && pos < 0) {
-				if (sc_str(c, &s, &len, &esc) || esc || (pos = find_pos(s, len)) < 0)
-					return -1;
-			} else if (klen == 6 && memcmp(k, "reason", 6) == 0 && !have_reason) {
-				if (sc_str(c, &d->s, &d->slen, &d->s_json))
-					return -1;
-				have_reason = 1;
-			} else {
-				return -1;
-			}
-			if (c->p < c->e && *c->p == ',') {
-				c->p++;
-				continue;
-			}
-			if (sc_char(c, '}'))
-				return -1;
-			break;
-		}
-		if (pos < 0)
-			return -1;
-		d->v = pos;
-		break;
-	}
-	case SND_Q_NUMBER:
-		if (sc_num(c, &d->num) || check_number(q, l, d->num))
-			return -1;
-		break;
-	case SND_Q_TEXT:
-		if (sc_str(c, &d->s, &d->slen, &d->s_json))
-			return -1;
-		break;
-	default:
-		return -1;
-	}
-	d->present = 1;
-	return 0;
-}
-
-HOT int idcmp(const struct tally *t, int qi, const char *k, size_t n)
-{
-	const char *id = t->f->questions[qi].id;
-	size_t ql = t->qidlen[qi];
-	/* ids mostly differ in their first byte: settle those without a call */
-	if (id[0] != k[0])
-		return (unsigned char)id[0] < (unsigned char)k[0] ? -1 : 1;
-	int c = memcmp(id, k, ql < n ? ql : n);
-	if (c != 0)
-		return c;
-	return ql < n ? -1 : ql > n ? 1 : 0;
-}
-
 static void reset_row(struct tally *t)
 {
 	memset(t->dq, 0, t->f->nquestions * sizeof *t->dq);
 }
-
-/* Decodes one canonical answers object into t->dq.  Keys come in sorted
- * order, so matching them against the sorted question ids is one merge
- * walk: O(questions + keys) per row, no hashing, no allocation. */
-static int fast_decode(struct tally *t, const char *txt, size_t n)
-{
-	struct scan c = {txt, txt + n};
-	size_t cur = 0, nq = t->f->nquestions;
-	if (sc_char(&c, '{'))
-		return -1;
-	if (c.p < c.e && *c.p == '}')
-		return c.p + 1 == c.e ? 0 : -1;
-	for (;;) {
-		const char *k;
-		size_t klen;
-		int esc, cmp = 1;
-		if (sc_str(&c, &k, &klen, &esc) || esc || sc_char(&c, ':'))
-			return -1;
-		while (cur < nq && (cmp = idcmp(t, t->sorted[cur], k, klen)) < 0)
-			cur++;
-		if (cur == nq || cmp != 0)
-			return -1;
-		if (sc_value(t, t->sorted[cur++], &c))
-			return -1;
-		if (c.p < c.e && *c.p == ',') {
-			c.p++;
-			continue;
-		}
-		if (sc_char(&c, '}'))
-			return -1;
-		return c.p == c.e ? 0 : -1;
-	}
-}
-
-/* ------------------------------------------------------- the cJSON path */
 
 static int cj_optlist(const cJSON *v, const struct snd_question *q, int *pool, int *n)
 {
@@ -1569,7 +1150,7 @@ static void row_apply(struct pass *p, const char *ent, const char *attrs, const 
 	t->row_ent = ent != NULL ? ent : "";
 	t->row_ent_kept = NULL;
 	reset_row(t);
-	if (answers == NULL || fast_decode(t, answers, answers_len) != 0)
+	if (answers == NULL || snd_scan_answers(&t->scan, answers, answers_len) != 0)
 		tree = cjson_decode(t, answers ? answers : "", answers ? answers_len : 0);
 
 	apply_scope(t, 0);
