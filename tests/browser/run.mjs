@@ -774,8 +774,13 @@ test('receipt page: revision increments on a second submission, prefilled form, 
     assert.notEqual(r2.receipt, r1.receipt, 'a new receipt');
     await visit(page, 'receipt-rev2');
 
-    // The receipt page is copyable: with JS on a copy button appears.
+    // The receipt page is copyable: with JS on a copy button appears, and
+    // copies the receipt token.
     assert.equal(await page.locator('button.copy').count(), 1, 'copy button added by sounding.js');
+    await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: state.base });
+    await page.locator('button.copy').click();
+    await page.locator('button.copy', { hasText: 'Copied' }).waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), r2.receipt, 'the token is on the clipboard');
   } finally { await ctx.close(); }
 });
 
