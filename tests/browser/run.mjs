@@ -176,7 +176,7 @@ async function setup() {
   state.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'snd-browser-'));
   fs.mkdirSync(ARTEFACTS, { recursive: true });
   for (const f of fs.readdirSync(ARTEFACTS)) // only what an earlier run wrote
-    if (/^\d{2,}-[a-z0-9-]+-(desktop|phone)\.png$|^axe\.json$/.test(f)) fs.rmSync(path.join(ARTEFACTS, f));
+    if (/^\d{2,}-[a-z0-9-]+-(desktop|phone)\.png$|^axe\.json$|^chair-print\.pdf$/.test(f)) fs.rmSync(path.join(ARTEFACTS, f));
   const keys = path.join(state.tmp, 'keys');
   runCollector(['keygen', '--out', keys]);
   const csv = (name, rows) => {
@@ -885,6 +885,23 @@ test('chair view updates after a new submission (in place with JS, meta refresh 
       assert.ok(left > 0, `the page without JS did not reload to ${n0 + 1} responses (${plainReloads} reloads)`);
       await plain.waitForEvent('framenavigated', { timeout: left });
     }
+
+    // The download links work with the session cookie alone.
+    const [dl] = await Promise.all([chair.waitForEvent('download'), chair.locator('.downloads a[type="text/csv"]').click()]);
+    assert.equal(dl.suggestedFilename(), 'lsg-review-summary.csv');
+    const csvText = fs.readFileSync(await dl.path(), 'utf8');
+    assert.ok(csvText.includes('max_per_sg') && csvText.includes('exclusions'), 'CSV summary names the questions');
+    const jsonHref = await chair.locator('.downloads a[type="application/json"]').getAttribute('href');
+    const sum = await jsCtx.request.get(state.base + jsonHref);
+    assert.equal(sum.status(), 200, 'JSON summary with the session cookie');
+    assert.equal((await sum.json()).responses, n0 + 1);
+
+    // Printable: the controls, language links and downloads stay off paper.
+    await chair.emulateMedia({ media: 'print' });
+    for (const hidden of ['.controls', '.langs', '.downloads', '.refresh-note'])
+      assert.equal(await chair.locator(hidden).first().isHidden(), true, `${hidden} not printed`);
+    await chair.pdf({ path: path.join(ARTEFACTS, 'chair-print.pdf'), format: 'A4', printBackground: true });
+    await chair.emulateMedia({ media: 'screen' });
 
     // A breakdown, in Arabic, for the audit.
     await chair.goto(`${state.base}/chair/lsg-review?by=region&lang=ar`);
