@@ -2,15 +2,17 @@
  * `collector` and `tally` link.
  *
  * Module map (one concern per file pair):
- *   buf.c    capped growable buffers; HTML/JSON/CSV escaping; UTF-8 checks
- *   log.c    the one logging entry point; redacts tokens, keys and answers
- *   json.c   guarded JSON parsing of untrusted text (caps, UTF-8, duplicates)
- *   token.c  base64url, RFC 3339 times, PASERK keys, PASETO v4.public, claims
- *   canon.c  RFC 8785 canonical JSON and SHA-256 hashes of answers
- *   form.c   questionnaire JSON -> immutable form; answer validation
- *   urlenc.c application/x-www-form-urlencoded parsing; form post -> answers
- *   store.c  SQLite schema, migrations, statements, revisions and hash chain
- *   tally.c  streaming aggregation and the consensus measures
+ *   buf.c     capped growable buffers; HTML/JSON/CSV escaping; UTF-8 checks
+ *   log.c     the one logging entry point; redacts tokens, keys and answers
+ *   json.c    guarded JSON parsing of untrusted text (caps, UTF-8, duplicates)
+ *   token.c   base64url, RFC 3339 times, PASERK keys, PASETO v4.public, claims
+ *   canon.c   RFC 8785 canonical JSON and SHA-256 hashes of answers
+ *   form.c    questionnaire JSON -> immutable form (form_int.h: shared helpers)
+ *   answers.c answer validation against a form (snd_form_check_answers)
+ *   urlenc.c  application/x-www-form-urlencoded parsing; form post -> answers
+ *   store.c   SQLite schema, migrations, statements, revisions and hash chain
+ *   tally.c   streaming aggregation and the consensus measures
+ *   scan.c    the strict scanner of stored answers, tally.c's hot path (scan.h)
  *   summary.c the summary as CSV (tally and the chair's download)
  *
  * Conventions (see docs/ and style): every fallible function returns
