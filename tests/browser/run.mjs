@@ -170,6 +170,7 @@ const DELEGATES = [
   ['late', 'Borduria', 'administration', 'sg11', 'asia_pacific'],
   ['forbidden', 'Elbonia', 'administration', 'sg3', 'africa'],
   ['keys', 'Latveria', 'administration', 'sg12', 'europe'],
+  ['mail', 'Gondor', 'administration', 'sg20', 'americas'],
 ];
 
 async function setup() {
@@ -782,6 +783,30 @@ test('receipt page: revision increments on a second submission, prefilled form, 
     await page.locator('button.copy', { hasText: 'Copied' }).waitFor();
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), r2.receipt, 'the token is on the clipboard');
   } finally { await ctx.close(); }
+});
+
+test('a link opened from another site (webmail) lands on the form, with and without JS', async () => {
+  // SameSite=Strict: the cookie set by /t/ is not sent on the rest of a
+  // navigation that started on another site; the collector answers with a
+  // page that reloads itself from its own origin (routes.c cross_site_retry).
+  for (const js of [true, false]) {
+    const ctx = await newContext({ js });
+    try {
+      const page = await ctx.newPage();
+      const mail = 'http://webmail.example/inbox';
+      await page.route(mail, (r) => r.fulfill({ contentType: 'text/html',
+        body: `<!doctype html><title>Inbox</title><p><a id="l" href="${state.base}/t/${state.tokens.mail}">Your link</a></p>` }));
+      await page.goto(mail);
+      let formLoads = 0;
+      page.on('response', (r) => { if (new URL(r.url()).pathname === '/q/lsg-review') formLoads++; });
+      await page.locator('#l').click();
+      await page.waitForURL(`${state.base}/q/lsg-review`);
+      await page.locator('form.questionnaire').waitFor();
+      assert.match(await page.locator('p.who').innerText(), /Answering as mail for Gondor/, `JS ${js ? 'on' : 'off'}: the delegate's form`);
+      assert.equal(formLoads, 2, 'the first (cookie-less) answer reloaded itself once');
+      await cspOnPage(page, `webmail-link-${js ? 'js' : 'nojs'}`);
+    } finally { await ctx.close(); }
+  }
 });
 
 test('keyboard: skip link, arrow keys in a radio group, typing; leaving unsaved answers asks first', async () => {
