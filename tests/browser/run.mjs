@@ -938,7 +938,7 @@ test('chair view updates after a new submission (in place with JS, meta refresh 
   }
 });
 
-test('a second form: every type including multi, in a second questionnaire', async () => {
+test('a second form, answered on a phone: every type including multi', async () => {
   const ctx = await newContext();
   try {
     const page = await ctx.newPage();
@@ -947,7 +947,15 @@ test('a second form: every type including multi, in a second questionnaire', asy
     assert.equal(await page.locator('#q-why_blue').isHidden(), true);
     const answers = { colour: 'blue', why_blue: 'Like the sea.', tools: ['email', 'chat'], clear: 5,
       per_sg: { sg2: 3, sg3: null }, order: ['gamma', 'alpha'], proposal: { position: 'live_with' }, how_many: 12 };
+    // Answered on a phone: the matrix stacks, one block per row, and each
+    // point has its own visible label to tap.
+    await page.setViewportSize(PHONE);
+    assert.equal(await page.locator('label[for="f-per_sg-sg2-3"]').isVisible(), true, 'matrix point labels shown on a phone');
+    await page.locator('label[for="f-per_sg-sg2-3"]').click();
     await fillForm(page, EXAMPLE, answers);
+    await page.setViewportSize(DESKTOP);
+    const wide = await page.locator('label[for="f-per_sg-sg2-3"]').boundingBox();
+    assert.ok(wide.width <= 1 && wide.height <= 1, 'and visually hidden in the table on a wide screen');
     await visit(page, 'form-example', { phone: true });
     assert.equal(await submit(page, EXAMPLE.id), 303);
     await checkReceipt(page, { form: EXAMPLE, token: state.tokens.example, sub: 'ex-1', answers, rev: 1 });
