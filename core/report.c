@@ -2,9 +2,10 @@
  * shared by `tally report` (a whole document) and the collector's chair
  * dashboard (one <section> per question).
  *
- * Owns: the look of every question type's results, the one-line
- * explanations of the consensus measures, the report stylesheet, and the
- * report's own words in the six UN languages (labels come from the form).
+ * Owns: the look of every question type's results and the report
+ * stylesheet.  The report's own words in the six UN languages (the one-line
+ * explanations of the consensus measures among them) are report_i18n.c;
+ * labels come from the form.
  *
  * Invariants:
  *   1. Output is a pure function of (form, lang, summary, turnout): no clock,
@@ -22,7 +23,7 @@
  *   5. A missing or odd field in the summary degrades to "—", never a crash:
  *      the summary comes from our engine, but the dashboard renders it live.
  */
-#include "sounding.h"
+#include "report_int.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -38,243 +39,13 @@ static const char *const pos_fill[SND_POS__MAX] = {
 };
 
 /* ------------------------------------------------------------ UI texts
- * The report's own words in the six UN languages (the form supplies its
- * labels); another language falls back to English.  Templates hold "%s"
- * slots filled in order by fill(), never passed to printf. */
-
-enum msg {
-	M_ANSWERS_PER_OPTION, M_SHARE_CHOOSING, M_LEADER, M_NO_LEADER, M_MARGIN, M_MULTI_NOTE,
-	M_NO_OPTIONS, M_DISTRIBUTION, M_BELOW, M_AT, M_ABOVE, M_ANSWERED, M_MEAN, M_MEDIAN, M_IQR,
-	M_CONSENSUS_TW, M_TW_NOTE, M_ROW_NOTE, M_NO_DIST, M_NO_ROWS, M_SCHULZE, M_NO_RANKINGS,
-	M_CONDORCET, M_NONE, M_SCHULZE_NOTE, M_BORDA, M_BORDA_NOTE, M_PAIRWISE, M_SUPPORT,
-	M_LIVE_WITH, M_OBJECT, M_ABSTAIN, M_POSITIONS, M_CONSENSUS_YES, M_OBJECTIONS_N,
-	M_NO_POSITIONS, M_POS_NOTE, M_OBJECTIONS, M_MIN, M_MAX, M_RANGE_DESC, M_RANGE_LEGEND,
-	M_NO_COMMENTS, M_UNKNOWN, M_RESULTS, M_QUESTIONNAIRE, M_RESPONSES, M_VOICE_DELEGATE,
-	M_VOICE_ENTITY, M_PSEUDO, M_DRAFT, M_TURNOUT, M_DELEGATES, M_ENTITIES, M_ALL, M_BY,
-	M_BREAKDOWN, M_BREAKDOWN_BY, M_GENERATED, M_PROPOSALS, M_PROPOSAL, M_VERDICT, M_GROUP_LEGEND, M__MAX
-};
-
-#define NUI 6
-static const char *const ui_langs[NUI] = {"en", "fr", "es", "ar", "zh", "ru"};
-
-static const char *const ui_text[M__MAX][NUI] = {
-	[M_ANSWERS_PER_OPTION] = {"Answers per option", "Réponses par option",
-		"Respuestas por opción", "الإجابات حسب الخيار", "各选项的回答", "Ответы по вариантам"},
-	[M_SHARE_CHOOSING] = {"Share of respondents choosing each option",
-		"Part des répondants ayant choisi chaque option",
-		"Proporción de encuestados que eligen cada opción",
-		"نسبة المجيبين الذين اختاروا كل خيار", "选择各选项的答卷人比例",
-		"Доля респондентов, выбравших каждый вариант"},
-	[M_LEADER] = {"leader", "en tête", "en cabeza", "المتصدر", "领先", "лидер"},
-	[M_NO_LEADER] = {"none (tie or no answers)", "aucune (égalité ou pas de réponse)",
-		"ninguna (empate o sin respuestas)", "لا يوجد (تعادل أو لا إجابات)",
-		"无（并列或无回答）", "нет (равенство или нет ответов)"},
-	[M_MARGIN] = {"margin over the next", "avance sur la suivante", "ventaja sobre la siguiente",
-		"الفارق عن التالي", "领先第二名", "отрыв от следующего"},
-	[M_MULTI_NOTE] = {
-		"Shares are of the respondents who answered; they can add up to more than 100% "
-		"because several options may be chosen.",
-		"Parts calculées sur les répondants\xc2\xa0; leur somme peut dépasser 100\xc2\xa0% car "
-		"plusieurs options peuvent être choisies.",
-		"Proporciones sobre los encuestados que respondieron; pueden sumar más del 100\xc2\xa0% "
-		"porque se pueden elegir varias opciones.",
-		"النسب محسوبة من المجيبين؛ وقد يتجاوز مجموعها 100% لأنه يمكن اختيار عدة خيارات.",
-		"比例按作答人数计算；由于可多选，总和可能超过100%。",
-		"Доли рассчитаны от ответивших; их сумма может превышать 100\xc2\xa0%, так как можно "
-		"выбрать несколько вариантов."},
-	[M_NO_OPTIONS] = {"No options.", "Aucune option.", "Sin opciones.", "لا توجد خيارات.",
-		"没有选项。", "Нет вариантов."},
-	[M_DISTRIBUTION] = {"Distribution", "Répartition", "Distribución", "التوزيع", "分布",
-		"Распределение"},
-	[M_BELOW] = {"below the midpoint", "sous le milieu", "por debajo del punto medio",
-		"دون نقطة المنتصف", "低于中点", "ниже середины"},
-	[M_AT] = {"at the midpoint", "au milieu", "en el punto medio", "عند نقطة المنتصف",
-		"位于中点", "в середине"},
-	[M_ABOVE] = {"above the midpoint", "au-dessus du milieu", "por encima del punto medio",
-		"فوق نقطة المنتصف", "高于中点", "выше середины"},
-	[M_ANSWERED] = {"answered", "réponses", "respuestas", "أجابوا", "作答", "ответили"},
-	[M_MEAN] = {"mean", "moyenne", "media", "المتوسط", "平均值", "среднее"},
-	[M_MEDIAN] = {"median", "médiane", "mediana", "الوسيط", "中位数", "медиана"},
-	[M_IQR] = {"interquartile range", "écart interquartile", "rango intercuartílico",
-		"المدى الربيعي", "四分位距", "межквартильный размах"},
-	[M_CONSENSUS_TW] = {"consensus (Tastle–Wierman)", "consensus (Tastle–Wierman)",
-		"consenso (Tastle–Wierman)", "التوافق (Tastle–Wierman)", "共识度（Tastle–Wierman）",
-		"консенсус (Tastle–Wierman)"},
-	[M_TW_NOTE] = {
-		"Consensus (Tastle–Wierman) runs from 0, everyone split between the two ends of the "
-		"scale, to 1, everyone on the same point.",
-		"Le consensus (Tastle–Wierman) va de 0, tous partagés entre les deux extrémités de "
-		"l'échelle, à 1, tous sur le même point.",
-		"El consenso (Tastle–Wierman) va de 0, todos divididos entre los dos extremos de la "
-		"escala, a 1, todos en el mismo punto.",
-		"يتراوح التوافق (Tastle–Wierman) بين 0، أي انقسام الجميع بين طرفي المقياس، و1، أي "
-		"اتفاق الجميع على النقطة نفسها.",
-		"共识度（Tastle–Wierman）从0（所有人分处量表两端）到1（所有人选择同一点）。",
-		"Консенсус (Tastle–Wierman) — от 0, когда все разделились между двумя краями шкалы, "
-		"до 1, когда все выбрали одну точку."},
-	[M_ROW_NOTE] = {"Each row is summarised as a scale.",
-		"Chaque ligne est résumée comme une échelle.", "Cada fila se resume como una escala.",
-		"يُلخَّص كل صف كمقياس.", "每一行按量表汇总。", "Каждая строка сводится как шкала."},
-	[M_NO_DIST] = {"No distribution.", "Aucune répartition.", "Sin distribución.",
-		"لا يوجد توزيع.", "没有分布。", "Нет распределения."},
-	[M_NO_ROWS] = {"No rows.", "Aucune ligne.", "Sin filas.", "لا توجد صفوف.", "没有行。",
-		"Нет строк."},
-	[M_SCHULZE] = {"Schulze order", "Classement de Schulze", "Orden de Schulze",
-		"ترتيب شولتزه", "舒尔策排序", "Порядок по Шульце"},
-	[M_NO_RANKINGS] = {"No rankings yet.", "Pas encore de classement.",
-		"Aún no hay clasificaciones.", "لا توجد ترتيبات بعد.", "尚无排序。",
-		"Ранжирований пока нет."},
-	[M_CONDORCET] = {"Condorcet winner", "Gagnant de Condorcet", "Ganador de Condorcet",
-		"فائز كوندورسيه", "孔多塞胜者", "Победитель по Кондорсе"},
-	[M_NONE] = {"none", "aucun", "ninguno", "لا يوجد", "无", "нет"},
-	[M_SCHULZE_NOTE] = {
-		"Schulze: A is placed above B when the strongest chain of pairwise majorities from A "
-		"to B is stronger than the one from B to A. A Condorcet winner beats every other "
-		"option head to head.",
-		"Schulze\xc2\xa0: A est placé avant B lorsque la plus forte chaîne de majorités par "
-		"paires de A vers B est plus forte que celle de B vers A. Un gagnant de Condorcet "
-		"bat chaque autre option en duel.",
-		"Schulze: A se coloca por encima de B cuando la cadena más fuerte de mayorías por "
-		"pares de A a B es más fuerte que la de B a A. Un ganador de Condorcet vence a todas "
-		"las demás opciones en duelo directo.",
-		"شولتزه: يوضع الخيار أ قبل ب عندما تكون أقوى سلسلة من الأغلبيات الثنائية من أ إلى ب "
-		"أقوى من تلك من ب إلى أ. وفائز كوندورسيه يتغلب على كل خيار آخر في المقارنة المباشرة.",
-		"舒尔策法：若从A到B的最强两两多数链强于从B到A的，则A排在B之前。孔多塞胜者在一对一"
-		"比较中胜过所有其他选项。",
-		"Шульце: A ставится выше B, если сильнейшая цепочка попарных большинств от A к B "
-		"сильнее, чем от B к A. Победитель по Кондорсе выигрывает у каждого другого "
-		"варианта в парном сравнении."},
-	[M_BORDA] = {"Borda scores", "Scores de Borda", "Puntuaciones de Borda", "نقاط بوردا",
-		"博尔达得分", "Баллы Борда"},
-	[M_BORDA_NOTE] = {
-		"Borda: an option ranked p-th of m options scores m − p; unranked options score 0.",
-		"Borda\xc2\xa0: une option classée p-ième sur m obtient m − p points\xc2\xa0; une option "
-		"non classée, 0.",
-		"Borda: una opción clasificada en el puesto p de m obtiene m − p puntos; las no "
-		"clasificadas, 0.",
-		"بوردا: يحصل الخيار المرتَّب في المرتبة p من بين m خيارات على m − p نقطة؛ والخيار "
-		"غير المرتَّب على 0.",
-		"博尔达：在m个选项中排第p位的选项得m − p分；未排序的选项得0分。",
-		"Борда: вариант на p-м месте из m получает m − p баллов; неранжированные — 0."},
-	[M_PAIRWISE] = {
-		"Pairwise preferences: voters preferring the row option over the column option",
-		"Préférences par paires\xc2\xa0: votants préférant l'option de la ligne à celle de la "
-		"colonne",
-		"Preferencias por pares: votantes que prefieren la opción de la fila a la de la "
-		"columna",
-		"التفضيلات الثنائية: عدد المصوتين الذين يفضلون خيار الصف على خيار العمود",
-		"两两偏好：偏好行选项胜于列选项的投票人数",
-		"Попарные предпочтения: число голосующих, предпочитающих вариант строки варианту "
-		"столбца"},
-	[M_SUPPORT] = {"support", "soutien", "apoyo", "تأييد", "支持", "поддержка"},
-	[M_LIVE_WITH] = {"can live with", "peut accepter", "puede aceptar", "يمكن قبوله",
-		"可以接受", "может согласиться"},
-	[M_OBJECT] = {"object", "objection", "objeción", "اعتراض", "反对", "возражение"},
-	[M_ABSTAIN] = {"abstain", "abstention", "abstención", "امتناع", "弃权", "воздержание"},
-	[M_POSITIONS] = {"Positions", "Positions", "Posiciones", "المواقف", "立场", "Позиции"},
-	[M_CONSENSUS_YES] = {"CONSENSUS — no sustained objection",
-		"CONSENSUS — aucune objection maintenue", "CONSENSO — ninguna objeción mantenida",
-		"توافق — لا يوجد اعتراض قائم", "达成共识——无持续反对",
-		"КОНСЕНСУС — нет устойчивых возражений"},
-	[M_OBJECTIONS_N] = {"Sustained objections: %s", "Objections maintenues\xc2\xa0: %s",
-		"Objeciones mantenidas: %s", "الاعتراضات القائمة: %s", "持续反对：%s",
-		"Устойчивые возражения: %s"},
-	[M_NO_POSITIONS] = {"No positions yet.", "Pas encore de position.",
-		"Aún no hay posiciones.", "لا توجد مواقف بعد.", "尚无立场。", "Позиций пока нет."},
-	[M_POS_NOTE] = {
-		"Consensus here means no sustained objection: every respondent supports, can live "
-		"with, or abstains.",
-		"Ici, consensus signifie aucune objection maintenue\xc2\xa0: chaque répondant soutient, "
-		"peut accepter ou s'abstient.",
-		"Aquí, consenso significa ninguna objeción mantenida: cada encuestado apoya, puede "
-		"aceptar o se abstiene.",
-		"التوافق هنا يعني عدم وجود اعتراض قائم: كل مجيب يؤيد أو يمكنه القبول أو يمتنع.",
-		"此处共识指无持续反对：每位答卷人均支持、可以接受或弃权。",
-		"Консенсус здесь означает отсутствие устойчивых возражений: каждый респондент "
-		"поддерживает, может согласиться или воздерживается."},
-	[M_OBJECTIONS] = {"Objections", "Objections", "Objeciones", "الاعتراضات", "反对意见",
-		"Возражения"},
-	[M_MIN] = {"min", "min", "mín.", "الأدنى", "最小值", "мин."},
-	[M_MAX] = {"max", "max", "máx.", "الأقصى", "最大值", "макс."},
-	[M_RANGE_DESC] = {"Range of answers: min %s, max %s, mean %s, median %s",
-		"Étendue des réponses\xc2\xa0: min %s, max %s, moyenne %s, médiane %s",
-		"Rango de respuestas: mín. %s, máx. %s, media %s, mediana %s",
-		"نطاق الإجابات: الأدنى %s، الأقصى %s، المتوسط %s، الوسيط %s",
-		"回答范围：最小值 %s，最大值 %s，平均值 %s，中位数 %s",
-		"Диапазон ответов: мин. %s, макс. %s, среднее %s, медиана %s"},
-	[M_RANGE_LEGEND] = {"bar: min–max; line: median; dot: mean",
-		"barre\xc2\xa0: min–max\xc2\xa0; trait\xc2\xa0: médiane\xc2\xa0; point\xc2\xa0: moyenne",
-		"barra: mín.–máx.; línea: mediana; punto: media",
-		"الشريط: الأدنى–الأقصى؛ الخط: الوسيط؛ النقطة: المتوسط",
-		"条：最小值–最大值；线：中位数；点：平均值",
-		"полоса: мин.–макс.; линия: медиана; точка: среднее"},
-	[M_NO_COMMENTS] = {"No comments.", "Aucun commentaire.", "Sin comentarios.",
-		"لا توجد تعليقات.", "没有意见。", "Комментариев нет."},
-	[M_UNKNOWN] = {"Unknown question type.", "Type de question inconnu.",
-		"Tipo de pregunta desconocido.", "نوع سؤال غير معروف.", "未知的问题类型。",
-		"Неизвестный тип вопроса."},
-	[M_RESULTS] = {"results", "résultats", "resultados", "النتائج", "结果", "результаты"},
-	[M_QUESTIONNAIRE] = {"Questionnaire", "Questionnaire", "Cuestionario", "الاستبيان", "问卷",
-		"Анкета"},
-	[M_RESPONSES] = {"responses", "réponses", "respuestas", "الردود", "答卷", "ответов"},
-	[M_VOICE_DELEGATE] = {"one voice per delegate", "une voix par délégué",
-		"un voto por delegado", "صوت واحد لكل مندوب", "每位代表一票",
-		"один голос на делегата"},
-	[M_VOICE_ENTITY] = {"one voice per entity (administration)",
-		"une voix par entité (administration)", "un voto por entidad (administración)",
-		"صوت واحد لكل جهة (إدارة)", "每个实体（主管部门）一票",
-		"один голос на организацию (администрацию)"},
-	[M_PSEUDO] = {"pseudonymous: no identities shown", "pseudonyme\xc2\xa0: aucune identité affichée",
-		"seudónimo: no se muestran identidades", "باسم مستعار: لا تُعرض أي هويات",
-		"假名：不显示任何身份", "псевдонимно: личности не показываются"},
-	[M_DRAFT] = {"Texts in this language are draft translations.",
-		"Les textes dans cette langue sont des traductions provisoires.",
-		"Los textos en este idioma son traducciones provisionales.",
-		"النصوص بهذه اللغة ترجمات أولية.", "此语言的文本为翻译草稿。",
-		"Тексты на этом языке — черновые переводы."},
-	[M_TURNOUT] = {"Turnout", "Participation", "Participación", "المشاركة", "参与情况", "Явка"},
-	[M_DELEGATES] = {"delegates", "délégués", "delegados", "المندوبون", "代表", "делегаты"},
-	[M_ENTITIES] = {"entities", "entités", "entidades", "الجهات", "实体", "организации"},
-	[M_ALL] = {"all", "tous", "todos", "الكل", "全部", "все"},
-	[M_BY] = {"by %s", "par %s", "por %s", "حسب %s", "按%s", "по %s"},
-	[M_BREAKDOWN] = {"Breakdown", "Ventilation", "Desglose", "التفصيل", "细分", "Разбивка"},
-	[M_BREAKDOWN_BY] = {"Breakdown by %s", "Ventilation par %s", "Desglose por %s",
-		"التفصيل حسب %s", "按%s细分", "Разбивка по %s"},
-	[M_GENERATED] = {"Generated by Sounding %s from the stored responses.",
-		"Produit par Sounding %s à partir des réponses enregistrées.",
-		"Generado por Sounding %s a partir de las respuestas almacenadas.",
-		"أُنشئ بواسطة Sounding %s من الردود المخزنة.", "由 Sounding %s 根据已存储的答卷生成。",
-		"Создано Sounding %s по сохранённым ответам."},
-	[M_PROPOSALS] = {"Proposals at a glance", "Propositions en bref", "Propuestas de un vistazo",
-		"المقترحات في لمحة", "提案一览", "Предложения вкратце"},
-	[M_PROPOSAL] = {"proposal", "proposition", "propuesta", "المقترح", "提案", "предложение"},
-	[M_VERDICT] = {"outcome", "résultat", "resultado", "النتيجة", "结果", "итог"},
-	[M_GROUP_LEGEND] = {"✓ consensus · a number: sustained objections · — no positions",
-		"✓ consensus · un nombre\xc2\xa0: objections maintenues · — aucune position",
-		"✓ consenso · un número: objeciones mantenidas · — sin posiciones",
-		"✓ توافق · رقم: عدد الاعتراضات القائمة · — لا مواقف",
-		"✓ 共识 · 数字：持续反对数 · — 无立场",
-		"✓ консенсус · число: устойчивые возражения · — нет позиций"},
-};
-
-/* The UI language of form language lang: its index in ui_langs, else 0. */
-static int ui_of(const struct snd_form *f, int lang)
-{
-	const char *code;
-	int i;
-	if (f == NULL || lang < 0 || (size_t)lang >= f->nlanguages)
-		return 0;
-	code = f->languages[lang];
-	for (i = 0; i < NUI; i++)
-		if (strncmp(code, ui_langs[i], 2) == 0 && (code[2] == '\0' || code[2] == '-'))
-			return i;
-	return 0;
-}
+ * The report's own words in the six UN languages are report_i18n.c (the
+ * form supplies its labels).  Templates hold "%s" slots filled in order by
+ * fill(), never passed to printf. */
 
 static const char *T(const struct snd_form *f, int lang, enum msg m)
 {
-	const char *s = ui_text[m][ui_of(f, lang)];
-	return s ? s : ui_text[m][0];
+	return snd_report_msg(f, lang, m);
 }
 
 /* Appends template tpl with each "%s" replaced, in order, by args[i]
