@@ -72,6 +72,8 @@ static const char usage[] =
 	"  --log-level LEVEL     debug, info (default: one access-log line per request),\n"
 	"                        warn or error\n"
 	"  --allow-root          run even as root (refused otherwise)\n"
+	"  --no-sandbox          skip the confinement below (only for tools that cannot\n"
+	"                        run a confined process, such as valgrind)\n"
 	"  --help                print this help\n"
 	"\n"
 	"Before serving it confines itself: no new privileges, no exec, and (where the\n"
@@ -87,6 +89,7 @@ struct opts {
 	unsigned threads, max_conn, per_ip, timeout;
 	enum snd_log_level level;
 	int allow_root;
+	int no_sandbox;
 };
 
 static int parse_uint(const char *name, const char *s, unsigned long long min,
@@ -112,7 +115,7 @@ static int parse_uint(const char *name, const char *s, unsigned long long min,
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	enum { O_FORM = 256, O_DB, O_ISSUER, O_RECEIPT, O_LISTEN, O_CERT, O_KEY, O_MAXBODY,
-	       O_THREADS, O_MAXCONN, O_PERIP, O_TIMEOUT, O_LOGLEVEL, O_ROOT, O_HELP };
+	       O_THREADS, O_MAXCONN, O_PERIP, O_TIMEOUT, O_LOGLEVEL, O_ROOT, O_NOSANDBOX, O_HELP };
 	static const struct option longopts[] = {
 		{"form", required_argument, NULL, O_FORM},
 		{"db", required_argument, NULL, O_DB},
@@ -128,6 +131,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{"timeout", required_argument, NULL, O_TIMEOUT},
 		{"log-level", required_argument, NULL, O_LOGLEVEL},
 		{"allow-root", no_argument, NULL, O_ROOT},
+		{"no-sandbox", no_argument, NULL, O_NOSANDBOX},
 		{"help", no_argument, NULL, O_HELP},
 		{NULL, 0, NULL, 0},
 	};
@@ -193,6 +197,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->level = (enum snd_log_level)i;
 			break;
 		case O_ROOT: o->allow_root = 1; break;
+		case O_NOSANDBOX: o->no_sandbox = 1; break;
 		case 'h':
 		case O_HELP:
 			fputs(usage, stdout);
@@ -510,13 +515,18 @@ int cmd_serve(int argc, char **argv)
 		int sb;
 		if (dbcopy == NULL)
 			goto out;
-		sb = sandbox_apply(dirname(dbcopy), what, sizeof what, err, sizeof err);
+		if (o.no_sandbox) { /* valgrind has neither seccomp(2) nor Landlock */
+			sb = 0;
+			snprintf(what, sizeof what, "disabled (--no-sandbox)");
+		} else {
+			sb = sandbox_apply(dirname(dbcopy), what, sizeof what, err, sizeof err);
+		}
 		free(dbcopy);
 		if (sb != 0) {
 			die_msg("serve: cannot confine the process: %s", err);
 			goto out;
 		}
-		snd_log(SND_LOG_INFO, "sandbox: %s", what);
+		snd_log(o.no_sandbox ? SND_LOG_WARN : SND_LOG_INFO, "sandbox: %s", what);
 	}
 	if (writer_start(ws, s.receipt_sk, &s.writer) != SND_OK) {
 		die_msg("serve: cannot start the writer thread");
