@@ -55,11 +55,15 @@ if [ "$what" = tally ]; then
 fi
 
 # valgrind cannot run the collector's seccomp filter (it does not know the
-# seccomp syscall), so callgrind profiles a copy built without libseccomp
-# (pkg-config made blind to it); Landlock then reports "unavailable" and the
-# rest of the collector is the same code.
+# seccomp syscall): `serve --no-sandbox` is for that; a collector without
+# that option is profiled as a copy built without libseccomp (pkg-config
+# made blind to it), Landlock then reporting "unavailable".  The request
+# path is the same code either way.
 COLLECTOR=$BUILD/collector
-if [ "$tool" = callgrind ]; then
+NOSANDBOX=()
+if [ "$tool" = callgrind ] && "$COLLECTOR" serve --help | grep -q -- --no-sandbox; then
+    NOSANDBOX=(--no-sandbox)
+elif [ "$tool" = callgrind ]; then
     PROF=${PROF_BUILD:-$ROOT/build-prof}
     pc=$OUT/pkgconfig-noseccomp
     rm -rf "$pc"
@@ -86,7 +90,7 @@ db=$OUT/profile.db
 rm -f "$db" "$db-wal" "$db-shm"
 serve=("$COLLECTOR" serve --form "$FORM" --db "$db" --issuer-pub "$OUT/keys/issuer.public"
        --receipt-key "$OUT/keys/receipt.secret" --listen "127.0.0.1:$PORT" --allow-root
-       --log-level warn)
+       --log-level warn "${NOSANDBOX[@]}")
 if [ "$tool" = callgrind ]; then
     valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$P/$name.out" \
         "${serve[@]}" 2> "$P/$name.log" &
