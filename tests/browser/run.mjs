@@ -27,8 +27,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-if (Number(process.versions.node.split('.')[0]) < 20) {
-  console.log(`browser tests: Node.js ${process.versions.node} is too old; playwright-core needs 20 or later`);
+if (Number(process.versions.node.split(".")[0]) < 18) {
+  console.log(`browser tests: Node.js ${process.versions.node} is too old; playwright-core needs 18 or later`);
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
