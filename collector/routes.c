@@ -256,13 +256,13 @@ static int require_open(struct req *r, enum MHD_Result *ret)
 		snd_time_format(w.opens, when);
 		snprintf(msg, sizeof msg,
 		         r->api ? "the questionnaire opens at %s"
-		                : "This questionnaire is not open yet. It opens at %s (UTC).",
+		                : "This questionnaire is not open yet. It opens at %s.",
 		         when);
 	} else {
 		snd_time_format(w.closes, when);
 		snprintf(msg, sizeof msg,
 		         r->api ? "the questionnaire closed at %s"
-		                : "This questionnaire closed at %s (UTC). Your last answers are kept.",
+		                : "This questionnaire closed at %s. Your last answers are kept.",
 		         when);
 	}
 	*ret = http_error(r, 409, "not_open", msg, NULL);

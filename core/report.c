@@ -680,7 +680,7 @@ static void render_rank(struct snd_buf *o, const struct snd_form *f, int lang,
 	if (cJSON_IsObject(pw) && cJSON_GetArraySize(pw) > 0) {
 		snd_buf_puts(o, "<table class=\"snd-pairwise\"><caption>");
 		snd_buf_html(o, T(f, lang, M_PAIRWISE));
-		snd_buf_puts(o, "</caption><thead><tr><th scope=\"col\"></th>");
+		snd_buf_puts(o, "</caption><thead><tr><td></td>");
 		cJSON_ArrayForEach(it, pw) {
 			snd_buf_puts(o, "<th scope=\"col\">");
 			html_trunc(o, opt_label(f, opts, nopts, it->string, lang), 24);
@@ -1057,7 +1057,7 @@ static void render_turnout(struct snd_buf *o, const struct snd_form *f, int lang
 	char a[32], b[32];
 	snd_buf_puts(o, "<section class=\"snd-turnout\"><h2>");
 	snd_buf_html(o, T(f, lang, M_TURNOUT));
-	snd_buf_puts(o, "</h2><table><thead><tr><th scope=\"col\"></th>");
+	snd_buf_puts(o, "</h2><table><thead><tr><td></td>");
 	th_col(o, T(f, lang, M_DELEGATES));
 	th_col(o, T(f, lang, M_ENTITIES));
 	snd_buf_puts(o, "</tr></thead><tbody><tr><th scope=\"row\">");

@@ -148,7 +148,9 @@ static inline int find_pos(const char *s, size_t len)
 	case 'a': i = SND_POS_ABSTAIN; break;
 	default: return -1;
 	}
-	if (strncmp(snd_position_names[i], s, len) != 0 || snd_position_names[i][len] != '\0')
+	/* Length first: s may hold NUL bytes (a damaged row), and strncmp would
+	 * stop at one and let names[i][len] read past the name. */
+	if (strlen(snd_position_names[i]) != len || memcmp(snd_position_names[i], s, len) != 0)
 		return -1;
 	return i;
 }
