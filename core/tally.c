@@ -57,6 +57,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 const char *const snd_weight_names[SND_WEIGHT__MAX] = {"delegate", "entity"};
 
@@ -1741,6 +1742,19 @@ static void errf(char *errbuf, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Breakdowns that name a person or an administration, refused on
+ * pseudonymous forms wherever the summary is asked for (the collector's
+ * chair view as well as `tally`): the list `tally export` hides, in any case. */
+static int identifying_attr(const char *by)
+{
+	static const char *const ids[] = {"entity", "ent", "id", "sub", "name", "email"};
+	size_t i;
+	for (i = 0; i < sizeof ids / sizeof ids[0]; i++)
+		if (strcasecmp(by, ids[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* One pass over the latest revisions; see the file comment for what is
  * kept.  `by` may be "entity" or any token attribute; a multi-valued
  * attribute ("SG2;SG13") counts the delegate in each of its groups, a
@@ -1748,8 +1762,9 @@ static void errf(char *errbuf, size_t errlen, const char *fmt, ...)
  * distinct one are pooled in "(other)".  Each group is tallied as if it were
  * the whole questionnaire: under --weight entity an entity has weight 1 in
  * every group it appears in, split among its delegates in that group.
- * Pseudonymous forms: no entity anywhere in the output, and by == "entity"
- * is refused (SND_EINVAL).  *out (caller cJSON_Delete's it) is set only on
+ * Pseudonymous forms: no entity anywhere in the output, and a by that names
+ * people ("entity", "name", "email"...: identifying_attr) is refused
+ * (SND_EINVAL).  *out (caller cJSON_Delete's it) is set only on
  * SND_OK. */
 enum snd_err snd_tally_summary(struct snd_store *s, const struct snd_form *f,
                                const struct snd_tally_opts *o, cJSON **out,
@@ -1767,9 +1782,10 @@ enum snd_err snd_tally_summary(struct snd_store *s, const struct snd_form *f,
 		errf(errbuf, errlen, "%s", "unknown weighting");
 		return SND_EINVAL;
 	}
-	if (o->by != NULL && f->anonymity == SND_PSEUDONYMOUS && strcmp(o->by, "entity") == 0) {
-		errf(errbuf, errlen, "questionnaire %s is pseudonymous: a breakdown by entity would "
-		     "reveal who answered what; break down by category, sg or region instead", f->id);
+	if (o->by != NULL && f->anonymity == SND_PSEUDONYMOUS && identifying_attr(o->by)) {
+		errf(errbuf, errlen, "questionnaire %s is pseudonymous: a breakdown by %s would "
+		     "reveal who answered what; break down by category, sg or region instead", f->id,
+		     strcmp(o->by, "entity") == 0 ? "entity" : "an attribute that names people");
 		return SND_EINVAL;
 	}
 	if (o->by != NULL && o->by[0] == '\0') {

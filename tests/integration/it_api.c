@@ -659,6 +659,47 @@ START_TEST(test_api_pseudonymous_form_stores_a_pseudonym)
 }
 END_TEST
 
+/* A pseudonymous questionnaire: the chair's live summary and dashboard refuse
+ * every breakdown that names people or administrations, as `tally summary`
+ * does, not only "entity" (a delegate list with a name or email column puts
+ * it in the token's attrs, and a group of one shows that person's answers). */
+START_TEST(test_api_pseudonymous_summary_refuses_identifying_breakdowns)
+{
+	char *chair = h_token(&E, "pseudo-form", "chair1", "chair");
+	char *claims = h_claims(&E, "pseudo-form", "delegate-7", "delegate", "Freedonia", NULL,
+	                        H_NO_TIME, 86400, "{\"name\":\"Rufus T. Firefly\",\"region\":\"B\"}");
+	char *tok = h_sign(&E, claims);
+	const char *bys[] = {"name", "email", "id", "sub", "ent", "entity", "Name"};
+	char path[200];
+	struct h_resp r;
+	size_t i;
+
+	h_post_json(C, "/api/v1/questionnaires/pseudo-form/responses", tok,
+	            "{\"answers\":{\"proposal\":{\"position\":\"support\"}}}", &r);
+	ck_assert_msg(r.status == 201, "%s", r.body);
+	h_resp_free(&r);
+	for (i = 0; i < sizeof bys / sizeof bys[0]; i++) {
+		snprintf(path, sizeof path, "/api/v1/questionnaires/pseudo-form/summary?by=%s", bys[i]);
+		h_get_bearer(C, path, chair, &r);
+		assert_error(&r, 400, "bad_request");
+		ck_assert_msg(strstr(r.body, "Firefly") == NULL, "by=%s: %s", bys[i], r.body);
+		h_resp_free(&r);
+		snprintf(path, sizeof path, "/chair/pseudo-form?by=%s", bys[i]);
+		h_get_bearer(C, path, chair, &r);
+		ck_assert_msg(r.status == 400, "chair page by=%s: %ld", bys[i], r.status);
+		ck_assert_msg(strstr(r.body, "Firefly") == NULL, "chair page by=%s names the delegate",
+		              bys[i]);
+		h_resp_free(&r);
+	}
+	ck_assert_int_eq(
+		h_get_bearer(C, "/api/v1/questionnaires/pseudo-form/summary?by=region", chair, &r), 200);
+	h_resp_free(&r);
+	free(tok);
+	free(claims);
+	free(chair);
+}
+END_TEST
+
 START_TEST(test_api_every_answer_has_the_security_headers)
 {
 	struct h_resp r;
@@ -780,6 +821,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_api_wrong_method_is_405_with_allow);
 	tcase_add_test(t, test_api_receipt_verifies_and_hash_is_independent_sha256_of_jcs);
 	tcase_add_test(t, test_api_pseudonymous_form_stores_a_pseudonym);
+	tcase_add_test(t, test_api_pseudonymous_summary_refuses_identifying_breakdowns);
 	tcase_add_test(t, test_api_every_answer_has_the_security_headers);
 	tcase_add_test(t, test_api_odd_urls_are_refused);
 	tcase_add_test(t, test_api_answers_keep_the_connection_alive);
