@@ -1,15 +1,19 @@
 /* verify.c - `tally verify`: checks that a database still holds exactly
  * what was collected.
  *
- * For every revision, in seq order (one pass, memory independent of the
- * number of rows):
+ * For every revision, in seq order (one pass; memory: one small entry per
+ * delegate and per revision, never the rows themselves):
  *   1. the chain: seq follows the previous row's seq (a gap means deleted
  *      rows), prev equals the previous row's link (64 zeros for the first),
  *      and link is the SHA-256 of the documented string over this row;
  *   2. the answers: they parse, their stored text is canonical JSON (RFC
  *      8785) and its SHA-256 equals the stored hash;
  *   3. the receipt: a PASETO v4.public signed by (one of) the receipt
- *      key(s), whose claims aud, sub, rev and hash equal the row's;
+ *      key(s), whose claims aud, sub, rev and hash equal the row's and whose
+ *      iat is the row's submitted_at (to the second); and no two rows hold
+ *      the same receipt - the chain is unkeyed, so an older revision copied
+ *      in again as the newest row, relinked, would otherwise pass everything
+ *      (one 32-byte entry per revision);
  *   4. the latest pointers the tally counts: each delegate's latest
  *      revision must be its newest (highest seq) - otherwise an edited
  *      pointer would make the tally count an older answer while every row
@@ -91,6 +95,7 @@ struct vctx {
 	int jobs;
 	int failed;             /* out of memory: stop */
 	struct newest_map newest;
+	struct newest_map receipts; /* digest of each receipt -> seq of its row */
 	const char *want_head;  /* --head: a link the chain must hold */
 	int64_t head_seq;       /* seq of the row whose link is want_head, or 0 */
 };
@@ -196,6 +201,26 @@ static void problem(struct vrow *row, const char *fmt, ...)
 	snd_buf_vprintf(&row->msgs, fmt, ap);
 	va_end(ap);
 	snd_buf_putc(&row->msgs, '\n');
+}
+
+/* Notes row's receipt; a receipt already met is a copied-in revision.
+ * -1 on no memory. */
+static int receipt_note(struct newest_map *m, struct vrow *row)
+{
+	uint8_t key[16];
+	struct newest *e;
+	const char *rc = row->r.receipt;
+	if (rc == NULL || rc[0] == '\0')
+		return 0; /* reported by check_receipt */
+	crypto_generichash(key, sizeof key, (const uint8_t *)rc, strlen(rc), NULL, 0);
+	if ((e = newest_find(m, key, 1)) == NULL)
+		return -1;
+	if (e->seq != 0)
+		problem(row, "receipt is the same as revision %lld's (an earlier revision was copied "
+		             "in again)", (long long)e->seq);
+	else
+		e->seq = row->r.seq != 0 ? row->r.seq : -1; /* nonzero: the slot is taken */
+	return 0;
 }
 
 static int str_eq(const char *a, const char *b)
@@ -308,6 +333,13 @@ static void check_receipt(const struct vctx *v, struct vrow *row)
 	x = cJSON_GetObjectItemCaseSensitive(c, "hash");
 	if (!cJSON_IsString(x) || !str_eq(x->valuestring, r->hash))
 		problem(row, "receipt hash differs from the stored hash");
+	{ /* the collector signs iat from the same clock reading as submitted_at */
+		char when[21];
+		snd_time_format(r->submitted_at / 1000, when);
+		x = cJSON_GetObjectItemCaseSensitive(c, "iat");
+		if (!cJSON_IsString(x) || !str_eq(x->valuestring, when))
+			problem(row, "receipt time (iat) differs from submitted_at (the time was altered)");
+	}
 out:
 	cJSON_Delete(c);
 	free(payload);
@@ -431,7 +463,7 @@ static int verify_row(void *vctx, const struct snd_revision *r)
 	}
 	v->nbatch++;
 	check_chain(v, row);
-	if (newest_note(&v->newest, r) != 0) {
+	if (receipt_note(&v->receipts, row) != 0 || newest_note(&v->newest, r) != 0) {
 		v->failed = 1;
 		return 1;
 	}
@@ -615,6 +647,7 @@ done:
 		}
 		free(v->pks);
 		newest_free(&v->newest);
+		newest_free(&v->receipts);
 	}
 	free(v);
 	snd_store_close(s);

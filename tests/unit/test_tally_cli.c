@@ -695,6 +695,85 @@ START_TEST(test_verify_detects_a_deleted_row)
 }
 END_TEST
 
+/* What a tampering analyst with SQL access (but no receipt key) can do to
+ * the chain: it is unkeyed, so recompute prev and link of every row from
+ * seq on, as snd_chain_link documents them. */
+static void relink_from(const char *path, int64_t from)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL, *up = NULL;
+	char prev[65] = "0000000000000000000000000000000000000000000000000000000000000000";
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT seq, qid, sub, ent, attrs, jti, rev, hash, "
+	                                    "receipt, submitted_at, link FROM revision ORDER BY seq",
+	                                    -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "UPDATE revision SET prev=?1, link=?2 WHERE seq=?3",
+	                                    -1, &up, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct snd_revision r;
+		char link[65];
+		memset(&r, 0, sizeof r);
+		r.seq = sqlite3_column_int64(st, 0);
+		r.qid = (const char *)sqlite3_column_text(st, 1);
+		r.sub = (const char *)sqlite3_column_text(st, 2);
+		r.ent = (const char *)sqlite3_column_text(st, 3);
+		r.attrs = (const char *)sqlite3_column_text(st, 4);
+		r.jti = (const char *)sqlite3_column_text(st, 5);
+		r.rev = sqlite3_column_int64(st, 6);
+		r.hash = (const char *)sqlite3_column_text(st, 7);
+		r.receipt = (const char *)sqlite3_column_text(st, 8);
+		r.submitted_at = sqlite3_column_int64(st, 9);
+		if (r.seq < from) {
+			memcpy(prev, sqlite3_column_text(st, 10), 65);
+			continue;
+		}
+		r.prev = prev;
+		snd_chain_link(&r, link);
+		sqlite3_bind_text(up, 1, prev, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(up, 2, link, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(up, 3, r.seq);
+		ck_assert_int_eq(sqlite3_step(up), SQLITE_DONE);
+		sqlite3_reset(up);
+		memcpy(prev, link, 65);
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(up);
+	sqlite3_close(db);
+}
+
+/* An older revision copied in again as the newest row (its receipt is
+ * genuine, the chain relinked, the latest pointer moved to it): the tally
+ * would count d3's first answer, so verify must say so. */
+START_TEST(test_verify_detects_a_replayed_revision)
+{
+	build_db(dbpath, form_json, base, 4);
+	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, NULL), 0);
+	sql(dbpath, "INSERT INTO revision (seq, qid, sub, ent, attrs, jti, rev, answers, hash, "
+	            "receipt, submitted_at, prev, link, prior_seq) SELECT 5, qid, sub, ent, attrs, "
+	            "jti, rev, answers, hash, receipt, submitted_at, prev, link, 4 FROM revision "
+	            "WHERE seq=3; UPDATE delegate SET latest_seq=5 WHERE sub='d3'");
+	relink_from(dbpath, 5);
+	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, NULL), 1);
+	ck_assert_msg(strstr(err_text, "tally: revision 5 (t, d3, rev 1): receipt is the same as "
+	                               "revision 3's") != NULL, "%s", err_text);
+	ck_assert_ptr_nonnull(strstr(out_text, "verified 5 revisions: 1 problem\n"));
+}
+END_TEST
+
+/* submitted_at decides which revision wins a merge; the receipt's iat
+ * (signed) pins it to the second. */
+START_TEST(test_verify_detects_a_moved_submission_time)
+{
+	build_db(dbpath, form_json, base, 4);
+	sql(dbpath, "UPDATE revision SET submitted_at=9000 WHERE seq=3");
+	relink_from(dbpath, 3);
+	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, NULL), 1);
+	ck_assert_msg(strstr(err_text, "tally: revision 3 (t, d3, rev 1): receipt time (iat) "
+	                               "differs from submitted_at") != NULL, "%s", err_text);
+	ck_assert_ptr_nonnull(strstr(out_text, "verified 4 revisions: 1 problem\n"));
+}
+END_TEST
+
 /* ------------------------------------------------------------------- merge */
 
 START_TEST(test_merge_takes_the_union_and_latest_revision)
@@ -823,6 +902,8 @@ static Suite *suite(void)
 	tcase_add_test(t, test_verify_catches_a_rewritten_hash_and_a_bad_key);
 	tcase_add_test(t, test_verify_detects_an_altered_latest_pointer);
 	tcase_add_test(t, test_verify_detects_a_deleted_row);
+	tcase_add_test(t, test_verify_detects_a_replayed_revision);
+	tcase_add_test(t, test_verify_detects_a_moved_submission_time);
 	tcase_add_test(t, test_merge_takes_the_union_and_latest_revision);
 	tcase_add_test(t, test_usage_errors_exit_2_and_help_exits_0);
 	suite_add_tcase(s, t);
