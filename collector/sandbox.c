@@ -4,8 +4,9 @@
  * database and its WAL, the listening socket) and before it serves the
  * first request.  What is enforced, in order:
  *   1. no_new_privs: nothing exec'ed later could gain privileges.
- *   2. Landlock (when the kernel has it): writing, creating, removing and
- *      renaming files is allowed only below the database's directory, and
+ *   2. Landlock (when the kernel has it): writing, truncating (ABI 3+),
+ *      creating, removing and renaming files is allowed only below the
+ *      database's directory, and
  *      executing files is denied everywhere.  Reads stay allowed (the process
  *      already holds the keys in memory, so hiding files would add little).
  *   3. seccomp (libseccomp, default allow + a deny-list): no execve/execveat,
@@ -60,6 +61,11 @@ static void append(char *what, size_t len, const char *s)
 		snprintf(what + n, len - n, "%s%s", n ? ", " : "", s);
 }
 
+/* Older kernel headers lack it; the value is fixed by the kernel ABI. */
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
+#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
+#endif
+
 /* Landlock: returns 1 enforced, 0 unavailable, -1 error. */
 static int apply_landlock(const char *writable_dir, char *err, size_t errlen)
 {
@@ -67,7 +73,7 @@ static int apply_landlock(const char *writable_dir, char *err, size_t errlen)
 	struct landlock_ruleset_attr ra;
 	struct landlock_path_beneath_attr pb;
 	int abi, rfd, dfd;
-	const __u64 write_rights =
+	__u64 write_rights =
 		LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR |
 		LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_CHAR |
 		LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |
@@ -78,6 +84,8 @@ static int apply_landlock(const char *writable_dir, char *err, size_t errlen)
 	                   LANDLOCK_CREATE_RULESET_VERSION);
 	if (abi < 1)
 		return 0;
+	if (abi >= 3) /* before ABI 3 truncate(2) is not governed at all */
+		write_rights |= LANDLOCK_ACCESS_FS_TRUNCATE;
 	memset(&ra, 0, sizeof ra);
 	ra.handled_access_fs = write_rights | LANDLOCK_ACCESS_FS_EXECUTE;
 	rfd = (int)syscall(SYS_landlock_create_ruleset, &ra, sizeof ra, 0);

@@ -65,6 +65,36 @@ static int try_writes(void)
 	return 0;
 }
 
+/* Truncating a file is writing it: outside the database directory it must
+ * fail too (Landlock ABI 3 and later handle truncate separately). */
+static int try_truncate(void)
+{
+	char out[128];
+	snprintf(out, sizeof out, "%s/victim", outside);
+	if (truncate(out, 0) == 0)
+		return landlock_available() ? 2 : 0;
+	return 0;
+}
+
+START_TEST(test_sandbox_refuses_truncating_files_outside)
+{
+	char victim[128];
+	struct stat sb;
+	int st, fd;
+	make_dirs();
+	snprintf(victim, sizeof victim, "%s/victim", outside);
+	fd = open(victim, O_WRONLY | O_CREAT, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq((int)write(fd, "keep me\n", 8), 8);
+	close(fd);
+	st = in_child(try_truncate);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), 0);
+	ck_assert_int_eq(stat(victim, &sb), 0);
+	ck_assert_int_eq((int)sb.st_size, 8);
+}
+END_TEST
+
 START_TEST(test_sandbox_kills_on_exec)
 {
 #ifdef SND_HAVE_SECCOMP
@@ -106,6 +136,7 @@ int main(void)
 	int failed;
 	tcase_add_test(tc, test_sandbox_kills_on_exec);
 	tcase_add_test(tc, test_sandbox_confines_writes_to_the_database_directory);
+	tcase_add_test(tc, test_sandbox_refuses_truncating_files_outside);
 	tcase_add_test(tc, test_root_is_refused_unless_allowed);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
