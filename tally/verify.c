@@ -15,9 +15,10 @@
  *      in again as the newest row, relinked, would otherwise pass everything
  *      (one 32-byte entry per revision);
  *   4. the latest pointers the tally counts: each delegate's latest
- *      revision must be its newest (highest seq) - otherwise an edited
- *      pointer would make the tally count an older answer while every row
- *      still verifies.  This needs one 24-byte entry per delegate.
+ *      revision must be its newest (highest seq), named by one pointer only
+ *      - otherwise an edited or added delegate row would make the tally
+ *      count an older answer, or one answer twice, while every revision row
+ *      still verifies.  This needs one 32-byte entry per delegate.
  * Each problem is printed as
  *   tally: revision SEQ (qid, sub, rev N): what is wrong
  * and the run ends with "verified N revisions: ok" or "...: K problems"
@@ -510,6 +511,12 @@ static int check_latest(void *vctx, const struct snd_revision *r)
 		fprintf(stderr, "tally: revision %lld (%s, %s, rev %lld): counted as the delegate's "
 		        "latest answer, but revision %lld is newer (the latest pointer was altered)\n",
 		        (long long)r->seq, qid, sub, (long long)r->rev, (long long)e->seq);
+		v->problems++;
+	} else if (e->seen) {
+		/* another delegate row's pointer names it too: the tally counts it twice */
+		fprintf(stderr, "tally: revision %lld (%s, %s, rev %lld): counted more than once (the "
+		        "latest pointer of another delegate names it)\n",
+		        (long long)r->seq, qid, sub, (long long)r->rev);
 		v->problems++;
 	}
 	e->seen = 1;

@@ -774,6 +774,28 @@ START_TEST(test_verify_detects_a_moved_submission_time)
 }
 END_TEST
 
+/* A delegate row that never answered, whose latest pointer names another
+ * delegate's revision: the tally counts that answer twice, so verify must
+ * say so even though every revision row is intact. */
+START_TEST(test_verify_detects_a_revision_counted_twice)
+{
+	cJSON *sum;
+	build_db(dbpath, form_json, base, 4);
+	sql(dbpath, "INSERT INTO delegate (qid, sub, ent, attrs, role, first_seen, last_seen, "
+	            "latest_seq, max_rev) VALUES ('t', 'ghost', 'ADM-X', '{}', 'delegate', 0, 0, 2, 1)");
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "json",
+	                     NULL), 0);
+	sum = cJSON_Parse(out_text);
+	ck_assert_ptr_nonnull(sum);
+	ck_assert_int_eq((int)num(sum, "responses"), 4); /* d2 counted twice */
+	cJSON_Delete(sum);
+	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, NULL), 1);
+	ck_assert_msg(strstr(err_text, "tally: revision 2 (t, d2, rev 1): counted more than once")
+	              != NULL, "%s", err_text);
+	ck_assert_ptr_nonnull(strstr(out_text, "verified 4 revisions: 1 problem\n"));
+}
+END_TEST
+
 /* ------------------------------------------------------------------- merge */
 
 START_TEST(test_merge_takes_the_union_and_latest_revision)
@@ -904,6 +926,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_verify_detects_a_deleted_row);
 	tcase_add_test(t, test_verify_detects_a_replayed_revision);
 	tcase_add_test(t, test_verify_detects_a_moved_submission_time);
+	tcase_add_test(t, test_verify_detects_a_revision_counted_twice);
 	tcase_add_test(t, test_merge_takes_the_union_and_latest_revision);
 	tcase_add_test(t, test_usage_errors_exit_2_and_help_exits_0);
 	suite_add_tcase(s, t);
