@@ -1313,6 +1313,38 @@ START_TEST(test_hostile_unknown_methods_and_bad_request_lines)
 		h_resp_free(&r);
 		close(fd);
 	}
+	/* headers past the server's memory for one request: a 40 KiB cookie, 5,000
+	 * headers; refused (400/413/431) or dropped, never served */
+	{
+		static const char *const kinds[] = {"cookie", "many"};
+		for (i = 0; i < 2; i++) {
+			struct snd_buf b;
+			struct h_resp r;
+			long st;
+			int fd;
+			snd_buf_init(&b, 0);
+			snd_buf_puts(&b, "GET /q/" QID " HTTP/1.1\r\nHost: x\r\n");
+			if (i == 0) {
+				snd_buf_puts(&b, "Cookie: snd_session=");
+				for (j = 0; j < 40960; j++)
+					snd_buf_putc(&b, 'a');
+				snd_buf_puts(&b, "\r\n");
+			} else {
+				for (j = 0; j < 5000; j++)
+					snd_buf_printf(&b, "X-H%zu: v\r\n", j);
+			}
+			snd_buf_puts(&b, "\r\n");
+			ck_assert(!b.failed);
+			fd = h_raw_connect(&E);
+			h_raw_send(fd, b.data, b.len);
+			st = h_raw_response(fd, 15000, &r);
+			ck_assert_msg(st == 400 || st == 413 || st == 431 || st == 0, "%s headers: %ld",
+			              kinds[i], st);
+			h_resp_free(&r);
+			close(fd);
+			snd_buf_free(&b);
+		}
+	}
 	snap_same(&s, "methods and request lines");
 	{
 		struct h_resp r;
