@@ -498,7 +498,8 @@ static enum MHD_Result cl_header(void *cls, enum MHD_ValueKind kind, const char 
  * refuses one that announces more than the cap.  Content-Length headers
  * that disagree are refused outright (RFC 9112 6.3): MHD reads the first,
  * a proxy in front may read the last, and the two would cut the stream in
- * different places (request smuggling).  Answering on this first call
+ * different places (request smuggling); so is Content-Length together with
+ * Transfer-Encoding, for the same reason.  Answering on this first call
  * closes the connection, as it must. */
 static enum MHD_Result first_call(struct req *r, const char *url)
 {
@@ -512,6 +513,15 @@ static enum MHD_Result first_call(struct req *r, const char *url)
 	if (seen.differ)
 		return http_error(r, 400, "bad_request",
 		                  r->api ? "the request has Content-Length headers that disagree"
+		                         : "This request is malformed.",
+		                  NULL);
+	/* Both framings (RFC 9112 6.1): libmicrohttpd 0.9.75 goes by the chunks
+	 * while a proxy may go by the length, so refuse rather than pick. */
+	if (seen.first != NULL &&
+	    MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+	                                MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL)
+		return http_error(r, 400, "bad_request",
+		                  r->api ? "the request has both Content-Length and Transfer-Encoding"
 		                         : "This request is malformed.",
 		                  NULL);
 	if (r->route == R_TOKEN) {

@@ -700,6 +700,44 @@ START_TEST(test_api_pseudonymous_summary_refuses_identifying_breakdowns)
 }
 END_TEST
 
+/* Content-Length together with Transfer-Encoding (RFC 9112 6.1): a proxy
+ * in front that goes by the length forwards the whole body as one request,
+ * while libmicrohttpd goes by the chunks and would serve what follows the
+ * last chunk as a second request (request smuggling).  Refused, and the
+ * connection closed, before anything after the headers is read. */
+START_TEST(test_api_content_length_with_transfer_encoding_is_refused)
+{
+	static const char body[] = "0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+	char head[4096];
+	char *tok = h_token(&E, "all-types", "d-smuggle", "delegate");
+	struct h_resp r;
+	char *before = h_db_state(&E), *after;
+	long st;
+	int fd;
+
+	snprintf(head, sizeof head,
+	         "POST " API "/responses HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+	         "Content-Type: application/json\r\nContent-Length: %zu\r\n"
+	         "Transfer-Encoding: chunked\r\n\r\n",
+	         tok, sizeof body - 1);
+	fd = h_raw_connect(&E);
+	ck_assert_int_eq(h_raw_send(fd, head, strlen(head)), 0);
+	h_raw_send(fd, body, sizeof body - 1);
+	st = h_raw_response(fd, 10000, &r);
+	ck_assert_msg(st == 400 && r.body && strstr(r.body, "Transfer-Encoding") != NULL,
+	              "CL + TE: %ld %s", st, r.body ? r.body : "");
+	h_resp_free(&r);
+	/* no second answer: the smuggled request is never served */
+	ck_assert_msg(h_raw_closed(fd, 3000), "the connection stayed open after CL + TE");
+	close(fd);
+	after = h_db_state(&E);
+	ck_assert_str_eq(before, after);
+	free(before);
+	free(after);
+	free(tok);
+}
+END_TEST
+
 START_TEST(test_api_every_answer_has_the_security_headers)
 {
 	struct h_resp r;
@@ -822,6 +860,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_api_receipt_verifies_and_hash_is_independent_sha256_of_jcs);
 	tcase_add_test(t, test_api_pseudonymous_form_stores_a_pseudonym);
 	tcase_add_test(t, test_api_pseudonymous_summary_refuses_identifying_breakdowns);
+	tcase_add_test(t, test_api_content_length_with_transfer_encoding_is_refused);
 	tcase_add_test(t, test_api_every_answer_has_the_security_headers);
 	tcase_add_test(t, test_api_odd_urls_are_refused);
 	tcase_add_test(t, test_api_answers_keep_the_connection_alive);
