@@ -16,7 +16,7 @@
  * Invariants:
  *   1. Pseudonymous questionnaires: no entity column or field, sub is the
  *      stored pseudonym, and attributes that name a person or an entity
- *      (entity, ent, id, sub, name, email) are left out.
+ *      (entity, ent, id, sub, name, email, in any case) are left out.
  *   2. Streaming: memory is bounded by one record plus the attribute key
  *      set, not by the number of records (CSV reads the database twice:
  *      once for the header's attribute columns).
@@ -32,6 +32,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #define EXPORT_JSON_MAX ((size_t)4 << 20)
@@ -73,7 +74,7 @@ static int hidden_attr(const struct snd_form *f, const char *key)
 	if (f->anonymity != SND_PSEUDONYMOUS)
 		return 0;
 	for (i = 0; i < sizeof ids / sizeof ids[0]; i++)
-		if (strcmp(key, ids[i]) == 0)
+		if (strcasecmp(key, ids[i]) == 0) /* column names keep their case: "Name" */
 			return 1;
 	return 0;
 }

@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_MD, FMT__MAX };
 static const char *const fmt_names[FMT__MAX] = {"text", "json", "csv", "md"};
@@ -108,7 +109,7 @@ static int run_summary(const struct common *c, struct snd_form **f, struct snd_s
 		static const char *const ids[] = {"entity", "ent", "id", "sub", "name", "email"};
 		size_t i;
 		for (i = 0; i < sizeof ids / sizeof ids[0]; i++) {
-			if (strcmp(c->by, ids[i]) == 0) {
+			if (strcasecmp(c->by, ids[i]) == 0) {
 				tally_err("--by %s: %s is pseudonymous; a breakdown by %s would reveal "
 				          "identities", c->by, c->form, c->by);
 				return EXIT_USAGE;

@@ -539,6 +539,31 @@ START_TEST(test_export_pseudonymous_hides_entities)
 }
 END_TEST
 
+/* A delegate list's column names are kept as written ("Name", "EMAIL" from
+ * a spreadsheet): they name people just the same. */
+START_TEST(test_export_pseudonymous_hides_identifying_columns_in_any_case)
+{
+	static const struct sub ps[] = {
+		{"alice", "ADM-A", "{\"region\":\"EUR\",\"Name\":\"Alice Liddell\",\"EMAIL\":\"al@x.example\"}",
+		 "{\"proposal\":{\"position\":\"support\"}}", 1000},
+	};
+	char pform[160];
+	snprintf(pform, sizeof pform, "%s/p.json", dir);
+	write_text(pform, pseudo_json);
+	build_db(dbpath, pseudo_json, ps, 1);
+	ck_assert_int_eq(run("export", "--db", dbpath, "--form", pform, "--format", "csv", NULL), 0);
+	ck_assert_msg(strstr(out_text, "Liddell") == NULL && strstr(out_text, "al@x") == NULL, "%s",
+	              out_text);
+	ck_assert_ptr_eq(strstr(out_text, "sub,region,revision,"), out_text);
+	ck_assert_int_eq(run("export", "--db", dbpath, "--form", pform, "--format", "ndjson", NULL),
+	                 0);
+	ck_assert_msg(strstr(out_text, "Liddell") == NULL && strstr(out_text, "al@x") == NULL, "%s",
+	              out_text);
+	ck_assert_int_ne(run("summary", "--db", dbpath, "--form", pform, "--by", "Name", NULL), 0);
+	ck_assert_ptr_null(strstr(out_text, "Liddell"));
+}
+END_TEST
+
 /* ------------------------------------------------------------------ report */
 
 START_TEST(test_report_is_self_contained_html)
@@ -917,6 +942,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_export_json_and_ndjson_round_trip);
 	tcase_add_test(t, test_export_leaves_out_a_damaged_row_with_a_warning);
 	tcase_add_test(t, test_export_pseudonymous_hides_entities);
+	tcase_add_test(t, test_export_pseudonymous_hides_identifying_columns_in_any_case);
 	tcase_add_test(t, test_report_is_self_contained_html);
 	tcase_add_test(t, test_verify_passes_on_clean_data);
 	tcase_add_test(t, test_verify_checks_a_published_head);
