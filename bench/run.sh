@@ -197,6 +197,7 @@ run_wrk() {
         SYNC_PID=$!
     fi
     env BENCH_DIR="$BENCH" NTHREADS="$t" "$@" \
+        /usr/bin/time -f "%U %S" -o "$OUT/wrk_cpu_$name.txt" \
         wrk -t"$t" -c"$c" -d"$DURATION" --timeout 10s --latency -s "$BENCH/$script" \
         "http://127.0.0.1:$PORT/" > "$OUT/wrk_$name.txt"
     if [ -n "$SYNC_PID" ]; then wait "$SYNC_PID" || true; SYNC_PID=; fi
@@ -210,6 +211,8 @@ run_wrk() {
     fig "${name}_errors" "$(( $(val "$f" ERRORS) + $(val "$f" OTHER) ))" count
     fig "${name}_server_cpu_per_req" \
         "$(awk -v d=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v n="$reqs" 'BEGIN{printf "%.1f", n ? d/hz/n*1e6 : 0}')" us
+    # the load generator's own CPU (user + system) per request, on the same cores
+    fig "${name}_client_cpu_per_req" "$(awk -v n="$reqs" '{ printf "%.1f", n ? ($1 + $2) / n * 1e6 : 0 }' "$OUT/wrk_cpu_$name.txt")" us
     # busy share of one core over the run: 100 = that thread was saturated
     fig "${name}_writer_busy" "$(awk -v d=$((w1 - w0)) -v hz="$(getconf CLK_TCK)" -v s="$DUR_S" 'BEGIN{printf "%.0f", d/hz/s*100}')" "%core"
     fig "${name}_mhd_busy" "$(awk -v d=$((m1 - m0)) -v hz="$(getconf CLK_TCK)" -v s="$DUR_S" 'BEGIN{printf "%.0f", d/hz/s*100}')" "%core"
@@ -317,7 +320,7 @@ chairs_run() { # NAME LIMIT: API submissions with $CHAIRS chair screens refreshi
     fig "${name}_views" "$(val "$v" OK)" count
     # wrk's own summary line: "N requests in Ts, X.YMB read"
     fig "${name}_view_size" "$(awk -v n="$(val "$v" REQUESTS)" '/requests in .* read/ {
-        x = $NF; sub(/read$/, "", x); m = 1 / 1024
+        x = $(NF - 1); m = 1 / 1024
         if (x ~ /KB$/) m = 1; else if (x ~ /MB$/) m = 1024; else if (x ~ /GB$/) m = 1048576
         sub(/[KMG]?B$/, "", x); printf "%.0f", n ? x * m / n : 0 }' "$v")" KB
     fig "${name}_view_errors" "$(( $(val "$v" ERRORS) + $(val "$v" OTHER) ))" count
