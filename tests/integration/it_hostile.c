@@ -8,7 +8,7 @@
  *     another questionnaire; a receipt replayed as a token;
  *   - bodies: lying Content-Length (claims small and sends more; claims big,
  *     sends less and stalls), chunked without end (stalled and endless),
- *     contradictory length headers;
+ *     Content-Length headers that disagree (refused: request smuggling);
  *   - encodings: invalid UTF-8, overlongs, surrogates, NUL (raw and \u0000)
  *     in JSON and in urlencoded posts;
  *   - JSON: 10,000 levels deep, duplicate keys, huge numbers, wrong types for
@@ -16,8 +16,9 @@
  *   - output: <script>, "><img onerror>, U+202E in free text, entity and
  *     attributes shown escaped and inert on the form, the receipt, the chair
  *     view and in `tally report`; CSV formula injection in `tally export`;
- *   - URLs: traversal, encoded dots and NUL, //, long URLs, odd methods and
- *     malformed request lines: 400/404/405/414, never 200 or 500;
+ *   - URLs: traversal, encoded dots and NUL, //, long URLs, odd methods,
+ *     malformed request lines, oversized header blocks: 400/404/405/414/431,
+ *     never 200 or 500;
  *   - slowloris: 50 sockets trickling headers while a normal client is
  *     still served.
  * Every rejected request is checked to leave the database exactly as it was
