@@ -37,7 +37,7 @@ cmake --build build-asan -j "$JOBS"
 
 step "clang build (a second compiler, warnings as errors)"
 CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build-clang -j "$JOBS" >/dev/null
+cmake --build build-clang -j "$JOBS" > build-clang.log 2>&1 || { grep -E 'error|warning' build-clang.log; exit 1; }
 
 if [ "${SKIP_FUZZ:-0}" != 1 ] && ls tests/fuzz/fuzz_*.c >/dev/null 2>&1; then
   step "fuzz smoke (${FUZZ_SECONDS}s per harness)"

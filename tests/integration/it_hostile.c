@@ -895,8 +895,8 @@ START_TEST(test_hostile_duplicate_keys_and_huge_numbers)
 	static const char *const dup[] = {
 		"{\"answers\":{\"colour\":\"red\",\"colour\":\"blue\",\"proposal\":{\"position\":\"support\"}}}",
 		"{\"answers\":{\"colour\":\"red\",\"proposal\":{\"position\":\"support\",\"position\":\"object\"}}}",
-		"{\"answers\":{\"colour\":\"red\",\"per_sg\":{\"sg2\":1,\"sg2\":5},"
-		"\"proposal\":{\"position\":\"support\"}}}",
+		("{\"answers\":{\"colour\":\"red\",\"per_sg\":{\"sg2\":1,\"sg2\":5},"
+		 "\"proposal\":{\"position\":\"support\"}}}"),
 		/* the same key spelt with an escape */
 		"{\"answers\":{\"colour\":\"red\",\"col\\u006fur\":\"blue\",\"proposal\":{\"position\":\"support\"}}}",
 	};
