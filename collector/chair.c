@@ -7,7 +7,9 @@
  *      routes.c): by bearer or by the session cookie of the chair's link.
  *   2. A summary is computed at most once per view (questionnaire, by,
  *      weight, with turnout) and database version (snd_store_version,
- *      which grows with every committed revision and revocation).  One
+ *      which grows with every committed revision and revocation), and at
+ *      most once per max(--summary-interval, 10 x the last tally's cost)
+ *      while answers keep arriving.  One
  *      thread computes a view at a time, outside any lock; meanwhile the
  *      others get the previous snapshot of that view (a dashboard may lag
  *      by one computation) or, when there is none yet, wait for it.  So
@@ -25,6 +27,7 @@
 #include "pages.h"
 
 #include <pthread.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +38,7 @@
 struct snap {
 	atomic_int refs;
 	int64_t version;
+	int64_t made_ms, cost_ms;    /* monotonic time it was computed, and how long it took */
 	cJSON *summary, *turnout;
 	char *json;
 	size_t json_len;
@@ -91,6 +95,27 @@ void tally_cache_free(struct tally_cache *tc)
 }
 
 /* Computes a snapshot (no lock held: it may take a while on a big store). */
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* 1 when sn, though older than the database, is recent enough to serve:
+ * a view is tallied again at most every max(--summary-interval, 10 x its
+ * last cost), so under a steady stream of answers the chairs' screens take
+ * at most ~10% of a core whatever their number (invariant 2). */
+static int fresh_enough(const struct srv *s, const struct snap *sn)
+{
+	int64_t gap = (int64_t)s->summary_interval_ms;
+	if (gap == 0)
+		return 0;
+	if (gap < 10 * sn->cost_ms)
+		gap = 10 * sn->cost_ms;
+	return mono_ms() - sn->made_ms < gap;
+}
+
 static enum snd_err compute_snap(struct req *r, struct snd_store *rd, const char *by,
                                  enum snd_weight weight, int with_turnout, int64_t version,
                                  struct snap **out, char *err, size_t errlen)
@@ -99,6 +124,7 @@ static enum snd_err compute_snap(struct req *r, struct snd_store *rd, const char
 	struct snap *sn;
 	enum snd_err rc;
 
+	int64_t t0 = mono_ms();
 	if ((sn = calloc(1, sizeof *sn)) == NULL)
 		return SND_ENOMEM;
 	sn->version = version;
@@ -119,6 +145,8 @@ static enum snd_err compute_snap(struct req *r, struct snd_store *rd, const char
 		return rc;
 	}
 	sn->json_len = strlen(sn->json);
+	sn->made_ms = mono_ms();
+	sn->cost_ms = sn->made_ms - t0;
 	atomic_init(&sn->refs, 1);
 	*out = sn;
 	return SND_OK;
@@ -160,7 +188,8 @@ static enum snd_err get_snap(struct req *r, const char *by, enum snd_weight weig
 		mine = sl->used && sl->form == r->form && sl->weight == weight &&
 		       sl->with_turnout == with_turnout && strcmp(sl->by, bykey) == 0;
 		if (mine && sl->snap != NULL &&
-		    (sl->snap->version == version || sl->computing)) {
+		    (sl->snap->version == version || sl->computing ||
+		     fresh_enough(r->s, sl->snap))) {
 			sn = sl->snap; /* current, or the previous one while it is recomputed */
 			atomic_fetch_add(&sn->refs, 1);
 			pthread_mutex_unlock(&sl->lock);

@@ -28,6 +28,7 @@ struct srv {
 	uint8_t receipt_sk[SND_SK_BYTES];
 	uint8_t csrf_key[32];             /* derived from receipt_sk */
 	size_t max_body;
+	unsigned summary_interval_ms;     /* least time between two tallies of one view */
 	int tls;                          /* cookies get Secure, HSTS is sent */
 	struct writer *writer;
 	struct token_cache *tokens;

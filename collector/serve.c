@@ -64,6 +64,9 @@ static const char usage[] =
 	"  --tls-cert FILE       serve HTTPS with this PEM certificate (needs --tls-key)\n"
 	"  --tls-key FILE        the PEM private key of --tls-cert\n"
 	"  --max-body BYTES      largest request body accepted (default 65536); larger: 413\n"
+	"  --summary-interval MS least time between two tallies of one chair view while\n"
+	"                        answers arrive (default 1000; at least 10x the last\n"
+	"                        tally's cost, so chairs' screens never slow submissions)\n"
 	"  --threads N           request threads (default: the number of CPU cores)\n"
 	"  --max-connections N   open connections at most (default 1000)\n"
 	"  --per-ip N            connections per client address at most (default 0: no\n"
@@ -86,6 +89,7 @@ struct opts {
 	size_t nforms;
 	const char *db, *issuer_pub, *receipt_key, *listen, *tls_cert, *tls_key;
 	size_t max_body;
+	unsigned summary_interval_ms;
 	unsigned threads, max_conn, per_ip, timeout;
 	enum snd_log_level level;
 	int allow_root;
@@ -114,7 +118,7 @@ static int parse_uint(const char *name, const char *s, unsigned long long min,
 /* 0 ok, 1 --help printed, 2 usage error (message printed). */
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
-	enum { O_FORM = 256, O_DB, O_ISSUER, O_RECEIPT, O_LISTEN, O_CERT, O_KEY, O_MAXBODY,
+	enum { O_FORM = 256, O_DB, O_ISSUER, O_RECEIPT, O_LISTEN, O_CERT, O_KEY, O_MAXBODY, O_SUMINT,
 	       O_THREADS, O_MAXCONN, O_PERIP, O_TIMEOUT, O_LOGLEVEL, O_ROOT, O_NOSANDBOX, O_HELP };
 	static const struct option longopts[] = {
 		{"form", required_argument, NULL, O_FORM},
@@ -125,6 +129,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{"tls-cert", required_argument, NULL, O_CERT},
 		{"tls-key", required_argument, NULL, O_KEY},
 		{"max-body", required_argument, NULL, O_MAXBODY},
+		{"summary-interval", required_argument, NULL, O_SUMINT},
 		{"threads", required_argument, NULL, O_THREADS},
 		{"max-connections", required_argument, NULL, O_MAXCONN},
 		{"per-ip", required_argument, NULL, O_PERIP},
@@ -142,6 +147,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 
 	o->listen = DEFAULT_LISTEN;
 	o->max_body = DEFAULT_MAX_BODY;
+	o->summary_interval_ms = 1000;
 	o->threads = cores > 0 && cores < 256 ? (unsigned)cores : 2;
 	o->max_conn = DEFAULT_MAX_CONNECTIONS;
 	o->timeout = DEFAULT_TIMEOUT_S;
@@ -165,6 +171,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			if (parse_uint("--max-body", optarg, 64, (unsigned long long)1 << 30, &v))
 				return 2;
 			o->max_body = (size_t)v;
+			break;
+		case O_SUMINT:
+			if (parse_uint("--summary-interval", optarg, 0, 3600000, &v))
+				return 2;
+			o->summary_interval_ms = (unsigned)v;
 			break;
 		case O_THREADS:
 			if (parse_uint("--threads", optarg, 1, 256, &v))
@@ -479,6 +490,7 @@ int cmd_serve(int argc, char **argv)
 	auth_derive_csrf_key(s.receipt_sk, s.csrf_key);
 	s.db_path = o.db;
 	s.max_body = o.max_body;
+	s.summary_interval_ms = o.summary_interval_ms;
 	s.tls = o.tls_cert != NULL;
 	if (s.tls) {
 		if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {

@@ -202,6 +202,9 @@ void h_start(struct h_env *e, const char *const *forms, const char *const *extra
 		argv[n++] = "--threads";
 		argv[n++] = "2";
 		argv[n++] = "--allow-root";
+		/* every summary reflects the latest commit (no recompute interval) */
+		argv[n++] = "--summary-interval";
+		argv[n++] = "0";
 		for (k = 0; extra && extra[k] && n < 62; k++)
 			argv[n++] = extra[k];
 		argv[n] = NULL;

@@ -391,6 +391,49 @@ START_TEST(test_api_roles_are_enforced)
 }
 END_TEST
 
+/* With a recompute interval (the default is 1 s; tests run with 0), a view
+ * tallied a moment ago is served again while answers arrive: the chairs'
+ * screens cost at most one tally per interval, whatever their number. */
+START_TEST(test_api_summary_is_tallied_at_most_once_per_interval)
+{
+	const char *forms[] = {"all-types.json", "closed.json", "pseudonymous.json", NULL};
+	const char *extra[] = {"--summary-interval", "600000", NULL};
+	char *chair, *d1, *d2;
+	struct h_resp r;
+	cJSON *j;
+	h_client_free(C);
+	ck_assert_int_eq(h_stop(&E), 0);
+	h_start(&E, forms, extra);
+	C = h_client_new(&E);
+	chair = h_token(&E, "all-types", "chair1", "chair");
+	d1 = h_token(&E, "all-types", "d1", "delegate");
+	d2 = h_token(&E, "all-types", "d2", "delegate");
+	j = post_ok(d1, "{\"answers\":{\"colour\":\"red\",\"proposal\":{\"position\":\"support\"}}}", 1);
+	cJSON_Delete(j);
+	ck_assert_int_eq(h_get_bearer(C, API "/summary", chair, &r), 200);
+	j = h_json(r.body);
+	ck_assert_int_eq(json_int(j, "responses"), 1);
+	cJSON_Delete(j);
+	h_resp_free(&r);
+	j = post_ok(d2, "{\"answers\":{\"colour\":\"green\",\"proposal\":{\"position\":\"support\"}}}", 1);
+	cJSON_Delete(j);
+	ck_assert_int_eq(h_get_bearer(C, API "/summary", chair, &r), 200);
+	j = h_json(r.body);
+	ck_assert_int_eq(json_int(j, "responses"), 1); /* within the interval: the same tally */
+	cJSON_Delete(j);
+	h_resp_free(&r);
+	/* another view is its own tally, of the current data */
+	ck_assert_int_eq(h_get_bearer(C, API "/summary?weight=entity", chair, &r), 200);
+	j = h_json(r.body);
+	ck_assert_int_eq(json_int(j, "responses"), 2);
+	cJSON_Delete(j);
+	h_resp_free(&r);
+	free(chair);
+	free(d1);
+	free(d2);
+}
+END_TEST
+
 START_TEST(test_api_summary_follows_new_answers)
 {
 	char *chair = h_token(&E, "all-types", "chair1", "chair");
@@ -853,6 +896,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_api_rejects_bad_tokens_with_401);
 	tcase_add_test(t, test_api_roles_are_enforced);
 	tcase_add_test(t, test_api_summary_follows_new_answers);
+	tcase_add_test(t, test_api_summary_is_tallied_at_most_once_per_interval);
 	tcase_add_test(t, test_api_closed_questionnaire_is_409);
 	tcase_add_test(t, test_api_body_over_the_limit_is_413);
 	tcase_add_test(t, test_api_malformed_bodies_are_400);
