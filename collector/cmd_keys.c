@@ -120,7 +120,7 @@ static const char *const key_names[4] = {"issuer.secret", "issuer.public", "rece
 
 int cmd_keygen(int argc, char **argv)
 {
-	const char *out = NULL, *pos[1];
+	const char *out = NULL, *pos[1] = {NULL};
 	const struct opt opts[] = {{"--out", &out}};
 	char paths[4][4096];
 	char text[4][SND_PASERK_SECRET_LEN + 2];
@@ -404,7 +404,7 @@ static void print_form_diag(const char *path, const struct snd_diag *d, enum snd
 int cmd_issue(int argc, char **argv)
 {
 	const char *key = NULL, *form_path = NULL, *list = NULL, *base = NULL, *role_s = NULL,
-	           *expires = NULL, *pos[1];
+	           *expires = NULL, *pos[1] = {NULL};
 	const struct opt opts[] = {{"--key", &key},         {"--form", &form_path},
 	                           {"--delegates", &list},  {"--base-url", &base},
 	                           {"--role", &role_s},     {"--expires", &expires}};
@@ -623,7 +623,7 @@ static char *read_stdin_token(void)
 
 int cmd_token(int argc, char **argv)
 {
-	const char *pub = NULL, *implicit = NULL, *pos[1];
+	const char *pub = NULL, *implicit = NULL, *pos[1] = {NULL};
 	const struct opt opts[] = {{"--pub", &pub}, {"--implicit", &implicit}};
 	uint8_t pk[SND_PK_BYTES];
 	char errbuf[512], *payload = NULL, *footer = NULL, *stdin_tok = NULL;
