@@ -509,6 +509,13 @@ static enum MHD_Result first_call(struct req *r, const char *url)
 		r->bad_url = 1;
 		return MHD_YES;
 	}
+	/* Stopping: a request that starts now is refused at once (and its
+	 * connection closed), so shutdown only waits for those under way. */
+	if (atomic_load(&r->s->stopping))
+		return http_error(r, 503, "unavailable",
+		                  r->api ? "the server is stopping; try again shortly"
+		                         : "This server is stopping. Please try again in a moment.",
+		                  NULL);
 	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, cl_header, &seen);
 	if (seen.differ)
 		return http_error(r, 400, "bad_request",

@@ -34,7 +34,7 @@ struct srv {
 	struct token_cache *tokens;
 	struct tally_cache *tallies;
 	atomic_int inflight;              /* requests between first call and completion */
-	atomic_int stopping;              /* quiesced: answers say Connection: close */
+	atomic_int stopping;              /* new requests get 503 + Connection: close */
 };
 
 /* Builds the shared fixed responses and caches.  0 on success. */

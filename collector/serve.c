@@ -5,7 +5,7 @@
  * Invariants:
  *   1. SIGINT and SIGTERM are blocked before any thread exists, so only the
  *      main thread's sigwait() ever sees them.
- *   2. Shutdown order: stop accepting (quiesce) -> let in-flight requests
+ *   2. Shutdown order: refuse new requests (503, http.c) -> let in-flight requests
  *      finish while the writer still runs -> stop the writer (it commits and
  *      answers everything queued) -> let those answers go out -> stop MHD ->
  *      close the read connections and the forms.  So no request that was
@@ -432,7 +432,6 @@ int cmd_serve(int argc, char **argv)
 	unsigned flags;
 	int v6 = 0, sig, status = 1, http_ready = 0, pr;
 	uint8_t pk[SND_PK_BYTES];
-	MHD_socket lsock;
 	int lfd = -1;
 
 	memset(&o, 0, sizeof o);
@@ -581,7 +580,7 @@ int cmd_serve(int argc, char **argv)
 		die_msg("serve: cannot start the HTTP server on %s", shown);
 		goto out;
 	}
-	lfd = -1; /* MHD's now; handed back by MHD_quiesce_daemon */
+	lfd = -1; /* MHD's now: MHD_stop_daemon closes it */
 	fprintf(stderr, "collector: listening on %s://%s\n", s.tls ? "https" : "http", shown);
 	fflush(stderr);
 
@@ -590,10 +589,13 @@ int cmd_serve(int argc, char **argv)
 	snd_log(SND_LOG_INFO, "stopping (signal %d): finishing requests in flight", sig);
 
 	/* 2. Stop accepting, finish, commit, stop. */
+	/* Not MHD_quiesce_daemon: in libmicrohttpd 0.9.75 it races the pool's
+	 * workers removing the listen socket from their epoll sets, and the
+	 * loser aborts the process ("Failed to remove listen FD from epoll
+	 * set").  Instead every request that starts from now on is answered
+	 * 503 with Connection: close (http.c), and the listen socket closes
+	 * with MHD_stop_daemon. */
 	atomic_store(&s.stopping, 1);
-	lsock = MHD_quiesce_daemon(d);
-	if (lsock != MHD_INVALID_SOCKET)
-		close(lsock);
 	drain(&s, DRAIN_WAIT_MS);
 	writer_stop(s.writer); /* commits and resumes everything still queued */
 	s.writer = NULL;
