@@ -1,7 +1,8 @@
-/* pages.h - the collector's server-rendered HTML (pages.c) and its static
- * assets.  Pages work without JavaScript; every string from a form or an
- * answer is HTML-escaped; the UI chrome is translated into the form's
- * languages (en, fr, es, ar, zh, ru), Arabic pages are dir="rtl".
+/* pages.h - the collector's server-rendered HTML (pages.c, its UI texts in
+ * i18n.c) and its static assets (assets.c).  Pages work without
+ * JavaScript; every string from a form or an answer is HTML-escaped; the UI
+ * chrome is translated into the form's languages (en, fr, es, ar, zh, ru),
+ * Arabic pages are dir="rtl".
  * No inline script or style: the CSS and the optional JS are served from
  * /static/ so the Content-Security-Policy can stay 'self'. */
 #ifndef SND_PAGES_H
@@ -52,8 +53,8 @@ void page_message(struct snd_buf *out, const struct snd_form *f, int lang, int s
 void page_chair(struct snd_buf *out, const struct page_req *r, const cJSON *summary,
                 const cJSON *turnout, const char *by, enum snd_weight weight, int refresh_s);
 
-/* Static assets, built once: the stylesheet and the optional script
- * (show_if hiding, "unsaved changes" hints).  Never NULL. */
+/* Static assets (assets.c), built once: the stylesheet and the optional
+ * script (show_if hiding, "unsaved changes" hints).  Never NULL. */
 const char *page_css(size_t *len);
 const char *page_js(size_t *len);
 

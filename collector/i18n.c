@@ -1,0 +1,320 @@
+/* i18n.c - the collector's UI texts ("chrome") in the six UN languages
+ * (interface in i18n.h): the message table and the language lookups.
+ *
+ * Invariants:
+ *   1. Every message has a text in every language, and none holds < > & or
+ *      " (pages append them unescaped); test_pages checks both.
+ *   2. A message with {1} or {2} has them in every language: each language
+ *      keeps its own word order.
+ */
+#include "i18n.h"
+
+#include <stddef.h>
+#include <string.h>
+#include <strings.h>
+
+const char *const un_codes[UN__MAX] = { "en", "fr", "es", "ar", "zh", "ru" };
+static const char *const un_names[UN__MAX] = {
+	"English", "Français", "Español", "العربية", "中文", "Русский"
+};
+
+/* {1} and {2} are placeholders filled by put_msg, so each language keeps its
+ * own word order.  Plural-sensitive phrasings are avoided on purpose (a
+ * count is put after a colon or in parentheses) so one string per language
+ * is right for every number. */
+const char *const msgs[M__MAX][UN__MAX] = {
+	[M_LANG] = { "Language", "Langue", "Idioma", "اللغة", "语言", "Язык" },
+	[M_SKIP] = { "Skip to the questions", "Aller aux questions", "Ir a las preguntas",
+		"انتقل إلى الأسئلة", "跳到问题", "Перейти к вопросам" },
+	[M_REQUIRED] = { "Required", "Obligatoire", "Obligatoria", "إلزامي", "必答", "Обязательно" },
+	[M_SUBMIT] = { "Submit answers", "Envoyer les réponses", "Enviar respuestas",
+		"إرسال الإجابات", "提交答复", "Отправить ответы" },
+	[M_NO_VIEW] = { "No view", "Sans avis", "Sin opinión", "لا رأي", "无意见", "Нет мнения" },
+	[M_SUPPORT] = { "Support", "Soutien", "Apoyo", "تأييد", "支持", "Поддержка" },
+	[M_LIVE_WITH] = { "Can live with", "Peut s’en accommoder", "Puede aceptarlo",
+		"يمكن قبوله", "可以接受", "Могу согласиться" },
+	[M_OBJECT] = { "Object", "Objection", "Objeción", "اعتراض", "反对", "Возражение" },
+	[M_ABSTAIN] = { "Abstain", "Abstention", "Abstención", "امتناع", "弃权", "Воздержание" },
+	[M_REASON] = { "Reason (required if you object)", "Motif (obligatoire en cas d’objection)",
+		"Motivo (obligatorio si presenta una objeción)", "السبب (إلزامي في حالة الاعتراض)",
+		"理由（如反对则必填）", "Причина (обязательно при возражении)" },
+	[M_REASON_SHORT] = { "Reason", "Motif", "Motivo", "السبب", "理由", "Причина" },
+	[M_ERR_HEAD] = { "Some answers need your attention", "Certaines réponses sont à revoir",
+		"Algunas respuestas requieren su atención", "بعض الإجابات تحتاج إلى مراجعة",
+		"部分答复需要修改", "Некоторые ответы требуют внимания" },
+	[M_ERR_NOT_SAVED] = { "Nothing has been saved yet. Correct these answers and submit again.",
+		"Rien n’a encore été enregistré. Corrigez ces réponses et envoyez-les de nouveau.",
+		"Todavía no se ha guardado nada. Corrija estas respuestas y envíelas de nuevo.",
+		"لم يُحفظ أي شيء بعد. صحّح هذه الإجابات ثم أرسلها مرة أخرى.",
+		"尚未保存任何内容。请更正这些答复后重新提交。",
+		"Пока ничего не сохранено. Исправьте эти ответы и отправьте снова." },
+	[M_ERR_PREFIX] = { "Error:", "Erreur :", "Error:", "خطأ:", "错误：", "Ошибка:" },
+	[M_CHOOSE_BETWEEN] = { "Choose between {1} and {2} options.", "Choisissez des options (de {1} à {2}).",
+		"Elija opciones (de {1} a {2}).", "اختر الخيارات (من {1} إلى {2}).",
+		"请选择 {1} 至 {2} 项。", "Выберите варианты (от {1} до {2})." },
+	[M_CHOOSE_UP_TO] = { "Choose at most {1}.", "Choisissez des options (au plus {1}).",
+		"Elija opciones (como máximo {1}).", "اختر الخيارات (بحد أقصى {1}).",
+		"最多选择 {1} 项。", "Выберите варианты (не более {1})." },
+	[M_CHOOSE_EXACTLY] = { "Choose exactly {1}.", "Choisissez des options (exactement {1}).",
+		"Elija opciones (exactamente {1}).", "اختر الخيارات ({1} بالضبط).",
+		"请正好选择 {1} 项。", "Выберите варианты (ровно {1})." },
+	[M_CHOOSE_AT_LEAST] = { "Choose at least {1}.", "Choisissez des options (au moins {1}).",
+		"Elija opciones (al menos {1}).", "اختر الخيارات ({1} على الأقل).",
+		"至少选择 {1} 项。", "Выберите варианты (не менее {1})." },
+	[M_RANK_HINT] = {
+		"Give each option you want to rank a place: 1 for your first choice, 2 for the next, "
+		"and so on. Leave “—” on options you do not rank. Use each place only once, without gaps.",
+		"Attribuez une place à chaque option que vous souhaitez classer : 1 pour votre premier "
+		"choix, 2 pour le suivant, etc. Laissez « — » pour les options que vous ne classez pas. "
+		"Chaque place ne s’utilise qu’une fois, sans trou.",
+		"Asigne un puesto a cada opción que quiera clasificar: 1 para su primera opción, 2 para "
+		"la siguiente, y así sucesivamente. Deje «—» en las opciones que no clasifique. Use cada "
+		"puesto una sola vez, sin saltos.",
+		"أعطِ كل خيار تريد ترتيبه مرتبة: 1 لاختيارك الأول، و2 للذي يليه، وهكذا. اترك «—» "
+		"للخيارات التي لا ترتّبها. استخدم كل مرتبة مرة واحدة فقط ودون فجوات.",
+		"为您要排序的每个选项指定名次：1 表示首选，2 表示其次，依此类推。不排序的选项保留“—”。"
+		"每个名次只能使用一次，且不能跳号。",
+		"Присвойте место каждому варианту, который хотите ранжировать: 1 — первый выбор, "
+		"2 — следующий и так далее. Для остальных вариантов оставьте «—». Каждое место "
+		"используйте один раз, без пропусков." },
+	[M_RANK_AT_LEAST] = { "Rank at least {1}.", "Classez-en au moins {1}.", "Clasifique al menos {1}.",
+		"رتّب {1} على الأقل.", "至少排序 {1} 项。", "Ранжируйте не менее {1}." },
+	[M_RANK_AT_MOST] = { "Rank at most {1}.", "Classez-en au plus {1}.", "Clasifique como máximo {1}.",
+		"رتّب {1} على الأكثر.", "最多排序 {1} 项。", "Ранжируйте не более {1}." },
+	[M_NOT_RANKED] = { "not ranked", "non classé", "sin clasificar", "غير مرتّب", "不排序", "без места" },
+	[M_SHOW_IF] = { "Answer this only if you chose {1} in question {2}.",
+		"Ne répondez que si vous avez choisi {1} à la question {2}.",
+		"Responda solo si eligió {1} en la pregunta {2}.",
+		"أجب عن هذا السؤال فقط إذا اخترت {1} في السؤال {2}.",
+		"仅当您在第 {2} 题中选择了{1}时才回答此题。",
+		"Отвечайте, только если в вопросе {2} вы выбрали {1}." },
+	[M_OR] = { "or", "ou", "o", "أو", "或", "или" },
+	[M_SAVED] = { "Your answers are saved (revision {1}). You can change them until the questionnaire closes.",
+		"Vos réponses sont enregistrées (révision {1}). Vous pouvez les modifier jusqu’à la clôture du questionnaire.",
+		"Sus respuestas están guardadas (revisión {1}). Puede modificarlas hasta el cierre del cuestionario.",
+		"تم حفظ إجاباتك (المراجعة {1}). يمكنك تعديلها حتى إغلاق الاستبيان.",
+		"您的答复已保存（第 {1} 版）。在问卷关闭前您可以随时修改。",
+		"Ваши ответы сохранены (редакция {1}). Их можно изменить до закрытия опроса." },
+	[M_CLOSES] = { "This questionnaire closes on {1} (UTC).", "Ce questionnaire sera clos le {1} (UTC).",
+		"Este cuestionario se cierra el {1} (UTC).", "يُغلق هذا الاستبيان في {1} (UTC).",
+		"本问卷将于 {1}（UTC）关闭。", "Опрос закрывается {1} (UTC)." },
+	[M_CLOSES_SOON] = { "Less than a day left.", "Il reste moins d’un jour.", "Queda menos de un día.",
+		"تبقّى أقل من يوم.", "剩余不到一天。", "Осталось меньше суток." },
+	[M_CLOSED] = { "This questionnaire is closed.", "Ce questionnaire est clos.",
+		"Este cuestionario está cerrado.", "هذا الاستبيان مغلق.", "本问卷已关闭。", "Опрос закрыт." },
+	[M_DRAFT] = { "This translation is a draft. Original text: {1}.",
+		"Cette traduction est provisoire. Texte original : {1}.",
+		"Esta traducción es un borrador. Texto original: {1}.",
+		"هذه الترجمة مسودة. النص الأصلي: {1}.", "此译文为草稿。原文：{1}。",
+		"Этот перевод — черновик. Оригинал: {1}." },
+	[M_ANSWERING_AS] = { "Answering as {1} for {2}.", "Vous répondez en tant que {1} pour {2}.",
+		"Responde como {1} en nombre de {2}.", "تجيب بصفتك {1} باسم {2}.",
+		"您以 {1} 的身份代表 {2} 作答。", "Вы отвечаете как {1} от имени {2}." },
+	[M_ANSWERING_AS1] = { "Answering as {1}.", "Vous répondez en tant que {1}.", "Responde como {1}.",
+		"تجيب بصفتك {1}.", "您以 {1} 的身份作答。", "Вы отвечаете как {1}." },
+	[M_NUM_RANGE] = { "A number from {1} to {2}.", "Un nombre de {1} à {2}.", "Un número de {1} a {2}.",
+		"رقم من {1} إلى {2}.", "{1} 至 {2} 之间的数字。", "Число от {1} до {2}." },
+	[M_WHOLE_RANGE] = { "A whole number from {1} to {2}.", "Un nombre entier de {1} à {2}.",
+		"Un número entero de {1} a {2}.", "عدد صحيح من {1} إلى {2}.",
+		"{1} 至 {2} 之间的整数。", "Целое число от {1} до {2}." },
+	[M_NUM_MIN] = { "At least {1}.", "Au moins {1}.", "Como mínimo {1}.", "{1} على الأقل.",
+		"不小于 {1}。", "Не меньше {1}." },
+	[M_NUM_MAX] = { "At most {1}.", "Au plus {1}.", "Como máximo {1}.", "{1} على الأكثر.",
+		"不大于 {1}。", "Не больше {1}." },
+	[M_WHOLE] = { "A whole number.", "Un nombre entier.", "Un número entero.", "عدد صحيح.",
+		"请填写整数。", "Целое число." },
+	[M_MAX_CHARS] = { "Up to {1} characters.", "Jusqu’à {1} caractères.", "Hasta {1} caracteres.",
+		"الحد الأقصى للأحرف: {1}.", "最多 {1} 个字符。", "Не более {1} символов." },
+	[M_RECEIPT_TITLE] = { "Your answers are recorded", "Vos réponses sont enregistrées",
+		"Sus respuestas han quedado registradas", "تم تسجيل إجاباتك", "您的答复已记录",
+		"Ваши ответы записаны" },
+	[M_RECEIPT_LINE] = { "Revision {1}, recorded on {2} (UTC).", "Révision {1}, enregistrée le {2} (UTC).",
+		"Revisión {1}, registrada el {2} (UTC).", "المراجعة {1}، سُجّلت في {2} (UTC).",
+		"第 {1} 版，记录于 {2}（UTC）。", "Редакция {1}, записана {2} (UTC)." },
+	[M_WHAT_RECORDED] = { "What was recorded", "Ce qui a été enregistré", "Lo que se ha registrado",
+		"ما تم تسجيله", "已记录的内容", "Что записано" },
+	[M_NOTHING_ANSWERED] = { "No question was answered.", "Aucune question n’a reçu de réponse.",
+		"No se respondió ninguna pregunta.", "لم تتم الإجابة عن أي سؤال.", "未回答任何问题。",
+		"Ни на один вопрос не дан ответ." },
+	[M_YOUR_RECEIPT] = { "Your receipt", "Votre accusé de réception", "Su comprobante", "إيصالك",
+		"您的回执", "Ваша квитанция" },
+	[M_REVISION] = { "Revision", "Révision", "Revisión", "المراجعة", "版本", "Редакция" },
+	[M_TIME_UTC] = { "Time (UTC)", "Heure (UTC)", "Hora (UTC)", "الوقت (UTC)", "时间（UTC）", "Время (UTC)" },
+	[M_HASH] = { "Hash (SHA-256)", "Empreinte (SHA-256)", "Hash (SHA-256)", "البصمة (SHA-256)",
+		"哈希值（SHA-256）", "Хеш (SHA-256)" },
+	[M_TOKEN] = { "Receipt token", "Jeton de l’accusé de réception", "Token del comprobante",
+		"رمز الإيصال", "回执令牌", "Токен квитанции" },
+	[M_RECEIPT_KEEP] = {
+		"Keep this token: it proves what the collector recorded for you. It is signed with the "
+		"questionnaire’s receipt key, so anyone holding the public key (receipt.public) can check it:",
+		"Conservez ce jeton : il prouve ce que le collecteur a enregistré pour vous. Il est signé "
+		"avec la clé de reçu du questionnaire ; toute personne disposant de la clé publique "
+		"(receipt.public) peut le vérifier :",
+		"Guarde este token: demuestra lo que el recolector registró para usted. Está firmado con "
+		"la clave de comprobantes del cuestionario, de modo que cualquiera que tenga la clave "
+		"pública (receipt.public) puede verificarlo:",
+		"احتفظ بهذا الرمز: فهو يثبت ما سجّله المُجمِّع لك. وهو موقَّع بمفتاح الإيصالات الخاص "
+		"بالاستبيان، لذا يمكن لأي شخص لديه المفتاح العام (receipt.public) التحقق منه:",
+		"请保存此令牌：它证明收集器为您记录的内容。它由问卷的回执密钥签名，任何持有公钥"
+		"（receipt.public）的人都可以验证：",
+		"Сохраните этот токен: он подтверждает, что именно записал для вас сборщик. Он подписан "
+		"ключом квитанций опроса, и любой, у кого есть открытый ключ (receipt.public), может "
+		"его проверить:" },
+	[M_RECEIPT_HASH] = {
+		"The hash is the SHA-256 of your answers written as RFC 8785 canonical JSON; the same "
+		"hash is inside the token and in the published list of responses.",
+		"L’empreinte est le SHA-256 de vos réponses écrites en JSON canonique (RFC 8785) ; la "
+		"même empreinte figure dans le jeton et dans la liste publiée des réponses.",
+		"El hash es el SHA-256 de sus respuestas escritas en JSON canónico (RFC 8785); el mismo "
+		"hash figura en el token y en la lista publicada de respuestas.",
+		"البصمة هي SHA-256 لإجاباتك مكتوبةً بصيغة JSON القانونية (RFC 8785)؛ وترد البصمة "
+		"نفسها في الرمز وفي القائمة المنشورة للردود.",
+		"哈希值是按 RFC 8785 规范 JSON 写出的答复的 SHA-256；令牌中和公布的答复列表中是同一哈希值。",
+		"Хеш — это SHA-256 ваших ответов, записанных в каноническом JSON (RFC 8785); тот же "
+		"хеш содержится в токене и в опубликованном списке ответов." },
+	[M_EDIT] = { "Change your answers", "Modifier vos réponses", "Modificar sus respuestas",
+		"تعديل إجاباتك", "修改您的答复", "Изменить ответы" },
+	[M_COPY] = { "Copy", "Copier", "Copiar", "نسخ", "复制", "Копировать" },
+	[M_COPIED] = { "Copied", "Copié", "Copiado", "تم النسخ", "已复制", "Скопировано" },
+	[M_CHAIR] = { "Chair dashboard", "Tableau de bord de la présidence", "Panel de la presidencia",
+		"لوحة متابعة الرئيس", "主席仪表板", "Панель председателя" },
+	[M_TURNOUT] = { "Turnout", "Participation", "Participación", "المشاركة", "参与情况", "Участие" },
+	[M_DELEGATES] = { "Delegates", "Délégués", "Delegados", "المندوبون", "代表", "Делегаты" },
+	[M_ENTITIES] = { "Entities", "Entités", "Entidades", "الكيانات", "实体", "Организации" },
+	[M_BY_CATEGORY] = { "By membership category", "Par catégorie de membre", "Por categoría de miembro",
+		"حسب فئة العضوية", "按成员类别", "По категории членства" },
+	[M_BY_SG] = { "By study group", "Par commission d’études", "Por comisión de estudio",
+		"حسب لجنة الدراسات", "按研究组", "По исследовательским комиссиям" },
+	[M_BY_REGION] = { "By region", "Par région", "Por región", "حسب المنطقة", "按区域", "По регионам" },
+	[M_GROUP] = { "Group", "Groupe", "Grupo", "المجموعة", "组别", "Группа" },
+	[M_CONS_HEAD] = { "Closest to consensus", "Les plus proches du consensus", "Más cerca del consenso",
+		"الأقرب إلى توافق الآراء", "最接近协商一致", "Ближе всего к консенсусу" },
+	[M_CONS_INTRO] = { "Proposals with the fewest objections first, then by share of support.",
+		"D’abord les propositions ayant le moins d’objections, puis par part de soutien.",
+		"Primero las propuestas con menos objeciones, luego por proporción de apoyo.",
+		"المقترحات ذات الاعتراضات الأقل أولاً، ثم حسب نسبة التأييد.",
+		"先列反对最少的提案，再按支持比例排序。",
+		"Сначала предложения с наименьшим числом возражений, затем по доле поддержки." },
+	[M_PROPOSAL] = { "Proposal", "Proposition", "Propuesta", "المقترح", "提案", "Предложение" },
+	[M_SUPPORT_SHARE] = { "Support share", "Part de soutien", "Proporción de apoyo", "نسبة التأييد",
+		"支持比例", "Доля поддержки" },
+	[M_ANSWERED] = { "Answered", "Réponses", "Respuestas", "الإجابات", "答复数", "Ответили" },
+	[M_CONSENSUS] = { "Consensus", "Consensus", "Consenso", "توافق الآراء", "协商一致", "Консенсус" },
+	[M_YES] = { "Yes", "Oui", "Sí", "نعم", "是", "Да" },
+	[M_NO] = { "No", "Non", "No", "لا", "否", "Нет" },
+	[M_OBJECTIONS] = { "Objections", "Objections", "Objeciones", "الاعتراضات", "反对意见", "Возражения" },
+	[M_NO_OBJECTIONS] = { "No objections.", "Aucune objection.", "Ninguna objeción.", "لا اعتراضات.",
+		"无反对意见。", "Возражений нет." },
+	[M_ENTITY_HIDDEN] = { "(entity not shown)", "(entité non indiquée)", "(entidad no indicada)",
+		"(الكيان غير معروض)", "（未显示实体）", "(организация не указана)" },
+	[M_ALL_QUESTIONS] = { "All questions", "Toutes les questions", "Todas las preguntas",
+		"جميع الأسئلة", "所有问题", "Все вопросы" },
+	[M_BREAKDOWN_BY] = { "Breakdown by {1}", "Ventilation : {1}", "Desglose: {1}", "التوزيع حسب {1}",
+		"按{1}细分", "Разбивка: {1}" },
+	[M_RESPONSES] = { "Responses: {1}", "Réponses : {1}", "Respuestas: {1}", "الردود: {1}",
+		"答复：{1}", "Ответов: {1}" },
+	[M_VIEW] = { "Display", "Affichage", "Visualización", "العرض", "显示方式", "Отображение" },
+	[M_BREAK_DOWN] = { "Break down by", "Ventiler par", "Desglosar por", "التوزيع حسب", "细分依据",
+		"Разбивка по" },
+	[M_NO_BREAKDOWN] = { "No breakdown", "Aucune ventilation", "Sin desglose", "بدون توزيع", "不细分",
+		"Без разбивки" },
+	[M_A_CATEGORY] = { "Membership category", "Catégorie de membre", "Categoría de miembro",
+		"فئة العضوية", "成员类别", "Категория членства" },
+	[M_A_SG] = { "Study group", "Commission d’études", "Comisión de estudio", "لجنة الدراسات",
+		"研究组", "Исследовательская комиссия" },
+	[M_A_REGION] = { "Region", "Région", "Región", "المنطقة", "区域", "Регион" },
+	[M_A_ENTITY] = { "Entity", "Entité", "Entidad", "الكيان", "实体", "Организация" },
+	[M_WEIGHT] = { "Count", "Décompte", "Recuento", "طريقة العدّ", "计数方式", "Подсчёт" },
+	[M_W_DELEGATE] = { "One voice per delegate", "Une voix par délégué", "Un voto por delegado",
+		"صوت واحد لكل مندوب", "每位代表一票", "Один голос на делегата" },
+	[M_W_ENTITY] = { "One voice per administration", "Une voix par administration",
+		"Un voto por administración", "صوت واحد لكل إدارة", "每个主管部门一票",
+		"Один голос на администрацию" },
+	[M_SHOW] = { "Show", "Afficher", "Mostrar", "عرض", "显示", "Показать" },
+	[M_DOWNLOAD] = { "Download", "Télécharger", "Descargar", "تنزيل", "下载", "Скачать" },
+	[M_DL_JSON] = { "Summary (JSON)", "Synthèse (JSON)", "Resumen (JSON)", "الملخص (JSON)",
+		"摘要（JSON）", "Сводка (JSON)" },
+	[M_DL_CSV] = { "Summary (CSV)", "Synthèse (CSV)", "Resumen (CSV)", "الملخص (CSV)",
+		"摘要（CSV）", "Сводка (CSV)" },
+	[M_UPDATED] = { "Updated {1} UTC.", "Mis à jour : {1} UTC.", "Actualizado: {1} UTC.",
+		"آخر تحديث: {1} UTC.", "更新于 {1} UTC。", "Обновлено: {1} UTC." },
+	[M_REFRESHES] = { "Refreshes every {1} s.", "Actualisation toutes les {1} s.",
+		"Se actualiza cada {1} s.", "يُحدَّث كل {1} ث.", "每 {1} 秒刷新一次。",
+		"Обновляется каждые {1} с." },
+	[M_NO_RESPONSES] = { "No responses yet.", "Aucune réponse pour l’instant.",
+		"Todavía no hay respuestas.", "لا توجد ردود بعد.", "尚无答复。", "Ответов пока нет." },
+	[M_NO_PROPOSALS] = { "This questionnaire has no proposals.",
+		"Ce questionnaire ne comporte aucune proposition.",
+		"Este cuestionario no contiene propuestas.", "لا يتضمن هذا الاستبيان أي مقترحات.",
+		"本问卷没有提案。", "В этом опросе нет предложений." },
+	[M_OPENS_ON] = { "This questionnaire opens on {1} (UTC).", "Ce questionnaire ouvrira le {1} (UTC).",
+		"Este cuestionario se abre el {1} (UTC).", "يُفتح هذا الاستبيان في {1} (UTC).",
+		"本问卷将于 {1}（UTC）开放。", "Опрос открывается {1} (UTC)." },
+	[M_CLOSED_ON] = { "This questionnaire closed on {1} (UTC).", "Ce questionnaire a été clos le {1} (UTC).",
+		"Este cuestionario se cerró el {1} (UTC).", "أُغلق هذا الاستبيان في {1} (UTC).",
+		"本问卷已于 {1}（UTC）关闭。", "Опрос закрыт {1} (UTC)." },
+	[M_OPEN_NO_CLOSE] = { "This questionnaire is open; no closing time is set.",
+		"Ce questionnaire est ouvert ; aucune date de clôture n’est fixée.",
+		"Este cuestionario está abierto; no se ha fijado fecha de cierre.",
+		"هذا الاستبيان مفتوح؛ لم يُحدَّد موعد لإغلاقه.", "本问卷现已开放，未设定关闭时间。",
+		"Опрос открыт; время закрытия не задано." },
+	[M_WINDOW_SET] = { "Times set by the secretariat on {1} (UTC).",
+		"Dates fixées par le secrétariat le {1} (UTC).",
+		"Fechas fijadas por la secretaría el {1} (UTC).", "حدّدت الأمانة هذه المواعيد في {1} (UTC).",
+		"时间由秘书处于 {1}（UTC）设定。", "Сроки установлены секретариатом {1} (UTC)." },
+	/* The answer checks in core speak English; these are the commonest ones
+	 * a delegate meets in a browser, translated by exact wording (see
+	 * error_text).  Any other message is shown as core wrote it. */
+	[M_E_REQUIRED] = { "this question is required", "Cette question est obligatoire.",
+		"Esta pregunta es obligatoria.", "هذا السؤال إلزامي.", "此题为必答题。",
+		"Это обязательный вопрос." },
+	[M_E_REASON] = { "give a reason for your objection", "Indiquez le motif de votre objection.",
+		"Indique el motivo de su objeción.", "اذكر سبب اعتراضك.", "请说明反对理由。",
+		"Укажите причину возражения." },
+	[M_E_NUMBER] = { "enter a number", "Saisissez un nombre.", "Introduzca un número.",
+		"أدخل رقماً.", "请输入数字。", "Введите число." },
+	[M_E_WHOLE] = { "enter a whole number", "Saisissez un nombre entier.",
+		"Introduzca un número entero.", "أدخل عدداً صحيحاً.", "请输入整数。",
+		"Введите целое число." },
+};
+
+const char *tr(int un, enum msg m)
+{
+	const char *s = (un >= 0 && un < UN__MAX) ? msgs[m][un] : NULL;
+	return s ? s : msgs[m][UN_EN];
+}
+
+/* Index in the UN table of a language code by its primary subtag ("fr-CH"
+ * counts as French); English for anything else. */
+int un_index(const char *code)
+{
+	size_t n;
+	int i;
+	if (code == NULL)
+		return UN_EN;
+	n = strcspn(code, "-_");
+	for (i = 0; i < UN__MAX; i++)
+		if (n == 2 && strncasecmp(code, un_codes[i], 2) == 0)
+			return i;
+	return UN_EN;
+}
+
+int is_rtl(const char *code)
+{
+	static const char *const rtl[] = { "ar", "he", "fa", "ur" };
+	size_t n = code ? strcspn(code, "-_") : 0, i;
+	for (i = 0; i < sizeof rtl / sizeof rtl[0]; i++)
+		if (n == 2 && strncasecmp(code, rtl[i], 2) == 0)
+			return 1;
+	return 0;
+}
+
+/* The name of a language in itself (the switcher shows "Français", not
+ * "French", so a reader finds their own). */
+const char *lang_name(const char *code)
+{
+	int i = un_index(code);
+	if (i == UN_EN && strncasecmp(code, "en", 2) != 0)
+		return code;
+	return un_names[i];
+}

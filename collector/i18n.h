@@ -1,0 +1,59 @@
+/* i18n.h - the collector's UI texts ("chrome") in the six UN languages,
+ * kept in i18n.c: the language table, one message table, and the lookups
+ * pages.c renders with.  Forms bring their own labels; this is only the
+ * collector's own words.
+ *
+ * The chrome is appended to pages unescaped (pages.c, invariant 1), so no
+ * message may hold < > & or " (test_pages checks every one). */
+#ifndef SND_I18N_H
+#define SND_I18N_H
+
+/* The UI languages, in the order of page_message's lang without a form. */
+enum { UN_EN, UN_FR, UN_ES, UN_AR, UN_ZH, UN_RU, UN__MAX };
+
+/* Their codes: "en", "fr", "es", "ar", "zh", "ru". */
+extern const char *const un_codes[UN__MAX];
+
+enum msg {
+	M_LANG, M_SKIP, M_REQUIRED, M_SUBMIT, M_NO_VIEW,
+	M_SUPPORT, M_LIVE_WITH, M_OBJECT, M_ABSTAIN, M_REASON, M_REASON_SHORT,
+	M_ERR_HEAD, M_ERR_NOT_SAVED, M_ERR_PREFIX,
+	M_CHOOSE_BETWEEN, M_CHOOSE_UP_TO, M_CHOOSE_EXACTLY, M_CHOOSE_AT_LEAST,
+	M_RANK_HINT, M_RANK_AT_LEAST, M_RANK_AT_MOST, M_NOT_RANKED,
+	M_SHOW_IF, M_OR, M_SAVED, M_CLOSES, M_CLOSES_SOON, M_CLOSED, M_DRAFT,
+	M_ANSWERING_AS, M_ANSWERING_AS1,
+	M_NUM_RANGE, M_WHOLE_RANGE, M_NUM_MIN, M_NUM_MAX, M_WHOLE, M_MAX_CHARS,
+	M_RECEIPT_TITLE, M_RECEIPT_LINE, M_WHAT_RECORDED, M_NOTHING_ANSWERED,
+	M_YOUR_RECEIPT, M_REVISION, M_TIME_UTC, M_HASH, M_TOKEN, M_RECEIPT_KEEP,
+	M_RECEIPT_HASH, M_EDIT, M_COPY, M_COPIED,
+	M_CHAIR, M_TURNOUT, M_DELEGATES, M_ENTITIES, M_BY_CATEGORY, M_BY_SG, M_BY_REGION,
+	M_GROUP, M_CONS_HEAD, M_CONS_INTRO, M_PROPOSAL, M_SUPPORT_SHARE, M_ANSWERED,
+	M_CONSENSUS, M_YES, M_NO, M_OBJECTIONS, M_NO_OBJECTIONS, M_ENTITY_HIDDEN,
+	M_ALL_QUESTIONS, M_BREAKDOWN_BY, M_RESPONSES, M_VIEW, M_BREAK_DOWN,
+	M_NO_BREAKDOWN, M_A_CATEGORY, M_A_SG, M_A_REGION, M_A_ENTITY, M_WEIGHT,
+	M_W_DELEGATE, M_W_ENTITY, M_SHOW, M_DOWNLOAD, M_DL_JSON, M_DL_CSV,
+	M_UPDATED, M_REFRESHES, M_NO_RESPONSES, M_NO_PROPOSALS,
+	M_OPENS_ON, M_CLOSED_ON, M_OPEN_NO_CLOSE, M_WINDOW_SET,
+	M_E_REQUIRED, M_E_REASON, M_E_NUMBER, M_E_WHOLE,
+	M__MAX
+};
+
+/* {1} and {2} are placeholders filled by pages.c's put_msg, so each language keeps its
+ * own word order.  Plural-sensitive phrasings are avoided on purpose (a
+ * count is put after a colon or in parentheses) so one string per language
+ * is right for every number. */
+extern const char *const msgs[M__MAX][UN__MAX];
+
+/* Message m in UI language un (English when un is out of range or the
+ * translation is missing). */
+const char *tr(int un, enum msg m);
+/* Index in the UN table of a language code by its primary subtag ("fr-CH"
+ * counts as French); English for anything else. */
+int un_index(const char *code);
+/* 1 when the language (by primary subtag) is written right to left. */
+int is_rtl(const char *code);
+/* The name of a language in itself ("Français"), or the code itself when
+ * it is not one of the six. */
+const char *lang_name(const char *code);
+
+#endif
