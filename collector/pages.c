@@ -132,8 +132,8 @@ static void put_msg(struct pg *p, enum msg m, const char *a1, const char *a2)
 	snd_buf_puts(p->b, s);
 }
 
-/* Escapes the text an editable control starts with (a textarea's content).
- * Like snd_buf_html, but a bidi control becomes a character reference
+/* Escapes the text an editable control starts with (a textarea's content)
+ * with snd_buf_html_value: a bidi control becomes a character reference
  * (&#x202E;) instead of a visible "[U+202E]" marker: inside a form control
  * it can only reorder the delegate's own text, and the marker would
  * silently change their answer the next time they save (Arabic text pasted
@@ -141,36 +141,7 @@ static void put_msg(struct pg *p, enum msg m, const char *a1, const char *a2)
  * reach the page either way. */
 static void esc_value(struct pg *p, const char *s)
 {
-	const unsigned char *u = (const unsigned char *)(s ? s : "");
-	const unsigned char *run = u;
-	for (; *u; u++) {
-		const char *rep = NULL;
-		char tmp[16];
-		switch (*u) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default:
-			/* U+202A..U+202E are E2 80 AA..AE; U+2066..U+2069 are E2 81 A6..A9 */
-			if (u[0] == 0xE2 && ((u[1] == 0x80 && u[2] >= 0xAA && u[2] <= 0xAE) ||
-			                     (u[1] == 0x81 && u[2] >= 0xA6 && u[2] <= 0xA9))) {
-				unsigned cp = 0x2000u + ((unsigned)(u[1] & 0x3F) << 6) + (u[2] & 0x3Fu);
-				snprintf(tmp, sizeof tmp, "&#x%04X;", cp);
-				rep = tmp;
-			}
-			break;
-		}
-		if (rep == NULL)
-			continue;
-		snd_buf_append(p->b, run, (size_t)(u - run));
-		snd_buf_puts(p->b, rep);
-		if (*u == 0xE2)
-			u += 2;
-		run = u + 1;
-	}
-	snd_buf_append(p->b, run, (size_t)(u - run));
+	snd_buf_html_value(p->b, s ? s : "");
 }
 
 /* Percent-encodes everything but RFC 3986 unreserved characters; the

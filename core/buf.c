@@ -167,7 +167,9 @@ static unsigned bidi_control(const unsigned char *s)
 	return 0;
 }
 
-enum snd_err snd_buf_html(struct snd_buf *b, const char *s)
+/* snd_buf_html and snd_buf_html_value: the same escapes, but a bidi
+ * control becomes a visible marker, or (value) a character reference. */
+static enum snd_err html_escape(struct snd_buf *b, const char *s, int value)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	const unsigned char *run = p;
@@ -183,7 +185,10 @@ enum snd_err snd_buf_html(struct snd_buf *b, const char *s)
 		case '\'': rep = "&#39;"; break;
 		default:
 			if (*p == 0xE2 && p[1] && p[2] && (cp = bidi_control(p)) != 0) {
-				snprintf(tmp, sizeof tmp, "[U+%04X]", cp);
+				if (value)
+					snprintf(tmp, sizeof tmp, "&#x%04X;", cp);
+				else
+					snprintf(tmp, sizeof tmp, "[U+%04X]", cp);
 				rep = tmp;
 			}
 			break;
@@ -198,6 +203,16 @@ enum snd_err snd_buf_html(struct snd_buf *b, const char *s)
 	}
 	snd_buf_append(b, run, (size_t)(p - run));
 	return b->failed ? SND_ENOMEM : SND_OK;
+}
+
+enum snd_err snd_buf_html(struct snd_buf *b, const char *s)
+{
+	return html_escape(b, s, 0);
+}
+
+enum snd_err snd_buf_html_value(struct snd_buf *b, const char *s)
+{
+	return html_escape(b, s, 1);
 }
 
 enum snd_err snd_buf_json_str(struct snd_buf *b, const char *s)

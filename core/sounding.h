@@ -88,6 +88,11 @@ enum snd_err snd_buf_vprintf(struct snd_buf *b, const char *fmt, va_list ap)
  * (U+202A..U+202E, U+2066..U+2069) are shown as visible inert markers like
  * "[U+202E]" so free text cannot reorder what surrounds it. */
 enum snd_err snd_buf_html(struct snd_buf *b, const char *s);
+/* snd_buf_html for the text an editable control starts with (a textarea's
+ * content): a bidi control becomes a character reference ("&#x202E;")
+ * instead of a marker, so saving the form again does not change the text
+ * (inside a control it can only reorder the delegate's own words). */
+enum snd_err snd_buf_html_value(struct snd_buf *b, const char *s);
 /* A JSON string literal with quotes (control chars as \u00XX). */
 enum snd_err snd_buf_json_str(struct snd_buf *b, const char *s);
 /* One RFC 4180 CSV field: quoted when needed; a cell starting with
