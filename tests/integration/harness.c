@@ -257,6 +257,32 @@ int h_stop(struct h_env *e)
 	return -1;
 }
 
+void h_up(struct h_env *e, struct h_client **c, const char *const *forms,
+          const char *const *extra)
+{
+	h_setup(e);
+	h_start(e, forms, extra);
+	*c = h_client_new(e);
+}
+
+void h_down(struct h_env *e, struct h_client **c)
+{
+	h_client_free(*c);
+	*c = NULL;
+	ck_assert_int_eq(h_stop(e), 0);
+	h_teardown(e);
+}
+
+int h_run_suite(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
+
 void h_teardown(struct h_env *e)
 {
 	const char *argv[] = {"/bin/rm", "-rf", e->dir, NULL};
@@ -364,6 +390,20 @@ static void sink_add(struct sink *s, const char *d, size_t n)
 	memcpy(s->p + s->len, d, n);
 	s->len += n;
 	s->p[s->len] = '\0';
+}
+
+size_t h_curl_sink(char *d, size_t size, size_t n, void *arg)
+{
+	struct h_resp *r = arg;
+	size_t k = size * n;
+	char *p = realloc(r->body, r->len + k + 1);
+	if (p == NULL)
+		return 0;
+	memcpy(p + r->len, d, k);
+	r->body = p;
+	r->len += k;
+	r->body[r->len] = '\0';
+	return k;
 }
 
 static size_t on_body(char *d, size_t size, size_t n, void *arg)
@@ -668,6 +708,17 @@ int h_run(const char *const *argv, char **out)
 	else
 		free(s.p);
 	return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+void h_tally_verify(struct h_env *e)
+{
+	const char *tally = getenv("SND_TALLY");
+	const char *argv[] = {tally, "verify", "--db", e->db, "--receipt-pub", e->receipt_public,
+	                      NULL};
+	char *out = NULL;
+	ck_assert_msg(tally != NULL, "SND_TALLY is not set (run through ctest)");
+	ck_assert_msg(h_run(argv, &out) == 0, "tally verify: %s", out);
+	free(out);
 }
 
 cJSON *h_json(const char *text)

@@ -16,6 +16,7 @@
 
 #include "sounding.h"
 
+#include <check.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -51,6 +52,19 @@ void h_start(struct h_env *e, const char *const *forms, const char *const *extra
 int h_stop(struct h_env *e);
 /* Stops the server if running and removes the directory. */
 void h_teardown(struct h_env *e);
+
+struct h_client;
+
+/* The checked fixture most files use: h_setup, h_start on forms with extra
+ * arguments (may be NULL), and a client in *c.  h_down frees the client,
+ * checks the collector exits 0 on SIGTERM and removes the directory. */
+void h_up(struct h_env *e, struct h_client **c, const char *const *forms,
+          const char *const *extra);
+void h_down(struct h_env *e, struct h_client **c);
+
+/* Runs suite s (CK_NORMAL) and frees it; the exit status for main: 0 when
+ * every test passed, else 1. */
+int h_run_suite(Suite *s);
 
 /* The path of a form file in SND_TEST_DATA/forms (static buffer per call
  * site is not needed: returns a malloc'ed string). */
@@ -98,6 +112,11 @@ long h_get_bearer(struct h_client *c, const char *path, const char *token, struc
 long h_post_json(struct h_client *c, const char *path, const char *token, const char *json,
                  struct h_resp *out);
 void h_resp_free(struct h_resp *r);
+/* A libcurl write callback appending to a struct h_resp's body (kept
+ * NUL-terminated), for tests that drive their own CURL handles from
+ * threads: it never aborts, it returns 0 (curl fails the transfer) when
+ * out of memory. */
+size_t h_curl_sink(char *d, size_t size, size_t n, void *arg);
 /* The value of a response header (case-insensitive name), malloc'ed, or NULL. */
 char *h_header(const struct h_resp *r, const char *name);
 
@@ -112,6 +131,9 @@ long h_db_count(struct h_env *e, const char *table);
 int h_run(const char *const *argv, char **out);
 /* The collector binary. */
 const char *h_collector(void);
+/* Runs `tally verify` on e's database with its receipt key; fails the test
+ * (with tally's output) unless it exits 0.  The collector should be stopped. */
+void h_tally_verify(struct h_env *e);
 
 /* Small JSON helpers on top of cJSON for assertions. */
 cJSON *h_json(const char *text);   /* aborts the test when not JSON */

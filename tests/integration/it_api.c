@@ -19,17 +19,12 @@ static struct h_client *C;
 static void up(void)
 {
 	const char *forms[] = {"all-types.json", "closed.json", "pseudonymous.json", NULL};
-	h_setup(&E);
-	h_start(&E, forms, NULL);
-	C = h_client_new(&E);
+	h_up(&E, &C, forms, NULL);
 }
 
 static void down(void)
 {
-	h_client_free(C);
-	C = NULL;
-	ck_assert_int_eq(h_stop(&E), 0);
-	h_teardown(&E);
+	h_down(&E, &C);
 }
 
 /* A complete valid answer set: one answer of every type. */
@@ -914,10 +909,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return h_run_suite(suite());
 }

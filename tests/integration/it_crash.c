@@ -74,20 +74,6 @@ static void publish_base(void)
 	pthread_mutex_unlock(&base_lock);
 }
 
-static size_t sink(char *d, size_t size, size_t n, void *arg)
-{
-	struct h_resp *r = arg;
-	size_t k = size * n;
-	char *p = realloc(r->body, r->len + k + 1);
-	if (p == NULL)
-		return 0;
-	memcpy(p + r->len, d, k);
-	r->body = p;
-	r->len += k;
-	r->body[r->len] = '\0';
-	return k;
-}
-
 static long post(CURL *c, const char *auth, const char *body, struct h_resp *r)
 {
 	struct curl_slist *hl = NULL;
@@ -103,7 +89,7 @@ static long post(CURL *c, const char *auth, const char *body, struct h_resp *r)
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, h_curl_sink);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
 	if (curl_easy_perform(c) == CURLE_OK)
@@ -176,17 +162,6 @@ static int ack_cmp(const void *a, const void *b)
 	const struct ack *x = a, *y = b;
 	int c = strcmp(x->sub, y->sub);
 	return c ? c : (x->rev > y->rev) - (x->rev < y->rev);
-}
-
-static void tally_verify(void)
-{
-	const char *tally = getenv("SND_TALLY");
-	const char *argv[] = {tally, "verify", "--db", E.db, "--receipt-pub", E.receipt_public,
-	                      NULL};
-	char *out = NULL;
-	ck_assert_ptr_nonnull(tally);
-	ck_assert_msg(h_run(argv, &out) == 0, "tally verify failed: %s", out);
-	free(out);
 }
 
 START_TEST(test_crash_sigkill_under_load_loses_no_acknowledged_submission)
@@ -273,7 +248,7 @@ START_TEST(test_crash_sigkill_under_load_loses_no_acknowledged_submission)
 		ck_assert_msg(strcmp(all[i].sub, all[i - 1].sub) != 0 || all[i].rev != all[i - 1].rev,
 		              "%s rev %ld acknowledged twice", all[i].sub, all[i].rev);
 	ck_assert(total > (size_t)ROUNDS * 20);
-	tally_verify();
+	h_tally_verify(&E);
 
 	free(all);
 	for (t = 0; t < NTHREADS; t++) {
@@ -444,7 +419,7 @@ START_TEST(test_crash_failing_disk_answers_503_keeps_reads_and_recovers)
 		ck_assert_int_eq(stored(db, "disk-1", 1, hash1), 1); /* committed before: kept */
 		sqlite3_close(db);
 	}
-	tally_verify();
+	h_tally_verify(&E);
 	free(csrf);
 	free(state);
 	free(hash1);
@@ -461,15 +436,9 @@ int main(void)
 {
 	Suite *s = suite_create("crash");
 	TCase *t = tcase_create("crash");
-	SRunner *sr;
-	int failed;
 	tcase_set_timeout(t, 120);
 	tcase_add_test(t, test_crash_sigkill_under_load_loses_no_acknowledged_submission);
 	tcase_add_test(t, test_crash_failing_disk_answers_503_keeps_reads_and_recovers);
 	suite_add_tcase(s, t);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return h_run_suite(s);
 }

@@ -49,17 +49,12 @@ static void up(void)
 {
 	const char *forms[] = {"all-types.json", "pseudonymous.json", NULL};
 	const char *extra[] = {"--timeout", IDLE_TIMEOUT, NULL};
-	h_setup(&E);
-	h_start(&E, forms, extra);
-	C = h_client_new(&E);
+	h_up(&E, &C, forms, extra);
 }
 
 static void down(void)
 {
-	h_client_free(C);
-	C = NULL;
-	ck_assert_int_eq(h_stop(&E), 0);
-	h_teardown(&E);
+	h_down(&E, &C);
 }
 
 /* ------------------------------------------------------------ helpers */
@@ -1424,10 +1419,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return h_run_suite(suite());
 }

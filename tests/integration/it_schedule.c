@@ -26,17 +26,12 @@ static struct h_client *C;
 static void up(void)
 {
 	const char *forms[] = {"all-types.json", "closed.json", NULL};
-	h_setup(&E);
-	h_start(&E, forms, NULL);
-	C = h_client_new(&E);
+	h_up(&E, &C, forms, NULL);
 }
 
 static void down(void)
 {
-	h_client_free(C);
-	C = NULL;
-	ck_assert_int_eq(h_stop(&E), 0);
-	h_teardown(&E);
+	h_down(&E, &C);
 }
 
 /* Runs the collector with args (NULL-terminated); stdout and stderr into
@@ -387,8 +382,6 @@ int main(void)
 {
 	Suite *s = suite_create("schedule");
 	TCase *t = tcase_create("schedule");
-	SRunner *sr;
-	int failed;
 	tcase_add_checked_fixture(t, up, down);
 	tcase_set_timeout(t, 120);
 	tcase_add_test(t, test_schedule_close_takes_effect_at_once_and_open_undoes_it);
@@ -396,9 +389,5 @@ int main(void)
 	tcase_add_test(t, test_schedule_status_prints_each_effective_window);
 	tcase_add_test(t, test_schedule_command_line_conventions);
 	suite_add_tcase(s, t);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return h_run_suite(s);
 }

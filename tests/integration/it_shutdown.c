@@ -42,20 +42,6 @@ static struct h_env E;
 static atomic_int acked;
 static atomic_int server_gone;
 
-static size_t sink(char *d, size_t size, size_t n, void *arg)
-{
-	struct h_resp *r = arg;
-	size_t k = size * n;
-	char *p = realloc(r->body, r->len + k + 1);
-	if (p == NULL)
-		return 0;
-	memcpy(p + r->len, d, k);
-	r->body = p;
-	r->len += k;
-	r->body[r->len] = '\0';
-	return k;
-}
-
 /* One POST on a worker's handle; returns the status (0: no answer). */
 static long post(CURL *c, const char *path, const char *auth, const char *ctype,
                  const char *body, struct h_resp *r)
@@ -72,7 +58,7 @@ static long post(CURL *c, const char *path, const char *auth, const char *ctype,
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, h_curl_sink);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
 	if (curl_easy_perform(c) == CURLE_OK)
@@ -248,15 +234,7 @@ START_TEST(test_sigterm_under_load_loses_no_acknowledged_submission)
 		h_client_free(c);
 	}
 	ck_assert_int_eq(h_stop(&E), 0);
-	{
-		const char *tally = getenv("SND_TALLY");
-		const char *argv[] = {tally, "verify", "--db", E.db, "--receipt-pub", E.receipt_public,
-		                      NULL};
-		char *out = NULL;
-		ck_assert_ptr_nonnull(tally);
-		ck_assert_msg(h_run(argv, &out) == 0, "tally verify: %s", out);
-		free(out);
-	}
+	h_tally_verify(&E);
 
 	for (t = 0; t <= NTHREADS; t++) {
 		for (k = 0; k < SUBS_PER_THREAD; k++)
@@ -349,13 +327,9 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr;
-	int failed;
+	int rc;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	rc = h_run_suite(suite());
 	curl_global_cleanup();
-	return failed ? 1 : 0;
+	return rc;
 }

@@ -70,14 +70,8 @@ int main(void)
 {
 	Suite *s = suite_create("tls");
 	TCase *t = tcase_create("tls");
-	SRunner *sr;
-	int failed;
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, test_tls_serves_https_with_secure_cookie_and_hsts);
 	suite_add_tcase(s, t);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return h_run_suite(s);
 }

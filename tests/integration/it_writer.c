@@ -30,7 +30,7 @@ START_TEST(test_writer_failure_answers_503_stores_nothing_and_recovers)
 	struct h_client *c;
 	struct h_resp r;
 	const char *forms[] = {"all-types.json", NULL};
-	char *ok, *doomed, *before, *after, *out = NULL;
+	char *ok, *doomed, *before, *after;
 
 	h_setup(&e);
 	h_start(&e, forms, NULL);
@@ -64,13 +64,7 @@ START_TEST(test_writer_failure_answers_503_stores_nothing_and_recovers)
 
 	h_client_free(c);
 	ck_assert_int_eq(h_stop(&e), 0);
-	{
-		const char *argv[] = {getenv("SND_TALLY"), "verify", "--db", e.db, "--receipt-pub",
-		                      e.receipt_public, NULL};
-		ck_assert_ptr_nonnull(argv[0]);
-		ck_assert_msg(h_run(argv, &out) == 0, "tally verify: %s", out);
-		free(out);
-	}
+	h_tally_verify(&e);
 	ck_assert_int_eq(h_db_count(&e, "revision"), 3);
 	free(ok);
 	free(doomed);
@@ -82,14 +76,8 @@ int main(void)
 {
 	Suite *s = suite_create("writer");
 	TCase *t = tcase_create("writer");
-	SRunner *sr;
-	int failed;
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, test_writer_failure_answers_503_stores_nothing_and_recovers);
 	suite_add_tcase(s, t);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return h_run_suite(s);
 }
