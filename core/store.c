@@ -338,6 +338,19 @@ static void done(sqlite3_stmt *st)
 	sqlite3_clear_bindings(st);
 }
 
+/* Steps st (bound) for its one row.  SND_OK: the row is there to read and
+ * the caller calls done(st); otherwise st is reset and the error set. */
+static enum snd_err step_row(struct snd_store *s, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		enum snd_err e = fail_db(s, rc);
+		done(st);
+		return e;
+	}
+	return SND_OK;
+}
+
 /* Runs a statement that returns no rows (or whose rows are ignored). */
 static enum snd_err run(struct snd_store *s, sqlite3_stmt *st)
 {
@@ -1111,15 +1124,12 @@ enum snd_err snd_store_each_latest(struct snd_store *s, const char *qid, snd_rev
                                    void *ctx)
 {
 	sqlite3_stmt *st = stmt(s, ST_ANY_REVOKED);
-	int rc, any;
+	enum snd_err e;
+	int any;
 	if (st == NULL)
 		return SND_EDB;
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		enum snd_err e = fail_db(s, rc);
-		done(st);
+	if ((e = step_row(s, st)) != SND_OK)
 		return e;
-	}
 	any = sqlite3_column_int(st, 0);
 	done(st);
 	/* A revocation committed between the two statements is reported as
@@ -1141,15 +1151,11 @@ enum snd_err snd_store_each_revision(struct snd_store *s, snd_revision_cb cb, vo
 enum snd_err snd_store_version(struct snd_store *s, int64_t *version)
 {
 	sqlite3_stmt *st = stmt(s, ST_VERSION);
-	int rc;
+	enum snd_err e;
 	if (st == NULL)
 		return SND_EDB;
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		enum snd_err e = fail_db(s, rc);
-		done(st);
+	if ((e = step_row(s, st)) != SND_OK)
 		return e;
-	}
 	*version = sqlite3_column_int64(st, 0);
 	done(st);
 	return SND_OK;
@@ -1324,16 +1330,12 @@ enum snd_err snd_store_counts(struct snd_store *s, const char *qid, int64_t *del
                               int64_t *revisions)
 {
 	sqlite3_stmt *st = stmt(s, ST_COUNTS);
-	int rc;
+	enum snd_err e;
 	if (st == NULL)
 		return SND_EDB;
 	bind_text(st, 1, qid);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		enum snd_err e = fail_db(s, rc);
-		done(st);
+	if ((e = step_row(s, st)) != SND_OK)
 		return e;
-	}
 	*delegates = sqlite3_column_int64(st, 0);
 	*revisions = sqlite3_column_int64(st, 1);
 	done(st);
