@@ -1128,11 +1128,36 @@ void page_form(struct snd_buf *out, const struct page_req *r, const cJSON *answe
 
 /* ------------------------------------------------------------ the receipt */
 
+/* The chosen options of a multi (tag "ul") or a rank, in order ("ol"), by
+ * their labels; an id the form does not know is shown escaped. */
+static void option_list(struct pg *p, const struct snd_question *q, const cJSON *a,
+                        const char *tag)
+{
+	const cJSON *e;
+	put(p, "<");
+	put(p, tag);
+	put(p, ">");
+	cJSON_ArrayForEach(e, a) {
+		const struct snd_option *o;
+		if (!cJSON_IsString(e))
+			continue;
+		o = find_opt(q->options, q->noptions, e->valuestring);
+		put(p, "<li>");
+		if (o)
+			put_lbl(p, p->b, &o->label);
+		else
+			esc(p, e->valuestring);
+		put(p, "</li>");
+	}
+	put(p, "</");
+	put(p, tag);
+	put(p, ">");
+}
+
 /* One answer in words, with the form's labels (what the delegate chose,
  * not the ids that were stored). */
 static void answer_text(struct pg *p, const struct snd_question *q, const cJSON *a)
 {
-	const cJSON *e;
 	char n[48];
 	switch (q->type) {
 	case SND_Q_SINGLE:
@@ -1144,20 +1169,7 @@ static void answer_text(struct pg *p, const struct snd_question *q, const cJSON 
 			else
 				esc(p, a->valuestring);
 		} else if (cJSON_IsArray(a)) {
-			put(p, "<ul>");
-			cJSON_ArrayForEach(e, a) {
-				const struct snd_option *o;
-				if (!cJSON_IsString(e))
-					continue;
-				o = find_opt(q->options, q->noptions, e->valuestring);
-				put(p, "<li>");
-				if (o)
-					put_lbl(p, p->b, &o->label);
-				else
-					esc(p, e->valuestring);
-				put(p, "</li>");
-			}
-			put(p, "</ul>");
+			option_list(p, q, a, "ul");
 		}
 		break;
 	case SND_Q_SCALE:
@@ -1196,20 +1208,7 @@ static void answer_text(struct pg *p, const struct snd_question *q, const cJSON 
 		break;
 	}
 	case SND_Q_RANK:
-		put(p, "<ol>");
-		cJSON_ArrayForEach(e, a) {
-			const struct snd_option *o;
-			if (!cJSON_IsString(e))
-				continue;
-			o = find_opt(q->options, q->noptions, e->valuestring);
-			put(p, "<li>");
-			if (o)
-				put_lbl(p, p->b, &o->label);
-			else
-				esc(p, e->valuestring);
-			put(p, "</li>");
-		}
-		put(p, "</ol>");
+		option_list(p, q, a, "ol");
 		break;
 	case SND_Q_POSITION: {
 		int pi = pos_index(jstr(a, "position"));
