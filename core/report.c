@@ -711,6 +711,26 @@ static void render_rank(struct snd_buf *o, const struct snd_form *f, int lang,
 
 /* -------------------------------------------------------------- position */
 
+
+/* One objection or comment as a list item: the entity (never on
+ * pseudonymous forms), then the text in <bdi> so an Arabic reason cannot
+ * reorder the entity name or the list around it. */
+static void entry_item(struct snd_buf *o, const struct snd_form *f, const cJSON *it,
+                       const char *text_key)
+{
+	const char *ent = f->anonymity == SND_PSEUDONYMOUS ? NULL : jstr(it, "entity");
+	const char *t = jstr(it, text_key);
+	snd_buf_puts(o, "<li>");
+	if (ent) {
+		snd_buf_puts(o, "<span class=\"snd-ent\" dir=\"auto\">");
+		snd_buf_html(o, ent);
+		snd_buf_puts(o, "</span> ");
+	}
+	snd_buf_puts(o, "<bdi>");
+	snd_buf_html(o, t ? t : "");
+	snd_buf_puts(o, "</bdi></li>");
+}
+
 static void render_position(struct snd_buf *o, const struct snd_form *f, int lang,
                             const cJSON *qs)
 {
@@ -780,22 +800,8 @@ static void render_position(struct snd_buf *o, const struct snd_form *f, int lan
 		snd_buf_puts(o, "<h4>");
 		snd_buf_html(o, T(f, lang, M_OBJECTIONS));
 		snd_buf_puts(o, "</h4><ul class=\"snd-objections\">");
-		cJSON_ArrayForEach(it, objs) {
-			const char *ent = f->anonymity == SND_PSEUDONYMOUS ? NULL : jstr(it, "entity");
-			const char *why = jstr(it, "reason");
-			snd_buf_puts(o, "<li>");
-			if (ent) {
-				snd_buf_puts(o, "<span class=\"snd-ent\" dir=\"auto\">");
-				snd_buf_html(o, ent);
-				snd_buf_puts(o, "</span> ");
-			}
-			/* <bdi>: an Arabic reason must not reorder the entity
-			 * name or the list around it. */
-			snd_buf_puts(o, "<bdi>");
-			snd_buf_html(o, why ? why : "");
-			snd_buf_puts(o, "</bdi>");
-			snd_buf_puts(o, "</li>");
-		}
+		cJSON_ArrayForEach(it, objs)
+			entry_item(o, f, it, "reason");
 		snd_buf_puts(o, "</ul>");
 	}
 }
@@ -886,20 +892,8 @@ static void render_text(struct snd_buf *o, const struct snd_form *f, int lang, c
 		return;
 	}
 	snd_buf_puts(o, "<ul class=\"snd-comments\">");
-	cJSON_ArrayForEach(it, cm) {
-		const char *ent = f->anonymity == SND_PSEUDONYMOUS ? NULL : jstr(it, "entity");
-		const char *t = jstr(it, "text");
-		snd_buf_puts(o, "<li>");
-		if (ent) {
-			snd_buf_puts(o, "<span class=\"snd-ent\" dir=\"auto\">");
-			snd_buf_html(o, ent);
-			snd_buf_puts(o, "</span> ");
-		}
-		snd_buf_puts(o, "<bdi>");
-		snd_buf_html(o, t ? t : "");
-		snd_buf_puts(o, "</bdi>");
-		snd_buf_puts(o, "</li>");
-	}
+	cJSON_ArrayForEach(it, cm)
+		entry_item(o, f, it, "text");
 	snd_buf_puts(o, "</ul>");
 }
 
