@@ -3,8 +3,9 @@
  * Request threads hand the writer a validated revision (struct writer_item)
  * and wait; the writer owns the only write connection to the database and
  * stores the queued items in batches: one transaction for up to
- * WRITER_BATCH_MAX items, started as soon as the first item has waited
- * WRITER_WAIT_US or a batch is full.  Only after COMMIT returns does it call
+ * WRITER_BATCH_MAX items, started as soon as the writer is free (everything
+ * queued while the previous batch was being synced goes into the next one).
+ * Only after COMMIT returns does it call
  * each item's done() with the result, so an answer built in done() (or after
  * it) is an answer about durable data.
  */
@@ -17,7 +18,6 @@
 
 #define WRITER_BATCH_MAX 64
 #define WRITER_QUEUE_MAX 4096
-#define WRITER_WAIT_US 1500
 
 struct writer;
 
