@@ -2,7 +2,7 @@
  * time on one core, so a request's CPU time can be split into its parts
  * (the load tests only give the sum, and share the 2 cores with wrk).
  *
- *   micro OUT_DIR FORM
+ *   micro OUT_DIR FORM [STEP...]
  *
  * OUT_DIR is bench/out after run.sh made its data: keys/, tokens.txt,
  * bodies.json, bodies.url.  Prints "micro_<step> <us> us" lines: the mean
@@ -19,6 +19,10 @@
  *   store_append_tmpfs   the same on /dev/shm, where fsync costs nothing
  *                  (the CPU part of an append)
  *   post_parse     urlencoded form body -> answers (the HTML flow)
+ *
+ * With STEP names only those steps are timed and printed (the data the
+ * later steps need is still made, once); this keeps a callgrind run of one
+ * step short:  valgrind --tool=callgrind micro OUT FORM token_verify
  */
 #include "sounding.h"
 
@@ -63,6 +67,21 @@ static char **read_lines(const char *path, size_t max, size_t *n)
 	return v;
 }
 
+static char **steps;
+static int nsteps;
+
+/* Is this step asked for (all are when none is named)? */
+static int want(const char *name)
+{
+	int i;
+	if (nsteps == 0)
+		return 1;
+	for (i = 0; i < nsteps; i++)
+		if (strcmp(steps[i], name) == 0)
+			return 1;
+	return 0;
+}
+
 static void report(const char *name, double t0, long n)
 {
 	printf("micro_%s %.2f us\n", name, (now_us() - t0) / (double)n);
@@ -83,10 +102,12 @@ int main(int argc, char **argv)
 	long n, k;
 	double t0;
 
-	if (argc != 3) {
-		fputs("usage: micro OUT_DIR FORM\n", stderr);
+	if (argc < 3) {
+		fputs("usage: micro OUT_DIR FORM [STEP...]\n", stderr);
 		return 2;
 	}
+	steps = argv + 3;
+	nsteps = argc - 3;
 	if (sodium_init() < 0)
 		die("sodium_init");
 	snd_diag_init(&d);
@@ -114,7 +135,7 @@ int main(int argc, char **argv)
 
 	/* token_verify: each token once (cold, as a first request is) */
 	t0 = now_us();
-	for (i = 0; i < ntok; i++) {
+	for (i = 0; i < ntok && want("token_verify"); i++) {
 		struct snd_claims c;
 		char *payload = NULL;
 		size_t plen;
@@ -124,12 +145,13 @@ int main(int argc, char **argv)
 		snd_claims_free(&c);
 		free(payload);
 	}
-	report("token_verify", t0, (long)ntok);
+	if (want("token_verify"))
+		report("token_verify", t0, (long)ntok);
 
 	/* body_parse (3 passes over the bodies, the last one kept) */
 	n = 0;
 	t0 = now_us();
-	for (k = 0; k < 3; k++)
+	for (k = want("body_parse") ? 0 : 2; k < 3; k++)
 		for (i = 0; i < nbody; i++, n++) {
 			cJSON *root = NULL;
 			if (snd_json_parse(bodies[i], strlen(bodies[i]), 65536, SND_JSON_MAX_DEPTH, &root,
@@ -140,11 +162,12 @@ int main(int argc, char **argv)
 			else
 				answers[i] = root;
 		}
-	report("body_parse", t0, n);
+	if (want("body_parse"))
+		report("body_parse", t0, n);
 
 	n = 0;
 	t0 = now_us();
-	for (k = 0; k < 3; k++)
+	for (k = want("answers_check") ? 0 : 2; k < 3; k++)
 		for (i = 0; i < nbody; i++, n++) {
 			cJSON *c = NULL;
 			snd_diag_init(&d);
@@ -157,11 +180,12 @@ int main(int argc, char **argv)
 			else
 				clean[i] = c;
 		}
-	report("answers_check", t0, n);
+	if (want("answers_check"))
+		report("answers_check", t0, n);
 
 	n = 0;
 	t0 = now_us();
-	for (k = 0; k < 3; k++)
+	for (k = want("answers_hash") ? 0 : 2; k < 3; k++)
 		for (i = 0; i < nbody; i++, n++) {
 			struct snd_buf b;
 			snd_buf_init(&b, 0);
@@ -169,12 +193,13 @@ int main(int argc, char **argv)
 				die("hash");
 			snd_buf_free(&b);
 		}
-	report("answers_hash", t0, n);
+	if (want("answers_hash"))
+		report("answers_hash", t0, n);
 
 	/* receipt_sign: the claims store.c signs (aud, sub, rev, hash, iat) */
 	n = 0;
 	t0 = now_us();
-	for (i = 0; i < 3000; i++, n++) {
+	for (i = 0; i < 3000 && want("receipt_sign"); i++, n++) {
 		char claims[512], *tok = NULL;
 		int len = snprintf(claims, sizeof claims,
 		                   "{\"aud\":\"lsg-review\",\"sub\":\"d%07zu\",\"rev\":1,\"hash\":\"%s\","
@@ -186,11 +211,14 @@ int main(int argc, char **argv)
 			die("sign");
 		free(tok);
 	}
-	report("receipt_sign", t0, n);
+	if (want("receipt_sign"))
+		report("receipt_sign", t0, n);
 
 	/* store_append: through the real store, batches of 64 like the writer */
 	for (k = 0; k < 2; k++) {
 		struct snd_buf canon;
+		if (!want(k == 0 ? "store_append" : "store_append_tmpfs"))
+			continue;
 		if (k == 0)
 			snprintf(db, sizeof db, "%s/micro.db", argv[1]);
 		else
@@ -245,7 +273,7 @@ int main(int argc, char **argv)
 	/* post_parse: the HTML flow's body -> answers (then the same check) */
 	n = 0;
 	t0 = now_us();
-	for (k = 0; k < 3; k++)
+	for (k = 0; k < 3 && want("post_parse"); k++)
 		for (i = 0; i < npost; i++, n++) {
 			struct snd_kvlist kv = {0};
 			cJSON *a = NULL;
@@ -257,7 +285,8 @@ int main(int argc, char **argv)
 			cJSON_Delete(a);
 			snd_kvlist_free(&kv);
 		}
-	report("post_parse", t0, n);
+	if (want("post_parse"))
+		report("post_parse", t0, n);
 
 	snd_form_free(f);
 	sodium_memzero(sk, sizeof sk);

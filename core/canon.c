@@ -15,16 +15,29 @@
  *   3. Strings escape only '"', '\\' and U+0000..U+001F (the named escapes
  *      \b \f \n \r \t, else \u00xx in lowercase hex); all else is literal.
  *   4. Recursion is capped at CANON_MAX_DEPTH levels.
+ *   5. SHA-256 runs on the CPU's SHA extensions when it has them (x86-64
+ *      SHA-NI, checked once with CPUID) and on libsodium's otherwise; both
+ *      give the same digest, which tests/unit/test_canon.c checks against
+ *      libsodium for every length that pads differently.
  */
 #include "sounding.h"
 
 #include <math.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define SND_SHA_NI 1
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
+
 #define CANON_MAX_DEPTH 1000
+/* Objects with at most this many members are sorted without malloc. */
+#define CANON_SMALL 32
 
 /* Next code point of a valid UTF-8 string; advances *p. */
 static unsigned next_cp(const unsigned char **p)
@@ -55,6 +68,14 @@ static unsigned next_cp(const unsigned char **p)
 static int cmp_utf16(const char *a, const char *b)
 {
 	const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+	/* The equal ASCII prefix first (ids are ASCII): each of its bytes is a
+	 * code point of its own, so p and q stay at code point starts. */
+	while (*p && *p == *q && *p < 0x80) {
+		p++;
+		q++;
+	}
+	if (*p < 0x80 && *q < 0x80)
+		return (*p > *q) - (*p < *q); /* ASCII or an end: byte order is code-unit order */
 	while (*p && *q) {
 		unsigned x = next_cp(&p), y = next_cp(&q), ux, uy;
 		if (x == y)
@@ -186,6 +207,21 @@ static enum snd_err put_number(struct snd_buf *out, double v)
 		snd_buf_putc(out, '0');
 		return SND_OK;
 	}
+	/* Whole numbers below 2^53 are exact: their shortest digits are the
+	 * integer's own, printed plainly since n <= 16 < 21. */
+	if (fabs(v) < 9007199254740992.0 && v == floor(v)) {
+		char t[24];
+		uint64_t u = (uint64_t)fabs(v);
+		i = (int)sizeof t;
+		while (u > 0) {
+			t[--i] = (char)('0' + u % 10);
+			u /= 10;
+		}
+		if (v < 0)
+			t[--i] = '-';
+		snd_buf_append(out, t + i, sizeof t - (size_t)i);
+		return SND_OK;
+	}
 	if (shortest(v, d, &k, &n) != 0)
 		return SND_EINVAL;
 	if (v < 0)
@@ -249,7 +285,7 @@ static enum snd_err canon(const cJSON *v, struct snd_buf *out, int depth)
 		break;
 	case cJSON_Object: {
 		size_t n = 0, i;
-		const cJSON **m;
+		const cJSON **m, *small[CANON_SMALL];
 		for (c = v->child; c; c = c->next) {
 			if (c->string == NULL)
 				return SND_EINVAL;
@@ -259,13 +295,24 @@ static enum snd_err canon(const cJSON *v, struct snd_buf *out, int depth)
 			snd_buf_puts(out, "{}");
 			break;
 		}
-		m = malloc(n * sizeof *m);
+		/* Answers objects are small: sort them on the stack by insertion. */
+		m = n <= CANON_SMALL ? small : malloc(n * sizeof *m);
 		if (m == NULL)
 			return SND_ENOMEM;
 		i = 0;
 		for (c = v->child; c; c = c->next)
 			m[i++] = c;
-		qsort(m, n, sizeof *m, cmp_members);
+		if (n <= CANON_SMALL) {
+			size_t j;
+			for (i = 1; i < n; i++) {
+				const cJSON *x = m[i];
+				for (j = i; j > 0 && cmp_utf16(m[j - 1]->string, x->string) > 0; j--)
+					m[j] = m[j - 1];
+				m[j] = x;
+			}
+		} else {
+			qsort(m, n, sizeof *m, cmp_members);
+		}
 		snd_buf_putc(out, '{');
 		for (i = 0; i < n && e == SND_OK; i++) {
 			if (i > 0) {
@@ -280,7 +327,8 @@ static enum snd_err canon(const cJSON *v, struct snd_buf *out, int depth)
 			e = canon(m[i], out, depth + 1);
 		}
 		snd_buf_putc(out, '}');
-		free(m);
+		if (m != small)
+			free(m);
 		break;
 	}
 	default: /* cJSON_Raw, cJSON_Invalid */
@@ -296,11 +344,215 @@ enum snd_err snd_canon_json(const cJSON *v, struct snd_buf *out)
 	return canon(v, out, 0);
 }
 
+/* ------------------------------------------------------------ SHA-256 */
+
+static const uint32_t sha256_k[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+static uint32_t ror32(uint32_t x, int n)
+{
+	return (x >> n) | (x << (32 - n));
+}
+
+/* FIPS 180-4 section 6.2.2, one block at a time, in portable C. */
+static void sha256_blocks_c(uint32_t h[8], const uint8_t *p, size_t nblocks)
+{
+	for (; nblocks > 0; nblocks--, p += 64) {
+		uint32_t w[64], a, b, c, d, e, f, g, hh;
+		int t;
+		for (t = 0; t < 16; t++)
+			w[t] = (uint32_t)p[4 * t] << 24 | (uint32_t)p[4 * t + 1] << 16 |
+			       (uint32_t)p[4 * t + 2] << 8 | p[4 * t + 3];
+		for (t = 16; t < 64; t++) {
+			uint32_t s0 = ror32(w[t - 15], 7) ^ ror32(w[t - 15], 18) ^ (w[t - 15] >> 3);
+			uint32_t s1 = ror32(w[t - 2], 17) ^ ror32(w[t - 2], 19) ^ (w[t - 2] >> 10);
+			w[t] = w[t - 16] + s0 + w[t - 7] + s1;
+		}
+		a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
+		for (t = 0; t < 64; t++) {
+			uint32_t t1 = hh + (ror32(e, 6) ^ ror32(e, 11) ^ ror32(e, 25)) + ((e & f) ^ (~e & g)) +
+			              sha256_k[t] + w[t];
+			uint32_t t2 = (ror32(a, 2) ^ ror32(a, 13) ^ ror32(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+			hh = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
+		}
+		h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += hh;
+	}
+}
+
+#ifdef SND_SHA_NI
+/* The same with the SHA-NI instructions (Intel's published sequence: the
+ * state kept as ABEF/CDGH, four rounds per sha256rnds2 pair). */
+#define SHA_NI_TARGET __attribute__((target("sha,sse4.1,ssse3")))
+
+#define SHA_RND4(msg, i)                                                                   \
+	do {                                                                                  \
+		__m128i w_ = _mm_add_epi32((msg), _mm_loadu_si128((const __m128i *)&sha256_k[i])); \
+		s1 = _mm_sha256rnds2_epu32(s1, s0, w_);                                            \
+		w_ = _mm_shuffle_epi32(w_, 0x0E);                                                  \
+		s0 = _mm_sha256rnds2_epu32(s0, s1, w_);                                            \
+	} while (0)
+/* m0 (W[t-16..t-13]) becomes W[t..t+3] from m1, m2, m3 (the next 12). */
+#define SHA_SCHED(m0, m1, m2, m3)                                                           \
+	(m0) = _mm_sha256msg2_epu32(                                                        \
+	    _mm_add_epi32(_mm_sha256msg1_epu32((m0), (m1)), _mm_alignr_epi8((m3), (m2), 4)), (m3))
+
+SHA_NI_TARGET static void sha256_blocks_ni(uint32_t h[8], const uint8_t *p, size_t nblocks)
+{
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+	__m128i s0, s1, t, m0, m1, m2, m3, save0, save1;
+
+	t = _mm_loadu_si128((const __m128i *)&h[0]);
+	s1 = _mm_loadu_si128((const __m128i *)&h[4]);
+	t = _mm_shuffle_epi32(t, 0xB1);          /* CDAB */
+	s1 = _mm_shuffle_epi32(s1, 0x1B);        /* EFGH */
+	s0 = _mm_alignr_epi8(t, s1, 8);          /* ABEF */
+	s1 = _mm_blend_epi16(s1, t, 0xF0);       /* CDGH */
+	for (; nblocks > 0; nblocks--, p += 64) {
+		save0 = s0;
+		save1 = s1;
+		m0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 0)), bswap);
+		m1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16)), bswap);
+		m2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 32)), bswap);
+		m3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 48)), bswap);
+		SHA_RND4(m0, 0);
+		SHA_RND4(m1, 4);
+		SHA_RND4(m2, 8);
+		SHA_RND4(m3, 12);
+		SHA_SCHED(m0, m1, m2, m3); SHA_RND4(m0, 16);
+		SHA_SCHED(m1, m2, m3, m0); SHA_RND4(m1, 20);
+		SHA_SCHED(m2, m3, m0, m1); SHA_RND4(m2, 24);
+		SHA_SCHED(m3, m0, m1, m2); SHA_RND4(m3, 28);
+		SHA_SCHED(m0, m1, m2, m3); SHA_RND4(m0, 32);
+		SHA_SCHED(m1, m2, m3, m0); SHA_RND4(m1, 36);
+		SHA_SCHED(m2, m3, m0, m1); SHA_RND4(m2, 40);
+		SHA_SCHED(m3, m0, m1, m2); SHA_RND4(m3, 44);
+		SHA_SCHED(m0, m1, m2, m3); SHA_RND4(m0, 48);
+		SHA_SCHED(m1, m2, m3, m0); SHA_RND4(m1, 52);
+		SHA_SCHED(m2, m3, m0, m1); SHA_RND4(m2, 56);
+		SHA_SCHED(m3, m0, m1, m2); SHA_RND4(m3, 60);
+		s0 = _mm_add_epi32(s0, save0);
+		s1 = _mm_add_epi32(s1, save1);
+	}
+	t = _mm_shuffle_epi32(s0, 0x1B);         /* FEBA */
+	s1 = _mm_shuffle_epi32(s1, 0xB1);        /* DCHG */
+	s0 = _mm_blend_epi16(t, s1, 0xF0);       /* DCBA */
+	s1 = _mm_alignr_epi8(s1, t, 8);          /* ABEF */
+	_mm_storeu_si128((__m128i *)&h[0], s0);
+	_mm_storeu_si128((__m128i *)&h[4], s1);
+}
+
+/* 1 when the CPU has SHA-NI (with SSSE3 and SSE4.1); asked once (CPUID
+ * traps to the hypervisor in a VM, so it is not asked per hash). */
+static int have_sha_ni(void)
+{
+	static _Atomic int known = -1;
+	int k = atomic_load_explicit(&known, memory_order_relaxed);
+	if (k < 0) {
+		unsigned a, b, c, d;
+		int ssse3_sse41 = __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 9)) && (c & (1u << 19));
+		k = ssse3_sse41 && __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29));
+		atomic_store_explicit(&known, k, memory_order_relaxed);
+	}
+	return k;
+}
+#endif
+
+static void sha256_blocks(uint32_t h[8], const uint8_t *p, size_t nblocks)
+{
+#ifdef SND_SHA_NI
+	if (have_sha_ni()) {
+		sha256_blocks_ni(h, p, nblocks);
+		return;
+	}
+#endif
+	sha256_blocks_c(h, p, nblocks);
+}
+
+void snd_sha256_init(struct snd_sha256 *c)
+{
+	static const uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+	                               0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+	memcpy(c->h, iv, sizeof iv);
+	c->total = 0;
+	c->fill = 0;
+}
+
+void snd_sha256_update(struct snd_sha256 *c, const void *data, size_t n)
+{
+	const uint8_t *p = data;
+	c->total += n;
+	if (c->fill > 0) {
+		size_t take = 64 - c->fill < n ? 64 - c->fill : n;
+		memcpy(c->block + c->fill, p, take);
+		c->fill += take;
+		p += take;
+		n -= take;
+		if (c->fill < 64)
+			return;
+		sha256_blocks(c->h, c->block, 1);
+		c->fill = 0;
+	}
+	if (n >= 64) {
+		sha256_blocks(c->h, p, n / 64);
+		p += n / 64 * 64;
+		n %= 64;
+	}
+	if (n > 0) {
+		memcpy(c->block, p, n);
+		c->fill = n;
+	}
+}
+
+void snd_sha256_final(struct snd_sha256 *c, uint8_t out[32])
+{
+	uint64_t bits = c->total * 8;
+	int i;
+	c->block[c->fill++] = 0x80;
+	if (c->fill > 56) {
+		memset(c->block + c->fill, 0, 64 - c->fill);
+		sha256_blocks(c->h, c->block, 1);
+		c->fill = 0;
+	}
+	memset(c->block + c->fill, 0, 56 - c->fill);
+	for (i = 0; i < 8; i++)
+		c->block[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
+	sha256_blocks(c->h, c->block, 1);
+	for (i = 0; i < 8; i++) {
+		out[4 * i] = (uint8_t)(c->h[i] >> 24);
+		out[4 * i + 1] = (uint8_t)(c->h[i] >> 16);
+		out[4 * i + 2] = (uint8_t)(c->h[i] >> 8);
+		out[4 * i + 3] = (uint8_t)c->h[i];
+	}
+	sodium_memzero(c, sizeof *c);
+}
+
+void snd_hex32(const uint8_t h[32], char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	int i;
+	for (i = 0; i < 32; i++) {
+		out[2 * i] = hex[h[i] >> 4];
+		out[2 * i + 1] = hex[h[i] & 15];
+	}
+	out[64] = '\0';
+}
+
 void snd_sha256_hex(const void *p, size_t n, char out[65])
 {
-	unsigned char h[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256(h, p, n);
-	sodium_bin2hex(out, 65, h, sizeof h);
+	struct snd_sha256 c;
+	uint8_t h[32];
+	snd_sha256_init(&c);
+	snd_sha256_update(&c, p, n);
+	snd_sha256_final(&c, h);
+	snd_hex32(h, out);
 }
 
 enum snd_err snd_answers_hash(const cJSON *answers, struct snd_buf *canonbuf, char hex[65])

@@ -1,10 +1,12 @@
 /* test_canon.c - RFC 8785 canonical JSON: the RFC's examples (Appendix B
  * numbers, section 3.2.2/3.2.3 sorting and strings), refusal of NaN and
- * infinities, and the SHA-256 of answers. */
+ * infinities, the integer fast path against the general one, and SHA-256
+ * (SHA-NI or portable) against libsodium's. */
 #include "sounding.h"
 
 #include <check.h>
 #include <math.h>
+#include <sodium.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,6 +216,68 @@ START_TEST(test_answers_hash_is_sha256_of_canonical_text)
 }
 END_TEST
 
+
+/* Whole numbers below 2^53 take a fast path (no snprintf/strtod); its text
+ * must be what the general shortest-digits path writes, which is what
+ * ECMAScript prints.  Around the edge, 2^53 and above go the general way. */
+START_TEST(test_canon_integers_print_as_plain_decimals)
+{
+	static const struct {
+		double v;
+		const char *want;
+	} t[] = {
+		{1, "1"}, {-1, "-1"}, {7, "7"}, {10, "10"}, {100, "100"}, {-250, "-250"},
+		{123456789, "123456789"}, {1e15, "1000000000000000"},
+		{9007199254740991.0, "9007199254740991"}, {-9007199254740991.0, "-9007199254740991"},
+		{9007199254740992.0, "9007199254740992"}, {1e20, "100000000000000000000"},
+		{1e21, "1e+21"}, {1152921504606846976.0, "1152921504606847000"},
+		{0.5, "0.5"}, {-2.5, "-2.5"}, {4503599627370495.5, "4503599627370495.5"},
+	};
+	size_t i;
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		uint64_t bits;
+		char *s;
+		memcpy(&bits, &t[i].v, sizeof bits);
+		s = canon_double(bits);
+		ck_assert_msg(strcmp(s, t[i].want) == 0, "%.17g: got %s, want %s", t[i].v, s, t[i].want);
+		free(s);
+	}
+}
+END_TEST
+
+/* Every length that pads differently (0..200 covers 55/56/63/64 and the
+ * two-block tails), fed whole and in uneven pieces, against libsodium. */
+START_TEST(test_sha256_matches_libsodium_at_every_length)
+{
+	static uint8_t data[4200];
+	size_t n, i;
+	ck_assert_int_ge(sodium_init(), 0);
+	for (i = 0; i < sizeof data; i++)
+		data[i] = (uint8_t)(i * 131 + (i >> 7));
+	for (n = 0; n <= sizeof data; n = n < 200 ? n + 1 : n * 2 + 7) {
+		uint8_t want[32], got[32];
+		char wanthex[65], hex[65];
+		struct snd_sha256 c;
+		size_t off = 0, step = 1;
+		if (n > sizeof data)
+			break;
+		crypto_hash_sha256(want, data, n);
+		sodium_bin2hex(wanthex, sizeof wanthex, want, sizeof want);
+		snd_sha256_hex(data, n, hex);
+		ck_assert_msg(strcmp(hex, wanthex) == 0, "length %zu, whole", n);
+		snd_sha256_init(&c);
+		while (off < n) {
+			size_t k = step < n - off ? step : n - off;
+			snd_sha256_update(&c, data + off, k);
+			off += k;
+			step = step * 3 % 97 + 1;
+		}
+		snd_sha256_final(&c, got);
+		ck_assert_msg(memcmp(got, want, 32) == 0, "length %zu, in pieces", n);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("canon");
@@ -228,6 +292,8 @@ int main(void)
 	tcase_add_test(tc, test_canon_escapes_minimally);
 	tcase_add_test(tc, test_canon_refuses_repeated_member_names);
 	tcase_add_test(tc, test_sha256_hex_matches_known_digest);
+	tcase_add_test(tc, test_canon_integers_print_as_plain_decimals);
+	tcase_add_test(tc, test_sha256_matches_libsodium_at_every_length);
 	tcase_add_test(tc, test_answers_hash_is_sha256_of_canonical_text);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
