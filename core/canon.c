@@ -549,6 +549,16 @@ void snd_sha256_hex(const void *p, size_t n, char out[65])
 {
 	struct snd_sha256 c;
 	uint8_t h[32];
+#ifdef SND_SHA_NI
+	if (!have_sha_ni()) {
+#endif
+		/* libsodium's portable code is a little faster than ours */
+		crypto_hash_sha256(h, p, n);
+		snd_hex32(h, out);
+		return;
+#ifdef SND_SHA_NI
+	}
+#endif
 	snd_sha256_init(&c);
 	snd_sha256_update(&c, p, n);
 	snd_sha256_final(&c, h);

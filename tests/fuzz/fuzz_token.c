@@ -8,10 +8,13 @@
  *   - snd_b64url_decode accepts only canonical text (re-encoding gives the
  *     input back);
  *   - snd_time_parse -> snd_time_format -> snd_time_parse is stable;
- *   - claims that parse serialise and parse again to the same claims;
+ *   - claims that parse serialise and parse again to the same claims, and
+ *     snd_claims_parse (with its cJSON-free fast path) answers exactly as
+ *     snd_claims_parse_general does: same code, message and claims;
  *   - PASERK parsers never crash and round-trip what they accept.
  */
 #include "sounding.h"
+#include "json_int.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -63,11 +66,22 @@ static void check_time(const char *s)
 
 static void check_claims(const char *s, size_t n)
 {
-	struct snd_claims c, d;
-	char err[256], *j;
-	if (snd_claims_parse(s, n, &c, err, sizeof err) != SND_OK)
+	struct snd_claims c, d, g;
+	char err[256], gerr[256], *j, *gj;
+	enum snd_err rc = snd_claims_parse(s, n, &c, err, sizeof err);
+	if (snd_claims_parse_general(s, n, &g, gerr, sizeof gerr) != rc)
+		abort(); /* the fast path disagrees with the general one */
+	if (rc != SND_OK) {
+		if (strcmp(err, gerr) != 0)
+			abort();
 		return;
+	}
 	j = snd_claims_json(&c);
+	gj = snd_claims_json(&g);
+	if (j == NULL || gj == NULL || strcmp(j, gj) != 0 || c.iat != g.iat || c.nattrs != g.nattrs)
+		abort();
+	free(gj);
+	snd_claims_free(&g);
 	if (j == NULL)
 		abort();
 	if (snd_claims_parse(j, strlen(j), &d, err, sizeof err) != SND_OK)
