@@ -12,6 +12,7 @@
  *   3. On failure *clean is untouched; nothing is half built.
  */
 #include "form_int.h"
+#include "json_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -439,5 +440,329 @@ fail:
 	free(applies);
 	if (d == &local)
 		snd_diag_free(&local);
+	return e;
+}
+
+/* ------------------------------------------------------------ from a body
+ * snd_answers_from_body: the checks above, on the strict reader's nodes
+ * (json_int.h) instead of cJSON, writing the canonical text of the clean
+ * answers as it goes.  It never explains a refusal: anything it does not
+ * accept is left to the general path, which gives the reasons.  Every
+ * check mirrors its check_* counterpart above; tests/fuzz/fuzz_answers.c
+ * checks that the two agree. */
+
+struct fast_q {
+	const struct jnode *a; /* the answer, when the question applies and has a clean one */
+	int k;                 /* single/position: option or position index; scale: point */
+	int null;              /* scale: "no view" */
+	const char *reason;    /* position: the reason kept, or NULL */
+};
+
+/* get_int for a node: a whole number within [lo, hi]. */
+static int fast_int(const struct jnode *v, long lo, long hi, long *out)
+{
+	if (v->type != JT_NUM || !isfinite(v->num) || v->num != floor(v->num) ||
+	    v->num < (double)lo || v->num > (double)hi)
+		return -1;
+	*out = (long)v->num;
+	return 0;
+}
+
+static int fast_show_if(const struct jdoc *d, const struct snd_question *q,
+                        const struct snd_question *t, const struct fast_q *st)
+{
+	const char *s = NULL;
+	char num[24];
+	const struct jnode *m;
+	size_t i;
+	if (st->a == NULL)
+		return 0;
+	switch (t->type) {
+	case SND_Q_SINGLE:
+		s = st->a->s;
+		break;
+	case SND_Q_RANK:
+		s = jdoc_child(d, st->a)->s;
+		break;
+	case SND_Q_POSITION:
+		s = snd_position_names[st->k];
+		break;
+	case SND_Q_SCALE:
+		if (st->null)
+			return 0;
+		snprintf(num, sizeof num, "%d", st->k);
+		s = num;
+		break;
+	case SND_Q_MULTI:
+		for (m = jdoc_child(d, st->a); m; m = jdoc_next(d, m))
+			for (i = 0; i < q->nshow_if_values; i++)
+				if (strcmp(m->s, q->show_if_values[i]) == 0)
+					return 1;
+		return 0;
+	default:
+		return 0;
+	}
+	for (i = 0; i < q->nshow_if_values; i++)
+		if (strcmp(s, q->show_if_values[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Checks answer a of q; 1 clean (st filled), 0 empty (not answered), -1
+ * refused. */
+static int fast_check(const struct jdoc *d, const struct snd_question *q, const struct jnode *a,
+                      struct fast_q *st)
+{
+	const struct jnode *m;
+	long pt;
+	size_t n = 0;
+	switch (q->type) {
+	case SND_Q_SINGLE:
+		if (a->type != JT_STR || (st->k = option_index(q->options, q->noptions, a->s)) < 0)
+			return -1;
+		return 1;
+	case SND_Q_MULTI:
+	case SND_Q_RANK: {
+		unsigned char seen[FORM_MAX_OPTIONS];
+		if (a->type != JT_ARR)
+			return -1;
+		memset(seen, 0, sizeof seen);
+		for (m = jdoc_child(d, a); m; m = jdoc_next(d, m), n++) {
+			int k;
+			if (m->type != JT_STR || (k = option_index(q->options, q->noptions, m->s)) < 0 ||
+			    seen[k])
+				return -1;
+			seen[k] = 1;
+		}
+		if (n == 0)
+			return 0;
+		if ((long)n < q->min || (long)n > q->max)
+			return -1;
+		return 1;
+	}
+	case SND_Q_SCALE:
+		if (a->type == JT_NULL) {
+			st->null = 1;
+			return q->no_view ? 1 : -1;
+		}
+		if (fast_int(a, q->min, q->max, &pt) != 0)
+			return -1;
+		st->k = (int)pt;
+		return 1;
+	case SND_Q_MATRIX:
+		if (a->type != JT_OBJ)
+			return -1;
+		for (m = jdoc_child(d, a); m; m = jdoc_next(d, m), n++) {
+			if (option_index(q->rows, q->nrows, m->key) < 0)
+				return -1;
+			if (m->type == JT_NULL ? !q->no_view : fast_int(m, q->min, q->max, &pt) != 0)
+				return -1;
+		}
+		if (n == 0)
+			return 0;
+		if (q->required && n < q->nrows)
+			return -1;
+		return 1;
+	case SND_Q_POSITION: {
+		const struct jnode *pos, *reason;
+		if (a->type != JT_OBJ)
+			return -1;
+		for (m = jdoc_child(d, a); m; m = jdoc_next(d, m))
+			if (strcmp(m->key, "position") != 0 && strcmp(m->key, "reason") != 0)
+				return -1;
+		pos = snd_jdoc_get(d, a, "position");
+		reason = snd_jdoc_get(d, a, "reason");
+		st->reason = NULL;
+		if (reason && reason->type != JT_NULL) {
+			if (reason->type != JT_STR)
+				return -1;
+			if (!is_blank(reason->s))
+				st->reason = reason->s;
+		}
+		if (pos == NULL || pos->type == JT_NULL)
+			return st->reason == NULL ? 0 : -1;
+		if (pos->type != JT_STR || (st->k = position_index(pos->s)) < 0)
+			return -1;
+		if (st->k == SND_POS_OBJECT && st->reason == NULL)
+			return -1;
+		if (st->reason && utf8_len(st->reason) > q->max_length)
+			return -1;
+		return 1;
+	}
+	case SND_Q_NUMBER:
+		if (a->type != JT_NUM || !isfinite(a->num))
+			return -1;
+		if (q->integer && a->num != floor(a->num))
+			return -1;
+		if (a->num < q->nmin || a->num > q->nmax)
+			return -1;
+		return 1;
+	case SND_Q_TEXT:
+		if (a->type != JT_STR)
+			return -1;
+		if (is_blank(a->s))
+			return 0;
+		if (utf8_len(a->s) > q->max_length)
+			return -1;
+		return 1;
+	default:
+		return -1;
+	}
+}
+
+/* The canonical text of q's clean answer (what canon() writes for the
+ * cJSON value the check_* above would build). */
+static enum snd_err fast_emit(struct snd_buf *out, const struct jdoc *d,
+                              const struct snd_question *q, const struct fast_q *st)
+{
+	const struct jnode *m;
+	enum snd_err e = SND_OK;
+	size_t i, j, nr;
+	switch (q->type) {
+	case SND_Q_SINGLE:
+	case SND_Q_TEXT:
+		return snd_canon_str(out, st->a->s);
+	case SND_Q_MULTI:
+	case SND_Q_RANK:
+		snd_buf_putc(out, '[');
+		for (m = jdoc_child(d, st->a); m && e == SND_OK; m = jdoc_next(d, m)) {
+			if (m != jdoc_child(d, st->a))
+				snd_buf_putc(out, ',');
+			e = snd_canon_str(out, m->s);
+		}
+		snd_buf_putc(out, ']');
+		break;
+	case SND_Q_SCALE:
+		if (st->null)
+			return snd_buf_puts(out, "null");
+		return snd_canon_num(out, (double)st->k);
+	case SND_Q_MATRIX: {
+		/* the rows given, in row-id order (ids are ASCII: strcmp is the
+		 * UTF-16 order canon() sorts by) */
+		const struct jnode *rows[FORM_MAX_OPTIONS];
+		nr = 0;
+		for (m = jdoc_child(d, st->a); m; m = jdoc_next(d, m)) {
+			for (j = nr; j > 0 && strcmp(rows[j - 1]->key, m->key) > 0; j--)
+				rows[j] = rows[j - 1];
+			rows[j] = m;
+			nr++;
+		}
+		snd_buf_putc(out, '{');
+		for (i = 0; i < nr && e == SND_OK; i++) {
+			if (i > 0)
+				snd_buf_putc(out, ',');
+			snd_canon_str(out, rows[i]->key);
+			snd_buf_putc(out, ':');
+			e = rows[i]->type == JT_NULL ? snd_buf_puts(out, "null")
+			                             : snd_canon_num(out, floor(rows[i]->num));
+		}
+		snd_buf_putc(out, '}');
+		break;
+	}
+	case SND_Q_POSITION:
+		snd_buf_puts(out, "{\"position\":");
+		snd_canon_str(out, snd_position_names[st->k]);
+		if (st->reason) {
+			snd_buf_puts(out, ",\"reason\":");
+			snd_canon_str(out, st->reason);
+		}
+		snd_buf_putc(out, '}');
+		break;
+	case SND_Q_NUMBER:
+		return snd_canon_num(out, st->a->num == 0 ? 0 : st->a->num);
+	default:
+		return SND_EINVAL;
+	}
+	if (e != SND_OK)
+		return e;
+	return out->failed ? SND_ENOMEM : SND_OK;
+}
+
+#define FAST_MAX_QUESTIONS 256
+
+enum snd_err snd_answers_from_body(const struct snd_form *f, const char *body, size_t len,
+                                   size_t max_len, struct snd_buf *canon, char hex[65])
+{
+	struct jnode nodes[256];
+	char strs[4096];
+	struct jdoc d;
+	struct fast_q st[FAST_MAX_QUESTIONS];
+	const struct jnode *given[FAST_MAX_QUESTIONS];
+	size_t order[FAST_MAX_QUESTIONS];
+	const struct jnode *doc, *answers, *m;
+	size_t i, j, n = 0, start = canon->len;
+	int first = 1;
+	enum snd_err e = SND_EINVAL;
+
+	snd_jdoc_init(&d, nodes, sizeof nodes / sizeof nodes[0], strs, sizeof strs);
+	if (f->nquestions > FAST_MAX_QUESTIONS || len > max_len || canon->failed ||
+	    snd_jdoc_parse(&d, body, len, SND_JSON_MAX_DEPTH) != 0)
+		goto out;
+	doc = &d.nodes[0];
+	answers = snd_jdoc_get(&d, doc, "answers");
+	if (answers == NULL || answers->type != JT_OBJ)
+		goto out;
+	memset(st, 0, f->nquestions * sizeof st[0]);
+	memset(given, 0, f->nquestions * sizeof given[0]);
+	for (m = jdoc_child(&d, answers); m; m = jdoc_next(&d, m)) {
+		int qi = snd_form_question(f, m->key);
+		if (qi < 0)
+			goto out;
+		given[qi] = m; /* keys are unique: the reader refuses repeats */
+	}
+	for (i = 0; i < f->nquestions; i++) {
+		const struct snd_question *q = &f->questions[i];
+		const struct jnode *a;
+		int r;
+		if (q->show_if_q >= 0) {
+			size_t t = (size_t)q->show_if_q;
+			/* a question that did not apply has st[t].a == NULL */
+			if (!fast_show_if(&d, q, &f->questions[t], &st[t]))
+				continue;
+		}
+		a = given[i];
+		if (a == NULL || (a->type == JT_NULL && q->type != SND_Q_SCALE)) {
+			r = 0;
+		} else {
+			r = fast_check(&d, q, a, &st[i]);
+			if (r < 0)
+				goto out;
+		}
+		if (r == 0) {
+			if (q->required)
+				goto out;
+			continue;
+		}
+		st[i].a = a;
+		/* insert into the id order of canonical JSON (ids are ASCII) */
+		for (j = n; j > 0 && strcmp(f->questions[order[j - 1]].id, q->id) > 0; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+		n++;
+	}
+	snd_buf_putc(canon, '{');
+	for (j = 0; j < n; j++) {
+		const struct snd_question *q = &f->questions[order[j]];
+		if (!first)
+			snd_buf_putc(canon, ',');
+		first = 0;
+		snd_canon_str(canon, q->id);
+		snd_buf_putc(canon, ':');
+		if ((e = fast_emit(canon, &d, q, &st[order[j]])) != SND_OK)
+			goto out;
+	}
+	snd_buf_putc(canon, '}');
+	if (canon->failed) {
+		e = SND_ENOMEM;
+		goto out;
+	}
+	snd_sha256_hex(canon->data + start, canon->len - start, hex);
+	e = SND_OK;
+out:
+	if (e != SND_OK && !canon->failed && canon->data != NULL) {
+		canon->len = start; /* nothing half written */
+		canon->data[start] = '\0';
+	}
+	snd_jdoc_free(&d);
 	return e;
 }

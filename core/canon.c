@@ -20,7 +20,7 @@
  *      give the same digest, which tests/unit/test_canon.c checks against
  *      libsodium for every length that pads differently.
  */
-#include "sounding.h"
+#include "json_int.h"
 
 #include <math.h>
 #include <sodium.h>
@@ -342,6 +342,20 @@ static enum snd_err canon(const cJSON *v, struct snd_buf *out, int depth)
 enum snd_err snd_canon_json(const cJSON *v, struct snd_buf *out)
 {
 	return canon(v, out, 0);
+}
+
+enum snd_err snd_canon_str(struct snd_buf *out, const char *s)
+{
+	put_string(out, s);
+	return out->failed ? SND_ENOMEM : SND_OK;
+}
+
+enum snd_err snd_canon_num(struct snd_buf *out, double v)
+{
+	enum snd_err e = put_number(out, v);
+	if (e != SND_OK)
+		return e;
+	return out->failed ? SND_ENOMEM : SND_OK;
 }
 
 /* ------------------------------------------------------------ SHA-256 */

@@ -71,6 +71,10 @@ static inline const struct jnode *jdoc_next(const struct jdoc *d, const struct j
 	return v->next ? &d->nodes[v->next] : NULL;
 }
 
+/* canon.c: one string or number as snd_canon_json writes it. */
+enum snd_err snd_canon_str(struct snd_buf *out, const char *s);
+enum snd_err snd_canon_num(struct snd_buf *out, double v);
+
 /* token.c: snd_claims_parse without its fast path (through cJSON), for
  * the tests and fuzzers that check both paths agree. */
 enum snd_err snd_claims_parse_general(const char *payload, size_t len, struct snd_claims *out,

@@ -420,6 +420,20 @@ enum snd_err snd_form_is_open(const struct snd_form *f, int64_t now);
 enum snd_err snd_form_check_answers(const struct snd_form *f, const cJSON *answers,
                                     cJSON **clean, struct snd_diag *errs);
 
+/* The whole of a JSON API submission's body in one pass, without a cJSON
+ * tree: body[0..len) parsed as snd_json_parse(body, len, max_len,
+ * SND_JSON_MAX_DEPTH) would, its "answers" member checked as
+ * snd_form_check_answers would, and the canonical JSON of the clean answers
+ * appended to canon with its SHA-256 hex in hex, as snd_answers_hash
+ * would.  SND_OK only when that sequence succeeds, and then with the same
+ * bytes.  Any other outcome (malformed JSON, no {"answers":{...}}, invalid
+ * answers, or input this path does not take, such as a byte order mark)
+ * is SND_EINVAL with nothing explained: run the general sequence for the
+ * status and the reasons.  SND_ENOMEM when canon failed.  On failure canon
+ * is as it was. */
+enum snd_err snd_answers_from_body(const struct snd_form *f, const char *body, size_t len,
+                                   size_t max_len, struct snd_buf *canon, char hex[65]);
+
 /* -------------------------------------------------- urlencoded (urlenc.c) */
 
 struct snd_kv {

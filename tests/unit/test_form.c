@@ -381,6 +381,39 @@ END_TEST
 static cJSON *clean;
 static struct snd_diag errs;
 
+/* snd_answers_from_body on {"answers": json} must agree with the general
+ * path just taken (result e, tree clean): the same canonical text and hash
+ * when it succeeded, a refusal (with canon untouched) when it did not. */
+static void same_from_body(const char *json, enum snd_err e)
+{
+	struct snd_buf body, fast, slow;
+	char hfast[65], hslow[65];
+	enum snd_err ef;
+	snd_buf_init(&body, 0);
+	snd_buf_init(&fast, 0);
+	snd_buf_init(&slow, 0);
+	snd_buf_printf(&body, "{\"other\": [1, {\"x\": null}], \"answers\": %s}", json);
+	snd_buf_puts(&fast, "prefix:");
+	ef = snd_answers_from_body(minimal, body.data, body.len, 1 << 16, &fast, hfast);
+	if (e == SND_OK) {
+		ck_assert_msg(ef == SND_OK, "from_body refused %s", json);
+		ck_assert_int_eq(snd_answers_hash(clean, &slow, hslow), SND_OK);
+		ck_assert_str_eq(fast.data + 7, slow.data);
+		ck_assert_str_eq(hfast, hslow);
+		/* and over the size cap it declines */
+		snd_buf_reset(&fast);
+		ck_assert_int_eq(snd_answers_from_body(minimal, body.data, body.len, body.len - 1, &fast,
+		                                       hfast), SND_EINVAL);
+		ck_assert_uint_eq(fast.len, 0);
+	} else {
+		ck_assert_msg(ef == SND_EINVAL, "from_body accepted %s", json);
+		ck_assert_str_eq(fast.data, "prefix:");
+	}
+	snd_buf_free(&body);
+	snd_buf_free(&fast);
+	snd_buf_free(&slow);
+}
+
 static enum snd_err check(const char *json)
 {
 	cJSON *a = NULL;
@@ -397,6 +430,7 @@ static enum snd_err check(const char *json)
 		ck_assert_uint_eq(errs.n, 0);
 	else
 		ck_assert_ptr_null(clean);
+	same_from_body(json, e);
 	return e;
 }
 
@@ -443,6 +477,37 @@ START_TEST(test_answers_accepts_every_type_and_cleans_in_form_order)
 	ck_assert_str_eq(clean->child->next->string, "tools");
 	ck_assert_int_eq(check("{" BASE ", \"clear\": null}"), SND_OK);
 	ck_assert(cJSON_IsNull(cJSON_GetObjectItem(clean, "clear")));
+}
+END_TEST
+
+
+/* Bodies the general path refuses before the check (malformed JSON, a
+ * repeated key anywhere, no answers object) are refused here too; escaped
+ * text comes out as the general path's canonical text. */
+START_TEST(test_answers_from_body_refuses_what_the_general_path_refuses)
+{
+	static const char *const bad[] = {
+		"", "{", "[]", "{\"answers\": []}", "{\"answers\": 1}", "{\"nope\": {}}",
+		"{\"answers\": {}, \"answers\": {}}", "{\"answers\": {}, \"x\": {\"a\": 1, \"a\": 2}}",
+		"{\"answers\": {}} x", "{\"answers\": {},}", "{\"answers\": {\"colour\": \"r\\u0000\"}}",
+		"{\"answers\": {\"x\": 01}}", "{\"answers\": {\"x\": \"\\ud800\"}}",
+		"{\"answers\": {\"x\": \"\x01\"}}", "{\"answers\": {\"x\": \"\xc3\"}}",
+	};
+	struct snd_buf b;
+	char hex[65];
+	size_t i;
+	snd_buf_init(&b, 0);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		ck_assert_msg(snd_answers_from_body(minimal, bad[i], strlen(bad[i]), 1 << 16, &b, hex) ==
+		                  SND_EINVAL,
+		              "accepted %s", bad[i]);
+		ck_assert_uint_eq(b.len, 0);
+	}
+	snd_buf_free(&b);
+	/* escapes, surrogate pairs and characters that need escaping again */
+	ck_assert_int_eq(check("{" BASE ", \"unclear\": \"a\\\"b\\\\c\\n\\u00e9\\ud83d\\ude00\\/\u00e9\", \"clear\": 1}"), SND_OK);
+	ck_assert_int_eq(check("{" BASE ", \"ratio\": -0, \"how_many\": 2.0e0}"), SND_OK);
+	ck_assert_int_eq(check("{" BASE ", \"ratio\": 1e400}"), SND_EINVAL);
 }
 END_TEST
 
@@ -712,6 +777,7 @@ int main(void)
 	tcase_add_checked_fixture(ans, load_minimal, free_minimal);
 	tcase_add_test(ans, test_answers_accepts_every_type_and_cleans_in_form_order);
 	tcase_add_test(ans, test_answers_required_and_unknown);
+	tcase_add_test(ans, test_answers_from_body_refuses_what_the_general_path_refuses);
 	tcase_add_test(ans, test_answers_show_if_drops_and_requires);
 	tcase_add_test(ans, test_answers_single_multi_rank);
 	tcase_add_test(ans, test_answers_scale_and_matrix);
