@@ -21,12 +21,29 @@
  *      count; the last snap_release frees them.
  *   5. The CSV is that of `tally summary --format csv`: both are written
  *      by snd_summary_csv (core/summary.c).
+ *   6. A chair page (the dashboard, or one page of a full list) is rendered
+ *      once per snapshot and page key (language, list, group, page, and the
+ *      window paragraph, whose wording follows the clock and the
+ *      secretariat's overrides; by and weight are the snapshot's own key):
+ *      the bytes depend on nothing else (pages.h), and hold nothing of the
+ *      chair who asked (no CSRF field, no nonce, no name), so every chair
+ *      of the questionnaire may share them.  A rendered page is an
+ *      immutable MHD response (its buffer freed by MHD with the last
+ *      connection sending it), kept in its snapshot, SNAP_PAGES at most
+ *      per snapshot (least recently used goes) and PAGE_CACHE_MAX bytes
+ *      in all (past it, pages are rendered per view).  It goes with its
+ *      snapshot: a new tally means new pages.  Lookups take the snapshot's
+ *      pages_lock only to find the entry and count a reference; no lock is
+ *      held while rendering or sending.
+ *   7. Its ETag is strong: "v<db version>-<BLAKE2b-128 of the bytes>", so
+ *      equal tags mean equal bytes; If-None-Match gets 304.
  */
 #include "http_int.h"
 
 #include "pages.h"
 
 #include <pthread.h>
+#include <sodium.h>
 #include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,14 +51,47 @@
 
 #define TALLY_SLOTS 64u
 #define CHAIR_REFRESH_S 10
+#define SNAP_PAGES 16u                        /* rendered pages kept per snapshot */
+#define PAGE_CACHE_MAX ((size_t)32 << 20)     /* bytes of rendered pages in all */
+#define GROUP_MAX 256                         /* bytes of a ?group= value */
+#define LIST_PAGE_MAX 1000000L                /* largest ?page= */
+
+struct tally_cache;
+
+/* What selects one rendered page within a snapshot (invariant 6). */
+struct page_key {
+	int lang;
+	int list;                    /* question index of ?list=, -1: the dashboard */
+	long page;
+	int has_group;
+	char group[GROUP_MAX + 1];
+	uint64_t window;             /* FNV-1a of the window paragraph */
+};
+
+/* One rendered page, shared by reference count (the snapshot's table holds
+ * one, each view being answered one). */
+struct page_entry {
+	atomic_int refs;
+	struct tally_cache *tc;
+	struct page_key key;
+	uint64_t used;               /* the snapshot's tick when last found */
+	size_t bytes;                /* counted in tc->page_bytes while > 0 */
+	char etag[64];
+	struct MHD_Response *resp;   /* owns the page's bytes */
+};
 
 struct snap {
 	atomic_int refs;
 	int64_t version;
 	int64_t made_ms, cost_ms;    /* monotonic time it was computed, and how long it took */
+	int64_t made_s;              /* Unix time it was computed: the pages' "Updated" */
 	cJSON *summary, *turnout;
 	char *json;
 	size_t json_len;
+	/* the pages rendered from it (invariant 6) */
+	pthread_mutex_t pages_lock;
+	struct page_entry *pages[SNAP_PAGES];
+	uint64_t tick;
 };
 
 struct tslot {
@@ -56,11 +106,27 @@ struct tslot {
 
 struct tally_cache {
 	struct tslot slots[TALLY_SLOTS];
+	atomic_size_t page_bytes;    /* of the pages held in snapshots' tables */
 };
+
+static void page_release(struct page_entry *e)
+{
+	if (e != NULL && atomic_fetch_sub(&e->refs, 1) == 1) {
+		if (e->bytes > 0)
+			atomic_fetch_sub(&e->tc->page_bytes, e->bytes);
+		/* MHD frees the bytes once no connection sends them any more */
+		MHD_destroy_response(e->resp);
+		free(e);
+	}
+}
 
 static void snap_release(struct snap *sn)
 {
+	size_t i;
 	if (sn != NULL && atomic_fetch_sub(&sn->refs, 1) == 1) {
+		for (i = 0; i < SNAP_PAGES; i++)
+			page_release(sn->pages[i]);
+		pthread_mutex_destroy(&sn->pages_lock);
 		cJSON_Delete(sn->summary);
 		cJSON_Delete(sn->turnout);
 		free(sn->json);
@@ -78,6 +144,7 @@ struct tally_cache *tally_cache_new(void)
 		pthread_mutex_init(&tc->slots[i].lock, NULL);
 		pthread_cond_init(&tc->slots[i].done, NULL);
 	}
+	atomic_init(&tc->page_bytes, 0);
 	return tc;
 }
 
@@ -147,6 +214,8 @@ static enum snd_err compute_snap(struct req *r, struct snd_store *rd, const char
 	sn->json_len = strlen(sn->json);
 	sn->made_ms = mono_ms();
 	sn->cost_ms = sn->made_ms - t0;
+	sn->made_s = now_s();
+	pthread_mutex_init(&sn->pages_lock, NULL);
 	atomic_init(&sn->refs, 1);
 	*out = sn;
 	return SND_OK;
@@ -324,26 +393,278 @@ enum MHD_Result h_api_summary(struct req *r)
 	}
 }
 
+/* ---------------------------------------------------------- chair pages */
+
+static uint64_t fnv64(const char *s, size_t n)
+{
+	uint64_t h = 14695981039346656037u;
+	size_t i;
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+	return h;
+}
+
+static int key_eq(const struct page_key *a, const struct page_key *b)
+{
+	return a->lang == b->lang && a->list == b->list && a->page == b->page &&
+	       a->window == b->window && a->has_group == b->has_group &&
+	       (!a->has_group || strcmp(a->group, b->group) == 0);
+}
+
+/* The page of key k in sn's table, with a reference for the caller, or NULL. */
+static struct page_entry *page_find(struct snap *sn, const struct page_key *k)
+{
+	struct page_entry *e = NULL;
+	size_t i;
+	pthread_mutex_lock(&sn->pages_lock);
+	for (i = 0; i < SNAP_PAGES; i++)
+		if (sn->pages[i] != NULL && key_eq(&sn->pages[i]->key, k)) {
+			e = sn->pages[i];
+			e->used = ++sn->tick;
+			atomic_fetch_add(&e->refs, 1);
+			break;
+		}
+	pthread_mutex_unlock(&sn->pages_lock);
+	return e;
+}
+
+/* Offers e (the caller keeps its reference) to sn's table: taken when the
+ * byte budget allows, in a free slot or the least recently used one's.
+ * When another view put the same page there first, that one is returned
+ * (with a reference) for the caller to use instead, so that one snapshot
+ * and key always answer with one ETag; else NULL. */
+static struct page_entry *page_offer(struct snap *sn, struct page_entry *e, size_t len)
+{
+	struct tally_cache *tc = e->tc;
+	struct page_entry *old = NULL, *same = NULL;
+	size_t i, victim = 0;
+	uint64_t oldest = UINT64_MAX;
+
+	if (atomic_fetch_add(&tc->page_bytes, len) + len > PAGE_CACHE_MAX) {
+		atomic_fetch_sub(&tc->page_bytes, len);
+		return NULL; /* rendered for this view only */
+	}
+	pthread_mutex_lock(&sn->pages_lock);
+	for (i = 0; i < SNAP_PAGES; i++) {
+		if (sn->pages[i] == NULL) {
+			if (oldest != 0) {
+				victim = i;
+				oldest = 0;
+			}
+			continue;
+		}
+		if (key_eq(&sn->pages[i]->key, &e->key)) {
+			same = sn->pages[i];
+			atomic_fetch_add(&same->refs, 1);
+			break;
+		}
+		if (sn->pages[i]->used < oldest) {
+			oldest = sn->pages[i]->used;
+			victim = i;
+		}
+	}
+	if (same == NULL) {
+		old = sn->pages[victim];
+		e->bytes = len;
+		e->used = ++sn->tick;
+		atomic_fetch_add(&e->refs, 1); /* the table's */
+		sn->pages[victim] = e;
+	}
+	pthread_mutex_unlock(&sn->pages_lock);
+	if (same != NULL)
+		atomic_fetch_sub(&tc->page_bytes, len);
+	page_release(old);
+	return same;
+}
+
+/* A new entry for the page in b (taken: b is left empty), its ETag from
+ * the database version and the bytes.  NULL when out of memory. */
+static struct page_entry *page_new(struct req *r, const struct snap *sn,
+                                   const struct page_key *k, struct snd_buf *b, size_t *lenp)
+{
+	unsigned char h[16];
+	char hex[33];
+	struct page_entry *e;
+	size_t len;
+	char *body;
+
+	if (b->failed || (e = calloc(1, sizeof *e)) == NULL) {
+		snd_buf_free(b);
+		return NULL;
+	}
+	if ((body = snd_buf_steal(b, &len)) == NULL) {
+		free(e);
+		return NULL;
+	}
+	crypto_generichash(h, sizeof h, (const unsigned char *)body, len, NULL, 0);
+	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+	snprintf(e->etag, sizeof e->etag, "\"v%lld-%s\"", (long long)sn->version, hex);
+	/* MUST_FREE: MHD frees body with the response's last reference */
+	e->resp = http_response(r, body, len, MHD_RESPMEM_MUST_FREE, "text/html; charset=utf-8",
+	                        CACHE_NONE);
+	if (e->resp == NULL ||
+	    MHD_add_response_header(e->resp, MHD_HTTP_HEADER_ETAG, e->etag) != MHD_YES) {
+		if (e->resp != NULL)
+			MHD_destroy_response(e->resp);
+		free(e);
+		return NULL;
+	}
+	e->tc = r->s->tallies;
+	e->key = *k;
+	atomic_init(&e->refs, 1);
+	*lenp = len;
+	return e;
+}
+
+/* 1 when the If-None-Match header (a list of entity tags, or "*") names
+ * etag; weak comparison, as RFC 9110 13.1.2 asks of If-None-Match. */
+static int etag_matches(const char *inm, const char *etag)
+{
+	size_t n = strlen(etag);
+	const char *p = inm;
+	if (inm == NULL)
+		return 0;
+	while (*p) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '*')
+			return 1;
+		if (p[0] == 'W' && p[1] == '/')
+			p += 2;
+		if (strncmp(p, etag, n) == 0 && (p[n] == '\0' || p[n] == ',' || p[n] == ' ' ||
+		                                 p[n] == '\t'))
+			return 1;
+		p += strcspn(p, ",");
+	}
+	return 0;
+}
+
+/* 304 with the tag and the headers every response carries. */
+static enum MHD_Result not_modified(struct req *r, const char *etag)
+{
+	struct MHD_Response *resp = http_response(r, "", 0, MHD_RESPMEM_PERSISTENT,
+	                                          "text/html; charset=utf-8", CACHE_NONE);
+	if (resp == NULL)
+		return MHD_NO;
+	if (MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag) != MHD_YES) {
+		MHD_destroy_response(resp);
+		return MHD_NO;
+	}
+	return http_queue(r, 304, resp, 0);
+}
+
+/* ?list=, ?group=, ?page= into k; 0 ok, else the answer is queued into *ret. */
+static int list_params(struct req *r, const char *by, struct page_key *k, enum MHD_Result *ret)
+{
+	const char *l = query(r, "list"), *g = query(r, "group"), *pg = query(r, "page"), *c;
+	const struct snd_form *f = form_of(r);
+	long n = 0;
+	k->list = -1;
+	k->page = 1;
+	k->has_group = 0;
+	k->group[0] = '\0';
+	if (l == NULL || l[0] == '\0') {
+		if ((g && g[0]) || (pg && pg[0])) {
+			*ret = http_error(r, 400, "bad_request", "group and page go with list", NULL);
+			return -1;
+		}
+		return 0;
+	}
+	k->list = snd_form_question(f, l);
+	if (k->list < 0 || (f->questions[k->list].type != SND_Q_POSITION &&
+	                    f->questions[k->list].type != SND_Q_TEXT)) {
+		*ret = http_error(r, 404, "not_found",
+		                  "This questionnaire has no proposal or comment question by that id.",
+		                  NULL);
+		return -1;
+	}
+	if (g != NULL && g[0] != '\0') {
+		if (by == NULL || strlen(g) > GROUP_MAX) {
+			*ret = http_error(r, 400, "bad_request",
+			                  by ? "group is too long" : "group needs by (the breakdown)", NULL);
+			return -1;
+		}
+		k->has_group = 1;
+		snprintf(k->group, sizeof k->group, "%s", g);
+	}
+	if (pg != NULL && pg[0] != '\0') {
+		for (c = pg; *c >= '0' && *c <= '9' && n <= LIST_PAGE_MAX; c++)
+			n = n * 10 + (*c - '0');
+		if (*c != '\0' || n < 1 || n > LIST_PAGE_MAX) {
+			*ret = http_error(r, 400, "bad_request", "page must be a number from 1", NULL);
+			return -1;
+		}
+		k->page = n;
+	}
+	return 0;
+}
+
+/* GET /chair/QID: the dashboard, or with ?list=QUESTION one page of that
+ * question's objections or comments; both from the cache of invariant 6. */
 enum MHD_Result h_chair(struct req *r)
 {
 	char err[256];
 	enum snd_err rc;
 	struct page_req p;
+	struct page_key k;
+	struct page_entry *e, *same;
+	struct chair_view v;
 	struct snd_buf b;
 	struct snap *sn;
 	const char *by;
 	enum snd_weight weight;
 	enum MHD_Result ret;
+	size_t len;
 
 	r->lang = pick_lang(r, NULL, NULL);
-	if (!authenticate(r, 1, 1, SND_ROLE_CHAIR, &ret) || summary_params(r, &by, &weight, &ret))
+	if (!authenticate(r, 1, 1, SND_ROLE_CHAIR, &ret) || summary_params(r, &by, &weight, &ret) ||
+	    list_params(r, by, &k, &ret))
 		return ret;
 	if ((rc = get_snap(r, by, weight, 1, &sn, err, sizeof err)) != SND_OK)
 		return rc == SND_EINVAL ? http_error(r, 400, "bad_request", err, NULL) : http_busy(r);
 	page_req_init(r, &p);
 	p.csrf = "";
+	k.lang = r->lang;
+	/* the one part of the page that follows the clock: part of the key */
 	snd_buf_init(&b, 0);
-	page_chair(&b, &p, sn->summary, sn->turnout, by, weight, CHAIR_REFRESH_S);
+	page_chair_window(&b, &p);
+	k.window = fnv64(b.data ? b.data : "", b.len);
+	snd_buf_free(&b);
+
+	if ((e = page_find(sn, &k)) == NULL) {
+		v.summary = sn->summary;
+		v.turnout = sn->turnout;
+		v.by = by;
+		v.weight = weight;
+		v.refresh_s = CHAIR_REFRESH_S;
+		v.tallied_at = sn->made_s;
+		v.list_max = PAGE_CHAIR_LIST_MAX;
+		snd_buf_init(&b, 0);
+		if (k.list < 0) {
+			page_chair(&b, &p, &v);
+		} else if (page_chair_list(&b, &p, &v, form_of(r)->questions[k.list].id,
+		                           k.has_group ? k.group : NULL, k.page) != 0) {
+			snd_buf_free(&b);
+			snap_release(sn);
+			return http_error(r, 404, "not_found",
+			                  "There is no such page of this list (or no such group).", NULL);
+		}
+		if ((e = page_new(r, sn, &k, &b, &len)) == NULL) {
+			snap_release(sn);
+			return http_busy(r);
+		}
+		if ((same = page_offer(sn, e, len)) != NULL) {
+			page_release(e);
+			e = same;
+		}
+	}
 	snap_release(sn);
-	return http_send_html(r, 200, &b);
+	if (etag_matches(MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+	                                             MHD_HTTP_HEADER_IF_NONE_MATCH),
+	                 e->etag))
+		ret = not_modified(r, e->etag);
+	else
+		ret = http_queue(r, 200, e->resp, 1);
+	page_release(e);
+	return ret;
 }

@@ -1438,9 +1438,63 @@ static void prop_title(struct pg *p, const struct prop *pr)
 		esc(p, jstr(pr->qs, "id"));
 }
 
+static void view_query(struct snd_buf *q, const char *by, enum snd_weight weight, char first);
+
+/* The query of a link to a question's full list of objections or
+ * comments (page_chair_list), keeping the view: URL-encoded, not yet
+ * HTML-escaped.  group may be NULL; page <= 1 is left out. */
+static void list_href(struct snd_buf *o, const struct pg *p, const char *qid, const char *by,
+                      enum snd_weight weight, const char *group, long page)
+{
+	snd_buf_puts(o, "?list=");
+	put_url_part(o, qid);
+	snd_buf_puts(o, "&lang=");
+	put_url_part(o, p->code);
+	view_query(o, by, weight, '&');
+	if (group) {
+		snd_buf_puts(o, "&group=");
+		put_url_part(o, group);
+	}
+	if (page > 1)
+		snd_buf_printf(o, "&page=%ld", page);
+}
+
+/* "Shown: N of M" under a capped list, and the link to all M. */
+static void more_note(struct pg *p, size_t shown, size_t total, const char *href)
+{
+	char a[32], b[32];
+	snprintf(a, sizeof a, "%zu", shown);
+	snprintf(b, sizeof b, "%zu", total);
+	put(p, "<p class=\"more\">");
+	put_msg(p, p->f->anonymity == SND_PSEUDONYMOUS ? M_SHOWN_OF_PSEUDO : M_SHOWN_OF, a, b);
+	put(p, " <a href=\"");
+	esc(p, href);
+	put(p, "\">");
+	put_msg(p, M_SEE_ALL, b, NULL);
+	put(p, "</a></p>\n");
+}
+
+/* One objection or comment of the chair's lists: the entity (or "not
+ * shown"), then the text, each isolated so right-to-left text cannot
+ * reorder the line around it. */
+static void chair_item(struct pg *p, const cJSON *o, const char *text_key)
+{
+	const char *ent = jstr(o, "entity"), *text = jstr(o, text_key);
+	put(p, "<li><bdi class=\"ent\">");
+	if (ent)
+		esc(p, ent);
+	else
+		put(p, tr(p->un, M_ENTITY_HIDDEN));
+	put(p, "</bdi>: <bdi class=\"free\" dir=\"auto\">");
+	esc(p, text);
+	put(p, "</bdi></li>\n");
+}
+
 /* The proposals (position questions) of one question list, fewest
- * objections first, then by share of support, then in form order. */
-static void consensus_table(struct pg *p, const cJSON *questions, const char *hid, int with_objections)
+ * objections first, then by share of support, then in form order.  With
+ * v, each proposal's objections follow, at most v->list_max of them. */
+static void consensus_table(struct pg *p, const cJSON *questions, const char *hid,
+                            const struct chair_view *v)
 {
 	const cJSON *qs;
 	struct prop *pr = NULL;
@@ -1516,11 +1570,12 @@ static void consensus_table(struct pg *p, const cJSON *questions, const char *hi
 	}
 	put(p, "</tbody></table></div>\n");
 
-	if (with_objections) {
+	if (v != NULL) {
 		int any = 0;
 		for (i = 0; i < n; i++) {
 			const cJSON *objs = jget(pr[i].qs, "objections"), *o;
-			if (!cJSON_IsArray(objs) || cJSON_GetArraySize(objs) == 0)
+			size_t shown = 0, total = 0;
+			if (!cJSON_IsArray(objs) || objs->child == NULL)
 				continue;
 			if (!any) {
 				put(p, "<h3>");
@@ -1532,17 +1587,23 @@ static void consensus_table(struct pg *p, const cJSON *questions, const char *hi
 			prop_title(p, &pr[i]);
 			put(p, "</h4><ul class=\"objections\">\n");
 			cJSON_ArrayForEach(o, objs) {
-				const char *ent = jstr(o, "entity"), *reason = jstr(o, "reason");
-				put(p, "<li><bdi class=\"ent\">");
-				if (ent)
-					esc(p, ent);
-				else
-					put(p, tr(p->un, M_ENTITY_HIDDEN));
-				put(p, "</bdi>: <span class=\"free\" dir=\"auto\">");
-				esc(p, reason);
-				put(p, "</span></li>\n");
+				if (v->list_max == 0 || shown < v->list_max) {
+					chair_item(p, o, "reason");
+					shown++;
+				}
+				total++;
 			}
-			put(p, "</ul></div>\n");
+			put(p, "</ul>");
+			if (shown < total) {
+				struct snd_buf href;
+				snd_buf_init(&href, 0);
+				list_href(&href, p, jstr(pr[i].qs, "id") ? jstr(pr[i].qs, "id") : "", v->by,
+				          v->weight, NULL, 0);
+				put(p, "\n");
+				more_note(p, shown, total, href.data ? href.data : "");
+				snd_buf_free(&href);
+			}
+			put(p, "</div>\n");
 		}
 		if (!any) {
 			put(p, "<p class=\"none\">");
@@ -1700,60 +1761,106 @@ static void chair_window(struct pg *p, const struct page_req *r)
 	put(p, "</p>\n");
 }
 
-void page_chair(struct snd_buf *out, const struct page_req *r, const cJSON *summary,
-                const cJSON *turnout_json, const char *by, enum snd_weight weight, int refresh_s)
+void page_chair_window(struct snd_buf *out, const struct page_req *r)
+{
+	struct pg p;
+	pg_init(&p, out, r->form, r->lang);
+	chair_window(&p, r);
+}
+
+/* The start of both chair pages, up to the end of the lead paragraph
+ * (the "updated" line): head, language switcher (keeping extra, a query
+ * suffix), h1. */
+static void chair_open(struct pg *p, const struct page_req *r, const char *title_word,
+                       const char *extra, int refresh_s)
 {
 	const struct snd_form *f = r->form;
-	const cJSON *questions = jget(summary, "questions"), *groups = jget(summary, "groups"), *qs;
-	struct pg p;
-	struct snd_buf title, extra;
+	struct snd_buf title;
+	snd_buf_init(&title, 0);
+	snd_buf_puts(&title, title_word);
+	snd_buf_puts(&title, " \xe2\x80\x94 ");
+	snd_buf_puts(&title, lbl(p, &f->title) ? lbl(p, &f->title) : f->id);
+	page_open(p, title.data, "page-chair projector", refresh_s);
+	snd_buf_free(&title);
+	put(p, "<header class=\"top\">\n");
+	lang_nav(p, extra);
+	put(p, "</header>\n<main id=\"main\">\n<p class=\"form-title\">");
+	put(p, tr(p->un, M_CHAIR));
+	put(p, "</p>\n<h1>");
+	esc(p, lbl(p, &f->title));
+	put(p, "</h1>\n");
+}
+
+/* "Updated ... UTC. Responses: N": the time is the tally's, so the same
+ * snapshot always gives the same bytes. */
+static void chair_updated(struct pg *p, const struct chair_view *v, int refresh_s)
+{
 	char when[40], a[40];
+	put(p, "<p class=\"updated\">");
+	/* With the date: a printed copy handed to the plenary must say when. */
+	fmt_time(v->tallied_at, T_DATE_HMS, when, sizeof when);
+	put_msg(p, M_UPDATED, when, NULL);
+	if (refresh_s > 0) {
+		snprintf(a, sizeof a, "%d", refresh_s);
+		put(p, " <span class=\"refresh-note\">");
+		put_msg(p, M_REFRESHES, a, NULL);
+		put(p, "</span>");
+	}
+	fmt_count(jnum(v->summary, "responses"), a);
+	put(p, " ");
+	put_msg(p, M_RESPONSES, a, NULL);
+	put(p, "</p>\n");
+}
+
+/* The questions of one summary (all, or one group's), each through
+ * snd_report_question_capped with its link to the full list. */
+static void chair_questions(struct pg *p, const struct chair_view *v, const cJSON *questions,
+                            const char *group)
+{
+	const cJSON *qs;
+	struct snd_buf href;
+	snd_buf_init(&href, 0);
+	cJSON_ArrayForEach(qs, questions) {
+		snd_buf_reset(&href);
+		list_href(&href, p, jstr(qs, "id") ? jstr(qs, "id") : "", v->by, v->weight, group, 0);
+		snd_report_question_capped(p->b, p->f, p->lang, qs, v->list_max,
+		                           href.failed ? NULL : href.data);
+	}
+	snd_buf_free(&href);
+}
+
+void page_chair(struct snd_buf *out, const struct page_req *r, const struct chair_view *v)
+{
+	const struct snd_form *f = r->form;
+	const cJSON *summary = v->summary;
+	const cJSON *questions = jget(summary, "questions"), *groups = jget(summary, "groups");
+	const char *by = v->by;
+	struct pg p;
+	struct snd_buf extra;
+	char a[40];
 	int gi = 0;
 
 	pg_init(&p, out, f, r->lang);
-	snd_buf_init(&title, 0);
 	snd_buf_init(&extra, 0);
-	snd_buf_puts(&title, tr(p.un, M_CHAIR));
-	snd_buf_puts(&title, " \xe2\x80\x94 ");
-	snd_buf_puts(&title, lbl(&p, &f->title) ? lbl(&p, &f->title) : f->id);
-	page_open(&p, title.data, "page-chair projector", refresh_s);
-	put(&p, "<header class=\"top\">\n");
-	view_query(&extra, by, weight, '&');
-	lang_nav(&p, extra.data);
-	put(&p, "</header>\n<main id=\"main\">\n<p class=\"form-title\">");
-	put(&p, tr(p.un, M_CHAIR));
-	put(&p, "</p>\n<h1>");
-	esc(&p, lbl(&p, &f->title));
-	put(&p, "</h1>\n");
-	chair_controls(&p, by, weight);
-	chair_downloads(&p, by, weight);
+	view_query(&extra, by, v->weight, '&');
+	chair_open(&p, r, tr(p.un, M_CHAIR), extra.data, v->refresh_s);
+	chair_controls(&p, by, v->weight);
+	chair_downloads(&p, by, v->weight);
 
 	/* #live is what sounding.js swaps in place from a fresh copy of this
 	 * page; everything that changes with new answers lives inside it. */
-	put(&p, "<div id=\"live\">\n<p class=\"updated\">");
-	/* With the date: a printed copy handed to the plenary must say when. */
-	fmt_time(r->now, T_DATE_HMS, when, sizeof when);
-	put_msg(&p, M_UPDATED, when, NULL);
-	if (refresh_s > 0) {
-		snprintf(a, sizeof a, "%d", refresh_s);
-		put(&p, " <span class=\"refresh-note\">");
-		put_msg(&p, M_REFRESHES, a, NULL);
-		put(&p, "</span>");
-	}
-	fmt_count(jnum(summary, "responses"), a);
-	put(&p, " ");
-	put_msg(&p, M_RESPONSES, a, NULL);
-	put(&p, "</p>\n");
+	put(&p, "<div id=\"live\">\n");
+	chair_updated(&p, v, v->refresh_s);
 	chair_window(&p, r);
-	if (turnout_json)
-		turnout(&p, turnout_json);
+	if (v->turnout)
+		turnout(&p, v->turnout);
 
 	put(&p, "<section class=\"proposals\" aria-labelledby=\"cons-h\">\n<h2 id=\"cons-h\">");
 	put(&p, tr(p.un, M_CONS_HEAD));
 	put(&p, "</h2>\n<p class=\"explain\" id=\"cons-x\">");
 	put(&p, tr(p.un, M_CONS_INTRO));
 	put(&p, "</p>\n");
-	consensus_table(&p, questions, "cons-x", 1);
+	consensus_table(&p, questions, "cons-x", v);
 	put(&p, "</section>\n");
 
 	put(&p, "<section class=\"all-questions\" aria-labelledby=\"all-h\">\n<h2 id=\"all-h\">");
@@ -1764,8 +1871,7 @@ void page_chair(struct snd_buf *out, const struct page_req *r, const cJSON *summ
 		put(&p, tr(p.un, M_NO_RESPONSES));
 		put(&p, "</p>\n");
 	}
-	cJSON_ArrayForEach(qs, questions)
-		snd_report_question(out, f, p.lang, qs);
+	chair_questions(&p, v, questions, NULL);
 	put(&p, "</section>\n");
 
 	if (cJSON_IsObject(groups) && groups->child && by) {
@@ -1785,9 +1891,8 @@ void page_chair(struct snd_buf *out, const struct page_req *r, const cJSON *summ
 			put(&p, "</span> \xc2\xb7 ");
 			put_msg(&p, M_RESPONSES, a, NULL);
 			put(&p, "</summary>\n");
-			consensus_table(&p, jget(g, "questions"), NULL, 0);
-			cJSON_ArrayForEach(qs, jget(g, "questions"))
-				snd_report_question(out, f, p.lang, qs);
+			consensus_table(&p, jget(g, "questions"), NULL, NULL);
+			chair_questions(&p, v, jget(g, "questions"), g->string ? g->string : "");
 			put(&p, "</details>\n");
 		}
 		put(&p, "</section>\n");
@@ -1795,6 +1900,158 @@ void page_chair(struct snd_buf *out, const struct page_req *r, const cJSON *summ
 	}
 	put(&p, "</div>\n</main>\n");
 	page_close(&p);
-	snd_buf_free(&title);
 	snd_buf_free(&extra);
+}
+
+/* The summary of question qid in questions, or NULL. */
+static const cJSON *find_qsum(const cJSON *questions, const char *qid)
+{
+	const cJSON *qs;
+	cJSON_ArrayForEach(qs, questions) {
+		const char *id = jstr(qs, "id");
+		if (id && strcmp(id, qid) == 0)
+			return qs;
+	}
+	return NULL;
+}
+
+int page_chair_list(struct snd_buf *out, const struct page_req *r, const struct chair_view *v,
+                    const char *qid, const char *group, long page)
+{
+	const struct snd_form *f = r->form;
+	const cJSON *questions = jget(v->summary, "questions"), *qs, *items, *it;
+	const char *key;
+	enum msg head, none;
+	struct pg p;
+	struct snd_buf extra, href;
+	size_t total = 0, first, last, i = 0, npages;
+	char a[64], b[32];
+	int qi;
+
+	if (qid == NULL || (qi = snd_form_question(f, qid)) < 0 || page < 1)
+		return -1;
+	if (f->questions[qi].type == SND_Q_POSITION) {
+		key = "objections";
+		head = M_OBJECTIONS;
+		none = M_NO_OBJECTIONS;
+	} else if (f->questions[qi].type == SND_Q_TEXT) {
+		key = "comments";
+		head = M_COMMENTS;
+		none = M_NO_COMMENTS;
+	} else {
+		return -1;
+	}
+	if (group != NULL) {
+		const cJSON *g = jget(v->summary, "groups");
+		if (v->by == NULL || !cJSON_IsObject(g) ||
+		    !cJSON_IsObject(g = cJSON_GetObjectItemCaseSensitive(g, group)))
+			return -1;
+		questions = jget(g, "questions");
+	}
+	if ((qs = find_qsum(questions, qid)) == NULL)
+		return -1;
+	items = jget(qs, key);
+	cJSON_ArrayForEach(it, items)
+		total++;
+	npages = total == 0 ? 1 : (total + PAGE_CHAIR_LIST_PAGE - 1) / PAGE_CHAIR_LIST_PAGE;
+	if ((size_t)page > npages)
+		return -1;
+	first = (size_t)(page - 1) * PAGE_CHAIR_LIST_PAGE;
+	last = first + PAGE_CHAIR_LIST_PAGE < total ? first + PAGE_CHAIR_LIST_PAGE : total;
+
+	pg_init(&p, out, f, r->lang);
+	snd_buf_init(&extra, 0);
+	snd_buf_init(&href, 0);
+	/* the switcher's links keep this list: "&list=...", without the lang */
+	snd_buf_puts(&extra, "&list=");
+	put_url_part(&extra, qid);
+	view_query(&extra, v->by, v->weight, '&');
+	if (group) {
+		snd_buf_puts(&extra, "&group=");
+		put_url_part(&extra, group);
+	}
+	if (page > 1)
+		snd_buf_printf(&extra, "&page=%ld", page);
+	chair_open(&p, r, tr(p.un, head), extra.data, 0);
+
+	snd_buf_puts(&href, "?lang=");
+	put_url_part(&href, p.code);
+	view_query(&href, v->by, v->weight, '&');
+	put(&p, "<p class=\"back\"><a href=\"");
+	esc(&p, href.data);
+	put(&p, "\">");
+	put(&p, tr(p.un, M_BACK));
+	put(&p, "</a></p>\n");
+	chair_updated(&p, v, 0);
+
+	put(&p, "<section class=\"full-list\" aria-labelledby=\"list-h\">\n<h2 id=\"list-h\">");
+	put(&p, tr(p.un, head));
+	put(&p, " \xe2\x80\x94 ");
+	put_lbl(&p, out, &f->questions[qi].text);
+	put(&p, "</h2>\n");
+	if (group) {
+		struct snd_buf an;
+		snd_buf_init(&an, 0);
+		attr_name(&an, p.un, v->by);
+		put(&p, "<p class=\"list-group\">");
+		put_msg(&p, M_BREAKDOWN_BY, an.data, NULL);
+		put(&p, ": <bdi>");
+		esc(&p, group);
+		put(&p, "</bdi></p>\n");
+		snd_buf_free(&an);
+	}
+	if (total == 0) {
+		put(&p, "<p class=\"none\">");
+		put(&p, tr(p.un, none));
+		put(&p, "</p>\n");
+	} else {
+		snprintf(a, sizeof a, "%zu\xe2\x80\x93%zu", first + 1, last);
+		snprintf(b, sizeof b, "%zu", total);
+		put(&p, "<p class=\"list-range\">");
+		put_msg(&p, f->anonymity == SND_PSEUDONYMOUS ? M_SHOWN_OF_PSEUDO : M_ITEMS_OF, a, b);
+		put(&p, "</p>\n");
+		snd_buf_printf(out, "<ol class=\"%s\" start=\"%zu\">\n",
+		               head == M_OBJECTIONS ? "objections" : "comments", first + 1);
+		cJSON_ArrayForEach(it, items) {
+			if (i >= last)
+				break;
+			if (i++ >= first)
+				chair_item(&p, it, head == M_OBJECTIONS ? "reason" : "text");
+		}
+		put(&p, "</ol>\n");
+	}
+	if (npages > 1) {
+		put(&p, "<nav class=\"pager\" aria-label=\"");
+		put(&p, tr(p.un, M_PAGES));
+		put(&p, "\"><ul>");
+		if (page > 1) {
+			snd_buf_reset(&href);
+			list_href(&href, &p, qid, v->by, v->weight, group, page - 1);
+			put(&p, "<li><a rel=\"prev\" href=\"");
+			esc(&p, href.data);
+			put(&p, "\">");
+			put(&p, tr(p.un, M_PREV));
+			put(&p, "</a></li>");
+		}
+		snprintf(a, sizeof a, "%ld", page);
+		snprintf(b, sizeof b, "%zu", npages);
+		put(&p, "<li aria-current=\"page\">");
+		put_msg(&p, M_PAGE_OF, a, b);
+		put(&p, "</li>");
+		if ((size_t)page < npages) {
+			snd_buf_reset(&href);
+			list_href(&href, &p, qid, v->by, v->weight, group, page + 1);
+			put(&p, "<li><a rel=\"next\" href=\"");
+			esc(&p, href.data);
+			put(&p, "\">");
+			put(&p, tr(p.un, M_NEXT));
+			put(&p, "</a></li>");
+		}
+		put(&p, "</ul></nav>\n");
+	}
+	put(&p, "</section>\n</main>\n");
+	page_close(&p);
+	snd_buf_free(&extra);
+	snd_buf_free(&href);
+	return 0;
 }

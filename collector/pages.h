@@ -44,14 +44,45 @@ void page_receipt(struct snd_buf *out, const struct page_req *r, int64_t rev,
 void page_message(struct snd_buf *out, const struct snd_form *f, int lang, int status,
                   const char *title, const char *message);
 
+/* What a chair page shows: one snapshot of the tally, and the view. */
+struct chair_view {
+	const cJSON *summary;   /* snd_tally_summary's output (with groups when by != NULL) */
+	const cJSON *turnout;   /* snd_tally_turnout's, or NULL */
+	const char *by;         /* the breakdown attribute, or NULL */
+	enum snd_weight weight;
+	int refresh_s;          /* > 0: the page refreshes itself every refresh_s seconds */
+	int64_t tallied_at;     /* Unix seconds the summary was computed ("Updated ...") */
+	size_t list_max;        /* objections/comments listed per question (0: all) */
+};
+
+/* Objections and comments on the dashboard, per question (and group); the
+ * rest is one link away, on the paged list. */
+#define PAGE_CHAIR_LIST_MAX 20
+/* Items per page of that list. */
+#define PAGE_CHAIR_LIST_PAGE 200
+
 /* The chair dashboard: turnout, then every question's summary with the
  * charts of snd_report_question, proposals (position questions) sorted by
- * closeness to consensus, objections with entity and reason; links to the
- * CSV/JSON exports; a <meta http-equiv=refresh> every refresh_s seconds.
- * summary is snd_tally_summary's output (with groups when by != NULL),
- * turnout snd_tally_turnout's. */
-void page_chair(struct snd_buf *out, const struct page_req *r, const cJSON *summary,
-                const cJSON *turnout, const char *by, enum snd_weight weight, int refresh_s);
+ * closeness to consensus, objections with entity and reason, at most
+ * v->list_max of each list, each longer list linking to its full list
+ * (?list=QID, page_chair_list); links to the CSV/JSON exports; a
+ * <meta http-equiv=refresh> every refresh_s seconds.  The bytes depend on
+ * r's form and language, r's window paragraph (page_chair_window) and v
+ * only: no clock (r->now only decides the window's wording), no per-user
+ * data, so chair.c can cache them. */
+void page_chair(struct snd_buf *out, const struct page_req *r, const struct chair_view *v);
+
+/* One question's objections (position) or comments (text), all of them,
+ * PAGE_CHAIR_LIST_PAGE per page (page from 1), in the summary's order;
+ * within group's breakdown when group is not NULL (v->by names the
+ * attribute).  Returns 0, or -1 with nothing written when the summary has
+ * no such question, group or page (the caller answers 404). */
+int page_chair_list(struct snd_buf *out, const struct page_req *r, const struct chair_view *v,
+                    const char *qid, const char *group, long page);
+
+/* The dashboard's paragraph on when the questionnaire accepts answers, as
+ * page_chair writes it (from r->window, r->has_window and r->now). */
+void page_chair_window(struct snd_buf *out, const struct page_req *r);
 
 /* Static assets (assets.c), built once: the stylesheet and the optional
  * script (show_if hiding, "unsaved changes" hints).  Never NULL. */

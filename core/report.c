@@ -731,12 +731,60 @@ static void entry_item(struct snd_buf *o, const struct snd_form *f, const cJSON 
 	snd_buf_puts(o, "</bdi></li>");
 }
 
+/* The list arr (objections or comments) as <ul class=cls>, at most max
+ * items (0: all) in the summary's order (by entity, then text: never by
+ * time, which on a pseudonymous form would pair texts with submissions;
+ * see tally.c); when arr holds more, a note "N of M shown" and,
+ * when more_href is given, a link to all of them.  Counting the items is
+ * O(M) pointer steps, escaping them O(max). */
+static void entry_list(struct snd_buf *o, const struct snd_form *f, int lang, const cJSON *arr,
+                       const char *cls, const char *text_key, size_t max, const char *more_href)
+{
+	const cJSON *it;
+	size_t n = 0, total = 0;
+	cJSON_ArrayForEach(it, arr)
+		total++;
+	snd_buf_printf(o, "<ul class=\"%s\">", cls);
+	cJSON_ArrayForEach(it, arr) {
+		if (max > 0 && n == max)
+			break;
+		entry_item(o, f, it, text_key);
+		n++;
+	}
+	snd_buf_puts(o, "</ul>");
+	if (n < total) {
+		const char *args[2];
+		char a[32], b[32];
+		struct snd_buf t;
+		snprintf(a, sizeof a, "%zu", n);
+		snprintf(b, sizeof b, "%zu", total);
+		args[0] = a;
+		args[1] = b;
+		snd_buf_init(&t, 0);
+		fill(&t, T(f, lang, f->anonymity == SND_PSEUDONYMOUS ? M_SHOWN_OF_PSEUDO : M_SHOWN_OF),
+		     args, 2);
+		snd_buf_puts(o, "<p class=\"snd-more\">");
+		snd_buf_html(o, t.data ? t.data : "");
+		if (more_href) {
+			snd_buf_reset(&t);
+			fill(&t, T(f, lang, M_SEE_ALL), args + 1, 1);
+			snd_buf_puts(o, " <a href=\"");
+			snd_buf_html(o, more_href);
+			snd_buf_puts(o, "\">");
+			snd_buf_html(o, t.data ? t.data : "");
+			snd_buf_puts(o, "</a>");
+		}
+		snd_buf_puts(o, "</p>");
+		snd_buf_free(&t);
+	}
+}
+
 static void render_position(struct snd_buf *o, const struct snd_form *f, int lang,
-                            const cJSON *qs)
+                            const cJSON *qs, size_t max, const char *more_href)
 {
 	static const enum msg pos_msg[SND_POS__MAX] = {M_SUPPORT, M_LIVE_WITH, M_OBJECT, M_ABSTAIN};
 	double c[SND_POS__MAX], total = 0, x = 0;
-	const cJSON *objs = cJSON_GetObjectItemCaseSensitive(qs, "objections"), *it;
+	const cJSON *objs = cJSON_GetObjectItemCaseSensitive(qs, "objections");
 	const cJSON *cons = cJSON_GetObjectItemCaseSensitive(qs, "consensus");
 	struct snd_buf desc;
 	char a[32], b[32];
@@ -799,10 +847,8 @@ static void render_position(struct snd_buf *o, const struct snd_form *f, int lan
 	if (cJSON_IsArray(objs) && cJSON_GetArraySize(objs) > 0) {
 		snd_buf_puts(o, "<h4>");
 		snd_buf_html(o, T(f, lang, M_OBJECTIONS));
-		snd_buf_puts(o, "</h4><ul class=\"snd-objections\">");
-		cJSON_ArrayForEach(it, objs)
-			entry_item(o, f, it, "reason");
-		snd_buf_puts(o, "</ul>");
+		snd_buf_puts(o, "</h4>");
+		entry_list(o, f, lang, objs, "snd-objections", "reason", max, more_href);
 	}
 }
 
@@ -882,25 +928,29 @@ static void render_number(struct snd_buf *o, const struct snd_form *f, int lang,
 
 /* ------------------------------------------------------------------ text */
 
-static void render_text(struct snd_buf *o, const struct snd_form *f, int lang, const cJSON *qs)
+static void render_text(struct snd_buf *o, const struct snd_form *f, int lang, const cJSON *qs,
+                        size_t max, const char *more_href)
 {
-	const cJSON *cm = cJSON_GetObjectItemCaseSensitive(qs, "comments"), *it;
+	const cJSON *cm = cJSON_GetObjectItemCaseSensitive(qs, "comments");
 	if (!cJSON_IsArray(cm) || cJSON_GetArraySize(cm) == 0) {
 		snd_buf_puts(o, "<p class=\"snd-none\">");
 		snd_buf_html(o, T(f, lang, M_NO_COMMENTS));
 		snd_buf_puts(o, "</p>");
 		return;
 	}
-	snd_buf_puts(o, "<ul class=\"snd-comments\">");
-	cJSON_ArrayForEach(it, cm)
-		entry_item(o, f, it, "text");
-	snd_buf_puts(o, "</ul>");
+	entry_list(o, f, lang, cm, "snd-comments", "text", max, more_href);
 }
 
 /* --------------------------------------------------------------- public */
 
 void snd_report_question(struct snd_buf *out, const struct snd_form *f, int lang,
                          const cJSON *qsum)
+{
+	snd_report_question_capped(out, f, lang, qsum, 0, NULL);
+}
+
+void snd_report_question_capped(struct snd_buf *out, const struct snd_form *f, int lang,
+                                const cJSON *qsum, size_t max_items, const char *more_href)
 {
 	const char *id = jstr(qsum, "id"), *type = jstr(qsum, "type");
 	int qi = id ? snd_form_question(f, id) : -1;
@@ -944,13 +994,13 @@ void snd_report_question(struct snd_buf *out, const struct snd_form *f, int lang
 		render_rank(out, f, lang, q, qsum);
 		break;
 	case SND_Q_POSITION:
-		render_position(out, f, lang, qsum);
+		render_position(out, f, lang, qsum, max_items, more_href);
 		break;
 	case SND_Q_NUMBER:
 		render_number(out, f, lang, q, qsum);
 		break;
 	case SND_Q_TEXT:
-		render_text(out, f, lang, qsum);
+		render_text(out, f, lang, qsum, max_items, more_href);
 		break;
 	default:
 		snd_buf_puts(out, "<p class=\"snd-none\">");
@@ -976,6 +1026,7 @@ static const char report_css[] =
 	".snd-q .snd-verdict{font-weight:700;margin:.4rem 0}.snd-q .snd-consensus{color:#2e7d32}"
 	".snd-q .snd-objected{color:#c62828}\n"
 	".snd-q .snd-objections li,.snd-q .snd-comments li{margin:.3rem 0;white-space:pre-wrap}"
+	".snd-q .snd-more{font-style:italic}"
 	".snd-q .snd-ent{font-weight:600}.snd-q .snd-ent::after{content:\":\"}\n"
 	".snd-q .snd-row{border-top:1px dashed #d8dde6;margin-top:.5rem}\n"
 	".snd-q table{border-collapse:collapse;margin:.5rem 0}.snd-q th,.snd-q td{border:1px solid "

@@ -213,6 +213,18 @@ static const char *const ui_text[M__MAX][NUI] = {
 		"✓ توافق · رقم: عدد الاعتراضات القائمة · — لا مواقف",
 		"✓ 共识 · 数字：持续反对数 · — 无立场",
 		"✓ консенсус · число: устойчивые возражения · — нет позиций"},
+	/* A capped list (the chair dashboard): "%s" are counts. */
+	[M_SHOWN_OF] = {"Shown: %s of %s, in alphabetical order of entity.",
+		"Affichés\xc2\xa0: %s sur %s, par ordre alphabétique d’entité.",
+		"Se muestran %s de %s, por orden alfabético de entidad.",
+		"المعروض: %s من %s، بالترتيب الأبجدي للكيان.",
+		"显示 %s 条（共 %s 条），按实体字母顺序排列。",
+		"Показано: %s из %s, в алфавитном порядке организаций."},
+	[M_SHOWN_OF_PSEUDO] = {"Shown: %s of %s.", "Affichés\xc2\xa0: %s sur %s.",
+		"Se muestran %s de %s.", "المعروض: %s من %s.", "显示 %s 条（共 %s 条）。",
+		"Показано: %s из %s."},
+	[M_SEE_ALL] = {"See all (%s)", "Tout voir (%s)", "Ver todo (%s)", "عرض الكل (%s)",
+		"查看全部（%s）", "Показать все (%s)"},
 };
 
 /* The UI language of form language lang: its index in ui_langs, else 0. */

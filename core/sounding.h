@@ -654,6 +654,11 @@ enum snd_err snd_summary_csv(struct snd_buf *out, const struct snd_form *f,
  * <section> with its chart and figures; labels from f in language lang. */
 void snd_report_question(struct snd_buf *out, const struct snd_form *f, int lang,
                          const cJSON *qsum);
+/* The same with at most max_items objections or comments listed (0: all);
+ * a longer list ends with "N of M shown" and, when more_href is not NULL,
+ * a link to it (the chair dashboard's link to the full list). */
+void snd_report_question_capped(struct snd_buf *out, const struct snd_form *f, int lang,
+                                const cJSON *qsum, size_t max_items, const char *more_href);
 /* The CSS the fragments need (screen + print); a static string. */
 const char *snd_report_css(void);
 /* The whole self-contained report: title, turnout (may be NULL), every
