@@ -539,7 +539,10 @@ static int etag_matches(const char *inm, const char *etag)
 	return 0;
 }
 
-/* 304 with the tag and the headers every response carries. */
+/* 304 with the tag and the headers every response carries.  (libmicrohttpd
+ * 0.9.75 adds "Content-Length: 0" to it, and a second one when we set the
+ * page's; harmless: the page is no-store, so no cache keeps a length to
+ * update, and the one client that asks is the page's own script.) */
 static enum MHD_Result not_modified(struct req *r, const char *etag)
 {
 	struct MHD_Response *resp = http_response(r, "", 0, MHD_RESPMEM_PERSISTENT,

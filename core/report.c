@@ -14,7 +14,8 @@
  *   2. Every string that came from a form or an answer passes snd_buf_html;
  *      numbers are formatted here with "C" style printf only.
  *   3. No script, no external reference of any kind (no xmlns URL either:
- *      inline SVG in HTML5 does not need it), no id attributes (a question
+ *      inline SVG in HTML5 does not need it; the one link is the one a
+ *      caller of snd_report_question_capped passes, escaped here), no id attributes (a question
  *      may appear several times in one page, once per group), no style
  *      attributes (the chair page runs under a CSP without 'unsafe-inline';
  *      SVG presentation attributes such as fill are not styles).

@@ -848,6 +848,161 @@ START_TEST(test_pages_chair_with_empty_summary_does_not_crash)
 }
 END_TEST
 
+/* A summary whose proposal has n objections and whose comments question
+ * has n comments, each hostile, one group "<G&1>" with the same lists. */
+static cJSON *long_lists(int n)
+{
+	cJSON *s = cJSON_CreateObject(), *qs = cJSON_AddArrayToObject(s, "questions");
+	cJSON *g, *gq, *prop, *com, *objs, *cms;
+	int i, k;
+	cJSON_AddStringToObject(s, "questionnaire", "t-form");
+	cJSON_AddNumberToObject(s, "responses", n);
+	g = cJSON_AddObjectToObject(cJSON_AddObjectToObject(s, "groups"), "<G&1>");
+	cJSON_AddNumberToObject(g, "responses", n);
+	gq = cJSON_AddArrayToObject(g, "questions");
+	for (k = 0; k < 2; k++) {
+		cJSON *arr = k ? gq : qs;
+		prop = cJSON_CreateObject();
+		cJSON_AddStringToObject(prop, "id", "proposal");
+		cJSON_AddStringToObject(prop, "type", "position");
+		cJSON_AddNumberToObject(prop, "answered", n);
+		cJSON_AddNumberToObject(prop, "support", 0);
+		cJSON_AddNumberToObject(prop, "live_with", 0);
+		cJSON_AddNumberToObject(prop, "object", n);
+		cJSON_AddNumberToObject(prop, "abstain", 0);
+		cJSON_AddFalseToObject(prop, "consensus");
+		objs = cJSON_AddArrayToObject(prop, "objections");
+		com = cJSON_CreateObject();
+		cJSON_AddStringToObject(com, "id", "comments");
+		cJSON_AddStringToObject(com, "type", "text");
+		cJSON_AddNumberToObject(com, "answered", n);
+		cms = cJSON_AddArrayToObject(com, "comments");
+		for (i = 0; i < n; i++) {
+			char ent[32], text[160];
+			cJSON *o = cJSON_CreateObject(), *c = cJSON_CreateObject();
+			snprintf(ent, sizeof ent, "E%03d <&>", i);
+			/* Arabic text with a hostile tail */
+			snprintf(text, sizeof text, "\xd9\x84\xd8\xa7 %03d <script>x</script> \"q\" " RLO "r", i);
+			cJSON_AddStringToObject(o, "entity", ent);
+			cJSON_AddStringToObject(o, "reason", text);
+			cJSON_AddItemToArray(objs, o);
+			cJSON_AddStringToObject(c, "entity", ent);
+			cJSON_AddStringToObject(c, "text", text);
+			cJSON_AddItemToArray(cms, c);
+		}
+		cJSON_AddItemToArray(arr, prop);
+		cJSON_AddItemToArray(arr, com);
+	}
+	return s;
+}
+
+START_TEST(test_pages_chair_caps_long_lists_and_links_to_the_full_list)
+{
+	cJSON *s = long_lists(450);
+	struct page_req r = { form, 0, NULL, NULL, NULL, 1800000000, 0, {0, 0, 0, 0, 0, 0} };
+	struct chair_view v = { s, NULL, "sg", SND_WEIGHT_ENTITY, 10, 1800000000, PAGE_CHAIR_LIST_MAX };
+	struct snd_buf b;
+	const char *h, *obj, *all;
+	size_t small;
+
+	snd_buf_init(&b, 0);
+	page_chair(&b, &r, &v);
+	ck_assert(!b.failed);
+	h = b.data;
+	/* the proposals' objection block: 20 items, the count and the link */
+	obj = strstr(h, "<div class=\"objection-block\">");
+	all = strstr(h, "<section class=\"all-questions\"");
+	ck_assert(obj != NULL && all != NULL && obj < all);
+	ck_assert_ptr_nonnull(strstr(obj, "<bdi class=\"ent\">E019 &lt;&amp;&gt;</bdi>"));
+	ck_assert_ptr_null(strstr(h, "E020 &lt;"));
+	ck_assert_ptr_nonnull(strstr(obj, "<p class=\"more\">Shown: 20 of 450, in alphabetical order of "
+	                                  "entity. <a href=\"?list=proposal&amp;lang=en&amp;by=sg&amp;"
+	                                  "weight=entity\">See all (450)</a></p>"));
+	/* the report's lists: capped the same way, each with its own link */
+	ck_assert_ptr_nonnull(strstr(all, "Shown: 20 of 450, in alphabetical order of entity. "
+	                                  "<a href=\"?list=comments&amp;lang=en&amp;by=sg&amp;"
+	                                  "weight=entity\">See all (450)</a>"));
+	ck_assert_ptr_nonnull(strstr(all, "<a href=\"?list=proposal&amp;lang=en&amp;by=sg&amp;"
+	                                  "weight=entity&amp;group=%3CG%261%3E\">See all (450)</a>"));
+	/* 20 per list: proposals block, report's objections and comments,
+	 * the group's objections and comments */
+	ck_assert_uint_eq(count(h, "E000 &lt;&amp;&gt;"), 5);
+	ck_assert_uint_eq(count(h, "E019 &lt;&amp;&gt;"), 5);
+	/* escaped, right-to-left text isolated */
+	ck_assert_ptr_null(strstr(h, "<script>"));
+	ck_assert_ptr_null(strstr(h, RLO));
+	ck_assert_ptr_nonnull(strstr(h, "<bdi>\xd9\x84\xd8\xa7 000 &lt;script&gt;x&lt;/script&gt; "
+	                                "&quot;q&quot; [U+202E]r</bdi>"));
+	ck_assert_ptr_nonnull(strstr(h, "<bdi class=\"free\" dir=\"auto\">\xd9\x84\xd8\xa7 000"));
+	assert_no_inline_code(h);
+	small = b.len;
+	/* the page does not grow with the lists */
+	cJSON_Delete(s);
+	s = long_lists(5000);
+	v.summary = s;
+	snd_buf_reset(&b);
+	page_chair(&b, &r, &v);
+	ck_assert_uint_le(b.len, small + 200);
+	snd_buf_free(&b);
+	cJSON_Delete(s);
+}
+END_TEST
+
+START_TEST(test_pages_chair_full_list_is_paged)
+{
+	cJSON *s = long_lists(450);
+	struct page_req r = { form, 0, NULL, NULL, NULL, 1800000000, 0, {0, 0, 0, 0, 0, 0} };
+	struct chair_view v = { s, NULL, "sg", SND_WEIGHT_DELEGATE, 10, 1800000000, PAGE_CHAIR_LIST_MAX };
+	struct snd_buf b;
+	const char *h;
+
+	snd_buf_init(&b, 0);
+	ck_assert_int_eq(page_chair_list(&b, &r, &v, "proposal", NULL, 1), 0);
+	h = b.data;
+	ck_assert_ptr_nonnull(strstr(h, "<title>Objections \xe2\x80\x94 Test &lt;form&gt; &amp; co</title>"));
+	ck_assert_ptr_null(strstr(h, "http-equiv=\"refresh\""));
+	ck_assert_ptr_nonnull(strstr(h, "<p class=\"back\"><a href=\"?lang=en&amp;by=sg\">Back to the dashboard</a></p>"));
+	ck_assert_ptr_nonnull(strstr(h, "Items 1\xe2\x80\x93" "200 of 450, in alphabetical order of entity."));
+	ck_assert_ptr_nonnull(strstr(h, "<ol class=\"objections\" start=\"1\">"));
+	ck_assert_uint_eq(count(h, "<li><bdi class=\"ent\">"), PAGE_CHAIR_LIST_PAGE);
+	ck_assert_ptr_nonnull(strstr(h, "E199 &lt;"));
+	ck_assert_ptr_null(strstr(h, "E200 &lt;"));
+	ck_assert_ptr_null(strstr(h, "rel=\"prev\""));
+	ck_assert_ptr_nonnull(strstr(h, "<a rel=\"next\" href=\"?list=proposal&amp;lang=en&amp;by=sg&amp;page=2\">"));
+	ck_assert_ptr_nonnull(strstr(h, "Page 1 of 3"));
+	/* the language switcher keeps the list */
+	ck_assert_ptr_nonnull(strstr(h, "href=\"?lang=ar&amp;list=proposal&amp;by=sg\""));
+	ck_assert_ptr_null(strstr(h, "<script>"));
+	assert_no_inline_code(h);
+
+	/* the last page, of one group's comments */
+	snd_buf_reset(&b);
+	ck_assert_int_eq(page_chair_list(&b, &r, &v, "comments", "<G&1>", 3), 0);
+	h = b.data;
+	ck_assert_ptr_nonnull(strstr(h, "<ol class=\"comments\" start=\"401\">"));
+	ck_assert_uint_eq(count(h, "<li><bdi class=\"ent\">"), 50);
+	ck_assert_ptr_nonnull(strstr(h, "E449 &lt;"));
+	ck_assert_ptr_nonnull(strstr(h, "<bdi>&lt;G&amp;1&gt;</bdi>"));
+	ck_assert_ptr_nonnull(strstr(h, "<a rel=\"prev\" href=\"?list=comments&amp;lang=en&amp;by=sg&amp;group=%3CG%261%3E&amp;page=2\">"));
+	ck_assert_ptr_null(strstr(h, "rel=\"next\""));
+	ck_assert_ptr_null(strstr(h, "<G&1>"));
+
+	/* nothing such: no question, not a list question, no group, no page */
+	snd_buf_free(&b);
+	snd_buf_init(&b, 0);
+	ck_assert_int_eq(page_chair_list(&b, &r, &v, "nope", NULL, 1), -1);
+	ck_assert_int_eq(page_chair_list(&b, &r, &v, "colour", NULL, 1), -1);
+	ck_assert_int_eq(page_chair_list(&b, &r, &v, "proposal", "other", 1), -1);
+	ck_assert_int_eq(page_chair_list(&b, &r, &v, "proposal", NULL, 4), -1);
+	ck_assert_int_eq(page_chair_list(&b, &r, &v, "proposal", NULL, 0), -1);
+	ck_assert_uint_eq(b.len, 0);
+	/* a question nobody answered: an empty first page */
+	ck_assert_int_eq(page_chair_list(&b, &r, &v, "why_blue", NULL, 1), -1); /* not in the summary */
+	snd_buf_free(&b);
+	cJSON_Delete(s);
+}
+END_TEST
+
 /* The chrome is appended unescaped (invariant 1 of pages.c), so it must
  * hold no markup characters; and every language must have every text. */
 START_TEST(test_pages_chrome_table_is_complete_and_plain)
@@ -965,6 +1120,8 @@ static Suite *pages_suite(void)
 	tcase_add_test(tc, test_pages_chrome_table_is_complete_and_plain);
 	tcase_add_test(tc, test_pages_static_assets);
 	tcase_add_test(tc, test_pages_window_notes_follow_the_override);
+	tcase_add_test(tc, test_pages_chair_caps_long_lists_and_links_to_the_full_list);
+	tcase_add_test(tc, test_pages_chair_full_list_is_paged);
 	suite_add_tcase(s, tc);
 	return s;
 }

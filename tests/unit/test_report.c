@@ -181,6 +181,16 @@ static char *ci_find(const char *hay, const char *needle)
 	return NULL;
 }
 
+static size_t count(const char *h, const char *needle)
+{
+	size_t n = 0;
+	while ((h = strstr(h, needle)) != NULL) {
+		n++;
+		h += strlen(needle);
+	}
+	return n;
+}
+
 static void assert_safe(const char *html)
 {
 	ck_assert_ptr_null(ci_find(html, "<script"));
@@ -226,6 +236,41 @@ START_TEST(test_report_fragments_balance_for_every_type)
 		assert_safe(b.data);
 		snd_buf_free(&b);
 	}
+}
+END_TEST
+
+/* The dashboard's cap: at most max_items listed, the count, and the link
+ * (escaped like everything else); 0 lists all, as snd_report_question. */
+START_TEST(test_report_capped_lists_say_how_many_and_link_to_all)
+{
+	struct snd_buf b, all;
+	snd_buf_init(&b, 0);
+	snd_buf_init(&all, 0);
+	snd_report_question_capped(&b, form, 0, qsum("proposal"), 1, "?list=proposal&x=\"><b>");
+	ck_assert(!b.failed);
+	ck_assert_uint_eq(count(b.data, "<li>"), 1);
+	ck_assert_ptr_nonnull(strstr(b.data, "<p class=\"snd-more\">Shown: 1 of 2, in alphabetical "
+	                                     "order of entity. <a href=\"?list=proposal&amp;x=&quot;&gt;"
+	                                     "&lt;b&gt;\">See all (2)</a></p>"));
+	ck_assert_ptr_null(strstr(b.data, "<b>"));
+	ck_assert_uint_eq(count(b.data, "href=\""), 1); /* the caller's link, and nothing else */
+	/* no link asked for: the note alone */
+	snd_buf_reset(&b);
+	snd_report_question_capped(&b, form, 0, qsum("proposal"), 1, NULL);
+	ck_assert_ptr_nonnull(strstr(b.data, "Shown: 1 of 2, in alphabetical order of entity.</p>"));
+	ck_assert_ptr_null(strstr(b.data, "<a "));
+	assert_safe(b.data);
+	/* a cap the list does not reach, or none: the same bytes as uncapped */
+	snd_report_question(&all, form, 0, qsum("proposal"));
+	snd_buf_reset(&b);
+	snd_report_question_capped(&b, form, 0, qsum("proposal"), 2, "?list=proposal");
+	ck_assert_str_eq(b.data, all.data);
+	snd_buf_reset(&b);
+	snd_report_question_capped(&b, form, 0, qsum("proposal"), 0, "?list=proposal");
+	ck_assert_str_eq(b.data, all.data);
+	ck_assert_ptr_null(strstr(all.data, "snd-more"));
+	snd_buf_free(&b);
+	snd_buf_free(&all);
 }
 END_TEST
 
@@ -512,6 +557,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_report_survives_odd_summaries);
 	tcase_add_test(t, test_report_survives_mutated_summaries);
 	tcase_add_test(t, test_report_css_is_static_and_printable);
+	tcase_add_test(t, test_report_capped_lists_say_how_many_and_link_to_all);
 	suite_add_tcase(s, t);
 	return s;
 }

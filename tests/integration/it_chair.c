@@ -1,0 +1,318 @@
+/* it_chair.c - the chair's pages against a real server: a page is rendered
+ * once per snapshot and view and then served as the same bytes with a
+ * strong ETag (If-None-Match: 304), to every chair alike; a new answer
+ * makes a new page (at once with the tests' --summary-interval 0, and
+ * after the interval with one); the dashboard lists at most 20 objections
+ * or comments per question, with the count and a link to the paged full
+ * list, which has them all, escaped. */
+#include "harness.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define API "/api/v1/questionnaires/all-types"
+#define CHAIR "/chair/all-types"
+
+static struct h_env E;
+static struct h_client *C;
+
+static void up(void)
+{
+	const char *forms[] = {"all-types.json", "pseudonymous.json", NULL};
+	h_up(&E, &C, forms, NULL);
+}
+
+static void down(void)
+{
+	h_down(&E, &C);
+}
+
+static size_t count(const char *h, const char *needle)
+{
+	size_t n = 0;
+	while ((h = strstr(h, needle)) != NULL) {
+		n++;
+		h += strlen(needle);
+	}
+	return n;
+}
+
+/* One accepted answer of delegate sub (its own token). */
+static void answer(const char *sub, const char *attrs, const char *body)
+{
+	char *claims = h_claims(&E, "all-types", sub, "delegate", sub, NULL, -60, 86400, attrs);
+	char *tok = h_sign(&E, claims);
+	struct h_resp r;
+	ck_assert_int_eq(h_post_json(C, API "/responses", tok, body, &r), 201);
+	h_resp_free(&r);
+	free(tok);
+	free(claims);
+}
+
+/* GET path as chair tok, with If-None-Match inm when not NULL. */
+static long chair_get(const char *path, const char *tok, const char *inm, struct h_resp *r)
+{
+	char auth[1024], cond[256];
+	const char *hs[3] = {auth, NULL, NULL};
+	snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok);
+	if (inm) {
+		snprintf(cond, sizeof cond, "If-None-Match: %s", inm);
+		hs[1] = cond;
+	}
+	return h_request(C, "GET", path, NULL, NULL, 0, 0, hs, r);
+}
+
+START_TEST(test_chair_page_is_the_same_bytes_for_every_view_of_a_snapshot)
+{
+	char *c1 = h_token(&E, "all-types", "chair-one", "chair");
+	char *c2 = h_token(&E, "all-types", "chair-two", "chair");
+	struct h_resp a, b, c;
+	char *ea, *eb, *ec;
+	answer("d1", NULL, "{\"answers\":{\"colour\":\"red\",\"proposal\":{\"position\":\"support\"}}}");
+	ck_assert_int_eq(chair_get(CHAIR, c1, NULL, &a), 200);
+	ck_assert_int_eq(chair_get(CHAIR, c1, NULL, &b), 200);
+	ck_assert_int_eq(chair_get(CHAIR, c2, NULL, &c), 200); /* another chair: the same page */
+	ck_assert_uint_eq(a.len, b.len);
+	ck_assert(memcmp(a.body, b.body, a.len) == 0);
+	ck_assert_uint_eq(a.len, c.len);
+	ck_assert(memcmp(a.body, c.body, a.len) == 0);
+	ck_assert_ptr_null(strstr(a.body, "chair-one"));
+	ck_assert_ptr_null(strstr(a.body, "_csrf"));
+	ea = h_header(&a, "ETag");
+	eb = h_header(&b, "ETag");
+	ec = h_header(&c, "ETag");
+	ck_assert_ptr_nonnull(ea);
+	ck_assert_msg(ea[0] == '"' && ea[1] == 'v' && ea[strlen(ea) - 1] == '"', "strong tag: %s", ea);
+	ck_assert_str_eq(ea, eb);
+	ck_assert_str_eq(ea, ec);
+	/* still the security headers of every response, and never stored */
+	free(eb);
+	eb = h_header(&a, "Cache-Control");
+	ck_assert_str_eq(eb, "no-store");
+	free(ec);
+	ec = h_header(&a, "Content-Security-Policy");
+	ck_assert_ptr_nonnull(ec);
+	free(ea);
+	free(eb);
+	free(ec);
+	h_resp_free(&a);
+	h_resp_free(&b);
+	h_resp_free(&c);
+	free(c1);
+	free(c2);
+}
+END_TEST
+
+START_TEST(test_chair_if_none_match_gets_304_until_the_page_changes)
+{
+	char *chair = h_token(&E, "all-types", "chair1", "chair");
+	struct h_resp a, r;
+	char *etag, *e2, weak[200], list[300];
+	answer("d1", NULL, "{\"answers\":{\"colour\":\"red\",\"proposal\":{\"position\":\"support\"}}}");
+	ck_assert_int_eq(chair_get(CHAIR, chair, NULL, &a), 200);
+	etag = h_header(&a, "ETag");
+	ck_assert_ptr_nonnull(etag);
+
+	ck_assert_int_eq(chair_get(CHAIR, chair, etag, &r), 304);
+	ck_assert_uint_eq(r.len, 0);
+	e2 = h_header(&r, "ETag");
+	ck_assert_str_eq(e2, etag);
+	free(e2);
+	h_resp_free(&r);
+	snprintf(weak, sizeof weak, "W/%s", etag); /* If-None-Match compares weakly */
+	ck_assert_int_eq(chair_get(CHAIR, chair, weak, &r), 304);
+	h_resp_free(&r);
+	snprintf(list, sizeof list, "\"other\", %s", etag);
+	ck_assert_int_eq(chair_get(CHAIR, chair, list, &r), 304);
+	h_resp_free(&r);
+	ck_assert_int_eq(chair_get(CHAIR, chair, "\"v1-00\"", &r), 200);
+	ck_assert_uint_eq(r.len, a.len);
+	h_resp_free(&r);
+	/* another view (language) is another page, with another tag */
+	ck_assert_int_eq(chair_get(CHAIR "?lang=fr", chair, etag, &r), 200);
+	e2 = h_header(&r, "ETag");
+	ck_assert_str_ne(e2, etag);
+	free(e2);
+	ck_assert_ptr_nonnull(strstr(r.body, "<html lang=\"fr\""));
+	h_resp_free(&r);
+	/* a new answer: a new page, the old tag no longer matches */
+	answer("d2", NULL, "{\"answers\":{\"colour\":\"blue\",\"why_blue\":\"sea\","
+	                   "\"proposal\":{\"position\":\"support\"}}}");
+	ck_assert_int_eq(chair_get(CHAIR, chair, etag, &r), 200);
+	e2 = h_header(&r, "ETag");
+	ck_assert_str_ne(e2, etag);
+	ck_assert(r.len != a.len || memcmp(r.body, a.body, a.len) != 0);
+	ck_assert_ptr_nonnull(strstr(r.body, "Responses: 2"));
+	ck_assert_ptr_nonnull(strstr(a.body, "Responses: 1"));
+	free(e2);
+	h_resp_free(&r);
+	/* a delegate gets neither page nor 304 */
+	{
+		char *del = h_token(&E, "all-types", "d9", "delegate");
+		ck_assert_int_eq(chair_get(CHAIR, del, etag, &r), 403);
+		h_resp_free(&r);
+		free(del);
+	}
+	free(etag);
+	h_resp_free(&a);
+	free(chair);
+}
+END_TEST
+
+/* With a recompute interval, a new answer shows once the interval (at
+ * least 10x the last tally's cost) has passed: polled with a deadline,
+ * never timed. */
+START_TEST(test_chair_page_follows_a_new_answer_after_the_interval)
+{
+	const char *forms[] = {"all-types.json", NULL};
+	const char *extra[] = {"--summary-interval", "200", NULL};
+	char *chair, *etag, *e2 = NULL;
+	struct h_resp r;
+	int i, changed = 0;
+	h_client_free(C);
+	ck_assert_int_eq(h_stop(&E), 0);
+	h_start(&E, forms, extra);
+	C = h_client_new(&E);
+	chair = h_token(&E, "all-types", "chair1", "chair");
+	answer("d1", NULL, "{\"answers\":{\"colour\":\"red\",\"proposal\":{\"position\":\"support\"}}}");
+	ck_assert_int_eq(chair_get(CHAIR, chair, NULL, &r), 200);
+	etag = h_header(&r, "ETag");
+	ck_assert_ptr_nonnull(strstr(r.body, "Responses: 1"));
+	h_resp_free(&r);
+	answer("d2", NULL, "{\"answers\":{\"colour\":\"green\",\"proposal\":{\"position\":\"support\"}}}");
+	for (i = 0; i < 300 && !changed; i++) { /* up to ~30 s */
+		ck_assert_int_eq(chair_get(CHAIR, chair, NULL, &r), 200);
+		free(e2);
+		e2 = h_header(&r, "ETag");
+		if (strcmp(e2, etag) != 0) {
+			changed = 1;
+			ck_assert_ptr_nonnull(strstr(r.body, "Responses: 2"));
+		} else {
+			ck_assert_ptr_nonnull(strstr(r.body, "Responses: 1")); /* the same snapshot */
+			usleep(100000);
+		}
+		h_resp_free(&r);
+	}
+	ck_assert_msg(changed, "the page never showed the new answer");
+	free(e2);
+	free(etag);
+	free(chair);
+}
+END_TEST
+
+START_TEST(test_chair_dashboard_caps_lists_and_links_to_all_of_them)
+{
+	char *chair = h_token(&E, "all-types", "chair1", "chair");
+	char body[512], sub[32], path[256];
+	struct h_resp r;
+	const char *p;
+	int i;
+	/* 25 objections and 25 comments, each hostile, in Arabic */
+	for (i = 0; i < 25; i++) {
+		snprintf(sub, sizeof sub, "d%02d", i);
+		snprintf(body, sizeof body,
+		         "{\"answers\":{\"colour\":\"red\",\"proposal\":{\"position\":\"object\","
+		         "\"reason\":\"\\u0644\\u0627 %02d <script>x</script> & \\u202e\"},"
+		         "\"comments\":\"\\u0646\\u0639\\u0645 %02d <b>c</b>\"}}", i, i);
+		answer(sub, "{\"region\":\"<EUR>\"}", body);
+	}
+	ck_assert_int_eq(chair_get(CHAIR, chair, NULL, &r), 200);
+	ck_assert_ptr_nonnull(strstr(r.body, "Shown: 20 of 25, in alphabetical order of entity. "
+	                                     "<a href=\"?list=proposal&amp;lang=en\">See all (25)</a>"));
+	ck_assert_ptr_nonnull(strstr(r.body, "<a href=\"?list=comments&amp;lang=en\">See all (25)</a>"));
+	ck_assert_ptr_nonnull(strstr(r.body, "<bdi class=\"ent\">d19</bdi>"));
+	ck_assert_ptr_null(strstr(r.body, "d20<"));
+	ck_assert_ptr_null(strstr(r.body, "<script>x"));
+	ck_assert_ptr_null(strstr(r.body, "<b>c"));
+	ck_assert_ptr_null(strstr(r.body, "\xe2\x80\xae"));
+	ck_assert_ptr_nonnull(strstr(r.body, "<bdi>\xd9\x86\xd8\xb9\xd9\x85 00 &lt;b&gt;c&lt;/b&gt;</bdi>"));
+	h_resp_free(&r);
+
+	/* the full list: every one of them, escaped, in order */
+	ck_assert_int_eq(chair_get(CHAIR "?list=proposal&lang=en", chair, NULL, &r), 200);
+	ck_assert_uint_eq(count(r.body, "<li><bdi class=\"ent\">"), 25);
+	ck_assert_ptr_nonnull(strstr(r.body, "<bdi class=\"ent\">d24</bdi>: <bdi class=\"free\" dir=\"auto\">"
+	                                     "\xd9\x84\xd8\xa7 24 &lt;script&gt;x&lt;/script&gt; &amp; [U+202E]</bdi>"));
+	ck_assert_ptr_null(strstr(r.body, "<script>x"));
+	ck_assert_ptr_nonnull(strstr(r.body, "Back to the dashboard"));
+	h_resp_free(&r);
+	/* by a breakdown, one group's list */
+	ck_assert_int_eq(chair_get(CHAIR "?by=region", chair, NULL, &r), 200);
+	p = strstr(r.body, "<a href=\"?list=comments&amp;lang=en&amp;by=region&amp;group=%3CEUR%3E\">");
+	ck_assert_ptr_nonnull(p);
+	h_resp_free(&r);
+	ck_assert_int_eq(chair_get(CHAIR "?list=comments&lang=en&by=region&group=%3CEUR%3E", chair,
+	                           NULL, &r), 200);
+	ck_assert_uint_eq(count(r.body, "<li><bdi class=\"ent\">"), 25);
+	ck_assert_ptr_nonnull(strstr(r.body, "<bdi>&lt;EUR&gt;</bdi>"));
+	h_resp_free(&r);
+
+	/* what there is not */
+	snprintf(path, sizeof path, "%s", CHAIR "?list=colour");
+	ck_assert_int_eq(chair_get(path, chair, NULL, &r), 404); /* not a list */
+	h_resp_free(&r);
+	ck_assert_int_eq(chair_get(CHAIR "?list=nope", chair, NULL, &r), 404);
+	h_resp_free(&r);
+	ck_assert_int_eq(chair_get(CHAIR "?list=proposal&page=2", chair, NULL, &r), 404);
+	h_resp_free(&r);
+	ck_assert_int_eq(chair_get(CHAIR "?list=proposal&by=region&group=nowhere", chair, NULL, &r), 404);
+	h_resp_free(&r);
+	ck_assert_int_eq(chair_get(CHAIR "?list=proposal&page=x", chair, NULL, &r), 400);
+	h_resp_free(&r);
+	ck_assert_int_eq(chair_get(CHAIR "?list=proposal&page=0", chair, NULL, &r), 400);
+	h_resp_free(&r);
+	ck_assert_int_eq(chair_get(CHAIR "?list=proposal&group=x", chair, NULL, &r), 400); /* no by */
+	h_resp_free(&r);
+	ck_assert_int_eq(chair_get(CHAIR "?page=2", chair, NULL, &r), 400); /* no list */
+	h_resp_free(&r);
+	free(chair);
+}
+END_TEST
+
+/* Many views of many keys: the cache stays bounded and every answer is
+ * still the page of its own key. */
+START_TEST(test_chair_many_views_stay_correct)
+{
+	char *chair = h_token(&E, "all-types", "chair1", "chair");
+	const char *langs[] = {"en", "fr"};
+	char path[128];
+	struct h_resp r;
+	int i;
+	answer("d1", NULL, "{\"answers\":{\"colour\":\"red\",\"proposal\":{\"position\":\"object\","
+	                   "\"reason\":\"no\"}}}");
+	for (i = 0; i < 60; i++) {
+		snprintf(path, sizeof path, CHAIR "?lang=%s&by=a%d%s", langs[i % 2], i % 7,
+		         i % 3 ? "" : "&weight=entity");
+		ck_assert_int_eq(chair_get(path, chair, NULL, &r), 200);
+		ck_assert_ptr_nonnull(strstr(r.body, i % 2 ? "<html lang=\"fr\"" : "<html lang=\"en\""));
+		snprintf(path, sizeof path, "<option value=\"a%d\" selected>", i % 7);
+		ck_assert_ptr_nonnull(strstr(r.body, path));
+		h_resp_free(&r);
+	}
+	free(chair);
+}
+END_TEST
+
+static Suite *chair_suite(void)
+{
+	Suite *s = suite_create("chair");
+	TCase *tc = tcase_create("chair");
+	tcase_add_checked_fixture(tc, up, down);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_chair_page_is_the_same_bytes_for_every_view_of_a_snapshot);
+	tcase_add_test(tc, test_chair_if_none_match_gets_304_until_the_page_changes);
+	tcase_add_test(tc, test_chair_page_follows_a_new_answer_after_the_interval);
+	tcase_add_test(tc, test_chair_dashboard_caps_lists_and_links_to_all_of_them);
+	tcase_add_test(tc, test_chair_many_views_stay_correct);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return h_run_suite(chair_suite());
+}
