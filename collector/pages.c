@@ -21,7 +21,9 @@
  *      restricts to [a-z0-9_]; ids are "q-QID" (the fieldset), "f-QID..." (a
  *      control), "q-QID-help|hint|if|err" (descriptions).
  *   5. Pure functions of their arguments (the clock comes in through
- *      page_req.now).
+ *      page_req.now).  The one cache here (the form page's unanswered
+ *      questions, qcache_get) holds bytes those arguments determine, so it
+ *      changes no output; the chair pages' cache is chair.c's.
  */
 #include "pages.h"
 
@@ -974,6 +976,110 @@ static void r_question(struct pg *p, size_t qi, const cJSON *answers, const stru
 	put(p, "</fieldset>\n");
 }
 
+/* The form page's questions as they are before anything is answered, each
+ * rendered once per (form, language) and reused on every page where that
+ * question is unanswered and has no error: r_question depends on nothing
+ * else (the answer it shows is answers[q->id] alone), so the bytes are the
+ * same as rendering it again.  A new delegate's page is all of these; a
+ * returning one's is these plus what they answered.  Keyed by the form's
+ * source_hash (a form parsed again from the same text gives the same
+ * bytes; a freed form's address is never trusted) and language index.
+ * At most QCACHE_SLOTS entries, kept for the life of the process (past
+ * that, pages render every question); entries are immutable once
+ * published, so readers use them without the lock. */
+#define QCACHE_SLOTS 32
+
+struct qcache {
+	char hash[65];
+	int lang;
+	size_t n;           /* questions */
+	size_t *off;        /* n + 1 offsets into html */
+	char *html;
+};
+
+static pthread_mutex_t qcache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct qcache *qcache[QCACHE_SLOTS];
+static int qcache_disabled; /* test_pages renders both ways to compare */
+
+static struct qcache *qcache_find(const struct snd_form *f, int lang)
+{
+	struct qcache *qc = NULL;
+	size_t i;
+	pthread_mutex_lock(&qcache_lock);
+	for (i = 0; i < QCACHE_SLOTS && qcache[i] != NULL; i++)
+		if (qcache[i]->lang == lang && strcmp(qcache[i]->hash, f->source_hash) == 0) {
+			qc = qcache[i];
+			break;
+		}
+	pthread_mutex_unlock(&qcache_lock);
+	return qc;
+}
+
+static void qcache_free(struct qcache *qc)
+{
+	if (qc != NULL) {
+		free(qc->off);
+		free(qc->html);
+		free(qc);
+	}
+}
+
+/* The entry of (p->f, p->lang), rendered and published on first use; NULL
+ * when the table is full or memory is short (the caller renders). */
+static const struct qcache *qcache_get(const struct pg *p)
+{
+	const struct snd_form *f = p->f;
+	struct qcache *qc, *won = NULL;
+	struct snd_buf b, t;
+	struct pg q;
+	size_t i;
+
+	if (qcache_disabled || f->source_hash[0] == '\0')
+		return NULL;
+	if ((qc = qcache_find(f, p->lang)) != NULL)
+		return qc;
+	/* render outside the lock; another thread may do the same meanwhile */
+	if ((qc = calloc(1, sizeof *qc)) == NULL ||
+	    (qc->off = malloc((f->nquestions + 1) * sizeof *qc->off)) == NULL) {
+		qcache_free(qc);
+		return NULL;
+	}
+	snd_buf_init(&b, 0);
+	snd_buf_init(&t, 0);
+	q = *p;
+	q.b = &b;
+	for (i = 0; i < f->nquestions; i++) {
+		qc->off[i] = b.len;
+		r_question(&q, i, NULL, NULL, &t);
+	}
+	qc->off[f->nquestions] = b.len;
+	snd_buf_free(&t);
+	if (b.failed || (qc->html = snd_buf_steal(&b, &i)) == NULL) {
+		snd_buf_free(&b);
+		qcache_free(qc);
+		return NULL;
+	}
+	snprintf(qc->hash, sizeof qc->hash, "%s", f->source_hash);
+	qc->lang = p->lang;
+	qc->n = f->nquestions;
+	pthread_mutex_lock(&qcache_lock);
+	for (i = 0; i < QCACHE_SLOTS; i++) {
+		if (qcache[i] == NULL) {
+			qcache[i] = qc;
+			won = qc;
+			break;
+		}
+		if (qcache[i]->lang == qc->lang && strcmp(qcache[i]->hash, qc->hash) == 0) {
+			won = qcache[i]; /* the other thread's */
+			break;
+		}
+	}
+	pthread_mutex_unlock(&qcache_lock);
+	if (won != qc)
+		qcache_free(qc); /* a duplicate, or the table is full */
+	return won;
+}
+
 /* The summary at the top of a 422 page: a heading, "nothing saved", and a
  * link per error to its field.  role=alert makes readers announce it. */
 static void error_summary(struct pg *p, const struct snd_diag *errs)
@@ -1011,6 +1117,7 @@ void page_form(struct snd_buf *out, const struct page_req *r, const cJSON *answe
                const struct snd_diag *errs, int64_t rev)
 {
 	const struct snd_form *f = r->form;
+	const struct qcache *qc;
 	struct pg p;
 	struct snd_buf t;
 	struct snd_window win;
@@ -1018,6 +1125,7 @@ void page_form(struct snd_buf *out, const struct page_req *r, const cJSON *answe
 	size_t s, i;
 
 	pg_init(&p, out, f, r->lang);
+	qc = qcache_get(&p);
 	snd_buf_init(&t, 0);
 	/* "Error: ..." in the title is the first thing a screen reader says
 	 * after a failed submission. */
@@ -1115,8 +1223,14 @@ void page_form(struct snd_buf *out, const struct page_req *r, const cJSON *answe
 			put_paras(&p, lbl(&p, &sec->intro), "intro-p");
 			put(&p, "</div>\n");
 		}
-		for (i = sec->first; i < sec->first + sec->count && i < f->nquestions; i++)
-			r_question(&p, i, answers, errs, &t);
+		for (i = sec->first; i < sec->first + sec->count && i < f->nquestions; i++) {
+			const char *qid = f->questions[i].id;
+			if (qc != NULL && jget(answers, qid) == NULL &&
+			    (errs == NULL || snd_diag_find(errs, qid) == NULL))
+				snd_buf_append(out, qc->html + qc->off[i], qc->off[i + 1] - qc->off[i]);
+			else
+				r_question(&p, i, answers, errs, &t);
+		}
 		put(&p, "</section>\n");
 	}
 	put(&p, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">");

@@ -679,6 +679,68 @@ START_TEST(test_pages_hostile_text_is_only_ever_escaped)
 }
 END_TEST
 
+/* The form page reuses each unanswered question's markup (rendered once
+ * per form and language): the bytes must be exactly those of rendering
+ * every question, whatever is answered, wrong or in which language; and a
+ * form parsed again from other text must not get the first one's markup. */
+START_TEST(test_pages_form_reuses_unanswered_questions_byte_for_byte)
+{
+	const char *sets[] = {
+		NULL,
+		"{}",
+		"{\"colour\":\"blue\",\"why_blue\":\"sea <b>\"}",
+		"{\"clear\":null,\"per_sg\":{\"sg2\":2},\"order\":[\"beta\"],"
+		"\"proposal\":{\"position\":\"object\",\"reason\":\"<script>x</script> \\\"> " RLO "\"},"
+		"\"how_many\":3}",
+		"{\"tools\":\"not a list\",\"ratio\":\"x\",\"comments\":7}",
+	};
+	static const char other_json[] =
+		"{\"id\":\"t-form\",\"languages\":[\"en\"],\"title\":\"T\",\"sections\":[{\"id\":\"s\","
+		"\"title\":\"S\",\"questions\":[{\"id\":\"colour\",\"type\":\"text\","
+		"\"text\":\"Another question\"}]}]}";
+	struct snd_diag errs;
+	struct snd_form *other = NULL;
+	struct snd_diag d;
+	size_t i;
+	int lang, e;
+	snd_diag_init(&errs);
+	snd_diag_add(&errs, "colour", "this question is required");
+	snd_diag_add(&errs, "how_many", "enter a whole number");
+	for (lang = 0; lang < 3; lang++)
+		for (i = 0; i < sizeof sets / sizeof sets[0]; i++)
+			for (e = 0; e < 2; e++) {
+				cJSON *a = sets[i] ? json(sets[i]) : NULL;
+				char *cached, *fresh;
+				cached = render_form(lang, a, e ? &errs : NULL, 0);
+				qcache_disabled = 1;
+				fresh = render_form(lang, a, e ? &errs : NULL, 0);
+				qcache_disabled = 0;
+				ck_assert_msg(strcmp(cached, fresh) == 0, "lang %d, answers %zu, errors %d", lang,
+				              i, e);
+				free(cached);
+				free(fresh);
+				cJSON_Delete(a);
+			}
+	ck_assert_ptr_nonnull(qcache_find(form, 0));
+	ck_assert_ptr_nonnull(qcache_find(form, 2));
+	/* the same id, other text: its own markup */
+	snd_diag_init(&d);
+	ck_assert_int_eq(snd_form_parse(other_json, strlen(other_json), "other", &other, &d), SND_OK);
+	{
+		struct snd_buf b;
+		struct page_req r = { other, 0, "c", NULL, NULL, 1800000000, 0, {0, 0, 0, 0, 0, 0} };
+		snd_buf_init(&b, 0);
+		page_form(&b, &r, NULL, NULL, 0);
+		ck_assert_ptr_nonnull(strstr(b.data, "Another question"));
+		ck_assert_ptr_null(strstr(b.data, "Colour?"));
+		snd_buf_free(&b);
+	}
+	snd_form_free(other);
+	snd_diag_free(&d);
+	snd_diag_free(&errs);
+}
+END_TEST
+
 START_TEST(test_pages_receipt_shows_answers_token_and_how_to_verify)
 {
 	cJSON *a = json("{\"colour\":\"blue\",\"tools\":[\"email\"],\"clear\":5,\"per_sg\":{\"sg2\":null},"
@@ -1122,6 +1184,7 @@ static Suite *pages_suite(void)
 	tcase_add_test(tc, test_pages_window_notes_follow_the_override);
 	tcase_add_test(tc, test_pages_chair_caps_long_lists_and_links_to_the_full_list);
 	tcase_add_test(tc, test_pages_chair_full_list_is_paged);
+	tcase_add_test(tc, test_pages_form_reuses_unanswered_questions_byte_for_byte);
 	suite_add_tcase(s, tc);
 	return s;
 }
