@@ -933,6 +933,13 @@ test('chair view updates after a new submission (in place with JS, meta refresh 
     assert.deepEqual(await htmlAttrs(chair), { lang: 'ar', dir: 'rtl' });
     assert.ok(await chair.locator('section.groups details.group').count() >= 1, 'a group per region');
     await visit(chair, 'chair-ar-by-region');
+
+    // One question's full list of objections (the dashboard shows at most 20
+    // per list, linking here), in Arabic, for the audit.
+    await chair.goto(`${state.base}/chair/lsg-review?list=max_per_sg&lang=ar`);
+    assert.deepEqual(await htmlAttrs(chair), { lang: 'ar', dir: 'rtl' });
+    assert.ok(await chair.locator('ol.objections li').count() >= 1, 'the objections are listed');
+    await visit(chair, 'chair-ar-list');
   } finally {
     await Promise.all([jsCtx.close(), noJsCtx.close(), delCtx.close()]);
   }
