@@ -1,5 +1,18 @@
 /* writer.c - the collector's writer thread: owns the write connection and
- * stores queued revisions with group commit (see writer.h).
+ * stores queued revisions with group commit (see writer.h).  Receipts are
+ * signed before queuing, on the request threads (writer_submit), so the
+ * writer, the one serial stage, only inserts and commits.
+ *
+ * A receipt names its rev, so the rev is reserved before the row exists:
+ * a small table of rev slots, one per recently seen delegate (set-
+ * associative, keyed by a hash of (qid, sub)), holds the last rev handed
+ * out and how many reservations are still in flight.  The reservation is
+ * only a guess; the database decides: snd_store_append_signed stores the
+ * pre-signed receipt when its rev is the delegate's next, and otherwise
+ * signs a right one on the writer (a delegate first seen since start, two
+ * submissions of one delegate queued in the other order, rows after a
+ * rolled-back batch).  So a wrong guess costs one signature, never a wrong
+ * row.
  *
  * Invariants:
  *   1. Only the writer thread touches the write connection after
@@ -15,6 +28,16 @@
  *      locks); prepare() is called with it held, and the writer never calls
  *      into MHD under the queue lock, so the two lock orders cannot cross.
  *   5. Errors are logged with SQLite's message only: never answers.
+ *   6. Rev slots and last_at are guarded by the queue lock.  A slot with
+ *      reservations in flight (pending > 0) is never evicted, so an item's
+ *      slot pointer stays its delegate's until the item is released; when
+ *      the last reservation of a delegate is released, the slot holds the
+ *      rev the database holds for it (or is dropped, after a failure).
+ *   7. submitted_at never decreases in queue order, which is seq order (a
+ *      merge orders revisions by it): an item queued behind a later
+ *      timestamp takes that timestamp, and loses its receipt (the writer
+ *      signs again) only if that moves it into another second, since iat
+ *      is submitted_at to the second.
  */
 #include "writer.h"
 
@@ -25,15 +48,31 @@
 #include <string.h>
 #include <time.h>
 
+/* 4,096 sets of 4: enough for every delegate of a large meeting at once;
+ * past that, a delegate whose set is busy is signed on the writer. */
+#define REV_SETS 4096
+#define REV_WAYS 4
+
+struct rev_slot {
+	uint64_t key;               /* 0: free */
+	int64_t rev;                /* the last rev handed out for it */
+	uint32_t pending;           /* reservations not yet released */
+	uint32_t used;              /* tick of its last reservation (LRU) */
+};
+
 struct writer {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct writer_item *head, **tail;
 	size_t qlen;
 	int stopping;
+	int64_t last_at;            /* submitted_at of the last queued item */
+	uint32_t tick;
+	struct rev_slot *slots;     /* REV_SETS * REV_WAYS */
 	pthread_t thread;
 	struct snd_store *store;    /* writer thread only */
 	uint8_t sk[SND_SK_BYTES];
+	char *footer;               /* the receipts' footer, built once */
 	atomic_llong commits;
 };
 
@@ -44,12 +83,75 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* FNV-1a over qid "\n" sub; never 0 (the free mark).  A collision of two
+ * delegates only makes a guess wrong, which the store corrects. */
+static uint64_t delegate_key(const char *qid, const char *sub)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	const unsigned char *p;
+	for (p = (const unsigned char *)qid; *p; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	h = (h ^ '\n') * 0x100000001b3ULL;
+	for (p = (const unsigned char *)sub; *p; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	return h ? h : 1;
+}
+
+/* Under the lock: reserves the delegate's next rev into it->rev, or sets
+ * it->slot NULL when its set is all in flight (the writer then signs). */
+static void reserve(struct writer *w, struct writer_item *it)
+{
+	struct rev_slot *set = w->slots + (size_t)(it->key % REV_SETS) * REV_WAYS, *s = NULL;
+	size_t i;
+	for (i = 0; i < REV_WAYS; i++)
+		if (set[i].key == it->key) {
+			s = &set[i];
+			break;
+		}
+	if (s == NULL) {
+		/* a free way, else the least recently used one with nothing in
+		 * flight; a delegate new to the table is guessed new (rev 1) */
+		for (i = 0; i < REV_WAYS; i++)
+			if (set[i].pending == 0 && (s == NULL || set[i].key == 0 ||
+			                            (s->key != 0 && set[i].used < s->used)))
+				s = &set[i];
+		if (s == NULL) {
+			it->slot = NULL;
+			it->rev = 0;
+			return;
+		}
+		s->key = it->key;
+		s->rev = 0;
+	}
+	s->pending++;
+	s->rev++;
+	s->used = ++w->tick;
+	it->slot = s;
+	it->rev = s->rev;
+}
+
+/* Under the lock: ends it's reservation.  stored_rev is the rev the row got
+ * (0: not stored).  The last one out leaves the database's rev behind. */
+static void release(struct writer_item *it, int64_t stored_rev)
+{
+	struct rev_slot *s = it->slot;
+	it->slot = NULL;
+	if (s == NULL || s->key != it->key || s->pending == 0)
+		return;
+	if (--s->pending == 0) {
+		if (stored_rev > 0)
+			s->rev = stored_rev;
+		else
+			s->key = 0; /* unknown now: the next one is guessed again */
+	}
+}
+
 /* Stores one batch in one transaction; sets every item's result. */
 static void store_batch(struct writer *w, struct writer_item *batch)
 {
 	struct writer_item *it;
 	enum snd_err rc;
-	size_t n = 0;
+	size_t n = 0, resigned = 0;
 
 	rc = snd_store_begin(w->store);
 	if (rc != SND_OK) {
@@ -58,10 +160,20 @@ static void store_batch(struct writer *w, struct writer_item *batch)
 		goto fail;
 	}
 	for (it = batch; it; it = it->next, n++) {
-		it->submitted_at_ms = now_ms();
-		it->receipt = NULL;
-		rc = snd_store_append(w->store, &it->sub, w->sk, it->submitted_at_ms, &it->rev,
-		                      &it->receipt);
+		if (it->receipt != NULL) {
+			char *again = NULL;
+			rc = snd_store_append_signed(w->store, &it->sub, w->sk, it->submitted_at_ms,
+			                             it->rev, it->receipt, &it->rev, &again);
+			if (again != NULL) {
+				free(it->receipt);
+				it->receipt = again;
+				resigned++;
+			}
+		} else {
+			rc = snd_store_append(w->store, &it->sub, w->sk, it->submitted_at_ms, &it->rev,
+			                      &it->receipt);
+			resigned++;
+		}
 		if (rc != SND_OK) {
 			snd_log(SND_LOG_ERROR, "writer: append failed: %s (%s)", snd_strerror(rc),
 			        snd_store_errmsg(w->store));
@@ -77,7 +189,8 @@ static void store_batch(struct writer *w, struct writer_item *batch)
 	atomic_fetch_add(&w->commits, 1);
 	for (it = batch; it; it = it->next)
 		it->rc = SND_OK;
-	snd_log(SND_LOG_DEBUG, "writer: committed %zu revision(s)", n);
+	snd_log(SND_LOG_DEBUG, "writer: committed %zu revision(s), %zu receipt(s) signed here", n,
+	        resigned);
 	return;
 
 rollback:
@@ -121,6 +234,10 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&w->lock);
 
 		store_batch(w, batch);
+		pthread_mutex_lock(&w->lock);
+		for (it = batch; it; it = it->next)
+			release(it, it->rc == SND_OK ? it->rev : 0);
+		pthread_mutex_unlock(&w->lock);
 		for (it = batch; it; it = next) {
 			next = it->next; /* done() may free it */
 			it->next = NULL;
@@ -151,6 +268,9 @@ enum snd_err writer_start(struct snd_store *store, const uint8_t receipt_sk[SND_
 	w->store = store;
 	memcpy(w->sk, receipt_sk, SND_SK_BYTES);
 	atomic_init(&w->commits, 0);
+	if ((w->slots = calloc((size_t)REV_SETS * REV_WAYS, sizeof *w->slots)) == NULL ||
+	    snd_receipt_footer(w->sk, &w->footer) != SND_OK)
+		goto fail;
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0)
 		goto fail;
 	*out = w;
@@ -161,6 +281,8 @@ fail:
 		pthread_cond_destroy(&w->cond);
 	pthread_mutex_destroy(&w->lock);
 	sodium_memzero(w->sk, sizeof w->sk);
+	free(w->slots);
+	free(w->footer);
 	free(w);
 	return SND_ENOMEM;
 }
@@ -168,16 +290,46 @@ fail:
 enum snd_err writer_submit(struct writer *w, struct writer_item *it,
                            void (*prepare)(void *arg), void *arg)
 {
+	int64_t at;
+
+	it->next = NULL;
+	it->rc = SND_EBUSY;
+	it->receipt = NULL;
+	it->key = delegate_key(it->sub.qid, it->sub.sub);
 	pthread_mutex_lock(&w->lock);
 	if (w->stopping || w->qlen >= WRITER_QUEUE_MAX) {
 		pthread_mutex_unlock(&w->lock);
 		return SND_EBUSY;
 	}
+	reserve(w, it);
+	pthread_mutex_unlock(&w->lock);
+
+	/* Signed outside the lock: the Ed25519 signature is most of the cost
+	 * of storing a revision.  A failure here leaves the signing to the
+	 * writer, which reports its own. */
+	it->submitted_at_ms = at = now_ms();
+	if (it->slot != NULL &&
+	    snd_receipt_sign(w->sk, w->footer, &it->sub, it->rev, at, &it->receipt) != SND_OK)
+		it->receipt = NULL;
+
+	pthread_mutex_lock(&w->lock);
+	if (w->stopping || w->qlen >= WRITER_QUEUE_MAX) {
+		release(it, 0);
+		pthread_mutex_unlock(&w->lock);
+		free(it->receipt);
+		it->receipt = NULL;
+		return SND_EBUSY;
+	}
+	if (at < w->last_at) { /* invariant 7 */
+		if (at / 1000 != w->last_at / 1000) {
+			free(it->receipt);
+			it->receipt = NULL;
+		}
+		it->submitted_at_ms = at = w->last_at;
+	}
+	w->last_at = at;
 	if (prepare)
 		prepare(arg);
-	it->next = NULL;
-	it->rc = SND_EBUSY;
-	it->receipt = NULL;
 	*w->tail = it;
 	w->tail = &it->next;
 	w->qlen++;
@@ -205,5 +357,7 @@ void writer_stop(struct writer *w)
 	pthread_cond_destroy(&w->cond);
 	pthread_mutex_destroy(&w->lock);
 	sodium_memzero(w->sk, sizeof w->sk);
+	free(w->slots);
+	free(w->footer);
 	free(w);
 }

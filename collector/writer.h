@@ -21,9 +21,13 @@
 
 struct writer;
 
+struct rev_slot;
+
 /* One revision waiting to be stored.  The caller owns the item and every
  * string `sub` points at; they must stay valid until done() has been called.
- * The writer fills the result fields before calling done(). */
+ * writer_submit fills rev, receipt and submitted_at_ms (the receipt signed
+ * on the caller's thread); the writer corrects them if the row gets another
+ * rev, and sets rc, before calling done(). */
 struct writer_item {
 	struct snd_submission sub;        /* in */
 	void (*done)(struct writer_item *it); /* called once, on the writer thread */
@@ -31,22 +35,27 @@ struct writer_item {
 	/* out */
 	enum snd_err rc;                  /* SND_OK when committed */
 	int64_t rev;
-	char *receipt;                    /* malloc'ed on SND_OK; the caller frees */
+	char *receipt;                    /* malloc'ed; the caller frees (NULL unless SND_OK) */
 	int64_t submitted_at_ms;
-	struct writer_item *next;         /* queue link (writer's) */
+	/* the writer's */
+	struct writer_item *next;         /* queue link */
+	struct rev_slot *slot;            /* the delegate's rev reservation, or NULL */
+	uint64_t key;                     /* hash of (qid, sub) the slot is for */
 };
-
 /* Starts the writer thread on an open write connection (the writer owns it
  * from now on and closes it in writer_stop).  receipt_sk is copied and wiped
  * on stop.  On failure nothing is started and the store is not taken. */
 enum snd_err writer_start(struct snd_store *store, const uint8_t receipt_sk[SND_SK_BYTES],
                           struct writer **out);
 
-/* Queues it.  prepare(arg) is called under the queue lock just before the
- * item becomes visible to the writer (the collector suspends the HTTP
+/* Reserves the delegate's next rev, signs the receipt for it on the
+ * calling thread (so the writer thread, the serial stage, only inserts),
+ * and queues it.  prepare(arg) is called under the queue lock just before
+ * the item becomes visible to the writer (the collector suspends the HTTP
  * connection there, so the writer can never resume it before it was
  * suspended).  Returns SND_EBUSY, without calling prepare, when the queue is
- * full or the writer is stopping; the item is then not queued. */
+ * full or the writer is stopping; the item is then not queued (and holds no
+ * receipt). */
 enum snd_err writer_submit(struct writer *w, struct writer_item *it,
                            void (*prepare)(void *arg), void *arg);
 

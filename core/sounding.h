@@ -542,6 +542,26 @@ enum snd_err snd_store_append(struct snd_store *s, const struct snd_submission *
                               int64_t *rev, char **receipt);
 enum snd_err snd_store_commit(struct snd_store *s);
 enum snd_err snd_store_rollback(struct snd_store *s);
+/* append for a caller that signed the receipt itself, off the writer (the
+ * collector signs on its request threads): `receipt` was made by
+ * snd_receipt_sign with receipt_sk for (sub, signed_rev, now_ms).  It is
+ * stored as is when signed_rev is the delegate's next rev; otherwise (a
+ * guess that lost a race, or that followed a rolled-back batch) a receipt
+ * for the right rev is signed here and returned in *resigned (malloc'ed;
+ * NULL when `receipt` was stored).  *rev gets the rev stored either way. */
+enum snd_err snd_store_append_signed(struct snd_store *s, const struct snd_submission *sub,
+                                     const uint8_t receipt_sk[SND_SK_BYTES], int64_t now_ms,
+                                     int64_t signed_rev, const char *receipt, int64_t *rev,
+                                     char **resigned);
+/* The receipt of a revision, as append signs it: a v4.public token with
+ * claims aud (qid), sub, rev, hash, iat (at_ms to the second) and the footer
+ * {"kid":"<PASERK pid of the key>"}.  footer: snd_receipt_footer's text for
+ * this key, or NULL to build it (a hash and an allocation per call).  On
+ * SND_OK *receipt is malloc'ed (the caller frees). */
+enum snd_err snd_receipt_footer(const uint8_t receipt_sk[SND_SK_BYTES], char **footer);
+enum snd_err snd_receipt_sign(const uint8_t receipt_sk[SND_SK_BYTES], const char *footer,
+                              const struct snd_submission *sub, int64_t rev, int64_t at_ms,
+                              char **receipt);
 
 /* Reader side.  latest: the newest revision of (qid, sub) passed to cb. */
 typedef int (*snd_revision_cb)(void *ctx, const struct snd_revision *r); /* nonzero stops */

@@ -750,17 +750,13 @@ void snd_pseudonym(const uint8_t receipt_sk[SND_SK_BYTES], const char *qid, cons
 	sodium_memzero(&h, sizeof h);
 }
 
-/* The receipt footer naming the receipt key; rebuilt only when the key
- * changes, since the writer signs with the same key for its lifetime. */
-static const char *receipt_footer(struct snd_store *s, const uint8_t sk[SND_SK_BYTES])
+enum snd_err snd_receipt_footer(const uint8_t sk[SND_SK_BYTES], char **out)
 {
 	uint8_t pk[SND_PK_BYTES];
 	char pid[SND_PASERK_PID_LEN + 1];
 	struct snd_buf b;
 
 	crypto_sign_ed25519_sk_to_pk(pk, sk);
-	if (s->footer != NULL && memcmp(pk, s->footer_pk, sizeof pk) == 0)
-		return s->footer;
 	snd_paserk_pid(pk, pid);
 	snd_buf_init(&b, 256);
 	snd_buf_puts(&b, "{\"kid\":");
@@ -768,27 +764,27 @@ static const char *receipt_footer(struct snd_store *s, const uint8_t sk[SND_SK_B
 	snd_buf_putc(&b, '}');
 	if (b.failed) {
 		snd_buf_free(&b);
-		return NULL;
+		return SND_ENOMEM;
 	}
-	free(s->footer);
-	s->footer = snd_buf_steal(&b, NULL);
-	memcpy(s->footer_pk, pk, sizeof pk);
-	return s->footer;
+	*out = snd_buf_steal(&b, NULL);
+	return *out ? SND_OK : SND_ENOMEM;
 }
 
-static enum snd_err sign_receipt(struct snd_store *s, const struct snd_submission *sub,
-                                 int64_t rev, int64_t at_ms, const uint8_t sk[SND_SK_BYTES],
-                                 char **receipt)
+enum snd_err snd_receipt_sign(const uint8_t sk[SND_SK_BYTES], const char *footer,
+                              const struct snd_submission *sub, int64_t rev, int64_t at_ms,
+                              char **receipt)
 {
 	struct snd_buf b;
-	char iat[21];
-	const char *footer = receipt_footer(s, sk);
+	char iat[21], *own = NULL;
 	enum snd_err e;
 
-	if (footer == NULL)
-		return fail_msg(s, SND_ENOMEM, "out of memory building the receipt footer");
-	snd_time_format(at_ms / 1000, iat);
-	snd_buf_init(&b, 0);
+	if (footer == NULL) {
+		if ((e = snd_receipt_footer(sk, &own)) != SND_OK)
+			return e;
+		footer = own;
+	}
+	snd_time_format(at_ms / 1000, iat); /* as tally verify reads it */
+	snd_buf_init(&b, 512);
 	snd_buf_puts(&b, "{\"aud\":");
 	snd_buf_json_str(&b, sub->qid);
 	snd_buf_puts(&b, ",\"sub\":");
@@ -800,10 +796,45 @@ static enum snd_err sign_receipt(struct snd_store *s, const struct snd_submissio
 	snd_buf_putc(&b, '}');
 	if (b.failed) {
 		snd_buf_free(&b);
-		return fail_msg(s, SND_ENOMEM, "out of memory building the receipt");
+		free(own);
+		return SND_ENOMEM;
 	}
 	e = snd_paseto_sign(sk, b.data, b.len, footer, NULL, receipt);
 	snd_buf_free(&b);
+	free(own);
+	return e;
+}
+
+/* The receipt footer naming the receipt key; rebuilt only when the key
+ * changes, since the writer signs with the same key for its lifetime. */
+static const char *receipt_footer(struct snd_store *s, const uint8_t sk[SND_SK_BYTES])
+{
+	uint8_t pk[SND_PK_BYTES];
+	char *f;
+
+	crypto_sign_ed25519_sk_to_pk(pk, sk);
+	if (s->footer != NULL && memcmp(pk, s->footer_pk, sizeof pk) == 0)
+		return s->footer;
+	if (snd_receipt_footer(sk, &f) != SND_OK)
+		return NULL;
+	free(s->footer);
+	s->footer = f;
+	memcpy(s->footer_pk, pk, sizeof pk);
+	return s->footer;
+}
+
+static enum snd_err sign_receipt(struct snd_store *s, const struct snd_submission *sub,
+                                 int64_t rev, int64_t at_ms, const uint8_t sk[SND_SK_BYTES],
+                                 char **receipt)
+{
+	const char *footer = receipt_footer(s, sk);
+	enum snd_err e;
+
+	if (footer == NULL)
+		return fail_msg(s, SND_ENOMEM, "out of memory building the receipt footer");
+	e = snd_receipt_sign(sk, footer, sub, rev, at_ms, receipt);
+	if (e == SND_ENOMEM)
+		return fail_msg(s, e, "out of memory building the receipt");
 	if (e != SND_OK)
 		return fail_msg(s, e, "signing the receipt failed");
 	return SND_OK;
@@ -1011,9 +1042,11 @@ static enum snd_err row_end(struct snd_store *s, int own, enum snd_err e, int64_
 	return SND_OK;
 }
 
-enum snd_err snd_store_append(struct snd_store *s, const struct snd_submission *sub,
-                              const uint8_t receipt_sk[SND_SK_BYTES], int64_t now,
-                              int64_t *rev, char **receipt)
+/* Both appends: signs a receipt unless `given` was signed for exactly the
+ * rev this row gets (*receipt then stays NULL). */
+static enum snd_err append(struct snd_store *s, const struct snd_submission *sub,
+                           const uint8_t receipt_sk[SND_SK_BYTES], int64_t now,
+                           int64_t given_rev, const char *given, int64_t *rev, char **receipt)
 {
 	struct snd_revision r;
 	char *token = NULL;
@@ -1033,7 +1066,8 @@ enum snd_err snd_store_append(struct snd_store *s, const struct snd_submission *
 
 	if ((e = delegate_state(s, sub->qid, sub->sub, &max_rev, &prior)) != SND_OK)
 		goto fail;
-	if ((e = sign_receipt(s, sub, max_rev + 1, now, receipt_sk, &token)) != SND_OK)
+	if ((given == NULL || given_rev != max_rev + 1) &&
+	    (e = sign_receipt(s, sub, max_rev + 1, now, receipt_sk, &token)) != SND_OK)
 		goto fail;
 	memset(&r, 0, sizeof r);
 	r.qid = sub->qid;
@@ -1045,7 +1079,7 @@ enum snd_err snd_store_append(struct snd_store *s, const struct snd_submission *
 	r.answers = sub->answers;
 	r.answers_len = sub->answers_len;
 	r.hash = sub->hash;
-	r.receipt = token;
+	r.receipt = token ? token : given;
 	r.submitted_at = now;
 	if ((e = insert_row(s, &r, prior, link)) != SND_OK)
 		goto fail;
@@ -1059,6 +1093,23 @@ enum snd_err snd_store_append(struct snd_store *s, const struct snd_submission *
 fail:
 	free(token);
 	return row_end(s, own, e, saved_seq, saved_link);
+}
+
+enum snd_err snd_store_append(struct snd_store *s, const struct snd_submission *sub,
+                              const uint8_t receipt_sk[SND_SK_BYTES], int64_t now,
+                              int64_t *rev, char **receipt)
+{
+	return append(s, sub, receipt_sk, now, 0, NULL, rev, receipt);
+}
+
+enum snd_err snd_store_append_signed(struct snd_store *s, const struct snd_submission *sub,
+                                     const uint8_t receipt_sk[SND_SK_BYTES], int64_t now_ms,
+                                     int64_t signed_rev, const char *receipt, int64_t *rev,
+                                     char **resigned)
+{
+	if (receipt == NULL || !text_ok(receipt, 1 << 16))
+		return fail_msg(s, SND_EINVAL, "append: the receipt is missing or malformed");
+	return append(s, sub, receipt_sk, now_ms, signed_rev, receipt, rev, resigned);
 }
 
 enum snd_err snd_store_import(struct snd_store *s, const struct snd_revision *in)

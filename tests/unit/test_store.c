@@ -460,6 +460,71 @@ START_TEST(test_store_receipt_verifies_with_receipt_key)
 }
 END_TEST
 
+/* The rev claim of a receipt signed with the test key (-1: does not verify). */
+static int receipt_rev(const char *receipt)
+{
+	char *payload = NULL;
+	size_t plen = 0;
+	cJSON *j;
+	int rev = -1;
+	if (snd_paseto_verify(pk, receipt, strlen(receipt), NULL, &payload, &plen, NULL) != SND_OK)
+		return -1;
+	if ((j = cJSON_Parse(payload)) != NULL) {
+		rev = cJSON_GetObjectItem(j, "rev")->valueint;
+		cJSON_Delete(j);
+	}
+	free(payload);
+	return rev;
+}
+
+START_TEST(test_store_append_signed_keeps_a_right_receipt_and_resigns_a_wrong_guess)
+{
+	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
+	struct snd_submission m;
+	struct rows rs;
+	char hash[65], *mine = NULL, *again = NULL, *direct = NULL;
+	int64_t rev = 0;
+
+	snd_sha256_hex("{\"a\":1}", 7, hash);
+	memset(&m, 0, sizeof m);
+	m.qid = "lsg";
+	m.sub = "alice";
+	m.ent = "Ruritania";
+	m.attrs = "{}";
+	m.jti = "j1";
+	m.answers = "{\"a\":1}";
+	m.answers_len = 7;
+	m.hash = hash;
+
+	/* the right guess (rev 1 for a new delegate): stored as given */
+	ck_assert_int_eq(snd_receipt_sign(sk, NULL, &m, 1, 1769414400123, &mine), SND_OK);
+	ck_assert_int_eq(snd_store_append_signed(s, &m, sk, 1769414400123, 1, mine, &rev, &again),
+	                 SND_OK);
+	ck_assert_int_eq(rev, 1);
+	ck_assert_ptr_null(again);
+	/* a wrong guess (rev 1 again, as after a restart): signed anew for rev 2 */
+	ck_assert_int_eq(snd_store_append_signed(s, &m, sk, 1769414401000, 1, mine, &rev, &again),
+	                 SND_OK);
+	ck_assert_int_eq(rev, 2);
+	ck_assert_ptr_nonnull(again);
+	ck_assert_int_eq(receipt_rev(again), 2);
+	/* and the same bytes as append signs itself */
+	ck_assert_int_eq(snd_receipt_sign(sk, NULL, &m, 2, 1769414401000, &direct), SND_OK);
+	ck_assert_str_eq(direct, again);
+	ck_assert_int_eq(snd_store_append_signed(s, &m, sk, 1, 1, NULL, &rev, &again), SND_EINVAL);
+
+	all_rows(s, &rs);
+	snd_store_close(s);
+	ck_assert_int_eq((int)rs.n, 2);
+	ck_assert_str_eq(rs.r[0].receipt, mine);
+	ck_assert_str_eq(rs.r[1].receipt, direct);
+	ck_assert_int_eq((int)rs.r[1].rev, 2);
+	free(mine);
+	free(again);
+	free(direct);
+}
+END_TEST
+
 static int import_cb(void *ctx, const struct snd_revision *r)
 {
 	struct snd_store *dst = ctx;
@@ -988,6 +1053,7 @@ int main(void)
 	tcase_add_test(tc, test_store_rejects_malformed_submission);
 	tcase_add_test(tc, test_store_chain_links_recompute);
 	tcase_add_test(tc, test_store_receipt_verifies_with_receipt_key);
+	tcase_add_test(tc, test_store_append_signed_keeps_a_right_receipt_and_resigns_a_wrong_guess);
 	tcase_add_test(tc, test_store_import_relinks_into_second_db);
 	tcase_add_test(tc, test_store_import_keeps_conflicting_revs_and_latest_is_last_imported);
 	tcase_add_test(tc, test_store_revoke_marks_rows_and_is_idempotent);
