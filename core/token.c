@@ -37,16 +37,50 @@ const char *const snd_role_names[SND_ROLE__MAX] = {"delegate", "chair"};
 
 /* ------------------------------------------------------------ base64url */
 
+static const char b64_alphabet[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* Characters of base64url without padding for n bytes. */
+static size_t b64_len(size_t n)
+{
+	return n / 3 * 4 + (n % 3 ? n % 3 + 1 : 0);
+}
+
+/* Writes b64_len(n) characters and a NUL.  By table, so not constant
+ * time: for public bytes only (tokens, signatures); keys go through
+ * libsodium's constant-time encoder. */
+static void b64_encode_into(char *out, const uint8_t *p, size_t n)
+{
+	size_t i;
+	for (i = 0; i + 3 <= n; i += 3, out += 4) {
+		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+		out[0] = b64_alphabet[v >> 18];
+		out[1] = b64_alphabet[v >> 12 & 63];
+		out[2] = b64_alphabet[v >> 6 & 63];
+		out[3] = b64_alphabet[v & 63];
+	}
+	if (n - i == 1) {
+		out[0] = b64_alphabet[p[i] >> 2];
+		out[1] = b64_alphabet[(p[i] & 3) << 4];
+		out += 2;
+	} else if (n - i == 2) {
+		uint32_t v = (uint32_t)p[i] << 8 | p[i + 1];
+		out[0] = b64_alphabet[v >> 10];
+		out[1] = b64_alphabet[v >> 4 & 63];
+		out[2] = b64_alphabet[(v & 15) << 2];
+		out += 3;
+	}
+	*out = '\0';
+}
+
 char *snd_b64url_encode(const uint8_t *p, size_t n)
 {
-	size_t len;
 	char *out;
 	if (n > (SIZE_MAX / 4) - 4)
 		return NULL;
-	len = sodium_base64_ENCODED_LEN(n, B64_VARIANT);
-	if ((out = malloc(len)) == NULL)
+	if ((out = malloc(b64_len(n) + 1)) == NULL)
 		return NULL;
-	sodium_bin2base64(out, len, p, n, B64_VARIANT);
+	b64_encode_into(out, p, n);
 	return out;
 }
 
@@ -486,86 +520,7 @@ enum snd_err snd_key_load_secret(const char *path, uint8_t sk[SND_SK_BYTES], cha
 
 /* ------------------------------------------------------------ PASETO */
 
-static void le64(struct snd_buf *b, uint64_t n)
-{
-	uint8_t o[8];
-	int i;
-	n &= UINT64_C(0x7fffffffffffffff); /* the spec clears the top bit */
-	for (i = 0; i < 8; i++) {
-		o[i] = (uint8_t)(n & 0xff);
-		n >>= 8;
-	}
-	snd_buf_append(b, o, 8);
-}
-
-/* PAE(h, m, f, i) of the PASETO spec: LE64(4) then LE64(len) || piece each. */
-static enum snd_err pae(struct snd_buf *b, const void *m, size_t mlen, const char *f,
-                        size_t flen, const char *imp, size_t ilen)
-{
-	le64(b, 4);
-	le64(b, V4_HEADER_LEN);
-	snd_buf_append(b, V4_HEADER, V4_HEADER_LEN);
-	le64(b, mlen);
-	snd_buf_append(b, m, mlen);
-	le64(b, flen);
-	snd_buf_append(b, f, flen);
-	le64(b, ilen);
-	snd_buf_append(b, imp, ilen);
-	return b->failed ? SND_ENOMEM : SND_OK;
-}
-
-enum snd_err snd_paseto_sign(const uint8_t sk[SND_SK_BYTES], const char *payload, size_t plen,
-                             const char *footer, const char *implicit, char **out)
-{
-	struct snd_buf m2, body, tok;
-	size_t flen = footer ? strlen(footer) : 0;
-	size_t ilen = implicit ? strlen(implicit) : 0;
-	uint8_t sig[SIG_BYTES];
-	char *b64 = NULL;
-	enum snd_err e = SND_ENOMEM;
-	snd_buf_init(&m2, 0);
-	snd_buf_init(&body, 0);
-	snd_buf_init(&tok, SND_TOKEN_MAX_LEN);
-	if (plen > SND_TOKEN_MAX_LEN || flen > SND_TOKEN_MAX_LEN || ilen > SND_TOKEN_MAX_LEN) {
-		e = SND_ETOOBIG;
-		goto fail;
-	}
-	if (pae(&m2, payload, plen, footer ? footer : "", flen, implicit ? implicit : "", ilen))
-		goto fail;
-	if (crypto_sign_detached(sig, NULL, (const unsigned char *)m2.data, m2.len, sk) != 0) {
-		e = SND_EIO;
-		goto fail;
-	}
-	snd_buf_append(&body, payload, plen);
-	snd_buf_append(&body, sig, sizeof sig);
-	if (body.failed || (b64 = snd_b64url_encode((uint8_t *)body.data, body.len)) == NULL)
-		goto fail;
-	snd_buf_puts(&tok, V4_HEADER);
-	snd_buf_puts(&tok, b64);
-	if (flen > 0) {
-		free(b64);
-		if ((b64 = snd_b64url_encode((const uint8_t *)footer, flen)) == NULL)
-			goto fail;
-		snd_buf_putc(&tok, '.');
-		snd_buf_puts(&tok, b64);
-	}
-	if (tok.failed) {
-		e = SND_ETOOBIG;
-		goto fail;
-	}
-	if ((*out = snd_buf_steal(&tok, NULL)) == NULL)
-		goto fail;
-	e = SND_OK;
-fail:
-	free(b64);
-	snd_buf_free(&m2);
-	snd_buf_free(&body);
-	snd_buf_free(&tok);
-	return e;
-}
-
-#define WHY(...) ((errbuf && errlen) ? (void)snprintf(errbuf, errlen, __VA_ARGS__) : (void)0)
-
+/* LE64 of the PASETO spec: little-endian, the top bit cleared. */
 static void put_le64(uint8_t *o, uint64_t n)
 {
 	int i;
@@ -576,8 +531,73 @@ static void put_le64(uint8_t *o, uint64_t n)
 	}
 }
 
-/* PAE bytes that fit on the stack; a typical delegate token needs ~600. */
+/* PAE bytes that fit on the stack; a typical token or receipt needs ~600. */
 #define PAE_STACK 2048
+
+enum snd_err snd_paseto_sign(const uint8_t sk[SND_SK_BYTES], const char *payload, size_t plen,
+                             const char *footer, const char *implicit, char **out)
+{
+	size_t flen = footer ? strlen(footer) : 0;
+	size_t ilen = implicit ? strlen(implicit) : 0;
+	size_t size, tlen, blen;
+	uint8_t stackbuf[PAE_STACK], *pae_buf = stackbuf, *heap = NULL, *m, *f;
+	char *tok;
+	enum snd_err e = SND_ENOMEM;
+	if (plen > SND_TOKEN_MAX_LEN || flen > SND_TOKEN_MAX_LEN || ilen > SND_TOKEN_MAX_LEN)
+		return SND_ETOOBIG;
+	/* PAE("v4.public.", m, f, i) in one buffer; afterwards the signature
+	 * is written right after m there, so m || sig is encoded in place. */
+	size = 8 + 8 + V4_HEADER_LEN + 8 + plen + 8 + flen + 8 + ilen + SIG_BYTES;
+	if (size > sizeof stackbuf) {
+		if ((heap = malloc(size)) == NULL)
+			return SND_ENOMEM;
+		pae_buf = heap;
+	}
+	m = pae_buf + 8 + 8 + V4_HEADER_LEN + 8;
+	f = m + plen + 8;
+	put_le64(pae_buf, 4);
+	put_le64(pae_buf + 8, V4_HEADER_LEN);
+	memcpy(pae_buf + 16, V4_HEADER, V4_HEADER_LEN);
+	put_le64(m - 8, plen);
+	if (plen)
+		memcpy(m, payload, plen);
+	put_le64(m + plen, flen);
+	if (flen)
+		memcpy(f, footer, flen);
+	put_le64(f + flen, ilen);
+	if (ilen)
+		memcpy(f + flen + 8, implicit, ilen);
+	{
+		uint8_t sig[SIG_BYTES];
+		if (crypto_sign_detached(sig, NULL, pae_buf, (size_t)(f + flen + 8 + ilen - pae_buf), sk) !=
+		    0) {
+			e = SND_EIO;
+			goto fail;
+		}
+		memcpy(m + plen, sig, SIG_BYTES); /* PAE is not needed any more */
+	}
+	blen = b64_len(plen + SIG_BYTES);
+	tlen = V4_HEADER_LEN + blen + (flen > 0 ? 1 + b64_len(flen) : 0);
+	if (tlen > SND_TOKEN_MAX_LEN) {
+		e = SND_ETOOBIG;
+		goto fail;
+	}
+	if ((tok = malloc(tlen + 1)) == NULL)
+		goto fail;
+	memcpy(tok, V4_HEADER, V4_HEADER_LEN);
+	b64_encode_into(tok + V4_HEADER_LEN, m, plen + SIG_BYTES);
+	if (flen > 0) {
+		tok[V4_HEADER_LEN + blen] = '.';
+		b64_encode_into(tok + V4_HEADER_LEN + blen + 1, (const uint8_t *)footer, flen);
+	}
+	*out = tok;
+	e = SND_OK;
+fail:
+	free(heap);
+	return e;
+}
+
+#define WHY(...) ((errbuf && errlen) ? (void)snprintf(errbuf, errlen, __VA_ARGS__) : (void)0)
 
 enum snd_err snd_paseto_verify_why(const uint8_t pk[SND_PK_BYTES], const char *token,
                                    size_t tlen, const char *implicit, char **payload,

@@ -946,6 +946,24 @@ START_TEST(test_claims_fast_path_agrees_with_the_general_one)
 }
 END_TEST
 
+/* The table encoder against libsodium's, at every length to 200. */
+START_TEST(test_b64url_encode_agrees_with_libsodium)
+{
+	uint8_t data[200];
+	char want[300];
+	size_t n, i;
+	for (i = 0; i < sizeof data; i++)
+		data[i] = (uint8_t)(i * 97 + 13);
+	for (n = 0; n <= sizeof data; n++) {
+		char *got = snd_b64url_encode(data, n);
+		sodium_bin2base64(want, sizeof want, data, n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+		ck_assert_ptr_nonnull(got);
+		ck_assert_str_eq(got, want);
+		free(got);
+	}
+}
+END_TEST
+
 START_TEST(test_claims_check_time_allows_60s_skew)
 {
 	struct snd_claims c;
@@ -1329,6 +1347,7 @@ static Suite *token_suite(void)
 	tcase_add_test(t, test_claims_check_time_allows_60s_skew);
 	tcase_add_test(t, test_claims_fast_path_agrees_with_the_general_one);
 	tcase_add_test(t, test_b64url_decode_agrees_with_libsodium);
+	tcase_add_test(t, test_b64url_encode_agrees_with_libsodium);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("commands");
