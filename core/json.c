@@ -289,6 +289,10 @@ static int scan_text(struct scan *sc)
 	}
 }
 
+/* Objects up to this size are checked for repeats pairwise (n^2/2
+ * strcmp, no allocation); larger ones by sorting. */
+#define DUP_SMALL 16
+
 static int cmp_keys(const void *a, const void *b)
 {
 	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
@@ -307,7 +311,30 @@ static int find_duplicate(const cJSON *v, long *ordinal, long *obj, long *member
 		const cJSON **keys;
 		for (c = v->child; c; c = c->next)
 			n++;
-		if (n > 1) {
+		if (n > 1 && n <= DUP_SMALL) {
+			/* small objects (nearly all): each key against the later ones,
+			 * no allocation; the first repeat found is the same one the
+			 * sort below reports (its smallest repeated key's pair) */
+			const cJSON *best = NULL, *bestlater = NULL;
+			const cJSON *d1;
+			for (c = v->child; c; c = c->next)
+				for (d1 = c->next; d1; d1 = d1->next)
+					if (strcmp(c->string, d1->string) == 0 &&
+					    (best == NULL || strcmp(c->string, best->string) < 0)) {
+						best = c;
+						bestlater = d1;
+					}
+			if (best != NULL) {
+				long idx = 0, i2 = -1;
+				for (c = v->child; c; c = c->next, idx++)
+					if (c == bestlater)
+						i2 = idx;
+				*obj = me;
+				*member = i2;
+				*key = best->string;
+				return -1;
+			}
+		} else if (n > 1) {
 			keys = malloc(n * sizeof *keys);
 			if (keys == NULL)
 				return -2;

@@ -116,6 +116,14 @@ START_TEST(test_json_rejects_repeated_keys_with_position)
 	ck_assert_int_eq(parse("[{\"k\":1},{\"k\":1,\"j\":[{}],\"k\":3}]", NULL), SND_EINVAL);
 	ck_assert_str_eq(ebuf, "line 1, column 26: repeated object key \"k\"");
 	ck_assert_int_eq(parse("{\"a\":1,\"A\":2}", NULL), SND_OK);
+	/* several repeats: the smallest key's second occurrence, whether the
+	 * object is small (checked pairwise) or large (checked by sorting) */
+	ck_assert_int_eq(parse("{\"b\":1,\"b\":2,\"a\":3,\"a\":4,\"a\":5}", NULL), SND_EINVAL);
+	ck_assert_str_eq(ebuf, "line 1, column 20: repeated object key \"a\"");
+	ck_assert_int_eq(parse("{\"m0\":0,\"m1\":0,\"m2\":0,\"m3\":0,\"m4\":0,\"m5\":0,\"m6\":0,"
+	                       "\"m7\":0,\"m8\":0,\"m9\":0,\"n0\":0,\"n1\":0,\"n2\":0,\"n3\":0,"
+	                       "\"b\":1,\"b\":2,\"a\":3,\"a\":4,\"a\":5}", NULL), SND_EINVAL);
+	ck_assert_str_eq(ebuf, "line 1, column 118: repeated object key \"a\"");
 }
 END_TEST
 
