@@ -133,8 +133,21 @@ enum snd_err snd_buf_vprintf(struct snd_buf *b, const char *fmt, va_list ap)
 	va_list aq;
 	int n;
 	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
-	va_end(aq);
+	if (b->data != NULL && !b->failed) {
+		/* Straight into the room there is (one formatting pass, not two);
+		 * only when that is too small, measure, grow and format again. */
+		size_t room = b->cap - b->len;
+		n = vsnprintf(b->data + b->len, room, fmt, aq);
+		va_end(aq);
+		if (n >= 0 && (size_t)n < room && (size_t)n <= b->max - b->len) {
+			b->len += (size_t)n;
+			return SND_OK;
+		}
+		b->data[b->len] = '\0'; /* undo the partial text */
+	} else {
+		n = vsnprintf(NULL, 0, fmt, aq);
+		va_end(aq);
+	}
 	if (n < 0 || grow(b, (size_t)n) != SND_OK) {
 		b->failed = 1;
 		return SND_ENOMEM;
