@@ -106,8 +106,10 @@ static void put_string(struct snd_buf *out, const char *s)
 	for (; *p; p++) {
 		const char *esc = NULL;
 		char u[7];
-		if (*p >= 0x20 && *p != '"' && *p != '\\')
-			continue;
+		while (*p >= 0x20 && *p != '"' && *p != '\\')
+			p++;
+		if (*p == 0)
+			break;
 		snd_buf_append(out, run, (size_t)(p - run));
 		switch (*p) {
 		case '"': esc = "\\\""; break;

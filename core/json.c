@@ -607,6 +607,10 @@ static int jp_string(struct jp *p, const char **out, size_t *outlen)
 	/* first pass: find the end, check the bytes */
 	while (i < p->n && s[i] != '"') {
 		unsigned char c = s[i];
+		if (c >= 0x20 && c < 0x80 && c != '\\') {
+			i++; /* plain ASCII: the common case first */
+			continue;
+		}
 		if (c < 0x20)
 			return -1;
 		if (c == '\\') {
