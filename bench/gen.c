@@ -476,7 +476,7 @@ static void parse_args(int argc, char **argv, struct args *a)
 	a->role = "delegate";
 	a->format = "json";
 	a->seed = 1;
-	for (i = 2; i < argc; i++) {
+	for (i = 2; i < argc; i += 2) {
 		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (v == NULL)
 			die("option %s needs a value", o);
@@ -500,7 +500,6 @@ static void parse_args(int argc, char **argv, struct args *a)
 			a->seed = strtoull(v, NULL, 10);
 		else
 			die("unknown option %s", o);
-		i++;
 	}
 	if (a->form == NULL || a->n <= 0)
 		die("--form and -n N are required");
