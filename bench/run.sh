@@ -10,8 +10,13 @@
 #   bench/run.sh --quick    short runs (3 s), tally on 100k only, no chair-cold
 #   options: --no-limits (skip the bound), --regen (regenerate cached data),
 #            --data (build and make the data only, measure nothing)
-#   env: PORT (default 39201, 127.0.0.1 only), DURATION (wrk, default 10s),
-#        BUILD (default build-bench), OUT (default bench/out)
+#   env: PORT (default 39201, 127.0.0.1 only), DURATION (of each load,
+#        default 10s), BUILD (default build-bench), OUT (default bench/out)
+#
+# The API and delegate-flow loads are driven by bench/load.c (a C client,
+# built here with the collector); the API loads are run once more with wrk
+# and bench/api.lua under the names api_cold_wrk_* and api_reuse_wrk_*, as
+# the bound is measured with wrk.  The chair screens stay on wrk (chair.lua).
 #
 # The whole run holds /tmp/bench.lock (flock), like the shared run.sh, so no
 # two load tests overlap; the shared run.sh is called with BENCH_LOCKED=1.
@@ -57,7 +62,7 @@ FIG=$OUT/last-run.txt
 say() { echo "bench: $*" >&2; }
 fig() { echo "$1 $2 $3" | tee -a "$FIG"; }   # NAME value unit
 
-for tool in wrk sqlite3 cmake cc pkg-config flock /usr/bin/time; do
+for tool in wrk sqlite3 cmake pkg-config flock /usr/bin/time; do
     command -v "$tool" > /dev/null || {
         echo "run.sh: '$tool' is missing (Debian: apt-get install wrk sqlite3 cmake gcc pkg-config util-linux time)" >&2
         exit 1
@@ -67,20 +72,23 @@ done
 # ---- build ----------------------------------------------------------------
 # Release (-O3) plus -g for profiles (no change to the code generated).  The
 # project builds with -Werror; -O3 raises a maybe-uninitialized warning that
-# -O2 does not, which must not stop a benchmark.
+# -O2 does not, which must not stop a benchmark.  SND_BENCH=ON adds the
+# bench tools (bench/CMakeLists.txt); they are copied to $OUT, where the
+# profiles and the other scripts look for them.
 say "building Release in $BUILD"
-cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release \
+cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DSND_BENCH=ON \
     -DCMAKE_C_FLAGS="-g -Wno-error=maybe-uninitialized" > "$OUT/cmake.log" 2>&1 ||
     { cat "$OUT/cmake.log" >&2; exit 1; }
-cmake --build "$BUILD" -j2 --target sounding collector tally > "$OUT/build.log" 2>&1 ||
+cmake --build "$BUILD" -j2 --target sounding collector tally gen micro load > "$OUT/build.log" 2>&1 ||
     { tail -30 "$OUT/build.log" >&2; exit 1; }
-for prog in gen micro; do
-    cc -O2 -g -Wall -Wextra -I"$ROOT/core" -o "$OUT/$prog" "$BENCH/$prog.c" "$BUILD/libsounding.a" \
-        $(pkg-config --cflags --libs libsodium sqlite3 libcjson) -lpthread -lm
+for prog in gen micro load; do
+    cp -f "$BUILD/bench/$prog" "$OUT/$prog"
 done
 COLLECTOR=$BUILD/collector
 TALLY=$BUILD/tally
 GEN=$OUT/gen
+LOAD=$OUT/load
+"$LOAD" selftest >&2 || { echo "run.sh: the load client's selftest failed" >&2; exit 1; }
 
 # ---- data (cached in $OUT) ---------------------------------------------------
 if [ ! -f "$OUT/keys/issuer.secret" ]; then
@@ -96,7 +104,8 @@ if [ "$REGEN" = 1 ] || [ ! -s "$OUT/tokens.txt" ] ||
         --seed 1 > "$OUT/tokens.txt.tmp"
     mv "$OUT/tokens.txt.tmp" "$OUT/tokens.txt"
     "$GEN" tokens --key "$OUT/keys/issuer.secret" --form "$FORM" -n "$CHAIRS" \
-        --role chair --seed 2 > "$OUT/chairs.txt"
+        --role chair --seed 2 > "$OUT/chairs.txt.tmp"
+    mv "$OUT/chairs.txt.tmp" "$OUT/chairs.txt"
 fi
 "$GEN" answers --form "$FORM" -n 1000 --format json --seed 3 > "$OUT/bodies.json"
 "$GEN" answers --form "$FORM" -n 1000 --format urlenc --seed 4 > "$OUT/bodies.url"
@@ -181,42 +190,44 @@ rss_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 
 val() { awk -v k="$2" '$1 == k { print $2; exit }' "$1"; } # FILE KEY
 
-# run_wrk NAME SCRIPT THREADS CONNS [extra env...]: wrk over the collector,
-# output in $OUT/wrk_NAME.txt; prints rps, p50, p99, errors, CPU per request.
-run_wrk() {
-    local name=$1 script=$2 t=$3 c=$4 t0 t1 w0 m0 w1 m1 reqs
-    shift 4
-    t0=$(cpu_ticks "$SERVER_PID")
-    read -r w0 m0 <<< "$(thread_ticks "$SERVER_PID")"
+# A load over the running collector is measured between meas_begin and
+# meas_end: the collector's CPU (all, writer thread, MHD workers) and, with
+# perf, its fdatasync calls.  The client's output (the same KEY value lines
+# from load and from the wrk scripts) gives the rest.
+M_T0= M_W0= M_M0=
+meas_begin() { # NAME
+    M_T0=$(cpu_ticks "$SERVER_PID")
+    read -r M_W0 M_M0 <<< "$(thread_ticks "$SERVER_PID")"
     # count the writer's fdatasync calls (one per commit, plus checkpoints)
     # with a perf tracepoint counter: no measurable overhead
-    rm -f "$OUT/syncs_$name.txt"
+    rm -f "$OUT/syncs_$1.txt"
     if [ "$HAVE_TP" = 1 ]; then
         perf stat -x, -e syscalls:sys_enter_fdatasync,syscalls:sys_enter_fsync \
-            -p "$SERVER_PID" -o "$OUT/syncs_$name.txt" -- sleep "$DUR_S" 2> /dev/null &
+            -p "$SERVER_PID" -o "$OUT/syncs_$1.txt" -- sleep "$DUR_S" 2> /dev/null &
         SYNC_PID=$!
     fi
-    env BENCH_DIR="$BENCH" NTHREADS="$t" "$@" \
-        /usr/bin/time -f "%U %S" -o "$OUT/wrk_cpu_$name.txt" \
-        wrk -t"$t" -c"$c" -d"$DURATION" --timeout 10s --latency -s "$BENCH/$script" \
-        "http://127.0.0.1:$PORT/" > "$OUT/wrk_$name.txt"
+}
+# meas_end NAME FILE CLIENT_CPU_S COLD: prints rps, p50, p99, errors, the
+# server's and the client's CPU per request, the threads' busy shares, the
+# syncs; COLD=1 checks that no token was used twice.
+meas_end() {
+    local name=$1 f=$2 ccpu=$3 cold=$4 t1 w1 m1 reqs
     if [ -n "$SYNC_PID" ]; then wait "$SYNC_PID" || true; SYNC_PID=; fi
     t1=$(cpu_ticks "$SERVER_PID")
     read -r w1 m1 <<< "$(thread_ticks "$SERVER_PID")"
-    local f=$OUT/wrk_$name.txt
     reqs=$(val "$f" REQUESTS)
     fig "${name}_rps" "$(val "$f" RPS)" req/s
     fig "${name}_p50" "$(awk '$1=="P50_US"{printf "%.2f", $2/1000}' "$f")" ms
     fig "${name}_p99" "$(awk '$1=="P99_US"{printf "%.2f", $2/1000}' "$f")" ms
     fig "${name}_errors" "$(( $(val "$f" ERRORS) + $(val "$f" OTHER) ))" count
     fig "${name}_server_cpu_per_req" \
-        "$(awk -v d=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v n="$reqs" 'BEGIN{printf "%.1f", n ? d/hz/n*1e6 : 0}')" us
+        "$(awk -v d=$((t1 - M_T0)) -v hz="$(getconf CLK_TCK)" -v n="$reqs" 'BEGIN{printf "%.1f", n ? d/hz/n*1e6 : 0}')" us
     # the load generator's own CPU (user + system) per request, on the same cores
-    fig "${name}_client_cpu_per_req" "$(awk -v n="$reqs" '{ printf "%.1f", n ? ($1 + $2) / n * 1e6 : 0 }' "$OUT/wrk_cpu_$name.txt")" us
+    fig "${name}_client_cpu_per_req" "$(awk -v c="$ccpu" -v n="$reqs" 'BEGIN{ printf "%.1f", n ? c / n * 1e6 : 0 }')" us
     # busy share of one core over the run: 100 = that thread was saturated
-    fig "${name}_writer_busy" "$(awk -v d=$((w1 - w0)) -v hz="$(getconf CLK_TCK)" -v s="$DUR_S" 'BEGIN{printf "%.0f", d/hz/s*100}')" "%core"
-    fig "${name}_mhd_busy" "$(awk -v d=$((m1 - m0)) -v hz="$(getconf CLK_TCK)" -v s="$DUR_S" 'BEGIN{printf "%.0f", d/hz/s*100}')" "%core"
-    if [[ " $* " == *" LIMIT=0 "* ]] && [ "$(val "$f" WRAPS)" != 0 ]; then
+    fig "${name}_writer_busy" "$(awk -v d=$((w1 - M_W0)) -v hz="$(getconf CLK_TCK)" -v s="$DUR_S" 'BEGIN{printf "%.0f", d/hz/s*100}')" "%core"
+    fig "${name}_mhd_busy" "$(awk -v d=$((m1 - M_M0)) -v hz="$(getconf CLK_TCK)" -v s="$DUR_S" 'BEGIN{printf "%.0f", d/hz/s*100}')" "%core"
+    if [ "$cold" = 1 ] && [ "$(val "$f" WRAPS)" != 0 ]; then
         say "WARNING: $name ran out of fresh tokens ($(val "$f" WRAPS) wraps): raise COLD_TOKENS"
     fi
     if [ -s "$OUT/syncs_$name.txt" ]; then
@@ -230,16 +241,49 @@ run_wrk() {
     grep '^FIRST_BAD' "$f" >&2 || true
 }
 
-# check_db NAME DB ACKED: the database must hold every acknowledged revision;
-# it may hold up to one more per connection (answered after wrk stopped
-# reading at the end of the run).
+# run_load NAME MODE CONNS LIMIT TOKENS BODIES: bench/load.c (MODE api or
+# flow) over the collector, output in $OUT/load_NAME.txt.  LIMIT 0 = cold
+# (each token once).  The client's CPU is its own getrusage over the load
+# (its setup, mapping tokens and reading bodies, excluded).
+run_load() {
+    local name=$1 mode=$2 c=$3 limit=$4 tokens=$5 bodies=$6
+    local f=$OUT/load_$name.txt
+    meas_begin "$name"
+    "$LOAD" "$mode" -c "$c" -d "$DURATION" --timeout 10 --tokens "$tokens" --bodies "$bodies" \
+        --limit "$limit" "http://127.0.0.1:$PORT/" > "$f"
+    meas_end "$name" "$f" "$(awk '$1 == "CLIENT_CPU_US" { print $2 / 1e6 }' "$f")" \
+        "$([ "$limit" = 0 ] && echo 1 || echo 0)"
+}
+
+# run_wrk NAME SCRIPT THREADS CONNS [extra env...]: wrk over the collector,
+# output in $OUT/wrk_NAME.txt.  The client's CPU is wrk's user + system
+# time from GNU time, its Lua setup (reading the token slices) included.
+run_wrk() {
+    local name=$1 script=$2 t=$3 c=$4
+    shift 4
+    meas_begin "$name"
+    env BENCH_DIR="$BENCH" NTHREADS="$t" "$@" \
+        /usr/bin/time -f "%U %S" -o "$OUT/wrk_cpu_$name.txt" \
+        wrk -t"$t" -c"$c" -d"$DURATION" --timeout 10s --latency -s "$BENCH/$script" \
+        "http://127.0.0.1:$PORT/" > "$OUT/wrk_$name.txt"
+    meas_end "$name" "$OUT/wrk_$name.txt" "$(awk '{ print $1 + $2 }' "$OUT/wrk_cpu_$name.txt")" \
+        "$([[ " $* " == *" LIMIT=0 "* ]] && echo 1 || echo 0)"
+}
+
+# check_db NAME DB ACKED [UNACKED]: the database must hold every acknowledged
+# revision; it may hold more, answered after the client stopped reading at
+# the end of the run: at most one per connection, and with load.c at most
+# UNACKED (POSTs sent whose answer it did not count).
 check_db() {
-    local name=$1 db=$2 acked=$3 rows
+    local name=$1 db=$2 acked=$3 bound=${4:-} rows
     rows=$(sqlite3 "$db" "SELECT count(*) FROM revision")
     fig "${name}_acked" "$acked" count
     fig "${name}_db_rows" "$rows" count
     fig "${name}_lost_acks" "$(( acked > rows ? acked - rows : 0 ))" count
     fig "${name}_stored_unacked" "$(( rows > acked ? rows - acked : 0 ))" count
+    if [ -n "$bound" ] && [ "$rows" -gt "$(( acked + bound ))" ]; then
+        say "WARNING: $name: $((rows - acked)) stored but unacknowledged, more than the $bound POSTs the client left unanswered"
+    fi
 }
 
 # ---- environment -----------------------------------------------------------------
@@ -266,41 +310,55 @@ say "micro: the cost of each step of a submission on one core"
 # ---- API submissions ---------------------------------------------------------------
 say "API, cold: every request a new token ($DURATION, 64 connections)"
 start_collector "$OUT/api.db"
-run_wrk api_cold api.lua 2 64 TOKENS="$OUT/tokens.txt" BODIES="$OUT/bodies.json" LIMIT=0
+run_load api_cold api 64 0 "$OUT/tokens.txt" "$OUT/bodies.json"
 fig collector_rss_after_api_cold "$(( $(rss_kb "$SERVER_PID" VmRSS) / 1024 ))" MB
 fig collector_rss_peak_api_cold "$(( $(rss_kb "$SERVER_PID" VmHWM) / 1024 ))" MB
 stop_collector
-check_db api_cold "$OUT/api.db" "$(val "$OUT/wrk_api_cold.txt" CREATED)"
+check_db api_cold "$OUT/api.db" "$(val "$OUT/load_api_cold.txt" CREATED)" \
+    "$(val "$OUT/load_api_cold.txt" UNACKED_POSTS)"
 if [ "$QUICK" = 0 ]; then # every hash, receipt and chain link of what was stored
     if "$TALLY" verify --db "$OUT/api.db" --receipt-pub "$OUT/keys/receipt.public" \
         > "$OUT/verify.txt" 2>&1; then ok=1; else ok=0; fi
     fig api_cold_db_verifies "$ok" "bool(tally verify)"
 fi
 
+say "API, cold, driven by wrk + api.lua (the bound's client) for comparison"
+start_collector "$OUT/api.db"
+run_wrk api_cold_wrk api.lua 2 64 TOKENS="$OUT/tokens.txt" BODIES="$OUT/bodies.json" LIMIT=0
+stop_collector
+check_db api_cold_wrk "$OUT/api.db" "$(val "$OUT/wrk_api_cold_wrk.txt" CREATED)" 64
+
 say "API, reuse: $REUSE_TOKENS delegates revising"
 start_collector "$OUT/api.db"
-run_wrk api_reuse api.lua 2 64 TOKENS="$OUT/tokens.txt" BODIES="$OUT/bodies.json" \
+run_load api_reuse api 64 "$REUSE_TOKENS" "$OUT/tokens.txt" "$OUT/bodies.json"
+stop_collector
+check_db api_reuse "$OUT/api.db" "$(val "$OUT/load_api_reuse.txt" CREATED)" \
+    "$(val "$OUT/load_api_reuse.txt" UNACKED_POSTS)"
+
+say "API, reuse, driven by wrk + api.lua for comparison"
+start_collector "$OUT/api.db"
+run_wrk api_reuse_wrk api.lua 2 64 TOKENS="$OUT/tokens.txt" BODIES="$OUT/bodies.json" \
     LIMIT=$REUSE_TOKENS
 stop_collector
-check_db api_reuse "$OUT/api.db" "$(val "$OUT/wrk_api_reuse.txt" CREATED)"
+check_db api_reuse_wrk "$OUT/api.db" "$(val "$OUT/wrk_api_reuse_wrk.txt" CREATED)" 64
 
 if [ "$QUICK" = 0 ]; then
     say "API, reuse, with the access log on (--log-level info, the default)"
     start_collector "$OUT/api.db" --log-level info
-    run_wrk api_reuse_log api.lua 2 64 TOKENS="$OUT/tokens.txt" BODIES="$OUT/bodies.json" \
-        LIMIT=$REUSE_TOKENS
+    run_load api_reuse_log api 64 "$REUSE_TOKENS" "$OUT/tokens.txt" "$OUT/bodies.json"
     stop_collector
-    check_db api_reuse_log "$OUT/api.db" "$(val "$OUT/wrk_api_reuse_log.txt" CREATED)"
+    check_db api_reuse_log "$OUT/api.db" "$(val "$OUT/load_api_reuse_log.txt" CREATED)" \
+        "$(val "$OUT/load_api_reuse_log.txt" UNACKED_POSTS)"
     : > "$OUT/collector.log"
 fi
 
 # ---- full delegate flow --------------------------------------------------------------
 say "full delegate flow: GET form + POST urlencoded with _csrf (64 connections)"
 start_collector "$OUT/flow.db"
-run_wrk flow flow.lua 64 64 TOKENS="$OUT/tokens.txt" BODIES="$OUT/bodies.url" LIMIT=0
-fig flows_per_s "$(awk -v n="$(val "$OUT/wrk_flow.txt" FLOWS)" -v d="$DUR_S" 'BEGIN{printf "%.0f", n/d}')" flows/s
+run_load flow flow 64 0 "$OUT/tokens.txt" "$OUT/bodies.url"
+fig flows_per_s "$(awk -v n="$(val "$OUT/load_flow.txt" FLOWS)" -v d="$DUR_S" 'BEGIN{printf "%.0f", n/d}')" flows/s
 stop_collector
-check_db flow "$OUT/flow.db" "$(val "$OUT/wrk_flow.txt" FLOWS)"
+check_db flow "$OUT/flow.db" "$(val "$OUT/load_flow.txt" FLOWS)" "$(val "$OUT/load_flow.txt" UNACKED_POSTS)"
 
 # ---- submissions while chairs watch -----------------------------------------------------
 chairs_run() { # NAME LIMIT: API submissions with $CHAIRS chair screens refreshing
@@ -311,8 +369,7 @@ chairs_run() { # NAME LIMIT: API submissions with $CHAIRS chair screens refreshi
         "http://127.0.0.1:$PORT/" > "$OUT/wrk_${name}_views.txt" &
     BG_PID=$!
     sleep 1
-    run_wrk "$name" api.lua 2 64 TOKENS="$OUT/tokens.txt" BODIES="$OUT/bodies.json" \
-        LIMIT="$limit"
+    run_load "$name" api 64 "$limit" "$OUT/tokens.txt" "$OUT/bodies.json"
     wait "$BG_PID" || true
     BG_PID=
     stop_collector
@@ -398,6 +455,8 @@ ratio() { # NAME A B UNIT [TARGET]: A/B
 }
 ratio ratio_api_cold_vs_mhd_full api_cold_rps mhd_full_rps "x(target>=0.8)"
 ratio ratio_api_reuse_vs_mhd_full api_reuse_rps mhd_full_rps "x(target>=1.2)"
+ratio ratio_api_cold_wrk_vs_mhd_full api_cold_wrk_rps mhd_full_rps "x(wrk+lua,as_the_bound)"
+ratio ratio_api_reuse_wrk_vs_mhd_full api_reuse_wrk_rps mhd_full_rps "x(wrk+lua,as_the_bound)"
 ratio ratio_api_cold_cpu_vs_mhd_full api_cold_server_cpu_per_req mhd_full_server_cpu_per_req "x"
 ratio ratio_api_reuse_cpu_vs_mhd_full api_reuse_server_cpu_per_req mhd_full_server_cpu_per_req "x"
 ratio ratio_api_cold_p99_vs_mhd_full api_cold_p99 mhd_full_p99 "x"
