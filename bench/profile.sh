@@ -30,7 +30,7 @@ callgrind/api_cold | callgrind/api_reuse | callgrind/flow | callgrind/chair | \
 perf/api_cold | perf/api_reuse | perf/flow | perf/chair | callgrind/tally | perf/tally) ;;
 *) sed -n '2,12p' "$SELF" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
-[ -x "$BUILD/collector" ] && [ -s "$OUT/tokens.txt" ] || {
+[ -x "$BUILD/collector" ] && [ -x "$OUT/load" ] && [ -s "$OUT/tokens.txt" ] || {
     echo "profile.sh: run bench/run.sh first (needs $BUILD and $OUT)" >&2
     exit 1
 }
@@ -106,35 +106,44 @@ done
 [ "$up" = 1 ] || { echo "profile.sh: the collector did not come up (see $P/$name.log)" >&2; exit 1; }
 
 # callgrind: few connections, a fixed time (valgrind runs ~50x slower);
-# perf: the benchmark's own load
+# perf: the benchmark's own load.  The API and flow loads are bench/load.c,
+# as in run.sh; the chair screens are wrk + chair.lua.
+URL=http://127.0.0.1:$PORT/
+LIMIT=0
 case $what in
-api_cold) script=api.lua env=(TOKENS="$OUT/tokens.txt" BODIES="$OUT/bodies.json" LIMIT=0) t=2 c=64 ;;
-api_reuse) script=api.lua env=(TOKENS="$OUT/tokens.txt" BODIES="$OUT/bodies.json" LIMIT=1000) t=2 c=64 ;;
-flow) script=flow.lua env=(TOKENS="$OUT/tokens.txt" BODIES="$OUT/bodies.url" LIMIT=0) t=64 c=64 ;;
-chair) script=chair.lua env=(TOKENS="$OUT/chairs.txt" DELAY_MS=0) t=1 c=4 ;;
+api_cold) mode=api bodies=$OUT/bodies.json c=64 ;;
+api_reuse) mode=api bodies=$OUT/bodies.json c=64 LIMIT=1000 ;;
+flow) mode=flow bodies=$OUT/bodies.url c=64 ;;
+chair) mode=chair c=4 ;;
 esac
+client() { # DURATION CONNS OFFSET: the scenario's load on the collector
+    if [ "$mode" = chair ]; then
+        env BENCH_DIR="$BENCH" NTHREADS=1 TOKENS="$OUT/chairs.txt" DELAY_MS=0 \
+            wrk -t1 -c"$2" -d"$1" --timeout 30s -s "$BENCH/chair.lua" "$URL"
+    else
+        "$OUT/load" "$mode" -c "$2" -d "$1" --timeout 30 --tokens "$OUT/tokens.txt" \
+            --bodies "$bodies" --limit "$LIMIT" --offset "$3" "$URL"
+    fi
+}
 if [ "$tool" = callgrind ]; then
-    if [ "$what" = flow ]; then t=4 c=4; elif [ "$t" = 2 ]; then c=8; fi
+    if [ "$what" = flow ]; then c=4; elif [ "$mode" = api ]; then c=8; fi
     # warm up (first requests: prepared statements, caches, page buffers)
-    # (cold runs on other tokens: OFFSET, so the measured requests are as
+    # (cold runs on other tokens: --offset, so the measured requests are as
     # cold as in run.sh; reuse runs on the same ones, as they are meant warm)
     woff=0
-    if [[ " ${env[*]} " == *" LIMIT=0 "* ]]; then woff=200000; fi
-    env BENCH_DIR="$BENCH" NTHREADS=$t "${env[@]}" OFFSET=$woff wrk -t$t -c$c -d3s --timeout 30s \
-        -s "$BENCH/$script" "http://127.0.0.1:$PORT/" > "$P/$name.warm.txt"
+    if [ "$mode" != chair ] && [ "$LIMIT" = 0 ]; then woff=200000; fi
+    client 3 "$c" "$woff" > "$P/$name.warm.txt"
     callgrind_control -i on "$SERVER_PID" > /dev/null
     if [ "$what" = chair ]; then # submissions meanwhile, so views recompute
-        env BENCH_DIR="$BENCH" NTHREADS=1 TOKENS="$OUT/tokens.txt" BODIES="$OUT/bodies.json" LIMIT=1000 \
-            wrk -t1 -c2 -d20s --timeout 30s -s "$BENCH/api.lua" "http://127.0.0.1:$PORT/" > "$P/$name.api.txt" &
+        "$OUT/load" api -c 2 -d 20 --timeout 30 --tokens "$OUT/tokens.txt" \
+            --bodies "$OUT/bodies.json" --limit 1000 "$URL" > "$P/$name.api.txt" &
         WRK_PID=$!
     fi
-    env BENCH_DIR="$BENCH" NTHREADS=$t "${env[@]}" wrk -t$t -c$c -d20s --timeout 30s \
-        -s "$BENCH/$script" "http://127.0.0.1:$PORT/" > "$P/$name.wrk.txt"
+    client 20 "$c" 0 > "$P/$name.wrk.txt"
     callgrind_control -i off "$SERVER_PID" > /dev/null
     if [ -n "$WRK_PID" ]; then wait "$WRK_PID" || true; WRK_PID=; fi
 else
-    env BENCH_DIR="$BENCH" NTHREADS=$t "${env[@]}" wrk -t$t -c$c -d12s --timeout 30s \
-        -s "$BENCH/$script" "http://127.0.0.1:$PORT/" > "$P/$name.wrk.txt" &
+    client 12 "$c" 0 > "$P/$name.wrk.txt" &
     WRK_PID=$!
     sleep 1
     perf record -q -e cpu-clock -F 1999 -g -p "$SERVER_PID" -o "$P/$name.data" -- sleep 10 2> /dev/null
