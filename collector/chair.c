@@ -36,7 +36,10 @@
  *      pages_lock only to find the entry and count a reference; no lock is
  *      held while rendering or sending.
  *   7. Its ETag is strong: "v<db version>-<BLAKE2b-128 of the bytes>", so
- *      equal tags mean equal bytes; If-None-Match gets 304.
+ *      equal tags mean equal bytes; If-None-Match gets 304.  The summary
+ *      API's JSON is the same: one shared response per snapshot, printed
+ *      when the snapshot is made (only for views without turnout, the
+ *      API's: the dashboard's snapshots never need it), with its tag.
  */
 #include "http_int.h"
 
@@ -86,8 +89,10 @@ struct snap {
 	int64_t made_ms, cost_ms;    /* monotonic time it was computed, and how long it took */
 	int64_t made_s;              /* Unix time it was computed: the pages' "Updated" */
 	cJSON *summary, *turnout;
-	char *json;
-	size_t json_len;
+	/* the summary API's answer, for views without turnout (the dashboard's
+	 * own snapshots never print it): the JSON, shared like a page */
+	struct MHD_Response *json_resp;
+	char json_etag[64];
 	/* the pages rendered from it (invariant 6) */
 	pthread_mutex_t pages_lock;
 	struct page_entry *pages[SNAP_PAGES];
@@ -129,7 +134,8 @@ static void snap_release(struct snap *sn)
 		pthread_mutex_destroy(&sn->pages_lock);
 		cJSON_Delete(sn->summary);
 		cJSON_Delete(sn->turnout);
-		free(sn->json);
+		if (sn->json_resp != NULL)
+			MHD_destroy_response(sn->json_resp);
 		free(sn);
 	}
 }
@@ -183,6 +189,38 @@ static int fresh_enough(const struct srv *s, const struct snap *sn)
 	return mono_ms() - sn->made_ms < gap;
 }
 
+/* "v<version>-<BLAKE2b-128 of the bytes, hex>" (invariant 7). */
+static void make_etag(char out[64], int64_t version, const char *body, size_t len)
+{
+	unsigned char h[16];
+	char hex[33];
+	crypto_generichash(h, sizeof h, (const unsigned char *)body, len, NULL, 0);
+	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+	snprintf(out, 64, "\"v%lld-%s\"", (long long)version, hex);
+}
+
+/* The summary as JSON in a response every request shares (its bytes freed
+ * by MHD with the last reference), with its ETag. */
+static enum snd_err json_response(struct req *r, struct snap *sn)
+{
+	char *json = cJSON_PrintUnformatted(sn->summary);
+	size_t len;
+	if (json == NULL)
+		return SND_ENOMEM;
+	len = strlen(json);
+	make_etag(sn->json_etag, sn->version, json, len);
+	sn->json_resp = http_response(r, json, len, MHD_RESPMEM_MUST_FREE,
+	                              "application/json; charset=utf-8", CACHE_NONE);
+	if (sn->json_resp == NULL)
+		return SND_ENOMEM;
+	if (MHD_add_response_header(sn->json_resp, MHD_HTTP_HEADER_ETAG, sn->json_etag) != MHD_YES) {
+		MHD_destroy_response(sn->json_resp);
+		sn->json_resp = NULL;
+		return SND_ENOMEM;
+	}
+	return SND_OK;
+}
+
 static enum snd_err compute_snap(struct req *r, struct snd_store *rd, const char *by,
                                  enum snd_weight weight, int with_turnout, int64_t version,
                                  struct snap **out, char *err, size_t errlen)
@@ -201,8 +239,8 @@ static enum snd_err compute_snap(struct req *r, struct snd_store *rd, const char
 	rc = snd_tally_summary(rd, form_of(r), &o, &sn->summary, err, errlen);
 	if (rc == SND_OK && with_turnout)
 		rc = snd_tally_turnout(rd, form_of(r), &sn->turnout, err, errlen);
-	if (rc == SND_OK && (sn->json = cJSON_PrintUnformatted(sn->summary)) == NULL)
-		rc = SND_ENOMEM;
+	if (rc == SND_OK && !with_turnout)
+		rc = json_response(r, sn);
 	if (rc != SND_OK) {
 		snd_log(SND_LOG_ERROR, "summary of %s failed: %s", form_of(r)->id,
 		        err[0] ? err : snd_strerror(rc));
@@ -211,7 +249,6 @@ static enum snd_err compute_snap(struct req *r, struct snd_store *rd, const char
 		free(sn);
 		return rc;
 	}
-	sn->json_len = strlen(sn->json);
 	sn->made_ms = mono_ms();
 	sn->cost_ms = sn->made_ms - t0;
 	sn->made_s = now_s();
@@ -303,6 +340,46 @@ static enum snd_err get_snap(struct req *r, const char *by, enum snd_weight weig
 	return rc;
 }
 
+/* 1 when the If-None-Match header (a list of entity tags, or "*") names
+ * etag; weak comparison, as RFC 9110 13.1.2 asks of If-None-Match. */
+static int etag_matches(const char *inm, const char *etag)
+{
+	size_t n = strlen(etag);
+	const char *p = inm;
+	if (inm == NULL)
+		return 0;
+	while (*p) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '*')
+			return 1;
+		if (p[0] == 'W' && p[1] == '/')
+			p += 2;
+		if (strncmp(p, etag, n) == 0 && (p[n] == '\0' || p[n] == ',' || p[n] == ' ' ||
+		                                 p[n] == '\t'))
+			return 1;
+		p += strcspn(p, ",");
+	}
+	return 0;
+}
+
+/* 304 with the tag and the headers every response carries.  (libmicrohttpd
+ * 0.9.75 adds "Content-Length: 0" to it, and a second one when we set the
+ * page's; harmless: the page is no-store, so no cache keeps a length to
+ * update, and the one client that asks is the page's own script.) */
+static enum MHD_Result not_modified(struct req *r, const char *etag, const char *ctype)
+{
+	struct MHD_Response *resp = http_response(r, "", 0, MHD_RESPMEM_PERSISTENT, ctype,
+	                                          CACHE_NONE);
+	if (resp == NULL)
+		return MHD_NO;
+	if (MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag) != MHD_YES) {
+		MHD_destroy_response(resp);
+		return MHD_NO;
+	}
+	return http_queue(r, 304, resp, 0);
+}
+
 /* ?by= and ?weight=; 0 ok, else the 400 answer is queued into *ret. */
 static int summary_params(struct req *r, const char **by, enum snd_weight *weight,
                           enum MHD_Result *ret)
@@ -365,10 +442,12 @@ enum MHD_Result h_api_summary(struct req *r)
 	if ((rc = get_snap(r, by, weight, 0, &sn, err, sizeof err)) != SND_OK)
 		return rc == SND_EINVAL ? http_error(r, 400, "bad_request", err, NULL) : http_busy(r);
 	if (!csv) {
-		ret = http_queue(r, 200,
-		                 http_response(r, sn->json, sn->json_len, MHD_RESPMEM_MUST_COPY,
-		                               "application/json; charset=utf-8", CACHE_NONE),
-		                 0);
+		if (etag_matches(MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+		                                             MHD_HTTP_HEADER_IF_NONE_MATCH),
+		                 sn->json_etag))
+			ret = not_modified(r, sn->json_etag, "application/json; charset=utf-8");
+		else
+			ret = http_queue(r, 200, sn->json_resp, 1);
 		snap_release(sn);
 		return ret;
 	}
@@ -482,8 +561,6 @@ static struct page_entry *page_offer(struct snap *sn, struct page_entry *e, size
 static struct page_entry *page_new(struct req *r, const struct snap *sn,
                                    const struct page_key *k, struct snd_buf *b, size_t *lenp)
 {
-	unsigned char h[16];
-	char hex[33];
 	struct page_entry *e;
 	size_t len;
 	char *body;
@@ -496,9 +573,7 @@ static struct page_entry *page_new(struct req *r, const struct snap *sn,
 		free(e);
 		return NULL;
 	}
-	crypto_generichash(h, sizeof h, (const unsigned char *)body, len, NULL, 0);
-	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-	snprintf(e->etag, sizeof e->etag, "\"v%lld-%s\"", (long long)sn->version, hex);
+	make_etag(e->etag, sn->version, body, len);
 	/* MUST_FREE: MHD frees body with the response's last reference */
 	e->resp = http_response(r, body, len, MHD_RESPMEM_MUST_FREE, "text/html; charset=utf-8",
 	                        CACHE_NONE);
@@ -514,46 +589,6 @@ static struct page_entry *page_new(struct req *r, const struct snap *sn,
 	atomic_init(&e->refs, 1);
 	*lenp = len;
 	return e;
-}
-
-/* 1 when the If-None-Match header (a list of entity tags, or "*") names
- * etag; weak comparison, as RFC 9110 13.1.2 asks of If-None-Match. */
-static int etag_matches(const char *inm, const char *etag)
-{
-	size_t n = strlen(etag);
-	const char *p = inm;
-	if (inm == NULL)
-		return 0;
-	while (*p) {
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		if (*p == '*')
-			return 1;
-		if (p[0] == 'W' && p[1] == '/')
-			p += 2;
-		if (strncmp(p, etag, n) == 0 && (p[n] == '\0' || p[n] == ',' || p[n] == ' ' ||
-		                                 p[n] == '\t'))
-			return 1;
-		p += strcspn(p, ",");
-	}
-	return 0;
-}
-
-/* 304 with the tag and the headers every response carries.  (libmicrohttpd
- * 0.9.75 adds "Content-Length: 0" to it, and a second one when we set the
- * page's; harmless: the page is no-store, so no cache keeps a length to
- * update, and the one client that asks is the page's own script.) */
-static enum MHD_Result not_modified(struct req *r, const char *etag)
-{
-	struct MHD_Response *resp = http_response(r, "", 0, MHD_RESPMEM_PERSISTENT,
-	                                          "text/html; charset=utf-8", CACHE_NONE);
-	if (resp == NULL)
-		return MHD_NO;
-	if (MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag) != MHD_YES) {
-		MHD_destroy_response(resp);
-		return MHD_NO;
-	}
-	return http_queue(r, 304, resp, 0);
 }
 
 /* ?list=, ?group=, ?page= into k; 0 ok, else the answer is queued into *ret. */
@@ -665,7 +700,7 @@ enum MHD_Result h_chair(struct req *r)
 	if (etag_matches(MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 	                                             MHD_HTTP_HEADER_IF_NONE_MATCH),
 	                 e->etag))
-		ret = not_modified(r, e->etag);
+		ret = not_modified(r, e->etag, "text/html; charset=utf-8");
 	else
 		ret = http_queue(r, 200, e->resp, 1);
 	page_release(e);

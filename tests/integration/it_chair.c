@@ -4,7 +4,8 @@
  * makes a new page (at once with the tests' --summary-interval 0, and
  * after the interval with one); the dashboard lists at most 20 objections
  * or comments per question, with the count and a link to the paged full
- * list, which has them all, escaped. */
+ * list, which has them all, escaped.  The summary API's JSON has its
+ * ETag and 304 too. */
 #include "harness.h"
 
 #include <check.h>
@@ -163,6 +164,45 @@ START_TEST(test_chair_if_none_match_gets_304_until_the_page_changes)
 }
 END_TEST
 
+/* The summary API (JSON) is shared the same way: one tag per snapshot,
+ * 304 while nothing changed, the new summary once something did. */
+START_TEST(test_chair_summary_json_has_an_etag_and_304)
+{
+	char *chair = h_token(&E, "all-types", "chair1", "chair");
+	struct h_resp a, r;
+	char *etag, *e2;
+	cJSON *j;
+	answer("d1", NULL, "{\"answers\":{\"colour\":\"red\",\"proposal\":{\"position\":\"support\"}}}");
+	ck_assert_int_eq(chair_get(API "/summary", chair, NULL, &a), 200);
+	etag = h_header(&a, "ETag");
+	ck_assert_ptr_nonnull(etag);
+	ck_assert_int_eq(chair_get(API "/summary", chair, NULL, &r), 200);
+	ck_assert_uint_eq(r.len, a.len);
+	ck_assert(memcmp(r.body, a.body, a.len) == 0);
+	h_resp_free(&r);
+	ck_assert_int_eq(chair_get(API "/summary", chair, etag, &r), 304);
+	ck_assert_uint_eq(r.len, 0);
+	h_resp_free(&r);
+	/* the CSV download is not conditional; another view has another tag */
+	ck_assert_int_eq(chair_get(API "/summary?format=csv", chair, etag, &r), 200);
+	h_resp_free(&r);
+	ck_assert_int_eq(chair_get(API "/summary?weight=entity", chair, etag, &r), 200);
+	h_resp_free(&r);
+	answer("d2", NULL, "{\"answers\":{\"colour\":\"green\",\"proposal\":{\"position\":\"support\"}}}");
+	ck_assert_int_eq(chair_get(API "/summary", chair, etag, &r), 200);
+	e2 = h_header(&r, "ETag");
+	ck_assert_str_ne(e2, etag);
+	j = h_json(r.body);
+	ck_assert_int_eq((int)cJSON_GetObjectItemCaseSensitive(j, "responses")->valuedouble, 2);
+	cJSON_Delete(j);
+	free(e2);
+	h_resp_free(&r);
+	free(etag);
+	h_resp_free(&a);
+	free(chair);
+}
+END_TEST
+
 /* With a recompute interval, a new answer shows once the interval (at
  * least 10x the last tally's cost) has passed: polled with a deadline,
  * never timed. */
@@ -306,6 +346,7 @@ static Suite *chair_suite(void)
 	tcase_add_test(tc, test_chair_page_is_the_same_bytes_for_every_view_of_a_snapshot);
 	tcase_add_test(tc, test_chair_if_none_match_gets_304_until_the_page_changes);
 	tcase_add_test(tc, test_chair_page_follows_a_new_answer_after_the_interval);
+	tcase_add_test(tc, test_chair_summary_json_has_an_etag_and_304);
 	tcase_add_test(tc, test_chair_dashboard_caps_lists_and_links_to_all_of_them);
 	tcase_add_test(tc, test_chair_many_views_stay_correct);
 	suite_add_tcase(s, tc);
