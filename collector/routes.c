@@ -342,18 +342,15 @@ static void written_cb(struct writer_item *it)
 	MHD_resume_connection(r->conn); /* state was set before suspending */
 }
 
-/* Hands the checked answers to the writer; the connection waits suspended
- * until the commit.  Takes nothing from clean (the caller frees it). */
-static enum MHD_Result submit(struct req *r, const cJSON *clean)
+/* Hands canonical answers (canon, stolen; r->hash set) to the writer; the
+ * connection waits suspended until the commit. */
+static enum MHD_Result submit_canon(struct req *r, struct snd_buf *canon)
 {
-	struct snd_buf canon;
 	size_t len = 0;
 	struct auth *a = r->auth;
 
-	snd_buf_init(&canon, 0);
-	if (snd_answers_hash(clean, &canon, r->hash) != SND_OK ||
-	    (r->canon = snd_buf_steal(&canon, &len)) == NULL) {
-		snd_buf_free(&canon);
+	if (canon->failed || (r->canon = snd_buf_steal(canon, &len)) == NULL) {
+		snd_buf_free(canon);
 		return http_busy(r);
 	}
 	r->item.sub.qid = form_of(r)->id;
@@ -372,6 +369,20 @@ static enum MHD_Result submit(struct req *r, const cJSON *clean)
 		return http_busy(r);
 	}
 	return MHD_YES;
+}
+
+/* Canonicalises and hashes the checked answers, then submit_canon.  Takes
+ * nothing from clean (the caller frees it). */
+static enum MHD_Result submit(struct req *r, const cJSON *clean)
+{
+	struct snd_buf canon;
+
+	snd_buf_init(&canon, 0);
+	if (snd_answers_hash(clean, &canon, r->hash) != SND_OK) {
+		snd_buf_free(&canon);
+		return http_busy(r);
+	}
+	return submit_canon(r, &canon);
 }
 
 enum MHD_Result routes_resumed(struct req *r)
@@ -602,6 +613,20 @@ static enum MHD_Result h_api_post(struct req *r)
 	if (!content_type_is(r, "application/json"))
 		return http_error(r, 400, "bad_request",
 		                  "the body must be JSON (Content-Type: application/json)", NULL);
+	/* A valid body in one pass (parse, check, canonical JSON, hash) with
+	 * no cJSON tree; anything else takes the general steps below, which
+	 * give the status and the reasons (same bytes stored either way). */
+	{
+		struct snd_buf canon;
+		snd_buf_init(&canon, 0);
+		rc = snd_answers_from_body(f, r->body.data ? r->body.data : "", r->body.len,
+		                           r->s->max_body, &canon, r->hash);
+		if (rc == SND_OK)
+			return submit_canon(r, &canon);
+		snd_buf_free(&canon);
+		if (rc == SND_ENOMEM)
+			return http_busy(r);
+	}
 	rc = snd_json_parse(r->body.data ? r->body.data : "", r->body.len, r->s->max_body,
 	                    SND_JSON_MAX_DEPTH, &doc, err, sizeof err);
 	if (rc == SND_ETOOBIG)
