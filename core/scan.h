@@ -47,7 +47,8 @@ struct dq {
 	const char *s;    /* text / position reason: bytes (JSON-escaped when s_json) */
 	size_t slen;
 	int s_json;       /* s holds the inside of a JSON string literal with escapes */
-	const char *kept; /* s copied into the arena (once per row) */
+	int kept;         /* the decoded text is in the row's text buffer: */
+	size_t kept_off, kept_len; /* at kept_off, kept_len bytes (no NUL inside) */
 };
 
 /* The scanner's view of a tally: the form, its layout and the decoded row.

@@ -26,6 +26,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <cjson/cJSON.h>
 
@@ -641,6 +642,35 @@ struct snd_tally_opts {
 enum snd_err snd_tally_summary(struct snd_store *s, const struct snd_form *f,
                                const struct snd_tally_opts *o, cJSON **out,
                                char *errbuf, size_t errlen);
+
+/* The summary in parts, for output that should not be held whole.
+ * snd_tally_run makes one pass over the latest revisions and keeps the
+ * counters and the objections and comments; kept_budget bounds the bytes of
+ * those texts held in memory (0: no bound, never touching the file system;
+ * otherwise sorted runs go to an unlinked temporary file in $TMPDIR or
+ * /tmp).  On SND_OK *out is the caller's, for snd_tally_free; it borrows
+ * f (and o->by), which must outlive it.  Errors as snd_tally_summary's,
+ * plus SND_EIO when the temporary file fails. */
+struct snd_tally;
+enum snd_err snd_tally_run(struct snd_store *s, const struct snd_form *f,
+                           const struct snd_tally_opts *o, size_t kept_budget,
+                           struct snd_tally **out, char *errbuf, size_t errlen);
+void snd_tally_free(struct snd_tally *t);
+/* The summary object of snd_tally_summary; with lists 0 every "objections"
+ * and "comments" array is left empty (snd_tally_each_item gives them). */
+enum snd_err snd_tally_tree(struct snd_tally *t, int lists, cJSON **out);
+/* The summary as pretty JSON (two-space indents, as `tally summary --format
+ * json` has always printed it) and a newline, written to fp as it is made:
+ * memory does not grow with the output.  SND_EIO when a write failed. */
+enum snd_err snd_tally_write_json(struct snd_tally *t, FILE *fp);
+/* The objections (position) or comments (text) of question qid in the whole
+ * (group NULL) or in one --by group, in summary order, each passed to cb
+ * with NUL-terminated strings valid during the call; entity is "" on
+ * pseudonymous questionnaires, which must not show it.  cb returns nonzero
+ * to stop.  SND_ENOTFOUND for an unknown question or group. */
+typedef int (*snd_tally_item_cb)(void *ctx, const char *entity, const char *text);
+enum snd_err snd_tally_each_item(struct snd_tally *t, const char *group, const char *qid,
+                                 snd_tally_item_cb cb, void *ctx);
 
 /* Turnout for the chair's dashboard: {"delegates":N,"entities":M,
  * "by":{"category":{"VALUE":{"delegates":n,"entities":m},...},"sg":{...},

@@ -49,6 +49,7 @@
  *      reported once with snd_log - never fatal, never printed.
  */
 #include "scan.h"
+#include "kept.h"
 
 #include <limits.h>
 #include <math.h>
@@ -287,13 +288,6 @@ struct slot {
 	size_t off, len;
 };
 
-/* A kept objection or comment. */
-struct kept {
-	uint32_t q;
-	const char *ent;  /* NULL in pseudonymous mode */
-	const char *text;
-};
-
 /* Values of an unbinned number question in one scope. */
 struct vlist {
 	double *v;
@@ -306,8 +300,6 @@ struct scope {
 	double *acc;        /* layout doubles */
 	double *nmin, *nmax;/* per number question */
 	struct vlist *vals; /* per number question */
-	struct kept *kept;
-	size_t nkept, capkept;
 	uint32_t entities;  /* --weight entity: blocks of this scope */
 };
 
@@ -330,7 +322,7 @@ struct tally {
 	size_t npool;
 	unsigned char *mark; /* rank: ranked flags, max noptions */
 	const char *row_ent;
-	const char *row_ent_kept;
+	struct scratch rowtext; /* the row's decoded texts (dq kept_off) */
 	/* scopes: [0] is the whole */
 	struct scope *sc;
 	size_t nsc, capsc;
@@ -341,7 +333,7 @@ struct tally {
 	double *blocks;
 	uint32_t *blk_scope;
 	size_t nblk, capblk;
-	struct smap ents;     /* interned entity names */
+	struct kept_store kept; /* objections and comments, by scope and question */
 	struct arena arena;
 	struct scratch key;
 	struct scan_form scan; /* the scanner's view of ql, dq, pool and the id tables */
@@ -535,7 +527,6 @@ static void tally_free(struct tally *t)
 		free(s->acc);
 		free(s->nmin);
 		free(s->nmax);
-		free(s->kept);
 	}
 	free(t->sc);
 	free(t->ql);
@@ -552,7 +543,8 @@ static void tally_free(struct tally *t)
 	free(t->key.p);
 	smap_free(&t->groups);
 	smap_free(&t->blkmap);
-	smap_free(&t->ents);
+	kept_free(&t->kept);
+	free(t->rowtext.p);
 	arena_free(&t->arena);
 }
 
@@ -710,66 +702,52 @@ static cJSON *cjson_decode(struct tally *t, const char *txt, size_t n)
 
 /* -------------------------------------------------------- accumulating */
 
-/* The kept copy of a row's text (comment or reason), made once per row
- * however many scopes keep it. */
-static const char *keep_text(struct tally *t, struct dq *d)
+/* The row's text (comment or reason) as kept: decoded once per row however
+ * many scopes keep it, into t->rowtext.  Up to the first NUL, as a C
+ * string would have it.  0, or -1 when out of memory (t->err set). */
+static int keep_text(struct tally *t, struct dq *d, const char **text, size_t *n)
 {
-	if (d->kept != NULL)
-		return d->kept;
-	if (d->s == NULL) {
-		d->kept = "";
-	} else if (!d->s_json) {
-		d->kept = arena_strndup(&t->arena, d->s, d->slen);
-	} else {
-		/* Escapes: let cJSON decode the literal (quotes are just outside). */
-		cJSON *v = cJSON_ParseWithLength(d->s - 1, d->slen + 2);
-		if (cJSON_IsString(v))
-			d->kept = arena_strndup(&t->arena, v->valuestring, strlen(v->valuestring));
-		else /* a bad escape the scanner let through: keep the bytes */
-			d->kept = arena_strndup(&t->arena, d->s, d->slen);
+	if (!d->kept) {
+		const char *src = d->s ? d->s : "";
+		size_t len = d->s ? d->slen : 0;
+		cJSON *v = NULL;
+		if (d->s_json) {
+			/* Escapes: let cJSON decode the literal (quotes are just outside). */
+			v = cJSON_ParseWithLength(d->s - 1, d->slen + 2);
+			if (cJSON_IsString(v)) {
+				src = v->valuestring;
+				len = strlen(src);
+			} /* else a bad escape the scanner let through: keep the bytes */
+		}
+		const char *nul = memchr(src, '\0', len);
+		if (nul != NULL)
+			len = (size_t)(nul - src);
+		d->kept_off = t->rowtext.len;
+		d->kept_len = len;
+		int bad = len > 0 && scratch_put(&t->rowtext, src, len);
 		cJSON_Delete(v);
+		if (bad) {
+			t->err = SND_ENOMEM;
+			return -1;
+		}
+		d->kept = 1;
 	}
-	if (d->kept == NULL && t->err == SND_OK)
-		t->err = SND_ENOMEM;
-	return d->kept;
+	*text = t->rowtext.p ? t->rowtext.p + d->kept_off : "";
+	*n = d->kept_len;
+	return 0;
 }
 
-/* The row's entity, interned (one copy per entity, not per comment). */
-static const char *keep_ent(struct tally *t)
-{
-	if (t->row_ent_kept != NULL)
-		return t->row_ent_kept;
-	size_t n = strlen(t->row_ent);
-	struct sent *e = smap_find(&t->ents, t->row_ent, n);
-	if (e == NULL)
-		e = smap_add(&t->ents, &t->arena, t->row_ent, n, 0);
-	if (e == NULL) {
-		t->err = SND_ENOMEM;
-		return NULL;
-	}
-	return t->row_ent_kept = e->k;
-}
-
+/* Keeps the row's answer to question qi (an objection or comment) in scope
+ * s: with the row's entity unless the questionnaire is pseudonymous. */
 static void keep(struct tally *t, struct scope *s, int qi)
 {
-	const char *text = keep_text(t, &t->dq[qi]);
-	const char *ent = t->pseudo ? NULL : keep_ent(t);
-	if (text == NULL || (!t->pseudo && ent == NULL))
+	const char *text, *ent = t->pseudo ? NULL : t->row_ent;
+	size_t n;
+	if (keep_text(t, &t->dq[qi], &text, &n) != 0)
 		return;
-	if (s->nkept == s->capkept) {
-		size_t nc = s->capkept ? s->capkept * 2 : 16;
-		struct kept *k = realloc(s->kept, nc * sizeof *k);
-		if (k == NULL) {
-			t->err = SND_ENOMEM;
-			return;
-		}
-		s->kept = k;
-		s->capkept = nc;
-	}
-	s->kept[s->nkept].q = (uint32_t)qi;
-	s->kept[s->nkept].ent = ent;
-	s->kept[s->nkept].text = text;
-	s->nkept++;
+	if (kept_add(&t->kept, (uint32_t)(s - t->sc), (uint32_t)qi, ent, ent ? strlen(ent) : 0,
+	             text, n) != 0)
+		t->err = t->kept.err == KEPT_EIO ? SND_EIO : SND_ENOMEM;
 }
 
 static void keep_value(struct tally *t, struct vlist *vl, double v, uint32_t blk)
@@ -1149,7 +1127,7 @@ static void row_apply(struct pass *p, const char *ent, const char *attrs, const 
 	cJSON *tree = NULL;
 
 	t->row_ent = ent != NULL ? ent : "";
-	t->row_ent_kept = NULL;
+	t->rowtext.len = 0;
 	reset_row(t);
 	if (answers == NULL || snd_scan_answers(&t->scan, answers, answers_len) != 0)
 		tree = cjson_decode(t, answers ? answers : "", answers ? answers_len : 0);
@@ -1344,83 +1322,221 @@ static void combine_blocks(struct tally *t)
 	}
 }
 
-/* ------------------------------------------------------------- output */
+/* ------------------------------------------------------------- output
+ * One emitter, two back ends, so the figures are computed by one piece of
+ * code whatever the destination: a cJSON tree (snd_tally_tree: the
+ * collector, the report, the text/CSV/Markdown writers) or pretty JSON
+ * written straight to a stream (snd_tally_write_json: `tally summary
+ * --format json`), byte for byte what tally's json_pretty prints for the
+ * tree - two-space indents, ": ", "{}" and "[]" when empty, numbers by
+ * snd_num_exact - without holding the document. */
 
-/* Adds item under key (or to the array when key is NULL).  Keys are string
- * literals or the form library's static name tables, so they are linked,
- * not copied (cJSON's "CS" keys): one malloc less per member of what can be
- * a large tree.  Keys that are data (option ids, group names, scale points)
- * go through jadd_dup.  On failure the item is freed and t->oom set. */
-static cJSON *jadd(struct tally *t, cJSON *parent, const char *key, cJSON *item)
+#define EMIT_DEPTH 16
+#define EMIT_FLUSH ((size_t)64 << 10)
+
+struct emit {
+	struct tally *t;
+	int stream;
+	int depth;                     /* containers open */
+	int lists;                     /* objections and comments included */
+	/* tree */
+	cJSON *node[EMIT_DEPTH];
+	cJSON *root;
+	/* stream */
+	FILE *fp;
+	struct snd_buf b;
+	size_t nch[EMIT_DEPTH];        /* children written so far */
+	unsigned char obj[EMIT_DEPTH]; /* an object (else an array) */
+	int failed;                    /* a write failed */
+};
+
+/* Bytes JSON strings escape: what snd_buf_json_str escapes (controls, DEL,
+ * the quote and backslash, and '<' so the JSON can sit in a script). */
+static const unsigned char json_esc[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = 1, ['\\'] = 1, ['<'] = 1, [0x7f] = 1,
+};
+
+/* snd_buf_json_str's bytes, a run at a time. */
+static void put_jstr(struct snd_buf *b, const char *str)
 {
-	int ok = item != NULL && parent != NULL &&
-	         (key ? cJSON_AddItemToObjectCS(parent, key, item) : cJSON_AddItemToArray(parent, item));
-	if (!ok) {
-		cJSON_Delete(item);
-		t->oom = 1;
-		return NULL;
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)str, *run = p;
+	snd_buf_putc(b, '"');
+	for (;; p++) {
+		while (!json_esc[*p])
+			p++;
+		if (*p == '\0')
+			break;
+		char tmp[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
+		const char *rep = tmp;
+		size_t n = 6;
+		switch (*p) {
+		case '"': rep = "\\\""; n = 2; break;
+		case '\\': rep = "\\\\"; n = 2; break;
+		case '\n': rep = "\\n"; n = 2; break;
+		case '\r': rep = "\\r"; n = 2; break;
+		case '\t': rep = "\\t"; n = 2; break;
+		case '<': rep = "\\u003c"; break;
+		default: break;
+		}
+		snd_buf_append(b, run, (size_t)(p - run));
+		snd_buf_append(b, rep, n);
+		run = p + 1;
 	}
-	return item;
+	snd_buf_append(b, run, (size_t)(p - run));
+	snd_buf_putc(b, '"');
 }
 
-static cJSON *jadd_dup(struct tally *t, cJSON *parent, const char *key, cJSON *item)
+static void put_indent(struct snd_buf *b, int depth)
 {
-	if (item == NULL || parent == NULL || !cJSON_AddItemToObject(parent, key, item)) {
-		cJSON_Delete(item);
-		t->oom = 1;
-		return NULL;
+	static const char spaces[] = "\n                                ";
+	size_t n = (size_t)depth * 2 + 1;
+	if (n > sizeof spaces - 1)
+		n = sizeof spaces - 1; /* EMIT_DEPTH keeps depth <= 16 */
+	snd_buf_append(b, spaces, n);
+}
+
+static void emit_flush(struct emit *e)
+{
+	if (e->b.len > 0 && !e->failed && fwrite(e->b.data, 1, e->b.len, e->fp) != e->b.len)
+		e->failed = 1;
+	snd_buf_reset(&e->b);
+}
+
+/* Stream: what precedes a value - the parent's opening bracket or a
+ * comma, the indent, and the key inside an object. */
+static void s_start(struct emit *e, const char *key)
+{
+	int d = e->depth - 1;
+	if (d < 0)
+		return;
+	snd_buf_putc(&e->b, e->nch[d] == 0 ? (e->obj[d] ? '{' : '[') : ',');
+	e->nch[d]++;
+	put_indent(&e->b, e->depth);
+	if (e->obj[d]) {
+		put_jstr(&e->b, key ? key : "");
+		snd_buf_append(&e->b, ": ", 2);
 	}
+}
+
+/* Tree: adds item to the open container (or makes it the root). */
+static cJSON *t_add(struct emit *e, const char *key, cJSON *item)
+{
+	cJSON *parent = e->depth > 0 ? e->node[e->depth - 1] : NULL;
+	if (item == NULL)
+		goto oom;
+	if (e->depth == 0) {
+		cJSON_Delete(e->root);
+		e->root = item;
+		return item;
+	}
+	if (parent == NULL)
+		goto oom;
+	if (cJSON_IsObject(parent) ? !cJSON_AddItemToObject(parent, key ? key : "", item)
+	                           : !cJSON_AddItemToArray(parent, item))
+		goto oom;
 	return item;
+oom:
+	cJSON_Delete(item);
+	e->t->oom = 1;
+	return NULL;
 }
 
-static cJSON *jadd_obj(struct tally *t, cJSON *parent, const char *key)
+static void e_begin(struct emit *e, const char *key, int obj)
 {
-	return jadd(t, parent, key, cJSON_CreateObject());
+	if (e->depth >= EMIT_DEPTH) { /* the summary is 6 deep: a bug */
+		e->t->oom = 1;
+		return;
+	}
+	if (e->stream) {
+		s_start(e, key);
+		e->nch[e->depth] = 0;
+		e->obj[e->depth] = (unsigned char)obj;
+	} else {
+		e->node[e->depth] = t_add(e, key, obj ? cJSON_CreateObject() : cJSON_CreateArray());
+	}
+	e->depth++;
 }
 
-static cJSON *jadd_arr(struct tally *t, cJSON *parent, const char *key)
+static void e_end(struct emit *e)
 {
-	return jadd(t, parent, key, cJSON_CreateArray());
+	if (e->depth <= 0)
+		return;
+	e->depth--;
+	if (!e->stream)
+		return;
+	if (e->nch[e->depth] == 0) {
+		snd_buf_append(&e->b, e->obj[e->depth] ? "{}" : "[]", 2);
+	} else {
+		put_indent(&e->b, e->depth);
+		snd_buf_putc(&e->b, e->obj[e->depth] ? '}' : ']');
+	}
+	if (e->b.len >= EMIT_FLUSH)
+		emit_flush(e);
 }
 
-static void jnum(struct tally *t, cJSON *o, const char *k, double v)
+static void e_num(struct emit *e, const char *key, double v)
 {
-	jadd(t, o, k, cJSON_CreateNumber(v));
+	if (e->stream) {
+		char n[40];
+		s_start(e, key);
+		snd_num_exact(n, v);
+		snd_buf_puts(&e->b, n);
+	} else {
+		t_add(e, key, cJSON_CreateNumber(v));
+	}
 }
 
 /* A number, or null when undefined. */
-static void jnum_or_null(struct tally *t, cJSON *o, const char *k, double v, int defined)
+static void e_num_or_null(struct emit *e, const char *key, double v, int defined)
 {
-	jadd(t, o, k, defined ? cJSON_CreateNumber(v) : cJSON_CreateNull());
-}
-
-static void jstr(struct tally *t, cJSON *o, const char *k, const char *s)
-{
-	jadd(t, o, k, s ? cJSON_CreateString(s) : cJSON_CreateNull());
-}
-
-static void jstr_arr(struct tally *t, cJSON *a, const char *s)
-{
-	cJSON *v = cJSON_CreateString(s);
-	if (v == NULL || !cJSON_AddItemToArray(a, v)) {
-		cJSON_Delete(v);
-		t->oom = 1;
+	if (defined) {
+		e_num(e, key, v);
+	} else if (e->stream) {
+		s_start(e, key);
+		snd_buf_append(&e->b, "null", 4);
+	} else {
+		t_add(e, key, cJSON_CreateNull());
 	}
 }
 
-static void out_choice(struct tally *t, cJSON *o, const struct snd_question *q, const double *x)
+/* A string, or null when s is NULL. */
+static void e_str(struct emit *e, const char *key, const char *s)
 {
-	cJSON *opts = jadd_arr(t, o, "options");
+	if (s == NULL) {
+		e_num_or_null(e, key, 0, 0);
+	} else if (e->stream) {
+		s_start(e, key);
+		put_jstr(&e->b, s);
+	} else {
+		t_add(e, key, cJSON_CreateString(s));
+	}
+}
+
+static void e_bool(struct emit *e, const char *key, int v)
+{
+	if (e->stream) {
+		s_start(e, key);
+		snd_buf_puts(&e->b, v ? "true" : "false");
+	} else {
+		t_add(e, key, cJSON_CreateBool(v));
+	}
+}
+
+static void out_choice(struct emit *e, const struct snd_question *q, const double *x)
+{
 	double answered = x[0], best = 0;
 	int leader = -1, tie = 0;
-	for (size_t i = 0; i < q->noptions && opts; i++) {
-		cJSON *e = jadd_obj(t, opts, NULL);
+	e_begin(e, "options", 0);
+	for (size_t i = 0; i < q->noptions; i++) {
 		double c = x[1 + i];
-		if (e == NULL)
-			return;
-		jstr(t, e, "id", q->options[i].id);
-		jnum(t, e, "count", c);
-		jnum(t, e, "share", answered > 0 ? c / answered : 0);
+		e_begin(e, NULL, 1);
+		e_str(e, "id", q->options[i].id);
+		e_num(e, "count", c);
+		e_num(e, "share", answered > 0 ? c / answered : 0);
+		e_end(e);
 		if (leader < 0 || fgt(c, best)) {
 			leader = (int)i;
 			best = c;
@@ -1429,21 +1545,23 @@ static void out_choice(struct tally *t, cJSON *o, const struct snd_question *q, 
 			tie = 1;
 		}
 	}
-	jstr(t, o, "leader", answered > 0 && leader >= 0 && !tie ? q->options[leader].id : NULL);
+	e_end(e);
+	e_str(e, "leader", answered > 0 && leader >= 0 && !tie ? q->options[leader].id : NULL);
 }
 
 /* Scale fields from a slot [answered, dist...] of a scale with points
  * min..min+np-1. */
-static void out_scale(struct tally *t, cJSON *o, int min, int np, const double *x)
+static void out_scale(struct emit *e, int min, int np, const double *x)
 {
 	char key[16];
 	double n = x[0], mean = 0, cum = 0, cons = 1;
 	int median = min;
-	cJSON *dist = jadd_obj(t, o, "distribution");
-	for (int i = 0; i < np && dist; i++) {
+	e_begin(e, "distribution", 1);
+	for (int i = 0; i < np; i++) {
 		snprintf(key, sizeof key, "%d", min + i);
-		jadd_dup(t, dist, key, cJSON_CreateNumber(x[1 + i]));
+		e_num(e, key, x[1 + i]);
 	}
+	e_end(e);
 	if (n > 0) {
 		for (int i = 0; i < np; i++)
 			mean += (double)(min + i) * x[1 + i];
@@ -1471,28 +1589,29 @@ static void out_scale(struct tally *t, cJSON *o, int min, int np, const double *
 			cons = cons < 0 ? 0 : cons > 1 ? 1 : cons;
 		}
 	}
-	jnum_or_null(t, o, "mean", mean, n > 0);
-	jnum_or_null(t, o, "median", median, n > 0);
-	jnum_or_null(t, o, "consensus", cons, n > 0);
+	e_num_or_null(e, "mean", mean, n > 0);
+	e_num_or_null(e, "median", median, n > 0);
+	e_num_or_null(e, "consensus", cons, n > 0);
 }
 
-static void out_matrix(struct tally *t, cJSON *o, const struct snd_question *q,
-                       const struct qlay *l, const double *x)
+static void out_matrix(struct emit *e, const struct snd_question *q, const struct qlay *l,
+                       const double *x)
 {
-	cJSON *rows = jadd_arr(t, o, "rows");
-	for (size_t r = 0; r < q->nrows && rows; r++) {
+	e_begin(e, "rows", 0);
+	for (size_t r = 0; r < q->nrows; r++) {
 		const double *y = x + 1 + r * l->row_len;
-		cJSON *e = jadd_obj(t, rows, NULL);
-		if (e == NULL)
-			return;
-		jstr(t, e, "id", q->rows[r].id);
-		jnum(t, e, "answered", y[0]);
-		out_scale(t, e, q->min, l->npoints, y);
+		e_begin(e, NULL, 1);
+		e_str(e, "id", q->rows[r].id);
+		e_num(e, "answered", y[0]);
+		out_scale(e, q->min, l->npoints, y);
+		e_end(e);
 	}
+	e_end(e);
 }
 
-static void out_rank(struct tally *t, cJSON *o, const struct snd_question *q, const double *x)
+static void out_rank(struct emit *e, const struct snd_question *q, const double *x)
 {
+	struct tally *t = e->t;
 	size_t m = q->noptions;
 	const double *borda = x + 1, *d = x + 1 + m;
 	size_t *ord = malloc((m ? m : 1) * sizeof *ord);
@@ -1512,14 +1631,14 @@ static void out_rank(struct tally *t, cJSON *o, const struct snd_question *q, co
 		}
 		ord[j] = i;
 	}
-	cJSON *ba = jadd_arr(t, o, "borda");
-	for (size_t k = 0; k < m && ba; k++) {
-		cJSON *e = jadd_obj(t, ba, NULL);
-		if (e == NULL)
-			break;
-		jstr(t, e, "id", q->options[ord[k]].id);
-		jnum(t, e, "score", borda[ord[k]]);
+	e_begin(e, "borda", 0);
+	for (size_t k = 0; k < m; k++) {
+		e_begin(e, NULL, 1);
+		e_str(e, "id", q->options[ord[k]].id);
+		e_num(e, "score", borda[ord[k]]);
+		e_end(e);
 	}
+	e_end(e);
 
 	/* Schulze, winning votes: a link i->j is d[i][j] when i beats j; widest
 	 * paths by Floyd-Warshall, O(m^3). */
@@ -1550,9 +1669,10 @@ static void out_rank(struct tally *t, cJSON *o, const struct snd_question *q, co
 		}
 		ord[j] = i;
 	}
-	cJSON *sa = jadd_arr(t, o, "schulze");
-	for (size_t k = 0; k < m && sa; k++)
-		jstr_arr(t, sa, q->options[ord[k]].id);
+	e_begin(e, "schulze", 0);
+	for (size_t k = 0; k < m; k++)
+		e_str(e, NULL, q->options[ord[k]].id);
+	e_end(e);
 
 	/* Condorcet winner: beats every other option head to head. */
 	int cw = -1;
@@ -1564,47 +1684,50 @@ static void out_rank(struct tally *t, cJSON *o, const struct snd_question *q, co
 		if (j == m)
 			cw = (int)i;
 	}
-	jstr(t, o, "condorcet_winner", cw >= 0 ? q->options[cw].id : NULL);
+	e_str(e, "condorcet_winner", cw >= 0 ? q->options[cw].id : NULL);
 
-	cJSON *pw = jadd_obj(t, o, "pairwise");
-	for (size_t i = 0; i < m && pw; i++) {
-		cJSON *row = jadd_dup(t, pw, q->options[i].id, cJSON_CreateObject());
-		for (size_t j = 0; j < m && row; j++)
+	e_begin(e, "pairwise", 1);
+	for (size_t i = 0; i < m; i++) {
+		e_begin(e, q->options[i].id, 1);
+		for (size_t j = 0; j < m; j++)
 			if (j != i)
-				jadd_dup(t, row, q->options[j].id, cJSON_CreateNumber(d[i * m + j]));
+				e_num(e, q->options[j].id, d[i * m + j]);
+		e_end(e);
 	}
+	e_end(e);
 done:
 	free(ord);
 	free(wins);
 	free(p);
 }
 
-static int cmp_kept(const void *a, const void *b)
+struct item_ctx {
+	struct emit *e;
+	const char *field;
+};
+
+static int out_item(void *ctx, const char *ent, const char *text)
 {
-	const struct kept *x = a, *y = b;
-	if (x->q != y->q)
-		return x->q < y->q ? -1 : 1;
-	/* entities are interned: equal names are the same pointer */
-	int c = x->ent == y->ent ? 0 : strcmp(x->ent ? x->ent : "", y->ent ? y->ent : "");
-	return c != 0 ? c : strcmp(x->text, y->text);
+	struct item_ctx *c = ctx;
+	struct emit *e = c->e;
+	e_begin(e, NULL, 1);
+	if (!e->t->pseudo)
+		e_str(e, "entity", ent);
+	e_str(e, c->field, text);
+	e_end(e);
+	return e->t->oom || e->failed;
 }
 
-/* The kept items of question qi (s->kept is sorted by question). */
-static void out_kept(struct tally *t, cJSON *o, const char *key, const char *field,
-                     const struct scope *s, size_t qi, size_t *cursor)
+/* The kept items of question qi in scope si, in their order (kept.c). */
+static void out_kept(struct emit *e, const char *key, const char *field, size_t si, size_t qi)
 {
-	cJSON *a = jadd_arr(t, o, key);
-	while (*cursor < s->nkept && s->kept[*cursor].q < qi)
-		(*cursor)++;
-	for (; *cursor < s->nkept && s->kept[*cursor].q == qi && a; (*cursor)++) {
-		const struct kept *k = &s->kept[*cursor];
-		cJSON *e = jadd_obj(t, a, NULL);
-		if (e == NULL)
-			return;
-		if (k->ent != NULL && !t->pseudo)
-			jstr(t, e, "entity", k->ent);
-		jstr(t, e, field, k->text);
-	}
+	struct tally *t = e->t;
+	struct item_ctx c = {e, field};
+	e_begin(e, key, 0);
+	if (e->lists && kept_each(&t->kept, (uint32_t)si, (uint32_t)qi, out_item, &c) < 0 &&
+	    t->err == SND_OK)
+		t->err = t->kept.err == KEPT_EIO ? SND_EIO : SND_ENOMEM;
+	e_end(e);
 }
 
 struct wv {
@@ -1664,69 +1787,94 @@ static double number_median(struct tally *t, struct scope *s, const struct qlay 
 	return med;
 }
 
-static cJSON *out_questions(struct tally *t, struct scope *s)
+static void out_questions(struct emit *e, size_t si)
 {
+	struct tally *t = e->t;
+	struct scope *s = &t->sc[si];
 	const struct snd_form *f = t->f;
-	cJSON *arr = cJSON_CreateArray();
-	size_t cursor = 0;
-	if (arr == NULL) {
-		t->oom = 1;
-		return NULL;
-	}
-	if (s->nkept > 1)
-		qsort(s->kept, s->nkept, sizeof *s->kept, cmp_kept);
-	for (size_t qi = 0; qi < f->nquestions && !t->oom; qi++) {
+	e_begin(e, "questions", 0);
+	for (size_t qi = 0; qi < f->nquestions && !t->oom && !e->failed && t->err == SND_OK; qi++) {
 		const struct snd_question *q = &f->questions[qi];
 		const struct qlay *l = &t->ql[qi];
 		const double *x = s->acc + l->off;
-		cJSON *o = jadd_obj(t, arr, NULL);
-		if (o == NULL)
-			break;
-		jstr(t, o, "id", q->id);
-		jstr(t, o, "type", snd_qtype_names[q->type]);
-		jnum(t, o, "answered", x[0]);
+		e_begin(e, NULL, 1);
+		e_str(e, "id", q->id);
+		e_str(e, "type", snd_qtype_names[q->type]);
+		e_num(e, "answered", x[0]);
 		switch (q->type) {
 		case SND_Q_SINGLE:
 		case SND_Q_MULTI:
-			out_choice(t, o, q, x);
+			out_choice(e, q, x);
 			break;
 		case SND_Q_SCALE:
-			out_scale(t, o, q->min, l->npoints, x);
+			out_scale(e, q->min, l->npoints, x);
 			break;
 		case SND_Q_MATRIX:
-			out_matrix(t, o, q, l, x);
+			out_matrix(e, q, l, x);
 			break;
 		case SND_Q_RANK:
-			out_rank(t, o, q, x);
+			out_rank(e, q, x);
 			break;
 		case SND_Q_POSITION:
 			for (int i = 0; i < SND_POS__MAX; i++)
-				jnum(t, o, snd_position_names[i], x[1 + i]);
-			jadd(t, o, "consensus", cJSON_CreateBool(x[0] > 0 && x[1 + SND_POS_OBJECT] == 0));
-			out_kept(t, o, "objections", "reason", s, qi, &cursor);
+				e_num(e, snd_position_names[i], x[1 + i]);
+			e_bool(e, "consensus", x[0] > 0 && x[1 + SND_POS_OBJECT] == 0);
+			out_kept(e, "objections", "reason", si, qi);
 			break;
 		case SND_Q_NUMBER: {
 			int def = x[0] > 0;
-			jnum_or_null(t, o, "min", s->nmin[l->numi], def);
-			jnum_or_null(t, o, "max", s->nmax[l->numi], def);
-			jnum_or_null(t, o, "mean", def ? x[1] / x[0] : 0, def);
-			jnum_or_null(t, o, "median", def ? number_median(t, s, l, x) : 0, def);
+			e_num_or_null(e, "min", s->nmin[l->numi], def);
+			e_num_or_null(e, "max", s->nmax[l->numi], def);
+			e_num_or_null(e, "mean", def ? x[1] / x[0] : 0, def);
+			e_num_or_null(e, "median", def ? number_median(t, s, l, x) : 0, def);
 			break;
 		}
 		case SND_Q_TEXT:
-			out_kept(t, o, "comments", "text", s, qi, &cursor);
+			out_kept(e, "comments", "text", si, qi);
 			break;
 		default:
 			break;
 		}
+		e_end(e);
 	}
-	return arr;
+	e_end(e);
 }
 
 static int cmp_scope_name(const void *a, const void *b)
 {
 	const struct scope *const *x = a, *const *y = b;
 	return natcmp((*x)->name, (*y)->name);
+}
+
+/* The whole summary through e: the document of interface.md. */
+static void out_summary(struct emit *e)
+{
+	struct tally *t = e->t;
+	e_begin(e, NULL, 1);
+	e_str(e, "questionnaire", t->f->id);
+	e_str(e, "weight", snd_weight_names[t->o->weight]);
+	e_num(e, "responses", t->sc[0].acc[0]);
+	out_questions(e, 0);
+	if (t->o->by != NULL && !t->oom) {
+		size_t ng = t->nsc - 1;
+		struct scope **order = malloc((ng ? ng : 1) * sizeof *order);
+		if (order == NULL)
+			t->oom = 1;
+		for (size_t i = 0; order && i < ng; i++)
+			order[i] = &t->sc[i + 1];
+		if (order && ng > 1)
+			qsort(order, ng, sizeof *order, cmp_scope_name);
+		e_begin(e, "groups", 1);
+		for (size_t i = 0; order && i < ng && !t->oom && !e->failed && t->err == SND_OK; i++) {
+			e_begin(e, order[i]->name, 1);
+			e_num(e, "responses", order[i]->acc[0]);
+			out_questions(e, (size_t)(order[i] - t->sc));
+			e_end(e);
+		}
+		e_end(e);
+		free(order);
+	}
+	e_end(e);
 }
 
 static void errf(char *errbuf, size_t errlen, const char *fmt, ...)
@@ -1755,6 +1903,19 @@ static int identifying_attr(const char *by)
 	return 0;
 }
 
+struct snd_tally {
+	struct tally t;
+	struct snd_tally_opts o;  /* a copy: by points into the caller's string */
+};
+
+void snd_tally_free(struct snd_tally *st)
+{
+	if (st == NULL)
+		return;
+	tally_free(&st->t);
+	free(st);
+}
+
 /* One pass over the latest revisions; see the file comment for what is
  * kept.  `by` may be "entity" or any token attribute; a multi-valued
  * attribute ("SG2;SG13") counts the delegate in each of its groups, a
@@ -1764,17 +1925,16 @@ static int identifying_attr(const char *by)
  * every group it appears in, split among its delegates in that group.
  * Pseudonymous forms: no entity anywhere in the output, and a by that names
  * people ("entity", "name", "email"...: identifying_attr) is refused
- * (SND_EINVAL).  *out (caller cJSON_Delete's it) is set only on
- * SND_OK. */
-enum snd_err snd_tally_summary(struct snd_store *s, const struct snd_form *f,
-                               const struct snd_tally_opts *o, cJSON **out,
-                               char *errbuf, size_t errlen)
+ * (SND_EINVAL). */
+enum snd_err snd_tally_run(struct snd_store *s, const struct snd_form *f,
+                           const struct snd_tally_opts *o, size_t kept_budget,
+                           struct snd_tally **out, char *errbuf, size_t errlen)
 {
-	struct tally t;
+	struct snd_tally *st;
+	struct tally *t;
 	struct pass p;
 	struct snd_tally_opts dflt = {NULL, SND_WEIGHT_DELEGATE};
 	enum snd_err e;
-	cJSON *root = NULL;
 
 	if (o == NULL)
 		o = &dflt;
@@ -1792,79 +1952,135 @@ enum snd_err snd_tally_summary(struct snd_store *s, const struct snd_form *f,
 		errf(errbuf, errlen, "%s", "--by needs an attribute name");
 		return SND_EINVAL;
 	}
-	memset(&t, 0, sizeof t);
+	if ((st = calloc(1, sizeof *st)) == NULL) {
+		errf(errbuf, errlen, "%s", "out of memory while tallying");
+		return SND_ENOMEM;
+	}
+	st->o = *o;
+	t = &st->t;
 	memset(&p, 0, sizeof p);
-	t.f = f;
-	t.o = o;
-	t.entity_mode = o->weight == SND_WEIGHT_ENTITY;
-	t.pseudo = f->anonymity == SND_PSEUDONYMOUS;
-	p.t = &t;
-	p.rs.t = &t;
-	if ((e = layout(&t)) != SND_OK || new_scope(&t, NULL) != 0) {
+	t->f = f;
+	t->o = &st->o;
+	t->entity_mode = o->weight == SND_WEIGHT_ENTITY;
+	t->pseudo = f->anonymity == SND_PSEUDONYMOUS;
+	kept_init(&t->kept, kept_budget);
+	p.t = t;
+	p.rs.t = t;
+	if ((e = layout(t)) != SND_OK || new_scope(t, NULL) != 0) {
 		e = SND_ENOMEM;
 		goto fail;
 	}
 
 	p.need_attrs = o->by != NULL && strcmp(o->by, "entity") != 0;
 	e = stream_rows(&p, s, f->id);
-	if (t.err != SND_OK) {
-		e = t.err;
+	if (t->err != SND_OK) {
+		e = t->err;
 		goto fail;
 	}
 	if (e != SND_OK) {
 		errf(errbuf, errlen, "reading responses: %s", snd_store_errmsg(s));
 		goto fail;
 	}
-	if (t.entity_mode)
-		combine_blocks(&t);
-	if (t.invalid > 0)
+	if (t->entity_mode)
+		combine_blocks(t);
+	if (kept_finish(&t->kept) != 0) {
+		e = t->kept.err == KEPT_EIO ? SND_EIO : SND_ENOMEM;
+		goto fail;
+	}
+	if (t->invalid > 0)
 		snd_log(SND_LOG_WARN, "tally %s: %zu stored answers did not fit the form and were "
-		        "skipped", f->id, t.invalid);
-
-	root = cJSON_CreateObject();
-	if (root == NULL) {
-		e = SND_ENOMEM;
-		goto fail;
-	}
-	jstr(&t, root, "questionnaire", f->id);
-	jstr(&t, root, "weight", snd_weight_names[o->weight]);
-	jnum(&t, root, "responses", t.sc[0].acc[0]);
-	cJSON *qs = out_questions(&t, &t.sc[0]);
-	jadd(&t, root, "questions", qs);
-	if (o->by != NULL && !t.oom) {
-		cJSON *groups = jadd_obj(&t, root, "groups");
-		size_t ng = t.nsc - 1;
-		struct scope **order = malloc((ng ? ng : 1) * sizeof *order);
-		if (order == NULL)
-			t.oom = 1;
-		for (size_t i = 0; order && i < ng; i++)
-			order[i] = &t.sc[i + 1];
-		if (order && ng > 1)
-			qsort(order, ng, sizeof *order, cmp_scope_name);
-		for (size_t i = 0; order && groups && i < ng && !t.oom; i++) {
-			cJSON *g = jadd_dup(&t, groups, order[i]->name, cJSON_CreateObject());
-			if (g == NULL)
-				break;
-			jnum(&t, g, "responses", order[i]->acc[0]);
-			cJSON *gq = out_questions(&t, order[i]);
-			jadd(&t, g, "questions", gq);
-		}
-		free(order);
-	}
-	if (t.oom) {
-		e = SND_ENOMEM;
-		goto fail;
-	}
+		        "skipped", f->id, t->invalid);
 	free(p.rs.ids);
-	tally_free(&t);
-	*out = root;
+	*out = st;
 	return SND_OK;
 fail:
 	if (e == SND_ENOMEM)
 		errf(errbuf, errlen, "%s", "out of memory while tallying");
-	cJSON_Delete(root);
+	else if (e == SND_EIO)
+		errf(errbuf, errlen, "writing the objections and comments to a temporary file in "
+		     "%s failed (set TMPDIR to a directory with room)",
+		     getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	free(p.rs.ids);
-	tally_free(&t);
+	snd_tally_free(st);
+	return e;
+}
+
+static enum snd_err emit_done(struct emit *e)
+{
+	struct tally *t = e->t;
+	if (t->err != SND_OK)
+		return t->err;
+	if (t->oom || e->b.failed)
+		return SND_ENOMEM;
+	return e->failed ? SND_EIO : SND_OK;
+}
+
+enum snd_err snd_tally_tree(struct snd_tally *st, int lists, cJSON **out)
+{
+	struct emit e;
+	enum snd_err err;
+	memset(&e, 0, sizeof e);
+	e.t = &st->t;
+	e.lists = lists;
+	out_summary(&e);
+	if ((err = emit_done(&e)) != SND_OK || e.root == NULL) {
+		cJSON_Delete(e.root);
+		return err != SND_OK ? err : SND_ENOMEM;
+	}
+	*out = e.root;
+	return SND_OK;
+}
+
+enum snd_err snd_tally_write_json(struct snd_tally *st, FILE *fp)
+{
+	struct emit e;
+	memset(&e, 0, sizeof e);
+	e.t = &st->t;
+	e.stream = 1;
+	e.lists = 1;
+	e.fp = fp;
+	snd_buf_init(&e.b, (size_t)1 << 30);
+	out_summary(&e);
+	snd_buf_putc(&e.b, '\n');
+	emit_flush(&e);
+	enum snd_err err = emit_done(&e);
+	snd_buf_free(&e.b);
+	return err;
+}
+
+enum snd_err snd_tally_each_item(struct snd_tally *st, const char *group, const char *qid,
+                                 snd_tally_item_cb cb, void *ctx)
+{
+	struct tally *t = &st->t;
+	size_t si = 0;
+	int qi = snd_form_question(t->f, qid);
+	if (qi < 0)
+		return SND_ENOTFOUND;
+	if (group != NULL) {
+		struct sent *g = smap_find(&t->groups, group, strlen(group));
+		if (g == NULL)
+			return SND_ENOTFOUND;
+		si = g->val;
+	}
+	int rc = kept_each(&t->kept, (uint32_t)si, (uint32_t)qi, cb, ctx);
+	if (rc < 0)
+		return t->kept.err == KEPT_EIO ? SND_EIO : SND_ENOMEM;
+	return SND_OK;
+}
+
+/* The summary as one cJSON tree: snd_tally_run with every list in memory,
+ * then the tree.  *out (caller cJSON_Delete's it) is set only on SND_OK. */
+enum snd_err snd_tally_summary(struct snd_store *s, const struct snd_form *f,
+                               const struct snd_tally_opts *o, cJSON **out,
+                               char *errbuf, size_t errlen)
+{
+	struct snd_tally *st = NULL;
+	enum snd_err e = snd_tally_run(s, f, o, 0, &st, errbuf, errlen);
+	if (e != SND_OK)
+		return e;
+	if ((e = snd_tally_tree(st, 1, out)) != SND_OK && e == SND_ENOMEM)
+		errf(errbuf, errlen, "%s", "out of memory while tallying");
+	snd_tally_free(st);
 	return e;
 }
 

@@ -83,9 +83,15 @@ static int parse_common(int argc, char **argv, struct common *c, const char *use
 	return 0;
 }
 
-/* Loads form and database, finds the language, runs the engine. */
+/* Bytes of objection and comment texts held in memory before sorted runs go
+ * to a temporary file: with the counters, the SQLite cache and the read
+ * batches, `tally summary` stays within ~64 MB however many responses. */
+#define KEPT_BUDGET ((size_t)16 << 20)
+
+/* Loads form and database, finds the language, runs the engine: *t, and
+ * when sum is not NULL the summary tree too. */
 static int run_summary(const struct common *c, struct snd_form **f, struct snd_store **s,
-                       int *lang, cJSON **sum)
+                       int *lang, struct snd_tally **t, cJSON **sum)
 {
 	struct snd_tally_opts o;
 	struct progress prog;
@@ -121,7 +127,9 @@ static int run_summary(const struct common *c, struct snd_form **f, struct snd_s
 	                                                         : SND_WEIGHT_DELEGATE;
 	progress_init(&prog, "tallying");
 	progress_note(&prog);
-	e = snd_tally_summary(*s, *f, &o, sum, err, sizeof err);
+	e = snd_tally_run(*s, *f, &o, KEPT_BUDGET, t, err, sizeof err);
+	if (e == SND_OK && sum != NULL && (e = snd_tally_tree(*t, 1, sum)) != SND_OK)
+		snprintf(err, sizeof err, "%s", "out of memory while tallying");
 	progress_done(&prog);
 	if (e != SND_OK) {
 		tally_err("%s: %s", c->db, err[0] ? err : snd_strerror(e));
@@ -135,9 +143,11 @@ int cmd_summary(int argc, char **argv)
 	struct common c;
 	struct snd_form *f = NULL;
 	struct snd_store *s = NULL;
+	struct snd_tally *t = NULL;
 	cJSON *sum = NULL;
 	struct snd_buf b;
 	struct out o;
+	enum snd_err e;
 	enum fmt fmt = FMT_TEXT;
 	int rc, lang = 0, i;
 	long limit = 20;
@@ -166,14 +176,23 @@ int cmd_summary(int argc, char **argv)
 		}
 	}
 	snd_buf_init(&b, (size_t)1 << 30);
-	if ((rc = run_summary(&c, &f, &s, &lang, &sum)) != 0)
+	if ((rc = run_summary(&c, &f, &s, &lang, &t, fmt == FMT_JSON ? NULL : &sum)) != 0)
 		goto done;
 	rc = 1;
+	if (fmt == FMT_JSON) {
+		/* Written as it is made: no tree, no whole-document buffer. */
+		if (out_open(&o, c.out) != 0)
+			goto done;
+		if ((e = snd_tally_write_json(t, o.fp)) != SND_OK) {
+			tally_err("%s: %s", e == SND_EIO && c.out ? c.out : c.db,
+			          e == SND_EIO ? "writing the summary failed" : snd_strerror(e));
+			out_abort(&o);
+			goto done;
+		}
+		rc = out_close(&o);
+		goto done;
+	}
 	switch (fmt) {
-	case FMT_JSON:
-		json_pretty(&b, sum, 0);
-		snd_buf_putc(&b, '\n');
-		break;
 	case FMT_CSV:
 		snd_summary_csv(&b, f, sum);
 		break;
@@ -194,6 +213,7 @@ int cmd_summary(int argc, char **argv)
 done:
 	snd_buf_free(&b);
 	cJSON_Delete(sum);
+	snd_tally_free(t);
 	snd_store_close(s);
 	snd_form_free(f);
 	return rc;
@@ -204,6 +224,7 @@ int cmd_report(int argc, char **argv)
 	struct common c;
 	struct snd_form *f = NULL;
 	struct snd_store *s = NULL;
+	struct snd_tally *t = NULL;
 	cJSON *sum = NULL, *turnout = NULL;
 	struct snd_buf b;
 	struct out o;
@@ -214,7 +235,7 @@ int cmd_report(int argc, char **argv)
 	if ((rc = parse_common(argc, argv, &c, report_usage, 1)) != 0)
 		return rc == 1 ? 0 : rc;
 	snd_buf_init(&b, (size_t)1 << 30);
-	if ((rc = run_summary(&c, &f, &s, &lang, &sum)) != 0)
+	if ((rc = run_summary(&c, &f, &s, &lang, &t, &sum)) != 0)
 		goto done;
 	rc = 1;
 	if ((e = snd_tally_turnout(s, f, &turnout, err, sizeof err)) != SND_OK) {
@@ -239,6 +260,7 @@ done:
 	snd_buf_free(&b);
 	cJSON_Delete(sum);
 	cJSON_Delete(turnout);
+	snd_tally_free(t);
 	snd_store_close(s);
 	snd_form_free(f);
 	return rc;
