@@ -10,9 +10,7 @@
  *      always had - and equal keys are equal items, so any sort gives the
  *      same output.
  *   2. Records are appended to one buffer.  When it holds `budget` bytes
- *      (and budget > 0) its offsets are sorted (multikey quicksort: the
- *      entities share long prefixes, "Academia member 00042", which a
- *      comparison sort would compare again and again) and the records are
+ *      (and budget > 0) its offsets are sorted (sort8) and the records are
  *      written in that order to an unlinked temporary file as one run;
  *      each run keeps a directory of its (scope, question) segments.  The
  *      last buffer is sorted in place and stays in memory as the last run.
@@ -111,13 +109,6 @@ static int fail_io(struct kept_store *k)
 
 /* ------------------------------------------------------------- sorting */
 
-/* The byte at depth d of the record at offset o, or -1 past its end. */
-static inline int ch(const unsigned char *base, uint64_t o, size_t d)
-{
-	const unsigned char *r = base + o;
-	return d < rd32(r) ? r[HDR + d] : -1;
-}
-
 static int keycmp(const unsigned char *a, const unsigned char *b, size_t d)
 {
 	size_t la = rd32(a), lb = rd32(b), m = la < lb ? la : lb;
@@ -125,63 +116,116 @@ static int keycmp(const unsigned char *a, const unsigned char *b, size_t d)
 	return c != 0 ? c : (la > lb) - (la < lb);
 }
 
-static const unsigned char *qbase; /* for qsort's comparator only (see below) */
+/* A sort entry: 8 key bytes from the current depth, and the record. */
+struct sk {
+	uint64_t c;
+	uint64_t off;
+};
 
-static int cmp_off(const void *x, const void *y)
+/* Key bytes d..d+7 of rec as a big-endian number, zeros past the end.  Two
+ * keys with equal chunks that both end inside them are equal: a key holds
+ * exactly two NULs, its last byte and the one after the entity (invariant
+ * 1), so zero padding cannot stand for bytes of another key. */
+static uint64_t chunk(const unsigned char *rec, size_t d)
 {
-	return keycmp(qbase + *(const uint64_t *)x, qbase + *(const uint64_t *)y, 0);
+	size_t len = rd32(rec);
+	const unsigned char *k = rec + HDR;
+	uint64_t v = 0;
+	if (d + 8 <= len) {
+		memcpy(&v, k + d, 8);
+		return __builtin_bswap64(v);
+	}
+	for (size_t i = d; i < len; i++)
+		v |= (uint64_t)k[i] << (56 - 8 * (i - d));
+	return v;
 }
 
-static void swap64(uint64_t *a, size_t i, size_t j)
+static const unsigned char *qbase; /* for qsort's comparator only (see below) */
+
+static int cmp_sk(const void *x, const void *y)
 {
-	uint64_t t = a[i];
+	return keycmp(qbase + ((const struct sk *)x)->off, qbase + ((const struct sk *)y)->off, 0);
+}
+
+static void swap_sk(struct sk *a, size_t i, size_t j)
+{
+	struct sk t = a[i];
 	a[i] = a[j];
 	a[j] = t;
 }
 
-/* Multikey quicksort (Bentley & Sedgewick) of the offsets a[0..n) whose
- * keys agree on their first d bytes.  Depth-limited: a hostile input that
- * defeats the median-of-three gets an insertion sort or, deeper, qsort
- * (its comparator needs the base in a global, so that path is guarded by
- * a mutex: the collector tallies from several threads). */
-static void mkqs(const unsigned char *base, uint64_t *a, size_t n, size_t d, int depth)
+/* Multikey quicksort (Bentley & Sedgewick) eight key bytes at a time: the
+ * entries a[0..n) agree on their first d key bytes and a[].c holds bytes
+ * d..d+7.  Partitioning compares integers in the entry array, so a record
+ * is read once per 8 bytes of key it shares with others, not once per
+ * comparison (entities share long prefixes: "Academia member 00042").
+ * Depth-limited: input that defeats the median of three goes to qsort
+ * (whose comparator needs the base in a global, so under a mutex: the
+ * collector tallies from several threads). */
+static void sort8(const unsigned char *base, struct sk *a, size_t n, size_t d, int depth)
 {
 	while (n > 1) {
-		if (n < 24) {
+		if (n < 16) {
 			for (size_t i = 1; i < n; i++)
-				for (size_t j = i; j > 0 && keycmp(base + a[j - 1], base + a[j], d) > 0; j--)
-					swap64(a, j, j - 1);
+				for (size_t j = i; j > 0; j--) {
+					const struct sk *x = &a[j - 1], *y = &a[j];
+					if (x->c < y->c ||
+					    (x->c == y->c && keycmp(base + x->off, base + y->off, d) <= 0))
+						break;
+					swap_sk(a, j, j - 1);
+				}
 			return;
 		}
-		if (depth > 96) {
+		if (depth > 128) {
 			static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 			pthread_mutex_lock(&mu);
 			qbase = base;
-			qsort(a, n, sizeof *a, cmp_off);
+			qsort(a, n, sizeof *a, cmp_sk);
 			pthread_mutex_unlock(&mu);
 			return;
 		}
-		int x = ch(base, a[0], d), y = ch(base, a[n / 2], d), z = ch(base, a[n - 1], d);
-		int v = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+		uint64_t x = a[0].c, y = a[n / 2].c, z = a[n - 1].c;
+		uint64_t v = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
 		size_t lt = 0, i = 0, gt = n;
 		while (i < gt) {
-			int c = ch(base, a[i], d);
+			uint64_t c = a[i].c;
 			if (c < v)
-				swap64(a, lt++, i++);
+				swap_sk(a, lt++, i++);
 			else if (c > v)
-				swap64(a, i, --gt);
+				swap_sk(a, i, --gt);
 			else
 				i++;
 		}
-		mkqs(base, a, lt, d, depth + 1);
-		mkqs(base, a + gt, n - gt, d, depth + 1);
-		if (v < 0)
-			return; /* the middle ended: equal keys */
+		sort8(base, a, lt, d, depth + 1);
+		sort8(base, a + gt, n - gt, d, depth + 1);
 		a += lt;
 		n = gt - lt;
-		d++;
+		if (n < 2 || rd32(base + a[0].off) <= d + 8)
+			return; /* the keys end in this chunk: all equal */
+		d += 8;
+		for (size_t k = 0; k < n; k++)
+			a[k].c = chunk(base + a[k].off, d);
 		depth++;
 	}
+}
+
+/* Sorts the buffer's offsets by key.  0 or -1 (out of memory). */
+static int sort_idx(struct kept_store *k)
+{
+	if (k->n < 2)
+		return 0;
+	struct sk *a = malloc(k->n * sizeof *a);
+	if (a == NULL)
+		return -1;
+	for (size_t i = 0; i < k->n; i++) {
+		a[i].off = k->idx[i];
+		a[i].c = chunk(k->buf + k->idx[i], 0);
+	}
+	sort8(k->buf, a, k->n, 0, 0);
+	for (size_t i = 0; i < k->n; i++)
+		k->idx[i] = a[i].off;
+	free(a);
+	return 0;
 }
 
 /* ------------------------------------------------------------- adding */
@@ -282,7 +326,8 @@ static int spill(struct kept_store *k)
 	size_t wl = 0;
 	if (k->fd < 0 && open_tmp(k) != 0)
 		return fail_io(k);
-	mkqs(k->buf, k->idx, k->n, 0, 0);
+	if (sort_idx(k) != 0)
+		return fail(k);
 	if (make_segs(k, &r, 1, k->fsize) != 0 || (w = malloc(WBUF_BYTES)) == NULL) {
 		free(w);
 		return fail(k);
@@ -380,7 +425,8 @@ int kept_finish(struct kept_store *k)
 	if (k->finished)
 		return 0;
 	k->finished = 1;
-	mkqs(k->buf, k->idx, k->n, 0, 0);
+	if (sort_idx(k) != 0)
+		return fail(k);
 	if (make_segs(k, &r, 0, 0) != 0 || add_run(k, &r) != 0) {
 		free(r.segs);
 		return fail(k);
@@ -467,7 +513,8 @@ static int cur_next(struct kept_store *k, struct cursor *c)
 static int call(kept_cb cb, void *ctx, const unsigned char *rec)
 {
 	const char *ent = (const char *)rec + HDR + PFX;
-	return cb(ctx, ent, ent + rd32(rec + 4) + 1);
+	size_t entlen = rd32(rec + 4);
+	return cb(ctx, ent, entlen, ent + entlen + 1, rd32(rec) - PFX - entlen - 2);
 }
 
 static int rec_less(const unsigned char *a, const unsigned char *b)

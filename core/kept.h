@@ -52,10 +52,11 @@ int kept_add(struct kept_store *k, uint32_t scope, uint32_t q, const char *ent, 
 int kept_finish(struct kept_store *k);
 
 /* Calls cb for each item of (scope, q) in order, with NUL-terminated
- * strings (ent "" when none) valid during the call.  Returns -1 on an
+ * strings (ent "" when none) and their lengths, valid during the call.  Returns -1 on an
  * error reading the spill (k->err set), the callback's nonzero value when
  * it stops, else 0.  Any (scope, q) order; kept_finish must have run. */
-typedef int (*kept_cb)(void *ctx, const char *ent, const char *text);
+typedef int (*kept_cb)(void *ctx, const char *ent, size_t entlen, const char *text,
+                       size_t textlen);
 int kept_each(struct kept_store *k, uint32_t scope, uint32_t q, kept_cb cb, void *ctx);
 
 /* Number of items of (scope, q). */

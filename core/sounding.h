@@ -570,6 +570,17 @@ enum snd_err snd_store_latest(struct snd_store *s, const char *qid, const char *
                               snd_revision_cb cb, void *ctx);
 /* Every delegate's latest revision for qid, in seq order. */
 enum snd_err snd_store_each_latest(struct snd_store *s, const char *qid, snd_revision_cb cb, void *ctx);
+/* The tally's slim walk: the same rows as snd_store_each_latest, only the
+ * columns a tally reads (attrs "" unless with_attrs), valid during cb. */
+struct snd_answers_row {
+	const char *ent;
+	const char *attrs;      /* JSON object text, or "" */
+	const char *answers;    /* canonical JSON text */
+	size_t answers_len;
+};
+typedef int (*snd_answers_cb)(void *ctx, const struct snd_answers_row *r); /* nonzero stops */
+enum snd_err snd_store_each_latest_answers(struct snd_store *s, const char *qid, int with_attrs,
+                                           snd_answers_cb cb, void *ctx);
 /* Every revision in the database, in seq order (for verify and merge). */
 enum snd_err snd_store_each_revision(struct snd_store *s, snd_revision_cb cb, void *ctx);
 /* A number that changes whenever a revision is committed (for caches). */

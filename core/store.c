@@ -1392,3 +1392,45 @@ enum snd_err snd_store_counts(struct snd_store *s, const char *qid, int64_t *del
 	done(st);
 	return SND_OK;
 }
+
+/* ------------------------------------------------------------ tally reads
+ * The tally's walk, kept apart from the statement table above (the writer
+ * side's): every delegate's latest revision with only the columns the tally
+ * uses.  Against snd_store_each_latest it leaves out nine columns per row
+ * (receipt, chain links, hash...), which SQLite would otherwise decode and
+ * convert, and the revoked probe the tally has no use for.  Same walk, same
+ * order: the delegate_latest index in seq order, one row fetch per
+ * delegate, one statement, so one consistent snapshot. */
+
+static const char *const tally_sql[2] = {
+	"SELECT r.ent, '', r.answers FROM delegate d INDEXED BY delegate_latest "
+	"JOIN revision r ON r.seq = d.latest_seq WHERE d.qid = ?1 ORDER BY d.latest_seq",
+	"SELECT r.ent, r.attrs, r.answers FROM delegate d INDEXED BY delegate_latest "
+	"JOIN revision r ON r.seq = d.latest_seq WHERE d.qid = ?1 ORDER BY d.latest_seq",
+};
+
+enum snd_err snd_store_each_latest_answers(struct snd_store *s, const char *qid, int with_attrs,
+                                           snd_answers_cb cb, void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(s->db, tally_sql[with_attrs ? 1 : 0], -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return fail_db(s, rc);
+	}
+	bind_text(st, 1, qid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct snd_answers_row r;
+		r.ent = col_text(st, 0);
+		r.attrs = col_text(st, 1);
+		r.answers = col_text(st, 2);
+		r.answers_len = (size_t)sqlite3_column_bytes(st, 2);
+		if (cb(ctx, &r)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	enum snd_err e = rc == SQLITE_DONE ? SND_OK : fail_db(s, rc);
+	sqlite3_finalize(st);
+	return e;
+}

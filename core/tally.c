@@ -1089,6 +1089,7 @@ static int add_row_scope(void *ctx, const char *p, size_t len)
 
 #define BATCH_ROWS 2048
 #define BATCH_BYTES ((size_t)1 << 20)
+#define PREDECODE_BYTES ((size_t)4 << 20)
 
 struct brow {
 	size_t ent, attrs, answers, answers_len; /* offsets into bytes */
@@ -1099,7 +1100,11 @@ struct batch {
 	size_t n;
 	char *bytes;
 	size_t len, cap;
-	int ready;           /* handed to the worker, not yet done */
+	int ready;           /* handed to the worker, not yet done (atomic) */
+	/* rows the reader decoded while the worker was busy (see predecode) */
+	unsigned char dec[BATCH_ROWS];
+	struct dq *dqs;      /* nquestions per row, for the first maxdec rows */
+	int *pools;          /* npool per row */
 };
 
 struct pass {
@@ -1111,6 +1116,8 @@ struct pass {
 	int nothread;        /* pthread_create failed: the reader applies batches */
 	int copy_failed;     /* the reader could not copy a row (out of memory) */
 	int need_attrs;      /* --by names a token attribute */
+	size_t maxdec;       /* rows per batch the reader may decode (0: none) */
+	struct scan_form rscan; /* the reader's scanner view (its own dq, pool) */
 	pthread_t worker;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -1121,16 +1128,22 @@ struct pass {
 
 /* Decodes one row and adds it to the whole and to its groups. */
 static void row_apply(struct pass *p, const char *ent, const char *attrs, const char *answers,
-                      size_t answers_len)
+                      size_t answers_len, const struct dq *dq, const int *pool)
 {
 	struct tally *t = p->t;
 	cJSON *tree = NULL;
 
 	t->row_ent = ent != NULL ? ent : "";
 	t->rowtext.len = 0;
-	reset_row(t);
-	if (answers == NULL || snd_scan_answers(&t->scan, answers, answers_len) != 0)
-		tree = cjson_decode(t, answers ? answers : "", answers ? answers_len : 0);
+	if (dq != NULL) { /* decoded by the reader: the same bytes the scan below gives */
+		memcpy(t->dq, dq, t->f->nquestions * sizeof *t->dq);
+		if (t->npool > 0)
+			memcpy(t->pool, pool, t->npool * sizeof *t->pool);
+	} else {
+		reset_row(t);
+		if (answers == NULL || snd_scan_answers(&t->scan, answers, answers_len) != 0)
+			tree = cjson_decode(t, answers ? answers : "", answers ? answers_len : 0);
+	}
 
 	apply_scope(t, 0);
 	if (t->o->by != NULL && t->err == SND_OK) {
@@ -1156,11 +1169,15 @@ static void row_apply(struct pass *p, const char *ent, const char *attrs, const 
 
 static void batch_apply(struct pass *p, struct batch *b)
 {
+	size_t nq = p->t->f->nquestions, np = p->t->npool;
 	for (size_t i = 0; i < b->n && p->t->err == SND_OK; i++) {
 		const struct brow *r = &b->rows[i];
+		int d = i < p->maxdec && b->dec[i];
 		row_apply(p, b->bytes + r->ent, b->bytes + r->attrs, b->bytes + r->answers,
-		          r->answers_len);
+		          r->answers_len, d ? b->dqs + i * nq : NULL, d ? b->pools + i * np : NULL);
 	}
+	if (p->maxdec > 0)
+		memset(b->dec, 0, b->n < p->maxdec ? b->n : p->maxdec);
 	b->n = 0;
 	b->len = 0;
 }
@@ -1171,21 +1188,51 @@ static void *worker_main(void *arg)
 	int idx = 0;
 	for (;;) {
 		pthread_mutex_lock(&p->mu);
-		while (!p->b[idx]->ready && !p->stop)
+		while (!__atomic_load_n(&p->b[idx]->ready, __ATOMIC_RELAXED) && !p->stop)
 			pthread_cond_wait(&p->cv, &p->mu);
-		if (!p->b[idx]->ready) { /* stop, and nothing left */
+		if (!__atomic_load_n(&p->b[idx]->ready, __ATOMIC_RELAXED)) { /* stop, and nothing left */
 			pthread_mutex_unlock(&p->mu);
 			return NULL;
 		}
 		pthread_mutex_unlock(&p->mu);
 		batch_apply(p, p->b[idx]);
 		pthread_mutex_lock(&p->mu);
-		p->b[idx]->ready = 0;
+		__atomic_store_n(&p->b[idx]->ready, 0, __ATOMIC_RELEASE);
 		if (p->t->err != SND_OK)
 			p->err = 1;
 		pthread_cond_broadcast(&p->cv);
 		pthread_mutex_unlock(&p->mu);
 		idx ^= 1;
+	}
+}
+
+/* While the worker is still busy with the other batch, the reader decodes
+ * rows of its full one instead of waiting: the scanner is a pure function
+ * of the row, so the worker then copies the decoded row instead of
+ * scanning it, and the two threads share the decoding as their loads
+ * allow (the reader's SQLite reads cost less than the worker's decoding
+ * and adding up).  Rows are still added in read order by the worker, so
+ * results are unchanged.  A row the scanner refuses is left to the worker
+ * (its cJSON fallback). */
+static void predecode(struct pass *p, struct batch *b)
+{
+	struct tally *t = p->t;
+	size_t nq = t->f->nquestions, np = t->npool;
+	struct batch *other = p->b[p->cur ^ 1];
+	if (p->maxdec == 0 || b->dqs == NULL)
+		return;
+	for (size_t i = 0; i < b->n && i < p->maxdec; i++) {
+		if (!__atomic_load_n(&other->ready, __ATOMIC_ACQUIRE))
+			return; /* the worker is free: hand over now */
+		const struct brow *r = &b->rows[i];
+		struct dq *dq = b->dqs + i * nq;
+		int *pool = b->pools + i * np;
+		memset(dq, 0, nq * sizeof *dq);
+		if (np > 0)
+			memset(pool, 0, np * sizeof *pool);
+		p->rscan.dq = dq;
+		p->rscan.pool = pool;
+		b->dec[i] = snd_scan_answers(&p->rscan, b->bytes + r->answers, r->answers_len) == 0;
 	}
 }
 
@@ -1208,11 +1255,12 @@ static int batch_flush(struct pass *p, int full)
 		batch_apply(p, b);
 		return p->t->err != SND_OK;
 	}
+	predecode(p, b);
 	pthread_mutex_lock(&p->mu);
-	b->ready = 1;
+	__atomic_store_n(&b->ready, 1, __ATOMIC_RELAXED);
 	pthread_cond_broadcast(&p->cv);
 	p->cur ^= 1;
-	while (p->b[p->cur]->ready)
+	while (__atomic_load_n(&p->b[p->cur]->ready, __ATOMIC_RELAXED))
 		pthread_cond_wait(&p->cv, &p->mu);
 	int stop = p->err;
 	pthread_mutex_unlock(&p->mu);
@@ -1240,16 +1288,14 @@ static int batch_put(struct batch *b, const char *s, size_t n, size_t *off)
 }
 
 /* The store's callback: copy the row into the batch being filled. */
-static int on_row(void *ctx, const struct snd_revision *r)
+static int on_row(void *ctx, const struct snd_answers_row *r)
 {
 	struct pass *p = ctx;
 	struct batch *b = p->b[p->cur];
 	struct brow *w = &b->rows[b->n];
-	const char *ent = r->ent ? r->ent : "", *attrs = r->attrs ? r->attrs : "{}";
-	if (!p->need_attrs)
-		attrs = ""; /* not read: no --by attribute */
-	const char *ans = r->answers ? r->answers : "";
-	size_t alen = r->answers ? r->answers_len : 0;
+	const char *ent = r->ent, *attrs = p->need_attrs ? r->attrs : "";
+	const char *ans = r->answers;
+	size_t alen = r->answers_len;
 
 	if (batch_put(b, ent, strlen(ent), &w->ent) || batch_put(b, attrs, strlen(attrs), &w->attrs) ||
 	    batch_put(b, ans, alen, &w->answers)) {
@@ -1278,9 +1324,21 @@ static enum snd_err stream_rows(struct pass *p, struct snd_store *s, const char 
 		free(p->b[1]);
 		return SND_ENOMEM;
 	}
+	/* Room for decoded rows: up to PREDECODE_BYTES per batch. */
+	size_t rowb = p->t->f->nquestions * sizeof(struct dq) + p->t->npool * sizeof(int);
+	p->maxdec = rowb > 0 ? PREDECODE_BYTES / rowb : 0;
+	if (p->maxdec > BATCH_ROWS)
+		p->maxdec = BATCH_ROWS;
+	for (int i = 0; i < 2 && p->maxdec > 0; i++) {
+		p->b[i]->dqs = malloc(p->maxdec * p->t->f->nquestions * sizeof(struct dq) + 1);
+		p->b[i]->pools = malloc(p->maxdec * p->t->npool * sizeof(int) + 1);
+		if (p->b[i]->dqs == NULL || p->b[i]->pools == NULL)
+			p->maxdec = 0; /* not needed: the worker decodes everything */
+	}
+	p->rscan = p->t->scan;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
-	e = snd_store_each_latest(s, qid, on_row, p);
+	e = snd_store_each_latest_answers(s, qid, p->need_attrs, on_row, p);
 	oom = p->copy_failed;
 	if (e == SND_OK && !oom)
 		batch_flush(p, 0); /* the last, partial batch */
@@ -1295,6 +1353,8 @@ static enum snd_err stream_rows(struct pass *p, struct snd_store *s, const char 
 	pthread_mutex_destroy(&p->mu);
 	for (int i = 0; i < 2; i++) {
 		free(p->b[i]->bytes);
+		free(p->b[i]->dqs);
+		free(p->b[i]->pools);
 		free(p->b[i]);
 		p->b[i] = NULL;
 	}
@@ -1332,7 +1392,7 @@ static void combine_blocks(struct tally *t)
  * snd_num_exact - without holding the document. */
 
 #define EMIT_DEPTH 16
-#define EMIT_FLUSH ((size_t)64 << 10)
+#define EMIT_BUF ((size_t)256 << 10)
 
 struct emit {
 	struct tally *t;
@@ -1342,13 +1402,42 @@ struct emit {
 	/* tree */
 	cJSON *node[EMIT_DEPTH];
 	cJSON *root;
-	/* stream */
+	/* stream: bytes wait in ob until it fills, then go to fp */
 	FILE *fp;
-	struct snd_buf b;
+	char *ob;
+	size_t olen;
 	size_t nch[EMIT_DEPTH];        /* children written so far */
 	unsigned char obj[EMIT_DEPTH]; /* an object (else an array) */
 	int failed;                    /* a write failed */
 };
+
+static void ob_flush(struct emit *e)
+{
+	if (e->olen > 0 && !e->failed && fwrite(e->ob, 1, e->olen, e->fp) != e->olen)
+		e->failed = 1;
+	e->olen = 0;
+}
+
+static inline void ob_put(struct emit *e, const void *p, size_t n)
+{
+	if (EMIT_BUF - e->olen < n) {
+		ob_flush(e);
+		if (n > EMIT_BUF) { /* a long text goes straight through */
+			if (!e->failed && fwrite(p, 1, n, e->fp) != n)
+				e->failed = 1;
+			return;
+		}
+	}
+	memcpy(e->ob + e->olen, p, n);
+	e->olen += n;
+}
+
+static inline void ob_putc(struct emit *e, char c)
+{
+	if (e->olen == EMIT_BUF)
+		ob_flush(e);
+	e->ob[e->olen++] = c;
+}
 
 /* Bytes JSON strings escape: what snd_buf_json_str escapes (controls, DEL,
  * the quote and backslash, and '<' so the JSON can sit in a script). */
@@ -1358,51 +1447,66 @@ static const unsigned char json_esc[256] = {
 	['"'] = 1, ['\\'] = 1, ['<'] = 1, [0x7f] = 1,
 };
 
-/* snd_buf_json_str's bytes, a run at a time. */
-static void put_jstr(struct snd_buf *b, const char *str)
+/* The first byte of [p, e) that json_esc marks, or e; 16 bytes at a time
+ * with SSE2 (never reading past e). */
+static inline const unsigned char *esc_stop(const unsigned char *p, const unsigned char *e)
+{
+#ifdef __SSE2__
+	const __m128i ctl = _mm_set1_epi8(0x1f), q = _mm_set1_epi8('"'),
+	              bs = _mm_set1_epi8('\\'), lt = _mm_set1_epi8('<'), del = _mm_set1_epi8(0x7f);
+	while (e - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i m = _mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v), _mm_cmpeq_epi8(v, q)),
+			_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, bs), _mm_cmpeq_epi8(v, lt)),
+			             _mm_cmpeq_epi8(v, del)));
+		unsigned bits = (unsigned)_mm_movemask_epi8(m);
+		if (bits != 0)
+			return p + __builtin_ctz(bits);
+		p += 16;
+	}
+#endif
+	while (p < e && !json_esc[*p])
+		p++;
+	return p;
+}
+
+/* s[0..n) as a JSON string literal: snd_buf_json_str's bytes (which stops
+ * at a NUL; the strings here hold none), a run at a time. */
+static void put_jstr(struct emit *e, const char *str, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)str, *run = p;
-	snd_buf_putc(b, '"');
-	for (;; p++) {
-		while (!json_esc[*p])
-			p++;
-		if (*p == '\0')
+	const unsigned char *p = (const unsigned char *)str, *end = p + n, *run = p;
+	ob_putc(e, '"');
+	for (;;) {
+		p = esc_stop(p, end);
+		if (p == end)
 			break;
 		char tmp[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
 		const char *rep = tmp;
-		size_t n = 6;
+		size_t k = 6;
 		switch (*p) {
-		case '"': rep = "\\\""; n = 2; break;
-		case '\\': rep = "\\\\"; n = 2; break;
-		case '\n': rep = "\\n"; n = 2; break;
-		case '\r': rep = "\\r"; n = 2; break;
-		case '\t': rep = "\\t"; n = 2; break;
+		case '"': rep = "\\\""; k = 2; break;
+		case '\\': rep = "\\\\"; k = 2; break;
+		case '\n': rep = "\\n"; k = 2; break;
+		case '\r': rep = "\\r"; k = 2; break;
+		case '\t': rep = "\\t"; k = 2; break;
 		case '<': rep = "\\u003c"; break;
 		default: break;
 		}
-		snd_buf_append(b, run, (size_t)(p - run));
-		snd_buf_append(b, rep, n);
-		run = p + 1;
+		ob_put(e, run, (size_t)(p - run));
+		ob_put(e, rep, k);
+		run = ++p;
 	}
-	snd_buf_append(b, run, (size_t)(p - run));
-	snd_buf_putc(b, '"');
+	ob_put(e, run, (size_t)(p - run));
+	ob_putc(e, '"');
 }
 
-static void put_indent(struct snd_buf *b, int depth)
+static void put_indent(struct emit *e, int depth)
 {
 	static const char spaces[] = "\n                                ";
 	size_t n = (size_t)depth * 2 + 1;
-	if (n > sizeof spaces - 1)
-		n = sizeof spaces - 1; /* EMIT_DEPTH keeps depth <= 16 */
-	snd_buf_append(b, spaces, n);
-}
-
-static void emit_flush(struct emit *e)
-{
-	if (e->b.len > 0 && !e->failed && fwrite(e->b.data, 1, e->b.len, e->fp) != e->b.len)
-		e->failed = 1;
-	snd_buf_reset(&e->b);
+	ob_put(e, spaces, n < sizeof spaces - 1 ? n : sizeof spaces - 1); /* depth <= 16 */
 }
 
 /* Stream: what precedes a value - the parent's opening bracket or a
@@ -1412,12 +1516,13 @@ static void s_start(struct emit *e, const char *key)
 	int d = e->depth - 1;
 	if (d < 0)
 		return;
-	snd_buf_putc(&e->b, e->nch[d] == 0 ? (e->obj[d] ? '{' : '[') : ',');
+	ob_putc(e, e->nch[d] == 0 ? (e->obj[d] ? '{' : '[') : ',');
 	e->nch[d]++;
-	put_indent(&e->b, e->depth);
+	put_indent(e, e->depth);
 	if (e->obj[d]) {
-		put_jstr(&e->b, key ? key : "");
-		snd_buf_append(&e->b, ": ", 2);
+		key = key ? key : "";
+		put_jstr(e, key, strlen(key));
+		ob_put(e, ": ", 2);
 	}
 }
 
@@ -1468,13 +1573,11 @@ static void e_end(struct emit *e)
 	if (!e->stream)
 		return;
 	if (e->nch[e->depth] == 0) {
-		snd_buf_append(&e->b, e->obj[e->depth] ? "{}" : "[]", 2);
+		ob_put(e, e->obj[e->depth] ? "{}" : "[]", 2);
 	} else {
-		put_indent(&e->b, e->depth);
-		snd_buf_putc(&e->b, e->obj[e->depth] ? '}' : ']');
+		put_indent(e, e->depth);
+		ob_putc(e, e->obj[e->depth] ? '}' : ']');
 	}
-	if (e->b.len >= EMIT_FLUSH)
-		emit_flush(e);
 }
 
 static void e_num(struct emit *e, const char *key, double v)
@@ -1483,7 +1586,7 @@ static void e_num(struct emit *e, const char *key, double v)
 		char n[40];
 		s_start(e, key);
 		snd_num_exact(n, v);
-		snd_buf_puts(&e->b, n);
+		ob_put(e, n, strlen(n));
 	} else {
 		t_add(e, key, cJSON_CreateNumber(v));
 	}
@@ -1496,30 +1599,38 @@ static void e_num_or_null(struct emit *e, const char *key, double v, int defined
 		e_num(e, key, v);
 	} else if (e->stream) {
 		s_start(e, key);
-		snd_buf_append(&e->b, "null", 4);
+		ob_put(e, "null", 4);
 	} else {
 		t_add(e, key, cJSON_CreateNull());
 	}
 }
 
-/* A string, or null when s is NULL. */
-static void e_str(struct emit *e, const char *key, const char *s)
+/* A string of n bytes, or null when s is NULL. */
+static void e_strn(struct emit *e, const char *key, const char *s, size_t n)
 {
 	if (s == NULL) {
 		e_num_or_null(e, key, 0, 0);
 	} else if (e->stream) {
 		s_start(e, key);
-		put_jstr(&e->b, s);
+		put_jstr(e, s, n);
 	} else {
 		t_add(e, key, cJSON_CreateString(s));
 	}
+}
+
+static void e_str(struct emit *e, const char *key, const char *s)
+{
+	e_strn(e, key, s, s ? strlen(s) : 0);
 }
 
 static void e_bool(struct emit *e, const char *key, int v)
 {
 	if (e->stream) {
 		s_start(e, key);
-		snd_buf_puts(&e->b, v ? "true" : "false");
+		if (v)
+			ob_put(e, "true", 4);
+		else
+			ob_put(e, "false", 5);
 	} else {
 		t_add(e, key, cJSON_CreateBool(v));
 	}
@@ -1704,26 +1815,64 @@ done:
 struct item_ctx {
 	struct emit *e;
 	const char *field;
+	/* stream: the constant bytes around an item's two strings */
+	char pre[96], mid[64], post[48];
+	size_t npre, nmid, npost;
 };
 
-static int out_item(void *ctx, const char *ent, const char *text)
+static int out_item(void *ctx, const char *ent, size_t entlen, const char *text,
+                    size_t textlen)
 {
 	struct item_ctx *c = ctx;
 	struct emit *e = c->e;
+	if (e->stream) {
+		/* What e_begin, e_strn and e_end write, with the indents and keys
+		 * made once per list (out_kept): most of the output is items. */
+		int d = e->depth - 1;
+		ob_putc(e, e->nch[d]++ == 0 ? '[' : ',');
+		ob_put(e, c->pre, c->npre);
+		if (!e->t->pseudo) {
+			put_jstr(e, ent, entlen);
+			ob_put(e, c->mid, c->nmid);
+		}
+		put_jstr(e, text, textlen);
+		ob_put(e, c->post, c->npost);
+		return e->failed;
+	}
 	e_begin(e, NULL, 1);
 	if (!e->t->pseudo)
-		e_str(e, "entity", ent);
-	e_str(e, c->field, text);
+		e_strn(e, "entity", ent, entlen);
+	e_strn(e, c->field, text, textlen);
 	e_end(e);
-	return e->t->oom || e->failed;
+	return e->t->oom;
+}
+
+/* pre: indent, "{", indent, the first key; mid: ",", indent, the second
+ * key; post: indent, "}" - for items at depth d (d + 1 inside them). */
+static void item_frame(struct item_ctx *c, int d, int pseudo)
+{
+	char in0[40], in1[40];
+	int n0 = d * 2 < 32 ? d * 2 : 32, n1 = n0 + 2 < 34 ? n0 + 2 : 34;
+	memset(in0, ' ', sizeof in0);
+	memset(in1, ' ', sizeof in1);
+	in0[n0] = '\0';
+	in1[n1] = '\0';
+	c->npre = (size_t)snprintf(c->pre, sizeof c->pre, "\n%s{\n%s\"%s\": ", in0, in1,
+	                           pseudo ? c->field : "entity");
+	c->nmid = (size_t)snprintf(c->mid, sizeof c->mid, ",\n%s\"%s\": ", in1, c->field);
+	c->npost = (size_t)snprintf(c->post, sizeof c->post, "\n%s}", in0);
 }
 
 /* The kept items of question qi in scope si, in their order (kept.c). */
 static void out_kept(struct emit *e, const char *key, const char *field, size_t si, size_t qi)
 {
 	struct tally *t = e->t;
-	struct item_ctx c = {e, field};
+	struct item_ctx c;
+	c.e = e;
+	c.field = field;
 	e_begin(e, key, 0);
+	if (e->stream)
+		item_frame(&c, e->depth, t->pseudo);
 	if (e->lists && kept_each(&t->kept, (uint32_t)si, (uint32_t)qi, out_item, &c) < 0 &&
 	    t->err == SND_OK)
 		t->err = t->kept.err == KEPT_EIO ? SND_EIO : SND_ENOMEM;
@@ -2010,7 +2159,7 @@ static enum snd_err emit_done(struct emit *e)
 	struct tally *t = e->t;
 	if (t->err != SND_OK)
 		return t->err;
-	if (t->oom || e->b.failed)
+	if (t->oom)
 		return SND_ENOMEM;
 	return e->failed ? SND_EIO : SND_OK;
 }
@@ -2039,13 +2188,26 @@ enum snd_err snd_tally_write_json(struct snd_tally *st, FILE *fp)
 	e.stream = 1;
 	e.lists = 1;
 	e.fp = fp;
-	snd_buf_init(&e.b, (size_t)1 << 30);
+	if ((e.ob = malloc(EMIT_BUF)) == NULL)
+		return SND_ENOMEM;
 	out_summary(&e);
-	snd_buf_putc(&e.b, '\n');
-	emit_flush(&e);
-	enum snd_err err = emit_done(&e);
-	snd_buf_free(&e.b);
-	return err;
+	ob_putc(&e, '\n');
+	ob_flush(&e);
+	free(e.ob);
+	return emit_done(&e);
+}
+
+struct item_fwd {
+	snd_tally_item_cb cb;
+	void *ctx;
+};
+
+static int item_fwd(void *ctx, const char *ent, size_t entlen, const char *text, size_t textlen)
+{
+	const struct item_fwd *fw = ctx;
+	(void)entlen;
+	(void)textlen;
+	return fw->cb(fw->ctx, ent, text);
 }
 
 enum snd_err snd_tally_each_item(struct snd_tally *st, const char *group, const char *qid,
@@ -2062,7 +2224,8 @@ enum snd_err snd_tally_each_item(struct snd_tally *st, const char *group, const 
 			return SND_ENOTFOUND;
 		si = g->val;
 	}
-	int rc = kept_each(&t->kept, (uint32_t)si, (uint32_t)qi, cb, ctx);
+	struct item_fwd fw = {cb, ctx};
+	int rc = kept_each(&t->kept, (uint32_t)si, (uint32_t)qi, item_fwd, &fw);
 	if (rc < 0)
 		return t->kept.err == KEPT_EIO ? SND_EIO : SND_ENOMEM;
 	return SND_OK;
