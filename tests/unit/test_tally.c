@@ -3,7 +3,9 @@
  * example; Tastle and Wierman's consensus, with the agrmt package's sample),
  * and properties: ballot order does not matter, duplicating every ballot
  * doubles counts and keeps shares, entity weighting with one delegate per
- * entity equals delegate weighting, pseudonymous output names no entity.
+ * entity equals delegate weighting, pseudonymous output names no entity;
+ * and the streamed JSON (snd_tally_write_json) against exact expected bytes
+ * and against the pretty-printed tree, with lists in memory or spilled.
  *
  * Databases are built through the real store: forms through snd_form_parse,
  * answers through snd_form_check_answers and snd_answers_hash, rows through
@@ -1347,6 +1349,448 @@ START_TEST(test_large_tally_counts_every_row_once)
 }
 END_TEST
 
+/* ------------------------------------------------------------- streaming
+ * snd_tally_write_json writes the summary as it is made; it must give the
+ * bytes `tally summary --format json` has always printed: the tree of
+ * snd_tally_tree through the pretty printer below (tally/fmt.c's
+ * json_pretty: two-space indents, ": ", "{}"/"[]" when empty, numbers by
+ * snd_num_exact, strings by snd_buf_json_str), whether the objections and
+ * comments stay in memory or go through sorted runs in a temporary file. */
+
+static void pretty(struct snd_buf *b, const cJSON *v, int depth)
+{
+	const cJSON *c;
+	char n[40];
+	if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
+		int obj = cJSON_IsObject(v);
+		if (v->child == NULL) {
+			snd_buf_puts(b, obj ? "{}" : "[]");
+			return;
+		}
+		snd_buf_putc(b, obj ? '{' : '[');
+		for (c = v->child; c; c = c->next) {
+			snd_buf_printf(b, "\n%*s", (depth + 1) * 2, "");
+			if (obj) {
+				snd_buf_json_str(b, c->string);
+				snd_buf_puts(b, ": ");
+			}
+			pretty(b, c, depth + 1);
+			if (c->next)
+				snd_buf_putc(b, ',');
+		}
+		snd_buf_printf(b, "\n%*s", depth * 2, "");
+		snd_buf_putc(b, obj ? '}' : ']');
+	} else if (cJSON_IsString(v)) {
+		snd_buf_json_str(b, v->valuestring);
+	} else if (cJSON_IsNumber(v)) {
+		snd_num_exact(n, v->valuedouble);
+		snd_buf_puts(b, n);
+	} else if (cJSON_IsBool(v)) {
+		snd_buf_puts(b, cJSON_IsTrue(v) ? "true" : "false");
+	} else {
+		snd_buf_puts(b, "null");
+	}
+}
+
+/* The streamed JSON of d (malloc'ed), with `budget` bytes of kept texts in
+ * memory (0: all). */
+static char *stream_of(struct db *d, const char *by, enum snd_weight w, size_t budget)
+{
+	struct snd_tally_opts o = {by, w};
+	struct snd_tally *t = NULL;
+	char err[256] = "", *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(snd_store_commit(d->st), SND_OK);
+	enum snd_err e = snd_tally_run(d->st, d->f, &o, budget, &t, err, sizeof err);
+	ck_assert_msg(e == SND_OK, "run: %s: %s", snd_strerror(e), err);
+	ck_assert_int_eq(snd_tally_write_json(t, fp), SND_OK);
+	ck_assert_int_eq(fclose(fp), 0);
+	snd_tally_free(t);
+	ck_assert_int_eq(snd_store_begin(d->st), SND_OK);
+	ck_assert_uint_eq(strlen(text), len); /* no NUL inside */
+	return text;
+}
+
+/* Check's messages are short: on a mismatch, name the first differing byte. */
+static void assert_same_text(const char *got, const char *want)
+{
+	size_t i = 0;
+	while (got[i] && got[i] == want[i])
+		i++;
+	ck_assert_msg(got[i] == want[i], "differs at byte %zu: got \"%.60s\" want \"%.60s\"", i,
+	              got + i, want + i);
+}
+
+/* The old way: the whole tree, pretty-printed, and a newline. */
+static char *tree_of(struct db *d, const char *by, enum snd_weight w)
+{
+	struct snd_buf b;
+	cJSON *s = summary_of(d, by, w);
+	snd_buf_init(&b, (size_t)1 << 30);
+	pretty(&b, s, 0);
+	snd_buf_putc(&b, '\n');
+	cJSON_Delete(s);
+	ck_assert(!b.failed);
+	return snd_buf_steal(&b, NULL);
+}
+
+#define FORM_SMALL(anon) \
+	FORM(anon, "{\"id\":\"prop\",\"type\":\"position\",\"text\":\"t\"}," \
+	           "{\"id\":\"why\",\"type\":\"text\",\"text\":\"t\"}")
+
+/* Texts that need escaping, with the entities they come from. */
+static void fill_small(struct db *d)
+{
+	put(d, "d1", "ADM <A>", "{\"region\":\"EUR\"}",
+	    "{\"prop\":{\"position\":\"object\",\"reason\":\"</script><script>x()</script>\"},"
+	    "\"why\":\"line1\\nline2\\t\\\"q\\\" \\\\ end\"}");
+	put(d, "d2", "ADM-B", "{\"region\":\"AMS\"}",
+	    "{\"prop\":{\"position\":\"object\",\"reason\":\"\xc3\xa9 \xd8\xb9 \xe4\xb8\xad\"},"
+	    "\"why\":\"\\u0001ctl\\u007f\"}");
+	put(d, "d3", "ADM <A>", "{\"region\":\"EUR\"}",
+	    "{\"prop\":{\"position\":\"support\"},\"why\":\"Alpha\"}");
+	put(d, "d4", "ADM-B", "{\"region\":\"EUR\"}",
+	    "{\"prop\":{\"position\":\"object\",\"reason\":\"Alpha\"}}");
+}
+
+static const char expect_small[] =
+	"{\n"
+	"  \"questionnaire\": \"q1\",\n"
+	"  \"weight\": \"delegate\",\n"
+	"  \"responses\": 4,\n"
+	"  \"questions\": [\n"
+	"    {\n"
+	"      \"id\": \"prop\",\n"
+	"      \"type\": \"position\",\n"
+	"      \"answered\": 4,\n"
+	"      \"support\": 1,\n"
+	"      \"live_with\": 0,\n"
+	"      \"object\": 3,\n"
+	"      \"abstain\": 0,\n"
+	"      \"consensus\": false,\n"
+	"      \"objections\": [\n"
+	"        {\n"
+	"          \"entity\": \"ADM \\u003cA>\",\n"
+	"          \"reason\": \"\\u003c/script>\\u003cscript>x()\\u003c/script>\"\n"
+	"        },\n"
+	"        {\n"
+	"          \"entity\": \"ADM-B\",\n"
+	"          \"reason\": \"Alpha\"\n"
+	"        },\n"
+	"        {\n"
+	"          \"entity\": \"ADM-B\",\n"
+	"          \"reason\": \"\xc3\xa9 \xd8\xb9 \xe4\xb8\xad\"\n"
+	"        }\n"
+	"      ]\n"
+	"    },\n"
+	"    {\n"
+	"      \"id\": \"why\",\n"
+	"      \"type\": \"text\",\n"
+	"      \"answered\": 3,\n"
+	"      \"comments\": [\n"
+	"        {\n"
+	"          \"entity\": \"ADM \\u003cA>\",\n"
+	"          \"text\": \"Alpha\"\n"
+	"        },\n"
+	"        {\n"
+	"          \"entity\": \"ADM \\u003cA>\",\n"
+	"          \"text\": \"line1\\nline2\\t\\\"q\\\" \\\\ end\"\n"
+	"        },\n"
+	"        {\n"
+	"          \"entity\": \"ADM-B\",\n"
+	"          \"text\": \"\\u0001ctl\\u007f\"\n"
+	"        }\n"
+	"      ]\n"
+	"    }\n"
+	"  ]\n"
+	"}\n";
+
+START_TEST(test_stream_json_has_the_expected_bytes_and_escapes)
+{
+	struct db d;
+	db_open(&d, FORM_SMALL("attributed"));
+	fill_small(&d);
+	for (size_t budget = 0; budget <= 64; budget += 64) {
+		char *s = stream_of(&d, NULL, SND_WEIGHT_DELEGATE, budget);
+		assert_same_text(s, expect_small);
+		free(s);
+	}
+	db_close(&d);
+}
+END_TEST
+
+static const char expect_pseudo_by_region[] =
+	"{\n"
+	"  \"questionnaire\": \"q1\",\n"
+	"  \"weight\": \"entity\",\n"
+	"  \"responses\": 2,\n"
+	"  \"questions\": [\n"
+	"    {\n"
+	"      \"id\": \"prop\",\n"
+	"      \"type\": \"position\",\n"
+	"      \"answered\": 2,\n"
+	"      \"support\": 0.5,\n"
+	"      \"live_with\": 0,\n"
+	"      \"object\": 1.5,\n"
+	"      \"abstain\": 0,\n"
+	"      \"consensus\": false,\n"
+	"      \"objections\": [\n"
+	"        {\n"
+	"          \"reason\": \"\\u003c/script>\\u003cscript>x()\\u003c/script>\"\n"
+	"        },\n"
+	"        {\n"
+	"          \"reason\": \"Alpha\"\n"
+	"        },\n"
+	"        {\n"
+	"          \"reason\": \"\xc3\xa9 \xd8\xb9 \xe4\xb8\xad\"\n"
+	"        }\n"
+	"      ]\n"
+	"    },\n"
+	"    {\n"
+	"      \"id\": \"why\",\n"
+	"      \"type\": \"text\",\n"
+	"      \"answered\": 2,\n"
+	"      \"comments\": [\n"
+	"        {\n"
+	"          \"text\": \"\\u0001ctl\\u007f\"\n"
+	"        },\n"
+	"        {\n"
+	"          \"text\": \"Alpha\"\n"
+	"        },\n"
+	"        {\n"
+	"          \"text\": \"line1\\nline2\\t\\\"q\\\" \\\\ end\"\n"
+	"        }\n"
+	"      ]\n"
+	"    }\n"
+	"  ],\n"
+	"  \"groups\": {\n"
+	"    \"AMS\": {\n"
+	"      \"responses\": 1,\n"
+	"      \"questions\": [\n"
+	"        {\n"
+	"          \"id\": \"prop\",\n"
+	"          \"type\": \"position\",\n"
+	"          \"answered\": 1,\n"
+	"          \"support\": 0,\n"
+	"          \"live_with\": 0,\n"
+	"          \"object\": 1,\n"
+	"          \"abstain\": 0,\n"
+	"          \"consensus\": false,\n"
+	"          \"objections\": [\n"
+	"            {\n"
+	"              \"reason\": \"\xc3\xa9 \xd8\xb9 \xe4\xb8\xad\"\n"
+	"            }\n"
+	"          ]\n"
+	"        },\n"
+	"        {\n"
+	"          \"id\": \"why\",\n"
+	"          \"type\": \"text\",\n"
+	"          \"answered\": 1,\n"
+	"          \"comments\": [\n"
+	"            {\n"
+	"              \"text\": \"\\u0001ctl\\u007f\"\n"
+	"            }\n"
+	"          ]\n"
+	"        }\n"
+	"      ]\n"
+	"    },\n"
+	"    \"EUR\": {\n"
+	"      \"responses\": 2,\n"
+	"      \"questions\": [\n"
+	"        {\n"
+	"          \"id\": \"prop\",\n"
+	"          \"type\": \"position\",\n"
+	"          \"answered\": 2,\n"
+	"          \"support\": 0.5,\n"
+	"          \"live_with\": 0,\n"
+	"          \"object\": 1.5,\n"
+	"          \"abstain\": 0,\n"
+	"          \"consensus\": false,\n"
+	"          \"objections\": [\n"
+	"            {\n"
+	"              \"reason\": \"\\u003c/script>\\u003cscript>x()\\u003c/script>\"\n"
+	"            },\n"
+	"            {\n"
+	"              \"reason\": \"Alpha\"\n"
+	"            }\n"
+	"          ]\n"
+	"        },\n"
+	"        {\n"
+	"          \"id\": \"why\",\n"
+	"          \"type\": \"text\",\n"
+	"          \"answered\": 1,\n"
+	"          \"comments\": [\n"
+	"            {\n"
+	"              \"text\": \"Alpha\"\n"
+	"            },\n"
+	"            {\n"
+	"              \"text\": \"line1\\nline2\\t\\\"q\\\" \\\\ end\"\n"
+	"            }\n"
+	"          ]\n"
+	"        }\n"
+	"      ]\n"
+	"    }\n"
+	"  }\n"
+	"}\n";
+
+START_TEST(test_stream_json_pseudonymous_by_region_weight_entity)
+{
+	struct db d;
+	db_open(&d, FORM_SMALL("pseudonymous"));
+	fill_small(&d);
+	for (size_t budget = 0; budget <= 64; budget += 64) {
+		char *s = stream_of(&d, "region", SND_WEIGHT_ENTITY, budget);
+		assert_same_text(s, expect_pseudo_by_region);
+		free(s);
+	}
+	db_close(&d);
+}
+END_TEST
+
+START_TEST(test_stream_json_of_an_empty_database)
+{
+	struct db d;
+	db_open(&d, FORM_SMALL("attributed"));
+	char *s = stream_of(&d, "region", SND_WEIGHT_DELEGATE, 64);
+	ck_assert_str_eq(s, "{\n"
+	                    "  \"questionnaire\": \"q1\",\n"
+	                    "  \"weight\": \"delegate\",\n"
+	                    "  \"responses\": 0,\n"
+	                    "  \"questions\": [\n"
+	                    "    {\n"
+	                    "      \"id\": \"prop\",\n"
+	                    "      \"type\": \"position\",\n"
+	                    "      \"answered\": 0,\n"
+	                    "      \"support\": 0,\n"
+	                    "      \"live_with\": 0,\n"
+	                    "      \"object\": 0,\n"
+	                    "      \"abstain\": 0,\n"
+	                    "      \"consensus\": false,\n"
+	                    "      \"objections\": []\n"
+	                    "    },\n"
+	                    "    {\n"
+	                    "      \"id\": \"why\",\n"
+	                    "      \"type\": \"text\",\n"
+	                    "      \"answered\": 0,\n"
+	                    "      \"comments\": []\n"
+	                    "    }\n"
+	                    "  ],\n"
+	                    "  \"groups\": {}\n"
+	                    "}\n");
+	free(s);
+	char *t = tree_of(&d, "region", SND_WEIGHT_DELEGATE);
+	s = stream_of(&d, NULL, SND_WEIGHT_ENTITY, 0);
+	free(t);
+	t = tree_of(&d, NULL, SND_WEIGHT_ENTITY);
+	assert_same_text(s, t);
+	free(s);
+	free(t);
+	db_close(&d);
+}
+END_TEST
+
+/* Every question type, every breakdown and weighting: the streamed bytes
+ * are the pretty-printed tree, with the lists in memory or spilled in runs
+ * of a few hundred bytes (dozens of runs merged per list). */
+START_TEST(test_stream_json_equals_the_tree_in_every_variant)
+{
+	static const char *const bys[] = {NULL, "region", "sg", "entity"};
+	char attrs[96], ans[1024], sub[32], ent[32];
+	struct db d;
+	db_open(&d, form_all);
+	for (int i = 0; i < 400; i++) {
+		gen_answers(i, ans, sizeof ans);
+		gen_attrs(i, attrs, sizeof attrs);
+		snprintf(sub, sizeof sub, "d%d", i);
+		snprintf(ent, sizeof ent, "E%d", i % 37);
+		put(&d, sub, ent, attrs, ans);
+	}
+	for (size_t b = 0; b < sizeof bys / sizeof bys[0]; b++)
+		for (int w = 0; w < SND_WEIGHT__MAX; w++) {
+			char *t = tree_of(&d, bys[b], (enum snd_weight)w);
+			char *s = stream_of(&d, bys[b], (enum snd_weight)w, 0);
+			char *r = stream_of(&d, bys[b], (enum snd_weight)w, 300);
+			assert_same_text(s, t);
+			assert_same_text(r, t);
+			free(t);
+			free(s);
+			free(r);
+		}
+	db_close(&d);
+}
+END_TEST
+
+struct items {
+	char buf[512];
+	int n;
+};
+
+static int collect(void *ctx, const char *entity, const char *text)
+{
+	struct items *it = ctx;
+	size_t l = strlen(it->buf);
+	snprintf(it->buf + l, sizeof it->buf - l, "%s%s|%s", it->n++ ? ";" : "", entity, text);
+	return 0;
+}
+
+START_TEST(test_each_item_lists_a_group_in_summary_order)
+{
+	struct db d;
+	struct snd_tally_opts o = {"region", SND_WEIGHT_DELEGATE};
+	struct snd_tally *t = NULL;
+	struct items it;
+	char err[256];
+	db_open(&d, FORM_SMALL("attributed"));
+	fill_small(&d);
+	ck_assert_int_eq(snd_store_commit(d.st), SND_OK);
+	ck_assert_int_eq(snd_tally_run(d.st, d.f, &o, 64, &t, err, sizeof err), SND_OK);
+	memset(&it, 0, sizeof it);
+	ck_assert_int_eq(snd_tally_each_item(t, "EUR", "prop", collect, &it), SND_OK);
+	ck_assert_str_eq(it.buf, "ADM <A>|</script><script>x()</script>;ADM-B|Alpha");
+	memset(&it, 0, sizeof it);
+	ck_assert_int_eq(snd_tally_each_item(t, NULL, "why", collect, &it), SND_OK);
+	ck_assert_int_eq(it.n, 3);
+	ck_assert_int_eq(snd_tally_each_item(t, "nowhere", "why", collect, &it), SND_ENOTFOUND);
+	ck_assert_int_eq(snd_tally_each_item(t, NULL, "nothing", collect, &it), SND_ENOTFOUND);
+	/* the tree without lists has them empty */
+	cJSON *s = NULL;
+	ck_assert_int_eq(snd_tally_tree(t, 0, &s), SND_OK);
+	ck_assert_int_eq(cJSON_GetArraySize(item(question(s, "prop"), "objections")), 0);
+	ck_assert_int_eq(num(question(s, "prop"), "object"), 3);
+	cJSON_Delete(s);
+	snd_tally_free(t);
+	db_close(&d);
+}
+END_TEST
+
+START_TEST(test_spill_to_a_missing_directory_fails_cleanly)
+{
+	struct db d;
+	struct snd_tally_opts o = {NULL, SND_WEIGHT_DELEGATE};
+	struct snd_tally *t = NULL;
+	char err[256] = "", *old = getenv("TMPDIR") ? strdup(getenv("TMPDIR")) : NULL;
+	db_open(&d, FORM_SMALL("attributed"));
+	fill_small(&d);
+	ck_assert_int_eq(snd_store_commit(d.st), SND_OK);
+	setenv("TMPDIR", "/nonexistent/snd-tally-test", 1);
+	ck_assert_int_eq(snd_tally_run(d.st, d.f, &o, 64, &t, err, sizeof err), SND_EIO);
+	ck_assert_ptr_null(t);
+	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/snd-tally-test"));
+	/* in memory, no file is needed */
+	ck_assert_int_eq(snd_tally_run(d.st, d.f, &o, 0, &t, err, sizeof err), SND_OK);
+	snd_tally_free(t);
+	if (old) {
+		setenv("TMPDIR", old, 1);
+		free(old);
+	} else {
+		unsetenv("TMPDIR");
+	}
+	db_close(&d);
+}
+END_TEST
+
 static Suite *tally_suite(void)
 {
 	Suite *s = suite_create("tally");
@@ -1387,6 +1831,12 @@ static Suite *tally_suite(void)
 	tcase_add_test(tc, test_empty_by_is_refused);
 	tcase_add_test(tc, test_damaged_rows_are_skipped_without_failing);
 	tcase_add_test(tc, test_large_tally_counts_every_row_once);
+	tcase_add_test(tc, test_stream_json_has_the_expected_bytes_and_escapes);
+	tcase_add_test(tc, test_stream_json_pseudonymous_by_region_weight_entity);
+	tcase_add_test(tc, test_stream_json_of_an_empty_database);
+	tcase_add_test(tc, test_stream_json_equals_the_tree_in_every_variant);
+	tcase_add_test(tc, test_each_item_lists_a_group_in_summary_order);
+	tcase_add_test(tc, test_spill_to_a_missing_directory_fails_cleanly);
 	suite_add_tcase(s, tc);
 	return s;
 }
