@@ -13,16 +13,19 @@
  *     Condorcet winner, position consensus, number statistics;
  *   - for large tallies, one worker thread that decodes batches of rows
  *     while the calling thread reads the next batch from the store (the
- *     store connection itself is only ever used by the calling thread).
+ *     store connection itself is only ever used by the calling thread);
+ *   - the output: one emitter that builds the cJSON tree or writes the
+ *     same document as pretty JSON to a stream as it is made.
  *
  * Invariants:
  *   1. One pass: snd_store_each_latest runs one SQL statement, so every
  *      figure comes from one consistent snapshot even while the collector
  *      writes.  Memory is bounded by the form's size times the number of
- *      scopes, not by the number of responses - except what is output
- *      anyway (objections, comments), the values of `number` questions
- *      that cannot be binned (8 bytes each, 12 with --weight entity), and
- *      --weight entity's per-(scope, entity) blocks.
+ *      scopes, not by the number of responses - except the objections and
+ *      comments (kept.c: bounded by its budget when the caller gives one,
+ *      the rest in sorted runs in a temporary file), the values of `number`
+ *      questions that cannot be binned (8 bytes each, 12 with --weight
+ *      entity), and --weight entity's per-(scope, entity) blocks.
  *   2. Every accumulator is a sum of one ballot's indicators (counts,
  *      Borda points, pairwise preferences, sums of numbers), so it is
  *      linear in the ballots.  --weight entity relies on it: each

@@ -2,9 +2,11 @@
  * the engine run, and the choice of writer (text.c, tables.c, fmt.c's
  * JSON, core/report.c's HTML).
  *
- * The numbers all come from snd_tally_summary (and snd_tally_turnout for
- * the report); the writers only present them.  JSON is the engine's object
- * as is, numbers with enough digits to read back exactly.
+ * The numbers all come from snd_tally_run (and snd_tally_turnout for the
+ * report); the writers only present them.  JSON is the engine's object as
+ * is, numbers with enough digits to read back exactly, written by the
+ * engine as it is made (snd_tally_write_json); the other formats read the
+ * tree (snd_tally_tree).
  */
 #include "tally.h"
 
@@ -27,7 +29,9 @@ static const char summary_usage[] =
 	"item, measure); md: Markdown tables.  --by ATTR adds a breakdown by a token\n"
 	"attribute (or entity); --weight entity gives each administration one voice.\n"
 	"--limit caps the objections and comments listed per question in text output\n"
-	"(default 20; \"all\" lists every one; the other formats always list all).\n";
+	"(default 20; \"all\" lists every one; the other formats always list all).\n"
+	"json is written as it is made, in flat memory; past 16 MB of objection and\n"
+	"comment texts they are sorted through a temporary file in $TMPDIR (or /tmp).\n";
 
 static const char report_usage[] =
 	"usage: tally report --db DB --form FORM --out report.html [--by ATTR]\n"
