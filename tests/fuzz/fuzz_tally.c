@@ -7,8 +7,10 @@
  * against any bytes.  Each input becomes the answers column of the latest
  * revision of one of three delegates (two entities) in a real store on the
  * LSG questionnaire; the harness then runs the summary with both weightings
- * and a breakdown, and the turnout.  Properties: never a crash or a failed
- * call on damaged rows, and the summary always counts at most 3 responses.
+ * and a breakdown (as a tree, and streamed with its texts spilled to a
+ * temporary file in runs of 64 bytes), and the turnout.  Properties: never
+ * a crash or a failed call on damaged rows, and the summary always counts
+ * at most 3 responses.
  */
 #include "sounding.h"
 
@@ -98,12 +100,22 @@ static void summary(const struct snd_tally_opts *o)
 {
 	cJSON *out = NULL, *n;
 	char err[256];
+	struct snd_tally *t = NULL;
+	FILE *sink;
 	if (snd_tally_summary(store, form, o, &out, err, sizeof err) != SND_OK)
 		abort(); /* damaged rows are skipped, never fatal */
 	n = cJSON_GetObjectItemCaseSensitive(out, "responses");
 	if (!cJSON_IsNumber(n) || n->valuedouble < 0 || n->valuedouble > 3)
 		abort();
 	cJSON_Delete(out);
+	/* The streamed JSON, with the kept texts spilled in tiny sorted runs. */
+	if (snd_tally_run(store, form, o, 64, &t, err, sizeof err) != SND_OK ||
+	    (sink = fopen("/dev/null", "w")) == NULL)
+		abort();
+	if (snd_tally_write_json(t, sink) != SND_OK)
+		abort();
+	fclose(sink);
+	snd_tally_free(t);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
