@@ -1,6 +1,7 @@
 /* load.c - the benchmarks' HTTP load client: N keep-alive connections, one
- * request in flight on each (as wrk), for a fixed time, on one thread
- * (epoll, non-blocking sockets).  It replaces wrk + Lua for the API and
+ * request in flight on each (as wrk), for a fixed time, on T threads (2 by
+ * default, as run.sh ran wrk), each an epoll loop over its share of the
+ * connections (non-blocking sockets).  It replaces wrk + Lua for the API and
  * delegate-flow loads because the Lua request()/response() per request cost
  * the client ~33 us of CPU per cold request on the 2 cores it shares with
  * the collector (bench/README.md, "The load client").
@@ -18,7 +19,7 @@
  *       read-until-close, malformed) to the response parser split at every
  *       byte, as short reads would; exit 0 when all pass.
  *
- * Options: -c N connections (64), -d SECONDS (10; "10s" also accepted),
+ * Options: -c N connections (64), -t T threads (2), -d SECONDS (10; "10s" also accepted),
  * --timeout SECONDS (10), --tokens FILE (gen tokens: fixed-width lines),
  * --bodies FILE (gen answers: one body per line), --limit K (use only the
  * first K tokens, cycled: delegates revising; 0 = every token once, in file
@@ -33,8 +34,9 @@
  *     response was not counted (in flight at the deadline, or lost with a
  *     failed connection), the most the database may hold beyond the acks.
  *  2. A token is used by one request at a time: tokens are taken in file
- *     order by a single counter, so with --limit K a token comes back only
- *     after K more requests (K >= connections is checked).  WRAPS counts
+ *     order by a single counter shared by the threads (the only thing they
+ *     share while running), so with --limit K a token comes back only after
+ *     K more requests (K >= 2 x connections is checked).  WRAPS counts
  *     how often the tokens ran out and started over (a cold run needs 0).
  *  3. A connection the server closes (or that fails, or times out) with a
  *     request in flight counts one error and is reopened; a response that
@@ -43,7 +45,7 @@
  *  4. Latency is from the first byte of the request written to the last byte
  *     of the response read, into log buckets: exact below 256 us, within
  *     0.8 % above; percentiles report the bucket's upper edge.
- *  5. CLIENT_CPU_US is this process's user + system CPU (getrusage) from the
+ *  5. CLIENT_CPU_US is this process's user + system CPU (getrusage, all threads) from the
  *     first connect to the stop, so it excludes loading tokens and bodies
  *     (SETUP_CPU_US); wrk's figure in run.sh, from GNU time, includes its
  *     Lua scripts' setup.
@@ -65,7 +67,9 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -435,7 +439,10 @@ static int resp_parse(struct resp *rp, int eof)
 enum mode { MODE_API, MODE_FLOW };
 enum cstate { C_DOWN, C_CONNECTING, C_OPEN };
 
+struct worker;
+
 struct conn {
+	struct worker *wk;  /* the thread that owns it */
 	int fd;
 	uint32_t gen;       /* bumped at each open: tells stale epoll events */
 	enum cstate st;
@@ -459,9 +466,22 @@ struct body {
 	size_t seg_len;
 };
 
+/* One thread: its connections, its epoll set, its counts; the counts are
+ * summed after the run, so the threads share nothing but the token counter. */
+struct worker {
+	pthread_t th;
+	int ep, stop, nconn;
+	struct conn *conns;
+	size_t body_next;
+	uint64_t requests, created, flows, gets, other, unacked_posts, reconnects;
+	uint64_t e_connect, e_read, e_write, e_timeout, e_protocol;
+	struct hist all, get, post;
+	char first_bad[256];
+};
+
 static struct {
 	enum mode mode;
-	int nconn;
+	int nconn, nthreads;
 	double duration, timeout;
 	const char *tokens_path, *bodies_path, *qid, *url;
 	size_t limit, offset;
@@ -471,34 +491,25 @@ static struct {
 	char host[300];
 	/* data */
 	const char *tokmap;
-	size_t tokwidth, ntok, tokbase, tokspan, tok_next;
+	size_t tokwidth, ntok, tokbase, tokspan;
+	atomic_size_t tok_taken; /* tokens handed out so far, by all threads */
 	struct body *bodies;
-	size_t nbodies, body_next;
+	size_t nbodies;
 	char *pre_api, *pre_get, *pre_post; /* request heads up to the token */
 	size_t pre_api_len, pre_get_len, pre_post_len;
 	size_t wcap;
 	/* run */
-	int ep;
 	uint64_t t0, deadline;
-	int stop;
-	struct conn *conns;
-	/* results */
-	uint64_t requests, created, flows, gets, other, wraps, unacked_posts, reconnects;
-	uint64_t e_connect, e_read, e_write, e_timeout, e_protocol;
-	struct hist all, get, post;
-	char first_bad[256];
+	struct worker *workers;
 } L;
 
-/* The next token (advancing the shared counter): pointer and length. */
+/* The next token (advancing the shared counter): pointer and length.  When
+ * all are used it starts over (as the Lua scripts); WRAPS is derived from
+ * the count at the end. */
 static const char *next_token(size_t *idx, size_t *len)
 {
 	const char *p, *sp;
-	size_t i;
-	if (L.tok_next == L.tokspan) { /* all used: start over (as the Lua scripts) */
-		L.tok_next = 0;
-		L.wraps++;
-	}
-	i = L.tokbase + L.tok_next++;
+	size_t i = L.tokbase + atomic_fetch_add_explicit(&L.tok_taken, 1, memory_order_relaxed) % L.tokspan;
 	p = L.tokmap + i * L.tokwidth;
 	sp = memchr(p, ' ', L.tokwidth - 1);
 	*len = sp ? (size_t)(sp - p) : L.tokwidth - 1;
@@ -539,18 +550,18 @@ static void build_request(struct conn *c)
 	const char *tok;
 	size_t tlen;
 	if (L.mode == MODE_API) {
-		const struct body *b = &L.bodies[L.body_next];
-		if (++L.body_next == L.nbodies)
-			L.body_next = 0;
+		const struct body *b = &L.bodies[c->wk->body_next];
+		if (++c->wk->body_next == L.nbodies)
+			c->wk->body_next = 0;
 		tok = next_token(&c->tok, &tlen);
 		w = put(w, L.pre_api, L.pre_api_len);
 		w = put(w, tok, tlen);
 		w = put(w, b->seg, b->seg_len);
 		c->is_post = 1;
 	} else if (c->csrf_len > 0) {
-		const struct body *b = &L.bodies[L.body_next];
-		if (++L.body_next == L.nbodies)
-			L.body_next = 0;
+		const struct body *b = &L.bodies[c->wk->body_next];
+		if (++c->wk->body_next == L.nbodies)
+			c->wk->body_next = 0;
 		tok = token_at(c->tok, &tlen);
 		w = put(w, L.pre_post, L.pre_post_len);
 		w = put(w, tok, tlen);
@@ -579,8 +590,8 @@ static void set_out(struct conn *c, int on)
 	if (c->want_out == on)
 		return;
 	ev.events = EPOLLIN | (on ? EPOLLOUT : 0u);
-	ev.data.u64 = (uint64_t)(c - L.conns) | (uint64_t)c->gen << 32;
-	if (epoll_ctl(L.ep, EPOLL_CTL_MOD, c->fd, &ev) != 0)
+	ev.data.u64 = (uint64_t)(c - c->wk->conns) | (uint64_t)c->gen << 32;
+	if (epoll_ctl(c->wk->ep, EPOLL_CTL_MOD, c->fd, &ev) != 0)
 		die(1, "epoll_ctl: %s", strerror(errno));
 	c->want_out = on;
 }
@@ -594,7 +605,7 @@ static void conn_drop(struct conn *c, uint64_t retry_delay_ns)
 		close(c->fd);
 	c->fd = -1;
 	if (c->inflight && c->is_post && c->woff > 0)
-		L.unacked_posts++;
+		c->wk->unacked_posts++;
 	c->inflight = 0;
 	c->csrf_len = 0; /* a flow restarts with a new token */
 	c->st = C_DOWN;
@@ -639,7 +650,7 @@ static void send_next(struct conn *c)
 	c->inflight = 1;
 	resp_reset(&c->r);
 	if (flush(c) != 0)
-		conn_fail(c, &L.e_write);
+		conn_fail(c, &c->wk->e_write);
 }
 
 static void conn_open(struct conn *c)
@@ -654,8 +665,8 @@ static void conn_open(struct conn *c)
 	c->gen++;
 	c->start = now_ns();
 	ev.events = EPOLLIN | EPOLLOUT;
-	ev.data.u64 = (uint64_t)(c - L.conns) | (uint64_t)c->gen << 32;
-	if (epoll_ctl(L.ep, EPOLL_CTL_ADD, c->fd, &ev) != 0)
+	ev.data.u64 = (uint64_t)(c - c->wk->conns) | (uint64_t)c->gen << 32;
+	if (epoll_ctl(c->wk->ep, EPOLL_CTL_ADD, c->fd, &ev) != 0)
 		die(1, "epoll_ctl: %s", strerror(errno));
 	if (connect(c->fd, (struct sockaddr *)&L.addr, L.addrlen) == 0) {
 		c->st = C_OPEN;
@@ -663,24 +674,24 @@ static void conn_open(struct conn *c)
 	} else if (errno == EINPROGRESS) {
 		c->st = C_CONNECTING;
 	} else {
-		conn_fail(c, &L.e_connect);
+		conn_fail(c, &c->wk->e_connect);
 	}
 }
 
 static void note_bad(const struct conn *c, const char *what)
 {
 	size_t i, n, o;
-	if (L.first_bad[0])
+	if (c->wk->first_bad[0])
 		return;
-	o = (size_t)snprintf(L.first_bad, sizeof L.first_bad, "%s %d ", what, c->r.status);
+	o = (size_t)snprintf(c->wk->first_bad, sizeof c->wk->first_bad, "%s %d ", what, c->r.status);
 	n = c->r.body_end > c->r.body ? c->r.body_end - c->r.body : 0;
 	if (n > 200)
 		n = 200;
-	for (i = 0; i < n && o + 1 < sizeof L.first_bad; i++) {
+	for (i = 0; i < n && o + 1 < sizeof c->wk->first_bad; i++) {
 		unsigned char ch = (unsigned char)c->r.buf[c->r.body + i];
-		L.first_bad[o++] = ch < 0x20 || ch == 0x7f ? ' ' : (char)ch;
+		c->wk->first_bad[o++] = ch < 0x20 || ch == 0x7f ? ' ' : (char)ch;
 	}
-	L.first_bad[o] = 0;
+	c->wk->first_bad[o] = 0;
 }
 
 /* flow: the _csrf hidden field of the page into c->csrf. */
@@ -708,35 +719,35 @@ static void on_response(struct conn *c, uint64_t t)
 {
 	uint64_t us = (t - c->start) / 1000;
 	int st = c->r.status;
-	L.requests++;
-	hist_add(&L.all, us);
+	c->wk->requests++;
+	hist_add(&c->wk->all, us);
 	c->inflight = 0;
 	if (L.mode == MODE_API) {
 		if (st == 201) {
-			L.created++;
+			c->wk->created++;
 		} else {
-			L.other++;
+			c->wk->other++;
 			note_bad(c, "POST");
 		}
 	} else if (c->is_post) {
-		hist_add(&L.post, us);
+		hist_add(&c->wk->post, us);
 		if (st == 303) {
-			L.flows++;
+			c->wk->flows++;
 		} else {
-			L.other++;
+			c->wk->other++;
 			note_bad(c, "POST");
 		}
 	} else {
-		hist_add(&L.get, us);
+		hist_add(&c->wk->get, us);
 		if (st == 200 && take_csrf(c)) {
-			L.gets++;
+			c->wk->gets++;
 		} else {
-			L.other++;
+			c->wk->other++;
 			note_bad(c, "GET");
 		}
 	}
 	if (c->r.conn_close) {
-		L.reconnects++;
+		c->wk->reconnects++;
 		conn_drop(c, 0);
 		return;
 	}
@@ -750,7 +761,7 @@ static void on_readable(struct conn *c)
 		ssize_t n;
 		int r;
 		if (room == 0) {
-			conn_fail(c, &L.e_protocol);
+			conn_fail(c, &c->wk->e_protocol);
 			return;
 		}
 		n = recv(c->fd, c->r.buf + c->r.len, room, 0);
@@ -759,14 +770,14 @@ static void on_readable(struct conn *c)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return;
-			conn_fail(c, &L.e_read);
+			conn_fail(c, &c->wk->e_read);
 			return;
 		}
 		if (!c->inflight) { /* data or a close with nothing asked */
 			if (n > 0)
-				conn_fail(c, &L.e_protocol);
+				conn_fail(c, &c->wk->e_protocol);
 			else {
-				L.reconnects++;
+				c->wk->reconnects++;
 				conn_drop(c, 0);
 			}
 			return;
@@ -774,20 +785,20 @@ static void on_readable(struct conn *c)
 		c->r.len += (size_t)n;
 		r = resp_parse(&c->r, n == 0);
 		if (r < 0) {
-			conn_fail(c, &L.e_protocol);
+			conn_fail(c, &c->wk->e_protocol);
 			return;
 		}
 		if (r == 1) {
 			uint64_t t = now_ns();
 			if (t >= L.deadline) { /* too late to count: stop here */
-				L.stop = 1;
+				c->wk->stop = 1;
 				return;
 			}
 			on_response(c, t);
 			return;
 		}
 		if (n == 0) { /* closed mid-response */
-			conn_fail(c, &L.e_read);
+			conn_fail(c, &c->wk->e_read);
 			return;
 		}
 		if ((size_t)n < room)
@@ -801,7 +812,7 @@ static void on_event(struct conn *c, uint32_t ev)
 		int err = 0;
 		socklen_t len = sizeof err;
 		if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err != 0) {
-			conn_fail(c, &L.e_connect);
+			conn_fail(c, &c->wk->e_connect);
 			return;
 		}
 		c->st = C_OPEN;
@@ -810,27 +821,72 @@ static void on_event(struct conn *c, uint32_t ev)
 	}
 	if (ev & (EPOLLIN | EPOLLERR | EPOLLHUP)) {
 		on_readable(c);
-		if (c->st != C_OPEN || L.stop)
+		if (c->st != C_OPEN || c->wk->stop)
 			return;
 	}
 	if ((ev & EPOLLOUT) && c->inflight && c->woff < c->wlen && flush(c) != 0)
-		conn_fail(c, &L.e_write);
+		conn_fail(c, &c->wk->e_write);
 }
 
 /* Every TICK_MS: requests past --timeout, connections to reopen. */
-static void tick(uint64_t t)
+static void tick(struct worker *wk, uint64_t t)
 {
 	uint64_t tmo = (uint64_t)(L.timeout * 1e9);
 	int i;
-	for (i = 0; i < L.nconn; i++) {
-		struct conn *c = &L.conns[i];
+	for (i = 0; i < wk->nconn; i++) {
+		struct conn *c = &wk->conns[i];
 		if (c->st == C_DOWN && t >= c->retry_at)
 			conn_open(c);
 		else if (c->st == C_OPEN && c->inflight && c->woff > 0 && t - c->start > tmo)
-			conn_fail(c, &L.e_timeout);
+			conn_fail(c, &wk->e_timeout);
 		else if (c->st == C_CONNECTING && t - c->start > tmo)
-			conn_fail(c, &L.e_connect);
+			conn_fail(c, &wk->e_connect);
 	}
+}
+
+/* One thread's loop, from its first connect to the deadline. */
+static void *worker_run(void *arg)
+{
+	struct worker *wk = arg;
+	struct epoll_event evs[256];
+	uint64_t last_tick = L.t0, t;
+	int i;
+	for (i = 0; i < wk->nconn; i++) {
+		wk->conns[i].retry_at = L.t0;
+		conn_open(&wk->conns[i]);
+	}
+	while (!wk->stop) {
+		uint64_t left;
+		int n, timeout_ms;
+		t = now_ns();
+		if (t >= L.deadline)
+			break;
+		left = (L.deadline - t + 999999) / 1000000;
+		timeout_ms = left < TICK_MS ? (int)left : TICK_MS;
+		n = epoll_wait(wk->ep, evs, (int)(sizeof evs / sizeof evs[0]), timeout_ms);
+		if (n < 0 && errno != EINTR)
+			die(1, "epoll_wait: %s", strerror(errno));
+		for (i = 0; i < n && !wk->stop; i++) {
+			struct conn *c = &wk->conns[(uint32_t)evs[i].data.u64];
+			if ((uint32_t)(evs[i].data.u64 >> 32) == c->gen && c->fd >= 0)
+				on_event(c, evs[i].events);
+		}
+		t = now_ns();
+		if (t - last_tick >= (uint64_t)TICK_MS * 1000000u && t < L.deadline && !wk->stop) {
+			tick(wk, t);
+			last_tick = t;
+		}
+	}
+	/* the deadline: whatever is in flight is not counted (invariant 1) */
+	for (i = 0; i < wk->nconn; i++) {
+		struct conn *c = &wk->conns[i];
+		if (c->inflight && c->is_post && c->woff > 0)
+			wk->unacked_posts++;
+		if (c->fd >= 0)
+			close(c->fd);
+		c->fd = -1;
+	}
+	return NULL;
 }
 
 /* ------------------------------------------------------------ the setup */
@@ -857,7 +913,7 @@ static size_t parse_count(const char *s, const char *opt)
 
 static void usage(FILE *f)
 {
-	fputs("usage: load api|flow [-c CONNS] [-d SECS] [--timeout SECS] --tokens FILE\n"
+	fputs("usage: load api|flow [-c CONNS] [-t THREADS] [-d SECS] [--timeout SECS] --tokens FILE\n"
 	      "                     --bodies FILE [--limit K] [--offset N] [--qid ID] http://HOST:PORT/\n"
 	      "       load selftest\n"
 	      "See the comment at the top of bench/load.c and bench/README.md.\n",
@@ -996,41 +1052,75 @@ static char *fmt_head(size_t *len, const char *fmt, ...)
 	return strdup(tmp);
 }
 
+/* The threads' counts summed into one worker, printed. */
 static void print_results(uint64_t cpu, uint64_t setup_cpu, double secs)
 {
-	uint64_t errs = L.e_connect + L.e_read + L.e_write + L.e_timeout + L.e_protocol;
-	printf("RPS %.0f\n", secs > 0 ? (double)L.requests / secs : 0.0);
+	static struct worker sum;
+	struct worker *T = &sum;
+	uint64_t errs, wraps, taken = atomic_load(&L.tok_taken);
+	int k;
+	unsigned b;
+	for (k = 0; k < L.nthreads; k++) {
+		const struct worker *w = &L.workers[k];
+		T->requests += w->requests;
+		T->created += w->created;
+		T->flows += w->flows;
+		T->gets += w->gets;
+		T->other += w->other;
+		T->unacked_posts += w->unacked_posts;
+		T->reconnects += w->reconnects;
+		T->e_connect += w->e_connect;
+		T->e_read += w->e_read;
+		T->e_write += w->e_write;
+		T->e_timeout += w->e_timeout;
+		T->e_protocol += w->e_protocol;
+		for (b = 0; b < HIST_BUCKETS; b++) {
+			T->all.b[b] += w->all.b[b];
+			T->get.b[b] += w->get.b[b];
+			T->post.b[b] += w->post.b[b];
+		}
+		T->all.n += w->all.n;
+		T->get.n += w->get.n;
+		T->post.n += w->post.n;
+		T->all.max = w->all.max > T->all.max ? w->all.max : T->all.max;
+		T->get.max = w->get.max > T->get.max ? w->get.max : T->get.max;
+		T->post.max = w->post.max > T->post.max ? w->post.max : T->post.max;
+		if (!T->first_bad[0] && w->first_bad[0])
+			memcpy(T->first_bad, w->first_bad, sizeof T->first_bad);
+	}
+	wraps = taken > L.tokspan ? (taken - 1) / L.tokspan : 0;
+	errs = T->e_connect + T->e_read + T->e_write + T->e_timeout + T->e_protocol;
+	printf("RPS %.0f\n", secs > 0 ? (double)T->requests / secs : 0.0);
 	printf("P50_US %" PRIu64 "\nP90_US %" PRIu64 "\nP99_US %" PRIu64 "\nMAX_US %" PRIu64 "\n",
-	       hist_pct(&L.all, 50), hist_pct(&L.all, 90), hist_pct(&L.all, 99), L.all.max);
-	printf("ERRORS %" PRIu64 "\nREQUESTS %" PRIu64 "\n", errs, L.requests);
+	       hist_pct(&T->all, 50), hist_pct(&T->all, 90), hist_pct(&T->all, 99), T->all.max);
+	printf("ERRORS %" PRIu64 "\nREQUESTS %" PRIu64 "\n", errs, T->requests);
 	printf("ERR_DETAIL connect=%" PRIu64 ",read=%" PRIu64 ",write=%" PRIu64 ",timeout=%" PRIu64
 	       ",protocol=%" PRIu64 "\n",
-	       L.e_connect, L.e_read, L.e_write, L.e_timeout, L.e_protocol);
+	       T->e_connect, T->e_read, T->e_write, T->e_timeout, T->e_protocol);
 	if (L.mode == MODE_API) {
-		printf("CREATED %" PRIu64 "\n", L.created);
+		printf("CREATED %" PRIu64 "\n", T->created);
 	} else {
-		printf("FLOWS %" PRIu64 "\nGETS %" PRIu64 "\n", L.flows, L.gets);
-		printf("GET_P50_US %" PRIu64 "\nGET_P99_US %" PRIu64 "\n", hist_pct(&L.get, 50),
-		       hist_pct(&L.get, 99));
-		printf("POST_P50_US %" PRIu64 "\nPOST_P99_US %" PRIu64 "\n", hist_pct(&L.post, 50),
-		       hist_pct(&L.post, 99));
+		printf("FLOWS %" PRIu64 "\nGETS %" PRIu64 "\n", T->flows, T->gets);
+		printf("GET_P50_US %" PRIu64 "\nGET_P99_US %" PRIu64 "\n", hist_pct(&T->get, 50),
+		       hist_pct(&T->get, 99));
+		printf("POST_P50_US %" PRIu64 "\nPOST_P99_US %" PRIu64 "\n", hist_pct(&T->post, 50),
+		       hist_pct(&T->post, 99));
 	}
 	printf("OTHER %" PRIu64 "\nWRAPS %" PRIu64 "\nUNACKED_POSTS %" PRIu64 "\nRECONNECTS %" PRIu64 "\n",
-	       L.other, L.wraps, L.unacked_posts, L.reconnects);
-	printf("DURATION_S %.3f\nCONNECTIONS %d\n", secs, L.nconn);
+	       T->other, wraps, T->unacked_posts, T->reconnects);
+	printf("DURATION_S %.3f\nCONNECTIONS %d\nTHREADS %d\n", secs, L.nconn, L.nthreads);
 	printf("CLIENT_CPU_US %" PRIu64 "\nCLIENT_CPU_PER_REQ_US %.1f\nSETUP_CPU_US %" PRIu64 "\n", cpu,
-	       L.requests ? (double)cpu / (double)L.requests : 0.0, setup_cpu);
-	if (L.first_bad[0])
-		printf("FIRST_BAD %s\n", L.first_bad);
+	       T->requests ? (double)cpu / (double)T->requests : 0.0, setup_cpu);
+	if (T->first_bad[0])
+		printf("FIRST_BAD %s\n", T->first_bad);
 }
 
 static int selftest(void);
 
 int main(int argc, char **argv)
 {
-	struct epoll_event evs[256];
-	uint64_t cpu0, setup_cpu, last_tick, t;
-	int i;
+	uint64_t cpu0, setup_cpu;
+	int i, k;
 
 	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
 		usage(stdout);
@@ -1049,6 +1139,7 @@ int main(int argc, char **argv)
 	else
 		die(2, "unknown mode '%s' (api, flow or selftest)", argv[1]);
 	L.nconn = 64;
+	L.nthreads = 2;
 	L.duration = 10;
 	L.timeout = 10;
 	L.qid = "lsg-review";
@@ -1068,6 +1159,11 @@ int main(int argc, char **argv)
 			if (n < 1 || n > MAX_CONNS)
 				die(2, "-c: 1 to %d connections", MAX_CONNS);
 			L.nconn = (int)n;
+		} else if (strcmp(o, "-t") == 0) {
+			size_t n = parse_count(v, o);
+			if (n < 1 || n > 64)
+				die(2, "-t: 1 to 64 threads");
+			L.nthreads = (int)n;
 		} else if (strcmp(o, "-d") == 0)
 			L.duration = parse_secs(v, o);
 		else if (strcmp(o, "--timeout") == 0)
@@ -1087,6 +1183,8 @@ int main(int argc, char **argv)
 	}
 	if (L.url == NULL || L.tokens_path == NULL || L.bodies_path == NULL)
 		die(2, "needs --tokens, --bodies and the URL (try --help)");
+	if (L.nthreads > L.nconn)
+		L.nthreads = L.nconn;
 	parse_url(L.url);
 	load_tokens();
 	load_bodies();
@@ -1104,62 +1202,42 @@ int main(int argc, char **argv)
 	                      "Cookie: snd_session=",
 	                      L.qid, L.host);
 	L.wcap += L.pre_api_len + L.pre_get_len + L.pre_post_len;
-	L.conns = calloc((size_t)L.nconn, sizeof *L.conns);
-	if (L.conns == NULL)
+	/* thread k: connections [k*n/T, (k+1)*n/T), its own epoll set */
+	L.workers = calloc((size_t)L.nthreads, sizeof *L.workers);
+	if (L.workers == NULL)
 		die(1, "out of memory");
-	for (i = 0; i < L.nconn; i++) {
-		struct conn *c = &L.conns[i];
-		c->fd = -1;
-		c->w = xmalloc(L.wcap);
-		c->r.cap = RBUF_INIT;
-		c->r.buf = xmalloc(c->r.cap);
+	for (k = 0; k < L.nthreads; k++) {
+		struct worker *wk = &L.workers[k];
+		int from = k * L.nconn / L.nthreads, to = (k + 1) * L.nconn / L.nthreads;
+		wk->nconn = to - from;
+		wk->conns = calloc((size_t)wk->nconn, sizeof *wk->conns);
+		if (wk->conns == NULL)
+			die(1, "out of memory");
+		wk->body_next = (size_t)k * 7 % L.nbodies;
+		for (i = 0; i < wk->nconn; i++) {
+			struct conn *c = &wk->conns[i];
+			c->wk = wk;
+			c->fd = -1;
+			c->w = xmalloc(L.wcap);
+			c->r.cap = RBUF_INIT;
+			c->r.buf = xmalloc(c->r.cap);
+		}
+		wk->ep = epoll_create1(EPOLL_CLOEXEC);
+		if (wk->ep < 0)
+			die(1, "epoll_create1: %s", strerror(errno));
 	}
-	L.ep = epoll_create1(EPOLL_CLOEXEC);
-	if (L.ep < 0)
-		die(1, "epoll_create1: %s", strerror(errno));
 	signal(SIGPIPE, SIG_IGN);
 
 	setup_cpu = cpu_us();
 	cpu0 = setup_cpu;
 	L.t0 = now_ns();
 	L.deadline = L.t0 + (uint64_t)(L.duration * 1e9);
-	last_tick = L.t0;
-	for (i = 0; i < L.nconn; i++) {
-		L.conns[i].retry_at = L.t0;
-		conn_open(&L.conns[i]);
-	}
-	while (!L.stop) {
-		uint64_t left;
-		int n, timeout_ms;
-		t = now_ns();
-		if (t >= L.deadline)
-			break;
-		left = (L.deadline - t + 999999) / 1000000;
-		timeout_ms = left < TICK_MS ? (int)left : TICK_MS;
-		n = epoll_wait(L.ep, evs, (int)(sizeof evs / sizeof evs[0]), timeout_ms);
-		if (n < 0 && errno != EINTR)
-			die(1, "epoll_wait: %s", strerror(errno));
-		for (i = 0; i < n && !L.stop; i++) {
-			struct conn *c = &L.conns[(uint32_t)evs[i].data.u64];
-			if ((uint32_t)(evs[i].data.u64 >> 32) == c->gen && c->fd >= 0)
-				on_event(c, evs[i].events);
-		}
-		t = now_ns();
-		if (t - last_tick >= (uint64_t)TICK_MS * 1000000u && t < L.deadline && !L.stop) {
-			tick(t);
-			last_tick = t;
-		}
-	}
-	/* the deadline: whatever is in flight is not counted (invariant 1) */
-	for (i = 0; i < L.nconn; i++) {
-		struct conn *c = &L.conns[i];
-		if (c->inflight && c->is_post && c->woff > 0)
-			L.unacked_posts++;
-		if (c->fd >= 0)
-			close(c->fd);
-	}
-	t = cpu_us();
-	print_results(t - cpu0, setup_cpu, (double)(L.deadline - L.t0) / 1e9);
+	for (k = 0; k < L.nthreads; k++)
+		if (pthread_create(&L.workers[k].th, NULL, worker_run, &L.workers[k]) != 0)
+			die(1, "pthread_create failed");
+	for (k = 0; k < L.nthreads; k++)
+		pthread_join(L.workers[k].th, NULL);
+	print_results(cpu_us() - cpu0, setup_cpu, (double)(L.deadline - L.t0) / 1e9);
 	return 0;
 }
 

@@ -249,7 +249,7 @@ run_load() {
     local name=$1 mode=$2 c=$3 limit=$4 tokens=$5 bodies=$6
     local f=$OUT/load_$name.txt
     meas_begin "$name"
-    "$LOAD" "$mode" -c "$c" -d "$DURATION" --timeout 10 --tokens "$tokens" --bodies "$bodies" \
+    "$LOAD" "$mode" -t 2 -c "$c" -d "$DURATION" --timeout 10 --tokens "$tokens" --bodies "$bodies" \
         --limit "$limit" "http://127.0.0.1:$PORT/" > "$f"
     meas_end "$name" "$f" "$(awk '$1 == "CLIENT_CPU_US" { print $2 / 1e6 }' "$f")" \
         "$([ "$limit" = 0 ] && echo 1 || echo 0)"
