@@ -293,6 +293,12 @@ const char *const msgs[M__MAX][UN__MAX] = {
 		"العناصر {1} من {2}، بالترتيب الأبجدي للكيان.",
 		"第 {1} 条，共 {2} 条，按实体字母顺序排列。",
 		"Записи {1} из {2}, в алфавитном порядке организаций." },
+	[M_GROUPS_SHOWN] = { "Shown: the first {1} of {2} groups. The downloads hold every group.",
+		"Affichés : les {1} premiers groupes sur {2}. Les téléchargements les contiennent tous.",
+		"Se muestran los primeros {1} de {2} grupos. Las descargas contienen todos los grupos.",
+		"المعروض: أول {1} من {2} مجموعة. تتضمن التنزيلات جميع المجموعات.",
+		"显示前 {1} 个组（共 {2} 个）。下载文件包含所有组。",
+		"Показаны первые {1} из {2} групп. В загружаемых файлах есть все группы." },
 	/* The answer checks in core speak English; these are the commonest ones
 	 * a delegate meets in a browser, translated by exact wording (see
 	 * error_text).  Any other message is shown as core wrote it. */

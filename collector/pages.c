@@ -1999,6 +1999,8 @@ void page_chair(struct snd_buf *out, const struct page_req *r, const struct chai
 		/* <details> keeps a long breakdown usable without script; the
 		 * ids let sounding.js keep open groups open across updates. */
 		cJSON_ArrayForEach(g, groups) {
+			if (gi == PAGE_CHAIR_GROUPS_MAX)
+				break;
 			fmt_count(jnum(g, "responses"), a);
 			snd_buf_printf(out, "<details class=\"group\" id=\"g-%d\"><summary><span class=\"gname\">", gi++);
 			esc(&p, g->string);
@@ -2008,6 +2010,17 @@ void page_chair(struct snd_buf *out, const struct page_req *r, const struct chai
 			consensus_table(&p, jget(g, "questions"), NULL, NULL);
 			chair_questions(&p, v, jget(g, "questions"), g->string ? g->string : "");
 			put(&p, "</details>\n");
+		}
+		if (g != NULL) { /* more than PAGE_CHAIR_GROUPS_MAX */
+			char b[32];
+			size_t ng = 0;
+			cJSON_ArrayForEach(g, groups)
+				ng++;
+			snprintf(a, sizeof a, "%d", PAGE_CHAIR_GROUPS_MAX);
+			snprintf(b, sizeof b, "%zu", ng);
+			put(&p, "<p class=\"more\">");
+			put_msg(&p, M_GROUPS_SHOWN, a, b);
+			put(&p, "</p>\n");
 		}
 		put(&p, "</section>\n");
 		snd_buf_free(&an);

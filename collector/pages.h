@@ -60,6 +60,9 @@ struct chair_view {
 #define PAGE_CHAIR_LIST_MAX 20
 /* Items per page of that list. */
 #define PAGE_CHAIR_LIST_PAGE 200
+/* Groups of a breakdown shown on the dashboard (?by=entity may have
+ * thousands); the downloads hold them all. */
+#define PAGE_CHAIR_GROUPS_MAX 50
 
 /* The chair dashboard: turnout, then every question's summary with the
  * charts of snd_report_question, proposals (position questions) sorted by

@@ -1010,6 +1010,46 @@ START_TEST(test_pages_chair_caps_long_lists_and_links_to_the_full_list)
 }
 END_TEST
 
+/* ?by=entity may give thousands of groups: the dashboard shows the first
+ * PAGE_CHAIR_GROUPS_MAX and says how many there are. */
+START_TEST(test_pages_chair_shows_at_most_50_groups)
+{
+	cJSON *s = json("{\"questionnaire\":\"t-form\",\"responses\":60,\"questions\":[]}");
+	cJSON *g = cJSON_AddObjectToObject(s, "groups");
+	struct page_req r = { form, 0, NULL, NULL, NULL, 1800000000, 0, {0, 0, 0, 0, 0, 0} };
+	struct snd_buf b;
+	char name[32];
+	int i;
+	for (i = 0; i < 60; i++) {
+		cJSON *one;
+		snprintf(name, sizeof name, "Entity %02d", i);
+		one = cJSON_AddObjectToObject(g, name);
+		cJSON_AddNumberToObject(one, "responses", 1);
+		cJSON_AddArrayToObject(one, "questions");
+	}
+	snd_buf_init(&b, 0);
+	chair(&b, &r, s, NULL, "entity", SND_WEIGHT_DELEGATE, 0);
+	ck_assert_uint_eq(count(b.data, "<details class=\"group\""), PAGE_CHAIR_GROUPS_MAX);
+	ck_assert_ptr_nonnull(strstr(b.data, "Entity 49<"));
+	ck_assert_ptr_null(strstr(b.data, "Entity 50<"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<p class=\"more\">Shown: the first 50 of 60 groups. "
+	                                     "The downloads hold every group.</p>"));
+	/* up to the cap: all of them, no note */
+	cJSON_DeleteItemFromObject(s, "groups");
+	g = cJSON_AddObjectToObject(s, "groups");
+	for (i = 0; i < PAGE_CHAIR_GROUPS_MAX; i++) {
+		snprintf(name, sizeof name, "E%02d", i);
+		cJSON_AddArrayToObject(cJSON_AddObjectToObject(g, name), "questions");
+	}
+	snd_buf_reset(&b);
+	chair(&b, &r, s, NULL, "entity", SND_WEIGHT_DELEGATE, 0);
+	ck_assert_uint_eq(count(b.data, "<details class=\"group\""), PAGE_CHAIR_GROUPS_MAX);
+	ck_assert_ptr_null(strstr(b.data, "groups. The downloads"));
+	snd_buf_free(&b);
+	cJSON_Delete(s);
+}
+END_TEST
+
 START_TEST(test_pages_chair_full_list_is_paged)
 {
 	cJSON *s = long_lists(450);
@@ -1184,6 +1224,7 @@ static Suite *pages_suite(void)
 	tcase_add_test(tc, test_pages_window_notes_follow_the_override);
 	tcase_add_test(tc, test_pages_chair_caps_long_lists_and_links_to_the_full_list);
 	tcase_add_test(tc, test_pages_chair_full_list_is_paged);
+	tcase_add_test(tc, test_pages_chair_shows_at_most_50_groups);
 	tcase_add_test(tc, test_pages_form_reuses_unanswered_questions_byte_for_byte);
 	suite_add_tcase(s, tc);
 	return s;
