@@ -437,6 +437,8 @@ enum snd_err snd_answers_from_body(const struct snd_form *f, const char *body, s
 
 /* -------------------------------------------------- urlencoded (urlenc.c) */
 
+/* Made only by snd_urlenc_parse: name and value share one allocation,
+ * which snd_kvlist_free releases (never free them one by one). */
 struct snd_kv {
 	char *name;
 	char *value;

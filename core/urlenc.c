@@ -29,15 +29,11 @@ static int hexval(int c)
 	return -1;
 }
 
-/* Decodes s[0..n) into a new string; NULL with *why set on bad input. */
-static char *decode(const char *s, size_t n, const char **why, int *oom)
+/* Decodes s[0..n) into out (room for n + 1), NUL-terminated; the decoded
+ * length, or -1 with *why set on bad input. */
+static long decode_into(char *out, const char *s, size_t n, const char **why)
 {
-	char *out = malloc(n + 1);
 	size_t i, o = 0;
-	if (out == NULL) {
-		*oom = 1;
-		return NULL;
-	}
 	for (i = 0; i < n; i++) {
 		int c = (unsigned char)s[i];
 		if (c == '+') {
@@ -46,26 +42,23 @@ static char *decode(const char *s, size_t n, const char **why, int *oom)
 			int h, l;
 			if (n - i < 3 || (h = hexval(s[i + 1])) < 0 || (l = hexval(s[i + 2])) < 0) {
 				*why = "invalid %-escape";
-				goto bad;
+				return -1;
 			}
 			c = h << 4 | l;
 			i += 2;
 		}
 		if (c == 0) {
 			*why = "NUL byte";
-			goto bad;
+			return -1;
 		}
 		out[o++] = (char)c;
 	}
 	out[o] = '\0';
 	if (!snd_utf8_valid(out, o, NULL)) {
 		*why = "invalid UTF-8";
-		goto bad;
+		return -1;
 	}
-	return out;
-bad:
-	free(out);
-	return NULL;
+	return (long)o;
 }
 
 void snd_kvlist_free(struct snd_kvlist *l)
@@ -73,10 +66,8 @@ void snd_kvlist_free(struct snd_kvlist *l)
 	size_t i;
 	if (l == NULL)
 		return;
-	for (i = 0; i < l->n; i++) {
-		free(l->items[i].name);
-		free(l->items[i].value);
-	}
+	for (i = 0; i < l->n; i++)
+		free(l->items[i].name); /* the value lives in the same block */
 	free(l->items);
 	l->items = NULL;
 	l->n = l->cap = 0;
@@ -100,7 +91,6 @@ enum snd_err snd_urlenc_parse(const char *body, size_t len, struct snd_kvlist *o
 	size_t i = 0, field = 0;
 	enum snd_err e = SND_EINVAL;
 	const char *why = NULL;
-	int oom = 0;
 
 	if (errbuf && errlen)
 		errbuf[0] = '\0';
@@ -125,17 +115,16 @@ enum snd_err snd_urlenc_parse(const char *body, size_t len, struct snd_kvlist *o
 		}
 		for (eq = start; eq < end && body[eq] != '='; eq++)
 			;
-		name = decode(body + start, eq - start, &why, &oom);
-		if (name != NULL)
-			value = eq < end ? decode(body + eq + 1, end - eq - 1, &why, &oom)
-			                 : decode("", 0, &why, &oom);
-		if (name == NULL || value == NULL) {
+		/* name and value in one block: one malloc per field, not two */
+		if ((name = malloc(end - start + 2)) == NULL) {
+			e = SND_ENOMEM;
+			goto fail;
+		}
+		value = name + (eq - start) + 1;
+		if (decode_into(name, body + start, eq - start, &why) < 0 ||
+		    decode_into(value, eq < end ? body + eq + 1 : "", eq < end ? end - eq - 1 : 0,
+		                &why) < 0) {
 			free(name);
-			free(value);
-			if (oom) {
-				e = SND_ENOMEM;
-				goto fail;
-			}
 			if (errbuf && errlen)
 				snprintf(errbuf, errlen, "field %zu: %s", field, why ? why : "invalid");
 			goto fail;
@@ -145,7 +134,6 @@ enum snd_err snd_urlenc_parse(const char *body, size_t len, struct snd_kvlist *o
 			struct snd_kv *ni = realloc(l.items, ncap * sizeof *ni);
 			if (ni == NULL) {
 				free(name);
-				free(value);
 				e = SND_ENOMEM;
 				goto fail;
 			}
