@@ -407,9 +407,11 @@ enum MHD_Result routes_resumed(struct req *r)
 			return ret;
 		}
 	}
-	snd_buf_puts(&b, "{\"receipt\":");
-	snd_buf_json_str(&b, r->item.receipt);
-	snd_buf_printf(&b, ",\"revision\":%lld,\"hash\":\"%s\"}\n", (long long)r->item.rev,
+	/* A receipt is PASETO text (base64url and dots) and the hash is hex:
+	 * neither needs JSON escaping. */
+	snd_buf_puts(&b, "{\"receipt\":\"");
+	snd_buf_puts(&b, r->item.receipt);
+	snd_buf_printf(&b, "\",\"revision\":%lld,\"hash\":\"%s\"}\n", (long long)r->item.rev,
 	               r->hash);
 	return http_send_json(r, 201, &b);
 }
