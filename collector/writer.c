@@ -38,6 +38,10 @@
  *      timestamp takes that timestamp, and loses its receipt (the writer
  *      signs again) only if that moves it into another second, since iat
  *      is submitted_at to the second.
+ *   8. The WAL is checkpointed on the writer thread between batches, after
+ *      the answers of the batch that filled it went out, never inside a
+ *      COMMIT (snd_store_defer_checkpoints): the same PASSIVE checkpoint at
+ *      SQLite's threshold, but no answer waits for it.
  */
 #include "writer.h"
 
@@ -47,6 +51,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* SQLite's own auto-checkpoint threshold, kept: only the moment moves. */
+#define WRITER_CHECKPOINT_FRAMES 1000
 
 /* 4,096 sets of 4: enough for every delegate of a large meeting at once;
  * past that, a delegate whose set is busy is signed on the writer. */
@@ -243,6 +250,11 @@ static void *writer_main(void *arg)
 			it->next = NULL;
 			it->done(it);
 		}
+		/* After the answers (invariant 8): whatever queues meanwhile is
+		 * the next batch. */
+		if (snd_store_checkpoint_due(w->store) && snd_store_checkpoint(w->store) != SND_OK)
+			snd_log(SND_LOG_WARN, "writer: checkpoint failed (%s)",
+			        snd_store_errmsg(w->store));
 		pthread_mutex_lock(&w->lock);
 	}
 	pthread_mutex_unlock(&w->lock);
@@ -269,7 +281,8 @@ enum snd_err writer_start(struct snd_store *store, const uint8_t receipt_sk[SND_
 	memcpy(w->sk, receipt_sk, SND_SK_BYTES);
 	atomic_init(&w->commits, 0);
 	if ((w->slots = calloc((size_t)REV_SETS * REV_WAYS, sizeof *w->slots)) == NULL ||
-	    snd_receipt_footer(w->sk, &w->footer) != SND_OK)
+	    snd_receipt_footer(w->sk, &w->footer) != SND_OK ||
+	    snd_store_defer_checkpoints(store, WRITER_CHECKPOINT_FRAMES) != SND_OK)
 		goto fail;
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0)
 		goto fail;

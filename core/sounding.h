@@ -556,6 +556,14 @@ enum snd_err snd_store_append_signed(struct snd_store *s, const struct snd_submi
                                      const uint8_t receipt_sk[SND_SK_BYTES], int64_t now_ms,
                                      int64_t signed_rev, const char *receipt, int64_t *rev,
                                      char **resigned);
+/* Checkpoints out of COMMIT (writers): from now on this connection does not
+ * copy the WAL into the database inside the COMMIT that passes `frames`
+ * WAL frames; snd_store_checkpoint_due says when it has, and
+ * snd_store_checkpoint (outside a batch) runs the PASSIVE checkpoint SQLite
+ * would have run, so the caller can answer the batch first. */
+enum snd_err snd_store_defer_checkpoints(struct snd_store *s, int frames);
+int snd_store_checkpoint_due(const struct snd_store *s);
+enum snd_err snd_store_checkpoint(struct snd_store *s);
 /* The receipt of a revision, as append signs it: a v4.public token with
  * claims aud (qid), sub, rev, hash, iat (at_ms to the second) and the footer
  * {"kid":"<PASERK pid of the key>"}.  footer: snd_receipt_footer's text for

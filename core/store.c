@@ -282,6 +282,8 @@ struct snd_store {
 	char batch_link[65];
 	uint8_t footer_pk[SND_PK_BYTES]; /* key the cached footer names */
 	char *footer;                /* {"kid":"k4.pid..."}, built once per key */
+	int ckpt_frames;             /* deferred checkpoints: threshold, 0 = SQLite's own */
+	int wal_frames;              /* frames in the WAL after the last commit */
 	char err[512];
 };
 
@@ -1156,6 +1158,54 @@ enum snd_err snd_store_import(struct snd_store *s, const struct snd_revision *in
 	return row_end(s, own, SND_OK, saved_seq, saved_link);
 fail:
 	return row_end(s, own, e, saved_seq, saved_link);
+}
+
+/* ------------------------------------------------------------ checkpoints
+ * SQLite checkpoints inside the COMMIT that takes the WAL past 1000 frames,
+ * so that batch's answers wait for the copy and its fsync.  Deferred, the
+ * writer answers the batch first and checkpoints after (the same PASSIVE
+ * checkpoint, at the same threshold), while the request threads already
+ * work on the next requests. */
+
+static int wal_hook(void *ctx, sqlite3 *db, const char *name, int frames)
+{
+	struct snd_store *s = ctx;
+	(void)db;
+	(void)name;
+	s->wal_frames = frames;
+	return SQLITE_OK;
+}
+
+enum snd_err snd_store_defer_checkpoints(struct snd_store *s, int frames)
+{
+	if (s->mode != SND_STORE_WRITE)
+		return fail_msg(s, SND_EINVAL, "opened read-only");
+	if (frames <= 0)
+		return fail_msg(s, SND_EINVAL, "checkpoint threshold must be positive");
+	/* replaces SQLite's auto-checkpoint hook on this connection */
+	sqlite3_wal_hook(s->db, wal_hook, s);
+	s->ckpt_frames = frames;
+	s->wal_frames = 0;
+	return SND_OK;
+}
+
+int snd_store_checkpoint_due(const struct snd_store *s)
+{
+	return s->ckpt_frames > 0 && s->wal_frames >= s->ckpt_frames;
+}
+
+enum snd_err snd_store_checkpoint(struct snd_store *s)
+{
+	int rc;
+	if (s->in_batch)
+		return fail_msg(s, SND_EINVAL, "a batch is open");
+	rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	/* The WAL restarts from its start at the next write once all of it
+	 * is copied; until then the next commit reports the frames again. */
+	s->wal_frames = 0;
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		return fail_db(s, rc);
+	return SND_OK;
 }
 
 /* ----------------------------------------------------------------- reader */

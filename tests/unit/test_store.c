@@ -525,6 +525,39 @@ START_TEST(test_store_append_signed_keeps_a_right_receipt_and_resigns_a_wrong_gu
 }
 END_TEST
 
+START_TEST(test_store_deferred_checkpoint_is_due_past_the_threshold_and_runs_outside_a_batch)
+{
+	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
+	struct snd_store *r;
+	struct rows rs;
+	int i;
+
+	ck_assert_int_eq(snd_store_defer_checkpoints(s, 0), SND_EINVAL);
+	ck_assert_int_eq(snd_store_defer_checkpoints(s, 8), SND_OK);
+	ck_assert(!snd_store_checkpoint_due(s));
+	/* each put is its own commit of a few WAL frames */
+	for (i = 0; i < 40 && !snd_store_checkpoint_due(s); i++) {
+		char sub[16];
+		snprintf(sub, sizeof sub, "d%d", i);
+		put(s, "lsg", sub, "j1", "{\"a\":1}", 1769414400000 + i);
+	}
+	ck_assert_msg(snd_store_checkpoint_due(s), "no checkpoint due after %d commits", i);
+	ck_assert_int_eq(snd_store_begin(s), SND_OK);
+	ck_assert_int_eq(snd_store_checkpoint(s), SND_EINVAL); /* not inside a batch */
+	ck_assert_int_eq(snd_store_rollback(s), SND_OK);
+	ck_assert_int_eq(snd_store_checkpoint(s), SND_OK);
+	ck_assert(!snd_store_checkpoint_due(s));
+	put(s, "lsg", "after", "j1", "{\"a\":2}", 1769414500000);
+	snd_store_close(s);
+
+	r = open_store(dbpath, SND_STORE_READ);
+	ck_assert_int_eq(snd_store_defer_checkpoints(r, 8), SND_EINVAL);
+	all_rows(r, &rs);
+	ck_assert_int_eq((int)rs.n, i + 1);
+	snd_store_close(r);
+}
+END_TEST
+
 static int import_cb(void *ctx, const struct snd_revision *r)
 {
 	struct snd_store *dst = ctx;
@@ -1054,6 +1087,7 @@ int main(void)
 	tcase_add_test(tc, test_store_chain_links_recompute);
 	tcase_add_test(tc, test_store_receipt_verifies_with_receipt_key);
 	tcase_add_test(tc, test_store_append_signed_keeps_a_right_receipt_and_resigns_a_wrong_guess);
+	tcase_add_test(tc, test_store_deferred_checkpoint_is_due_past_the_threshold_and_runs_outside_a_batch);
 	tcase_add_test(tc, test_store_import_relinks_into_second_db);
 	tcase_add_test(tc, test_store_import_keeps_conflicting_revs_and_latest_is_last_imported);
 	tcase_add_test(tc, test_store_revoke_marks_rows_and_is_idempotent);
