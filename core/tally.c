@@ -705,6 +705,47 @@ static cJSON *cjson_decode(struct tally *t, const char *txt, size_t n)
 
 /* -------------------------------------------------------- accumulating */
 
+/* Appends the inside of a JSON string literal, decoded, when its escapes
+ * are all one-character ones (\" \\ \/ \b \f \n \r \t: what canonical JSON
+ * writes for everything but other control characters); those decode the
+ * same in any JSON parser.  -1 (nothing appended, t->err untouched) when
+ * there is a \u or anything else: the caller asks cJSON.  -1 with
+ * *out's room unchanged also when out of memory (the caller retries). */
+static int unescape(struct scratch *out, const char *s, size_t n)
+{
+	size_t start = out->len;
+	const char *e = s + n;
+	while (s < e) {
+		const char *b = memchr(s, '\\', (size_t)(e - s));
+		size_t run = (size_t)((b ? b : e) - s);
+		if (run > 0 && scratch_put(out, s, run) != 0)
+			goto fail;
+		if (b == NULL)
+			return 0;
+		if (b + 1 >= e)
+			goto fail;
+		char c;
+		switch (b[1]) {
+		case '"': c = '"'; break;
+		case '\\': c = '\\'; break;
+		case '/': c = '/'; break;
+		case 'b': c = '\b'; break;
+		case 'f': c = '\f'; break;
+		case 'n': c = '\n'; break;
+		case 'r': c = '\r'; break;
+		case 't': c = '\t'; break;
+		default: goto fail;
+		}
+		if (scratch_put(out, &c, 1) != 0)
+			goto fail;
+		s = b + 2;
+	}
+	return 0;
+fail:
+	out->len = start;
+	return -1;
+}
+
 /* The row's text (comment or reason) as kept: decoded once per row however
  * many scopes keep it, into t->rowtext.  Up to the first NUL, as a C
  * string would have it.  0, or -1 when out of memory (t->err set). */
@@ -714,8 +755,23 @@ static int keep_text(struct tally *t, struct dq *d, const char **text, size_t *n
 		const char *src = d->s ? d->s : "";
 		size_t len = d->s ? d->slen : 0;
 		cJSON *v = NULL;
+		d->kept_off = t->rowtext.len;
+		if (d->s_json && unescape(&t->rowtext, src, len) == 0) {
+			/* decoded in place: the common escapes, as cJSON decodes them */
+			len = t->rowtext.len - d->kept_off;
+			src = t->rowtext.p + d->kept_off;
+			const char *nul = memchr(src, '\0', len);
+			if (nul != NULL)
+				len = (size_t)(nul - src);
+			t->rowtext.len = d->kept_off + len;
+			d->kept_len = len;
+			d->kept = 1;
+			goto have;
+		}
+		if (t->err != SND_OK)
+			return -1;
 		if (d->s_json) {
-			/* Escapes: let cJSON decode the literal (quotes are just outside). */
+			/* \u escapes: let cJSON decode the literal (quotes are just outside). */
 			v = cJSON_ParseWithLength(d->s - 1, d->slen + 2);
 			if (cJSON_IsString(v)) {
 				src = v->valuestring;
@@ -725,7 +781,6 @@ static int keep_text(struct tally *t, struct dq *d, const char **text, size_t *n
 		const char *nul = memchr(src, '\0', len);
 		if (nul != NULL)
 			len = (size_t)(nul - src);
-		d->kept_off = t->rowtext.len;
 		d->kept_len = len;
 		int bad = len > 0 && scratch_put(&t->rowtext, src, len);
 		cJSON_Delete(v);
@@ -735,6 +790,7 @@ static int keep_text(struct tally *t, struct dq *d, const char **text, size_t *n
 		}
 		d->kept = 1;
 	}
+have:
 	*text = t->rowtext.p ? t->rowtext.p + d->kept_off : "";
 	*n = d->kept_len;
 	return 0;
