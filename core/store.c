@@ -1109,7 +1109,10 @@ enum snd_err snd_store_append_signed(struct snd_store *s, const struct snd_submi
                                      int64_t signed_rev, const char *receipt, int64_t *rev,
                                      char **resigned)
 {
-	if (receipt == NULL || !text_ok(receipt, 1 << 16))
+	/* The caller's own signature (snd_receipt_sign): its shape, not a
+	 * UTF-8 scan, on the writer's serial path. */
+	if (receipt == NULL || strncmp(receipt, "v4.public.", 10) != 0 ||
+	    strnlen(receipt, 1 << 16) >= 1 << 16)
 		return fail_msg(s, SND_EINVAL, "append: the receipt is missing or malformed");
 	return append(s, sub, receipt_sk, now_ms, signed_rev, receipt, rev, resigned);
 }
