@@ -1458,6 +1458,7 @@ struct emit {
 	int stream;
 	int depth;                     /* containers open */
 	int lists;                     /* objections and comments included */
+	int dupkey;                    /* tree: the keys are data, copy them */
 	/* tree */
 	cJSON *node[EMIT_DEPTH];
 	cJSON *root;
@@ -1598,8 +1599,14 @@ static cJSON *t_add(struct emit *e, const char *key, cJSON *item)
 	}
 	if (parent == NULL)
 		goto oom;
-	if (cJSON_IsObject(parent) ? !cJSON_AddItemToObject(parent, key ? key : "", item)
-	                           : !cJSON_AddItemToArray(parent, item))
+	/* Keys are string literals or the form library's static name tables
+	 * unless e->dupkey says they are data (option ids, group names, scale
+	 * points): those are copied, the others linked (cJSON's "CS" keys), one
+	 * malloc less per member of what can be a large tree. */
+	if (cJSON_IsObject(parent)
+	            ? !(e->dupkey ? cJSON_AddItemToObject(parent, key ? key : "", item)
+	                          : cJSON_AddItemToObjectCS(parent, key ? key : "", item))
+	            : !cJSON_AddItemToArray(parent, item))
 		goto oom;
 	return item;
 oom:
@@ -1727,10 +1734,12 @@ static void out_scale(struct emit *e, int min, int np, const double *x)
 	double n = x[0], mean = 0, cum = 0, cons = 1;
 	int median = min;
 	e_begin(e, "distribution", 1);
+	e->dupkey = 1;
 	for (int i = 0; i < np; i++) {
 		snprintf(key, sizeof key, "%d", min + i);
 		e_num(e, key, x[1 + i]);
 	}
+	e->dupkey = 0;
 	e_end(e);
 	if (n > 0) {
 		for (int i = 0; i < np; i++)
@@ -1857,6 +1866,7 @@ static void out_rank(struct emit *e, const struct snd_question *q, const double 
 	e_str(e, "condorcet_winner", cw >= 0 ? q->options[cw].id : NULL);
 
 	e_begin(e, "pairwise", 1);
+	e->dupkey = 1;
 	for (size_t i = 0; i < m; i++) {
 		e_begin(e, q->options[i].id, 1);
 		for (size_t j = 0; j < m; j++)
@@ -1864,6 +1874,7 @@ static void out_rank(struct emit *e, const struct snd_question *q, const double 
 				e_num(e, q->options[j].id, d[i * m + j]);
 		e_end(e);
 	}
+	e->dupkey = 0;
 	e_end(e);
 done:
 	free(ord);
@@ -2074,7 +2085,9 @@ static void out_summary(struct emit *e)
 			qsort(order, ng, sizeof *order, cmp_scope_name);
 		e_begin(e, "groups", 1);
 		for (size_t i = 0; order && i < ng && !t->oom && !e->failed && t->err == SND_OK; i++) {
+			e->dupkey = 1;
 			e_begin(e, order[i]->name, 1);
+			e->dupkey = 0;
 			e_num(e, "responses", order[i]->acc[0]);
 			out_questions(e, (size_t)(order[i] - t->sc));
 			e_end(e);
