@@ -164,6 +164,22 @@ static void put_url_part(struct snd_buf *b, const char *s)
 	}
 }
 
+/* A decimal integer, as "%ld" prints it (without printf: the form page
+ * writes a few hundred). */
+static void put_long(struct snd_buf *b, long v)
+{
+	char d[24];
+	size_t i = sizeof d;
+	unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+	do {
+		d[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		d[--i] = '-';
+	snd_buf_append(b, d + i, sizeof d - i);
+}
+
 /* Plain text with line breaks kept: blank lines separate <p>s, single
  * newlines become <br>.  Labels are plain text (forms/README.md). */
 static void put_paras(struct pg *p, const char *text, const char *cls)
@@ -451,16 +467,25 @@ static void put_invalid(struct pg *p, const struct qctx *c)
 		put(p, " aria-invalid=\"true\"");
 }
 
-/* A radio or checkbox with its <label for>. */
+/* A radio or checkbox with its <label for>.  Written piece by piece, no
+ * printf: a form page has a few hundred of these (the id "f-QID-SUFFIX"
+ * is escaped part by part, which gives the same bytes as escaping it
+ * whole). */
 static void put_choice(struct pg *p, const struct qctx *c, const char *type, const char *name,
                        const char *idsuffix, const char *value, int checked, const char *label_html,
                        const char *cls)
 {
-	char id[200];
-	snprintf(id, sizeof id, "f-%s-%s", c->q->id, idsuffix);
-	snd_buf_printf(p->b, "<div class=\"choice%s%s\"><input type=\"%s\" id=\"", cls ? " " : "",
-	               cls ? cls : "", type);
-	esc(p, id);
+	put(p, "<div class=\"choice");
+	if (cls) {
+		put(p, " ");
+		put(p, cls);
+	}
+	put(p, "\"><input type=\"");
+	put(p, type);
+	put(p, "\" id=\"f-");
+	esc(p, c->q->id);
+	put(p, "-");
+	esc(p, idsuffix);
 	put(p, "\" name=\"");
 	esc(p, name);
 	put(p, "\" value=\"");
@@ -469,8 +494,10 @@ static void put_choice(struct pg *p, const struct qctx *c, const char *type, con
 	if (checked)
 		put(p, " checked");
 	put_invalid(p, c);
-	put(p, "><label for=\"");
-	esc(p, id);
+	put(p, "><label for=\"f-");
+	esc(p, c->q->id);
+	put(p, "-");
+	esc(p, idsuffix);
 	put(p, "\">");
 	put(p, label_html);
 	put(p, "</label></div>\n");
@@ -507,7 +534,9 @@ static void point_text(struct pg *p, const struct snd_question *q, int v, struct
 	const struct snd_label *l = NULL;
 	if (q->scale_labels && v >= q->min && v <= q->max && q->scale_labels[v - q->min].text)
 		l = &q->scale_labels[v - q->min];
-	snd_buf_printf(o, "<span class=\"pt\">%d</span>", v);
+	snd_buf_puts(o, "<span class=\"pt\">");
+	put_long(o, v);
+	snd_buf_puts(o, "</span>");
 	if (l) {
 		snd_buf_puts(o, " <span class=\"pt-label\"");
 		put_lang_attrs(p, o, l);
@@ -640,12 +669,18 @@ static void r_rank(struct pg *p, const struct qctx *c)
 		esc(p, name);
 		put(p, "\"");
 		put_invalid(p, c);
-		snd_buf_printf(p->b, "><option value=\"\"%s>\xe2\x80\x94 (%s)</option>",
-		               place == 0 ? " selected" : "", tr(p->un, M_NOT_RANKED));
+		put(p, place == 0 ? "><option value=\"\" selected>\xe2\x80\x94 ("
+		                  : "><option value=\"\">\xe2\x80\x94 (");
+		put(p, tr(p->un, M_NOT_RANKED));
+		put(p, ")</option>");
 		/* A stored place beyond max (the form changed since) stays visible. */
-		for (k = 1; k <= (place > places ? place : places); k++)
-			snd_buf_printf(p->b, "<option value=\"%zu\"%s>%zu</option>", k,
-			               k == place ? " selected" : "", k);
+		for (k = 1; k <= (place > places ? place : places); k++) {
+			put(p, "<option value=\"");
+			put_long(p->b, (long)k);
+			put(p, k == place ? "\" selected>" : "\">");
+			put_long(p->b, (long)k);
+			put(p, "</option>");
+		}
 		put(p, "</select></div>\n");
 	}
 	put(p, "</div>\n");
