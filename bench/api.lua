@@ -18,7 +18,7 @@ local hdrs = { ["Content-Type"] = "application/json" }
 created, other, wraps, first_bad = 0, 0, 0, nil
 
 function init(args)
-  toks = C.token_slice(os.getenv("TOKENS"), tid, C.nthreads, tonumber(os.getenv("LIMIT") or "0"))
+  toks = C.token_reader(os.getenv("TOKENS"), tid, C.nthreads, tonumber(os.getenv("LIMIT") or "0"))
   bodies = C.lines(os.getenv("BODIES"))
   nb = #bodies
   i = 0
@@ -26,8 +26,8 @@ end
 
 function request()
   i = i + 1
-  if i > #toks then i = 1; wraps = wraps + 1 end
-  hdrs["Authorization"] = "Bearer " .. toks[i]
+  hdrs["Authorization"] = "Bearer " .. toks.next()
+  wraps = toks.wraps
   return wrk.format("POST", path, hdrs, bodies[(i + tid * 7) % nb + 1])
 end
 

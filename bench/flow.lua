@@ -15,7 +15,7 @@ local path = "/q/" .. qid
 
 setup = C.setup
 
-local toks, bodies, i, nb, csrf, cookie
+local toks, bodies, i, csrf, cookie
 local get_hdrs = { ["Accept"] = "text/html", ["Accept-Language"] = "en" }
 local post_hdrs = { ["Content-Type"] = "application/x-www-form-urlencoded",
                     ["Accept"] = "text/html" }
@@ -23,9 +23,8 @@ flows, gets, other, wraps, first_bad = 0, 0, 0, 0, nil
 local posting = false
 
 function init(args)
-  toks = C.token_slice(os.getenv("TOKENS"), tid, C.nthreads, tonumber(os.getenv("LIMIT") or "0"))
-  bodies = C.lines(os.getenv("BODIES"))
-  nb = #bodies
+  toks = C.token_reader(os.getenv("TOKENS"), tid, C.nthreads, tonumber(os.getenv("LIMIT") or "0"))
+  bodies = C.line_reader(os.getenv("BODIES"), tid * 7)
   i = 0
 end
 
@@ -33,14 +32,14 @@ function request()
   if csrf then
     posting = true
     post_hdrs["Cookie"] = cookie
-    local body = "_csrf=" .. csrf .. "&" .. bodies[(i + tid * 7) % nb + 1]
+    local body = "_csrf=" .. csrf .. "&" .. bodies.next()
     csrf = nil
     return wrk.format("POST", path, post_hdrs, body)
   end
   posting = false
   i = i + 1
-  if i > #toks then i = 1; wraps = wraps + 1 end
-  cookie = "snd_session=" .. toks[i]
+  cookie = "snd_session=" .. toks.next()
+  wraps = toks.wraps
   get_hdrs["Cookie"] = cookie
   return wrk.format("GET", path, get_hdrs)
 end
