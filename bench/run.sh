@@ -5,7 +5,7 @@
 # Progress and diagnostics go to stderr; the figures are also kept in
 # bench/out/last-run.txt.  See bench/README.md.
 #
-#   bench/run.sh            full run (about 3 minutes, 3 more the first time:
+#   bench/run.sh            full run (about 3.5 minutes, 3 more the first time:
 #                           it generates 300k tokens and a 1M-response database)
 #   bench/run.sh --quick    short runs (3 s), tally on 100k only, no chair-cold
 #   options: --no-limits (skip the bound), --regen (regenerate cached data),
