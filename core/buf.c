@@ -303,6 +303,18 @@ int snd_utf8_valid(const char *str, size_t n, size_t *bad_at)
 		unsigned c = s[i];
 		size_t len, k;
 		unsigned cp;
+		/* eight ASCII bytes at a time while none is NUL or >= 0x80 */
+		while (n - i >= 8) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (((w | ((w - UINT64_C(0x0101010101010101)) & ~w)) &
+			     UINT64_C(0x8080808080808080)) != 0)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		c = s[i];
 		if (c == 0)
 			goto bad;
 		if (c < 0x80) {

@@ -34,6 +34,7 @@ static int hexval(int c)
 static long decode_into(char *out, const char *s, size_t n, const char **why)
 {
 	size_t i, o = 0;
+	unsigned high = 0; /* any byte >= 0x80 decoded? */
 	for (i = 0; i < n; i++) {
 		int c = (unsigned char)s[i];
 		if (c == '+') {
@@ -51,10 +52,12 @@ static long decode_into(char *out, const char *s, size_t n, const char **why)
 			*why = "NUL byte";
 			return -1;
 		}
+		high |= (unsigned)c;
 		out[o++] = (char)c;
 	}
 	out[o] = '\0';
-	if (!snd_utf8_valid(out, o, NULL)) {
+	/* ASCII without NUL is valid UTF-8: check only text with other bytes */
+	if (high >= 0x80 && !snd_utf8_valid(out, o, NULL)) {
 		*why = "invalid UTF-8";
 		return -1;
 	}
@@ -78,8 +81,10 @@ const char *snd_kvlist_get(const struct snd_kvlist *l, const char *name)
 	size_t i;
 	if (l == NULL || name == NULL)
 		return NULL;
+	/* a linear scan (a post has tens of fields); the first byte is
+	 * compared inline, which settles most misses without a call */
 	for (i = 0; i < l->n; i++)
-		if (strcmp(l->items[i].name, name) == 0)
+		if (l->items[i].name[0] == name[0] && strcmp(l->items[i].name, name) == 0)
 			return l->items[i].value;
 	return NULL;
 }

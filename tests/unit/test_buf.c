@@ -104,6 +104,34 @@ START_TEST(test_csv_quotes_and_guards_formulas)
 }
 END_TEST
 
+/* ASCII is checked eight bytes at a time: a NUL or a bad byte is still
+ * found, at its exact offset, wherever it falls in or after a word. */
+START_TEST(test_utf8_finds_bad_bytes_at_every_offset_of_long_ascii)
+{
+	char s[41];
+	size_t at, bad;
+	for (at = 0; at < sizeof s; at++) {
+		memset(s, 'a', sizeof s);
+		s[at] = '\0';
+		bad = 999;
+		ck_assert_int_eq(snd_utf8_valid(s, sizeof s, &bad), 0);
+		ck_assert_uint_eq(bad, at);
+		s[at] = (char)0xFF;
+		ck_assert_int_eq(snd_utf8_valid(s, sizeof s, &bad), 0);
+		ck_assert_uint_eq(bad, at);
+		s[at] = 0x7F;
+		ck_assert_int_eq(snd_utf8_valid(s, sizeof s, NULL), 1);
+		if (at + 1 < sizeof s) {
+			s[at] = (char)0xC3;
+			s[at + 1] = (char)0xA9;
+			ck_assert_int_eq(snd_utf8_valid(s, sizeof s, NULL), 1);
+			ck_assert_int_eq(snd_utf8_valid(s, at + 1, &bad), 0); /* cut in the middle */
+			ck_assert_uint_eq(bad, at);
+		}
+	}
+}
+END_TEST
+
 START_TEST(test_utf8_rejects_overlong_surrogate_nul_and_truncation)
 {
 	size_t at = 99;
@@ -190,6 +218,7 @@ int main(void)
 	tcase_add_test(tc, test_json_str_escapes_controls_and_lt);
 	tcase_add_test(tc, test_csv_quotes_and_guards_formulas);
 	tcase_add_test(tc, test_utf8_rejects_overlong_surrogate_nul_and_truncation);
+	tcase_add_test(tc, test_utf8_finds_bad_bytes_at_every_offset_of_long_ascii);
 	tcase_add_test(tc, test_diag_collects_and_finds);
 	tcase_add_test(tc, test_write_file_excl_refuses_existing_and_sets_mode);
 	tcase_add_test(tc, test_log_redacts_tokens_keys_and_link_paths);
