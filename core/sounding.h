@@ -692,6 +692,8 @@ enum snd_err snd_tally_write_json(struct snd_tally *t, FILE *fp);
 typedef int (*snd_tally_item_cb)(void *ctx, const char *entity, const char *text);
 enum snd_err snd_tally_each_item(struct snd_tally *t, const char *group, const char *qid,
                                  snd_tally_item_cb cb, void *ctx);
+/* How many items snd_tally_each_item would give (0 for unknown ones). */
+size_t snd_tally_count_items(struct snd_tally *t, const char *group, const char *qid);
 
 /* Turnout for the chair's dashboard: {"delegates":N,"entities":M,
  * "by":{"category":{"VALUE":{"delegates":n,"entities":m},...},"sg":{...},
@@ -714,6 +716,10 @@ void snd_num_exact(char out[40], double v);
  * comments of pseudonymous questionnaires.  SND_ENOMEM when out failed. */
 enum snd_err snd_summary_csv(struct snd_buf *out, const struct snd_form *f,
                              const cJSON *summary);
+/* The same bytes for a finished tally, written to fp as they are made (the
+ * objections and comments straight from snd_tally_each_item, never held).
+ * SND_EIO when a write failed. */
+enum snd_err snd_summary_csv_write(FILE *fp, const struct snd_form *f, struct snd_tally *t);
 
 /* ----------------------------------------------------- report (report.c)
  * HTML with inline SVG charts for summaries: shared by `tally report` and

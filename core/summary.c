@@ -21,6 +21,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void snd_num_exact(char out[40], double v)
 {
@@ -53,13 +54,32 @@ void snd_num_exact(char out[40], double v)
 		snprintf(out, 40, "%.17g", v);
 }
 
-/* The fixed cells of the rows being written: group, question, type. */
+/* The fixed cells of the rows being written: group, question, type; and,
+ * when streaming, where the objections and comments come from and where
+ * the bytes go. */
 struct csvw {
 	struct snd_buf *b;
 	const char *group;
 	const char *qid;
 	const char *type;
+	struct snd_tally *t;   /* NULL: the lists are in the tree */
+	const char *tgroup;    /* the group for snd_tally_each_item (NULL: the whole) */
+	int pseudo;
+	const char *measure;   /* "objection" or "comment" */
+	FILE *fp;              /* streaming: flushed here past CSV_FLUSH bytes */
+	int failed;            /* a write to fp failed */
 };
+
+#define CSV_FLUSH ((size_t)1 << 20)
+
+static void csv_flush(struct csvw *w)
+{
+	if (w->fp == NULL || w->b->len == 0)
+		return;
+	if (!w->b->failed && !w->failed && fwrite(w->b->data, 1, w->b->len, w->fp) != w->b->len)
+		w->failed = 1;
+	snd_buf_reset(w->b);
+}
 
 static const char *jstr(const cJSON *o, const char *key)
 {
@@ -114,8 +134,34 @@ static void csv_scale(struct csvw *w, const struct snd_question *q, const cJSON 
 	}
 }
 
+static void csv_row(struct csvw *w, const char *item, const char *measure, const char *value);
+
+/* One objection or comment from the engine (snd_tally_each_item). */
+static int csv_item(void *ctx, const char *entity, const char *text)
+{
+	struct csvw *w = ctx;
+	csv_row(w, w->pseudo ? NULL : entity, w->measure, text);
+	if (w->b->len >= CSV_FLUSH)
+		csv_flush(w);
+	return w->failed || w->b->failed;
+}
+
+static void csv_items(struct csvw *w, const cJSON *qs, const char *list, const char *field,
+                      const char *measure)
+{
+	const cJSON *it;
+	if (w->t != NULL) {
+		w->measure = measure;
+		if (snd_tally_each_item(w->t, w->tgroup, w->qid, csv_item, w) != SND_OK)
+			w->failed = 1;
+		return;
+	}
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, list))
+		csv_row(w, w->pseudo ? NULL : jstr(it, "entity"), measure, jstr(it, field));
+}
+
 static void csv_questions(struct snd_buf *b, const struct snd_form *f, const cJSON *questions,
-                          const char *group)
+                          const char *group, struct csvw *stream)
 {
 	const cJSON *qs, *it, *jt;
 	char n[40], item[2 * SND_ID_MAX + 8];
@@ -129,8 +175,13 @@ static void csv_questions(struct snd_buf *b, const struct snd_form *f, const cJS
 		if (qi < 0)
 			continue;
 		q = &f->questions[qi];
+		if (stream != NULL)
+			w = *stream;
+		else
+			memset(&w, 0, sizeof w);
 		w.b = b;
 		w.group = group;
+		w.pseudo = pseudo;
 		w.qid = q->id;
 		w.type = snd_qtype_names[q->type];
 		switch (q->type) {
@@ -174,9 +225,7 @@ static void csv_questions(struct snd_buf *b, const struct snd_form *f, const cJS
 			csv_row(&w, NULL, "consensus",
 			        cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(qs, "consensus")) ? "true"
 			                                                                       : "false");
-			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "objections"))
-				csv_row(&w, pseudo ? NULL : jstr(it, "entity"), "objection",
-				        jstr(it, "reason"));
+			csv_items(&w, qs, "objections", "reason", "objection");
 			break;
 		case SND_Q_NUMBER:
 			csv_num(&w, NULL, "answered", qs, "answered");
@@ -187,30 +236,71 @@ static void csv_questions(struct snd_buf *b, const struct snd_form *f, const cJS
 			break;
 		case SND_Q_TEXT:
 			csv_num(&w, NULL, "answered", qs, "answered");
-			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "comments"))
-				csv_row(&w, pseudo ? NULL : jstr(it, "entity"), "comment", jstr(it, "text"));
+			csv_items(&w, qs, "comments", "text", "comment");
 			break;
 		default:
 			break;
 		}
+		if (stream != NULL) {
+			stream->failed |= w.failed;
+			csv_flush(stream);
+		}
 	}
 }
 
-enum snd_err snd_summary_csv(struct snd_buf *out, const struct snd_form *f, const cJSON *summary)
+/* The document; with stream set, lists come from stream->t and bytes go
+ * to stream->fp as they are made. */
+static enum snd_err csv_doc(struct snd_buf *out, const struct snd_form *f, const cJSON *summary,
+                            struct csvw *stream)
 {
 	const cJSON *g;
 	struct csvw w;
+	memset(&w, 0, sizeof w);
 	snd_buf_puts(out, "group,question,type,item,measure,value\r\n");
 	w.b = out;
 	w.group = "";
 	w.qid = "";
 	w.type = "";
 	csv_num(&w, NULL, "responses", summary, "responses");
-	csv_questions(out, f, cJSON_GetObjectItemCaseSensitive(summary, "questions"), "");
+	csv_questions(out, f, cJSON_GetObjectItemCaseSensitive(summary, "questions"), "", stream);
 	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(summary, "groups")) {
 		w.group = g->string;
 		csv_num(&w, NULL, "responses", g, "responses");
-		csv_questions(out, f, cJSON_GetObjectItemCaseSensitive(g, "questions"), g->string);
+		if (stream != NULL)
+			stream->tgroup = g->string;
+		csv_questions(out, f, cJSON_GetObjectItemCaseSensitive(g, "questions"), g->string,
+		              stream);
 	}
-	return out->failed ? SND_ENOMEM : SND_OK;
+	if (out->failed)
+		return SND_ENOMEM;
+	if (stream != NULL) {
+		csv_flush(stream);
+		if (stream->failed)
+			return SND_EIO;
+	}
+	return SND_OK;
+}
+
+enum snd_err snd_summary_csv(struct snd_buf *out, const struct snd_form *f, const cJSON *summary)
+{
+	return csv_doc(out, f, summary, NULL);
+}
+
+enum snd_err snd_summary_csv_write(FILE *fp, const struct snd_form *f, struct snd_tally *t)
+{
+	struct snd_buf b;
+	struct csvw w;
+	cJSON *summary = NULL;
+	enum snd_err e = snd_tally_tree(t, 0, &summary);
+	if (e != SND_OK)
+		return e;
+	memset(&w, 0, sizeof w);
+	snd_buf_init(&b, (size_t)1 << 30);
+	w.b = &b;
+	w.t = t;
+	w.fp = fp;
+	e = csv_doc(&b, f, summary, &w);
+	snd_buf_free(&b);
+	cJSON_Delete(summary);
+	return e;
 }

@@ -1446,9 +1446,11 @@ static void combine_blocks(struct tally *t)
  * code whatever the destination: a cJSON tree (snd_tally_tree: the
  * collector, the report, the text/CSV/Markdown writers) or pretty JSON
  * written straight to a stream (snd_tally_write_json: `tally summary
- * --format json`), byte for byte what tally's json_pretty prints for the
- * tree - two-space indents, ": ", "{}" and "[]" when empty, numbers by
- * snd_num_exact - without holding the document. */
+ * --format json`), byte for byte what `tally summary` has always printed
+ * for the tree (a pretty printer over it, until the JSON was streamed) -
+ * two-space indents, ": ", "{}" and "[]" when empty, numbers by
+ * snd_num_exact, strings as snd_buf_json_str escapes them - without
+ * holding the document. */
 
 #define EMIT_DEPTH 16
 #define EMIT_BUF ((size_t)256 << 10)
@@ -2301,6 +2303,22 @@ enum snd_err snd_tally_each_item(struct snd_tally *st, const char *group, const 
 	if (rc < 0)
 		return t->kept.err == KEPT_EIO ? SND_EIO : SND_ENOMEM;
 	return SND_OK;
+}
+
+size_t snd_tally_count_items(struct snd_tally *st, const char *group, const char *qid)
+{
+	struct tally *t = &st->t;
+	size_t si = 0;
+	int qi = snd_form_question(t->f, qid);
+	if (qi < 0)
+		return 0;
+	if (group != NULL) {
+		struct sent *g = smap_find(&t->groups, group, strlen(group));
+		if (g == NULL)
+			return 0;
+		si = g->val;
+	}
+	return kept_count(&t->kept, (uint32_t)si, (uint32_t)qi);
 }
 
 /* The summary as one cJSON tree: snd_tally_run with every list in memory,

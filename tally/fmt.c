@@ -1,11 +1,11 @@
 /* fmt.c - small helpers shared by the summary writers (text.c, tables.c,
  * summary.c): typed reads of the engine's summary object, display
  * formatting of counts, shares and statistics, option labels, and the
- * pretty JSON printer.
+ * objections and comments from the tree or from the engine (struct lists).
+ * (The JSON is written by the engine itself: snd_tally_write_json.)
  *
  * Invariants:
- *   1. Display formats round; json_pretty never does (numbers read back
- *      exactly, via snd_num_exact).
+ *   1. Display formats round.
  *   2. A missing or mistyped field reads as absent (NULL, 0 or "—"), never
  *      as a crash: the writers trust the engine, not blindly.
  */
@@ -35,56 +35,6 @@ double jnum0(const cJSON *o, const char *key)
 {
 	double d = 0;
 	return jnum(o, key, &d) ? d : 0;
-}
-
-/* Pretty JSON with two-space indents; numbers via snd_num_exact. */
-/* A newline and 2 * depth spaces, without printf (this runs once per
- * value; a summary with many comments has millions of them). */
-static void indent(struct snd_buf *b, int depth)
-{
-	static const char spaces[] = "                                                                ";
-	size_t n = (size_t)depth * 2;
-	snd_buf_putc(b, '\n');
-	while (n > 0) {
-		size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
-		snd_buf_append(b, spaces, k);
-		n -= k;
-	}
-}
-
-void json_pretty(struct snd_buf *b, const cJSON *v, int depth)
-{
-	const cJSON *c;
-	char n[40];
-	if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
-		int obj = cJSON_IsObject(v);
-		if (v->child == NULL) {
-			snd_buf_puts(b, obj ? "{}" : "[]");
-			return;
-		}
-		snd_buf_putc(b, obj ? '{' : '[');
-		for (c = v->child; c; c = c->next) {
-			indent(b, depth + 1);
-			if (obj) {
-				snd_buf_json_str(b, c->string ? c->string : "");
-				snd_buf_append(b, ": ", 2);
-			}
-			json_pretty(b, c, depth + 1);
-			if (c->next)
-				snd_buf_putc(b, ',');
-		}
-		indent(b, depth);
-		snd_buf_putc(b, obj ? '}' : ']');
-	} else if (cJSON_IsString(v)) {
-		snd_buf_json_str(b, v->valuestring);
-	} else if (cJSON_IsNumber(v)) {
-		snd_num_exact(n, v->valuedouble);
-		snd_buf_puts(b, n);
-	} else if (cJSON_IsBool(v)) {
-		snd_buf_puts(b, cJSON_IsTrue(v) ? "true" : "false");
-	} else {
-		snd_buf_puts(b, "null");
-	}
 }
 
 /* ------------------------------------------------------ display helpers */
@@ -170,3 +120,62 @@ const struct snd_question *question_of(const struct snd_form *f, const cJSON *qs
 	return i >= 0 ? &f->questions[i] : NULL;
 }
 
+
+/* --------------------------------------------------------------- lists */
+
+void lists_flush(struct lists *ls, int force)
+{
+	struct snd_buf *b = ls->b;
+	if (ls->fp == NULL || b == NULL || b->len == 0 || (!force && b->len < ((size_t)1 << 20)))
+		return;
+	if (!b->failed && !ls->failed && fwrite(b->data, 1, b->len, ls->fp) != b->len)
+		ls->failed = 1;
+	snd_buf_reset(b);
+}
+
+long entries_count(struct lists *ls, const cJSON *qs, const char *list)
+{
+	const char *id = jstr(qs, "id");
+	if (ls == NULL || ls->t == NULL)
+		return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(qs, list));
+	return id ? (long)snd_tally_count_items(ls->t, ls->group, id) : 0;
+}
+
+struct each {
+	struct lists *ls;
+	int pseudo;
+	long left;
+	entry_fn fn;
+	void *ctx;
+};
+
+static int each_item(void *ctx, const char *entity, const char *text)
+{
+	struct each *e = ctx;
+	if (e->left == 0)
+		return 1;
+	if (e->left > 0)
+		e->left--;
+	e->fn(e->ctx, e->pseudo ? NULL : entity, text);
+	lists_flush(e->ls, 0);
+	return e->ls->failed;
+}
+
+void entries_each(struct lists *ls, const struct snd_form *f, const cJSON *qs, const char *list,
+                  const char *field, long max, entry_fn fn, void *ctx)
+{
+	const char *id = jstr(qs, "id");
+	if (ls == NULL || ls->t == NULL) {
+		const cJSON *it;
+		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, list)) {
+			if (max >= 0 && max-- == 0)
+				break;
+			fn(ctx, entry_entity(f, it), jstr(it, field));
+		}
+		return;
+	}
+	struct each e = {ls, f->anonymity == SND_PSEUDONYMOUS, max, fn, ctx};
+	if (id != NULL && max != 0 &&
+	    snd_tally_each_item(ls->t, ls->group, id, each_item, &e) != SND_OK)
+		ls->failed = 1;
+}

@@ -5,8 +5,11 @@
  * The numbers all come from snd_tally_run (and snd_tally_turnout for the
  * report); the writers only present them.  JSON is the engine's object as
  * is, numbers with enough digits to read back exactly, written by the
- * engine as it is made (snd_tally_write_json); the other formats read the
- * tree (snd_tally_tree).
+ * engine as it is made (snd_tally_write_json); CSV is core's writer
+ * (snd_summary_csv_write); text and Markdown read the tree without its
+ * lists (snd_tally_tree) and take the objections and comments from the
+ * engine as they go (fmt.c's entries_each), flushing the output as it
+ * grows.  Only the report holds the whole summary.
  */
 #include "tally.h"
 
@@ -30,8 +33,9 @@ static const char summary_usage[] =
 	"attribute (or entity); --weight entity gives each administration one voice.\n"
 	"--limit caps the objections and comments listed per question in text output\n"
 	"(default 20; \"all\" lists every one; the other formats always list all).\n"
-	"json is written as it is made, in flat memory; past 16 MB of objection and\n"
-	"comment texts they are sorted through a temporary file in $TMPDIR (or /tmp).\n";
+	"Every format is written as it is made, in flat memory; past 16 MB of\n"
+	"objection and comment texts they are sorted through a temporary file in\n"
+	"$TMPDIR (or /tmp).\n";
 
 static const char report_usage[] =
 	"usage: tally report --db DB --form FORM --out report.html [--by ATTR]\n"
@@ -151,6 +155,7 @@ int cmd_summary(int argc, char **argv)
 	cJSON *sum = NULL;
 	struct snd_buf b;
 	struct out o;
+	struct lists ls = {NULL, NULL, NULL, NULL, 0};
 	enum snd_err e;
 	enum fmt fmt = FMT_TEXT;
 	int rc, lang = 0, i;
@@ -180,14 +185,16 @@ int cmd_summary(int argc, char **argv)
 		}
 	}
 	snd_buf_init(&b, (size_t)1 << 30);
-	if ((rc = run_summary(&c, &f, &s, &lang, &t, fmt == FMT_JSON ? NULL : &sum)) != 0)
+	if ((rc = run_summary(&c, &f, &s, &lang, &t, NULL)) != 0)
 		goto done;
 	rc = 1;
-	if (fmt == FMT_JSON) {
-		/* Written as it is made: no tree, no whole-document buffer. */
+	if (fmt == FMT_JSON || fmt == FMT_CSV) {
+		/* Written as it is made: no whole-document buffer, and the
+		 * objections and comments never in memory all at once. */
 		if (out_open(&o, c.out) != 0)
 			goto done;
-		if ((e = snd_tally_write_json(t, o.fp)) != SND_OK) {
+		e = fmt == FMT_JSON ? snd_tally_write_json(t, o.fp) : snd_summary_csv_write(o.fp, f, t);
+		if (e != SND_OK) {
 			tally_err("%s: %s", e == SND_EIO && c.out ? c.out : c.db,
 			          e == SND_EIO ? "writing the summary failed" : snd_strerror(e));
 			out_abort(&o);
@@ -196,20 +203,25 @@ int cmd_summary(int argc, char **argv)
 		rc = out_close(&o);
 		goto done;
 	}
-	switch (fmt) {
-	case FMT_CSV:
-		snd_summary_csv(&b, f, sum);
-		break;
-	case FMT_MD:
-		write_md(&b, f, lang, sum, c.by);
-		break;
-	default:
-		write_text(&b, f, lang, sum, c.by, limit);
-		break;
+	/* Text and Markdown: the tree without the lists, which come from the
+	 * engine while the output is flushed as it grows. */
+	if ((e = snd_tally_tree(t, 0, &sum)) != SND_OK) {
+		tally_err("%s: %s", c.db, snd_strerror(e));
+		goto done;
 	}
 	if (out_open(&o, c.out) != 0)
 		goto done;
-	if (out_buf(&o, &b) != 0) {
+	ls.t = t;
+	ls.fp = o.fp;
+	ls.b = &b;
+	if (fmt == FMT_MD)
+		write_md(&b, &ls, f, lang, sum, c.by);
+	else
+		write_text(&b, &ls, f, lang, sum, c.by, limit);
+	if (!ls.failed)
+		lists_flush(&ls, 1);
+	if (ls.failed || b.failed) {
+		tally_err("%s: writing the summary failed", c.out ? c.out : "standard output");
 		out_abort(&o);
 		goto done;
 	}

@@ -39,21 +39,23 @@ static void md_text(struct snd_buf *b, const char *s)
 
 /* An objection or comment list: "- **entity**: text" per entry (no
  * entity on pseudonymous questionnaires). */
-static void md_entries(struct snd_buf *b, const struct snd_form *f, const cJSON *entries,
-                       const char *key)
+static void md_entry(void *ctx, const char *ent, const char *text)
 {
-	const cJSON *it;
-	cJSON_ArrayForEach(it, entries) {
-		const char *ent = entry_entity(f, it);
-		snd_buf_puts(b, "- ");
-		if (ent) {
-			snd_buf_puts(b, "**");
-			md_text(b, ent);
-			snd_buf_puts(b, "**: ");
-		}
-		md_text(b, jstr(it, key));
-		snd_buf_putc(b, '\n');
+	struct snd_buf *b = ctx;
+	snd_buf_puts(b, "- ");
+	if (ent) {
+		snd_buf_puts(b, "**");
+		md_text(b, ent);
+		snd_buf_puts(b, "**: ");
 	}
+	md_text(b, text);
+	snd_buf_putc(b, '\n');
+}
+
+static void md_entries(struct snd_buf *b, struct lists *ls, const struct snd_form *f,
+                       const cJSON *qs, const char *list, const char *key)
+{
+	entries_each(ls, f, qs, list, key, -1, md_entry, b);
 }
 
 static void md_scale_row(struct snd_buf *b, const struct snd_question *q, const cJSON *o)
@@ -86,8 +88,8 @@ static void md_scale_head(struct snd_buf *b, const struct snd_question *q, const
 	snd_buf_putc(b, '\n');
 }
 
-static void md_questions(struct snd_buf *b, const struct snd_form *f, int lang,
-                         const cJSON *questions, int headings)
+static void md_questions(struct snd_buf *b, struct lists *ls, const struct snd_form *f,
+                         int lang, const cJSON *questions, int headings)
 {
 	const cJSON *qs, *it, *jt;
 	size_t cur = (size_t)-1;
@@ -207,7 +209,7 @@ static void md_questions(struct snd_buf *b, const struct snd_form *f, int lang,
 				snd_buf_printf(b, "\n\n**%s sustained objection%s:**\n\n", a, pl);
 			else
 				snd_buf_puts(b, "\n\nNo positions yet.\n");
-			md_entries(b, f, cJSON_GetObjectItemCaseSensitive(qs, "objections"), "reason");
+			md_entries(b, ls, f, qs, "objections", "reason");
 			break;
 		case SND_Q_NUMBER: {
 			char mn[40], mx[40], me[40], md[40];
@@ -220,11 +222,12 @@ static void md_questions(struct snd_buf *b, const struct snd_form *f, int lang,
 			break;
 		}
 		case SND_Q_TEXT:
-			md_entries(b, f, cJSON_GetObjectItemCaseSensitive(qs, "comments"), "text");
+			md_entries(b, ls, f, qs, "comments", "text");
 			break;
 		default:
 			break;
 		}
+		lists_flush(ls, 0);
 	}
 }
 
@@ -263,8 +266,8 @@ static void md_proposals(struct snd_buf *b, const struct snd_form *f, int lang,
 	}
 }
 
-void write_md(struct snd_buf *b, const struct snd_form *f, int lang, const cJSON *sum,
-                     const char *by)
+void write_md(struct snd_buf *b, struct lists *ls, const struct snd_form *f, int lang,
+              const cJSON *sum, const char *by)
 {
 	const cJSON *g;
 	const char *t = label_in(f, &f->title, lang);
@@ -276,15 +279,17 @@ void write_md(struct snd_buf *b, const struct snd_form *f, int lang, const cJSON
 	snd_buf_printf(b, "\n\nQuestionnaire `%s` \xc2\xb7 responses %s \xc2\xb7 one voice per %s\n",
 	               f->id, a, w && strcmp(w, "entity") == 0 ? "entity" : "delegate");
 	md_proposals(b, f, lang, cJSON_GetObjectItemCaseSensitive(sum, "questions"));
-	md_questions(b, f, lang, cJSON_GetObjectItemCaseSensitive(sum, "questions"), 1);
+	ls->group = NULL;
+	md_questions(b, ls, f, lang, cJSON_GetObjectItemCaseSensitive(sum, "questions"), 1);
 	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(sum, "groups")) {
+		ls->group = g->string;
 		fmt_count(a, jnum0(g, "responses"));
 		snd_buf_puts(b, "\n## ");
 		md_text(b, by ? by : "group");
 		snd_buf_puts(b, " = ");
 		md_text(b, g->string);
 		snd_buf_printf(b, " (responses %s)\n", a);
-		md_questions(b, f, lang, cJSON_GetObjectItemCaseSensitive(g, "questions"), 0);
+		md_questions(b, ls, f, lang, cJSON_GetObjectItemCaseSensitive(g, "questions"), 0);
 	}
 }
 

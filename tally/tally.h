@@ -111,7 +111,6 @@ const struct snd_option *find_option(const struct snd_option *opts, size_t n, co
 const char *jstr(const cJSON *o, const char *key);     /* NULL unless a string */
 int jnum(const cJSON *o, const char *key, double *out); /* 1 when a number */
 double jnum0(const cJSON *o, const char *key);          /* the number or 0 */
-void json_pretty(struct snd_buf *b, const cJSON *v, int depth);
 void fmt_count(char out[40], double v);   /* integers bare, weights 2 decimals */
 void fmt_pct(char out[40], double share); /* "66.7%" */
 void fmt_stat(char out[40], const cJSON *o, const char *key);  /* "3.67" or a dash */
@@ -130,11 +129,31 @@ const char *opt_label(const struct snd_form *f, int lang, const struct snd_optio
                       size_t n, const char *id);
 const struct snd_question *question_of(const struct snd_form *f, const cJSON *qs);
 
+/* Where the objections and comments of a summary come from: the tree
+ * itself (t NULL), or the engine (a tree made without lists), in which
+ * case the writers flush b to fp as they go so the lists are never held. */
+struct lists {
+	struct snd_tally *t;
+	const char *group;      /* the group being written (NULL: the whole) */
+	FILE *fp;               /* NULL: everything stays in b */
+	struct snd_buf *b;
+	int failed;             /* reading the lists or writing fp failed */
+};
+/* The entries of qs's list ("objections" or "comments") and their count;
+ * each gives fn the entity (NULL on pseudonymous questionnaires) and the
+ * field ("reason" or "text"); at most max entries (-1: all). */
+typedef void (*entry_fn)(void *ctx, const char *entity, const char *text);
+long entries_count(struct lists *ls, const cJSON *qs, const char *list);
+void entries_each(struct lists *ls, const struct snd_form *f, const cJSON *qs, const char *list,
+                  const char *field, long max, entry_fn fn, void *ctx);
+/* Writes b out to ls->fp (when set) once it holds a megabyte or more. */
+void lists_flush(struct lists *ls, int force);
+
 /* limit: objections and comments listed per question (-1: all). */
-void write_text(struct snd_buf *b, const struct snd_form *f, int lang, const cJSON *sum,
-                const char *by, long limit);
-void write_md(struct snd_buf *b, const struct snd_form *f, int lang, const cJSON *sum,
-              const char *by);
+void write_text(struct snd_buf *b, struct lists *ls, const struct snd_form *f, int lang,
+                const cJSON *sum, const char *by, long limit);
+void write_md(struct snd_buf *b, struct lists *ls, const struct snd_form *f, int lang,
+              const cJSON *sum, const char *by);
 
 /* ------------------------------------------------------------- db.c
  * Read-only looks at the tables the library has no call for: which

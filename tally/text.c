@@ -384,29 +384,30 @@ static void more_line(struct snd_buf *b, long n, const char *what)
 /* An objection or comment list: "    - entity: text" per entry (no entity
  * on pseudonymous questionnaires), at most limit entries (-1: all) and a
  * line counting the rest. */
-static void text_entries(struct snd_buf *b, const struct snd_form *f, const cJSON *entries,
-                         const char *key, const char *what, long limit)
+static void text_entry(void *ctx, const char *ent, const char *text)
 {
-	const cJSON *it;
-	long shown = 0;
-	cJSON_ArrayForEach(it, entries) {
-		const char *ent = entry_entity(f, it);
-		if (limit >= 0 && shown++ >= limit) {
-			more_line(b, cJSON_GetArraySize(entries) - limit, what);
-			break;
-		}
-		snd_buf_puts(b, "    - ");
-		if (ent) {
-			term_text(b, ent, 0, 0, -1);
-			snd_buf_puts(b, ": ");
-		}
-		term_text(b, jstr(it, key), 0, 0, 6);
-		snd_buf_putc(b, '\n');
+	struct snd_buf *b = ctx;
+	snd_buf_puts(b, "    - ");
+	if (ent) {
+		term_text(b, ent, 0, 0, -1);
+		snd_buf_puts(b, ": ");
 	}
+	term_text(b, text, 0, 0, 6);
+	snd_buf_putc(b, '\n');
 }
 
-static void text_position(struct snd_buf *b, const struct snd_form *f, const cJSON *qs,
-                          long limit)
+static void text_entries(struct snd_buf *b, struct lists *ls, const struct snd_form *f,
+                         const cJSON *qs, const char *list, const char *key, const char *what,
+                         long limit)
+{
+	long total = limit >= 0 ? entries_count(ls, qs, list) : 0;
+	entries_each(ls, f, qs, list, key, limit, text_entry, b);
+	if (limit >= 0 && total > limit)
+		more_line(b, total - limit, what);
+}
+
+static void text_position(struct snd_buf *b, struct lists *ls, const struct snd_form *f,
+                          const cJSON *qs, long limit)
 {
 	static const char *const glyph[SND_POS__MAX] = {
 		"\xe2\x96\x88", "\xe2\x96\x93", "\xe2\x96\x92", "\xe2\x96\x91"
@@ -446,8 +447,7 @@ static void text_position(struct snd_buf *b, const struct snd_form *f, const cJS
 		snd_buf_printf(b, "  %s sustained objection%s:\n", n, pl);
 	else
 		snd_buf_puts(b, "  no positions yet\n");
-	text_entries(b, f, cJSON_GetObjectItemCaseSensitive(qs, "objections"), "reason",
-	             "objection", limit);
+	text_entries(b, ls, f, qs, "objections", "reason", "objection", limit);
 }
 
 static void text_number(struct snd_buf *b, const cJSON *qs)
@@ -462,16 +462,16 @@ static void text_number(struct snd_buf *b, const cJSON *qs)
 	               n, mn, mx, me, md);
 }
 
-static void text_text(struct snd_buf *b, const struct snd_form *f, const cJSON *qs, long limit)
+static void text_text(struct snd_buf *b, struct lists *ls, const struct snd_form *f,
+                      const cJSON *qs, long limit)
 {
-	const cJSON *cm = cJSON_GetObjectItemCaseSensitive(qs, "comments");
-	int n = cJSON_GetArraySize(cm);
+	int n = (int)entries_count(ls, qs, "comments");
 	snd_buf_printf(b, "  %d comment%s%s\n", n, n == 1 ? "" : "s", n ? ":" : "");
-	text_entries(b, f, cm, "text", "comment", limit);
+	text_entries(b, ls, f, qs, "comments", "text", "comment", limit);
 }
 
-static void text_questions(struct snd_buf *b, const struct snd_form *f, int lang,
-                           const cJSON *questions, int headings, long limit)
+static void text_questions(struct snd_buf *b, struct lists *ls, const struct snd_form *f,
+                           int lang, const cJSON *questions, int headings, long limit)
 {
 	const cJSON *qs;
 	size_t cur = (size_t)-1;
@@ -497,11 +497,12 @@ static void text_questions(struct snd_buf *b, const struct snd_form *f, int lang
 		case SND_Q_SCALE: text_scale(b, f, lang, q, qs); break;
 		case SND_Q_MATRIX: text_matrix(b, f, lang, q, qs); break;
 		case SND_Q_RANK: text_rank(b, f, lang, q, qs); break;
-		case SND_Q_POSITION: text_position(b, f, qs, limit); break;
+		case SND_Q_POSITION: text_position(b, ls, f, qs, limit); break;
 		case SND_Q_NUMBER: text_number(b, qs); break;
-		case SND_Q_TEXT: text_text(b, f, qs, limit); break;
+		case SND_Q_TEXT: text_text(b, ls, f, qs, limit); break;
 		default: break;
 		}
+		lists_flush(ls, 0);
 	}
 }
 
@@ -535,8 +536,8 @@ static void text_proposals(struct snd_buf *b, const struct snd_form *f, const cJ
 	}
 }
 
-void write_text(struct snd_buf *b, const struct snd_form *f, int lang, const cJSON *sum,
-                       const char *by, long limit)
+void write_text(struct snd_buf *b, struct lists *ls, const struct snd_form *f, int lang,
+                const cJSON *sum, const char *by, long limit)
 {
 	const cJSON *g;
 	const char *t = label_in(f, &f->title, lang);
@@ -548,15 +549,18 @@ void write_text(struct snd_buf *b, const struct snd_form *f, int lang, const cJS
 	               f->id, a, w && strcmp(w, "entity") == 0 ? "entity" : "delegate",
 	               f->anonymity == SND_PSEUDONYMOUS ? " \xc2\xb7 pseudonymous" : "");
 	text_proposals(b, f, cJSON_GetObjectItemCaseSensitive(sum, "questions"));
-	text_questions(b, f, lang, cJSON_GetObjectItemCaseSensitive(sum, "questions"), 1, limit);
+	ls->group = NULL;
+	text_questions(b, ls, f, lang, cJSON_GetObjectItemCaseSensitive(sum, "questions"), 1, limit);
 	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(sum, "groups")) {
+		ls->group = g->string;
 		fmt_count(a, jnum0(g, "responses"));
 		snd_buf_puts(b, "\n\n######## ");
 		term_text(b, by ? by : "group", 0, 0, -1);
 		snd_buf_puts(b, " = ");
 		term_text(b, g->string, 0, 0, -1);
 		snd_buf_printf(b, " (responses %s) ########\n", a);
-		text_questions(b, f, lang, cJSON_GetObjectItemCaseSensitive(g, "questions"), 0, limit);
+		text_questions(b, ls, f, lang, cJSON_GetObjectItemCaseSensitive(g, "questions"), 0,
+		               limit);
 	}
 }
 

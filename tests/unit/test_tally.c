@@ -1722,6 +1722,48 @@ START_TEST(test_stream_json_equals_the_tree_in_every_variant)
 }
 END_TEST
 
+/* The CSV written as it is made (lists from the engine, spilled or not)
+ * has the bytes of snd_summary_csv on the whole tree (the chair's). */
+START_TEST(test_csv_written_as_it_goes_equals_the_tree_csv)
+{
+	static const char *const bys[] = {NULL, "sg", "entity"};
+	char attrs[96], ans[1024], sub[32], ent[32];
+	struct db d;
+	db_open(&d, form_all);
+	for (int i = 0; i < 300; i++) {
+		gen_answers(i, ans, sizeof ans);
+		gen_attrs(i, attrs, sizeof attrs);
+		snprintf(sub, sizeof sub, "d%d", i);
+		snprintf(ent, sizeof ent, "E%d", i % 29);
+		put(&d, sub, ent, attrs, ans);
+	}
+	for (size_t b = 0; b < sizeof bys / sizeof bys[0]; b++)
+		for (size_t budget = 0; budget <= 200; budget += 200) {
+			struct snd_tally_opts o = {bys[b], SND_WEIGHT_ENTITY};
+			struct snd_tally *t = NULL;
+			struct snd_buf want;
+			char err[256], *text = NULL;
+			size_t len = 0;
+			cJSON *s = summary_of(&d, bys[b], SND_WEIGHT_ENTITY);
+			snd_buf_init(&want, (size_t)1 << 30);
+			ck_assert_int_eq(snd_summary_csv(&want, d.f, s), SND_OK);
+			cJSON_Delete(s);
+			ck_assert_int_eq(snd_store_commit(d.st), SND_OK);
+			ck_assert_int_eq(snd_tally_run(d.st, d.f, &o, budget, &t, err, sizeof err), SND_OK);
+			FILE *fp = open_memstream(&text, &len);
+			ck_assert_ptr_nonnull(fp);
+			ck_assert_int_eq(snd_summary_csv_write(fp, d.f, t), SND_OK);
+			ck_assert_int_eq(fclose(fp), 0);
+			snd_tally_free(t);
+			ck_assert_int_eq(snd_store_begin(d.st), SND_OK);
+			assert_same_text(text, want.data);
+			free(text);
+			snd_buf_free(&want);
+		}
+	db_close(&d);
+}
+END_TEST
+
 struct items {
 	char buf[512];
 	int n;
@@ -1836,6 +1878,7 @@ static Suite *tally_suite(void)
 	tcase_add_test(tc, test_stream_json_of_an_empty_database);
 	tcase_add_test(tc, test_stream_json_equals_the_tree_in_every_variant);
 	tcase_add_test(tc, test_each_item_lists_a_group_in_summary_order);
+	tcase_add_test(tc, test_csv_written_as_it_goes_equals_the_tree_csv);
 	tcase_add_test(tc, test_spill_to_a_missing_directory_fails_cleanly);
 	suite_add_tcase(s, tc);
 	return s;
