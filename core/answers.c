@@ -250,9 +250,9 @@ static cJSON *check_number(const struct snd_question *q, const cJSON *a, struct 
 		snd_diag_add(errs, q->id, "enter a whole number");
 		return NULL;
 	}
-	fmt_num(lo, sizeof lo, q->nmin);
-	fmt_num(hi, sizeof hi, q->nmax);
 	if (v < q->nmin || v > q->nmax) {
+		fmt_num(lo, sizeof lo, q->nmin);
+		fmt_num(hi, sizeof hi, q->nmax);
 		if (isfinite(q->nmin) && isfinite(q->nmax))
 			snd_diag_add(errs, q->id, "enter a number from %s to %s", lo, hi);
 		else if (isfinite(q->nmin))
@@ -335,7 +335,7 @@ enum snd_err snd_form_check_answers(const struct snd_form *f, const cJSON *answe
                                     cJSON **clean, struct snd_diag *errs)
 {
 	cJSON *out = NULL;
-	const cJSON **cleaned = NULL, *m;
+	const cJSON **cleaned = NULL, **given = NULL, *m;
 	unsigned char *applies = NULL;
 	size_t i, nerr = 0;
 	enum snd_err e = SND_ENOMEM;
@@ -351,17 +351,23 @@ enum snd_err snd_form_check_answers(const struct snd_form *f, const cJSON *answe
 		e = SND_EINVAL;
 		goto fail;
 	}
-	for (m = answers->child; m; m = m->next) {
-		if (m->string == NULL || snd_form_question(f, m->string) < 0) {
-			snd_diag_add(d, m->string ? m->string : "$", "there is no such question");
-			nerr++;
-		}
-	}
 	out = cJSON_CreateObject();
 	cleaned = calloc(f->nquestions ? f->nquestions : 1, sizeof *cleaned);
 	applies = calloc(f->nquestions ? f->nquestions : 1, 1);
-	if (out == NULL || cleaned == NULL || applies == NULL)
+	given = calloc(f->nquestions ? f->nquestions : 1, sizeof *given);
+	if (out == NULL || cleaned == NULL || applies == NULL || given == NULL)
 		goto fail;
+	/* each member to its question once (the first, as
+	 * cJSON_GetObjectItemCaseSensitive would find it) */
+	for (m = answers->child; m; m = m->next) {
+		int qi = m->string ? snd_form_question(f, m->string) : -1;
+		if (qi < 0) {
+			snd_diag_add(d, m->string ? m->string : "$", "there is no such question");
+			nerr++;
+		} else if (given[qi] == NULL) {
+			given[qi] = m;
+		}
+	}
 	for (i = 0; i < f->nquestions; i++) {
 		const struct snd_question *q = &f->questions[i];
 		const cJSON *a;
@@ -374,7 +380,7 @@ enum snd_err snd_form_check_answers(const struct snd_form *f, const cJSON *answe
 				continue; /* does not apply: not required, answer dropped */
 		}
 		applies[i] = 1;
-		a = cJSON_GetObjectItemCaseSensitive(answers, q->id);
+		a = given[i];
 		if (a == NULL || (cJSON_IsNull(a) && q->type != SND_Q_SCALE)) {
 			empty = 1;
 		} else {
@@ -430,6 +436,7 @@ enum snd_err snd_form_check_answers(const struct snd_form *f, const cJSON *answe
 	}
 	free(cleaned);
 	free(applies);
+	free(given);
 	if (d == &local)
 		snd_diag_free(&local);
 	*clean = out;
@@ -438,6 +445,7 @@ fail:
 	cJSON_Delete(out);
 	free(cleaned);
 	free(applies);
+	free(given);
 	if (d == &local)
 		snd_diag_free(&local);
 	return e;

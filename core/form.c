@@ -1253,8 +1253,9 @@ int snd_form_question(const struct snd_form *f, const char *id)
 	size_t i;
 	if (f == NULL || id == NULL)
 		return -1;
-	for (i = 0; i < f->nquestions; i++)
-		if (f->questions[i].id && strcmp(f->questions[i].id, id) == 0)
+	for (i = 0; i < f->nquestions; i++) /* first byte inline: most misses end there */
+		if (f->questions[i].id && f->questions[i].id[0] == id[0] &&
+		    strcmp(f->questions[i].id, id) == 0)
 			return (int)i;
 	return -1;
 }

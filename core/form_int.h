@@ -45,7 +45,7 @@ static inline int option_index(const struct snd_option *o, size_t n, const char 
 {
 	size_t i;
 	for (i = 0; i < n; i++)
-		if (o[i].id && strcmp(o[i].id, id) == 0)
+		if (o[i].id && o[i].id[0] == id[0] && strcmp(o[i].id, id) == 0)
 			return (int)i;
 	return -1;
 }
