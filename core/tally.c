@@ -1187,17 +1187,20 @@ struct pass {
 
 /* Decodes one row and adds it to the whole and to its groups. */
 static void row_apply(struct pass *p, const char *ent, const char *attrs, const char *answers,
-                      size_t answers_len, const struct dq *dq, const int *pool)
+                      size_t answers_len, struct dq *dq, int *pool)
 {
 	struct tally *t = p->t;
+	struct dq *own_dq = t->dq;
+	int *own_pool = t->pool;
 	cJSON *tree = NULL;
 
 	t->row_ent = ent != NULL ? ent : "";
 	t->rowtext.len = 0;
-	if (dq != NULL) { /* decoded by the reader: the same bytes the scan below gives */
-		memcpy(t->dq, dq, t->f->nquestions * sizeof *t->dq);
-		if (t->npool > 0)
-			memcpy(t->pool, pool, t->npool * sizeof *t->pool);
+	if (dq != NULL) {
+		/* Decoded by the reader (the same values the scan below gives):
+		 * added from where it lies, t->dq and t->pool lent for the row. */
+		t->dq = dq;
+		t->pool = pool;
 	} else {
 		reset_row(t);
 		if (answers == NULL || snd_scan_answers(&t->scan, answers, answers_len) != 0)
@@ -1223,6 +1226,8 @@ static void row_apply(struct pass *p, const char *ent, const char *attrs, const 
 		for (size_t i = 0; i < p->rs.n && t->err == SND_OK; i++)
 			apply_scope(t, p->rs.ids[i]);
 	}
+	t->dq = own_dq;
+	t->pool = own_pool;
 	cJSON_Delete(tree);
 }
 
