@@ -13,6 +13,8 @@
  */
 #include "tally.h"
 
+#include <errno.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -196,8 +198,11 @@ int cmd_summary(int argc, char **argv)
 			goto done;
 		e = fmt == FMT_JSON ? snd_tally_write_json(t, o.fp) : snd_summary_csv_write(o.fp, f, t);
 		if (e != SND_OK) {
-			tally_err("%s: %s", e == SND_EIO && c.out ? c.out : c.db,
-			          e == SND_EIO ? "writing the summary failed" : snd_strerror(e));
+			if (e == SND_EIO)
+				tally_err("%s: writing the summary failed: %s",
+				          c.out ? c.out : "standard output", strerror(errno));
+			else
+				tally_err("%s: %s", c.db, snd_strerror(e));
 			out_abort(&o);
 			goto done;
 		}
