@@ -391,7 +391,17 @@ START_TEST(test_crash_failing_disk_answers_503_keeps_reads_and_recovers)
 		ck_assert_str_eq(now, state);
 		free(now);
 	}
-	log = read_text(E.log);
+	/* The log reaches its file through the wrapper's cat, a moment after
+	 * the server wrote it: wait for the line (up to 10 s), then check it. */
+	for (int tries = 0;; tries++) {
+		log = read_text(E.log);
+		if ((strlen(log) > loglen && strstr(log + loglen, "writer:") != NULL &&
+		     strstr(log + loglen, "failed") != NULL) ||
+		    tries == 100)
+			break;
+		free(log);
+		usleep(100 * 1000);
+	}
 	ck_assert_msg(strstr(log + loglen, "writer:") != NULL &&
 	                      strstr(log + loglen, "failed") != NULL,
 	              "the log does not say why writes fail:\n%s", log + loglen);
