@@ -57,6 +57,17 @@
 
 /* 4,096 sets of 4: enough for every delegate of a large meeting at once;
  * past that, a delegate whose set is busy is signed on the writer. */
+/* A batch of fewer than LINGER_FILL items waits up to WRITER_LINGER_US
+ * for more before it is stored.  Each commit is an fdatasync, and on this
+ * kind of machine its CPU cost (journal, virtio, the wake-ups of every
+ * answered connection) is shared by the rows of its batch: with no wait the
+ * batches of the cold API load were ~5 rows and cost the server ~124 us of
+ * CPU per request; waiting 300 us gave ~118 us and +12% requests/s (mean of
+ * alternating 5-s runs, 12.4k -> 14.1k/s), with p99 down from 11.8 to
+ * 10.0 ms; the reuse load was unchanged (20-22k/s either way).  A lone
+ * request on an idle server waits 0.3 ms more. */
+#define LINGER_FILL 32
+#define WRITER_LINGER_US 300
 #define REV_SETS 4096
 #define REV_WAYS 4
 
@@ -74,6 +85,8 @@ struct writer {
 	size_t qlen;
 	int stopping;
 	int64_t last_at;            /* submitted_at of the last queued item */
+	long linger_us;             /* how long a short batch waits for more */
+	int lingering;              /* the writer waits for LINGER_FILL items */
 	uint32_t tick;
 	struct rev_slot *slots;     /* REV_SETS * REV_WAYS */
 	pthread_t thread;
@@ -224,12 +237,22 @@ static void *writer_main(void *arg)
 			pthread_cond_wait(&w->cond, &w->lock);
 		if (w->head == NULL)
 			break; /* stopping and drained */
-		/* No waiting for a batch to fill: whatever queued while the last
-		 * batch was stored and synced is the next batch.  Under load that
-		 * is most of the requests in flight (the fdatasync is the long
-		 * part); when idle, a lone request is committed at once.  The
-		 * 1.5 ms wait this replaces bought nothing (bench: the bound's
-		 * wait0 variant) and added to every answer's latency. */
+		if (w->linger_us > 0 && w->qlen < LINGER_FILL && !w->stopping) {
+			/* submit signals when the queue reaches LINGER_FILL */
+			struct timespec dl;
+			clock_gettime(CLOCK_MONOTONIC, &dl);
+			dl.tv_nsec += w->linger_us * 1000;
+			dl.tv_sec += dl.tv_nsec / 1000000000;
+			dl.tv_nsec %= 1000000000;
+			w->lingering = 1;
+			while (w->qlen < LINGER_FILL && !w->stopping &&
+			       pthread_cond_timedwait(&w->cond, &w->lock, &dl) == 0)
+				;
+			w->lingering = 0;
+		}
+		/* A short batch lingers (see WRITER_LINGER_US); otherwise,
+		 * whatever queued while the last batch was stored and synced is
+		 * the next batch. */
 		batch = w->head;
 		cut = &w->head;
 		for (i = 0; i < WRITER_BATCH_MAX && *cut; i++, w->qlen--)
@@ -265,6 +288,7 @@ enum snd_err writer_start(struct snd_store *store, const uint8_t receipt_sk[SND_
                           struct writer **out)
 {
 	struct writer *w;
+	pthread_condattr_t ca;
 	int cond_ok = 0;
 
 	if ((w = calloc(1, sizeof *w)) == NULL)
@@ -273,13 +297,22 @@ enum snd_err writer_start(struct snd_store *store, const uint8_t receipt_sk[SND_
 		free(w);
 		return SND_ENOMEM;
 	}
-	if (pthread_cond_init(&w->cond, NULL) != 0)
+	/* the linger's deadline is on the monotonic clock: a step of the wall
+	 * clock must not stretch it */
+	if (pthread_condattr_init(&ca) != 0)
 		goto fail;
+	if (pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
+	    pthread_cond_init(&w->cond, &ca) != 0) {
+		pthread_condattr_destroy(&ca);
+		goto fail;
+	}
+	pthread_condattr_destroy(&ca);
 	cond_ok = 1;
 	w->tail = &w->head;
 	w->store = store;
 	memcpy(w->sk, receipt_sk, SND_SK_BYTES);
 	atomic_init(&w->commits, 0);
+	w->linger_us = WRITER_LINGER_US;
 	if ((w->slots = calloc((size_t)REV_SETS * REV_WAYS, sizeof *w->slots)) == NULL ||
 	    snd_receipt_footer(w->sk, &w->footer) != SND_OK ||
 	    snd_store_defer_checkpoints(store, WRITER_CHECKPOINT_FRAMES) != SND_OK)
@@ -346,7 +379,7 @@ enum snd_err writer_submit(struct writer *w, struct writer_item *it,
 	*w->tail = it;
 	w->tail = &it->next;
 	w->qlen++;
-	if (w->qlen == 1)
+	if (w->qlen == 1 || (w->lingering && w->qlen == LINGER_FILL))
 		pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 	return SND_OK;

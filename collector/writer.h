@@ -3,8 +3,10 @@
  * Request threads hand the writer a validated revision (struct writer_item)
  * and wait; the writer owns the only write connection to the database and
  * stores the queued items in batches: one transaction for up to
- * WRITER_BATCH_MAX items, started as soon as the writer is free (everything
- * queued while the previous batch was being synced goes into the next one).
+ * WRITER_BATCH_MAX items, started when the writer is free (everything
+ * queued while the previous batch was being synced goes into the next one;
+ * a batch of only a few items first waits up to 0.3 ms for more, see
+ * writer.c).
  * Only after COMMIT returns does it call
  * each item's done() with the result, so an answer built in done() (or after
  * it) is an answer about durable data.
