@@ -15,6 +15,17 @@
  *      by one computation) or, when there is none yet, wait for it.  So
  *      many chairs polling cost one tally per change, and never stall the
  *      worker threads behind each other.
+ *   2a. A view that has a snapshot is recomputed by the tallier: one
+ *      background thread at nice 10 with its own read connection, which
+ *      touches nothing of any request.  The request that finds the view
+ *      stale queues it (marking the slot computing) and answers with the
+ *      current snapshot at once, so no worker thread of libmicrohttpd (each
+ *      owns its connections) stalls its delegates behind a tally.  Only a
+ *      view's first computation runs in the request thread (it needs the
+ *      result), and with --summary-interval 0 every computation does, so a
+ *      chair sees every committed answer on its next view (the tests rely
+ *      on it).  The tallier starts after http_init and is joined before
+ *      http_fini (serve.c), which frees the cache and closes the readers.
  *   3. The cache has TALLY_SLOTS slots (a view hashes to one; a colliding
  *      view takes it over): memory is bounded whatever ?by= values arrive.
  *   4. Snapshots are immutable once published and shared by reference
@@ -38,16 +49,22 @@
  *   7. Its ETag is strong: "v<db version>-<BLAKE2b-128 of the bytes>", so
  *      equal tags mean equal bytes; If-None-Match gets 304.  The summary
  *      API's JSON is the same: one shared response per snapshot, printed
- *      when the snapshot is made (only for views without turnout, the
- *      API's: the dashboard's snapshots never need it), with its tag.
+ *      with its tag when the snapshot is made (only for views without
+ *      turnout, the API's: the dashboard's snapshots never need it) and
+ *      made into a response by the first request that sends it.
  */
 #include "http_int.h"
 
 #include "pages.h"
 
+#include "chair.h"
+
 #include <pthread.h>
 #include <sodium.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,10 +107,14 @@ struct snap {
 	int64_t made_s;              /* Unix time it was computed: the pages' "Updated" */
 	cJSON *summary, *turnout;
 	/* the summary API's answer, for views without turnout (the dashboard's
-	 * own snapshots never print it): the JSON, shared like a page */
+	 * own snapshots never print it): the JSON and its tag, printed when the
+	 * snapshot is made; the response, shared like a page, made from it by
+	 * the first request that sends it (under pages_lock; json is freed then) */
+	char *json;
+	size_t json_len;
 	struct MHD_Response *json_resp;
 	char json_etag[64];
-	/* the pages rendered from it (invariant 6) */
+	/* the pages rendered from it (invariant 6), and json_resp */
 	pthread_mutex_t pages_lock;
 	struct page_entry *pages[SNAP_PAGES];
 	uint64_t tick;
@@ -112,6 +133,16 @@ struct tslot {
 struct tally_cache {
 	struct tslot slots[TALLY_SLOTS];
 	atomic_size_t page_bytes;    /* of the pages held in snapshots' tables */
+	/* the tallier (invariant 2a): slots to recompute, each queued at most
+	 * once (it is queued with its computing set) */
+	struct srv *s;
+	atomic_int running;          /* started and not stopping: jobs are taken */
+	int stop;
+	pthread_t thread;
+	pthread_mutex_t qlock;
+	pthread_cond_t qcond;
+	unsigned queue[TALLY_SLOTS];
+	size_t qhead, qlen;
 };
 
 static void page_release(struct page_entry *e)
@@ -134,6 +165,7 @@ static void snap_release(struct snap *sn)
 		pthread_mutex_destroy(&sn->pages_lock);
 		cJSON_Delete(sn->summary);
 		cJSON_Delete(sn->turnout);
+		free(sn->json);
 		if (sn->json_resp != NULL)
 			MHD_destroy_response(sn->json_resp);
 		free(sn);
@@ -151,6 +183,9 @@ struct tally_cache *tally_cache_new(void)
 		pthread_cond_init(&tc->slots[i].done, NULL);
 	}
 	atomic_init(&tc->page_bytes, 0);
+	atomic_init(&tc->running, 0);
+	pthread_mutex_init(&tc->qlock, NULL);
+	pthread_cond_init(&tc->qcond, NULL);
 	return tc;
 }
 
@@ -164,10 +199,11 @@ void tally_cache_free(struct tally_cache *tc)
 		pthread_mutex_destroy(&tc->slots[i].lock);
 		pthread_cond_destroy(&tc->slots[i].done);
 	}
+	pthread_mutex_destroy(&tc->qlock);
+	pthread_cond_destroy(&tc->qcond);
 	free(tc);
 }
 
-/* Computes a snapshot (no lock held: it may take a while on a big store). */
 static int64_t mono_ms(void)
 {
 	struct timespec ts;
@@ -199,29 +235,56 @@ static void make_etag(char out[64], int64_t version, const char *body, size_t le
 	snprintf(out, 64, "\"v%lld-%s\"", (long long)version, hex);
 }
 
-/* The summary as JSON in a response every request shares (its bytes freed
- * by MHD with the last reference), with its ETag. */
-static enum snd_err json_response(struct req *r, struct snap *sn)
+/* Prints the summary as JSON, with its ETag, into sn (no request needed:
+ * the tallier calls this too). */
+static enum snd_err json_print(struct snap *sn)
 {
-	char *json = cJSON_PrintUnformatted(sn->summary);
-	size_t len;
-	if (json == NULL)
+	if ((sn->json = cJSON_PrintUnformatted(sn->summary)) == NULL)
 		return SND_ENOMEM;
-	len = strlen(json);
-	make_etag(sn->json_etag, sn->version, json, len);
-	sn->json_resp = http_response(r, json, len, MHD_RESPMEM_MUST_FREE,
-	                              "application/json; charset=utf-8", CACHE_NONE);
-	if (sn->json_resp == NULL)
-		return SND_ENOMEM;
-	if (MHD_add_response_header(sn->json_resp, MHD_HTTP_HEADER_ETAG, sn->json_etag) != MHD_YES) {
-		MHD_destroy_response(sn->json_resp);
-		sn->json_resp = NULL;
-		return SND_ENOMEM;
-	}
+	sn->json_len = strlen(sn->json);
+	make_etag(sn->json_etag, sn->version, sn->json, sn->json_len);
 	return SND_OK;
 }
 
-static enum snd_err compute_snap(struct req *r, struct snd_store *rd, const char *by,
+/* The summary API's shared response of sn (invariant 7), made by the first
+ * request that sends it; NULL when out of memory. */
+static struct MHD_Response *json_response(struct req *r, struct snap *sn)
+{
+	struct MHD_Response *resp;
+	pthread_mutex_lock(&sn->pages_lock);
+	if ((resp = sn->json_resp) == NULL && sn->json != NULL) {
+		/* MUST_COPY: sn->json stays whole should this fail, for a retry */
+		resp = http_response(r, sn->json, sn->json_len, MHD_RESPMEM_MUST_COPY,
+		                     "application/json; charset=utf-8", CACHE_NONE);
+		if (resp != NULL &&
+		    MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, sn->json_etag) != MHD_YES) {
+			MHD_destroy_response(resp);
+			resp = NULL;
+		}
+		if (resp != NULL) {
+			sn->json_resp = resp;
+			free(sn->json);
+			sn->json = NULL;
+		}
+	}
+	pthread_mutex_unlock(&sn->pages_lock);
+	return resp;
+}
+
+/* CPU time of the calling thread, in ms: a tally's cost (invariant 2) is
+ * what it takes of a core, not how long the tallier, at nice 10, waited
+ * for one. */
+static int64_t cpu_ms(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return mono_ms();
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Computes a snapshot of form f on reader rd (no lock held: it may take a
+ * while on a big store); nothing of a request, so the tallier calls it too. */
+static enum snd_err compute_snap(const struct snd_form *f, struct snd_store *rd, const char *by,
                                  enum snd_weight weight, int with_turnout, int64_t version,
                                  struct snap **out, char *err, size_t errlen)
 {
@@ -229,28 +292,29 @@ static enum snd_err compute_snap(struct req *r, struct snd_store *rd, const char
 	struct snap *sn;
 	enum snd_err rc;
 
-	int64_t t0 = mono_ms();
+	int64_t t0 = cpu_ms();
 	if ((sn = calloc(1, sizeof *sn)) == NULL)
 		return SND_ENOMEM;
 	sn->version = version;
 	o.by = by;
 	o.weight = weight;
 	err[0] = '\0';
-	rc = snd_tally_summary(rd, form_of(r), &o, &sn->summary, err, errlen);
+	rc = snd_tally_summary(rd, f, &o, &sn->summary, err, errlen);
 	if (rc == SND_OK && with_turnout)
-		rc = snd_tally_turnout(rd, form_of(r), &sn->turnout, err, errlen);
+		rc = snd_tally_turnout(rd, f, &sn->turnout, err, errlen);
 	if (rc == SND_OK && !with_turnout)
-		rc = json_response(r, sn);
+		rc = json_print(sn);
 	if (rc != SND_OK) {
-		snd_log(SND_LOG_ERROR, "summary of %s failed: %s", form_of(r)->id,
+		snd_log(SND_LOG_ERROR, "summary of %s failed: %s", f->id,
 		        err[0] ? err : snd_strerror(rc));
 		cJSON_Delete(sn->summary);
 		cJSON_Delete(sn->turnout);
+		free(sn->json);
 		free(sn);
 		return rc;
 	}
 	sn->made_ms = mono_ms();
-	sn->cost_ms = sn->made_ms - t0;
+	sn->cost_ms = cpu_ms() - t0;
 	sn->made_s = now_s();
 	pthread_mutex_init(&sn->pages_lock, NULL);
 	atomic_init(&sn->refs, 1);
@@ -258,11 +322,128 @@ static enum snd_err compute_snap(struct req *r, struct snd_store *rd, const char
 	return SND_OK;
 }
 
+/* ------------------------------------------------------------ tallier */
+
+/* Queues slot idx for the tallier (the caller holds the slot's lock and
+ * sets its computing).  0 when queued, -1 when the tallier is not taking
+ * jobs (not started, or stopping): the caller computes. */
+static int tallier_queue(struct tally_cache *tc, unsigned idx)
+{
+	int rc = -1;
+	pthread_mutex_lock(&tc->qlock);
+	if (atomic_load(&tc->running) && !tc->stop && tc->qlen < TALLY_SLOTS) {
+		tc->queue[(tc->qhead + tc->qlen) % TALLY_SLOTS] = idx;
+		tc->qlen++;
+		pthread_cond_signal(&tc->qcond);
+		rc = 0;
+	}
+	pthread_mutex_unlock(&tc->qlock);
+	return rc;
+}
+
+/* Recomputes the view of slot idx (queued with computing set: nobody takes
+ * the slot over meanwhile) and publishes it. */
+static void tallier_job(struct tally_cache *tc, unsigned idx)
+{
+	struct tslot *sl = &tc->slots[idx];
+	struct snd_store *rd = http_reader(tc->s);
+	struct snap *sn = NULL;
+	char by[SND_ID_MAX + 1], err[256];
+	enum snd_weight weight;
+	int64_t version = 0;
+	int form, with_turnout;
+	enum snd_err rc = SND_EDB;
+
+	pthread_mutex_lock(&sl->lock);
+	form = sl->form;
+	weight = sl->weight;
+	with_turnout = sl->with_turnout;
+	memcpy(by, sl->by, sizeof by);
+	pthread_mutex_unlock(&sl->lock);
+
+	if (rd != NULL && (rc = snd_store_version(rd, &version)) == SND_OK)
+		rc = compute_snap(tc->s->forms[form], rd, by[0] ? by : NULL, weight, with_turnout,
+		                  version, &sn, err, sizeof err);
+
+	pthread_mutex_lock(&sl->lock);
+	sl->computing = 0;
+	if (rc == SND_OK) {
+		snap_release(sl->snap); /* the slot's reference passes to sn */
+		sl->snap = sn;
+	}
+	pthread_cond_broadcast(&sl->done);
+	pthread_mutex_unlock(&sl->lock);
+}
+
+static void *tallier_main(void *arg)
+{
+	struct tally_cache *tc = arg;
+	unsigned idx;
+	/* below the request threads: a thread may lower its own priority
+	 * (Linux: per thread, by its id); on failure it runs at theirs */
+	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+	pthread_mutex_lock(&tc->qlock);
+	for (;;) {
+		while (tc->qlen == 0 && !tc->stop)
+			pthread_cond_wait(&tc->qcond, &tc->qlock);
+		if (tc->stop)
+			break;
+		idx = tc->queue[tc->qhead];
+		tc->qhead = (tc->qhead + 1) % TALLY_SLOTS;
+		tc->qlen--;
+		pthread_mutex_unlock(&tc->qlock);
+		tallier_job(tc, idx);
+		pthread_mutex_lock(&tc->qlock);
+	}
+	/* jobs never taken: their views keep their snapshots */
+	while (tc->qlen > 0) {
+		struct tslot *sl = &tc->slots[tc->queue[tc->qhead]];
+		tc->qhead = (tc->qhead + 1) % TALLY_SLOTS;
+		tc->qlen--;
+		pthread_mutex_lock(&sl->lock);
+		sl->computing = 0;
+		pthread_cond_broadcast(&sl->done);
+		pthread_mutex_unlock(&sl->lock);
+	}
+	pthread_mutex_unlock(&tc->qlock);
+	return NULL;
+}
+
+int tallier_start(struct srv *s)
+{
+	struct tally_cache *tc = s->tallies;
+	if (tc == NULL || atomic_load(&tc->running))
+		return -1;
+	tc->s = s;
+	tc->stop = 0;
+	if (pthread_create(&tc->thread, NULL, tallier_main, tc) != 0)
+		return -1;
+	atomic_store(&tc->running, 1);
+	return 0;
+}
+
+void tallier_stop(struct srv *s)
+{
+	struct tally_cache *tc = s->tallies;
+	if (tc == NULL || !atomic_load(&tc->running))
+		return;
+	pthread_mutex_lock(&tc->qlock);
+	tc->stop = 1;
+	pthread_cond_signal(&tc->qcond);
+	pthread_mutex_unlock(&tc->qlock);
+	pthread_join(tc->thread, NULL); /* after the tally in progress, if any */
+	atomic_store(&tc->running, 0);
+}
+
+/* --------------------------------------------------------- snapshots */
+
 /* The summary (and turnout) of r's questionnaire, from the cache when it is
  * of the current database version.  One thread computes a view at a time;
  * while it does, others get the previous snapshot of that view (a chair's
  * dashboard may lag by one computation) or, when there is none yet, wait
- * for it.  On SND_OK *out holds a reference (snap_release it). */
+ * for it.  A stale view that has a snapshot goes to the tallier, and this
+ * request gets the snapshot it has (invariant 2a).  On SND_OK *out holds a
+ * reference (snap_release it). */
 static enum snd_err get_snap(struct req *r, const char *by, enum snd_weight weight,
                              int with_turnout, struct snap **out, char *err, size_t errlen)
 {
@@ -274,7 +455,7 @@ static enum snd_err get_snap(struct req *r, const char *by, enum snd_weight weig
 	uint32_t h = 2166136261u;
 	const char *p, *bykey = by ? by : "";
 	enum snd_err rc;
-	int mine;
+	int mine, fresh;
 
 	if (errlen)
 		err[0] = '\0';
@@ -293,20 +474,27 @@ static enum snd_err get_snap(struct req *r, const char *by, enum snd_weight weig
 	for (;;) {
 		mine = sl->used && sl->form == r->form && sl->weight == weight &&
 		       sl->with_turnout == with_turnout && strcmp(sl->by, bykey) == 0;
-		if (mine && sl->snap != NULL &&
-		    (sl->snap->version == version || sl->computing ||
-		     fresh_enough(r->s, sl->snap))) {
-			sn = sl->snap; /* current, or the previous one while it is recomputed */
-			atomic_fetch_add(&sn->refs, 1);
-			pthread_mutex_unlock(&sl->lock);
-			*out = sn;
-			return SND_OK;
+		if (mine && sl->snap != NULL) {
+			fresh = sl->snap->version == version || sl->computing ||
+			        fresh_enough(r->s, sl->snap);
+			if (!fresh && r->s->summary_interval_ms > 0 &&
+			    tallier_queue(tc, h % TALLY_SLOTS) == 0) {
+				sl->computing = 1; /* the tallier's now */
+				fresh = 1;
+			}
+			if (fresh) {
+				sn = sl->snap; /* current, or the previous one while it is recomputed */
+				atomic_fetch_add(&sn->refs, 1);
+				pthread_mutex_unlock(&sl->lock);
+				*out = sn;
+				return SND_OK;
+			}
 		}
 		if (!sl->computing)
 			break;
 		if (!mine) { /* another view holds the slot: compute privately */
 			pthread_mutex_unlock(&sl->lock);
-			return compute_snap(r, rd, by, weight, with_turnout, version, out, err,
+			return compute_snap(form_of(r), rd, by, weight, with_turnout, version, out, err,
 			                    errlen);
 		}
 		pthread_cond_wait(&sl->done, &sl->lock); /* the first computation of this view */
@@ -324,7 +512,7 @@ static enum snd_err get_snap(struct req *r, const char *by, enum snd_weight weig
 	sl->computing = 1;
 	pthread_mutex_unlock(&sl->lock);
 
-	rc = compute_snap(r, rd, by, weight, with_turnout, version, &sn, err, errlen);
+	rc = compute_snap(form_of(r), rd, by, weight, with_turnout, version, &sn, err, errlen);
 
 	pthread_mutex_lock(&sl->lock);
 	sl->computing = 0;
@@ -442,12 +630,15 @@ enum MHD_Result h_api_summary(struct req *r)
 	if ((rc = get_snap(r, by, weight, 0, &sn, err, sizeof err)) != SND_OK)
 		return rc == SND_EINVAL ? http_error(r, 400, "bad_request", err, NULL) : http_busy(r);
 	if (!csv) {
+		struct MHD_Response *resp;
 		if (etag_matches(MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 		                                             MHD_HTTP_HEADER_IF_NONE_MATCH),
 		                 sn->json_etag))
 			ret = not_modified(r, sn->json_etag, "application/json; charset=utf-8");
+		else if ((resp = json_response(r, sn)) != NULL)
+			ret = http_queue(r, 200, resp, 1);
 		else
-			ret = http_queue(r, 200, sn->json_resp, 1);
+			ret = http_busy(r);
 		snap_release(sn);
 		return ret;
 	}

@@ -13,6 +13,7 @@
  *   3. Secret key material lives in struct srv and is wiped before exit.
  */
 #include "auth.h"
+#include "chair.h"
 #include "commands.h"
 #include "http.h"
 #include "sandbox.h"
@@ -563,6 +564,11 @@ int cmd_serve(int argc, char **argv)
 		die_msg("serve: out of memory");
 		goto out;
 	}
+	/* The chair views' background tallies (chair.c); without it they are
+	 * computed in the request threads. */
+	if (tallier_start(&s) != 0)
+		snd_log(SND_LOG_WARN, "cannot start the tallier thread: chair views tally in the "
+		                      "request threads");
 
 	flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME |
 	        MHD_USE_ITC;
@@ -626,6 +632,9 @@ out:
 	if (lfd >= 0)
 		close(lfd);
 	writer_stop(s.writer);
+	/* After MHD (no request queues a tally any more), before http_fini
+	 * frees the cache and closes the read connections, the tallier's too. */
+	tallier_stop(&s);
 	if (http_ready)
 		http_fini(&s);
 	snd_store_close(ws);

@@ -5,7 +5,9 @@
  * after the interval with one); the dashboard lists at most 20 objections
  * or comments per question, with the count and a link to the paged full
  * list, which has them all, escaped.  The summary API's JSON has its
- * ETag and 304 too. */
+ * ETag and 304 too.  With an interval, a stale view is recomputed by the
+ * tallier thread: the view that finds it stale gets the previous snapshot,
+ * a later one the new; stopping while the tallier works exits 0. */
 #include "harness.h"
 
 #include <check.h>
@@ -244,6 +246,92 @@ START_TEST(test_chair_page_follows_a_new_answer_after_the_interval)
 }
 END_TEST
 
+/* With an interval, the first view after a new answer is answered from the
+ * previous snapshot whatever the time (the tallier recomputes it in the
+ * background), and a later view shows the answer (polled, never timed); the
+ * summary API likewise.  Then a SIGTERM while views are being recomputed:
+ * the collector stops cleanly (exit 0; no leak under ASan). */
+START_TEST(test_chair_stale_view_is_recomputed_in_the_background)
+{
+	const char *forms[] = {"all-types.json", NULL};
+	const char *extra[] = {"--summary-interval", "1", NULL};
+	char *chair;
+	char sub[32];
+	struct h_resp r;
+	int i, seen;
+	cJSON *j, *n;
+	h_client_free(C);
+	ck_assert_int_eq(h_stop(&E), 0);
+	h_start(&E, forms, extra);
+	C = h_client_new(&E);
+	chair = h_token(&E, "all-types", "chair1", "chair");
+	answer("d1", NULL, "{\"answers\":{\"colour\":\"red\",\"proposal\":{\"position\":\"support\"}}}");
+	ck_assert_int_eq(chair_get(CHAIR, chair, NULL, &r), 200); /* the first: computed for it */
+	ck_assert_ptr_nonnull(strstr(r.body, "Responses: 1"));
+	h_resp_free(&r);
+	ck_assert_int_eq(chair_get(API "/summary", chair, NULL, &r), 200);
+	j = h_json(r.body);
+	ck_assert_int_eq((int)cJSON_GetObjectItem(j, "responses")->valuedouble, 1);
+	cJSON_Delete(j);
+	h_resp_free(&r);
+	usleep(20000); /* past the 1-ms interval (not asserted: the snapshot is stale either way) */
+
+	answer("d2", NULL, "{\"answers\":{\"colour\":\"green\",\"proposal\":{\"position\":\"support\"}}}");
+	/* stale: queued for the tallier, answered with the snapshot there is */
+	ck_assert_int_eq(chair_get(CHAIR, chair, NULL, &r), 200);
+	ck_assert_ptr_nonnull(strstr(r.body, "Responses: 1"));
+	h_resp_free(&r);
+	ck_assert_int_eq(chair_get(API "/summary", chair, NULL, &r), 200);
+	j = h_json(r.body);
+	ck_assert_int_eq((int)cJSON_GetObjectItem(j, "responses")->valuedouble, 1);
+	cJSON_Delete(j);
+	h_resp_free(&r);
+	for (i = 0, seen = 0; i < 300 && seen != 3; i++) { /* up to ~30 s */
+		if (!(seen & 1)) {
+			ck_assert_int_eq(chair_get(CHAIR, chair, NULL, &r), 200);
+			if (strstr(r.body, "Responses: 2") != NULL)
+				seen |= 1;
+			else
+				ck_assert_ptr_nonnull(strstr(r.body, "Responses: 1"));
+			h_resp_free(&r);
+		}
+		if (!(seen & 2)) {
+			ck_assert_int_eq(chair_get(API "/summary", chair, NULL, &r), 200);
+			j = h_json(r.body);
+			n = cJSON_GetObjectItem(j, "responses");
+			ck_assert_ptr_nonnull(n);
+			if ((int)n->valuedouble == 2)
+				seen |= 2;
+			else
+				ck_assert_int_eq((int)n->valuedouble, 1);
+			cJSON_Delete(j);
+			h_resp_free(&r);
+		}
+		if (seen != 3)
+			usleep(100000);
+	}
+	ck_assert_msg(seen == 3, "the views never showed the new answer (seen %d)", seen);
+
+	/* more answers, every view stale again, and SIGTERM at once */
+	for (i = 0; i < 40; i++) {
+		snprintf(sub, sizeof sub, "e%d", i);
+		answer(sub, NULL, "{\"answers\":{\"colour\":\"red\",\"proposal\":{\"position\":"
+		                  "\"object\",\"reason\":\"no\"}}}");
+	}
+	usleep(20000);
+	ck_assert_int_eq(chair_get(CHAIR, chair, NULL, &r), 200);
+	h_resp_free(&r);
+	ck_assert_int_eq(chair_get(API "/summary", chair, NULL, &r), 200);
+	h_resp_free(&r);
+	h_client_free(C);
+	C = NULL;
+	ck_assert_int_eq(h_stop(&E), 0);
+	h_start(&E, forms, extra); /* h_down checks a clean stop too */
+	C = h_client_new(&E);
+	free(chair);
+}
+END_TEST
+
 START_TEST(test_chair_dashboard_caps_lists_and_links_to_all_of_them)
 {
 	char *chair = h_token(&E, "all-types", "chair1", "chair");
@@ -346,6 +434,7 @@ static Suite *chair_suite(void)
 	tcase_add_test(tc, test_chair_page_is_the_same_bytes_for_every_view_of_a_snapshot);
 	tcase_add_test(tc, test_chair_if_none_match_gets_304_until_the_page_changes);
 	tcase_add_test(tc, test_chair_page_follows_a_new_answer_after_the_interval);
+	tcase_add_test(tc, test_chair_stale_view_is_recomputed_in_the_background);
 	tcase_add_test(tc, test_chair_summary_json_has_an_etag_and_304);
 	tcase_add_test(tc, test_chair_dashboard_caps_lists_and_links_to_all_of_them);
 	tcase_add_test(tc, test_chair_many_views_stay_correct);
