@@ -25,7 +25,7 @@ $C issue --key "$DEMO/keys/issuer.secret" --form "$FORM" --role chair \
    --delegates scripts/demo-chairs.csv --base-url "$BASE" > "$DEMO/chair-links.csv"
 
 list_links() { # issued CSV -> "id  entity" then the link, per delegate
-  tail -n +2 "$1" | awk -F, '{ printf "  %s  %s\n    %s\n", $1, $2, $NF }'
+  tail -n +2 "$1" | awk -F, '{ sub(/\r$/, ""); printf "  %s  %s\n    %s\n", $1, $2, $NF }'
 }
 echo
 echo "Sounding demo: the LSG review questionnaire ($FORM)"
