@@ -19,7 +19,7 @@
 
 static int sc_lit(struct scan *c, const char *lit, size_t n)
 {
-	if ((size_t)(c->e - c->p) < n || memcmp(c->p, lit, n) != 0)
+	if ((size_t)(c->e - c->p) < n || !bytes_eq(c->p, lit, n))
 		return -1;
 	c->p += n;
 	return 0;
@@ -97,7 +97,7 @@ static int find_id(const struct snd_option *o, const uint16_t *lens, size_t n, c
                    size_t len)
 {
 	for (size_t i = 0; i < n; i++)
-		if (lens[i] == len && memcmp(o[i].id, s, len) == 0)
+		if (lens[i] == len && bytes_eq(o[i].id, s, len))
 			return (int)i;
 	return -1;
 }
@@ -109,7 +109,7 @@ static int find_row(const struct snd_question *q, const int *sorted, const uint1
 {
 	while (*cur < q->nrows) {
 		int r = sorted[(*cur)++];
-		if (lens[r] == len && memcmp(q->rows[r].id, s, len) == 0)
+		if (lens[r] == len && bytes_eq(q->rows[r].id, s, len))
 			return r;
 		int c = strncmp(q->rows[r].id, s, len);
 		if (c > 0 || (c == 0 && lens[r] > len))
@@ -274,9 +274,21 @@ HOT int idcmp(const struct scan_form *t, int qi, const char *k, size_t n)
 	/* ids mostly differ in their first byte: settle those without a call */
 	if (id[0] != k[0])
 		return (unsigned char)id[0] < (unsigned char)k[0] ? -1 : 1;
-	int c = memcmp(id, k, ql < n ? ql : n);
-	if (c != 0)
-		return c;
+	/* then eight bytes at a time as big-endian numbers (ids that share a
+	 * first byte, "mech_...", are short): cheaper than a call to memcmp */
+	const unsigned char *a = (const unsigned char *)id, *b = (const unsigned char *)k;
+	size_t i = 0, m = ql < n ? ql : n;
+	for (; i + 8 <= m; i += 8) {
+		uint64_t x = ld64(a + i), y = ld64(b + i);
+		if (x != y) {
+			x = __builtin_bswap64(x);
+			y = __builtin_bswap64(y);
+			return x < y ? -1 : 1;
+		}
+	}
+	for (; i < m; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
 	return ql < n ? -1 : ql > n ? 1 : 0;
 }
 
