@@ -74,9 +74,9 @@ static const char usage[] =
 	"  --tls-key FILE        the PEM private key of --tls-cert\n"
 	"  --max-body BYTES      largest request body accepted (default 65536); larger: 413\n"
 	"  --summary-interval MS least time between two tallies of one chair view while\n"
-	"                        answers arrive (default 1000; at least 10x the CPU time\n"
-	"                        of its last tally, which runs on a background thread at\n"
-	"                        low priority; 0: every view sees every answer)\n"
+	"                        answers arrive (default 1000; at least 10x the time\n"
+	"                        its last tally took, on a background thread at low\n"
+	"                        priority; 0: every view sees every answer)\n"
 	"  --threads N           request threads (default: the number of CPU cores)\n"
 	"  --max-connections N   open connections at most (default 1000)\n"
 	"  --per-ip N            connections per client address at most (default 0: no\n"
@@ -619,8 +619,10 @@ int cmd_serve(int argc, char **argv)
 	 * with MHD_stop_daemon. */
 	atomic_store(&s.stopping, 1);
 	drain(&s, DRAIN_WAIT_MS);
-	writer_stop(s.writer); /* commits and resumes everything still queued */
-	s.writer = NULL;
+	/* Commits and resumes everything still queued.  The writer stays
+	 * allocated until MHD has stopped: a request whose body is still
+	 * arriving may submit late, and gets 503. */
+	writer_stop(s.writer);
 	drain(&s, 2000);
 	MHD_stop_daemon(d);
 	d = NULL;
@@ -636,6 +638,7 @@ out:
 	/* After MHD (no request queues a tally any more), before http_fini
 	 * frees the cache and closes the read connections, the tallier's too. */
 	tallier_stop(&s);
+	writer_free(s.writer);
 	if (http_ready)
 		http_fini(&s);
 	snd_store_close(ws);

@@ -84,6 +84,7 @@ struct writer {
 	struct writer_item *head, **tail;
 	size_t qlen;
 	int stopping;
+	int joined;                 /* writer_stop has joined the thread */
 	int64_t last_at;            /* submitted_at of the last queued item */
 	long linger_us;             /* how long a short batch waits for more */
 	int lingering;              /* the writer waits for LINGER_FILL items */
@@ -392,17 +393,30 @@ int64_t writer_commits(const struct writer *w)
 
 void writer_stop(struct writer *w)
 {
+	int joined;
 	if (w == NULL)
 		return;
 	pthread_mutex_lock(&w->lock);
 	w->stopping = 1;
+	joined = w->joined;
+	w->joined = 1;
 	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
+	if (joined)
+		return;
 	pthread_join(w->thread, NULL);
 	snd_store_close(w->store);
+	w->store = NULL;
+}
+
+void writer_free(struct writer *w)
+{
+	if (w == NULL)
+		return;
+	writer_stop(w);
+	sodium_memzero(w->sk, sizeof w->sk); /* not before: a late submit may sign */
 	pthread_cond_destroy(&w->cond);
 	pthread_mutex_destroy(&w->lock);
-	sodium_memzero(w->sk, sizeof w->sk);
 	free(w->slots);
 	free(w->footer);
 	free(w);

@@ -65,7 +65,13 @@ enum snd_err writer_submit(struct writer *w, struct writer_item *it,
 int64_t writer_commits(const struct writer *w);
 
 /* Refuses new items, stores and commits everything queued (calling done()
- * for each), joins the thread, closes the store and frees w.  NULL is ok. */
+ * for each), joins the thread and closes the store.  w stays valid: a late
+ * writer_submit (a request whose body was still arriving) gets SND_EBUSY.
+ * Calling it again does nothing.  NULL is ok. */
 void writer_stop(struct writer *w);
+
+/* writer_stop, then frees w: only once no thread can call writer_submit
+ * (after MHD_stop_daemon).  NULL is ok. */
+void writer_free(struct writer *w);
 
 #endif

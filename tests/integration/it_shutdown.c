@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #define API_POST "/api/v1/questionnaires/all-types/responses"
 #define NTHREADS 4
@@ -267,6 +268,66 @@ START_TEST(test_sigint_on_an_idle_server_exits_0)
 }
 END_TEST
 
+/* A POST whose body is still arriving when shutdown gives up waiting
+ * (10 s after SIGTERM) reaches the writer after it has stopped: it must get
+ * 503 (or a closed connection), never a crash, and the server exits 0. */
+START_TEST(test_body_finished_after_the_drain_gets_503_not_a_crash)
+{
+	const char *forms[] = {"all-types.json", NULL};
+	static const char body[] =
+		"{\"answers\":{\"colour\":\"red\",\"how_many\":1,\"proposal\":{\"position\":\"support\"}}}";
+	char head[2048];
+	size_t half = sizeof body / 2;
+	struct h_resp r = {0};
+	char *tok;
+	int fd, st, k, n;
+	long status;
+
+	h_setup(&E);
+	h_start(&E, forms, NULL);
+	tok = h_token(&E, "all-types", "late-1", "delegate");
+	n = snprintf(head, sizeof head,
+	             "POST /api/v1/questionnaires/all-types/responses HTTP/1.1\r\n"
+	             "Host: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
+	             "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
+	             tok, sizeof body - 1);
+	ck_assert(n > 0 && (size_t)n < sizeof head);
+	fd = h_raw_connect(&E);
+	ck_assert_int_eq(h_raw_send(fd, head, (size_t)n), 0);
+	ck_assert_int_eq(h_raw_send(fd, body, half), 0);
+	kill(E.server, SIGTERM);
+	/* one byte a second, past the 10-s drain, so the connection stays busy */
+	for (k = 0; k < 12; k++) {
+		struct timespec ts = {1, 0};
+		nanosleep(&ts, NULL);
+		if (h_raw_send(fd, body + half + (size_t)k, 1) != 0)
+			break;
+	}
+	if (k == 12) {
+		if (h_raw_send(fd, body + half + 12, sizeof body - 1 - half - 12) == 0) {
+			status = h_raw_response(fd, 10000, &r);
+			ck_assert_msg(status == 503 || status == 0, "late body: %ld", status);
+			h_resp_free(&r);
+		}
+	}
+	close(fd);
+	free(tok);
+	for (k = 0; k < 600; k++) {
+		if (waitpid(E.server, &st, WNOHANG) == E.server)
+			break;
+		{
+			struct timespec ts = {0, 50000000};
+			nanosleep(&ts, NULL);
+		}
+	}
+	ck_assert_msg(k < 600, "the server did not stop");
+	E.server = 0;
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "exit status %d", st);
+	ck_assert_int_eq(h_db_count(&E, "revision"), 0);
+	h_teardown(&E);
+}
+END_TEST
+
 START_TEST(test_serve_refuses_bad_setups)
 {
 	const char *c = h_collector();
@@ -320,6 +381,7 @@ static Suite *suite(void)
 	tcase_set_timeout(t, 120);
 	tcase_add_test(t, test_sigterm_under_load_loses_no_acknowledged_submission);
 	tcase_add_test(t, test_sigint_on_an_idle_server_exits_0);
+	tcase_add_test(t, test_body_finished_after_the_drain_gets_503_not_a_crash);
 	tcase_add_test(t, test_serve_refuses_bad_setups);
 	suite_add_tcase(s, t);
 	return s;
