@@ -213,8 +213,9 @@ static int64_t mono_ms(void)
 
 /* 1 when sn, though older than the database, is recent enough to serve:
  * a view is tallied again at most every max(--summary-interval, 10 x its
- * last cost), so under a steady stream of answers the chairs' screens take
- * at most ~10% of a core whatever their number (invariant 2). */
+ * last tally's duration), so under a steady stream of answers the chairs'
+ * screens take at most ~10% of the two threads a tally uses, whatever their
+ * number (invariant 2). */
 static int fresh_enough(const struct srv *s, const struct snap *sn)
 {
 	int64_t gap = (int64_t)s->summary_interval_ms;
@@ -271,17 +272,6 @@ static struct MHD_Response *json_response(struct req *r, struct snap *sn)
 	return resp;
 }
 
-/* CPU time of the calling thread, in ms: a tally's cost (invariant 2) is
- * what it takes of a core, not how long the tallier, at nice 10, waited
- * for one. */
-static int64_t cpu_ms(void)
-{
-	struct timespec ts;
-	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
-		return mono_ms();
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Computes a snapshot of form f on reader rd (no lock held: it may take a
  * while on a big store); nothing of a request, so the tallier calls it too. */
 static enum snd_err compute_snap(const struct snd_form *f, struct snd_store *rd, const char *by,
@@ -292,7 +282,7 @@ static enum snd_err compute_snap(const struct snd_form *f, struct snd_store *rd,
 	struct snap *sn;
 	enum snd_err rc;
 
-	int64_t t0 = cpu_ms();
+	int64_t t0 = mono_ms();
 	if ((sn = calloc(1, sizeof *sn)) == NULL)
 		return SND_ENOMEM;
 	sn->version = version;
@@ -314,7 +304,11 @@ static enum snd_err compute_snap(const struct snd_form *f, struct snd_store *rd,
 		return rc;
 	}
 	sn->made_ms = mono_ms();
-	sn->cost_ms = cpu_ms() - t0;
+	/* The time it took, not the calling thread's CPU time: a big tally
+	 * runs a second thread (core/tally.c) whose CPU the caller's clock
+	 * would miss.  It uses at most ~2x this in CPU; under load, at nice 10,
+	 * it takes longer, so the views are tallied less often. */
+	sn->cost_ms = mono_ms() - t0;
 	sn->made_s = now_s();
 	pthread_mutex_init(&sn->pages_lock, NULL);
 	atomic_init(&sn->refs, 1);
@@ -395,17 +389,26 @@ static void *tallier_main(void *arg)
 		tallier_job(tc, idx);
 		pthread_mutex_lock(&tc->qlock);
 	}
-	/* jobs never taken: their views keep their snapshots */
-	while (tc->qlen > 0) {
-		struct tslot *sl = &tc->slots[tc->queue[tc->qhead]];
-		tc->qhead = (tc->qhead + 1) % TALLY_SLOTS;
-		tc->qlen--;
-		pthread_mutex_lock(&sl->lock);
-		sl->computing = 0;
-		pthread_cond_broadcast(&sl->done);
-		pthread_mutex_unlock(&sl->lock);
+	/* Jobs never taken: their views keep their snapshots.  The queue is
+	 * emptied under qlock and the slots cleared after it is released: a
+	 * request holds a slot's lock while it takes qlock (tallier_queue), so
+	 * taking a slot's lock under qlock could deadlock. */
+	{
+		size_t left[TALLY_SLOTS], n = 0, i;
+		while (tc->qlen > 0) {
+			left[n++] = tc->queue[tc->qhead];
+			tc->qhead = (tc->qhead + 1) % TALLY_SLOTS;
+			tc->qlen--;
+		}
+		pthread_mutex_unlock(&tc->qlock);
+		for (i = 0; i < n; i++) {
+			struct tslot *sl = &tc->slots[left[i]];
+			pthread_mutex_lock(&sl->lock);
+			sl->computing = 0;
+			pthread_cond_broadcast(&sl->done);
+			pthread_mutex_unlock(&sl->lock);
+		}
 	}
-	pthread_mutex_unlock(&tc->qlock);
 	return NULL;
 }
 
