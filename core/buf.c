@@ -295,14 +295,44 @@ enum snd_err snd_buf_csv(struct snd_buf *b, const char *s)
 	return b->failed ? SND_ENOMEM : SND_OK;
 }
 
+/* Length of the valid UTF-8 sequence (2..4 bytes) that starts s[0..n), or
+ * 0: no overlongs, no surrogates, nothing past U+10FFFF. */
+size_t snd_utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0], cp;
+	size_t len, k;
+	if (c >= 0xC2 && c <= 0xDF) {
+		len = 2;
+		cp = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		len = 3;
+		cp = c & 0x0F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		len = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (k = 1; k < len; k++) {
+		if ((s[k] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[k] & 0x3F);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+	    (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
 int snd_utf8_valid(const char *str, size_t n, size_t *bad_at)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
 	while (i < n) {
-		unsigned c = s[i];
-		size_t len, k;
-		unsigned cp;
+		unsigned c;
+		size_t len;
 		/* eight ASCII bytes at a time while none is NUL or >= 0x80 */
 		while (n - i >= 8) {
 			uint64_t w;
@@ -321,27 +351,7 @@ int snd_utf8_valid(const char *str, size_t n, size_t *bad_at)
 			i++;
 			continue;
 		}
-		if (c >= 0xC2 && c <= 0xDF) {
-			len = 2;
-			cp = c & 0x1F;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			len = 3;
-			cp = c & 0x0F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			len = 4;
-			cp = c & 0x07;
-		} else {
-			goto bad;
-		}
-		if (n - i < len)
-			goto bad;
-		for (k = 1; k < len; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				goto bad;
-			cp = (cp << 6) | (s[i + k] & 0x3F);
-		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-		    (cp >= 0xD800 && cp <= 0xDFFF))
+		if ((len = snd_utf8_seq(s + i, n - i)) == 0)
 			goto bad;
 		i += len;
 	}

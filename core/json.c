@@ -566,37 +566,6 @@ static void put_utf8(char **o, unsigned cp)
 	*o = (char *)u;
 }
 
-/* Length of the valid UTF-8 sequence (2..4 bytes) at s[0..n), or 0; the
- * rules of snd_utf8_valid (no overlongs, surrogates, or past U+10FFFF). */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0], cp;
-	size_t len, k;
-	if (c >= 0xC2 && c <= 0xDF) {
-		len = 2;
-		cp = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3;
-		cp = c & 0x0F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (k = 1; k < len; k++) {
-		if ((s[k] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[k] & 0x3F);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-	    (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return len;
-}
-
 /* At the opening quote: decodes into the string arena (NUL-terminated). */
 static int jp_string(struct jp *p, const char **out, size_t *outlen)
 {
@@ -619,7 +588,7 @@ static int jp_string(struct jp *p, const char **out, size_t *outlen)
 			continue;
 		}
 		if (c >= 0x80) {
-			size_t k = utf8_seq(s + i, p->n - i);
+			size_t k = snd_utf8_seq(s + i, p->n - i);
 			if (k == 0)
 				return -1;
 			i += k;

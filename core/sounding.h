@@ -104,6 +104,9 @@ enum snd_err snd_buf_csv(struct snd_buf *b, const char *s);
  * and contains no NUL byte; 0 otherwise.  On 0, *bad_at (if not NULL) gets
  * the offset of the first bad byte. */
 int snd_utf8_valid(const char *s, size_t n, size_t *bad_at);
+/* Length of the valid multi-byte UTF-8 sequence starting s[0..n) (2..4), or
+ * 0 (ASCII bytes, overlongs, surrogates, past U+10FFFF, truncated). */
+size_t snd_utf8_seq(const unsigned char *s, size_t n);
 
 /* Reads a whole file into a NUL-terminated malloc'ed buffer (caller frees),
  * refusing files over max bytes with SND_ETOOBIG. */
