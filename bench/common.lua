@@ -6,7 +6,8 @@ local M = {}
 -- pads them), so a thread seeks straight to its part.  LIMIT (if > 0) uses
 -- only the first LIMIT tokens of the file; OFFSET (env) skips that many
 -- first (profile.sh warms up on tokens the measured run does not use).
-function M.token_slice(path, tid, nthreads, limit)
+-- The open file, its line width, this thread's count and its first byte.
+local function slice_of(path, tid, nthreads, limit)
   local f = assert(io.open(path, "rb"))
   local first = f:read("*l")
   local width = #first + 1
@@ -15,7 +16,12 @@ function M.token_slice(path, tid, nthreads, limit)
   if limit and limit > 0 and limit < total then total = limit end
   local per = math.floor(total / nthreads)
   assert(per > 0, "fewer tokens than threads")
-  f:seek("set", (offset + tid * per) * width)
+  return f, width, per, (offset + tid * per) * width
+end
+
+function M.token_slice(path, tid, nthreads, limit)
+  local f, width, per, base = slice_of(path, tid, nthreads, limit)
+  f:seek("set", base)
   local blob = f:read(per * width)
   f:close()
   local toks = {}
@@ -33,15 +39,7 @@ end
 -- requests that are counted but fall outside the measured time.
 -- reader.wraps counts how often the slice ran out and started over.
 function M.token_reader(path, tid, nthreads, limit)
-  local f = assert(io.open(path, "rb"))
-  local first = f:read("*l")
-  local width = #first + 1
-  local offset = tonumber(os.getenv("OFFSET") or "0")
-  local total = f:seek("end") / width - offset
-  if limit and limit > 0 and limit < total then total = limit end
-  local per = math.floor(total / nthreads)
-  assert(per > 0, "fewer tokens than threads")
-  local base = (offset + tid * per) * width
+  local f, width, per, base = slice_of(path, tid, nthreads, limit)
   f:setvbuf("full", 65536)
   f:seek("set", base)
   local k = 0
