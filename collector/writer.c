@@ -86,7 +86,6 @@ struct writer {
 	int stopping;
 	int joined;                 /* writer_stop has joined the thread */
 	int64_t last_at;            /* submitted_at of the last queued item */
-	long linger_us;             /* how long a short batch waits for more */
 	int lingering;              /* the writer waits for LINGER_FILL items */
 	uint32_t tick;
 	struct rev_slot *slots;     /* REV_SETS * REV_WAYS */
@@ -238,11 +237,11 @@ static void *writer_main(void *arg)
 			pthread_cond_wait(&w->cond, &w->lock);
 		if (w->head == NULL)
 			break; /* stopping and drained */
-		if (w->linger_us > 0 && w->qlen < LINGER_FILL && !w->stopping) {
+		if (w->qlen < LINGER_FILL && !w->stopping) {
 			/* submit signals when the queue reaches LINGER_FILL */
 			struct timespec dl;
 			clock_gettime(CLOCK_MONOTONIC, &dl);
-			dl.tv_nsec += w->linger_us * 1000;
+			dl.tv_nsec += WRITER_LINGER_US * 1000L;
 			dl.tv_sec += dl.tv_nsec / 1000000000;
 			dl.tv_nsec %= 1000000000;
 			w->lingering = 1;
@@ -313,7 +312,6 @@ enum snd_err writer_start(struct snd_store *store, const uint8_t receipt_sk[SND_
 	w->store = store;
 	memcpy(w->sk, receipt_sk, SND_SK_BYTES);
 	atomic_init(&w->commits, 0);
-	w->linger_us = WRITER_LINGER_US;
 	if ((w->slots = calloc((size_t)REV_SETS * REV_WAYS, sizeof *w->slots)) == NULL ||
 	    snd_receipt_footer(w->sk, &w->footer) != SND_OK ||
 	    snd_store_defer_checkpoints(store, WRITER_CHECKPOINT_FRAMES) != SND_OK)
