@@ -125,6 +125,7 @@ struct tslot {
 	pthread_cond_t done;         /* broadcast when a computation ends */
 	int used, form, with_turnout;
 	int computing;               /* a thread is computing this view */
+	int64_t retry_ms;            /* after a failed tallier job: not before */
 	enum snd_weight weight;
 	char by[SND_ID_MAX + 1];
 	struct snap *snap;
@@ -364,6 +365,10 @@ static void tallier_job(struct tally_cache *tc, unsigned idx)
 	if (rc == SND_OK) {
 		snap_release(sl->snap); /* the slot's reference passes to sn */
 		sl->snap = sn;
+	} else {
+		/* keep serving the last tally; try again after a while, not on
+		 * every view (compute_snap has logged why) */
+		sl->retry_ms = mono_ms() + 10 * (int64_t)tc->s->summary_interval_ms;
 	}
 	pthread_cond_broadcast(&sl->done);
 	pthread_mutex_unlock(&sl->lock);
@@ -479,7 +484,7 @@ static enum snd_err get_snap(struct req *r, const char *by, enum snd_weight weig
 		       sl->with_turnout == with_turnout && strcmp(sl->by, bykey) == 0;
 		if (mine && sl->snap != NULL) {
 			fresh = sl->snap->version == version || sl->computing ||
-			        fresh_enough(r->s, sl->snap);
+			        fresh_enough(r->s, sl->snap) || mono_ms() < sl->retry_ms;
 			if (!fresh && r->s->summary_interval_ms > 0 &&
 			    tallier_queue(tc, h % TALLY_SLOTS) == 0) {
 				sl->computing = 1; /* the tallier's now */
