@@ -3,6 +3,7 @@
  *
  * Module map (one concern per file pair):
  *   buf.c     capped growable buffers; HTML/JSON/CSV escaping; UTF-8 checks
+ *   fmt.c     numbers for people: counts, shares, statistics (snd_fmt_*)
  *   log.c     the one logging entry point; redacts tokens, keys and answers
  *   json.c    guarded JSON parsing of untrusted text (caps, UTF-8, duplicates)
  *   token.c   base64url, RFC 3339 times, PASERK keys, PASETO v4.public, claims
@@ -166,6 +167,31 @@ const char *snd_diag_find(const struct snd_diag *d, const char *where);
 
 enum snd_err snd_json_parse(const char *text, size_t len, size_t max_len, int max_depth,
                             cJSON **out, char *errbuf, size_t errlen);
+
+/* ------------------------------------------------- display numbers (fmt.c)
+ * How numbers are shown to people (chair page, report, tally text/Markdown):
+ * one place, so they never drift apart.  `dec` is the decimal separator of
+ * the output language (snd_fmt_decimal); '.' gives C-locale printf bytes.
+ * Absent or non-finite values show as an em dash (a share as 0.0%). */
+
+#define SND_FMT_LEN 48
+
+/* ',' for fr, es, ru; '.' otherwise (and for NULL). */
+char snd_fmt_decimal(const char *lang);
+/* A count: integral values bare ("12"), weights with two decimals ("1.50"). */
+void snd_fmt_count(char out[SND_FMT_LEN], double v, char dec);
+/* A share in [0,1] as a percentage with one decimal: "37.5%". */
+void snd_fmt_pct(char out[SND_FMT_LEN], double share, char dec);
+/* A statistic (mean, consensus): two decimals, or a dash when !defined. */
+void snd_fmt_stat(char out[SND_FMT_LEN], double v, int defined, char dec);
+/* An answer value (a number question's min/max/median): integers bare,
+ * else six significant digits; a dash when !defined. */
+void snd_fmt_value(char out[SND_FMT_LEN], double v, int defined, char dec);
+/* Typed reads of a summary object: NULL / 0 when absent or mistyped
+ * (snd_json_num also refuses non-finite numbers). */
+const char *snd_json_str(const cJSON *o, const char *key);
+int snd_json_num(const cJSON *o, const char *key, double *out);
+double snd_json_num0(const cJSON *o, const char *key);
 
 /* ------------------------------------------------------ tokens (token.c) */
 
