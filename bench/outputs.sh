@@ -22,8 +22,8 @@ mkdir -p "$DIR/out"
 DIR=$(readlink -f "$DIR")
 if [ ! -f "$DIR/keys/receipt.secret" ]; then
     mkdir -p "$DIR"
-    "$ROOT/build/collector" keygen --out "$DIR/keys" >/dev/null 2>&1 ||
-        { echo "outputs.sh: needs build/collector for keygen" >&2; exit 1; }
+    "$(dirname "$TALLY")/collector" keygen --out "$DIR/keys" >/dev/null 2>&1 ||
+        { echo "outputs.sh: needs a collector beside TALLY for keygen" >&2; exit 1; }
 fi
 python3 - "$FORM" "$DIR/pseudo.json" <<'PY'
 import json, sys
@@ -31,8 +31,10 @@ f = json.load(open(sys.argv[1]))
 f["anonymity"] = "pseudonymous"
 json.dump(f, open(sys.argv[2], "w"), ensure_ascii=False, indent=1)
 PY
-for kind in attr pseudo; do
-    form=$FORM; [ $kind = pseudo ] && form=$DIR/pseudo.json
+formof() { case $1 in attr) echo "$FORM" ;; pseudo) echo "$DIR/pseudo.json" ;;
+                  lsg) echo "$ROOT/forms/lsg-review.json" ;; esac; }
+for kind in attr pseudo lsg; do
+    form=$(formof $kind)
     db=$DIR/$kind.db
     [ -f "$db" ] || "$GEN" store --db "$db" --form "$form" \
         --receipt-key "$DIR/keys/receipt.secret" -n "$N" --batch 1000 --seed 7 >/dev/null
@@ -45,9 +47,10 @@ run() { # NAME CMD...
         printf 'exit-%s  %s\n' "$?" "$name"
     fi
 }
-for kind in attr pseudo; do
-    form=$FORM; [ $kind = pseudo ] && form=$DIR/pseudo.json
+for kind in attr pseudo lsg; do
+    form=$(formof $kind)
     db=$DIR/$kind.db
+    langs=en; [ $kind = lsg ] && langs="en fr ar"
     for w in delegate entity; do
         for by in - region category sg hod; do
             b=(); [ "$by" = - ] || b=(--by "$by")
@@ -58,7 +61,7 @@ for kind in attr pseudo; do
         done
         for by in - region; do
             b=(); [ "$by" = - ] || b=(--by "$by")
-            for l in en fr ar; do
+            for l in $langs; do
                 run "$kind.report.$w.$by.$l.html" "$TALLY" report --db "$db" --form "$form" \
                     --weight "$w" "${b[@]}" --lang "$l" --out /dev/stdout
             done

@@ -70,14 +70,14 @@ for tool in wrk sqlite3 cmake pkg-config flock /usr/bin/time; do
 done
 
 # ---- build ----------------------------------------------------------------
-# Release (-O3) plus -g for profiles (no change to the code generated).  The
-# project builds with -Werror; -O3 raises a maybe-uninitialized warning that
-# -O2 does not, which must not stop a benchmark.  SND_BENCH=ON adds the
+# Release (-O3) plus -g for profiles (no change to the code generated),
+# without -DSND_WERROR (a warning must not stop a benchmark; the test
+# command builds Release with warnings as errors).  SND_BENCH=ON adds the
 # bench tools (bench/CMakeLists.txt); they are copied to $OUT, where the
 # profiles and the other scripts look for them.
 say "building Release in $BUILD"
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DSND_BENCH=ON \
-    -DCMAKE_C_FLAGS="-g -Wno-error=maybe-uninitialized" > "$OUT/cmake.log" 2>&1 ||
+    -DCMAKE_C_FLAGS="-g" > "$OUT/cmake.log" 2>&1 ||
     { cat "$OUT/cmake.log" >&2; exit 1; }
 cmake --build "$BUILD" -j2 --target sounding collector tally gen micro load > "$OUT/build.log" 2>&1 ||
     { tail -30 "$OUT/build.log" >&2; exit 1; }

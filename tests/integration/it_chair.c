@@ -61,9 +61,11 @@ static long chair_get(const char *path, const char *tok, const char *inm, struct
 {
 	char auth[1024], cond[256];
 	const char *hs[3] = {auth, NULL, NULL};
-	snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok);
+	int n = snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok);
+	ck_assert(n > 0 && (size_t)n < sizeof auth);
 	if (inm) {
-		snprintf(cond, sizeof cond, "If-None-Match: %s", inm);
+		n = snprintf(cond, sizeof cond, "If-None-Match: %s", inm);
+		ck_assert(n > 0 && (size_t)n < sizeof cond);
 		hs[1] = cond;
 	}
 	return h_request(C, "GET", path, NULL, NULL, 0, 0, hs, r);
