@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # deps.sh - install the Debian packages Sounding needs, only those missing.
-# usage: scripts/deps.sh [build] [test] [browser] [bench]   (default: build)
+# usage: scripts/deps.sh [build] [test] [browser] [api] [bench]   (default: build)
 set -euo pipefail
 
 want=(build-essential cmake pkg-config libmicrohttpd-dev libsodium-dev libsqlite3-dev
@@ -10,8 +10,9 @@ for set in "${@:-build}"; do
     build) ;;
     test) want+=(check libcurl4-openssl-dev clang libclang-rt-14-dev valgrind) ;;
     browser) want+=(chromium fonts-wqy-microhei); command -v node >/dev/null || want+=(nodejs); command -v npm >/dev/null || want+=(npm) ;;
+    api) command -v node >/dev/null || want+=(nodejs); command -v npm >/dev/null || want+=(npm) ;;
     bench) want+=(wrk valgrind libcurl4-openssl-dev) ;;
-    *) echo "deps.sh: unknown set '$set' (build, test, browser, bench)" >&2; exit 2 ;;
+    *) echo "deps.sh: unknown set '$set' (build, test, browser, api, bench)" >&2; exit 2 ;;
   esac
 done
 
