@@ -413,7 +413,7 @@ int cmd_issue(int argc, char **argv)
 	char when[21];
 	struct snd_form *form = NULL;
 	struct snd_diag diag;
-	struct snd_csv csv = {NULL, 0};
+	struct snd_csv csv = {NULL, 0, ','};
 	struct snd_buf out;
 	struct snd_claims cl;
 	char *text = NULL;

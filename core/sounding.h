@@ -286,9 +286,10 @@ void snd_claims_free(struct snd_claims *c);
 char *snd_claims_json(const struct snd_claims *c);
 
 /* ------------------------------------------------------------ CSV (csv.c)
- * An RFC 4180 reader for delegate lists: fields separated by ',', records by
- * CRLF, LF or a lone CR; quoted fields may hold ',', '"' (as "") and line
- * breaks.  A UTF-8 BOM at the start is skipped; completely empty lines are
+ * An RFC 4180 reader for delegate lists: fields separated by ',' (or, with
+ * snd_csv_parse_sep, by ';' or TAB as spreadsheets export them), records by
+ * CRLF, LF or a lone CR; quoted fields may hold the separator, '"' (as "")
+ * and line breaks.  A UTF-8 BOM at the start is skipped; completely empty lines are
  * skipped.  The whole text must be valid UTF-8 without NUL bytes.  Rows may
  * differ in field count (the caller decides what a short row means). */
 
@@ -306,6 +307,7 @@ struct snd_csv_row {
 struct snd_csv {
 	struct snd_csv_row *rows;  /* rows[0] is the header row when nrows > 0 */
 	size_t nrows;
+	char sep;                  /* the separator read: ',', ';' or '\t' */
 };
 
 /* Parses text[0..len) into *out (free with snd_csv_free).  On failure *out
@@ -314,6 +316,12 @@ struct snd_csv {
  * syntax or encoding, SND_ETOOBIG past a cap, SND_ENOMEM. */
 enum snd_err snd_csv_parse(const char *text, size_t len, struct snd_csv *out, size_t *errline,
                            char *errbuf, size_t errlen);
+/* snd_csv_parse with another separator: sep is ',', ';' or '\t', or 0 to
+ * detect it from the header record (the first of ',' ';' TAB outside
+ * quotes; ',' when it has none, i.e. one column).  out->sep tells which was
+ * used.  snd_csv_parse is snd_csv_parse_sep with ','. */
+enum snd_err snd_csv_parse_sep(const char *text, size_t len, int sep, struct snd_csv *out,
+                               size_t *errline, char *errbuf, size_t errlen);
 void snd_csv_free(struct snd_csv *c);
 /* Index of the header field equal to name, or -1. */
 int snd_csv_column(const struct snd_csv *c, const char *name);
