@@ -192,7 +192,9 @@ enum snd_err snd_mail_template_parse(const char *text, size_t len,
 		pos += (text[pos] == '\r' && pos + 1 < len && text[pos + 1] == '\n') ? 2 : 1;
 		line++;
 	}
-	if (!has_link) {
+	if (!has_link) { /* named at the last line: the text ended without one */
+		if (line > 1 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+			line--;
 		set_err(err, errlen, "the text has no {link}: the delegate would get no link");
 		e = SND_EINVAL;
 		goto fail;
