@@ -12,7 +12,8 @@
  *      printable ASCII without line breaks, or base64 inside encoded-words;
  *      the body is quoted-printable, so it is ASCII with CRLF line ends and
  *      never holds a bare CR or LF.
- *   2. Every output line ends in CRLF; header lines are at most 78 chars,
+ *   2. Every output line ends in CRLF; header lines are at most 78 chars
+ *      (but a line holding only a long address, which cannot be folded),
  *      body lines at most 76; encoded-words are at most 75 chars and each a
  *      whole number of UTF-8 characters (so each decodes on its own).
  *   3. Untrusted text (override templates, values) meets a cap and a UTF-8

@@ -419,8 +419,10 @@ struct snd_mail {
  * on character boundaries), Date (of `now`, Unix seconds, in UTC), Message-ID,
  * MIME-Version, Content-Type text/plain; charset=UTF-8,
  * Content-Transfer-Encoding quoted-printable, an empty line, then the body
- * (snd_mail_qp, ending in CRLF).  Every line ends in CRLF, every header
- * line is at most 78 chars and every body line 76.  On failure out is
+ * (snd_mail_qp, ending in CRLF).  Every line ends in CRLF, every body line
+ * is at most 76 chars and every header line 78, but for an address too
+ * long to fit, which goes whole on a line of its own (an addr-spec cannot
+ * be folded; still far below RFC 5322's 998).  On failure out is
  * unchanged (unless it was already failed) and err says which field is at
  * fault: SND_EINVAL, SND_ETOOBIG, SND_ENOMEM. */
 enum snd_err snd_mail_compose(const struct snd_mail *m, int64_t now, struct snd_buf *out,
