@@ -9,8 +9,11 @@
  *      and removes what it wrote if a later write fails.  Secret files are
  *      created 0600.
  *   2. issue checks the whole delegate list before signing anything and
- *      writes nothing to stdout unless every row is good; every bad row is
- *      reported as "LIST.csv:LINE: ...".
+ *      writes nothing (stdout or --out) unless every row is good; every bad
+ *      row is reported as "LIST.csv:LINE: ...".  --out is written whole or
+ *      not at all, mode 0600, and never replaces a file.
+ *   5. The optional email and lang columns are contact details for the
+ *      mail command: checked, copied to the output, never token claims.
  *   3. Secret keys are wiped (sodium_memzero) before the command returns.
  *   4. Exit codes: 0 success, 1 invalid input or failed check, 2 usage.
  */
@@ -205,20 +208,35 @@ fail:
 static const char issue_usage[] =
 	"usage: collector issue --key DIR/issuer.secret --form FORM --delegates LIST.csv\n"
 	"                       [--base-url URL] [--role delegate|chair] [--expires RFC3339]\n"
+	"                       [--out LINKS.csv]\n"
 	"\n"
 	"Signs one PASETO v4.public token per delegate of LIST.csv for the questionnaire\n"
-	"FORM and writes CSV to stdout: the input columns plus `token` and `link`\n"
-	"(URL/t/TOKEN).  LIST.csv is UTF-8 CSV with a header row; the `id` and `entity`\n"
-	"columns are required and every other column becomes an attribute of the token\n"
-	"(category, sg, region, hod, ...).  Cells are trimmed of surrounding spaces.\n"
+	"FORM and writes CSV: the input columns plus `jti` (the token id, for `collector\n"
+	"revoke --jti`), `token` and `link` (URL/t/TOKEN).\n"
 	"\n"
+	"LIST.csv is UTF-8 with a header row, its cells separated by ',', ';' or tabs\n"
+	"(the first of them in the header row decides; spreadsheet exports with a BOM\n"
+	"and CRLF are fine).  `id` and `entity` are required.  `email` and `lang` are\n"
+	"optional contact details for `collector mail`, not token claims: an email must\n"
+	"look like name@example.org and a lang must be one of the form's languages (both\n"
+	"may be empty).  Every other column becomes an attribute of the token (category,\n"
+	"sg, region, hod, ...).  Cells are trimmed of surrounding spaces.\n"
+	"\n"
+	"  --out FILE       write the links to FILE (created with mode 0600; an existing\n"
+	"                   file is never replaced) instead of stdout\n"
 	"  --base-url URL   the collector's address (default " DEFAULT_BASE_URL ")\n"
 	"  --role ROLE      delegate (default) or chair\n"
-	"  --expires TIME   expiry, e.g. 2026-03-01T00:00:00Z (default: 30 days after the\n"
-	"                   form closes, or 180 days from now if it never closes)\n"
+	"  --expires TIME   expiry, e.g. 2026-03-01T00:00:00Z, in the future (default:\n"
+	"                   30 days after the form closes, or 180 days from now if it\n"
+	"                   never closes)\n"
 	"\n"
 	"Every bad row is reported as LIST.csv:LINE: ...; if there is any, nothing is\n"
 	"written.  The output holds secrets: hand each link only to its delegate.\n";
+
+/* Where the columns with a meaning are; -1 when absent. */
+struct issue_cols {
+	int id, ent, email, lang;
+};
 
 /* Trims ASCII spaces and tabs in place. */
 static char *trim_cell(char *s)
@@ -253,12 +271,12 @@ static int cmp_id_ref(const void *a, const void *b)
 	return x->row < y->row ? -1 : x->row > y->row;
 }
 
-/* Checks the header; fills col_id, col_ent; reports every problem. */
-static int check_header(const char *list, struct snd_csv_row *h, int *col_id, int *col_ent)
+/* Checks the header; fills *k; reports every problem. */
+static int check_header(const char *list, struct snd_csv_row *h, struct issue_cols *k)
 {
-	size_t i, j;
+	size_t i, j, nattrs;
 	int bad = 0;
-	*col_id = *col_ent = -1;
+	k->id = k->ent = k->email = k->lang = -1;
 	for (i = 0; i < h->nfields; i++) {
 		char *name = trim_cell(h->fields[i]);
 		if (name != h->fields[i])
@@ -282,27 +300,60 @@ static int check_header(const char *list, struct snd_csv_row *h, int *col_id, in
 			die_msg("%s:%zu: column '%s' appears twice", list, h->line, name);
 			bad = 1;
 		}
-		if (strcmp(name, "token") == 0 || strcmp(name, "link") == 0) {
+		if (strcmp(name, "jti") == 0 || strcmp(name, "token") == 0 ||
+		    strcmp(name, "link") == 0) {
 			die_msg("%s:%zu: column '%s' is reserved: the output adds it", list, h->line,
 			        name);
 			bad = 1;
 		}
-		if (strcmp(name, "id") == 0 && *col_id < 0)
-			*col_id = (int)i;
-		if (strcmp(name, "entity") == 0 && *col_ent < 0)
-			*col_ent = (int)i;
+		if (strcmp(name, "id") == 0 && k->id < 0)
+			k->id = (int)i;
+		if (strcmp(name, "entity") == 0 && k->ent < 0)
+			k->ent = (int)i;
+		if (strcmp(name, "email") == 0 && k->email < 0)
+			k->email = (int)i;
+		if (strcmp(name, "lang") == 0 && k->lang < 0)
+			k->lang = (int)i;
 	}
-	if (*col_id < 0) {
+	if (k->id < 0) {
 		die_msg("%s:%zu: no 'id' column (required)", list, h->line);
 		bad = 1;
 	}
-	if (*col_ent < 0) {
+	if (k->ent < 0) {
 		die_msg("%s:%zu: no 'entity' column (required)", list, h->line);
 		bad = 1;
 	}
-	if (h->nfields > SND_CLAIMS_MAX_ATTRS + 2) {
-		die_msg("%s:%zu: %zu columns; at most %d besides id and entity", list, h->line,
-		        h->nfields, SND_CLAIMS_MAX_ATTRS);
+	nattrs = h->nfields - 2 - (k->email >= 0) - (k->lang >= 0);
+	if (h->nfields >= 2 && nattrs > SND_CLAIMS_MAX_ATTRS) {
+		die_msg("%s:%zu: %zu attribute columns; at most %d besides id, entity, email and "
+		        "lang", list, h->line, nattrs, SND_CLAIMS_MAX_ATTRS);
+		bad = 1;
+	}
+	return bad;
+}
+
+/* The contact columns of one row: an email of the shape mail can use, a
+ * lang the form has; both may be empty.  1 when bad (reported). */
+static int check_contact(const char *list, const struct snd_csv_row *row,
+                         const struct issue_cols *k, const struct snd_form *form)
+{
+	char why[160];
+	size_t i;
+	int bad = 0;
+	if (k->email >= 0 && row->fields[k->email][0] != '\0' &&
+	    snd_mail_addr_check(row->fields[k->email], why, sizeof why) != SND_OK) {
+		die_msg("%s:%zu: column 'email': %s", list, row->line, why);
+		bad = 1;
+	}
+	if (k->lang >= 0 && row->fields[k->lang][0] != '\0' &&
+	    snd_form_lang(form, row->fields[k->lang]) < 0) {
+		char langs[256] = "";
+		for (i = 0; i < form->nlanguages && strlen(langs) + 8 < sizeof langs; i++)
+			snprintf(langs + strlen(langs), sizeof langs - strlen(langs), "%s%s",
+			         i ? ", " : "", form->languages[i]);
+		die_msg("%s:%zu: column 'lang': '%.16s' is not one of the form's languages (%s)",
+		        list, row->line, has_control(row->fields[k->lang]) ? "?" : row->fields[k->lang],
+		        langs);
 		bad = 1;
 	}
 	return bad;
@@ -310,8 +361,10 @@ static int check_header(const char *list, struct snd_csv_row *h, int *col_id, in
 
 /* Checks every data row; reports each problem with its line.  Returns the
  * number of bad rows. */
-static size_t check_rows(const char *list, struct snd_csv *csv, int col_id, int col_ent)
+static size_t check_rows(const char *list, struct snd_csv *csv, const struct issue_cols *cols,
+                         const struct snd_form *form)
 {
+	int col_id = cols->id, col_ent = cols->ent;
 	size_t ncols = csv->rows[0].nfields, r, c, nbad = 0, nref = 0, k;
 	struct id_ref *refs;
 	size_t *dup_of;
@@ -379,6 +432,7 @@ static size_t check_rows(const char *list, struct snd_csv *csv, int col_id, int 
 				bad = 1;
 			}
 		}
+		bad |= check_contact(list, row, cols, form);
 		nbad += (size_t)bad;
 	}
 	free(refs);
@@ -404,21 +458,24 @@ static void print_form_diag(const char *path, const struct snd_diag *d, enum snd
 int cmd_issue(int argc, char **argv)
 {
 	const char *key = NULL, *form_path = NULL, *list = NULL, *base = NULL, *role_s = NULL,
-	           *expires = NULL, *pos[1] = {NULL};
+	           *expires = NULL, *out_path = NULL, *pos[1] = {NULL};
 	const struct opt opts[] = {{"--key", &key},         {"--form", &form_path},
 	                           {"--delegates", &list},  {"--base-url", &base},
-	                           {"--role", &role_s},     {"--expires", &expires}};
+	                           {"--role", &role_s},     {"--expires", &expires},
+	                           {"--out", &out_path}};
 	uint8_t sk[SND_SK_BYTES], pk[SND_PK_BYTES];
 	char errbuf[512], kid[SND_PASERK_PID_LEN + 1], footer[SND_PASERK_PID_LEN + 16];
 	char when[21];
 	struct snd_form *form = NULL;
 	struct snd_diag diag;
-	struct snd_csv csv = {NULL, 0};
+	struct snd_csv csv = {NULL, 0, ','};
 	struct snd_buf out;
 	struct snd_claims cl;
 	char *text = NULL;
 	size_t npos, len = 0, r, c, blen, errline = 0;
-	int col_id, col_ent, rc = 1, res;
+	struct issue_cols k;
+	struct stat st;
+	int rc = 1, res;
 	enum snd_role role = SND_ROLE_DELEGATE;
 	int64_t now = now_seconds(), exp = 0;
 	enum snd_err e;
@@ -466,6 +523,23 @@ int cmd_issue(int argc, char **argv)
 		rc = 2;
 		goto done;
 	}
+	if (expires != NULL && exp <= now) {
+		snd_time_format(now, when);
+		die_msg("--expires '%s': that time has passed (it is now %s); links must expire "
+		        "in the future", expires, when);
+		rc = 2;
+		goto done;
+	}
+	if (out_path != NULL && *out_path == '\0') {
+		die_msg("--out: needs a file name");
+		rc = 2;
+		goto done;
+	}
+	if (out_path != NULL && lstat(out_path, &st) == 0) { /* say so before signing */
+		die_msg("--out %s: the file exists; refusing to overwrite it (nothing written)",
+		        out_path);
+		goto done;
+	}
 
 	if (snd_key_load_secret(key, sk, errbuf, sizeof errbuf) != SND_OK) {
 		die_msg("%s", errbuf);
@@ -497,7 +571,7 @@ int cmd_issue(int argc, char **argv)
 			die_msg("%s: cannot read: %s", list, errno ? strerror(errno) : snd_strerror(e));
 		goto done;
 	}
-	if (snd_csv_parse(text, len, &csv, &errline, errbuf, sizeof errbuf) != SND_OK) {
+	if (snd_csv_parse_sep(text, len, 0, &csv, &errline, errbuf, sizeof errbuf) != SND_OK) {
 		die_msg("%s:%zu: %s", list, errline, errbuf);
 		goto done;
 	}
@@ -505,13 +579,13 @@ int cmd_issue(int argc, char **argv)
 		die_msg("%s: empty; expected a header row with 'id' and 'entity' columns", list);
 		goto done;
 	}
-	if (check_header(list, &csv.rows[0], &col_id, &col_ent))
+	if (check_header(list, &csv.rows[0], &k))
 		goto done;
 	if (csv.nrows == 1) {
 		die_msg("%s: no delegates (only the header row)", list);
 		goto done;
 	}
-	if (check_rows(list, &csv, col_id, col_ent) > 0)
+	if (check_rows(list, &csv, &k, form) > 0)
 		goto done;
 
 	/* Every row is good: sign them all, then write at once. */
@@ -519,7 +593,7 @@ int cmd_issue(int argc, char **argv)
 		snd_buf_csv(&out, csv.rows[0].fields[c]);
 		snd_buf_putc(&out, ',');
 	}
-	snd_buf_puts(&out, "token,link\r\n");
+	snd_buf_puts(&out, "jti,token,link\r\n");
 	if ((cl.attrs = calloc(csv.rows[0].nfields, sizeof *cl.attrs)) == NULL) {
 		die_msg("out of memory");
 		goto done;
@@ -529,13 +603,13 @@ int cmd_issue(int argc, char **argv)
 		uint8_t rnd[16];
 		char *jti, *payload, *token = NULL;
 		cl.aud = form->id;
-		cl.sub = row->fields[col_id];
-		cl.ent = row->fields[col_ent];
+		cl.sub = row->fields[k.id];
+		cl.ent = row->fields[k.ent];
 		cl.role = role;
 		cl.nattrs = 0;
 		for (c = 0; c < row->nfields; c++) {
-			if ((int)c == col_id || (int)c == col_ent)
-				continue;
+			if ((int)c == k.id || (int)c == k.ent || (int)c == k.email || (int)c == k.lang)
+				continue; /* contact details are not claims */
 			cl.attrs[cl.nattrs].key = csv.rows[0].fields[c];
 			cl.attrs[cl.nattrs].value = row->fields[c];
 			cl.nattrs++;
@@ -551,14 +625,15 @@ int cmd_issue(int argc, char **argv)
 		cl.jti = jti;
 		payload = snd_claims_json(&cl);
 		cl.jti = NULL;
-		free(jti);
 		if (payload == NULL) {
+			free(jti);
 			die_msg("out of memory");
 			goto done;
 		}
 		e = snd_paseto_sign(sk, payload, strlen(payload), footer, NULL, &token);
 		free(payload);
 		if (e != SND_OK) {
+			free(jti);
 			die_msg("%s:%zu: cannot sign the token: %s", list, row->line,
 			        e == SND_ETOOBIG ? "its claims are too large" : snd_strerror(e));
 			goto done;
@@ -567,20 +642,38 @@ int cmd_issue(int argc, char **argv)
 			snd_buf_csv(&out, row->fields[c]);
 			snd_buf_putc(&out, ',');
 		}
-		snd_buf_printf(&out, "%s,%.*s/t/%s\r\n", token, (int)blen, base, token);
+		/* jti is base64url and the token and link ASCII without ',' or '"' */
+		snd_buf_printf(&out, "%s,%s,%.*s/t/%s\r\n", jti, token, (int)blen, base, token);
+		free(jti);
 		free(token);
 	}
 	if (out.failed) {
 		die_msg("out of memory");
 		goto done;
 	}
-	if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
+	if (out_path != NULL) {
+		errno = 0;
+		e = snd_write_file(out_path, out.data, out.len, 0600, 1);
+		if (e == SND_EEXIST) {
+			die_msg("--out %s: the file exists; refusing to overwrite it (nothing written)",
+			        out_path);
+			goto done;
+		} else if (e != SND_OK) {
+			die_msg("--out %s: cannot write: %s (nothing written)", out_path,
+			        errno ? strerror(errno) : snd_strerror(e));
+			goto done;
+		}
+	} else if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
 		die_msg("cannot write to stdout: %s", strerror(errno));
 		goto done;
 	}
 	snd_time_format(exp, when);
-	fprintf(stderr, "collector: issued %zu %s tokens for '%s'; they expire %s\n",
-	        csv.nrows - 1, snd_role_names[role], form->id, when);
+	fprintf(stderr, "collector: issued %zu %s tokens for '%s'; they expire %s%s%s\n",
+	        csv.nrows - 1, snd_role_names[role], form->id, when,
+	        csv.sep == ';' ? " (list read as ';'-separated)" : "",
+	        csv.sep == '\t' ? " (list read as tab-separated)" : "");
+	if (out_path != NULL)
+		fprintf(stderr, "collector: links written to %s (mode 0600)\n", out_path);
 	rc = 0;
 done:
 	/* cl's strings belong to csv and form. */

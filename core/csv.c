@@ -2,7 +2,7 @@
  *
  * Owns: turning untrusted CSV text into rows of NUL-terminated fields, each
  * row tagged with the line it starts on so that callers can say
- * "LIST.csv:12: ...".
+ * "LIST.csv:12: ..."; and telling which separator a spreadsheet used.
  *
  * Invariants:
  *   1. Caps are checked before work: the whole text (SND_CSV_MAX_BYTES), then
@@ -13,6 +13,9 @@
  *   3. Line numbers count LF, CRLF and lone CR as one line break each,
  *      including breaks inside quoted fields.
  *   4. On failure nothing is handed out and everything built is freed.
+ *   5. One separator per text (',', ';' or TAB).  When detected, it is the
+ *      first of them met outside quotes in the header record, ',' when the
+ *      header has none (then it is one column); data rows never decide it.
  */
 #include "sounding.h"
 
@@ -23,6 +26,7 @@
 struct parser {
 	const char *s;
 	size_t len, pos, line;
+	char sep;
 	struct snd_csv out;
 	size_t rows_cap;
 	size_t errline;
@@ -130,7 +134,7 @@ static enum snd_err read_field(struct parser *p, char **out)
 			snd_buf_putc(&b, c);
 			p->pos++;
 		}
-		if (p->pos < p->len && p->s[p->pos] != ',' && p->s[p->pos] != '\n' &&
+		if (p->pos < p->len && p->s[p->pos] != p->sep && p->s[p->pos] != '\n' &&
 		    p->s[p->pos] != '\r') {
 			e = fail_at(p, p->line, SND_EINVAL,
 			            "text after a closing quote (write \"\" for a quote inside a "
@@ -141,7 +145,7 @@ static enum snd_err read_field(struct parser *p, char **out)
 		size_t start = p->pos;
 		while (p->pos < p->len) {
 			char c = p->s[p->pos];
-			if (c == ',' || c == '\n' || c == '\r')
+			if (c == p->sep || c == '\n' || c == '\r')
 				break;
 			if (c == '"') {
 				e = fail_at(p, p->line, SND_EINVAL,
@@ -195,12 +199,36 @@ static enum snd_err read_row(struct parser *p, struct snd_csv_row *r)
 		r->fields[r->nfields++] = f;
 		if (p->pos >= p->len || eat_newline(p))
 			return SND_OK;
-		p->pos++; /* the ',' */
+		p->pos++; /* the separator */
 	}
+}
+
+/* The separator of the header record starting at text[pos]: the first ',',
+ * ';' or TAB outside quotes before the header's line break; ',' if none.
+ * O(length of the header). */
+static char detect_sep(const char *s, size_t len, size_t pos)
+{
+	int quoted = 0;
+	for (; pos < len; pos++) {
+		char c = s[pos];
+		if (c == '"')
+			quoted = !quoted; /* "" inside quotes toggles twice: no change */
+		else if (!quoted && (c == ',' || c == ';' || c == '\t'))
+			return c;
+		else if (!quoted && (c == '\n' || c == '\r'))
+			break;
+	}
+	return ',';
 }
 
 enum snd_err snd_csv_parse(const char *text, size_t len, struct snd_csv *out, size_t *errline,
                            char *errbuf, size_t errlen)
+{
+	return snd_csv_parse_sep(text, len, ',', out, errline, errbuf, errlen);
+}
+
+enum snd_err snd_csv_parse_sep(const char *text, size_t len, int sep, struct snd_csv *out,
+                               size_t *errline, char *errbuf, size_t errlen)
 {
 	struct parser p;
 	size_t bad = 0;
@@ -229,8 +257,20 @@ enum snd_err snd_csv_parse(const char *text, size_t len, struct snd_csv *out, si
 		e = fail_at(&p, line_of(text, bad), SND_EINVAL, msg);
 		goto fail;
 	}
+	if (sep != 0 && sep != ',' && sep != ';' && sep != '\t') {
+		e = fail_at(&p, 1, SND_EINVAL, "the separator must be ',', ';' or a tab");
+		goto fail;
+	}
 	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
 		p.pos = 3;
+	if (sep == 0) {
+		size_t h = p.pos;
+		while (h < len && (text[h] == '\n' || text[h] == '\r'))
+			h++; /* empty lines before the header are skipped below too */
+		sep = detect_sep(text, len, h);
+	}
+	p.sep = (char)sep;
+	p.out.sep = p.sep;
 	while (p.pos < p.len) {
 		struct snd_csv_row *r;
 		if (eat_newline(&p))

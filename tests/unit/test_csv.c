@@ -87,7 +87,7 @@ END_TEST
 
 START_TEST(test_csv_rejects_invalid_utf8_and_nul_with_line)
 {
-	struct snd_csv c = {NULL, 7};
+	struct snd_csv c = {NULL, 7, 'x'};
 	char err[128];
 	size_t line = 0;
 	ck_assert_int_eq(parse("a,b\nx,y\nLatin-1 \xE9t\xE9,z\n", &c, &line, err, sizeof err),
@@ -95,6 +95,7 @@ START_TEST(test_csv_rejects_invalid_utf8_and_nul_with_line)
 	ck_assert_uint_eq(line, 3);
 	ck_assert_ptr_nonnull(strstr(err, "UTF-8"));
 	ck_assert_uint_eq(c.nrows, 7); /* untouched */
+	ck_assert_int_eq(c.sep, 'x');
 	ck_assert_int_eq(snd_csv_parse("a,b\r\nx\0y,z\n", 12, &c, &line, err, sizeof err),
 	                 SND_EINVAL);
 	ck_assert_uint_eq(line, 2);
@@ -180,6 +181,86 @@ START_TEST(test_csv_roundtrips_what_snd_buf_csv_writes)
 }
 END_TEST
 
+START_TEST(test_csv_reads_a_spreadsheet_semicolon_export_with_bom_and_crlf)
+{
+	/* What a spreadsheet in a French or German locale saves as "CSV":
+	 * a BOM, ';' between cells, CRLF, commas inside cells, quoted ';'. */
+	static const char text[] =
+		"\xEF\xBB\xBFid;entity;region;note\r\n"
+		"d1;France;EUR;1,5\r\n"
+		"d2;\"Acme; Inc.\";AMS;\"say \"\"hi\"\"\"\r\n"
+		"d3;C\xC3\xB4te d'Ivoire;AFR;\r\n";
+	struct snd_csv c;
+	char err[128];
+	size_t line = 0;
+	ck_assert_int_eq(snd_csv_parse_sep(text, strlen(text), 0, &c, &line, err, sizeof err),
+	                 SND_OK);
+	ck_assert_int_eq(c.sep, ';');
+	ck_assert_uint_eq(c.nrows, 4);
+	ck_assert_uint_eq(c.rows[0].nfields, 4);
+	ck_assert_str_eq(c.rows[0].fields[0], "id"); /* BOM gone */
+	ck_assert_str_eq(c.rows[1].fields[3], "1,5");
+	ck_assert_str_eq(c.rows[2].fields[1], "Acme; Inc.");
+	ck_assert_str_eq(c.rows[2].fields[3], "say \"hi\"");
+	ck_assert_str_eq(c.rows[3].fields[1], "C\xC3\xB4te d'Ivoire");
+	ck_assert_str_eq(c.rows[3].fields[3], "");
+	ck_assert_uint_eq(c.rows[3].line, 4);
+	ck_assert_int_eq(snd_csv_column(&c, "region"), 2);
+	snd_csv_free(&c);
+	/* the same text read as ',' is one column per line, with the commas split */
+	ck_assert_int_eq(parse("id;entity\nd1;France\n", &c, &line, err, sizeof err), SND_OK);
+	ck_assert_int_eq(c.sep, ',');
+	ck_assert_uint_eq(c.rows[0].nfields, 1);
+	ck_assert_int_eq(snd_csv_column(&c, "id"), -1);
+	snd_csv_free(&c);
+}
+END_TEST
+
+START_TEST(test_csv_detects_tab_and_comma_from_the_header_only)
+{
+	struct snd_csv c;
+	char err[128];
+	size_t line = 0;
+	const char *tsv = "id\tentity\tregion\nd1\tFrance, Republic of\tEUR\n";
+	ck_assert_int_eq(snd_csv_parse_sep(tsv, strlen(tsv), 0, &c, &line, err, sizeof err), SND_OK);
+	ck_assert_int_eq(c.sep, '\t');
+	ck_assert_uint_eq(c.rows[1].nfields, 3);
+	ck_assert_str_eq(c.rows[1].fields[1], "France, Republic of");
+	snd_csv_free(&c);
+	/* the first separator outside quotes decides: the quoted ';' does not */
+	tsv = "\"a;b\",c;d\nx,y;z\n";
+	ck_assert_int_eq(snd_csv_parse_sep(tsv, strlen(tsv), 0, &c, &line, err, sizeof err), SND_OK);
+	ck_assert_int_eq(c.sep, ',');
+	ck_assert_str_eq(c.rows[0].fields[0], "a;b");
+	ck_assert_str_eq(c.rows[1].fields[1], "y;z");
+	snd_csv_free(&c);
+	/* empty lines before the header are skipped; a header without any
+	 * separator is one column, and data rows do not change that */
+	tsv = "\r\n\nid\nd1;x\n";
+	ck_assert_int_eq(snd_csv_parse_sep(tsv, strlen(tsv), 0, &c, &line, err, sizeof err), SND_OK);
+	ck_assert_int_eq(c.sep, ',');
+	ck_assert_uint_eq(c.rows[1].nfields, 1);
+	ck_assert_str_eq(c.rows[1].fields[0], "d1;x");
+	ck_assert_uint_eq(c.rows[0].line, 3);
+	snd_csv_free(&c);
+	/* an explicit separator is used as given */
+	tsv = "a;b,c\n";
+	ck_assert_int_eq(snd_csv_parse_sep(tsv, strlen(tsv), ';', &c, &line, err, sizeof err),
+	                 SND_OK);
+	ck_assert_uint_eq(c.rows[0].nfields, 2);
+	ck_assert_str_eq(c.rows[0].fields[1], "b,c");
+	snd_csv_free(&c);
+	ck_assert_int_eq(snd_csv_parse_sep(tsv, strlen(tsv), '|', &c, &line, err, sizeof err),
+	                 SND_EINVAL);
+	/* errors keep their lines with another separator */
+	tsv = "id;entity\nd1;\"Fr\"ance\n";
+	ck_assert_int_eq(snd_csv_parse_sep(tsv, strlen(tsv), 0, &c, &line, err, sizeof err),
+	                 SND_EINVAL);
+	ck_assert_uint_eq(line, 2);
+	ck_assert_ptr_nonnull(strstr(err, "closing quote"));
+}
+END_TEST
+
 static Suite *csv_suite(void)
 {
 	Suite *s = suite_create("csv");
@@ -192,6 +273,8 @@ static Suite *csv_suite(void)
 	tcase_add_test(t, test_csv_rejects_bad_quoting_with_line);
 	tcase_add_test(t, test_csv_caps_fields_field_length_and_rows);
 	tcase_add_test(t, test_csv_roundtrips_what_snd_buf_csv_writes);
+	tcase_add_test(t, test_csv_reads_a_spreadsheet_semicolon_export_with_bom_and_crlf);
+	tcase_add_test(t, test_csv_detects_tab_and_comma_from_the_header_only);
 	suite_add_tcase(s, t);
 	return s;
 }

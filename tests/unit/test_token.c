@@ -1201,11 +1201,12 @@ START_TEST(test_issue_output_verifies_and_carries_the_right_claims)
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
 	ck_assert_int_eq(snd_csv_parse(out, strlen(out), &csv, &line, errbuf, sizeof errbuf), SND_OK);
 	ck_assert_uint_eq(csv.nrows, 3);
-	ck_assert_uint_eq(csv.rows[0].nfields, 8);
+	ck_assert_uint_eq(csv.rows[0].nfields, 9);
 	ti = snd_csv_column(&csv, "token");
 	li = snd_csv_column(&csv, "link");
-	ck_assert_int_eq(ti, 6);
-	ck_assert_int_eq(li, 7);
+	ck_assert_int_eq(snd_csv_column(&csv, "jti"), 6); /* the input columns, then jti */
+	ck_assert_int_eq(ti, 7);
+	ck_assert_int_eq(li, 8);
 	ck_assert_int_eq(snd_csv_column(&csv, "id"), 0);
 	ck_assert_int_eq(snd_key_load_public(pubpath, pk, errbuf, sizeof errbuf), SND_OK);
 	snd_paserk_pid(pk, kid);
@@ -1236,6 +1237,7 @@ START_TEST(test_issue_output_verifies_and_carries_the_right_claims)
 		ck_assert_int_eq(c.nbf, c.iat);
 		ck_assert_int_eq(c.exp, closes + 30 * 86400);
 		ck_assert_uint_ge(strlen(c.jti), 22);
+		ck_assert_str_eq(csv.rows[r].fields[6], c.jti); /* revoke --jti takes it */
 		snprintf(link, sizeof link, "https://vote.example.org/t/%s", tok);
 		ck_assert_str_eq(csv.rows[r].fields[li], link);
 		snd_claims_free(&c);
@@ -1270,28 +1272,187 @@ START_TEST(test_issue_honours_role_and_expires)
 	ck_assert_int_eq(snd_csv_parse(out, strlen(out), &csv, &line, errbuf, sizeof errbuf), SND_OK);
 	snprintf(key, sizeof key, "%s/keys/issuer.public", tmpdir);
 	ck_assert_int_eq(snd_key_load_public(key, pk, errbuf, sizeof errbuf), SND_OK);
-	ck_assert_int_eq(snd_paseto_verify(pk, csv.rows[1].fields[2], strlen(csv.rows[1].fields[2]),
+	ck_assert_int_eq(snd_csv_column(&csv, "token"), 3);
+	ck_assert_int_eq(snd_paseto_verify(pk, csv.rows[1].fields[3], strlen(csv.rows[1].fields[3]),
 	                                   NULL, &payload, &plen, NULL), SND_OK);
 	ck_assert_int_eq(snd_claims_parse(payload, plen, &c, errbuf, sizeof errbuf), SND_OK);
 	ck_assert_int_eq(c.role, SND_ROLE_CHAIR);
 	ck_assert_str_eq(c.sub, "chair1");
 	ck_assert_uint_eq(c.nattrs, 0);
 	ck_assert_int_eq(c.exp, 3818444400);
-	ck_assert_ptr_nonnull(strstr(csv.rows[1].fields[3], "http://127.0.0.1:8080/t/v4.public."));
+	ck_assert_ptr_nonnull(strstr(csv.rows[1].fields[4], "http://127.0.0.1:8080/t/v4.public."));
+	ck_assert_str_eq(csv.rows[1].fields[2], c.jti);
 	snd_claims_free(&c);
 	free(payload);
 	snd_csv_free(&csv);
 	free(out);
 	free(err);
-	/* a bad --expires is a usage error; a past one is refused */
+	/* a bad --expires is a usage error, and so is a past one, named */
 	args[10] = "next tuesday";
 	ck_assert_int_eq(run_collector(args, &out, &err), 2);
 	ck_assert_str_eq(out, "");
 	free(out);
 	free(err);
 	args[10] = "2001-01-01T00:00:00Z";
+	ck_assert_int_eq(run_collector(args, &out, &err), 2);
+	ck_assert_str_eq(out, "");
+	ck_assert_msg(strstr(err, "--expires '2001-01-01T00:00:00Z': that time has passed") != NULL,
+	              "%s", err);
+	free(out);
+	free(err);
+}
+END_TEST
+
+START_TEST(test_issue_out_writes_0600_and_never_overwrites)
+{
+	char key[600], *out, *err, *first;
+	const char *args[] = {"issue", "--key", key, "--form", path_in("form.json"),
+	                      "--delegates", path_in("list.csv"), "--out", path_in("links.csv"),
+	                      NULL};
+	struct stat st;
+	int rc;
+	make_keys();
+	snprintf(key, sizeof key, "%s/keys/issuer.secret", tmpdir);
+	write_text(path_in("list.csv"), "id,entity\nd1,France\nd2,Kenya\n");
+	umask(022); /* the demo's umask: --out must not follow it */
+	rc = run_collector(args, &out, &err);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+	ck_assert_str_eq(out, ""); /* the links go to the file, not stdout */
+	ck_assert_ptr_nonnull(strstr(err, "links.csv"));
+	free(out);
+	free(err);
+	ck_assert_int_eq(stat(path_in("links.csv"), &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	first = read_text(path_in("links.csv"));
+	ck_assert_int_eq(strncmp(first, "id,entity,jti,token,link\r\nd1,France,", 36), 0);
+	/* a second run refuses, names the file, and leaves it as it was */
+	rc = run_collector(args, &out, &err);
+	ck_assert_int_eq(rc, 1);
+	ck_assert_str_eq(out, "");
+	ck_assert_msg(strstr(err, "links.csv: the file exists; refusing to overwrite") != NULL,
+	              "%s", err);
+	free(out);
+	free(err);
+	out = read_text(path_in("links.csv"));
+	ck_assert_str_eq(out, first);
+	free(out);
+	free(first);
+	/* a bad list writes no file at all */
+	args[8] = path_in("links2.csv");
+	write_text(path_in("list.csv"), "id,entity\nd1,\n");
+	ck_assert_int_eq(run_collector(args, &out, &err), 1);
+	ck_assert_int_ne(access(path_in("links2.csv"), F_OK), 0);
+	free(out);
+	free(err);
+	/* --out with no name is a usage error */
+	args[8] = "";
+	ck_assert_int_eq(run_collector(args, &out, &err), 2);
+	free(out);
+	free(err);
+}
+END_TEST
+
+START_TEST(test_issue_reads_a_semicolon_export_and_keeps_email_and_lang_out_of_claims)
+{
+	char key[600], pubpath[600], errbuf[256], *out, *err, *payload = NULL;
+	const char *args[] = {"issue", "--key", key, "--form", path_in("form2.json"),
+	                      "--delegates", path_in("list.csv"), NULL};
+	struct snd_csv csv;
+	struct snd_claims c;
+	uint8_t pk[32];
+	size_t plen, line;
+	int rc, ti;
+	make_keys();
+	write_text(path_in("form2.json"),
+	           "{\"id\":\"t-form\",\"languages\":[\"en\",\"fr\"],\"title\":{\"en\":\"Test\","
+	           "\"fr\":\"Essai\"},\"closes\":\"2090-02-06T18:00:00Z\",\"sections\":[{\"id\":\"s1\","
+	           "\"title\":{\"en\":\"S\",\"fr\":\"S\"},\"questions\":[{\"id\":\"q1\",\"type\":"
+	           "\"text\",\"text\":{\"en\":\"Why?\",\"fr\":\"Pourquoi ?\"}}]}]}");
+	snprintf(key, sizeof key, "%s/keys/issuer.secret", tmpdir);
+	/* as a spreadsheet in a French locale saves it: BOM, ';', CRLF */
+	write_text(path_in("list.csv"),
+	           "\xEF\xBB\xBFid;entity;email;lang;region\r\n"
+	           "d1;\"R\xC3\xA9publique fran\xC3\xA7" "aise; Minist\xC3\xA8re\";h.dupont@example.fr;fr;EUR\r\n"
+	           "d2;Kenya;;;AFR\r\n");
+	rc = run_collector(args, &out, &err);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+	ck_assert_ptr_nonnull(strstr(err, "';'-separated"));
+	ck_assert_int_eq(snd_csv_parse(out, strlen(out), &csv, &line, errbuf, sizeof errbuf), SND_OK);
+	ck_assert_uint_eq(csv.rows[0].nfields, 8);
+	ck_assert_str_eq(csv.rows[1].fields[1], "R\xC3\xA9publique fran\xC3\xA7" "aise; Minist\xC3\xA8re");
+	ck_assert_str_eq(csv.rows[1].fields[snd_csv_column(&csv, "email")], "h.dupont@example.fr");
+	ck_assert_str_eq(csv.rows[1].fields[snd_csv_column(&csv, "lang")], "fr");
+	ti = snd_csv_column(&csv, "token");
+	snprintf(pubpath, sizeof pubpath, "%s/keys/issuer.public", tmpdir);
+	ck_assert_int_eq(snd_key_load_public(pubpath, pk, errbuf, sizeof errbuf), SND_OK);
+	ck_assert_int_eq(snd_paseto_verify(pk, csv.rows[1].fields[ti], strlen(csv.rows[1].fields[ti]),
+	                                   NULL, &payload, &plen, NULL), SND_OK);
+	ck_assert_int_eq(snd_claims_parse(payload, plen, &c, errbuf, sizeof errbuf), SND_OK);
+	ck_assert_uint_eq(c.nattrs, 1); /* region only: contact details are no claims */
+	ck_assert_str_eq(snd_claims_attr(&c, "region"), "EUR");
+	ck_assert_ptr_null(snd_claims_attr(&c, "email"));
+	ck_assert_ptr_null(snd_claims_attr(&c, "lang"));
+	ck_assert_ptr_null(strstr(payload, "example.fr"));
+	snd_claims_free(&c);
+	free(payload);
+	snd_csv_free(&csv);
+	free(out);
+	free(err);
+	/* a tab-separated list reads too */
+	write_text(path_in("list.csv"), "id\tentity\tregion\nd1\tFrance, Republic of\tEUR\n");
+	rc = run_collector(args, &out, &err);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+	ck_assert_ptr_nonnull(strstr(out, "d1,\"France, Republic of\",EUR,"));
+	free(out);
+	free(err);
+}
+END_TEST
+
+START_TEST(test_issue_reports_bad_email_and_lang_with_their_lines)
+{
+	char key[600], *out, *err;
+	const char *args[] = {"issue", "--key", key, "--form", path_in("form.json"),
+	                      "--delegates", path_in("list.csv"), NULL};
+	make_keys();
+	snprintf(key, sizeof key, "%s/keys/issuer.secret", tmpdir);
+	write_text(path_in("list.csv"),
+	           "id,entity,email,lang\n"                           /* 1 */
+	           "d1,France,a@example.org,en\n"                     /* 2: fine */
+	           "d2,Kenya,kenya.example.org,\n"                    /* 3: no @ */
+	           "d3,Chile,\"c@example.org\nBcc: x@evil.org\",\n"   /* 4-5: a line break */
+	           "d4,Peru,p@example.org,fr\n"                       /* 6: not a form language */
+	           "d5,Mali,m@localhost,\n");                        /* 7: no dot in the domain */
 	ck_assert_int_eq(run_collector(args, &out, &err), 1);
 	ck_assert_str_eq(out, "");
+	ck_assert_msg(strstr(err, "list.csv:3: column 'email': expected one '@'") != NULL, "%s", err);
+	ck_assert_ptr_nonnull(strstr(err, "list.csv:4: column 'email': the address holds a line break"));
+	ck_assert_ptr_nonnull(strstr(err, "list.csv:6: column 'lang': 'fr' is not one of the form's "
+	                                  "languages (en)"));
+	ck_assert_ptr_nonnull(strstr(err, "list.csv:7: column 'email'"));
+	ck_assert_ptr_null(strstr(err, "list.csv:2"));
+	ck_assert_ptr_null(strstr(err, "evil"));
+	free(out);
+	free(err);
+	/* jti is reserved: the output adds it */
+	write_text(path_in("list.csv"), "id,entity,jti\nd1,France,x\n");
+	ck_assert_int_eq(run_collector(args, &out, &err), 1);
+	ck_assert_ptr_nonnull(strstr(err, "list.csv:1: column 'jti' is reserved"));
+	free(out);
+	free(err);
+}
+END_TEST
+
+START_TEST(test_issue_help_documents_out_jti_contacts_and_separators)
+{
+	static const char *const args[] = {"issue", "--help", NULL};
+	static const char *const says[] = {"--out FILE", "0600", "never replaced", "`jti`",
+	                                   "`email` and `lang`", "not token claims", "';' or tabs",
+	                                   "in the future"};
+	char *out, *err;
+	size_t i;
+	ck_assert_int_eq(run_collector((const char **)args, &out, &err), 0);
+	for (i = 0; i < sizeof says / sizeof says[0]; i++)
+		ck_assert_msg(strstr(out, says[i]) != NULL, "--help does not say %s", says[i]);
 	free(out);
 	free(err);
 }
@@ -1360,6 +1521,10 @@ static Suite *token_suite(void)
 	tcase_add_test(t, test_issue_reports_every_bad_row_and_writes_nothing);
 	tcase_add_test(t, test_issue_output_verifies_and_carries_the_right_claims);
 	tcase_add_test(t, test_issue_honours_role_and_expires);
+	tcase_add_test(t, test_issue_out_writes_0600_and_never_overwrites);
+	tcase_add_test(t, test_issue_reads_a_semicolon_export_and_keeps_email_and_lang_out_of_claims);
+	tcase_add_test(t, test_issue_reports_bad_email_and_lang_with_their_lines);
+	tcase_add_test(t, test_issue_help_documents_out_jti_contacts_and_separators);
 	suite_add_tcase(s, t);
 	return s;
 }
