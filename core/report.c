@@ -155,101 +155,90 @@ static const cJSON *next_proposal(const struct snd_form *f, const cJSON *qs, int
 	return NULL;
 }
 
-#define EACH_PROPOSAL(f, qs, questions, qi)                                      \
-	for ((qs) = next_proposal((f), (questions) ? (questions)->child : NULL, &(qi)); \
-	     (qs) != NULL; (qs) = next_proposal((f), (qs)->next, &(qi)))
-
-/* The head of a proposals table: "Proposal" and the columns' headers. */
-static void proposals_head(struct snd_buf *o, const struct snd_form *f, int lang)
+/* A proposal's cells in the whole summary: its count per position, then
+ * its verdict. */
+static void overall_cells(struct snd_buf *o, const struct snd_form *f, int lang, const cJSON *qs)
 {
-	snd_buf_puts(o, "<thead><tr>");
-	snd_rpt_th_col(o, T(f, lang, M_PROPOSAL));
-}
-
-/* A proposal's row header: the question's text in lang (its id without). */
-static void proposal_row(struct snd_buf *o, const struct snd_form *f, int lang, int qi)
-{
-	const char *text = snd_rpt_label(f, &f->questions[qi].text, lang);
-	snd_buf_puts(o, "<tr><th scope=\"row\">");
-	snd_buf_html(o, text ? text : f->questions[qi].id);
-	snd_buf_puts(o, "</th>");
-}
-
-/* One row per position question: the counts and whether it has consensus,
- * so the plenary sees every proposal's standing before the details. */
-static void render_proposals(struct snd_buf *o, const struct snd_form *f, int lang,
-                             const cJSON *questions)
-{
-	const cJSON *qs;
 	char a[SND_FMT_LEN], dec = snd_rpt_dec(f, lang);
+	int i;
+	for (i = 0; i < SND_POS__MAX; i++) {
+		snd_fmt_count(a, snd_json_num0(qs, snd_position_names[i]), dec);
+		snd_buf_printf(o, "<td>%s</td>", a);
+	}
+	snd_rpt_verdict(o, f, lang, qs, "td", NULL);
+}
+
+/* A proposal's cells in a breakdown: per group, a tick for consensus, the
+ * number of objections, or a dash (no objection, or no answer there). */
+static void group_cells(struct snd_buf *o, const struct snd_form *f, int lang, const char *id,
+                        const cJSON *groups)
+{
+	const cJSON *g;
+	char a[SND_FMT_LEN], dec = snd_rpt_dec(f, lang);
+	cJSON_ArrayForEach(g, groups) {
+		const cJSON *gq = NULL, *it;
+		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(g, "questions")) {
+			const char *gid = snd_json_str(it, "id");
+			if (gid && strcmp(gid, id) == 0) {
+				gq = it;
+				break;
+			}
+		}
+		if (gq && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(gq, "consensus"))) {
+			snd_buf_puts(o, "<td class=\"snd-consensus\">\xe2\x9c\x93</td>");
+		} else if (gq && snd_json_num0(gq, "object") > 0) {
+			snd_fmt_count(a, snd_json_num0(gq, "object"), dec);
+			snd_buf_printf(o, "<td class=\"snd-objected\">%s</td>", a);
+		} else {
+			snd_buf_puts(o, "<td>\xe2\x80\x94</td>");
+		}
+	}
+}
+
+/* One row per position question, so the plenary sees every proposal's
+ * standing before the details.  groups NULL: the whole summary's counts and
+ * verdicts, as the report's own section.  Else proposals down, groups
+ * across (inside the breakdown's section): where each proposal meets
+ * objections, so a chair sees at once which study group or region blocks
+ * which proposal.  Nothing when the form has no position question. */
+static void render_proposals(struct snd_buf *o, const struct snd_form *f, int lang,
+                             const cJSON *questions, const cJSON *groups)
+{
+	const cJSON *qs, *g;
 	int i, qi = -1, any = 0;
-	EACH_PROPOSAL(f, qs, questions, qi) {
-		if (!any) {
+	for (qs = next_proposal(f, questions ? questions->child : NULL, &qi); qs != NULL;
+	     qs = next_proposal(f, qs->next, &qi)) {
+		const char *text = snd_rpt_label(f, &f->questions[qi].text, lang);
+		if (!any && groups) {
+			snd_buf_puts(o, "<div class=\"snd-proposals\"><table><caption>");
+			snd_buf_html(o, T(f, lang, M_GROUP_LEGEND));
+			snd_buf_puts(o, "</caption><thead><tr>");
+			snd_rpt_th_col(o, T(f, lang, M_PROPOSAL));
+			cJSON_ArrayForEach(g, groups)
+				snd_rpt_th_col(o, g->string ? g->string : "?");
+		} else if (!any) {
 			snd_buf_puts(o, "<section class=\"snd-proposals\"><h2>");
 			snd_buf_html(o, T(f, lang, M_PROPOSALS));
-			snd_buf_puts(o, "</h2><table>");
-			proposals_head(o, f, lang);
+			snd_buf_puts(o, "</h2><table><thead><tr>");
+			snd_rpt_th_col(o, T(f, lang, M_PROPOSAL));
 			for (i = 0; i < SND_POS__MAX; i++)
 				snd_rpt_th_col(o, T(f, lang, snd_rpt_pos_msg[i]));
 			snd_rpt_th_col(o, T(f, lang, M_VERDICT));
+		}
+		if (!any)
 			snd_buf_puts(o, "</tr></thead><tbody>");
-			any = 1;
-		}
-		proposal_row(o, f, lang, qi);
-		for (i = 0; i < SND_POS__MAX; i++) {
-			snd_fmt_count(a, snd_json_num0(qs, snd_position_names[i]), dec);
-			snd_buf_printf(o, "<td>%s</td>", a);
-		}
-		snd_rpt_verdict(o, f, lang, qs, "td", NULL);
+		any = 1;
+		snd_buf_puts(o, "<tr><th scope=\"row\">");
+		snd_buf_html(o, text ? text : f->questions[qi].id);
+		snd_buf_puts(o, "</th>");
+		if (groups)
+			group_cells(o, f, lang, f->questions[qi].id, groups);
+		else
+			overall_cells(o, f, lang, qs);
 		snd_buf_puts(o, "</tr>");
 	}
 	if (any)
-		snd_buf_puts(o, "</tbody></table></section>\n");
-}
-
-/* Proposals down, groups across: where each proposal meets objections, so a
- * chair sees at once which study group or region blocks which proposal. */
-static void render_group_proposals(struct snd_buf *o, const struct snd_form *f, int lang,
-                                   const cJSON *questions, const cJSON *groups)
-{
-	const cJSON *qs, *g;
-	char a[SND_FMT_LEN], dec = snd_rpt_dec(f, lang);
-	int qi = -1, any = 0;
-	EACH_PROPOSAL(f, qs, questions, qi) {
-		const char *id = f->questions[qi].id;
-		if (!any) {
-			snd_buf_puts(o, "<div class=\"snd-proposals\"><table><caption>");
-			snd_buf_html(o, T(f, lang, M_GROUP_LEGEND));
-			snd_buf_puts(o, "</caption>");
-			proposals_head(o, f, lang);
-			cJSON_ArrayForEach(g, groups)
-				snd_rpt_th_col(o, g->string ? g->string : "?");
-			snd_buf_puts(o, "</tr></thead><tbody>");
-			any = 1;
-		}
-		proposal_row(o, f, lang, qi);
-		cJSON_ArrayForEach(g, groups) {
-			const cJSON *gq = NULL, *it;
-			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(g, "questions")) {
-				const char *gid = snd_json_str(it, "id");
-				if (gid && strcmp(gid, id) == 0) {
-					gq = it;
-					break;
-				}
-			}
-			if (gq && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(gq, "consensus"))) {
-				snd_buf_puts(o, "<td class=\"snd-consensus\">\xe2\x9c\x93</td>");
-			} else if (gq && snd_json_num0(gq, "object") > 0) {
-				snd_fmt_count(a, snd_json_num0(gq, "object"), dec);
-				snd_buf_printf(o, "<td class=\"snd-objected\">%s</td>", a);
-			} else {
-				snd_buf_puts(o, "<td>\xe2\x80\x94</td>");
-			}
-		}
-		snd_buf_puts(o, "</tr>");
-	}
-	if (any)
-		snd_buf_puts(o, "</tbody></table></div>\n");
+		snd_buf_puts(o, groups ? "</tbody></table></div>\n" : "</tbody></table></section>\n");
 }
 
 /* The questions of one summary (overall or one group), under their form
@@ -335,7 +324,7 @@ enum snd_err snd_report_html(struct snd_buf *out, const struct snd_form *f, int 
 	snd_buf_puts(out, "</header>\n<main>\n");
 	if (turnout)
 		render_turnout(out, f, lang, turnout);
-	render_proposals(out, f, lang, cJSON_GetObjectItemCaseSensitive(summary, "questions"));
+	render_proposals(out, f, lang, cJSON_GetObjectItemCaseSensitive(summary, "questions"), NULL);
 	render_questions(out, f, lang, cJSON_GetObjectItemCaseSensitive(summary, "questions"), 1);
 	if (cJSON_IsObject(groups) && cJSON_GetArraySize(groups) > 0) {
 		snd_buf_puts(out, "<section class=\"snd-groups\"><h2>");
@@ -344,8 +333,8 @@ enum snd_err snd_report_html(struct snd_buf *out, const struct snd_form *f, int 
 		else
 			snd_buf_html(out, T(f, lang, M_BREAKDOWN));
 		snd_buf_puts(out, "</h2>\n");
-		render_group_proposals(out, f, lang,
-		                       cJSON_GetObjectItemCaseSensitive(summary, "questions"), groups);
+		render_proposals(out, f, lang, cJSON_GetObjectItemCaseSensitive(summary, "questions"),
+		                 groups);
 		cJSON_ArrayForEach(g, groups) {
 			snd_buf_puts(out, "<section class=\"snd-group\"><h2>");
 			if (by) {

@@ -72,20 +72,14 @@ const char *snd_rpt_opt_label(const struct snd_form *f, const struct snd_option 
 
 /* ---------------------------------------------- numbers (core/fmt.c) */
 
-/* Statistic key of o (snd_fmt_stat), or a dash when absent or not finite. */
-static inline void snd_rpt_stat(char out[SND_FMT_LEN], const cJSON *o, const char *key, char dec)
+/* Number key of o formatted by fmt (snd_fmt_stat or snd_fmt_value), which
+ * shows a dash when the key is absent or not a finite number. */
+static inline void snd_rpt_num(char out[SND_FMT_LEN], const cJSON *o, const char *key,
+                               void (*fmt)(char[SND_FMT_LEN], double, int, char), char dec)
 {
 	double d = 0;
 	int ok = snd_json_num(o, key, &d);
-	snd_fmt_stat(out, d, ok, dec);
-}
-
-/* Answer value key of o (snd_fmt_value), or a dash. */
-static inline void snd_rpt_value(char out[SND_FMT_LEN], const cJSON *o, const char *key, char dec)
-{
-	double d = 0;
-	int ok = snd_json_num(o, key, &d);
-	snd_fmt_value(out, d, ok, dec);
+	fmt(out, d, ok, dec);
 }
 
 /* ---------------------------------------- primitives (report_charts.c) */

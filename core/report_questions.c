@@ -311,10 +311,10 @@ static void render_number(struct snd_buf *o, const struct snd_form *f, int lang,
 	snd_buf_puts(o, "<dl class=\"snd-figs\">");
 	snd_fmt_count(a, snd_json_num0(qs, "answered"), dec);
 	snd_rpt_figure(o, T(f, lang, M_ANSWERED), a);
-	snd_rpt_value(a, qs, "min", dec);
-	snd_rpt_value(b, qs, "max", dec);
-	snd_rpt_stat(c, qs, "mean", dec);
-	snd_rpt_value(d, qs, "median", dec);
+	snd_rpt_num(a, qs, "min", snd_fmt_value, dec);
+	snd_rpt_num(b, qs, "max", snd_fmt_value, dec);
+	snd_rpt_num(c, qs, "mean", snd_fmt_stat, dec);
+	snd_rpt_num(d, qs, "median", snd_fmt_value, dec);
 	snd_rpt_figure(o, T(f, lang, M_MIN), a);
 	snd_rpt_figure(o, T(f, lang, M_MAX), b);
 	snd_rpt_figure(o, T(f, lang, M_MEAN), c);

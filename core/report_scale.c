@@ -158,7 +158,7 @@ void snd_rpt_scale(struct snd_buf *o, const struct snd_form *f, int lang,
 	snd_buf_puts(o, "<dl class=\"snd-figs\">");
 	snd_fmt_count(a, snd_json_num0(qs, "answered"), dec);
 	snd_rpt_figure(o, T(f, lang, M_ANSWERED), a);
-	snd_rpt_stat(a, qs, "mean", dec);
+	snd_rpt_num(a, qs, "mean", snd_fmt_stat, dec);
 	snd_rpt_figure(o, T(f, lang, M_MEAN), a);
 	if (snd_json_num(qs, "median", &med)) {
 		snd_fmt_count(b, med, dec);
@@ -185,7 +185,7 @@ void snd_rpt_scale(struct snd_buf *o, const struct snd_form *f, int lang,
 		snprintf(a, sizeof a, "%d\xe2\x80\x93%d", q1, q3);
 		snd_rpt_figure(o, T(f, lang, M_IQR), a);
 	}
-	snd_rpt_stat(c, qs, "consensus", dec);
+	snd_rpt_num(c, qs, "consensus", snd_fmt_stat, dec);
 	snd_rpt_figure(o, T(f, lang, M_CONSENSUS_TW), c);
 	snd_buf_puts(o, "</dl>");
 }
