@@ -62,8 +62,9 @@ static void render_options(struct snd_buf *o, const struct snd_form *f, int lang
 		rows[i].text = texts[i];
 		i++;
 	}
-	snd_rpt_hbars(o, T(f, lang, q && q->type == SND_Q_MULTI ? M_SHARE_CHOOSING : M_ANSWERS_PER_OPTION),
-	      rows, i, 1.0);
+	snd_rpt_hbars(o, T(f, lang, q && q->type == SND_Q_MULTI ? M_SHARE_CHOOSING
+	                                                        : M_ANSWERS_PER_OPTION),
+	              rows, i, 1.0);
 	snd_buf_puts(o, "<dl class=\"snd-figs\">");
 	if (leader) {
 		/* The plurality's margin: how far the leader is ahead of the next. */
@@ -78,7 +79,7 @@ static void render_options(struct snd_buf *o, const struct snd_form *f, int lang
 			}
 		}
 		snd_rpt_figure(o, T(f, lang, M_LEADER),
-		       q ? snd_rpt_opt_label(f, q->options, q->noptions, leader, lang) : leader);
+		               q ? snd_rpt_opt_label(f, q->options, q->noptions, leader, lang) : leader);
 		snd_fmt_count(a, second >= 0 ? top - second : top, dec);
 		snd_rpt_figure(o, T(f, lang, M_MARGIN), a);
 	} else {
@@ -112,7 +113,7 @@ static void render_rank(struct snd_buf *o, const struct snd_form *f, int lang,
 		cJSON_ArrayForEach(it, schulze) {
 			snd_buf_puts(o, "<li>");
 			snd_buf_html(o, snd_rpt_opt_label(f, opts, nopts,
-			                          cJSON_IsString(it) ? it->valuestring : NULL, lang));
+			                                  cJSON_IsString(it) ? it->valuestring : NULL, lang));
 			snd_buf_puts(o, "</li>");
 		}
 		snd_buf_puts(o, "</ol>");
@@ -121,7 +122,7 @@ static void render_rank(struct snd_buf *o, const struct snd_form *f, int lang,
 	}
 	snd_buf_puts(o, "<dl class=\"snd-figs\">");
 	snd_rpt_figure(o, T(f, lang, M_CONDORCET),
-	       cw ? snd_rpt_opt_label(f, opts, nopts, cw, lang) : T(f, lang, M_NONE));
+	               cw ? snd_rpt_opt_label(f, opts, nopts, cw, lang) : T(f, lang, M_NONE));
 	snd_buf_puts(o, "</dl>");
 	snd_rpt_explain(o, T(f, lang, M_SCHULZE_NOTE));
 
