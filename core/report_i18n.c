@@ -1,12 +1,19 @@
 /* report_i18n.c - the words of `tally report` and of the chair's charts
  * in the six UN languages (en, fr, es, ar, zh, ru): one table, one row per
- * message (enum msg, report_int.h), one column per language.
+ * message (enum msg, report_int.h), one column per language; the templates'
+ * filling; the form's labels in the report's language; the report's
+ * decimal separator.
  *
  * Invariants:
  *   1. Every message has its English text; a missing translation falls
  *      back to English, and so does a language the report does not speak.
- *   2. Templates hold "%s" slots that report.c fills in order with its
- *      fill() and then escapes; no text here reaches printf as a format.
+ *   2. Templates hold "%s" slots that snd_rpt_fill fills in order and its
+ *      callers then escape; no text here reaches printf as a format.
+ *   3. A label missing in the report's language falls back to the form's
+ *      first language, an option without a label to its id, then "?":
+ *      never NULL where a label is shown.
+ *   4. snd_rpt_dec is '.' in every language until the report is meant to
+ *      write the language's separator (its one line to change).
  */
 #include "report_int.h"
 
@@ -245,4 +252,61 @@ const char *snd_report_msg(const struct snd_form *f, int lang, enum msg m)
 {
 	const char *s = ui_text[m][ui_of(f, lang)];
 	return s ? s : ui_text[m][0];
+}
+
+const enum msg snd_rpt_pos_msg[SND_POS__MAX] = {M_SUPPORT, M_LIVE_WITH, M_OBJECT, M_ABSTAIN};
+
+char snd_rpt_dec(const struct snd_form *f, int lang)
+{
+	(void)f;
+	(void)lang;
+	return '.';
+}
+
+void snd_rpt_fill(struct snd_buf *b, const char *tpl, const char *const *args, size_t n)
+{
+	size_t used = 0;
+	const char *p;
+	while ((p = strstr(tpl, "%s")) != NULL) {
+		snd_buf_append(b, tpl, (size_t)(p - tpl));
+		snd_buf_puts(b, used < n ? args[used] : "");
+		used++;
+		tpl = p + 2;
+	}
+	snd_buf_puts(b, tpl);
+}
+
+void snd_rpt_html_fill(struct snd_buf *o, const char *tpl, const char *const *args, size_t n)
+{
+	struct snd_buf t;
+	snd_buf_init(&t, 0);
+	snd_rpt_fill(&t, tpl, args, n);
+	snd_buf_html(o, t.data ? t.data : "");
+	if (t.failed)
+		o->failed = 1;
+	snd_buf_free(&t);
+}
+
+const char *snd_rpt_label(const struct snd_form *f, const struct snd_label *l, int lang)
+{
+	if (l == NULL || l->text == NULL)
+		return NULL;
+	if (lang < 0 || (size_t)lang >= f->nlanguages)
+		lang = 0;
+	return l->text[lang] ? l->text[lang] : l->text[0];
+}
+
+const char *snd_rpt_opt_label(const struct snd_form *f, const struct snd_option *opts, size_t n,
+                              const char *id, int lang)
+{
+	const char *l = NULL;
+	size_t i;
+	if (id == NULL)
+		return "?";
+	for (i = 0; i < n; i++)
+		if (strcmp(opts[i].id, id) == 0) {
+			l = snd_rpt_label(f, &opts[i].label, lang);
+			break;
+		}
+	return l ? l : id;
 }

@@ -16,6 +16,10 @@
  *   scan.c    the strict scanner of stored answers, tally.c's hot path (scan.h)
  *   summary.c the summary as CSV (tally and the chair's download)
  *   mail.c    invitation and reminder messages: templates, RFC 5322/2047/2045
+ *   report*.c the HTML report and the chair's charts: report.c the page,
+ *             report_questions.c + report_scale.c one question per type,
+ *             report_charts.c SVG/HTML primitives, report_i18n.c the words
+ *             (report_int.h: what they share)
  *
  * Conventions (see docs/ and style): every fallible function returns
  * enum snd_err (SND_OK == 0) and hands results back through out-parameters;
@@ -873,11 +877,11 @@ enum snd_err snd_summary_csv(struct snd_buf *out, const struct snd_form *f,
  * SND_EIO when a write failed. */
 enum snd_err snd_summary_csv_write(FILE *fp, const struct snd_form *f, struct snd_tally *t);
 
-/* ----------------------------------------------------- report (report.c)
+/* ---------------------------------------------------- report (report*.c)
  * HTML with inline SVG charts for summaries: shared by `tally report` and
  * the collector's chair dashboard so both show the same charts.  No
- * external requests, no script; every string escaped; deterministic bytes
- * for the same input. */
+ * external requests, no script; every string escaped; numbers as fmt.c
+ * shows them; deterministic bytes for the same input. */
 
 /* One question's summary (an element of summary["questions"]) as an HTML
  * <section> with its chart and figures; labels from f in language lang. */

@@ -1,4 +1,4 @@
-/* test_report.c - the HTML fragments and report of core/report.c: tags
+/* test_report.c - the HTML fragments and report of core/report*.c: tags
  * balance for every question type, hostile strings from forms and answers
  * come out escaped, nothing refers outside the page (no script, no URL),
  * charts carry their numbers for screen readers, pseudonymous forms never
@@ -544,6 +544,33 @@ START_TEST(test_report_css_is_static_and_printable)
 }
 END_TEST
 
+/* The report shows numbers as core/fmt.c does, so it reads like the chair
+ * page and `tally`: a huge mean is shown whole (the report's own copy of
+ * the formatting used to cut it at 31 bytes, dropping digits). */
+START_TEST(test_report_numbers_are_formatted_by_fmt)
+{
+	cJSON *q = cJSON_Parse("{\"id\":\"how_many\",\"type\":\"number\",\"answered\":2.5,"
+	                       "\"min\":-0.0001,\"max\":1e30,\"mean\":1e30,\"median\":3.25}");
+	char want[SND_FMT_LEN];
+	struct snd_buf b;
+	ck_assert_ptr_nonnull(q);
+	snd_buf_init(&b, 0);
+	snd_report_question(&b, form, 0, q);
+	ck_assert(!b.failed);
+	snd_fmt_stat(want, 1e30, 1, '.');
+	ck_assert_uint_gt(strlen(want), 31);
+	ck_assert_ptr_nonnull(strstr(b.data, want));
+	snd_fmt_count(want, 2.5, '.');
+	ck_assert_ptr_nonnull(strstr(b.data, want));
+	snd_fmt_value(want, -0.0001, 1, '.');
+	ck_assert_ptr_nonnull(strstr(b.data, want));
+	snd_fmt_value(want, 3.25, 1, '.');
+	ck_assert_ptr_nonnull(strstr(b.data, want));
+	snd_buf_free(&b);
+	cJSON_Delete(q);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("report");
@@ -558,6 +585,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_report_survives_mutated_summaries);
 	tcase_add_test(t, test_report_css_is_static_and_printable);
 	tcase_add_test(t, test_report_capped_lists_say_how_many_and_link_to_all);
+	tcase_add_test(t, test_report_numbers_are_formatted_by_fmt);
 	suite_add_tcase(s, t);
 	return s;
 }
