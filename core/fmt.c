@@ -12,6 +12,9 @@
  *   3. An absent or non-finite value is shown as an em dash, except a
  *      share, which is 0.0% (a share of nobody).
  *   4. With dec == '.' the bytes are those of plain printf in the C locale.
+ *   5. Magnitudes of 1e15 and more (no count or share is that large; a
+ *      number question without bounds can be) are written with six
+ *      significant digits ("1e+30"), so nothing is ever cut short.
  */
 #include "sounding.h"
 
@@ -20,6 +23,8 @@
 #include <string.h>
 
 static const char DASH[] = "\xe2\x80\x94";
+
+#define HUGE_AT 1e15
 
 static void dash(char out[SND_FMT_LEN])
 {
@@ -55,7 +60,9 @@ void snd_fmt_count(char out[SND_FMT_LEN], double v, char dec)
 		dash(out);
 		return;
 	}
-	if (fabs(v - round(v)) < 1e-9)
+	if (fabs(v) >= HUGE_AT)
+		snprintf(out, SND_FMT_LEN, "%.6g", v);
+	else if (fabs(v - round(v)) < 1e-9)
 		snprintf(out, SND_FMT_LEN, "%.0f", round(v) == 0 ? 0.0 : round(v));
 	else
 		snprintf(out, SND_FMT_LEN, "%.2f", v);
@@ -76,7 +83,10 @@ void snd_fmt_stat(char out[SND_FMT_LEN], double v, int defined, char dec)
 		dash(out);
 		return;
 	}
-	snprintf(out, SND_FMT_LEN, "%.2f", fabs(v) < 0.005 ? 0.0 : v);
+	if (fabs(v) >= HUGE_AT)
+		snprintf(out, SND_FMT_LEN, "%.6g", v);
+	else
+		snprintf(out, SND_FMT_LEN, "%.2f", fabs(v) < 0.005 ? 0.0 : v);
 	localise(out, dec);
 }
 
@@ -86,7 +96,7 @@ void snd_fmt_value(char out[SND_FMT_LEN], double v, int defined, char dec)
 		dash(out);
 		return;
 	}
-	if (fabs(v - round(v)) < 1e-9)
+	if (fabs(v) < HUGE_AT && fabs(v - round(v)) < 1e-9)
 		snprintf(out, SND_FMT_LEN, "%.0f", round(v) == 0 ? 0.0 : round(v));
 	else
 		snprintf(out, SND_FMT_LEN, "%.6g", v);

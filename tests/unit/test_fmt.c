@@ -50,6 +50,12 @@ START_TEST(test_fmt_stat_and_value_show_a_dash_when_absent)
 	ck_assert_str_eq(o, "2,25");
 	snd_fmt_value(o, 1234567.5, 1, '.');
 	ck_assert_str_eq(o, "1.23457e+06");
+	snd_fmt_value(o, 1e30, 1, '.');
+	ck_assert_str_eq(o, "1e+30");
+	snd_fmt_stat(o, -1e308, 1, '.');
+	ck_assert_str_eq(o, "-1e+308");
+	snd_fmt_count(o, 1e300, ',');
+	ck_assert_str_eq(o, "1e+300");
 	snd_fmt_value(o, 0, 0, '.');
 	ck_assert_str_eq(o, "\xe2\x80\x94");
 }
