@@ -1,6 +1,6 @@
 /* json_int.h - internal to libsounding: a small strict JSON reader into a
  * flat array of nodes (json.c), for the request paths that read a known
- * shape (token claims in token.c, answer bodies in answers.c) without
+ * shape (token claims in claims.c, answer bodies in answers.c) without
  * building, copying and freeing a cJSON tree.
  *
  * It accepts a subset of what snd_json_parse accepts and never more: when
@@ -75,7 +75,7 @@ static inline const struct jnode *jdoc_next(const struct jdoc *d, const struct j
 enum snd_err snd_canon_str(struct snd_buf *out, const char *s);
 enum snd_err snd_canon_num(struct snd_buf *out, double v);
 
-/* token.c: snd_claims_parse without its fast path (through cJSON), for
+/* claims.c: snd_claims_parse without its fast path (through cJSON), for
  * the tests and fuzzers that check both paths agree. */
 enum snd_err snd_claims_parse_general(const char *payload, size_t len, struct snd_claims *out,
                                       char *errbuf, size_t errlen);
