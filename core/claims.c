@@ -125,6 +125,17 @@ static int fast_str(const struct jnode *v, char **out)
 	return 0;
 }
 
+/* Times a payload left out read as 0, whatever a parser left there. */
+static void zero_absent_times(struct snd_claims *c, int has_iat)
+{
+	if (!has_iat)
+		c->iat = 0;
+	if (!c->has_nbf)
+		c->nbf = 0;
+	if (!c->has_exp)
+		c->exp = 0;
+}
+
 static int fast_time(const struct jdoc *d, const struct jnode *root, const char *name,
                      int64_t *t, int *has)
 {
@@ -191,12 +202,7 @@ static int claims_fast(const char *payload, size_t len, struct snd_claims *out)
 	    fast_time(&d, root, "nbf", &c.nbf, &c.has_nbf) != 0 ||
 	    fast_time(&d, root, "exp", &c.exp, &c.has_exp) != 0)
 		goto out;
-	if (!has_iat)
-		c.iat = 0;
-	if (!c.has_nbf)
-		c.nbf = 0;
-	if (!c.has_exp)
-		c.exp = 0;
+	zero_absent_times(&c, has_iat);
 	*out = c;
 	memset(&c, 0, sizeof c);
 	r = 0;
@@ -312,12 +318,7 @@ enum snd_err snd_claims_parse_general(const char *payload, size_t len, struct sn
 	    claim_time(root, "nbf", &c.nbf, &c.has_nbf, errbuf, errlen) != SND_OK ||
 	    claim_time(root, "exp", &c.exp, &c.has_exp, errbuf, errlen) != SND_OK)
 		goto fail;
-	if (!has_iat)
-		c.iat = 0;
-	if (!c.has_nbf)
-		c.nbf = 0;
-	if (!c.has_exp)
-		c.exp = 0;
+	zero_absent_times(&c, has_iat);
 	cJSON_Delete(root);
 	*out = c;
 	return SND_OK;

@@ -391,11 +391,31 @@ int snd_form_question(const struct snd_form *f, const char *id)
 			return (int)i;
 	return -1;
 }
-enum snd_err snd_form_is_open(const struct snd_form *f, int64_t now)
+
+/* The window rule lives here, with the form's own opens/closes;
+ * snd_store_effective_window (store_sched.c) applies it to a schedule
+ * override too. */
+void snd_form_window(const struct snd_form *f, struct snd_window *w)
 {
-	if (f->has_opens && now < f->opens)
+	memset(w, 0, sizeof *w);
+	w->has_opens = f->has_opens;
+	w->opens = f->opens;
+	w->has_closes = f->has_closes;
+	w->closes = f->closes;
+}
+
+enum snd_err snd_window_is_open(const struct snd_window *w, int64_t now)
+{
+	if (w->has_opens && now < w->opens)
 		return SND_ECLOSED;
-	if (f->has_closes && now >= f->closes)
+	if (w->has_closes && now >= w->closes)
 		return SND_ECLOSED;
 	return SND_OK;
+}
+
+enum snd_err snd_form_is_open(const struct snd_form *f, int64_t now)
+{
+	struct snd_window w;
+	snd_form_window(f, &w);
+	return snd_window_is_open(&w, now);
 }

@@ -787,7 +787,7 @@ struct snd_window {
 	int overridden;          /* from the schedule table, not the form */
 	int64_t set_at_ms;       /* when the override was set (0: none) */
 };
-/* The form's own window. */
+/* The form's own window (form.c, with snd_window_is_open). */
 void snd_form_window(const struct snd_form *f, struct snd_window *w);
 /* The effective window: the schedule row of f->id if any, else f's. */
 enum snd_err snd_store_effective_window(struct snd_store *s, const struct snd_form *f,

@@ -306,6 +306,8 @@ static int query_int(sqlite3 *db, const char *q, int64_t *out)
 }
 
 /* ------------------------------------------------------ open and migrate */
+/* Checks what the file is: a Sounding database (*version = its
+ * user_version), an empty file (*version = 0), or something else. */
 static enum snd_err identify(struct snd_store *s, int64_t *version)
 {
 	int64_t app = 0, ver = 0, objects = 0;

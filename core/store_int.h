@@ -140,19 +140,23 @@ static inline enum snd_err step_row(struct snd_store *s, sqlite3_stmt *st)
 	return SND_OK;
 }
 
+/* Ends st after its last step, whose result was rc: SND_OK for
+ * SQLITE_DONE (or SQLITE_ROW, a row the caller has read), else the error
+ * recorded; st is reset either way. */
+static inline enum snd_err finish(struct snd_store *s, sqlite3_stmt *st, int rc)
+{
+	enum snd_err e = rc == SQLITE_DONE || rc == SQLITE_ROW ? SND_OK : fail_db(s, rc);
+	done(st);
+	return e;
+}
+
 /* Runs a statement that returns no rows (or whose rows are ignored). */
 static inline enum snd_err run(struct snd_store *s, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 	while (rc == SQLITE_ROW)
 		rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE) {
-		enum snd_err e = fail_db(s, rc);
-		done(st);
-		return e;
-	}
-	done(st);
-	return SND_OK;
+	return finish(s, st, rc);
 }
 
 static inline enum snd_err run_id(struct snd_store *s, enum stmt id)

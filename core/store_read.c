@@ -51,13 +51,7 @@ static enum snd_err each_row(struct snd_store *s, sqlite3_stmt *st, snd_revision
 			break;
 		}
 	}
-	if (rc != SQLITE_DONE) {
-		enum snd_err e = fail_db(s, rc);
-		done(st);
-		return e;
-	}
-	done(st);
-	return SND_OK;
+	return finish(s, st, rc);
 }
 
 enum snd_err snd_store_latest(struct snd_store *s, const char *qid, const char *sub,
@@ -124,13 +118,7 @@ enum snd_err snd_store_each_form(struct snd_store *s, snd_form_row_cb cb, void *
 			break;
 		}
 	}
-	if (rc != SQLITE_DONE) {
-		enum snd_err e = fail_db(s, rc);
-		done(st);
-		return e;
-	}
-	done(st);
-	return SND_OK;
+	return finish(s, st, rc);
 }
 
 enum snd_err snd_store_counts(struct snd_store *s, const char *qid, int64_t *delegates,

@@ -44,14 +44,9 @@ enum snd_err snd_store_is_revoked(struct snd_store *s, const char *jti, int *rev
 		return SND_EDB;
 	bind_text(st, 1, jti);
 	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		enum snd_err e = fail_db(s, rc);
-		done(st);
-		return e;
-	}
-	*revoked = rc == SQLITE_ROW;
-	done(st);
-	return SND_OK;
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		*revoked = rc == SQLITE_ROW;
+	return finish(s, st, rc);
 }
 
 /* ---------------------------------------------------------------- schedule */
@@ -108,13 +103,8 @@ static enum snd_err window_row(struct snd_store *s, const char *qid, int *has_op
 		*found = 0;
 		*has_opens = *has_closes = 0;
 		*opens_ms = *closes_ms = *set_at = 0;
-	} else {
-		enum snd_err e = fail_db(s, rc);
-		done(st);
-		return e;
 	}
-	done(st);
-	return SND_OK;
+	return finish(s, st, rc);
 }
 
 enum snd_err snd_store_window(struct snd_store *s, const char *qid, int *has_opens,
@@ -123,24 +113,6 @@ enum snd_err snd_store_window(struct snd_store *s, const char *qid, int *has_ope
 {
 	int64_t set_at;
 	return window_row(s, qid, has_opens, opens_ms, has_closes, closes_ms, found, &set_at);
-}
-
-void snd_form_window(const struct snd_form *f, struct snd_window *w)
-{
-	memset(w, 0, sizeof *w);
-	w->has_opens = f->has_opens;
-	w->opens = f->opens;
-	w->has_closes = f->has_closes;
-	w->closes = f->closes;
-}
-
-enum snd_err snd_window_is_open(const struct snd_window *w, int64_t now)
-{
-	if (w->has_opens && now < w->opens)
-		return SND_ECLOSED;
-	if (w->has_closes && now >= w->closes)
-		return SND_ECLOSED;
-	return SND_OK;
 }
 
 enum snd_err snd_store_effective_window(struct snd_store *s, const struct snd_form *f,

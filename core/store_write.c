@@ -53,17 +53,11 @@ enum snd_err store_load_head(struct snd_store *s)
 	} else if (rc == SQLITE_DONE) {
 		s->head_seq = 0;
 		memcpy(s->head_link, SND_ZERO_LINK, 65);
-	} else {
-		enum snd_err e = fail_db(s, rc);
-		done(st);
-		return e;
 	}
-	done(st);
-	return SND_OK;
+	return finish(s, st, rc);
 }
 
-/* Checks what the file is: a Sounding database (*version = its
- * user_version), an empty file (*version = 0), or something else. *//* ----------------------------------------------------------- chain, keys */
+/* ----------------------------------------------------------- chain, keys */
 
 void snd_chain_link(const struct snd_revision *r, char out[65])
 {
@@ -274,7 +268,6 @@ static enum snd_err delegate_state(struct snd_store *s, const char *qid, const c
                                    int64_t *max_rev, int64_t *latest_seq)
 {
 	sqlite3_stmt *st = stmt(s, ST_DELEGATE_STATE);
-	enum snd_err e = SND_OK;
 	int rc;
 	if (st == NULL)
 		return SND_EDB;
@@ -285,11 +278,8 @@ static enum snd_err delegate_state(struct snd_store *s, const char *qid, const c
 	if (rc == SQLITE_ROW) {
 		*max_rev = sqlite3_column_int64(st, 0);
 		*latest_seq = sqlite3_column_int64(st, 1);
-	} else if (rc != SQLITE_DONE) {
-		e = fail_db(s, rc);
 	}
-	done(st);
-	return e;
+	return finish(s, st, rc);
 }
 
 /* Inserts one revision at the head of the chain inside the caller's
@@ -507,10 +497,7 @@ enum snd_err snd_store_import(struct snd_store *s, const struct snd_revision *in
 	bind_text(st, 4, in->hash);
 	bind_text(st, 5, in->receipt);
 	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		e = fail_db(s, rc);
-	done(st);
-	if (e != SND_OK)
+	if ((e = finish(s, st, rc)) != SND_OK)
 		goto fail;
 	if (rc == SQLITE_ROW) /* already here: merging twice adds nothing */
 		return row_end(s, own, SND_OK, saved_seq, saved_link);
