@@ -6,6 +6,7 @@
  *   fmt.c     numbers for people: counts, shares, statistics (snd_fmt_*)
  *   log.c     the one logging entry point; redacts tokens, keys and answers
  *   json.c    guarded JSON parsing of untrusted text (caps, UTF-8, duplicates)
+ *   jdoc.c    the strict flat reader of known shapes (json_int.h)
  *   encoding.c base64url and RFC 3339 times (token_int.h: shared with
  *             keys.c and paseto.c)
  *   keys.c    Ed25519 key pairs, PASERK keys, key files
