@@ -1,6 +1,6 @@
 /* json_int.h - internal to libsounding: a small strict JSON reader into a
- * flat array of nodes (json.c), for the request paths that read a known
- * shape (token claims in token.c, answer bodies in answers.c) without
+ * flat array of nodes (jdoc.c), for the request paths that read a known
+ * shape (token claims in claims.c, answer bodies in answers.c) without
  * building, copying and freeing a cJSON tree.
  *
  * It accepts a subset of what snd_json_parse accepts and never more: when
@@ -18,6 +18,8 @@
 #define SND_JSON_INT_H
 
 #include "sounding.h"
+
+#include <stdint.h>
 
 enum jtype { JT_NULL, JT_FALSE, JT_TRUE, JT_NUM, JT_STR, JT_ARR, JT_OBJ };
 
@@ -75,9 +77,45 @@ static inline const struct jnode *jdoc_next(const struct jdoc *d, const struct j
 enum snd_err snd_canon_str(struct snd_buf *out, const char *s);
 enum snd_err snd_canon_num(struct snd_buf *out, double v);
 
-/* token.c: snd_claims_parse without its fast path (through cJSON), for
+/* claims.c: snd_claims_parse without its fast path (through cJSON), for
  * the tests and fuzzers that check both paths agree. */
 enum snd_err snd_claims_parse_general(const char *payload, size_t len, struct snd_claims *out,
                                       char *errbuf, size_t errlen);
+
+/* ------------------------------------------------------------ json.c/jdoc.c
+ * What the guarded scan (json.c) and the flat reader (jdoc.c) share, so the
+ * two follow one grammar; static inline since both run per request byte. */
+
+/* cJSON refuses deeper input anyway (CJSON_NESTING_LIMIT). */
+#define SND_JSON_DEPTH_HARD 1000
+/* cJSON copies a number into a 64-byte buffer; longer literals would be
+ * misread, so they are refused here. */
+#define SND_JSON_NUMBER_MAX 63
+
+/* Four hex digits of a \u escape; 0 and *out set, or -1. */
+static inline int hex4(const unsigned char *p, unsigned *out)
+{
+	unsigned v = 0;
+	int k;
+	for (k = 0; k < 4; k++) {
+		unsigned c = p[k], d;
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			return -1;
+		v = v << 4 | d;
+	}
+	*out = v;
+	return 0;
+}
+
+static inline int is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
 
 #endif

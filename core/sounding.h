@@ -6,12 +6,24 @@
  *   fmt.c     numbers for people: counts, shares, statistics (snd_fmt_*)
  *   log.c     the one logging entry point; redacts tokens, keys and answers
  *   json.c    guarded JSON parsing of untrusted text (caps, UTF-8, duplicates)
- *   token.c   base64url, RFC 3339 times, PASERK keys, PASETO v4.public, claims
+ *   jdoc.c    the strict flat reader of known shapes (json_int.h)
+ *   encoding.c base64url and RFC 3339 times (token_int.h: shared with
+ *             keys.c and paseto.c)
+ *   keys.c    Ed25519 key pairs, PASERK keys, key files
+ *   paseto.c  PASETO v4.public sign and verify
+ *   claims.c  the token claim set: parse, check times, write as JSON
  *   canon.c   RFC 8785 canonical JSON and SHA-256 hashes of answers
- *   form.c    questionnaire JSON -> immutable form (form_int.h: shared helpers)
+ *   form.c    questionnaire JSON -> immutable form: entry points, top-level
+ *             keys, problems (form_int.h: what the form files share)
+ *   form_question.c  sections, questions by type, show_if
+ *   form_lang.c      labels, languages, drafts, Accept-Language
  *   answers.c answer validation against a form (snd_form_check_answers)
  *   urlenc.c  application/x-www-form-urlencoded parsing; form post -> answers
- *   store.c   SQLite schema, migrations, statements, revisions and hash chain
+ *   store.c   SQLite schema, migrations, the statement table, open/close
+ *             (store_int.h: struct snd_store, shared by the store files)
+ *   store_write.c  batches, append/import, hash chain, receipts, checkpoints
+ *   store_read.c   scans: latest rows, every revision, counts, tally walk
+ *   store_sched.c  revocations and the schedule (open/close overrides)
  *   tally.c   streaming aggregation and the consensus measures
  *   scan.c    the strict scanner of stored answers, tally.c's hot path (scan.h)
  *   summary.c the summary as CSV (tally and the chair's download)
@@ -198,7 +210,7 @@ const char *snd_json_str(const cJSON *o, const char *key);
 int snd_json_num(const cJSON *o, const char *key, double *out);
 double snd_json_num0(const cJSON *o, const char *key);
 
-/* ------------------------------------------------------ tokens (token.c) */
+/* ------------------- tokens (encoding.c, keys.c, paseto.c, claims.c) */
 
 #define SND_PK_BYTES 32
 #define SND_SK_BYTES 64
@@ -468,7 +480,7 @@ void snd_hex32(const uint8_t h[32], char out[65]);
 /* Canonical JSON of answers into canon (if not NULL) and its SHA-256 hex. */
 enum snd_err snd_answers_hash(const cJSON *answers, struct snd_buf *canon, char hex[65]);
 
-/* ------------------------------------------------------ forms (form.c) */
+/* ------------------------- forms (form.c, form_question.c, form_lang.c) */
 
 enum snd_qtype {
 	SND_Q_SINGLE, SND_Q_MULTI, SND_Q_SCALE, SND_Q_MATRIX,
@@ -631,7 +643,7 @@ const char *snd_kvlist_get(const struct snd_kvlist *l, const char *name);
 enum snd_err snd_form_answers_from_post(const struct snd_form *f, const struct snd_kvlist *fields,
                                         cJSON **answers, struct snd_diag *errs);
 
-/* ------------------------------------------------------- store (store.c)
+/* ---------- store (store.c, store_write.c, store_read.c, store_sched.c)
  * The SQLite database: see docs/schema.md.  A struct snd_store is one
  * connection and must be used by one thread at a time.  The collector has
  * one writer connection (owned by its writer thread) and one read
@@ -780,7 +792,7 @@ struct snd_window {
 	int overridden;          /* from the schedule table, not the form */
 	int64_t set_at_ms;       /* when the override was set (0: none) */
 };
-/* The form's own window. */
+/* The form's own window (form.c, with snd_window_is_open). */
 void snd_form_window(const struct snd_form *f, struct snd_window *w);
 /* The effective window: the schedule row of f->id if any, else f's. */
 enum snd_err snd_store_effective_window(struct snd_store *s, const struct snd_form *f,

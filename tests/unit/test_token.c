@@ -1,4 +1,5 @@
-/* test_token.c - core/token.c and the key/token commands of the collector:
+/* test_token.c - the token modules (core/encoding.c,
+ * keys.c, paseto.c, claims.c) and the key/token commands of the collector:
  * base64url, RFC 3339, PASERK, PASETO v4.public (the official test vectors,
  * through the library and through `collector token verify`), claims, and
  * `collector keygen` / `collector issue` end to end.
