@@ -1,4 +1,4 @@
-/* fuzz_token.c - libFuzzer harness for core/token.c.
+/* fuzz_token.c - libFuzzer harness for core/paseto.c and core/claims.c.
  *
  * Feeds the same input to every token-side parser and checks properties
  * that must hold for any input, not just "does not crash":
