@@ -11,94 +11,67 @@
  */
 #include "tally.h"
 
-#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
-/* --------------------------------------------------------- json helpers */
+/* ------------------------------------------------------- display cells */
 
-const char *jstr(const cJSON *o, const char *key)
+/* A field of the summary tree through core's display formats (fmt.c).
+ * Two things are kept as `tally` always printed them: a cell holds at most
+ * CELL_MAX bytes (a `number` answer near DBL_MAX prints 300 digits, cut
+ * there), and a statistic that overflowed (the mean of such answers: inf,
+ * which the JSON writes as null) reads as printf shows it. */
+#define CELL_MAX 39
+
+static void cell_cut(char out[SND_FMT_LEN])
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
+	out[CELL_MAX] = '\0';
 }
 
-int jnum(const cJSON *o, const char *key, double *out)
+void cell_stat(char out[SND_FMT_LEN], const cJSON *o, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	if (!cJSON_IsNumber(v))
-		return 0;
-	*out = v->valuedouble;
-	return 1;
+	double d = 0;
+	int def = snd_json_num(o, key, &d);
+	if (!def && cJSON_IsNumber(v)) /* non-finite */
+		snprintf(out, SND_FMT_LEN, "%.2f", v->valuedouble);
+	else
+		snd_fmt_stat(out, d, def, TALLY_DEC);
+	cell_cut(out);
 }
 
-double jnum0(const cJSON *o, const char *key)
+void cell_value(char out[SND_FMT_LEN], const cJSON *o, const char *key)
 {
 	double d = 0;
-	return jnum(o, key, &d) ? d : 0;
+	int def = snd_json_num(o, key, &d);
+	snd_fmt_value(out, d, def, TALLY_DEC);
+	cell_cut(out);
 }
 
-/* ------------------------------------------------------ display helpers */
-
-void fmt_count(char out[40], double v)
+void cell_point(char out[SND_FMT_LEN], const cJSON *o, const char *key)
 {
-	if (fabs(v - round(v)) < 1e-9)
-		snprintf(out, 40, "%.0f", round(v) == 0 ? 0.0 : round(v));
+	double d = 0;
+	if (snd_json_num(o, key, &d))
+		snd_fmt_count(out, d, TALLY_DEC);
 	else
-		snprintf(out, 40, "%.2f", v);
-}
-
-void fmt_pct(char out[40], double share)
-{
-	snprintf(out, 40, "%.1f%%", isfinite(share) && fabs(share) >= 0.0005 ? share * 100 : 0.0);
-}
-
-void fmt_stat(char out[40], const cJSON *o, const char *key)
-{
-	double d;
-	if (!jnum(o, key, &d))
-		snprintf(out, 40, "\xe2\x80\x94");
-	else
-		snprintf(out, 40, "%.2f", fabs(d) < 0.005 ? 0.0 : d);
-}
-
-/* An answer value (min, max, median of a number question): integers bare,
- * else six significant digits. */
-void fmt_value(char out[40], const cJSON *o, const char *key)
-{
-	double d;
-	if (!jnum(o, key, &d))
-		snprintf(out, 40, "\xe2\x80\x94");
-	else if (fabs(d - round(d)) < 1e-9)
-		snprintf(out, 40, "%.0f", round(d) == 0 ? 0.0 : round(d));
-	else
-		snprintf(out, 40, "%.6g", d);
-}
-
-/* A scale point (a median): integers bare, weights 2 decimals, a dash
- * when absent. */
-void fmt_point(char out[40], const cJSON *o, const char *key)
-{
-	double d;
-	if (jnum(o, key, &d))
-		fmt_count(out, d);
-	else
-		snprintf(out, 40, "\xe2\x80\x94");
+		snd_fmt_stat(out, 0, 0, TALLY_DEC); /* the dash */
+	cell_cut(out);
 }
 
 /* ------------------------------------------------------ summary reading */
 
 const char *entry_entity(const struct snd_form *f, const cJSON *entry)
 {
-	return f->anonymity == SND_PSEUDONYMOUS ? NULL : jstr(entry, "entity");
+	return f->anonymity == SND_PSEUDONYMOUS ? NULL : snd_json_str(entry, "entity");
 }
 
-enum outcome position_outcome(const cJSON *qs, char n[40], const char **plural)
+enum outcome position_outcome(const cJSON *qs, char n[SND_FMT_LEN], const char **plural)
 {
-	double objections = jnum0(qs, "object");
+	double objections = snd_json_num0(qs, "object");
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(qs, "consensus")))
 		return OUTCOME_CONSENSUS;
 	if (objections > 0) {
-		fmt_count(n, objections);
+		snd_fmt_count(n, objections, TALLY_DEC);
 		*plural = objections == 1 ? "" : "s";
 		return OUTCOME_OBJECTED;
 	}
@@ -115,7 +88,7 @@ const char *opt_label(const struct snd_form *f, int lang, const struct snd_optio
 
 const struct snd_question *question_of(const struct snd_form *f, const cJSON *qs)
 {
-	const char *id = jstr(qs, "id");
+	const char *id = snd_json_str(qs, "id");
 	int i = id ? snd_form_question(f, id) : -1;
 	return i >= 0 ? &f->questions[i] : NULL;
 }
@@ -135,7 +108,7 @@ void lists_flush(struct lists *ls, int force)
 
 long entries_count(struct lists *ls, const cJSON *qs, const char *list)
 {
-	const char *id = jstr(qs, "id");
+	const char *id = snd_json_str(qs, "id");
 	if (ls == NULL || ls->t == NULL)
 		return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(qs, list));
 	return id ? (long)snd_tally_count_items(ls->t, ls->group, id) : 0;
@@ -164,13 +137,13 @@ static int each_item(void *ctx, const char *entity, const char *text)
 void entries_each(struct lists *ls, const struct snd_form *f, const cJSON *qs, const char *list,
                   const char *field, long max, entry_fn fn, void *ctx)
 {
-	const char *id = jstr(qs, "id");
+	const char *id = snd_json_str(qs, "id");
 	if (ls == NULL || ls->t == NULL) {
 		const cJSON *it;
 		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, list)) {
 			if (max >= 0 && max-- == 0)
 				break;
-			fn(ctx, entry_entity(f, it), jstr(it, field));
+			fn(ctx, entry_entity(f, it), snd_json_str(it, field));
 		}
 		return;
 	}

@@ -108,14 +108,12 @@ const struct snd_option *find_option(const struct snd_option *opts, size_t n, co
  * text.c, tables.c: the text and Markdown writers (the CSV is
  * snd_summary_csv in core, shared with the collector). */
 
-const char *jstr(const cJSON *o, const char *key);     /* NULL unless a string */
-int jnum(const cJSON *o, const char *key, double *out); /* 1 when a number */
-double jnum0(const cJSON *o, const char *key);          /* the number or 0 */
-void fmt_count(char out[40], double v);   /* integers bare, weights 2 decimals */
-void fmt_pct(char out[40], double share); /* "66.7%" */
-void fmt_stat(char out[40], const cJSON *o, const char *key);  /* "3.67" or a dash */
-void fmt_value(char out[40], const cJSON *o, const char *key); /* an answer value */
-void fmt_point(char out[40], const cJSON *o, const char *key); /* a median, or a dash */
+/* Displays use core's formats (snd_fmt_*, snd_json_*) with a point: tally's
+ * text, Markdown and CSV are the same whatever --lang. */
+#define TALLY_DEC '.'
+void cell_stat(char out[SND_FMT_LEN], const cJSON *o, const char *key);  /* "3.67" or a dash */
+void cell_value(char out[SND_FMT_LEN], const cJSON *o, const char *key); /* an answer value */
+void cell_point(char out[SND_FMT_LEN], const cJSON *o, const char *key); /* a median, or a dash */
 /* The entity to show beside an objection or comment: NULL on pseudonymous
  * questionnaires, whatever the summary holds. */
 const char *entry_entity(const struct snd_form *f, const cJSON *entry);
@@ -124,7 +122,7 @@ const char *entry_entity(const struct snd_form *f, const cJSON *entry);
  * the sustained objections in n (fmt_count) and *plural "" or "s" when
  * "object" > 0; else OUTCOME_NONE (no positions yet). */
 enum outcome { OUTCOME_NONE, OUTCOME_CONSENSUS, OUTCOME_OBJECTED };
-enum outcome position_outcome(const cJSON *qs, char n[40], const char **plural);
+enum outcome position_outcome(const cJSON *qs, char n[SND_FMT_LEN], const char **plural);
 const char *opt_label(const struct snd_form *f, int lang, const struct snd_option *opts,
                       size_t n, const char *id);
 const struct snd_question *question_of(const struct snd_form *f, const cJSON *qs);
