@@ -1,7 +1,12 @@
 /* tally.h - the `tally` program's internal seams: one function per
- * subcommand, and the helpers they share (main.c): option parsing, messages,
- * output files written atomically, progress on a terminal, direct read-only
- * looks at the questionnaire table (db.c).
+ * subcommand, and the helpers they share.  Layers, each calling only down:
+ *   main.c                      usage and dispatch
+ *   summary.c export.c verify.c merge.c   the subcommands
+ *   text.c tables.c fmt.c       the summary writers (text, Markdown; cells)
+ *   db.c                        the form + store every reading command opens,
+ *                               read-only looks at the questionnaire table
+ *   cli.c                       messages, options, atomic output files,
+ *                               progress on a terminal, times and labels
  *
  * Every command follows interface.md: --help prints usage and exits 0;
  * errors go to stderr as "tally: message" naming the file or field; exit 0
@@ -21,6 +26,8 @@ int cmd_report(int argc, char **argv);   /* summary.c */
 int cmd_export(int argc, char **argv);   /* export.c */
 int cmd_verify(int argc, char **argv);   /* verify.c */
 int cmd_merge(int argc, char **argv);    /* merge.c */
+
+/* ------------------------------------------------------------- cli.c */
 
 /* "tally: " + message + "\n" on stderr. */
 void tally_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -88,13 +95,6 @@ void progress_done(struct progress *p);
 void progress_note(struct progress *p);
 
 /* ----------------------------------------------------------- helpers */
-
-/* Loads the form file (errors printed per diagnostic) and opens the store
- * read-only, checking the database holds a questionnaire with the form's id
- * (and warning when its source differs).  0, or 1 after messages; on 0 the
- * caller frees both. */
-int open_form_db(const char *form_path, const char *db_path, struct snd_form **f,
-                 struct snd_store **s);
 
 /* RFC 3339 UTC with milliseconds, from Unix milliseconds. */
 void time_ms(int64_t ms, char out[32]);
@@ -168,5 +168,12 @@ struct qrow {
  * 0, or 1 after a message naming path. */
 int db_questionnaires(const char *path, struct qrow **rows, size_t *n);
 void qrows_free(struct qrow *rows, size_t n);
+
+/* Loads the form file (errors printed per diagnostic) and opens the store
+ * read-only, checking the database holds a questionnaire with the form's id
+ * (and warning when its source differs).  0, or 1 after messages; on 0 the
+ * caller frees both. */
+int open_form_db(const char *form_path, const char *db_path, struct snd_form **f,
+                 struct snd_store **s);
 
 #endif
