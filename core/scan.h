@@ -139,6 +139,18 @@ HOT int sc_char(struct scan *c, char ch)
 	return 0;
 }
 
+/* After a member of an object or an element of an array: 1 when a ','
+ * follows (consumed: another comes), 0 at the closing byte close
+ * (consumed), -1 on anything else. */
+HOT int sc_next(struct scan *c, char close)
+{
+	if (c->p < c->e && *c->p == ',') {
+		c->p++;
+		return 1;
+	}
+	return sc_char(c, close) ? -1 : 0;
+}
+
 /* a[0..n) == b[0..n), inline: the ids and names compared here are a few
  * bytes long, where a call to memcmp costs more than the comparison (it
  * was ~7% of a tally's instructions, ~54 calls per row). */

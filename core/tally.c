@@ -81,14 +81,10 @@ static int qtype_slot_len(const struct snd_question *q, struct qlay *l)
 
 static int add_slot(struct tally *t, size_t off, size_t len, size_t *cap)
 {
-	if (t->nslots == *cap) {
-		size_t nc = *cap ? *cap * 2 : 32;
-		struct slot *s = realloc(t->slots, nc * sizeof *s);
-		if (s == NULL)
-			return -1;
-		t->slots = s;
-		*cap = nc;
-	}
+	struct slot *s = tally_grow(t->slots, t->nslots, cap, sizeof *s, 32);
+	if (s == NULL)
+		return -1;
+	t->slots = s;
 	t->slots[t->nslots].off = off;
 	t->slots[t->nslots].len = len;
 	t->nslots++;
@@ -200,14 +196,10 @@ enum snd_err tally_layout(struct tally *t)
 
 int tally_new_scope(struct tally *t, const char *name)
 {
-	if (t->nsc == t->capsc) {
-		size_t nc = t->capsc ? t->capsc * 2 : 8;
-		struct scope *s = realloc(t->sc, nc * sizeof *s);
-		if (s == NULL)
-			return -1;
-		t->sc = s;
-		t->capsc = nc;
-	}
+	struct scope *sc = tally_grow(t->sc, t->nsc, &t->capsc, sizeof *sc, 8);
+	if (sc == NULL)
+		return -1;
+	t->sc = sc;
 	struct scope *s = &t->sc[t->nsc];
 	memset(s, 0, sizeof *s);
 	s->name = name;
@@ -355,7 +347,7 @@ enum snd_err snd_tally_run(struct snd_store *s, const struct snd_form *f,
 		goto fail;
 	}
 	if (kept_finish(&t->kept) != 0) {
-		e = t->kept.err == KEPT_EIO ? SND_EIO : SND_ENOMEM;
+		e = tally_kept_err(&t->kept);
 		goto fail;
 	}
 	if (t->invalid > 0)
@@ -388,40 +380,44 @@ static int item_fwd(void *ctx, const char *ent, size_t entlen, const char *text,
 	return fw->cb(fw->ctx, ent, text);
 }
 
+/* Where the items of question qid in group (NULL: the whole) are kept:
+ * 0 with *si, *qi set, or -1 when the tally has no such question or group. */
+static int item_place(struct tally *t, const char *group, const char *qid, size_t *si, int *qi)
+{
+	*si = 0;
+	if ((*qi = snd_form_question(t->f, qid)) < 0)
+		return -1;
+	if (group != NULL) {
+		struct sent *g = smap_find(&t->groups, group, strlen(group));
+		if (g == NULL)
+			return -1;
+		*si = g->val;
+	}
+	return 0;
+}
+
 enum snd_err snd_tally_each_item(struct snd_tally *st, const char *group, const char *qid,
                                  snd_tally_item_cb cb, void *ctx)
 {
 	struct tally *t = &st->t;
-	size_t si = 0;
-	int qi = snd_form_question(t->f, qid);
-	if (qi < 0)
+	size_t si;
+	int qi;
+	if (item_place(t, group, qid, &si, &qi) != 0)
 		return SND_ENOTFOUND;
-	if (group != NULL) {
-		struct sent *g = smap_find(&t->groups, group, strlen(group));
-		if (g == NULL)
-			return SND_ENOTFOUND;
-		si = g->val;
-	}
 	struct item_fwd fw = {cb, ctx};
 	int rc = kept_each(&t->kept, (uint32_t)si, (uint32_t)qi, item_fwd, &fw);
 	if (rc < 0)
-		return t->kept.err == KEPT_EIO ? SND_EIO : SND_ENOMEM;
+		return tally_kept_err(&t->kept);
 	return SND_OK;
 }
 
 size_t snd_tally_count_items(struct snd_tally *st, const char *group, const char *qid)
 {
 	struct tally *t = &st->t;
-	size_t si = 0;
-	int qi = snd_form_question(t->f, qid);
-	if (qi < 0)
+	size_t si;
+	int qi;
+	if (item_place(t, group, qid, &si, &qi) != 0)
 		return 0;
-	if (group != NULL) {
-		struct sent *g = smap_find(&t->groups, group, strlen(group));
-		if (g == NULL)
-			return 0;
-		si = g->val;
-	}
 	return kept_count(&t->kept, (uint32_t)si, (uint32_t)qi);
 }
 

@@ -76,13 +76,11 @@ void tally_attr_value(const char *attrs, const char *key, const char **v, size_t
 			*n = sl;
 			return;
 		}
-		if (c.p < c.e && *c.p == ',') {
-			c.p++;
-			continue;
-		}
-		if (sc_char(&c, '}'))
+		int more = sc_next(&c, '}');
+		if (more < 0)
 			goto slow;
-		return;
+		if (!more)
+			return;
 	}
 slow:
 	*tree = cJSON_Parse(attrs);
@@ -93,6 +91,22 @@ slow:
 	}
 }
 
+/* The piece of v[0..n) that starts at i: it ends at j (a ';' when split,
+ * else n), returned; [*a, *b) is it without spaces and tabs around. */
+static size_t piece(const char *v, size_t n, int split, size_t i, size_t *a, size_t *b)
+{
+	size_t j = i;
+	while (j < n && !(split && v[j] == ';'))
+		j++;
+	*a = i;
+	*b = j;
+	while (*a < *b && (v[*a] == ' ' || v[*a] == '\t'))
+		(*a)++;
+	while (*b > *a && (v[*b - 1] == ' ' || v[*b - 1] == '\t'))
+		(*b)--;
+	return j;
+}
+
 /* Calls fn for each value of a multi-valued attribute ("SG2;SG13": each
  * piece, trimmed, once); "(none)" when there is none. */
 int tally_each_piece(const char *v, size_t n, int split,
@@ -101,26 +115,12 @@ int tally_each_piece(const char *v, size_t n, int split,
 	int any = 0;
 	size_t i = 0;
 	while (v != NULL && i < n) {
-		size_t j = i;
-		while (j < n && !(split && v[j] == ';'))
-			j++;
-		size_t a = i, b = j;
-		while (a < b && (v[a] == ' ' || v[a] == '\t'))
-			a++;
-		while (b > a && (v[b - 1] == ' ' || v[b - 1] == '\t'))
-			b--;
+		size_t a, b, j = piece(v, n, split, i, &a, &b);
 		if (b > a) {
 			/* once per distinct piece */
 			int dup = 0;
 			for (size_t k = 0; k < i && !dup;) {
-				size_t e = k;
-				while (e < n && !(split && v[e] == ';'))
-					e++;
-				size_t ka = k, kb = e;
-				while (ka < kb && (v[ka] == ' ' || v[ka] == '\t'))
-					ka++;
-				while (kb > ka && (v[kb - 1] == ' ' || v[kb - 1] == '\t'))
-					kb--;
+				size_t ka, kb, e = piece(v, n, split, k, &ka, &kb);
 				dup = kb - ka == b - a && memcmp(v + ka, v + a, b - a) == 0;
 				k = e + 1;
 			}
@@ -146,14 +146,10 @@ int tally_add_row_scope(void *ctx, const char *p, size_t len)
 	for (size_t i = 0; i < rs->n; i++)
 		if (rs->ids[i] == (uint32_t)si)
 			return 0; /* two pieces pooled in "(other)" */
-	if (rs->n == rs->cap) {
-		size_t nc = rs->cap ? rs->cap * 2 : 8;
-		uint32_t *ids = realloc(rs->ids, nc * sizeof *ids);
-		if (ids == NULL)
-			return -1;
-		rs->ids = ids;
-		rs->cap = nc;
-	}
+	uint32_t *ids = tally_grow(rs->ids, rs->n, &rs->cap, sizeof *ids, 8);
+	if (ids == NULL)
+		return -1;
+	rs->ids = ids;
 	rs->ids[rs->n++] = (uint32_t)si;
 	return 0;
 }

@@ -138,6 +138,27 @@ static inline int scratch_put(struct scratch *s, const void *p, size_t n)
 	return 0;
 }
 
+/* The array p of *cap elements of size bytes, with room for element n:
+ * p itself when there is room, else p reallocated to twice the capacity
+ * (first when empty) and *cap updated.  NULL when out of memory (p is
+ * then unchanged, still the caller's). */
+static inline void *tally_grow(void *p, size_t n, size_t *cap, size_t size, size_t first)
+{
+	if (n < *cap)
+		return p;
+	size_t nc = *cap ? *cap * 2 : first;
+	void *q = realloc(p, nc * size);
+	if (q != NULL)
+		*cap = nc;
+	return q;
+}
+
+/* A kept.c failure as the engine reports it. */
+static inline enum snd_err tally_kept_err(const struct kept_store *k)
+{
+	return k->err == KEPT_EIO ? SND_EIO : SND_ENOMEM;
+}
+
 /* ------------------------------------------------------ layout (tally.c) */
 
 /* One slot: a question or a matrix row; entity weighting divides it by its

@@ -466,7 +466,7 @@ static void out_kept(struct emit *e, const char *key, const char *field, size_t 
 		item_frame(&c, e->depth, t->pseudo);
 	if (e->lists && kept_each(&t->kept, (uint32_t)si, (uint32_t)qi, out_item, &c) < 0 &&
 	    t->err == SND_OK)
-		t->err = t->kept.err == KEPT_EIO ? SND_EIO : SND_ENOMEM;
+		t->err = tally_kept_err(&t->kept);
 	e_end(e);
 }
 

@@ -273,7 +273,7 @@ static void keep(struct tally *t, struct scope *s, int qi)
 		return;
 	if (kept_add(&t->kept, (uint32_t)(s - t->sc), (uint32_t)qi, ent, ent ? strlen(ent) : 0,
 	             text, n) != 0)
-		t->err = t->kept.err == KEPT_EIO ? SND_EIO : SND_ENOMEM;
+		t->err = tally_kept_err(&t->kept);
 }
 
 static void keep_value(struct tally *t, struct vlist *vl, double v, uint32_t blk)

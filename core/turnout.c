@@ -58,14 +58,10 @@ static int turnout_piece(void *ctx, const char *v, size_t n)
 	int a = tu->attr;
 	struct sent *e = smap_find(&tu->vals[a], v, n);
 	if (e == NULL) {
-		if (tu->ntv[a] == tu->captv[a]) {
-			size_t nc = tu->captv[a] ? tu->captv[a] * 2 : 16;
-			struct turnout_val *nv = realloc(tu->tv[a], nc * sizeof *nv);
-			if (nv == NULL)
-				return -1;
-			tu->tv[a] = nv;
-			tu->captv[a] = nc;
-		}
+		struct turnout_val *nv = tally_grow(tu->tv[a], tu->ntv[a], &tu->captv[a], sizeof *nv, 16);
+		if (nv == NULL)
+			return -1;
+		tu->tv[a] = nv;
 		e = tally_smap_add(&tu->vals[a], &tu->arena, v, n, (uint32_t)tu->ntv[a]);
 		if (e == NULL)
 			return -1;
