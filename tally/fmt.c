@@ -78,6 +78,17 @@ enum outcome position_outcome(const cJSON *qs, char n[SND_FMT_LEN], const char *
 	return OUTCOME_NONE;
 }
 
+void put_outcome(struct snd_buf *b, enum outcome oc, const char *n, const char *plural,
+                 const struct outcome_words *w)
+{
+	if (oc == OUTCOME_CONSENSUS)
+		snd_buf_puts(b, w->consensus);
+	else if (oc == OUTCOME_OBJECTED)
+		snd_buf_printf(b, "%s%s sustained objection%s%s", w->pre, n, plural, w->post);
+	else
+		snd_buf_puts(b, w->none);
+}
+
 const char *opt_label(const struct snd_form *f, int lang, const struct snd_option *opts,
                              size_t n, const char *id)
 {
@@ -93,6 +104,53 @@ const struct snd_question *question_of(const struct snd_form *f, const cJSON *qs
 	return i >= 0 ? &f->questions[i] : NULL;
 }
 
+
+const char *section_heading(const struct snd_form *f, int lang, const struct snd_question *q,
+                            int headings, size_t *cur)
+{
+	const char *t;
+	if (!headings || q->section == *cur || q->section >= f->nsections)
+		return NULL;
+	*cur = q->section;
+	t = label_in(f, &f->sections[q->section].title, lang);
+	return t ? t : f->sections[q->section].id;
+}
+
+/* ------------------------------------------------------ document walk */
+
+void each_glance(const struct snd_form *f, const cJSON *questions, glance_fn fn, void *ctx)
+{
+	const cJSON *qs;
+	int first = 1;
+	cJSON_ArrayForEach(qs, questions) {
+		struct glance g;
+		g.q = question_of(f, qs);
+		if (g.q == NULL || g.q->type != SND_Q_POSITION)
+			continue;
+		for (int i = 0; i < SND_POS__MAX; i++)
+			snd_fmt_count(g.count[i], snd_json_num0(qs, snd_position_names[i]), TALLY_DEC);
+		g.oc = position_outcome(qs, g.n, &g.plural);
+		fn(ctx, &g, first);
+		first = 0;
+	}
+}
+
+void walk_summary(struct lists *ls, const cJSON *sum, const struct summary_writer *w, void *ctx)
+{
+	const cJSON *g, *questions = cJSON_GetObjectItemCaseSensitive(sum, "questions");
+	const char *weight = snd_json_str(sum, "weight");
+	char a[SND_FMT_LEN];
+	snd_fmt_count(a, snd_json_num0(sum, "responses"), TALLY_DEC);
+	w->head(ctx, a, weight && strcmp(weight, "entity") == 0 ? "entity" : "delegate", questions);
+	ls->group = NULL;
+	w->questions(ctx, questions, 1);
+	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(sum, "groups")) {
+		ls->group = g->string;
+		snd_fmt_count(a, snd_json_num0(g, "responses"), TALLY_DEC);
+		w->group(ctx, g->string, a);
+		w->questions(ctx, cJSON_GetObjectItemCaseSensitive(g, "questions"), 0);
+	}
+}
 
 /* --------------------------------------------------------------- lists */
 

@@ -99,6 +99,15 @@ static int parse_common(int argc, char **argv, struct common *c, const char *use
  * many responses.  4 MiB sorts in the CPU's caches (kept.c). */
 #define KEPT_BUDGET ((size_t)4 << 20)
 
+/* Frees what run_summary made (any of it NULL). */
+static void run_free(struct snd_form *f, struct snd_store *s, struct snd_tally *t, cJSON *sum)
+{
+	cJSON_Delete(sum);
+	snd_tally_free(t);
+	snd_store_close(s);
+	snd_form_free(f);
+}
+
 /* Loads form and database, finds the language, runs the engine: *t, and
  * when sum is not NULL the summary tree too. */
 static int run_summary(const struct common *c, struct snd_form **f, struct snd_store **s,
@@ -234,10 +243,7 @@ int cmd_summary(int argc, char **argv)
 	rc = out_close(&o);
 done:
 	snd_buf_free(&b);
-	cJSON_Delete(sum);
-	snd_tally_free(t);
-	snd_store_close(s);
-	snd_form_free(f);
+	run_free(f, s, t, sum);
 	return rc;
 }
 
@@ -280,11 +286,8 @@ int cmd_report(int argc, char **argv)
 	rc = out_close(&o);
 done:
 	snd_buf_free(&b);
-	cJSON_Delete(sum);
 	cJSON_Delete(turnout);
-	snd_tally_free(t);
-	snd_store_close(s);
-	snd_form_free(f);
+	run_free(f, s, t, sum);
 	return rc;
 }
 

@@ -10,6 +10,11 @@
 
 /* -------------------------------------------------------------- markdown */
 
+/* A position question's outcome under its table. */
+static const struct outcome_words md_outcome = {
+	"\n\nNo positions yet.\n", "\n\n**CONSENSUS** (no sustained objection)\n", "\n\n**",
+	":**\n\n"};
+
 /* Escapes text for a Markdown table cell or inline text: the punctuation
  * that can start inline syntax (emphasis, code, links, HTML, entities,
  * strikethrough) or end a table cell gets a backslash, which CommonMark
@@ -101,11 +106,10 @@ static void md_questions(struct snd_buf *b, struct lists *ls, const struct snd_f
 		const struct snd_question *q = question_of(f, qs);
 		if (q == NULL)
 			continue;
-		if (headings && q->section != cur && q->section < f->nsections) {
-			const char *t = label_in(f, &f->sections[q->section].title, lang);
-			cur = q->section;
+		const char *sec = section_heading(f, lang, q, headings, &cur);
+		if (sec != NULL) {
 			snd_buf_puts(b, "\n## ");
-			md_text(b, t ? t : f->sections[cur].id);
+			md_text(b, sec);
 			snd_buf_putc(b, '\n');
 		}
 		snd_fmt_count(a, snd_json_num0(qs, "answered"), TALLY_DEC);
@@ -203,12 +207,7 @@ static void md_questions(struct snd_buf *b, struct lists *ls, const struct snd_f
 				snd_buf_printf(b, " %s |", a);
 			}
 			oc = position_outcome(qs, a, &pl);
-			if (oc == OUTCOME_CONSENSUS)
-				snd_buf_puts(b, "\n\n**CONSENSUS** (no sustained objection)\n");
-			else if (oc == OUTCOME_OBJECTED)
-				snd_buf_printf(b, "\n\n**%s sustained objection%s:**\n\n", a, pl);
-			else
-				snd_buf_puts(b, "\n\nNo positions yet.\n");
+			put_outcome(b, oc, a, pl, &md_outcome);
 			md_entries(b, ls, f, qs, "objections", "reason");
 			break;
 		case SND_Q_NUMBER: {
@@ -232,64 +231,63 @@ static void md_questions(struct snd_buf *b, struct lists *ls, const struct snd_f
 }
 
 /* One table row per position question, before the details. */
-static void md_proposals(struct snd_buf *b, const struct snd_form *f, int lang,
-                         const cJSON *questions)
+struct md {
+	struct snd_buf *b;
+	struct lists *ls;
+	const struct snd_form *f;
+	int lang;
+	const char *by;
+};
+
+static void md_glance(void *ctx, const struct glance *g, int first)
 {
-	const cJSON *qs;
-	enum outcome oc;
-	const char *pl;
-	char a[SND_FMT_LEN];
-	int any = 0, i;
-	cJSON_ArrayForEach(qs, questions) {
-		const struct snd_question *q = question_of(f, qs);
-		if (q == NULL || q->type != SND_Q_POSITION)
-			continue;
-		if (!any)
-			snd_buf_puts(b, "\n## Proposals at a glance\n\n| proposal | support | can live "
-			                "with | object | abstain | outcome |\n"
-			                "|---|---:|---:|---:|---:|---|\n");
-		any = 1;
-		snd_buf_puts(b, "| ");
-		md_text(b, label_in(f, &q->text, lang));
-		snd_buf_puts(b, " |");
-		for (i = 0; i < SND_POS__MAX; i++) {
-			snd_fmt_count(a, snd_json_num0(qs, snd_position_names[i]), TALLY_DEC);
-			snd_buf_printf(b, " %s |", a);
-		}
-		oc = position_outcome(qs, a, &pl);
-		if (oc == OUTCOME_CONSENSUS)
-			snd_buf_puts(b, " **CONSENSUS** |\n");
-		else if (oc == OUTCOME_OBJECTED)
-			snd_buf_printf(b, " %s sustained objection%s |\n", a, pl);
-		else
-			snd_buf_puts(b, " no positions yet |\n");
-	}
+	struct md *m = ctx;
+	struct snd_buf *b = m->b;
+	if (first)
+		snd_buf_puts(b, "\n## Proposals at a glance\n\n| proposal | support | can live "
+		                "with | object | abstain | outcome |\n"
+		                "|---|---:|---:|---:|---:|---|\n");
+	snd_buf_puts(b, "| ");
+	md_text(b, label_in(m->f, &g->q->text, m->lang));
+	snd_buf_puts(b, " |");
+	for (int i = 0; i < SND_POS__MAX; i++)
+		snd_buf_printf(b, " %s |", g->count[i]);
+	static const struct outcome_words w = {" no positions yet |\n", " **CONSENSUS** |\n",
+	                                       " ", " |\n"};
+	put_outcome(b, g->oc, g->n, g->plural, &w);
+}
+
+static void md_head(void *ctx, const char *responses, const char *weight, const cJSON *questions)
+{
+	struct md *m = ctx;
+	const char *t = label_in(m->f, &m->f->title, m->lang);
+	snd_buf_puts(m->b, "# ");
+	md_text(m->b, t ? t : m->f->id);
+	snd_buf_printf(m->b, "\n\nQuestionnaire `%s` \xc2\xb7 responses %s \xc2\xb7 one voice per %s\n",
+	               m->f->id, responses, weight);
+	each_glance(m->f, questions, md_glance, m);
+}
+
+static void md_list(void *ctx, const cJSON *questions, int top)
+{
+	struct md *m = ctx;
+	md_questions(m->b, m->ls, m->f, m->lang, questions, top);
+}
+
+static void md_group(void *ctx, const char *name, const char *responses)
+{
+	struct md *m = ctx;
+	snd_buf_puts(m->b, "\n## ");
+	md_text(m->b, m->by ? m->by : "group");
+	snd_buf_puts(m->b, " = ");
+	md_text(m->b, name);
+	snd_buf_printf(m->b, " (responses %s)\n", responses);
 }
 
 void write_md(struct snd_buf *b, struct lists *ls, const struct snd_form *f, int lang,
               const cJSON *sum, const char *by)
 {
-	const cJSON *g;
-	const char *t = label_in(f, &f->title, lang);
-	const char *w = snd_json_str(sum, "weight");
-	char a[SND_FMT_LEN];
-	snd_buf_puts(b, "# ");
-	md_text(b, t ? t : f->id);
-	snd_fmt_count(a, snd_json_num0(sum, "responses"), TALLY_DEC);
-	snd_buf_printf(b, "\n\nQuestionnaire `%s` \xc2\xb7 responses %s \xc2\xb7 one voice per %s\n",
-	               f->id, a, w && strcmp(w, "entity") == 0 ? "entity" : "delegate");
-	md_proposals(b, f, lang, cJSON_GetObjectItemCaseSensitive(sum, "questions"));
-	ls->group = NULL;
-	md_questions(b, ls, f, lang, cJSON_GetObjectItemCaseSensitive(sum, "questions"), 1);
-	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(sum, "groups")) {
-		ls->group = g->string;
-		snd_fmt_count(a, snd_json_num0(g, "responses"), TALLY_DEC);
-		snd_buf_puts(b, "\n## ");
-		md_text(b, by ? by : "group");
-		snd_buf_puts(b, " = ");
-		md_text(b, g->string);
-		snd_buf_printf(b, " (responses %s)\n", a);
-		md_questions(b, ls, f, lang, cJSON_GetObjectItemCaseSensitive(g, "questions"), 0);
-	}
+	static const struct summary_writer w = {md_head, md_list, md_group};
+	struct md m = {b, ls, f, lang, by};
+	walk_summary(ls, sum, &w, &m);
 }
-

@@ -123,9 +123,44 @@ const char *entry_entity(const struct snd_form *f, const cJSON *entry);
  * "object" > 0; else OUTCOME_NONE (no positions yet). */
 enum outcome { OUTCOME_NONE, OUTCOME_CONSENSUS, OUTCOME_OBJECTED };
 enum outcome position_outcome(const cJSON *qs, char n[SND_FMT_LEN], const char **plural);
+/* A position question "at a glance": its counts per position and its
+ * outcome, formatted; each writer lays the line out its own way. */
+struct glance {
+	const struct snd_question *q;
+	char count[SND_POS__MAX][SND_FMT_LEN];
+	enum outcome oc;
+	char n[SND_FMT_LEN]; /* sustained objections, with OUTCOME_OBJECTED */
+	const char *plural;
+};
+typedef void (*glance_fn)(void *ctx, const struct glance *g, int first);
+/* Calls fn for every position question of questions, in order. */
+void each_glance(const struct snd_form *f, const cJSON *questions, glance_fn fn, void *ctx);
+struct lists;
+/* A summary writer's parts (text.c, tables.c): the title and totals (and
+ * what goes before the details), a list of questions (top: the whole
+ * questionnaire's), a group's heading. */
+struct summary_writer {
+	void (*head)(void *ctx, const char *responses, const char *weight, const cJSON *questions);
+	void (*questions)(void *ctx, const cJSON *questions, int top);
+	void (*group)(void *ctx, const char *name, const char *responses);
+};
+/* The summary through w: head, the whole's questions, then each group's
+ * heading and questions, with ls->group set to the group (NULL: whole). */
+void walk_summary(struct lists *ls, const cJSON *sum, const struct summary_writer *w, void *ctx);
+/* How a writer words an outcome: none, consensus, or pre + n + " sustained
+ * objection" + plural + post. */
+struct outcome_words {
+	const char *none, *consensus, *pre, *post;
+};
+void put_outcome(struct snd_buf *b, enum outcome oc, const char *n, const char *plural,
+                 const struct outcome_words *w);
 const char *opt_label(const struct snd_form *f, int lang, const struct snd_option *opts,
                       size_t n, const char *id);
 const struct snd_question *question_of(const struct snd_form *f, const cJSON *qs);
+/* The title of q's section (in lang, else its id) when q opens a section
+ * other than *cur and headings is on, *cur then moved to it; else NULL. */
+const char *section_heading(const struct snd_form *f, int lang, const struct snd_question *q,
+                            int headings, size_t *cur);
 
 /* Where the objections and comments of a summary come from: the tree
  * itself (t NULL), or the engine (a tree made without lists), in which

@@ -440,13 +440,10 @@ static void text_position(struct snd_buf *b, struct lists *ls, const struct snd_
 	}
 	snd_buf_puts(b, "  (\xe2\x96\x88 support \xe2\x96\x93 live with \xe2\x96\x92 object "
 	                "\xe2\x96\x91 abstain)\n");
+	static const struct outcome_words w = {"  no positions yet\n",
+	                                       "  CONSENSUS (no sustained objection)\n", "  ", ":\n"};
 	oc = position_outcome(qs, n, &pl);
-	if (oc == OUTCOME_CONSENSUS)
-		snd_buf_puts(b, "  CONSENSUS (no sustained objection)\n");
-	else if (oc == OUTCOME_OBJECTED)
-		snd_buf_printf(b, "  %s sustained objection%s:\n", n, pl);
-	else
-		snd_buf_puts(b, "  no positions yet\n");
+	put_outcome(b, oc, n, pl, &w);
 	text_entries(b, ls, f, qs, "objections", "reason", "objection", limit);
 }
 
@@ -480,11 +477,10 @@ static void text_questions(struct snd_buf *b, struct lists *ls, const struct snd
 		const struct snd_question *q = question_of(f, qs);
 		if (q == NULL)
 			continue;
-		if (headings && q->section != cur && q->section < f->nsections) {
-			const char *t = label_in(f, &f->sections[q->section].title, lang);
-			cur = q->section;
+		const char *sec = section_heading(f, lang, q, headings, &cur);
+		if (sec != NULL) {
 			snd_buf_puts(b, "\n== ");
-			term_text(b, t ? t : f->sections[cur].id, 0, 0, -1);
+			term_text(b, sec, 0, 0, -1);
 			snd_buf_puts(b, " ==\n");
 		}
 		snd_fmt_count(a, snd_json_num0(qs, "answered"), TALLY_DEC);
@@ -508,59 +504,58 @@ static void text_questions(struct snd_buf *b, struct lists *ls, const struct snd
 
 /* Every position question on one line: where each proposal stands, before
  * the details. */
-static void text_proposals(struct snd_buf *b, const struct snd_form *f, const cJSON *questions)
+struct tx {
+	struct snd_buf *b;
+	struct lists *ls;
+	const struct snd_form *f;
+	int lang;
+	const char *by;
+	long limit;
+};
+
+static void text_glance(void *ctx, const struct glance *g, int first)
 {
-	const cJSON *qs;
-	enum outcome oc;
-	const char *pl;
-	char n[SND_FMT_LEN], c[SND_POS__MAX][SND_FMT_LEN];
-	int any = 0, i;
-	cJSON_ArrayForEach(qs, questions) {
-		const struct snd_question *q = question_of(f, qs);
-		if (q == NULL || q->type != SND_Q_POSITION)
-			continue;
-		if (!any)
-			snd_buf_puts(b, "\nProposals at a glance (support / can live with / object / "
-			                "abstain)\n");
-		any = 1;
-		for (i = 0; i < SND_POS__MAX; i++)
-			snd_fmt_count(c[i], snd_json_num0(qs, snd_position_names[i]), TALLY_DEC);
-		snd_buf_printf(b, "  %-24s %8s %8s %8s %8s  ", q->id, c[0], c[1], c[2], c[3]);
-		oc = position_outcome(qs, n, &pl);
-		if (oc == OUTCOME_CONSENSUS)
-			snd_buf_puts(b, "CONSENSUS\n");
-		else if (oc == OUTCOME_OBJECTED)
-			snd_buf_printf(b, "%s sustained objection%s\n", n, pl);
-		else
-			snd_buf_puts(b, "no positions yet\n");
-	}
+	struct snd_buf *b = ((struct tx *)ctx)->b;
+	if (first)
+		snd_buf_puts(b, "\nProposals at a glance (support / can live with / object / "
+		                "abstain)\n");
+	snd_buf_printf(b, "  %-24s %8s %8s %8s %8s  ", g->q->id, g->count[0], g->count[1],
+	               g->count[2], g->count[3]);
+	static const struct outcome_words w = {"no positions yet\n", "CONSENSUS\n", "", "\n"};
+	put_outcome(b, g->oc, g->n, g->plural, &w);
+}
+
+static void text_head(void *ctx, const char *responses, const char *weight, const cJSON *questions)
+{
+	struct tx *x = ctx;
+	const char *t = label_in(x->f, &x->f->title, x->lang);
+	term_text(x->b, t ? t : x->f->id, 0, 0, -1);
+	snd_buf_printf(x->b, "\nquestionnaire %s \xc2\xb7 responses %s \xc2\xb7 one voice per %s%s\n",
+	               x->f->id, responses, weight,
+	               x->f->anonymity == SND_PSEUDONYMOUS ? " \xc2\xb7 pseudonymous" : "");
+	each_glance(x->f, questions, text_glance, x);
+}
+
+static void text_list(void *ctx, const cJSON *questions, int top)
+{
+	struct tx *x = ctx;
+	text_questions(x->b, x->ls, x->f, x->lang, questions, top, x->limit);
+}
+
+static void text_group(void *ctx, const char *name, const char *responses)
+{
+	struct tx *x = ctx;
+	snd_buf_puts(x->b, "\n\n######## ");
+	term_text(x->b, x->by ? x->by : "group", 0, 0, -1);
+	snd_buf_puts(x->b, " = ");
+	term_text(x->b, name, 0, 0, -1);
+	snd_buf_printf(x->b, " (responses %s) ########\n", responses);
 }
 
 void write_text(struct snd_buf *b, struct lists *ls, const struct snd_form *f, int lang,
                 const cJSON *sum, const char *by, long limit)
 {
-	const cJSON *g;
-	const char *t = label_in(f, &f->title, lang);
-	const char *w = snd_json_str(sum, "weight");
-	char a[SND_FMT_LEN];
-	term_text(b, t ? t : f->id, 0, 0, -1);
-	snd_fmt_count(a, snd_json_num0(sum, "responses"), TALLY_DEC);
-	snd_buf_printf(b, "\nquestionnaire %s \xc2\xb7 responses %s \xc2\xb7 one voice per %s%s\n",
-	               f->id, a, w && strcmp(w, "entity") == 0 ? "entity" : "delegate",
-	               f->anonymity == SND_PSEUDONYMOUS ? " \xc2\xb7 pseudonymous" : "");
-	text_proposals(b, f, cJSON_GetObjectItemCaseSensitive(sum, "questions"));
-	ls->group = NULL;
-	text_questions(b, ls, f, lang, cJSON_GetObjectItemCaseSensitive(sum, "questions"), 1, limit);
-	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(sum, "groups")) {
-		ls->group = g->string;
-		snd_fmt_count(a, snd_json_num0(g, "responses"), TALLY_DEC);
-		snd_buf_puts(b, "\n\n######## ");
-		term_text(b, by ? by : "group", 0, 0, -1);
-		snd_buf_puts(b, " = ");
-		term_text(b, g->string, 0, 0, -1);
-		snd_buf_printf(b, " (responses %s) ########\n", a);
-		text_questions(b, ls, f, lang, cJSON_GetObjectItemCaseSensitive(g, "questions"), 0,
-		               limit);
-	}
+	static const struct summary_writer w = {text_head, text_list, text_group};
+	struct tx x = {b, ls, f, lang, by, limit};
+	walk_summary(ls, sum, &w, &x);
 }
-
