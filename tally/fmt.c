@@ -1,13 +1,22 @@
-/* fmt.c - small helpers shared by the summary writers (text.c, tables.c,
- * summary.c): typed reads of the engine's summary object, display
- * formatting of counts, shares and statistics, option labels, and the
- * objections and comments from the tree or from the engine (struct lists).
+/* fmt.c - what the summary writers (text.c, tables.c, summary.c) share.
+ *
+ * This file owns:
+ *   1. display cells: fields of the engine's summary object through core's
+ *      formats (core/fmt.c: snd_fmt_*, snd_json_*), with a point;
+ *   2. the document walk (walk_summary: the whole, then each group), the
+ *      position questions "at a glance" (each_glance), outcomes and their
+ *      wording, section headings, option labels;
+ *   3. the objections and comments, from the tree or straight from the
+ *      engine (struct lists), flushed to the output as they come.
  * (The JSON is written by the engine itself: snd_tally_write_json.)
  *
  * Invariants:
- *   1. Display formats round.
+ *   1. Display formats round; no number is formatted here but through
+ *      core's snd_fmt_* (one way to show a share everywhere).
  *   2. A missing or mistyped field reads as absent (NULL, 0 or "—"), never
  *      as a crash: the writers trust the engine, not blindly.
+ *   3. Output bytes are those `tally` always wrote: cells are cut at 39
+ *      bytes and an overflowed statistic reads as printf shows it.
  */
 #include "tally.h"
 

@@ -10,6 +10,12 @@
  * lists (snd_tally_tree) and take the objections and comments from the
  * engine as they go (fmt.c's entries_each), flushing the output as it
  * grows.  Only the report holds the whole summary.
+ *
+ * Invariants:
+ *   1. The engine runs once per command; every writer reads its result.
+ *   2. A breakdown that would identify people on a pseudonymous form is
+ *      refused here (exit 2) before the engine refuses it too.
+ *   3. Output goes through struct out: whole or not at all.
  */
 #include "tally.h"
 

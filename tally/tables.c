@@ -3,6 +3,13 @@
  * Markdown has one table per question, rounded for reading, with every
  * string escaped for inline syntax.  (The CSV of --format csv is
  * snd_summary_csv in core/summary.c, shared with the chair's download.)
+ *
+ * Invariants:
+ *   1. Every string from the form or the answers goes through md_text:
+ *      inline syntax is escaped, control characters become spaces.
+ *   2. Numbers only through fmt.c's cells and core's snd_fmt_*.
+ *   3. The document's order is fmt.c's walk_summary: the whole, then the
+ *      groups in the engine's order.
  */
 #include "tally.h"
 
