@@ -8,7 +8,7 @@
  *      option and row ids are [a-z0-9_], so their code-unit order is their
  *      byte order and they never need escapes.
  *   2. Anything else makes it give up (return -1) and the row goes to the
- *      cJSON fallback in tally.c (cjson_decode); giving up is never an
+ *      cJSON fallback in tally_rows.c (tally_cjson_decode); giving up is never an
  *      error, only slower.
  *   3. Every step checks the end of the text before reading: a row is
  *      read within [txt, txt + n), with no NUL terminator needed.

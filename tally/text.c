@@ -231,7 +231,8 @@ static void midpoint_shares(const struct snd_question *q, const cJSON *qs, doubl
 
 static void text_scale_figures(struct snd_buf *b, const struct snd_question *q, const cJSON *qs)
 {
-	char m[SND_FMT_LEN], md[SND_FMT_LEN], cs[SND_FMT_LEN], p0[SND_FMT_LEN], p1[SND_FMT_LEN], p2[SND_FMT_LEN];
+	char m[SND_FMT_LEN], md[SND_FMT_LEN], cs[SND_FMT_LEN];
+	char p0[SND_FMT_LEN], p1[SND_FMT_LEN], p2[SND_FMT_LEN];
 	double mid[3];
 	int q1, q3;
 	cell_stat(m, qs, "mean");
