@@ -15,8 +15,8 @@
  *      core's snd_fmt_* (one way to show a share everywhere).
  *   2. A missing or mistyped field reads as absent (NULL, 0 or "—"), never
  *      as a crash: the writers trust the engine, not blindly.
- *   3. Output bytes are those `tally` always wrote: cells are cut at 39
- *      bytes and an overflowed statistic reads as printf shows it.
+ *   3. An overflowed statistic (inf, nan) reads as printf shows it, as
+ *      `tally` always wrote it; everything else is core's snd_fmt_*.
  */
 #include "tally.h"
 
@@ -26,17 +26,10 @@
 /* ------------------------------------------------------- display cells */
 
 /* A field of the summary tree through core's display formats (fmt.c).
- * Two things are kept as `tally` always printed them: a cell holds at most
- * CELL_MAX bytes (a `number` answer near DBL_MAX prints 300 digits, cut
- * there), and a statistic that overflowed (the mean of such answers: inf,
- * which the JSON writes as null) reads as printf shows it. */
-#define CELL_MAX 39
-
-static void cell_cut(char out[SND_FMT_LEN])
-{
-	out[CELL_MAX] = '\0';
-}
-
+ * One thing is kept as `tally` always printed it: a statistic that
+ * overflowed (the mean of `number` answers near DBL_MAX: inf, which the
+ * JSON writes as null) reads as printf shows it, where core would show a
+ * dash. */
 void cell_stat(char out[SND_FMT_LEN], const cJSON *o, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -46,7 +39,6 @@ void cell_stat(char out[SND_FMT_LEN], const cJSON *o, const char *key)
 		snprintf(out, SND_FMT_LEN, "%.2f", v->valuedouble);
 	else
 		snd_fmt_stat(out, d, def, TALLY_DEC);
-	cell_cut(out);
 }
 
 void cell_value(char out[SND_FMT_LEN], const cJSON *o, const char *key)
@@ -54,7 +46,6 @@ void cell_value(char out[SND_FMT_LEN], const cJSON *o, const char *key)
 	double d = 0;
 	int def = snd_json_num(o, key, &d);
 	snd_fmt_value(out, d, def, TALLY_DEC);
-	cell_cut(out);
 }
 
 void cell_point(char out[SND_FMT_LEN], const cJSON *o, const char *key)
@@ -64,7 +55,6 @@ void cell_point(char out[SND_FMT_LEN], const cJSON *o, const char *key)
 		snd_fmt_count(out, d, TALLY_DEC);
 	else
 		snd_fmt_stat(out, 0, 0, TALLY_DEC); /* the dash */
-	cell_cut(out);
 }
 
 /* ------------------------------------------------------ summary reading */
