@@ -8,7 +8,7 @@
  *      option and row ids are [a-z0-9_], so their code-unit order is their
  *      byte order and they never need escapes.
  *   2. Anything else makes it give up (return -1) and the row goes to the
- *      cJSON fallback in tally.c (cjson_decode); giving up is never an
+ *      cJSON fallback in tally_rows.c (tally_cjson_decode); giving up is never an
  *      error, only slower.
  *   3. Every step checks the end of the text before reading: a row is
  *      read within [txt, txt + n), with no NUL terminator needed.
@@ -142,12 +142,11 @@ static int sc_optlist(struct scan *c, const struct snd_question *q, const uint16
 			if (pool[j] == o)
 				return -1;
 		pool[k++] = o;
-		if (c->p < c->e && *c->p == ',') {
-			c->p++;
-			continue;
-		}
-		if (sc_char(c, ']'))
+		int more = sc_next(c, ']');
+		if (more < 0)
 			return -1;
+		if (more)
+			continue;
 		*n = k;
 		return 0;
 	}
@@ -210,13 +209,11 @@ static int sc_value(const struct scan_form *t, int qi, struct scan *c)
 			} else {
 				cells[r] = pt;
 			}
-			if (c->p < c->e && *c->p == ',') {
-				c->p++;
-				continue;
-			}
-			if (sc_char(c, '}'))
+			int more = sc_next(c, '}');
+			if (more < 0)
 				return -1;
-			break;
+			if (!more)
+				break;
 		}
 		break;
 	}
@@ -239,13 +236,11 @@ static int sc_value(const struct scan_form *t, int qi, struct scan *c)
 			} else {
 				return -1;
 			}
-			if (c->p < c->e && *c->p == ',') {
-				c->p++;
-				continue;
-			}
-			if (sc_char(c, '}'))
+			int more = sc_next(c, '}');
+			if (more < 0)
 				return -1;
-			break;
+			if (!more)
+				break;
 		}
 		if (pos < 0)
 			return -1;

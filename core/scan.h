@@ -1,12 +1,13 @@
 /* scan.h - internal to libsounding: the strict scanner of stored answers
- * (scan.c) and what it shares with the tally (tally.c), which lays out the
- * tables the scanner reads and writes the decoded row the tally adds up.
+ * (scan.c) and what it shares with the tally engine: tally.c lays out the
+ * tables the scanner reads, the scanner writes the decoded row that
+ * tally_rows.c adds up.
  *
  * Owns: the decoded-row types (struct dq, the matrix cell sentinels), the
  * per-question layout record (struct qlay), the scanner's view of a tally
- * (struct scan_form) and the scanner's primitives that tally.c also uses
- * (strings and characters of attrs text; position names and number checks,
- * shared with the cJSON fallback).
+ * (struct scan_form) and the scanner's primitives that the engine also uses
+ * (strings and characters of attrs text in tally_groups.c; position names
+ * and number checks, shared with the cJSON fallback).
  *
  * Not part of the public interface: only core/ includes this file.
  */
@@ -26,7 +27,7 @@
 #define CELL_ABSENT INT_MIN
 #define CELL_NOVIEW (INT_MIN + 1)
 
-/* Where a question lives in an accumulator block (see layout() in tally.c). */
+/* Where a question lives in an accumulator block (see tally_layout() in tally.c). */
 struct qlay {
 	size_t off;      /* the question's slot: [answered, ...] */
 	size_t row_len;  /* matrix: each row's slot length (1 + npoints) */
@@ -52,8 +53,8 @@ struct dq {
 };
 
 /* The scanner's view of a tally: the form, its layout and the decoded row.
- * Borrowed: tally.c owns every array (allocated once by layout(), freed by
- * tally_free) and points this at them once they exist. */
+ * Borrowed: tally.c owns every array (allocated once by tally_layout(),
+ * freed by tally_release) and points this at them once they exist. */
 struct scan_form {
 	const struct snd_form *f;
 	const struct qlay *ql;   /* per question */
@@ -68,7 +69,8 @@ struct scan_form {
 /* Decodes one canonical answers object (as the writer stored it) into
  * t->dq and t->pool, which the caller has zeroed.  0 on success; -1 when
  * the text is anything the scanner does not expect (the caller then falls
- * back to cJSON, tally.c's cjson_decode), leaving t->dq partly filled. */
+ * back to cJSON, tally_rows.c's tally_cjson_decode), leaving t->dq partly
+ * filled. */
 int snd_scan_answers(const struct scan_form *t, const char *txt, size_t n);
 
 /* The scanner's small steps run ~60 times per row: inlined, a row costs
@@ -137,6 +139,18 @@ HOT int sc_char(struct scan *c, char ch)
 		return -1;
 	c->p++;
 	return 0;
+}
+
+/* After a member of an object or an element of an array: 1 when a ','
+ * follows (consumed: another comes), 0 at the closing byte close
+ * (consumed), -1 on anything else. */
+HOT int sc_next(struct scan *c, char close)
+{
+	if (c->p < c->e && *c->p == ',') {
+		c->p++;
+		return 1;
+	}
+	return sc_char(c, close) ? -1 : 0;
 }
 
 /* a[0..n) == b[0..n), inline: the ids and names compared here are a few

@@ -24,8 +24,15 @@
  *   store_write.c  batches, append/import, hash chain, receipts, checkpoints
  *   store_read.c   scans: latest rows, every revision, counts, tally walk
  *   store_sched.c  revocations and the schedule (open/close overrides)
- *   tally.c   streaming aggregation and the consensus measures
- *   scan.c    the strict scanner of stored answers, tally.c's hot path (scan.h)
+ *   tally.c   the tally engine: layout, scopes, snd_tally_run (tally_int.h);
+ *             tally_rows.c adds up a row, tally_groups.c the --by groups,
+ *             tally_stream.c the reader and worker thread, tally_json.c the
+ *             summary as a tree or streamed JSON, tally_maps.c arena and map
+ *   measures.c the measures as pure functions over counts (measures.h):
+ *             Tastle-Wierman, medians, Borda, Schulze, Condorcet
+ *   turnout.c turnout by category, sg and region (snd_tally_turnout)
+ *   scan.c    the strict scanner of stored answers, the tally's hot path (scan.h)
+ *   kept.c    the tally's objections and comments: budgeted, sorted runs (kept.h)
  *   summary.c the summary as CSV (tally and the chair's download)
  *   mail.c    invitation and reminder messages: templates, RFC 5322/2047/2045
  *   report*.c the HTML report and the chair's charts: report.c the page,

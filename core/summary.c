@@ -81,12 +81,6 @@ static void csv_flush(struct csvw *w)
 	snd_buf_reset(w->b);
 }
 
-static const char *jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static void csv_row(struct csvw *w, const char *item, const char *measure, const char *value)
 {
 	snd_buf_csv(w->b, w->group);
@@ -157,7 +151,7 @@ static void csv_items(struct csvw *w, const cJSON *qs, const char *list, const c
 		return;
 	}
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, list))
-		csv_row(w, w->pseudo ? NULL : jstr(it, "entity"), measure, jstr(it, field));
+		csv_row(w, w->pseudo ? NULL : snd_json_str(it, "entity"), measure, snd_json_str(it, field));
 }
 
 static void csv_questions(struct snd_buf *b, const struct snd_form *f, const cJSON *questions,
@@ -168,7 +162,7 @@ static void csv_questions(struct snd_buf *b, const struct snd_form *f, const cJS
 	int pseudo = f->anonymity == SND_PSEUDONYMOUS, i;
 
 	cJSON_ArrayForEach(qs, questions) {
-		const char *id = jstr(qs, "id");
+		const char *id = snd_json_str(qs, "id");
 		int qi = id ? snd_form_question(f, id) : -1;
 		const struct snd_question *q;
 		struct csvw w;
@@ -189,10 +183,10 @@ static void csv_questions(struct snd_buf *b, const struct snd_form *f, const cJS
 		case SND_Q_MULTI:
 			csv_num(&w, NULL, "answered", qs, "answered");
 			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "options")) {
-				csv_num(&w, jstr(it, "id"), "count", it, "count");
-				csv_num(&w, jstr(it, "id"), "share", it, "share");
+				csv_num(&w, snd_json_str(it, "id"), "count", it, "count");
+				csv_num(&w, snd_json_str(it, "id"), "share", it, "share");
 			}
-			csv_row(&w, NULL, "leader", jstr(qs, "leader"));
+			csv_row(&w, NULL, "leader", snd_json_str(qs, "leader"));
 			break;
 		case SND_Q_SCALE:
 			csv_scale(&w, q, qs, NULL);
@@ -200,7 +194,7 @@ static void csv_questions(struct snd_buf *b, const struct snd_form *f, const cJS
 		case SND_Q_MATRIX:
 			csv_num(&w, NULL, "answered", qs, "answered");
 			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "rows"))
-				csv_scale(&w, q, it, jstr(it, "id"));
+				csv_scale(&w, q, it, snd_json_str(it, "id"));
 			break;
 		case SND_Q_RANK:
 			csv_num(&w, NULL, "answered", qs, "answered");
@@ -210,8 +204,8 @@ static void csv_questions(struct snd_buf *b, const struct snd_form *f, const cJS
 				csv_row(&w, cJSON_IsString(it) ? it->valuestring : "", "schulze_place", n);
 			}
 			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "borda"))
-				csv_num(&w, jstr(it, "id"), "borda", it, "score");
-			csv_row(&w, NULL, "condorcet_winner", jstr(qs, "condorcet_winner"));
+				csv_num(&w, snd_json_str(it, "id"), "borda", it, "score");
+			csv_row(&w, NULL, "condorcet_winner", snd_json_str(qs, "condorcet_winner"));
 			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "pairwise"))
 				cJSON_ArrayForEach(jt, it) {
 					snprintf(item, sizeof item, "%s>%s", it->string, jt->string);

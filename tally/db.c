@@ -1,6 +1,8 @@
 /* db.c - read-only looks at a collector database that the library offers
  * no call for: the questionnaire table (which forms a database holds, for
- * the form check of every command and for merge).
+ * the form check of every command and for merge); and open_form_db, the
+ * form and the store every reading subcommand starts from.  Calls down
+ * into cli.c (messages) and the library only.
  *
  * Invariants:
  *   1. Opened with SQLITE_OPEN_READONLY: the tally never writes here.
@@ -111,5 +113,64 @@ fail:
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	qrows_free(rows, n);
+	return 1;
+}
+
+int open_form_db(const char *form_path, const char *db_path, struct snd_form **fp,
+                 struct snd_store **sp)
+{
+	struct snd_diag d;
+	struct snd_form *f = NULL;
+	struct snd_store *s = NULL;
+	struct qrow *rows = NULL;
+	size_t n = 0, i;
+	int found = 0, same = 0;
+	char err[512];
+	enum snd_err e;
+
+	snd_diag_init(&d);
+	if ((e = snd_form_load(form_path, &f, &d)) != SND_OK) {
+		if (d.n == 0)
+			tally_err("%s: %s", form_path, snd_strerror(e));
+		for (i = 0; i < d.n; i++)
+			tally_err("%s: %s: %s", form_path, d.items[i].where, d.items[i].msg);
+		goto fail;
+	}
+	if (db_questionnaires(db_path, &rows, &n) != 0)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		if (strcmp(rows[i].id, f->id) != 0)
+			continue;
+		found = 1;
+		if (strcmp(rows[i].source_hash, f->source_hash) == 0)
+			same = 1;
+	}
+	if (!found) {
+		struct snd_buf b;
+		snd_buf_init(&b, 4096);
+		for (i = 0; i < n; i++)
+			snd_buf_printf(&b, "%s%s", i ? ", " : "", rows[i].id);
+		tally_err("%s: holds no questionnaire '%s' of %s (it holds: %s)", db_path, f->id,
+		          form_path, n ? b.data : "none");
+		snd_buf_free(&b);
+		goto fail;
+	}
+	if (!same)
+		tally_err("warning: %s differs from the questionnaire '%s' stored in %s "
+		          "(another version of the file); tallying with %s", form_path, f->id,
+		          db_path, form_path);
+	if (snd_store_open(db_path, SND_STORE_READ, &s, err, sizeof err) != SND_OK) {
+		tally_err("%s", err);
+		goto fail;
+	}
+	qrows_free(rows, n);
+	snd_diag_free(&d);
+	*fp = f;
+	*sp = s;
+	return 0;
+fail:
+	qrows_free(rows, n);
+	snd_diag_free(&d);
+	snd_form_free(f);
 	return 1;
 }

@@ -1,108 +1,91 @@
-/* fmt.c - small helpers shared by the summary writers (text.c, tables.c,
- * summary.c): typed reads of the engine's summary object, display
- * formatting of counts, shares and statistics, option labels, and the
- * objections and comments from the tree or from the engine (struct lists).
+/* fmt.c - what the summary writers (text.c, tables.c, summary.c) share.
+ *
+ * This file owns:
+ *   1. display cells: fields of the engine's summary object through core's
+ *      formats (core/fmt.c: snd_fmt_*, snd_json_*), with a point;
+ *   2. the document walk (walk_summary: the whole, then each group), the
+ *      position questions "at a glance" (each_glance), outcomes and their
+ *      wording, section headings, option labels;
+ *   3. the objections and comments, from the tree or straight from the
+ *      engine (struct lists), flushed to the output as they come.
  * (The JSON is written by the engine itself: snd_tally_write_json.)
  *
  * Invariants:
- *   1. Display formats round.
+ *   1. Display formats round; no number is formatted here but through
+ *      core's snd_fmt_* (one way to show a share everywhere).
  *   2. A missing or mistyped field reads as absent (NULL, 0 or "—"), never
  *      as a crash: the writers trust the engine, not blindly.
+ *   3. An overflowed statistic (inf, nan) reads as printf shows it, as
+ *      `tally` always wrote it; everything else is core's snd_fmt_*.
  */
 #include "tally.h"
 
-#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
-/* --------------------------------------------------------- json helpers */
+/* ------------------------------------------------------- display cells */
 
-const char *jstr(const cJSON *o, const char *key)
+/* A field of the summary tree through core's display formats (fmt.c).
+ * One thing is kept as `tally` always printed it: a statistic that
+ * overflowed (the mean of `number` answers near DBL_MAX: inf, which the
+ * JSON writes as null) reads as printf shows it, where core would show a
+ * dash. */
+void cell_stat(char out[SND_FMT_LEN], const cJSON *o, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
+	double d = 0;
+	int def = snd_json_num(o, key, &d);
+	if (!def && cJSON_IsNumber(v)) /* non-finite */
+		snprintf(out, SND_FMT_LEN, "%.2f", v->valuedouble);
+	else
+		snd_fmt_stat(out, d, def, TALLY_DEC);
 }
 
-int jnum(const cJSON *o, const char *key, double *out)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	if (!cJSON_IsNumber(v))
-		return 0;
-	*out = v->valuedouble;
-	return 1;
-}
-
-double jnum0(const cJSON *o, const char *key)
+void cell_value(char out[SND_FMT_LEN], const cJSON *o, const char *key)
 {
 	double d = 0;
-	return jnum(o, key, &d) ? d : 0;
+	int def = snd_json_num(o, key, &d);
+	snd_fmt_value(out, d, def, TALLY_DEC);
 }
 
-/* ------------------------------------------------------ display helpers */
-
-void fmt_count(char out[40], double v)
+void cell_point(char out[SND_FMT_LEN], const cJSON *o, const char *key)
 {
-	if (fabs(v - round(v)) < 1e-9)
-		snprintf(out, 40, "%.0f", round(v) == 0 ? 0.0 : round(v));
+	double d = 0;
+	if (snd_json_num(o, key, &d))
+		snd_fmt_count(out, d, TALLY_DEC);
 	else
-		snprintf(out, 40, "%.2f", v);
-}
-
-void fmt_pct(char out[40], double share)
-{
-	snprintf(out, 40, "%.1f%%", isfinite(share) && fabs(share) >= 0.0005 ? share * 100 : 0.0);
-}
-
-void fmt_stat(char out[40], const cJSON *o, const char *key)
-{
-	double d;
-	if (!jnum(o, key, &d))
-		snprintf(out, 40, "\xe2\x80\x94");
-	else
-		snprintf(out, 40, "%.2f", fabs(d) < 0.005 ? 0.0 : d);
-}
-
-/* An answer value (min, max, median of a number question): integers bare,
- * else six significant digits. */
-void fmt_value(char out[40], const cJSON *o, const char *key)
-{
-	double d;
-	if (!jnum(o, key, &d))
-		snprintf(out, 40, "\xe2\x80\x94");
-	else if (fabs(d - round(d)) < 1e-9)
-		snprintf(out, 40, "%.0f", round(d) == 0 ? 0.0 : round(d));
-	else
-		snprintf(out, 40, "%.6g", d);
-}
-
-/* A scale point (a median): integers bare, weights 2 decimals, a dash
- * when absent. */
-void fmt_point(char out[40], const cJSON *o, const char *key)
-{
-	double d;
-	if (jnum(o, key, &d))
-		fmt_count(out, d);
-	else
-		snprintf(out, 40, "\xe2\x80\x94");
+		snd_fmt_stat(out, 0, 0, TALLY_DEC); /* the dash */
 }
 
 /* ------------------------------------------------------ summary reading */
 
 const char *entry_entity(const struct snd_form *f, const cJSON *entry)
 {
-	return f->anonymity == SND_PSEUDONYMOUS ? NULL : jstr(entry, "entity");
+	return f->anonymity == SND_PSEUDONYMOUS ? NULL : snd_json_str(entry, "entity");
 }
 
-enum outcome position_outcome(const cJSON *qs, char n[40], const char **plural)
+enum outcome position_outcome(const cJSON *qs, char n[SND_FMT_LEN], const char **plural)
 {
-	double objections = jnum0(qs, "object");
+	double objections = snd_json_num0(qs, "object");
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(qs, "consensus")))
 		return OUTCOME_CONSENSUS;
 	if (objections > 0) {
-		fmt_count(n, objections);
+		snd_fmt_count(n, objections, TALLY_DEC);
 		*plural = objections == 1 ? "" : "s";
 		return OUTCOME_OBJECTED;
 	}
 	return OUTCOME_NONE;
+}
+
+void put_outcome(struct snd_buf *b, enum outcome oc, const char *n, const char *plural,
+                 const struct outcome_words *w)
+{
+	if (oc == OUTCOME_CONSENSUS)
+		snd_buf_puts(b, w->consensus);
+	else if (oc == OUTCOME_OBJECTED)
+		snd_buf_printf(b, "%s%s sustained objection%s%s", w->pre, n, plural, w->post);
+	else
+		snd_buf_puts(b, w->none);
 }
 
 const char *opt_label(const struct snd_form *f, int lang, const struct snd_option *opts,
@@ -115,11 +98,58 @@ const char *opt_label(const struct snd_form *f, int lang, const struct snd_optio
 
 const struct snd_question *question_of(const struct snd_form *f, const cJSON *qs)
 {
-	const char *id = jstr(qs, "id");
+	const char *id = snd_json_str(qs, "id");
 	int i = id ? snd_form_question(f, id) : -1;
 	return i >= 0 ? &f->questions[i] : NULL;
 }
 
+
+const char *section_heading(const struct snd_form *f, int lang, const struct snd_question *q,
+                            int headings, size_t *cur)
+{
+	const char *t;
+	if (!headings || q->section == *cur || q->section >= f->nsections)
+		return NULL;
+	*cur = q->section;
+	t = label_in(f, &f->sections[q->section].title, lang);
+	return t ? t : f->sections[q->section].id;
+}
+
+/* ------------------------------------------------------ document walk */
+
+void each_glance(const struct snd_form *f, const cJSON *questions, glance_fn fn, void *ctx)
+{
+	const cJSON *qs;
+	int first = 1;
+	cJSON_ArrayForEach(qs, questions) {
+		struct glance g;
+		g.q = question_of(f, qs);
+		if (g.q == NULL || g.q->type != SND_Q_POSITION)
+			continue;
+		for (int i = 0; i < SND_POS__MAX; i++)
+			snd_fmt_count(g.count[i], snd_json_num0(qs, snd_position_names[i]), TALLY_DEC);
+		g.oc = position_outcome(qs, g.n, &g.plural);
+		fn(ctx, &g, first);
+		first = 0;
+	}
+}
+
+void walk_summary(struct lists *ls, const cJSON *sum, const struct summary_writer *w, void *ctx)
+{
+	const cJSON *g, *questions = cJSON_GetObjectItemCaseSensitive(sum, "questions");
+	const char *weight = snd_json_str(sum, "weight");
+	char a[SND_FMT_LEN];
+	snd_fmt_count(a, snd_json_num0(sum, "responses"), TALLY_DEC);
+	w->head(ctx, a, weight && strcmp(weight, "entity") == 0 ? "entity" : "delegate", questions);
+	ls->group = NULL;
+	w->questions(ctx, questions, 1);
+	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(sum, "groups")) {
+		ls->group = g->string;
+		snd_fmt_count(a, snd_json_num0(g, "responses"), TALLY_DEC);
+		w->group(ctx, g->string, a);
+		w->questions(ctx, cJSON_GetObjectItemCaseSensitive(g, "questions"), 0);
+	}
+}
 
 /* --------------------------------------------------------------- lists */
 
@@ -135,7 +165,7 @@ void lists_flush(struct lists *ls, int force)
 
 long entries_count(struct lists *ls, const cJSON *qs, const char *list)
 {
-	const char *id = jstr(qs, "id");
+	const char *id = snd_json_str(qs, "id");
 	if (ls == NULL || ls->t == NULL)
 		return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(qs, list));
 	return id ? (long)snd_tally_count_items(ls->t, ls->group, id) : 0;
@@ -164,13 +194,13 @@ static int each_item(void *ctx, const char *entity, const char *text)
 void entries_each(struct lists *ls, const struct snd_form *f, const cJSON *qs, const char *list,
                   const char *field, long max, entry_fn fn, void *ctx)
 {
-	const char *id = jstr(qs, "id");
+	const char *id = snd_json_str(qs, "id");
 	if (ls == NULL || ls->t == NULL) {
 		const cJSON *it;
 		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, list)) {
 			if (max >= 0 && max-- == 0)
 				break;
-			fn(ctx, entry_entity(f, it), jstr(it, field));
+			fn(ctx, entry_entity(f, it), snd_json_str(it, field));
 		}
 		return;
 	}

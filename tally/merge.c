@@ -1,7 +1,7 @@
 /* merge.c - `tally merge --out DB A.db B.db...`: combines databases from
  * several collectors of the same questionnaire into a new one.
  *
- * How:
+ * How (each step an invariant of the result):
  *   1. --out must not exist (a merge never overwrites); the inputs must
  *      each hold the same questionnaire rows (id and source_hash), else the
  *      first file that differs is named.

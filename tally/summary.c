@@ -10,6 +10,12 @@
  * lists (snd_tally_tree) and take the objections and comments from the
  * engine as they go (fmt.c's entries_each), flushing the output as it
  * grows.  Only the report holds the whole summary.
+ *
+ * Invariants:
+ *   1. The engine runs once per command; every writer reads its result.
+ *   2. A breakdown that would identify people on a pseudonymous form is
+ *      refused here (exit 2) before the engine refuses it too.
+ *   3. Output goes through struct out: whole or not at all.
  */
 #include "tally.h"
 
@@ -98,6 +104,15 @@ static int parse_common(int argc, char **argv, struct common *c, const char *use
  * batches and the merge's buffers, `tally summary` stays near 30 MB however
  * many responses.  4 MiB sorts in the CPU's caches (kept.c). */
 #define KEPT_BUDGET ((size_t)4 << 20)
+
+/* Frees what run_summary made (any of it NULL). */
+static void run_free(struct snd_form *f, struct snd_store *s, struct snd_tally *t, cJSON *sum)
+{
+	cJSON_Delete(sum);
+	snd_tally_free(t);
+	snd_store_close(s);
+	snd_form_free(f);
+}
 
 /* Loads form and database, finds the language, runs the engine: *t, and
  * when sum is not NULL the summary tree too. */
@@ -234,10 +249,7 @@ int cmd_summary(int argc, char **argv)
 	rc = out_close(&o);
 done:
 	snd_buf_free(&b);
-	cJSON_Delete(sum);
-	snd_tally_free(t);
-	snd_store_close(s);
-	snd_form_free(f);
+	run_free(f, s, t, sum);
 	return rc;
 }
 
@@ -280,11 +292,8 @@ int cmd_report(int argc, char **argv)
 	rc = out_close(&o);
 done:
 	snd_buf_free(&b);
-	cJSON_Delete(sum);
 	cJSON_Delete(turnout);
-	snd_tally_free(t);
-	snd_store_close(s);
-	snd_form_free(f);
+	run_free(f, s, t, sum);
 	return rc;
 }
 

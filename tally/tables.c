@@ -3,12 +3,24 @@
  * Markdown has one table per question, rounded for reading, with every
  * string escaped for inline syntax.  (The CSV of --format csv is
  * snd_summary_csv in core/summary.c, shared with the chair's download.)
+ *
+ * Invariants:
+ *   1. Every string from the form or the answers goes through md_text:
+ *      inline syntax is escaped, control characters become spaces.
+ *   2. Numbers only through fmt.c's cells and core's snd_fmt_*.
+ *   3. The document's order is fmt.c's walk_summary: the whole, then the
+ *      groups in the engine's order.
  */
 #include "tally.h"
 
 #include <string.h>
 
 /* -------------------------------------------------------------- markdown */
+
+/* A position question's outcome under its table. */
+static const struct outcome_words md_outcome = {
+	"\n\nNo positions yet.\n", "\n\n**CONSENSUS** (no sustained objection)\n", "\n\n**",
+	":**\n\n"};
 
 /* Escapes text for a Markdown table cell or inline text: the punctuation
  * that can start inline syntax (emphasis, code, links, HTML, entities,
@@ -61,16 +73,16 @@ static void md_entries(struct snd_buf *b, struct lists *ls, const struct snd_for
 static void md_scale_row(struct snd_buf *b, const struct snd_question *q, const cJSON *o)
 {
 	const cJSON *dist = cJSON_GetObjectItemCaseSensitive(o, "distribution");
-	char n[40], m[40], md[40], cs[40], key[16];
+	char n[SND_FMT_LEN], m[SND_FMT_LEN], md[SND_FMT_LEN], cs[SND_FMT_LEN], key[16];
 	int v;
-	fmt_count(n, jnum0(o, "answered"));
-	fmt_stat(m, o, "mean");
-	fmt_point(md, o, "median");
-	fmt_stat(cs, o, "consensus");
+	snd_fmt_count(n, snd_json_num0(o, "answered"), TALLY_DEC);
+	cell_stat(m, o, "mean");
+	cell_point(md, o, "median");
+	cell_stat(cs, o, "consensus");
 	snd_buf_printf(b, " | %s | %s | %s | %s |", n, m, md, cs);
 	for (v = q->min; v <= q->max; v++) {
 		snprintf(key, sizeof key, "%d", v);
-		fmt_count(n, jnum0(dist, key));
+		snd_fmt_count(n, snd_json_num0(dist, key), TALLY_DEC);
 		snd_buf_printf(b, " %s |", n);
 	}
 	snd_buf_putc(b, '\n');
@@ -95,20 +107,19 @@ static void md_questions(struct snd_buf *b, struct lists *ls, const struct snd_f
 	size_t cur = (size_t)-1;
 	enum outcome oc;
 	const char *pl;
-	char a[40], s[40];
+	char a[SND_FMT_LEN], s[SND_FMT_LEN];
 	int i;
 	cJSON_ArrayForEach(qs, questions) {
 		const struct snd_question *q = question_of(f, qs);
 		if (q == NULL)
 			continue;
-		if (headings && q->section != cur && q->section < f->nsections) {
-			const char *t = label_in(f, &f->sections[q->section].title, lang);
-			cur = q->section;
+		const char *sec = section_heading(f, lang, q, headings, &cur);
+		if (sec != NULL) {
 			snd_buf_puts(b, "\n## ");
-			md_text(b, t ? t : f->sections[cur].id);
+			md_text(b, sec);
 			snd_buf_putc(b, '\n');
 		}
-		fmt_count(a, jnum0(qs, "answered"));
+		snd_fmt_count(a, snd_json_num0(qs, "answered"), TALLY_DEC);
 		snd_buf_printf(b, "\n### ");
 		md_text(b, label_in(f, &q->text, lang));
 		snd_buf_printf(b, "\n\n`%s` \xc2\xb7 %s \xc2\xb7 answered %s\n\n", q->id,
@@ -119,14 +130,14 @@ static void md_questions(struct snd_buf *b, struct lists *ls, const struct snd_f
 			snd_buf_puts(b, "| option | count | share |\n|---|---:|---:|\n");
 			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "options")) {
 				snd_buf_puts(b, "| ");
-				md_text(b, opt_label(f, lang, q->options, q->noptions, jstr(it, "id")));
-				fmt_count(a, jnum0(it, "count"));
-				fmt_pct(s, jnum0(it, "share"));
+				md_text(b, opt_label(f, lang, q->options, q->noptions, snd_json_str(it, "id")));
+				snd_fmt_count(a, snd_json_num0(it, "count"), TALLY_DEC);
+				snd_fmt_pct(s, snd_json_num0(it, "share"), TALLY_DEC);
 				snd_buf_printf(b, " | %s | %s |\n", a, s);
 			}
 			snd_buf_puts(b, "\n**Leader:** ");
-			if (jstr(qs, "leader"))
-				md_text(b, opt_label(f, lang, q->options, q->noptions, jstr(qs, "leader")));
+			if (snd_json_str(qs, "leader"))
+				md_text(b, opt_label(f, lang, q->options, q->noptions, snd_json_str(qs, "leader")));
 			else
 				snd_buf_puts(b, "none (tie or no answers)");
 			snd_buf_putc(b, '\n');
@@ -142,7 +153,7 @@ static void md_questions(struct snd_buf *b, struct lists *ls, const struct snd_f
 			md_scale_head(b, q, "row");
 			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "rows")) {
 				snd_buf_puts(b, "| ");
-				md_text(b, opt_label(f, lang, q->rows, q->nrows, jstr(it, "id")));
+				md_text(b, opt_label(f, lang, q->rows, q->nrows, snd_json_str(it, "id")));
 				md_scale_row(b, q, it);
 			}
 			snd_buf_puts(b, "\nConsensus: Tastle\xe2\x80\x93Wierman, 0 = split between the "
@@ -158,16 +169,16 @@ static void md_questions(struct snd_buf *b, struct lists *ls, const struct snd_f
 				snd_buf_putc(b, '\n');
 			}
 			snd_buf_puts(b, "\n**Condorcet winner:** ");
-			if (jstr(qs, "condorcet_winner"))
+			if (snd_json_str(qs, "condorcet_winner"))
 				md_text(b, opt_label(f, lang, q->options, q->noptions,
-				                     jstr(qs, "condorcet_winner")));
+				                     snd_json_str(qs, "condorcet_winner")));
 			else
 				snd_buf_puts(b, "none");
 			snd_buf_puts(b, "\n\n| option | Borda score |\n|---|---:|\n");
 			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "borda")) {
 				snd_buf_puts(b, "| ");
-				md_text(b, opt_label(f, lang, q->options, q->noptions, jstr(it, "id")));
-				fmt_count(a, jnum0(it, "score"));
+				md_text(b, opt_label(f, lang, q->options, q->noptions, snd_json_str(it, "id")));
+				snd_fmt_count(a, snd_json_num0(it, "score"), TALLY_DEC);
 				snd_buf_printf(b, " | %s |\n", a);
 			}
 			snd_buf_puts(b, "\nPairwise (voters preferring the row over the column):\n\n|   |");
@@ -189,7 +200,7 @@ static void md_questions(struct snd_buf *b, struct lists *ls, const struct snd_f
 						snd_buf_puts(b, " \xe2\x80\x94 |");
 						continue;
 					}
-					fmt_count(a, jnum0(it, jt->string));
+					snd_fmt_count(a, snd_json_num0(it, jt->string), TALLY_DEC);
 					snd_buf_printf(b, " %s |", a);
 				}
 				snd_buf_putc(b, '\n');
@@ -199,24 +210,19 @@ static void md_questions(struct snd_buf *b, struct lists *ls, const struct snd_f
 			snd_buf_puts(b, "| support | can live with | object | abstain |\n"
 			                "|---:|---:|---:|---:|\n|");
 			for (i = 0; i < SND_POS__MAX; i++) {
-				fmt_count(a, jnum0(qs, snd_position_names[i]));
+				snd_fmt_count(a, snd_json_num0(qs, snd_position_names[i]), TALLY_DEC);
 				snd_buf_printf(b, " %s |", a);
 			}
 			oc = position_outcome(qs, a, &pl);
-			if (oc == OUTCOME_CONSENSUS)
-				snd_buf_puts(b, "\n\n**CONSENSUS** (no sustained objection)\n");
-			else if (oc == OUTCOME_OBJECTED)
-				snd_buf_printf(b, "\n\n**%s sustained objection%s:**\n\n", a, pl);
-			else
-				snd_buf_puts(b, "\n\nNo positions yet.\n");
+			put_outcome(b, oc, a, pl, &md_outcome);
 			md_entries(b, ls, f, qs, "objections", "reason");
 			break;
 		case SND_Q_NUMBER: {
-			char mn[40], mx[40], me[40], md[40];
-			fmt_value(mn, qs, "min");
-			fmt_value(mx, qs, "max");
-			fmt_stat(me, qs, "mean");
-			fmt_value(md, qs, "median");
+			char mn[SND_FMT_LEN], mx[SND_FMT_LEN], me[SND_FMT_LEN], md[SND_FMT_LEN];
+			cell_value(mn, qs, "min");
+			cell_value(mx, qs, "max");
+			cell_stat(me, qs, "mean");
+			cell_value(md, qs, "median");
 			snd_buf_printf(b, "| n | min | max | mean | median |\n|---:|---:|---:|---:|---:|\n"
 			               "| %s | %s | %s | %s | %s |\n", a, mn, mx, me, md);
 			break;
@@ -232,64 +238,63 @@ static void md_questions(struct snd_buf *b, struct lists *ls, const struct snd_f
 }
 
 /* One table row per position question, before the details. */
-static void md_proposals(struct snd_buf *b, const struct snd_form *f, int lang,
-                         const cJSON *questions)
+struct md {
+	struct snd_buf *b;
+	struct lists *ls;
+	const struct snd_form *f;
+	int lang;
+	const char *by;
+};
+
+static void md_glance(void *ctx, const struct glance *g, int first)
 {
-	const cJSON *qs;
-	enum outcome oc;
-	const char *pl;
-	char a[40];
-	int any = 0, i;
-	cJSON_ArrayForEach(qs, questions) {
-		const struct snd_question *q = question_of(f, qs);
-		if (q == NULL || q->type != SND_Q_POSITION)
-			continue;
-		if (!any)
-			snd_buf_puts(b, "\n## Proposals at a glance\n\n| proposal | support | can live "
-			                "with | object | abstain | outcome |\n"
-			                "|---|---:|---:|---:|---:|---|\n");
-		any = 1;
-		snd_buf_puts(b, "| ");
-		md_text(b, label_in(f, &q->text, lang));
-		snd_buf_puts(b, " |");
-		for (i = 0; i < SND_POS__MAX; i++) {
-			fmt_count(a, jnum0(qs, snd_position_names[i]));
-			snd_buf_printf(b, " %s |", a);
-		}
-		oc = position_outcome(qs, a, &pl);
-		if (oc == OUTCOME_CONSENSUS)
-			snd_buf_puts(b, " **CONSENSUS** |\n");
-		else if (oc == OUTCOME_OBJECTED)
-			snd_buf_printf(b, " %s sustained objection%s |\n", a, pl);
-		else
-			snd_buf_puts(b, " no positions yet |\n");
-	}
+	struct md *m = ctx;
+	struct snd_buf *b = m->b;
+	if (first)
+		snd_buf_puts(b, "\n## Proposals at a glance\n\n| proposal | support | can live "
+		                "with | object | abstain | outcome |\n"
+		                "|---|---:|---:|---:|---:|---|\n");
+	snd_buf_puts(b, "| ");
+	md_text(b, label_in(m->f, &g->q->text, m->lang));
+	snd_buf_puts(b, " |");
+	for (int i = 0; i < SND_POS__MAX; i++)
+		snd_buf_printf(b, " %s |", g->count[i]);
+	static const struct outcome_words w = {" no positions yet |\n", " **CONSENSUS** |\n",
+	                                       " ", " |\n"};
+	put_outcome(b, g->oc, g->n, g->plural, &w);
+}
+
+static void md_head(void *ctx, const char *responses, const char *weight, const cJSON *questions)
+{
+	struct md *m = ctx;
+	const char *t = label_in(m->f, &m->f->title, m->lang);
+	snd_buf_puts(m->b, "# ");
+	md_text(m->b, t ? t : m->f->id);
+	snd_buf_printf(m->b, "\n\nQuestionnaire `%s` \xc2\xb7 responses %s \xc2\xb7 one voice per %s\n",
+	               m->f->id, responses, weight);
+	each_glance(m->f, questions, md_glance, m);
+}
+
+static void md_list(void *ctx, const cJSON *questions, int top)
+{
+	struct md *m = ctx;
+	md_questions(m->b, m->ls, m->f, m->lang, questions, top);
+}
+
+static void md_group(void *ctx, const char *name, const char *responses)
+{
+	struct md *m = ctx;
+	snd_buf_puts(m->b, "\n## ");
+	md_text(m->b, m->by ? m->by : "group");
+	snd_buf_puts(m->b, " = ");
+	md_text(m->b, name);
+	snd_buf_printf(m->b, " (responses %s)\n", responses);
 }
 
 void write_md(struct snd_buf *b, struct lists *ls, const struct snd_form *f, int lang,
               const cJSON *sum, const char *by)
 {
-	const cJSON *g;
-	const char *t = label_in(f, &f->title, lang);
-	const char *w = jstr(sum, "weight");
-	char a[40];
-	snd_buf_puts(b, "# ");
-	md_text(b, t ? t : f->id);
-	fmt_count(a, jnum0(sum, "responses"));
-	snd_buf_printf(b, "\n\nQuestionnaire `%s` \xc2\xb7 responses %s \xc2\xb7 one voice per %s\n",
-	               f->id, a, w && strcmp(w, "entity") == 0 ? "entity" : "delegate");
-	md_proposals(b, f, lang, cJSON_GetObjectItemCaseSensitive(sum, "questions"));
-	ls->group = NULL;
-	md_questions(b, ls, f, lang, cJSON_GetObjectItemCaseSensitive(sum, "questions"), 1);
-	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(sum, "groups")) {
-		ls->group = g->string;
-		fmt_count(a, jnum0(g, "responses"));
-		snd_buf_puts(b, "\n## ");
-		md_text(b, by ? by : "group");
-		snd_buf_puts(b, " = ");
-		md_text(b, g->string);
-		snd_buf_printf(b, " (responses %s)\n", a);
-		md_questions(b, ls, f, lang, cJSON_GetObjectItemCaseSensitive(g, "questions"), 0);
-	}
+	static const struct summary_writer w = {md_head, md_list, md_group};
+	struct md m = {b, ls, f, lang, by};
+	walk_summary(ls, sum, &w, &m);
 }
-

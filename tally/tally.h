@@ -1,7 +1,12 @@
 /* tally.h - the `tally` program's internal seams: one function per
- * subcommand, and the helpers they share (main.c): option parsing, messages,
- * output files written atomically, progress on a terminal, direct read-only
- * looks at the questionnaire table (db.c).
+ * subcommand, and the helpers they share.  Layers, each calling only down:
+ *   main.c                      usage and dispatch
+ *   summary.c export.c verify.c merge.c   the subcommands
+ *   text.c tables.c fmt.c       the summary writers (text, Markdown; cells)
+ *   db.c                        the form + store every reading command opens,
+ *                               read-only looks at the questionnaire table
+ *   cli.c                       messages, options, atomic output files,
+ *                               progress on a terminal, times and labels
  *
  * Every command follows interface.md: --help prints usage and exits 0;
  * errors go to stderr as "tally: message" naming the file or field; exit 0
@@ -21,6 +26,8 @@ int cmd_report(int argc, char **argv);   /* summary.c */
 int cmd_export(int argc, char **argv);   /* export.c */
 int cmd_verify(int argc, char **argv);   /* verify.c */
 int cmd_merge(int argc, char **argv);    /* merge.c */
+
+/* ------------------------------------------------------------- cli.c */
 
 /* "tally: " + message + "\n" on stderr. */
 void tally_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -89,13 +96,6 @@ void progress_note(struct progress *p);
 
 /* ----------------------------------------------------------- helpers */
 
-/* Loads the form file (errors printed per diagnostic) and opens the store
- * read-only, checking the database holds a questionnaire with the form's id
- * (and warning when its source differs).  0, or 1 after messages; on 0 the
- * caller frees both. */
-int open_form_db(const char *form_path, const char *db_path, struct snd_form **f,
-                 struct snd_store **s);
-
 /* RFC 3339 UTC with milliseconds, from Unix milliseconds. */
 void time_ms(int64_t ms, char out[32]);
 
@@ -108,14 +108,12 @@ const struct snd_option *find_option(const struct snd_option *opts, size_t n, co
  * text.c, tables.c: the text and Markdown writers (the CSV is
  * snd_summary_csv in core, shared with the collector). */
 
-const char *jstr(const cJSON *o, const char *key);     /* NULL unless a string */
-int jnum(const cJSON *o, const char *key, double *out); /* 1 when a number */
-double jnum0(const cJSON *o, const char *key);          /* the number or 0 */
-void fmt_count(char out[40], double v);   /* integers bare, weights 2 decimals */
-void fmt_pct(char out[40], double share); /* "66.7%" */
-void fmt_stat(char out[40], const cJSON *o, const char *key);  /* "3.67" or a dash */
-void fmt_value(char out[40], const cJSON *o, const char *key); /* an answer value */
-void fmt_point(char out[40], const cJSON *o, const char *key); /* a median, or a dash */
+/* Displays use core's formats (snd_fmt_*, snd_json_*) with a point: tally's
+ * text, Markdown and CSV are the same whatever --lang. */
+#define TALLY_DEC '.'
+void cell_stat(char out[SND_FMT_LEN], const cJSON *o, const char *key);  /* "3.67" or a dash */
+void cell_value(char out[SND_FMT_LEN], const cJSON *o, const char *key); /* an answer value */
+void cell_point(char out[SND_FMT_LEN], const cJSON *o, const char *key); /* a median, or a dash */
 /* The entity to show beside an objection or comment: NULL on pseudonymous
  * questionnaires, whatever the summary holds. */
 const char *entry_entity(const struct snd_form *f, const cJSON *entry);
@@ -124,10 +122,45 @@ const char *entry_entity(const struct snd_form *f, const cJSON *entry);
  * the sustained objections in n (fmt_count) and *plural "" or "s" when
  * "object" > 0; else OUTCOME_NONE (no positions yet). */
 enum outcome { OUTCOME_NONE, OUTCOME_CONSENSUS, OUTCOME_OBJECTED };
-enum outcome position_outcome(const cJSON *qs, char n[40], const char **plural);
+enum outcome position_outcome(const cJSON *qs, char n[SND_FMT_LEN], const char **plural);
+/* A position question "at a glance": its counts per position and its
+ * outcome, formatted; each writer lays the line out its own way. */
+struct glance {
+	const struct snd_question *q;
+	char count[SND_POS__MAX][SND_FMT_LEN];
+	enum outcome oc;
+	char n[SND_FMT_LEN]; /* sustained objections, with OUTCOME_OBJECTED */
+	const char *plural;
+};
+typedef void (*glance_fn)(void *ctx, const struct glance *g, int first);
+/* Calls fn for every position question of questions, in order. */
+void each_glance(const struct snd_form *f, const cJSON *questions, glance_fn fn, void *ctx);
+struct lists;
+/* A summary writer's parts (text.c, tables.c): the title and totals (and
+ * what goes before the details), a list of questions (top: the whole
+ * questionnaire's), a group's heading. */
+struct summary_writer {
+	void (*head)(void *ctx, const char *responses, const char *weight, const cJSON *questions);
+	void (*questions)(void *ctx, const cJSON *questions, int top);
+	void (*group)(void *ctx, const char *name, const char *responses);
+};
+/* The summary through w: head, the whole's questions, then each group's
+ * heading and questions, with ls->group set to the group (NULL: whole). */
+void walk_summary(struct lists *ls, const cJSON *sum, const struct summary_writer *w, void *ctx);
+/* How a writer words an outcome: none, consensus, or pre + n + " sustained
+ * objection" + plural + post. */
+struct outcome_words {
+	const char *none, *consensus, *pre, *post;
+};
+void put_outcome(struct snd_buf *b, enum outcome oc, const char *n, const char *plural,
+                 const struct outcome_words *w);
 const char *opt_label(const struct snd_form *f, int lang, const struct snd_option *opts,
                       size_t n, const char *id);
 const struct snd_question *question_of(const struct snd_form *f, const cJSON *qs);
+/* The title of q's section (in lang, else its id) when q opens a section
+ * other than *cur and headings is on, *cur then moved to it; else NULL. */
+const char *section_heading(const struct snd_form *f, int lang, const struct snd_question *q,
+                            int headings, size_t *cur);
 
 /* Where the objections and comments of a summary come from: the tree
  * itself (t NULL), or the engine (a tree made without lists), in which
@@ -170,5 +203,12 @@ struct qrow {
  * 0, or 1 after a message naming path. */
 int db_questionnaires(const char *path, struct qrow **rows, size_t *n);
 void qrows_free(struct qrow *rows, size_t n);
+
+/* Loads the form file (errors printed per diagnostic) and opens the store
+ * read-only, checking the database holds a questionnaire with the form's id
+ * (and warning when its source differs).  0, or 1 after messages; on 0 the
+ * caller frees both. */
+int open_form_db(const char *form_path, const char *db_path, struct snd_form **f,
+                 struct snd_store **s);
 
 #endif

@@ -147,14 +147,14 @@ static void text_options(struct snd_buf *b, const struct snd_form *f, int lang,
                          const struct snd_question *q, const cJSON *qs)
 {
 	const cJSON *it;
-	const char *leader = jstr(qs, "leader");
-	char c[40], s[40];
+	const char *leader = snd_json_str(qs, "leader");
+	char c[SND_FMT_LEN], s[SND_FMT_LEN];
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "options")) {
-		double share = jnum0(it, "share");
-		fmt_count(c, jnum0(it, "count"));
-		fmt_pct(s, share);
+		double share = snd_json_num0(it, "share");
+		snd_fmt_count(c, snd_json_num0(it, "count"), TALLY_DEC);
+		snd_fmt_pct(s, share, TALLY_DEC);
 		snd_buf_puts(b, "  ");
-		term_text(b, opt_label(f, lang, q->options, q->noptions, jstr(it, "id")), LABEL_W,
+		term_text(b, opt_label(f, lang, q->options, q->noptions, snd_json_str(it, "id")), LABEL_W,
 		          LABEL_W + 1, -1);
 		bar(b, share, BAR_CELLS);
 		snd_buf_printf(b, " %8s %7s\n", c, s);
@@ -163,7 +163,7 @@ static void text_options(struct snd_buf *b, const struct snd_form *f, int lang,
 	if (leader) {
 		double top = -1, second = -1;
 		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "options")) {
-			double n = jnum0(it, "count");
+			double n = snd_json_num0(it, "count");
 			if (n > top) {
 				second = top;
 				top = n;
@@ -172,7 +172,7 @@ static void text_options(struct snd_buf *b, const struct snd_form *f, int lang,
 			}
 		}
 		term_text(b, opt_label(f, lang, q->options, q->noptions, leader), 0, 0, -1);
-		fmt_count(c, second >= 0 ? top - second : top);
+		snd_fmt_count(c, second >= 0 ? top - second : top, TALLY_DEC);
 		snd_buf_printf(b, " (ahead of the next by %s)", c);
 	} else {
 		snd_buf_puts(b, "none (tie or no answers)");
@@ -190,14 +190,14 @@ static int quartiles(const struct snd_question *q, const cJSON *qs, int *q1, int
 	int v, have1 = 0;
 	for (v = q->min; v <= q->max; v++) {
 		snprintf(key, sizeof key, "%d", v);
-		total += jnum0(dist, key);
+		total += snd_json_num0(dist, key);
 	}
 	if (total <= 0)
 		return 0;
 	*q1 = *q3 = q->max;
 	for (v = q->min; v <= q->max; v++) {
 		snprintf(key, sizeof key, "%d", v);
-		cum += jnum0(dist, key);
+		cum += snd_json_num0(dist, key);
 		if (!have1 && cum >= total * 0.25 - 1e-9) {
 			*q1 = v;
 			have1 = 1;
@@ -221,7 +221,7 @@ static void midpoint_shares(const struct snd_question *q, const cJSON *qs, doubl
 	for (v = q->min; v <= q->max; v++) {
 		double n;
 		snprintf(key, sizeof key, "%d", v);
-		n = jnum0(dist, key);
+		n = snd_json_num0(dist, key);
 		total += n;
 		out[2 * v < q->min + q->max ? 0 : 2 * v == q->min + q->max ? 1 : 2] += n;
 	}
@@ -231,16 +231,17 @@ static void midpoint_shares(const struct snd_question *q, const cJSON *qs, doubl
 
 static void text_scale_figures(struct snd_buf *b, const struct snd_question *q, const cJSON *qs)
 {
-	char m[40], md[40], cs[40], p0[40], p1[40], p2[40];
+	char m[SND_FMT_LEN], md[SND_FMT_LEN], cs[SND_FMT_LEN];
+	char p0[SND_FMT_LEN], p1[SND_FMT_LEN], p2[SND_FMT_LEN];
 	double mid[3];
 	int q1, q3;
-	fmt_stat(m, qs, "mean");
-	fmt_point(md, qs, "median");
-	fmt_stat(cs, qs, "consensus");
+	cell_stat(m, qs, "mean");
+	cell_point(md, qs, "median");
+	cell_stat(cs, qs, "consensus");
 	midpoint_shares(q, qs, mid);
-	fmt_pct(p0, mid[0]);
-	fmt_pct(p1, mid[1]);
-	fmt_pct(p2, mid[2]);
+	snd_fmt_pct(p0, mid[0], TALLY_DEC);
+	snd_fmt_pct(p1, mid[1], TALLY_DEC);
+	snd_fmt_pct(p2, mid[2], TALLY_DEC);
 	snd_buf_printf(b, "  mean %s \xc2\xb7 median %s", m, md);
 	if (quartiles(q, qs, &q1, &q3))
 		snd_buf_printf(b, " \xc2\xb7 IQR %d\xe2\x80\x93%d", q1, q3);
@@ -253,18 +254,18 @@ static void text_scale(struct snd_buf *b, const struct snd_form *f, int lang,
 {
 	const cJSON *dist = cJSON_GetObjectItemCaseSensitive(qs, "distribution");
 	double total = 0, n;
-	char key[16], c[40], s[40];
+	char key[16], c[SND_FMT_LEN], s[SND_FMT_LEN];
 	int v;
 	for (v = q->min; v <= q->max; v++) {
 		snprintf(key, sizeof key, "%d", v);
-		total += jnum0(dist, key);
+		total += snd_json_num0(dist, key);
 	}
 	for (v = q->min; v <= q->max; v++) {
 		const char *l = q->scale_labels ? label_in(f, &q->scale_labels[v - q->min], lang) : NULL;
 		snprintf(key, sizeof key, "%d", v);
-		n = jnum0(dist, key);
-		fmt_count(c, n);
-		fmt_pct(s, total > 0 ? n / total : 0);
+		n = snd_json_num0(dist, key);
+		snd_fmt_count(c, n, TALLY_DEC);
+		snd_fmt_pct(s, total > 0 ? n / total : 0, TALLY_DEC);
 		snd_buf_printf(b, "  %3d ", v);
 		term_text(b, l ? l : "", LABEL_W - 4, LABEL_W - 3, -1);
 		bar(b, total > 0 ? n / total : 0, BAR_CELLS);
@@ -281,30 +282,30 @@ static void text_matrix(struct snd_buf *b, const struct snd_form *f, int lang,
 		"\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88"
 	};
 	const cJSON *row;
-	char n[40], m[40], md[40], cs[40], key[16];
+	char n[SND_FMT_LEN], m[SND_FMT_LEN], md[SND_FMT_LEN], cs[SND_FMT_LEN], key[16];
 	int v;
 	snd_buf_printf(b, "  %-*s %8s %7s %7s %10s  distribution %d..%d\n", LABEL_W - 1, "row",
 	               "n", "mean", "median", "consensus", q->min, q->max);
 	cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(qs, "rows")) {
 		const cJSON *dist = cJSON_GetObjectItemCaseSensitive(row, "distribution");
 		double peak = 0;
-		fmt_count(n, jnum0(row, "answered"));
-		fmt_stat(m, row, "mean");
-		fmt_point(md, row, "median");
-		fmt_stat(cs, row, "consensus");
+		snd_fmt_count(n, snd_json_num0(row, "answered"), TALLY_DEC);
+		cell_stat(m, row, "mean");
+		cell_point(md, row, "median");
+		cell_stat(cs, row, "consensus");
 		snd_buf_puts(b, "  ");
-		term_text(b, opt_label(f, lang, q->rows, q->nrows, jstr(row, "id")), LABEL_W - 1,
+		term_text(b, opt_label(f, lang, q->rows, q->nrows, snd_json_str(row, "id")), LABEL_W - 1,
 		          LABEL_W - 1, -1);
 		snd_buf_printf(b, " %8s %7s %7s %10s  ", n, m, md, cs);
 		for (v = q->min; v <= q->max; v++) {
 			snprintf(key, sizeof key, "%d", v);
-			if (jnum0(dist, key) > peak)
-				peak = jnum0(dist, key);
+			if (snd_json_num0(dist, key) > peak)
+				peak = snd_json_num0(dist, key);
 		}
 		for (v = q->min; v <= q->max; v++) {
 			double x;
 			snprintf(key, sizeof key, "%d", v);
-			x = jnum0(dist, key);
+			x = snd_json_num0(dist, key);
 			snd_buf_puts(b, x <= 0 || peak <= 0 ? " " : spark[(int)lround(x / peak * 7)]);
 		}
 		snd_buf_putc(b, '\n');
@@ -317,9 +318,9 @@ static void text_rank(struct snd_buf *b, const struct snd_form *f, int lang,
                       const struct snd_question *q, const cJSON *qs)
 {
 	const cJSON *it, *jt, *pw = cJSON_GetObjectItemCaseSensitive(qs, "pairwise");
-	const char *cw = jstr(qs, "condorcet_winner");
+	const char *cw = snd_json_str(qs, "condorcet_winner");
 	double top = 0;
-	char c[40];
+	char c[SND_FMT_LEN];
 	int i = 0;
 	size_t idw = 4;
 
@@ -335,14 +336,14 @@ static void text_rank(struct snd_buf *b, const struct snd_form *f, int lang,
 	term_text(b, cw ? opt_label(f, lang, q->options, q->noptions, cw) : "none", 0, 0, -1);
 	snd_buf_puts(b, "\n  Borda scores (p-th of m scores m-p):\n");
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "borda"))
-		if (jnum0(it, "score") > top)
-			top = jnum0(it, "score");
+		if (snd_json_num0(it, "score") > top)
+			top = snd_json_num0(it, "score");
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "borda")) {
-		fmt_count(c, jnum0(it, "score"));
+		snd_fmt_count(c, snd_json_num0(it, "score"), TALLY_DEC);
 		snd_buf_puts(b, "    ");
-		term_text(b, opt_label(f, lang, q->options, q->noptions, jstr(it, "id")), LABEL_W - 2,
+		term_text(b, opt_label(f, lang, q->options, q->noptions, snd_json_str(it, "id")), LABEL_W - 2,
 		          LABEL_W - 1, -1);
-		bar(b, top > 0 ? jnum0(it, "score") / top : 0, BAR_CELLS);
+		bar(b, top > 0 ? snd_json_num0(it, "score") / top : 0, BAR_CELLS);
 		snd_buf_printf(b, " %8s\n", c);
 	}
 	if (!cJSON_IsObject(pw) || pw->child == NULL)
@@ -366,7 +367,7 @@ static void text_rank(struct snd_buf *b, const struct snd_form *f, int lang,
 			if (jt == it)
 				snd_buf_printf(b, " %*s\xe2\x80\x94", (int)idw - 1, "");
 			else {
-				fmt_count(c, jnum0(it, jt->string));
+				snd_fmt_count(c, snd_json_num0(it, jt->string), TALLY_DEC);
 				snd_buf_printf(b, " %*s", (int)idw, c);
 			}
 		}
@@ -416,17 +417,17 @@ static void text_position(struct snd_buf *b, struct lists *ls, const struct snd_
 	long drawn = 0, upto, k;
 	enum outcome oc;
 	const char *pl;
-	char n[40], s[40];
+	char n[SND_FMT_LEN], s[SND_FMT_LEN];
 	int i;
 
 	for (i = 0; i < SND_POS__MAX; i++) {
-		c[i] = jnum0(qs, snd_position_names[i]);
+		c[i] = snd_json_num0(qs, snd_position_names[i]);
 		total += c[i];
 	}
 	snd_buf_puts(b, "  ");
 	for (i = 0; i < SND_POS__MAX; i++) {
-		fmt_count(n, c[i]);
-		fmt_pct(s, total > 0 ? c[i] / total : 0);
+		snd_fmt_count(n, c[i], TALLY_DEC);
+		snd_fmt_pct(s, total > 0 ? c[i] / total : 0, TALLY_DEC);
 		snd_buf_printf(b, "%s%s %s (%s)", i ? " \xc2\xb7 " : "", pos_text[i], n, s);
 	}
 	snd_buf_puts(b, "\n  ");
@@ -440,24 +441,21 @@ static void text_position(struct snd_buf *b, struct lists *ls, const struct snd_
 	}
 	snd_buf_puts(b, "  (\xe2\x96\x88 support \xe2\x96\x93 live with \xe2\x96\x92 object "
 	                "\xe2\x96\x91 abstain)\n");
+	static const struct outcome_words w = {"  no positions yet\n",
+	                                       "  CONSENSUS (no sustained objection)\n", "  ", ":\n"};
 	oc = position_outcome(qs, n, &pl);
-	if (oc == OUTCOME_CONSENSUS)
-		snd_buf_puts(b, "  CONSENSUS (no sustained objection)\n");
-	else if (oc == OUTCOME_OBJECTED)
-		snd_buf_printf(b, "  %s sustained objection%s:\n", n, pl);
-	else
-		snd_buf_puts(b, "  no positions yet\n");
+	put_outcome(b, oc, n, pl, &w);
 	text_entries(b, ls, f, qs, "objections", "reason", "objection", limit);
 }
 
 static void text_number(struct snd_buf *b, const cJSON *qs)
 {
-	char n[40], mn[40], mx[40], me[40], md[40];
-	fmt_count(n, jnum0(qs, "answered"));
-	fmt_value(mn, qs, "min");
-	fmt_value(mx, qs, "max");
-	fmt_stat(me, qs, "mean");
-	fmt_value(md, qs, "median");
+	char n[SND_FMT_LEN], mn[SND_FMT_LEN], mx[SND_FMT_LEN], me[SND_FMT_LEN], md[SND_FMT_LEN];
+	snd_fmt_count(n, snd_json_num0(qs, "answered"), TALLY_DEC);
+	cell_value(mn, qs, "min");
+	cell_value(mx, qs, "max");
+	cell_stat(me, qs, "mean");
+	cell_value(md, qs, "median");
 	snd_buf_printf(b, "  n %s \xc2\xb7 min %s \xc2\xb7 max %s \xc2\xb7 mean %s \xc2\xb7 median %s\n",
 	               n, mn, mx, me, md);
 }
@@ -475,19 +473,18 @@ static void text_questions(struct snd_buf *b, struct lists *ls, const struct snd
 {
 	const cJSON *qs;
 	size_t cur = (size_t)-1;
-	char a[40];
+	char a[SND_FMT_LEN];
 	cJSON_ArrayForEach(qs, questions) {
 		const struct snd_question *q = question_of(f, qs);
 		if (q == NULL)
 			continue;
-		if (headings && q->section != cur && q->section < f->nsections) {
-			const char *t = label_in(f, &f->sections[q->section].title, lang);
-			cur = q->section;
+		const char *sec = section_heading(f, lang, q, headings, &cur);
+		if (sec != NULL) {
 			snd_buf_puts(b, "\n== ");
-			term_text(b, t ? t : f->sections[cur].id, 0, 0, -1);
+			term_text(b, sec, 0, 0, -1);
 			snd_buf_puts(b, " ==\n");
 		}
-		fmt_count(a, jnum0(qs, "answered"));
+		snd_fmt_count(a, snd_json_num0(qs, "answered"), TALLY_DEC);
 		snd_buf_printf(b, "\n[%s] ", q->id);
 		term_text(b, label_in(f, &q->text, lang), 0, 0, 2);
 		snd_buf_printf(b, "\n  %s \xc2\xb7 answered %s\n", snd_qtype_names[q->type], a);
@@ -508,59 +505,58 @@ static void text_questions(struct snd_buf *b, struct lists *ls, const struct snd
 
 /* Every position question on one line: where each proposal stands, before
  * the details. */
-static void text_proposals(struct snd_buf *b, const struct snd_form *f, const cJSON *questions)
+struct tx {
+	struct snd_buf *b;
+	struct lists *ls;
+	const struct snd_form *f;
+	int lang;
+	const char *by;
+	long limit;
+};
+
+static void text_glance(void *ctx, const struct glance *g, int first)
 {
-	const cJSON *qs;
-	enum outcome oc;
-	const char *pl;
-	char n[40], c[SND_POS__MAX][40];
-	int any = 0, i;
-	cJSON_ArrayForEach(qs, questions) {
-		const struct snd_question *q = question_of(f, qs);
-		if (q == NULL || q->type != SND_Q_POSITION)
-			continue;
-		if (!any)
-			snd_buf_puts(b, "\nProposals at a glance (support / can live with / object / "
-			                "abstain)\n");
-		any = 1;
-		for (i = 0; i < SND_POS__MAX; i++)
-			fmt_count(c[i], jnum0(qs, snd_position_names[i]));
-		snd_buf_printf(b, "  %-24s %8s %8s %8s %8s  ", q->id, c[0], c[1], c[2], c[3]);
-		oc = position_outcome(qs, n, &pl);
-		if (oc == OUTCOME_CONSENSUS)
-			snd_buf_puts(b, "CONSENSUS\n");
-		else if (oc == OUTCOME_OBJECTED)
-			snd_buf_printf(b, "%s sustained objection%s\n", n, pl);
-		else
-			snd_buf_puts(b, "no positions yet\n");
-	}
+	struct snd_buf *b = ((struct tx *)ctx)->b;
+	if (first)
+		snd_buf_puts(b, "\nProposals at a glance (support / can live with / object / "
+		                "abstain)\n");
+	snd_buf_printf(b, "  %-24s %8s %8s %8s %8s  ", g->q->id, g->count[0], g->count[1],
+	               g->count[2], g->count[3]);
+	static const struct outcome_words w = {"no positions yet\n", "CONSENSUS\n", "", "\n"};
+	put_outcome(b, g->oc, g->n, g->plural, &w);
+}
+
+static void text_head(void *ctx, const char *responses, const char *weight, const cJSON *questions)
+{
+	struct tx *x = ctx;
+	const char *t = label_in(x->f, &x->f->title, x->lang);
+	term_text(x->b, t ? t : x->f->id, 0, 0, -1);
+	snd_buf_printf(x->b, "\nquestionnaire %s \xc2\xb7 responses %s \xc2\xb7 one voice per %s%s\n",
+	               x->f->id, responses, weight,
+	               x->f->anonymity == SND_PSEUDONYMOUS ? " \xc2\xb7 pseudonymous" : "");
+	each_glance(x->f, questions, text_glance, x);
+}
+
+static void text_list(void *ctx, const cJSON *questions, int top)
+{
+	struct tx *x = ctx;
+	text_questions(x->b, x->ls, x->f, x->lang, questions, top, x->limit);
+}
+
+static void text_group(void *ctx, const char *name, const char *responses)
+{
+	struct tx *x = ctx;
+	snd_buf_puts(x->b, "\n\n######## ");
+	term_text(x->b, x->by ? x->by : "group", 0, 0, -1);
+	snd_buf_puts(x->b, " = ");
+	term_text(x->b, name, 0, 0, -1);
+	snd_buf_printf(x->b, " (responses %s) ########\n", responses);
 }
 
 void write_text(struct snd_buf *b, struct lists *ls, const struct snd_form *f, int lang,
                 const cJSON *sum, const char *by, long limit)
 {
-	const cJSON *g;
-	const char *t = label_in(f, &f->title, lang);
-	const char *w = jstr(sum, "weight");
-	char a[40];
-	term_text(b, t ? t : f->id, 0, 0, -1);
-	fmt_count(a, jnum0(sum, "responses"));
-	snd_buf_printf(b, "\nquestionnaire %s \xc2\xb7 responses %s \xc2\xb7 one voice per %s%s\n",
-	               f->id, a, w && strcmp(w, "entity") == 0 ? "entity" : "delegate",
-	               f->anonymity == SND_PSEUDONYMOUS ? " \xc2\xb7 pseudonymous" : "");
-	text_proposals(b, f, cJSON_GetObjectItemCaseSensitive(sum, "questions"));
-	ls->group = NULL;
-	text_questions(b, ls, f, lang, cJSON_GetObjectItemCaseSensitive(sum, "questions"), 1, limit);
-	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(sum, "groups")) {
-		ls->group = g->string;
-		fmt_count(a, jnum0(g, "responses"));
-		snd_buf_puts(b, "\n\n######## ");
-		term_text(b, by ? by : "group", 0, 0, -1);
-		snd_buf_puts(b, " = ");
-		term_text(b, g->string, 0, 0, -1);
-		snd_buf_printf(b, " (responses %s) ########\n", a);
-		text_questions(b, ls, f, lang, cJSON_GetObjectItemCaseSensitive(g, "questions"), 0,
-		               limit);
-	}
+	static const struct summary_writer w = {text_head, text_list, text_group};
+	struct tx x = {b, ls, f, lang, by, limit};
+	walk_summary(ls, sum, &w, &x);
 }
-

@@ -1,6 +1,8 @@
 /* verify.c - `tally verify`: checks that a database still holds exactly
  * what was collected.
  *
+ * Invariants: the database is opened read-only (SND_STORE_READ); the
+ * numbered checks below hold for every revision that verifies.
  * For every revision, in seq order (one pass; memory: one small entry per
  * delegate and per revision, never the rows themselves):
  *   1. the chain: seq follows the previous row's seq (a gap means deleted
