@@ -1,5 +1,5 @@
-/* test_pages.c - the collector's HTML pages (collector/pages.c, included
- * directly: unit tests link the core library only).
+/* test_pages.c - the collector's HTML pages (collector/page_*.c, linked
+ * in by tests/CMakeLists.txt; page_int.h gives the helpers tested directly).
  *
  * A small form with every question type is rendered and the HTML checked the
  * way a browser and a screen reader would meet it: field names exactly as
@@ -7,7 +7,11 @@
  * back through urlenc.c), a label for every control, unique ids, dir="rtl"
  * for Arabic, prefill, errors beside fields and in the summary, hostile text
  * escaped, and no inline script, handler or style anywhere. */
-#include "../../collector/pages.c"
+#include "page_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <check.h>
 #include <ctype.h>
