@@ -5,7 +5,7 @@
 #ifndef SND_AUTH_H
 #define SND_AUTH_H
 
-#include "http.h"
+#include "srv.h"
 
 #include <stdatomic.h>
 

@@ -1,5 +1,30 @@
-/* http_int.h - what http.c (request lifecycle) and routes.c (the handlers of
- * each route) share inside the collector.  Not a public interface. */
+/* http_int.h - the collector's HTTP side from the inside: struct req, the
+ * table of routes, the responses.  Not a public interface.
+ *
+ * The map, from the top down; a file calls only files below it (and
+ * http.c calls handlers only through the route table's pointers):
+ *
+ *   serve.c        the server: fills struct srv (srv.h), makes and frees its
+ *                  caches, starts the writer, the tallier and MHD
+ *   http.c         transport: MHD's callbacks, one struct req per request,
+ *                  URL and framing checks, body buffering, dispatch through
+ *                  the route table, resumption after the writer, access log
+ *   routes.c       the one table of routes: path pattern, flags, and the
+ *                  handler of each method (routes.h)
+ *   delegate.c     handlers: personal link, form page and post, receipt
+ *   api.c          handlers: the JSON API for answers
+ *   chair.c        handlers: the chair's dashboard and summary API
+ *   request.c      what the handlers share: authentication, language,
+ *                  the questionnaire's window, stored answers, the hand-off
+ *                  to the writer (suspending the connection)
+ *   tally_cache.c  the chair views' snapshots, rendered pages and the
+ *                  background tallier (tally_cache.h)
+ *   auth.c         the token cache
+ *   http_resp.c    responses: the security headers, fixed shared responses,
+ *                  errors as JSON or pages, sending a buffer
+ *   readers.c      per-thread read connections (srv.h)
+ *   page_*.c       the HTML (pages.h); writer.c the write connection
+ */
 #ifndef SND_HTTP_INT_H
 #define SND_HTTP_INT_H
 
@@ -9,11 +34,6 @@
 /* Bytes of an oversized body that are read and dropped (to answer 413 on a
  * kept-alive connection) before the connection is simply closed. */
 #define BODY_DISCARD_MAX ((size_t)8 << 20)
-
-enum route {
-	R_NONE, R_HEALTHZ, R_CSS, R_JS, R_TOKEN, R_FORM, R_RECEIPT, R_CHAIR,
-	R_API_FORM, R_API_RESPONSES, R_API_ME, R_API_SUMMARY
-};
 
 enum method { M_GET, M_HEAD, M_POST, M_OTHER };
 
@@ -25,6 +45,7 @@ enum req_state {
 enum cache_kind { CACHE_NONE, CACHE_STATIC };
 
 struct auth;
+struct route;
 
 struct req {
 	struct srv *s;
@@ -34,11 +55,11 @@ struct req {
 	enum method method;
 	char method_name[8];
 	char log_path[160];          /* the path (MHD strips the query), truncated */
-	enum route route;
+	const struct route *route;   /* routes.c's row, NULL when none matched (404) */
 	int form;                    /* index into s->forms, -1 when none */
 	int api;                     /* errors as JSON */
 	int bad_url;
-	const char *arg;             /* R_TOKEN: the token text */
+	const char *arg;             /* ROUTE_ARG: the last segment (a token's text) */
 	char *url_copy;
 	int lang;
 	int want_body, too_big;
@@ -53,8 +74,9 @@ struct req {
 	char hash[65];
 };
 
-/* http.c */
-struct snd_store *http_reader(struct srv *s);
+/* http_resp.c: every response goes through here (its invariants). */
+int http_resp_init(struct srv *s);
+void http_resp_fini(void);
 struct MHD_Response *http_response(struct req *r, const char *body, size_t len,
                                    enum MHD_ResponseMemoryMode mode, const char *ctype,
                                    enum cache_kind cache);
@@ -71,31 +93,13 @@ enum MHD_Result http_error(struct req *r, unsigned status, const char *code, con
                            const struct snd_diag *fields);
 enum MHD_Result http_not_found(struct req *r);
 enum MHD_Result http_busy(struct req *r);
-/* healthz, css, js, the form JSON: shared fixed responses. */
-enum MHD_Result http_static(struct req *r, enum route which);
-
-/* routes.c */
-enum MHD_Result routes_dispatch(struct req *r);
-/* The writer resumed r: answer with the outcome. */
-enum MHD_Result routes_resumed(struct req *r);
-/* What every route shares. */
-int64_t now_s(void);
-const struct snd_form *form_of(const struct req *r);
-const char *query(const struct req *r, const char *key);
-/* ?lang=, then a posted _lang, then Accept-Language, then the default. */
-int pick_lang(const struct req *r, const char *posted, int *explicit_choice);
-/* Authenticates r for its questionnaire and role, from the bearer header
- * and/or the session cookie; on failure queues the answer into *ret and
- * returns 0. */
-int authenticate(struct req *r, int bearer, int cookie, enum snd_role role,
-                 enum MHD_Result *ret);
-struct page_req;
-void page_req_init(struct req *r, struct page_req *p);
-
-/* chair.c */
-enum MHD_Result h_api_summary(struct req *r);
-enum MHD_Result h_chair(struct req *r);
-struct tally_cache *tally_cache_new(void);
-void tally_cache_free(struct tally_cache *tc);
+enum MHD_Result http_too_big(struct req *r);
+/* 405 with the Allow header (allow: the methods the route answers). */
+enum MHD_Result http_method_not_allowed(struct req *r, const char *allow);
+/* The fixed responses of the static routes (handlers in routes.c's table). */
+enum MHD_Result http_healthz(struct req *r);
+enum MHD_Result http_css(struct req *r);
+enum MHD_Result http_js(struct req *r);
+enum MHD_Result http_form_json(struct req *r);
 
 #endif

@@ -13,11 +13,11 @@
  *   3. Secret key material lives in struct srv and is wiped before exit.
  */
 #include "auth.h"
-#include "chair.h"
 #include "commands.h"
 #include "http.h"
 #include "sandbox.h"
 #include "sounding.h"
+#include "tally_cache.h"
 #include "writer.h"
 
 #include <arpa/inet.h>
@@ -561,12 +561,13 @@ int cmd_serve(int argc, char **argv)
 	}
 	ws = NULL; /* the writer owns it now */
 	http_ready = 1; /* http_fini undoes a partial init too */
-	if (http_init(&s) != 0) {
+	if (http_init(&s) != 0 || (s.tokens = auth_cache_new()) == NULL ||
+	    (s.tallies = tally_cache_new()) == NULL) {
 		die_msg("serve: out of memory");
 		goto out;
 	}
-	/* The chair views' background tallies (chair.c); without it they are
-	 * computed in the request threads. */
+	/* The chair views' background tallies (tally_cache.c); without it they
+	 * are computed in the request threads. */
 	if (tallier_start(&s) != 0)
 		snd_log(SND_LOG_WARN, "cannot start the tallier thread: chair views tally in the "
 		                      "request threads");
@@ -635,12 +636,17 @@ out:
 	if (lfd >= 0)
 		close(lfd);
 	writer_stop(s.writer);
-	/* After MHD (no request queues a tally any more), before http_fini
-	 * frees the cache and closes the read connections, the tallier's too. */
+	/* After MHD (no request queues a tally any more), before the cache is
+	 * freed and the read connections closed, the tallier's too. */
 	tallier_stop(&s);
 	writer_free(s.writer);
 	if (http_ready)
 		http_fini(&s);
+	auth_cache_free(s.tokens);
+	s.tokens = NULL;
+	tally_cache_free(s.tallies);
+	s.tallies = NULL;
+	srv_readers_close();
 	snd_store_close(ws);
 	for (i = 0; i < s.nforms; i++)
 		snd_form_free(s.forms[i]);

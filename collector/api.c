@@ -1,0 +1,120 @@
+/* api.c - the JSON API for answers: POST
+ * /api/v1/questionnaires/QID/responses (201 with the receipt once
+ * committed, 422 with the reasons per field) and GET .../responses/me (the
+ * newest revision as stored).  The questionnaire's JSON and the summary
+ * are routes.c's (http_resp.c) and chair.c's.
+ *
+ * Invariants:
+ *   1. Bearer tokens only (no cookie): a delegate token, for the
+ *      questionnaire of the URL (request.c invariant 1).
+ *   2. A valid body takes one pass (snd_answers_from_body: parse, check,
+ *      canonical JSON, hash) with no cJSON tree and no copy before the
+ *      writer; anything else takes the general steps, which give the
+ *      status and the reasons.  The bytes stored are the same either way.
+ *   3. Errors are JSON ({"error":{"code","message","fields"}}).
+ */
+#include "request.h"
+#include "routes.h"
+
+#include "auth.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum MHD_Result h_api_post(struct req *r)
+{
+	const struct snd_form *f = form_of(r);
+	struct snd_diag errs;
+	cJSON *doc = NULL, *answers, *clean = NULL;
+	enum MHD_Result ret;
+	enum snd_err rc;
+	char err[200];
+
+	if (!authenticate(r, 1, 0, SND_ROLE_DELEGATE, &ret) || !require_open(r, &ret))
+		return ret;
+	if (!content_type_is(r, "application/json"))
+		return http_error(r, 400, "bad_request",
+		                  "the body must be JSON (Content-Type: application/json)", NULL);
+	/* A valid body in one pass (parse, check, canonical JSON, hash) with
+	 * no cJSON tree; anything else takes the general steps below, which
+	 * give the status and the reasons (same bytes stored either way). */
+	{
+		struct snd_buf canon;
+		snd_buf_init(&canon, 0);
+		rc = snd_answers_from_body(f, r->body.data ? r->body.data : "", r->body.len,
+		                           r->s->max_body, &canon, r->hash);
+		if (rc == SND_OK)
+			return submit_canon(r, &canon);
+		snd_buf_free(&canon);
+		if (rc == SND_ENOMEM)
+			return http_busy(r);
+	}
+	rc = snd_json_parse(r->body.data ? r->body.data : "", r->body.len, r->s->max_body,
+	                    SND_JSON_MAX_DEPTH, &doc, err, sizeof err);
+	if (rc == SND_ETOOBIG)
+		return http_error(r, 413, "too_large", "the request body is over the size limit", NULL);
+	if (rc != SND_OK) {
+		char msg[260];
+		snprintf(msg, sizeof msg, "malformed JSON: %s", err);
+		return http_error(r, 400, "bad_request", msg, NULL);
+	}
+	answers = cJSON_GetObjectItemCaseSensitive(doc, "answers");
+	if (!cJSON_IsObject(doc) || !cJSON_IsObject(answers)) {
+		cJSON_Delete(doc);
+		return http_error(r, 400, "bad_request",
+		                  "the body must be an object {\"answers\":{...}}", NULL);
+	}
+	snd_diag_init(&errs);
+	rc = snd_form_check_answers(f, answers, &clean, &errs);
+	if (rc == SND_EINVAL)
+		ret = http_error(r, 422, "invalid_answers", "some answers are invalid", &errs);
+	else if (rc != SND_OK)
+		ret = http_busy(r);
+	else
+		ret = submit(r, clean);
+	cJSON_Delete(doc);
+	cJSON_Delete(clean);
+	snd_diag_free(&errs);
+	return ret;
+}
+
+/* The writer committed the API post: 201 with the receipt. */
+enum MHD_Result h_api_committed(struct req *r)
+{
+	struct snd_buf b;
+	snd_buf_init(&b, 0);
+	/* A receipt is PASETO text (base64url and dots) and the hash is hex:
+	 * neither needs JSON escaping. */
+	snd_buf_puts(&b, "{\"receipt\":\"");
+	snd_buf_puts(&b, r->item.receipt);
+	snd_buf_printf(&b, "\",\"revision\":%lld,\"hash\":\"%s\"}\n", (long long)r->item.rev,
+	               r->hash);
+	return http_send_json(r, 201, &b);
+}
+
+enum MHD_Result h_api_me(struct req *r)
+{
+	struct latest l;
+	struct snd_buf b;
+	enum MHD_Result ret;
+	char when[21];
+
+	if (!authenticate(r, 1, 0, SND_ROLE_DELEGATE, &ret))
+		return ret;
+	if (load_latest(r, &l) != 0)
+		return http_busy(r);
+	if (!l.found)
+		return http_error(r, 404, "not_found", "no answers recorded for this token's delegate",
+		                  NULL);
+	snd_time_format(l.submitted_at / 1000, when);
+	snd_buf_init(&b, 0);
+	snd_buf_puts(&b, "{\"answers\":");
+	snd_buf_append(&b, l.answers, l.answers_len); /* canonical JSON as stored */
+	snd_buf_printf(&b, ",\"revision\":%lld,\"hash\":\"%s\",\"receipt\":", (long long)l.rev,
+	               l.hash);
+	snd_buf_json_str(&b, l.receipt);
+	snd_buf_printf(&b, ",\"submitted_at\":\"%s\"}\n", when);
+	latest_free(&l);
+	return http_send_json(r, 200, &b);
+}

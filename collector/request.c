@@ -1,0 +1,407 @@
+/* request.c - what the handlers (delegate.c, api.c, chair.c) share: the
+ * request's questionnaire, query and language; authentication of tokens,
+ * roles and the open questionnaire; the delegate's stored answers; and the
+ * hand-off of checked answers to the writer, with the connection suspended
+ * until the commit (http.c resumes it and calls the row's committed
+ * handler).
+ *
+ * Invariants:
+ *   1. Every route that shows or takes personal data authenticates first,
+ *      on every request: signature and claims (cached by auth.c), then
+ *      nbf/exp and revocation, then aud == the questionnaire of the URL
+ *      (else 401), then the role (else 403).
+ *   2. Nothing is stored unless every check passed: open questionnaire,
+ *      content type, body parse, CSRF field (HTML), answer validation.  A
+ *      rejected request leaves the database as it was.
+ *   3. A success (201, 303) is queued only by the committed handler, after
+ *      the writer reports the COMMIT of that revision.  r->state is
+ *      ST_QUEUED before the connection is suspended, so the resumption
+ *      always finds it.
+ *   4. The hand-off copies nothing: the writer item points into the
+ *      request (canonical answers, hash) and its cached auth, which outlive
+ *      the suspension.
+ */
+#include "request.h"
+
+#include "auth.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+int64_t now_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+const struct snd_form *form_of(const struct req *r)
+{
+	return r->s->forms[r->form];
+}
+
+const char *query(const struct req *r, const char *key)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+static const char *header(const struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+/* ?lang=, then a posted _lang, then Accept-Language, then the default. */
+int pick_lang(const struct req *r, const char *posted, int *explicit_choice)
+{
+	const struct snd_form *f = form_of(r);
+	const char *q = query(r, "lang"), *al;
+	int i;
+	if (explicit_choice)
+		*explicit_choice = 0;
+	if (q == NULL)
+		q = posted;
+	if (q != NULL && strlen(q) <= 16 && (i = snd_form_lang(f, q)) >= 0) {
+		if (explicit_choice)
+			*explicit_choice = 1;
+		return i;
+	}
+	al = header(r, "Accept-Language");
+	if (al != NULL && strlen(al) <= 1024)
+		return snd_form_lang_accept(f, al);
+	return 0;
+}
+
+/* ------------------------------------------------------------- tokens */
+
+static const char *token_from_request(const struct req *r, int bearer, int cookie)
+{
+	const char *h;
+	if (bearer && (h = header(r, MHD_HTTP_HEADER_AUTHORIZATION)) != NULL) {
+		if (strncasecmp(h, "Bearer ", 7) == 0) {
+			h += 7;
+			while (*h == ' ')
+				h++;
+			return h;
+		}
+		if (!cookie)
+			return ""; /* another scheme where only a bearer token will do */
+		/* else: e.g. Basic credentials of a proxy in front; use the cookie */
+	}
+	if (cookie)
+		return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, COOKIE_NAME);
+	return NULL;
+}
+
+/* What a failed token check says, for people and for programs. */
+enum MHD_Result token_error(struct req *r, enum snd_err rc, const char *why)
+{
+	const char *code, *msg;
+	char buf[320];
+	switch (rc) {
+	case SND_ESIG:
+		code = "token_invalid";
+		msg = r->api ? "the token's signature does not verify with this server's issuer key"
+		             : "This link has been altered or was not issued for this server. "
+		               "Use the link exactly as you received it.";
+		break;
+	case SND_EINVAL:
+		code = "token_invalid";
+		snprintf(buf, sizeof buf, r->api ? "the token's claims are invalid: %s"
+		                                 : "This link is incomplete (%s). Ask the secretariat "
+		                                   "for a new one.",
+		         why && why[0] ? why : "claims");
+		msg = buf;
+		break;
+	case SND_EAUDIENCE:
+		code = "token_wrong_questionnaire";
+		msg = r->api ? "the token is for a questionnaire this server does not collect"
+		             : "This link is for a questionnaire that this server does not collect.";
+		break;
+	case SND_EEXPIRED:
+		code = "token_expired";
+		msg = r->api ? "the token has expired"
+		             : "This link has expired. Ask the secretariat for a new one.";
+		break;
+	case SND_ENOTYET:
+		code = "token_not_yet_valid";
+		msg = r->api ? "the token is not valid yet"
+		             : "This link is not valid yet. Try again when the questionnaire opens.";
+		break;
+	case SND_EREVOKED:
+		code = "token_revoked";
+		msg = r->api ? "the token has been revoked"
+		             : "This link has been withdrawn. Ask the secretariat for a new one.";
+		break;
+	case SND_ENOMEM:
+	case SND_EDB:
+		return http_busy(r);
+	default:
+		code = "token_invalid";
+		msg = r->api ? "the token is malformed (expected v4.public.…)"
+		             : "This is not a valid personal link. It may have been cut short: "
+		               "copy the whole link from your message.";
+		break;
+	}
+	return http_error(r, 401, code, msg, NULL);
+}
+
+/* A browser that followed a link from another site (webmail) does not send
+ * SameSite=Strict cookies on that navigation; a page that reloads itself
+ * from our own origin gets them.  Only GET, only when the browser says the
+ * navigation was cross-site, so this cannot loop. */
+static int cross_site_retry(struct req *r, enum MHD_Result *ret)
+{
+	static const char page[] =
+		"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+		"<meta http-equiv=\"refresh\" content=\"0\">"
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+		"<title>Sounding</title><link rel=\"stylesheet\" href=\"/static/sounding.css\">"
+		"</head><body><main><p><a href=\"\">Continue</a></p></main></body></html>\n";
+	const char *sfs = header(r, "Sec-Fetch-Site");
+	if (r->api || r->method == M_POST || sfs == NULL || strcmp(sfs, "cross-site") != 0)
+		return 0;
+	*ret = http_queue(r, 200,
+	                  http_response(r, page, sizeof page - 1, MHD_RESPMEM_PERSISTENT,
+	                                "text/html; charset=utf-8", CACHE_NONE),
+	                  0);
+	return 1;
+}
+
+/* Authenticates r for its questionnaire and role (see invariant 1).  On
+ * failure queues the answer into *ret and returns 0. */
+int authenticate(struct req *r, int bearer, int cookie, enum snd_role role,
+                 enum MHD_Result *ret)
+{
+	const char *tok = token_from_request(r, bearer, cookie);
+	struct snd_store *rd;
+	struct auth *a = NULL;
+	enum snd_err rc;
+	char why[200];
+
+	if (tok == NULL) {
+		if (cross_site_retry(r, ret))
+			return 0;
+		*ret = http_error(r, 401, "token_missing",
+		                  r->api ? "an Authorization: Bearer token is required"
+		                         : "This browser has no session for this questionnaire. "
+		                           "Open your personal link again.",
+		                  NULL);
+		return 0;
+	}
+	rc = auth_verify(r->s, tok, strlen(tok), &a, why, sizeof why);
+	if (rc != SND_OK) {
+		*ret = token_error(r, rc, why);
+		return 0;
+	}
+	r->auth = a; /* released when the request completes */
+	if ((rd = srv_reader(r->s)) == NULL) {
+		*ret = http_busy(r);
+		return 0;
+	}
+	rc = auth_check(a, rd, now_s());
+	if (rc != SND_OK) {
+		*ret = token_error(r, rc, NULL);
+		return 0;
+	}
+	if ((int)a->form != r->form) {
+		*ret = http_error(r, 401, "token_wrong_questionnaire",
+		                  r->api ? "the token is for another questionnaire"
+		                         : "Your session is for another questionnaire. Open your "
+		                           "personal link for this one again.",
+		                  NULL);
+		return 0;
+	}
+	if (a->c.role != role) {
+		*ret = http_error(r, 403, "forbidden",
+		                  role == SND_ROLE_CHAIR
+		                          ? (r->api ? "this endpoint needs a chair token"
+		                                    : "This page is for the chair only.")
+		                          : (r->api ? "a chair token cannot submit or read answers"
+		                                    : "A chair link cannot answer the questionnaire."),
+		                  NULL);
+		return 0;
+	}
+	return 1;
+}
+
+/* The questionnaire's effective opening times: the form's, replaced by
+ * the secretariat's override (`collector open/close`) when there is one.
+ * Read on every call through this thread's read connection (one
+ * primary-key probe), so an override written by another process counts
+ * from the next request on.  0 ok, -1 the database could not be read. */
+static int effective_window(struct req *r, struct snd_window *w)
+{
+	struct snd_store *rd = srv_reader(r->s);
+	if (rd == NULL || snd_store_effective_window(rd, form_of(r), w) != SND_OK)
+		return -1;
+	return 0;
+}
+
+/* 409 unless the questionnaire is open now (by its effective window). */
+int require_open(struct req *r, enum MHD_Result *ret)
+{
+	struct snd_window w;
+	int64_t now = now_s();
+	char when[21], msg[200];
+	if (effective_window(r, &w) != 0) {
+		*ret = http_busy(r);
+		return 0;
+	}
+	if (snd_window_is_open(&w, now) == SND_OK)
+		return 1;
+	if (w.has_opens && w.has_closes && w.closes <= w.opens && now < w.closes) {
+		/* closed before it opens: it will not open at w.opens */
+		snprintf(msg, sizeof msg, "%s",
+		         r->api ? "the questionnaire is closed"
+		                : "This questionnaire is closed. Your last answers are kept.");
+	} else if (w.has_opens && now < w.opens && !(w.has_closes && now >= w.closes)) {
+		snd_time_format(w.opens, when);
+		snprintf(msg, sizeof msg,
+		         r->api ? "the questionnaire opens at %s"
+		                : "This questionnaire is not open yet. It opens at %s.",
+		         when);
+	} else {
+		snd_time_format(w.closes, when);
+		snprintf(msg, sizeof msg,
+		         r->api ? "the questionnaire closed at %s"
+		                : "This questionnaire closed at %s. Your last answers are kept.",
+		         when);
+	}
+	*ret = http_error(r, 409, "not_open", msg, NULL);
+	return 0;
+}
+
+/* ----------------------------------------------------- stored answers */
+
+static int latest_cb(void *ctx, const struct snd_revision *rv)
+{
+	struct latest *l = ctx;
+	l->found = 1;
+	l->rev = rv->rev;
+	l->submitted_at = rv->submitted_at;
+	snprintf(l->hash, sizeof l->hash, "%s", rv->hash);
+	l->answers = strndup(rv->answers, rv->answers_len);
+	l->answers_len = rv->answers_len;
+	l->receipt = strdup(rv->receipt);
+	if (l->answers == NULL || l->receipt == NULL)
+		l->found = -1;
+	return 1;
+}
+
+void latest_free(struct latest *l)
+{
+	free(l->answers);
+	free(l->receipt);
+}
+
+/* The delegate's newest revision; 0 ok (l->found says if any), -1 failed. */
+int load_latest(struct req *r, struct latest *l)
+{
+	struct snd_store *rd = srv_reader(r->s);
+	memset(l, 0, sizeof *l);
+	if (rd == NULL ||
+	    snd_store_latest(rd, form_of(r)->id, r->auth->store_sub, latest_cb, l) != SND_OK ||
+	    l->found < 0) {
+		latest_free(l);
+		memset(l, 0, sizeof *l);
+		return -1;
+	}
+	return 0;
+}
+
+void page_req_init(struct req *r, struct page_req *p)
+{
+	p->form = form_of(r);
+	p->lang = r->lang;
+	p->csrf = r->auth ? r->auth->csrf : "";
+	p->sub = r->auth ? r->auth->c.sub : NULL;
+	p->ent = r->auth ? r->auth->c.ent : NULL;
+	p->now = now_s();
+	/* The notes on the page follow the effective window; when the
+	 * database cannot be read they fall back to the form's. */
+	p->has_window = effective_window(r, &p->window) == 0;
+}
+
+/* ----------------------------------------------------------- submitting */
+
+static void suspend_cb(void *arg)
+{
+	struct req *r = arg;
+	MHD_suspend_connection(r->conn);
+}
+
+static void written_cb(struct writer_item *it)
+{
+	struct req *r = it->arg;
+	MHD_resume_connection(r->conn); /* state was set before suspending */
+}
+
+/* Hands canonical answers (canon, stolen; r->hash set) to the writer; the
+ * connection waits suspended until the commit. */
+enum MHD_Result submit_canon(struct req *r, struct snd_buf *canon)
+{
+	size_t len = 0;
+	struct auth *a = r->auth;
+
+	if (canon->failed || (r->canon = snd_buf_steal(canon, &len)) == NULL) {
+		snd_buf_free(canon);
+		return http_busy(r);
+	}
+	r->item.sub.qid = form_of(r)->id;
+	r->item.sub.sub = a->store_sub;
+	r->item.sub.ent = a->c.ent;
+	r->item.sub.attrs = a->attrs_json;
+	r->item.sub.jti = a->c.jti;
+	r->item.sub.answers = r->canon;
+	r->item.sub.answers_len = len;
+	r->item.sub.hash = r->hash;
+	r->item.done = written_cb;
+	r->item.arg = r;
+	r->state = ST_QUEUED;
+	if (writer_submit(r->s->writer, &r->item, suspend_cb, r) != SND_OK) {
+		r->state = ST_NEW;
+		return http_busy(r);
+	}
+	return MHD_YES;
+}
+
+/* Canonicalises and hashes the checked answers, then submit_canon.  Takes
+ * nothing from clean (the caller frees it). */
+enum MHD_Result submit(struct req *r, const cJSON *clean)
+{
+	struct snd_buf canon;
+
+	snd_buf_init(&canon, 0);
+	if (snd_answers_hash(clean, &canon, r->hash) != SND_OK) {
+		snd_buf_free(&canon);
+		return http_busy(r);
+	}
+	return submit_canon(r, &canon);
+}
+
+
+/* Content-Type is `want` (case-insensitive), optionally with parameters;
+ * a charset parameter, when present, must be UTF-8. */
+int content_type_is(const struct req *r, const char *want)
+{
+	const char *ct = header(r, MHD_HTTP_HEADER_CONTENT_TYPE), *cs;
+	size_t n = strlen(want);
+	if (ct == NULL || strncasecmp(ct, want, n) != 0)
+		return 0;
+	ct += n;
+	while (*ct == ' ')
+		ct++;
+	if (*ct == '\0')
+		return 1;
+	if (*ct != ';')
+		return 0;
+	for (cs = ct; *cs; cs++)
+		if (strncasecmp(cs, "charset=", 8) == 0) {
+			cs += 8;
+			if (*cs == '"')
+				cs++;
+			return strncasecmp(cs, "utf-8", 5) == 0 || strncasecmp(cs, "utf8", 4) == 0;
+		}
+	return 1;
+}

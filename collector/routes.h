@@ -1,0 +1,52 @@
+/* routes.h - the table of routes (routes.c) and the handlers it names
+ * (delegate.c, api.c, chair.c; the static routes' are http_resp.c's).
+ * A handler is called on the request's last handler call, with the body
+ * (if the route takes one) in r->body, and queues exactly one answer. */
+#ifndef SND_ROUTES_H
+#define SND_ROUTES_H
+
+#include "http_int.h"
+
+typedef enum MHD_Result (*handler_fn)(struct req *r);
+
+enum {
+	ROUTE_QID = 1, /* prefix QID suffix: QID names a loaded questionnaire (r->form) */
+	ROUTE_ARG = 2, /* prefix ARG: ARG is one non-empty segment (r->arg, copied) */
+};
+
+/* One row: a path pattern and what answers each method.  Without flags
+ * the path is prefix exactly. */
+struct route {
+	const char *prefix;
+	size_t plen;
+	const char *suffix;   /* ROUTE_QID: what follows the id ("" for nothing) */
+	unsigned flags;
+	handler_fn get;       /* GET and HEAD; NULL: not answered */
+	handler_fn post;      /* POST, whose body is read first; NULL: not answered */
+	handler_fn committed; /* after the writer committed what post handed it */
+};
+
+/* The row of url (checked by http.c: printable ASCII, no "..", "//"),
+ * setting r->form (or -1), r->arg and r->api (every /api/ path answers in
+ * JSON, matched or not); NULL when no row matches (404). */
+const struct route *route_match(struct req *r, const char *url);
+/* The handler of method m, NULL when the route does not answer it (405). */
+handler_fn route_handler(const struct route *rt, enum method m);
+/* The Allow header of a 405 from rt. */
+const char *route_allow(const struct route *rt);
+
+/* delegate.c */
+enum MHD_Result h_token(struct req *r);
+enum MHD_Result h_form_get(struct req *r);
+enum MHD_Result h_form_post(struct req *r);
+enum MHD_Result h_form_committed(struct req *r);
+enum MHD_Result h_receipt(struct req *r);
+/* api.c */
+enum MHD_Result h_api_post(struct req *r);
+enum MHD_Result h_api_committed(struct req *r);
+enum MHD_Result h_api_me(struct req *r);
+/* chair.c */
+enum MHD_Result h_chair(struct req *r);
+enum MHD_Result h_api_summary(struct req *r);
+
+#endif
