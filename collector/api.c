@@ -2,7 +2,7 @@
  * /api/v1/questionnaires/QID/responses (201 with the receipt once
  * committed, 422 with the reasons per field) and GET .../responses/me (the
  * newest revision as stored).  The questionnaire's JSON and the summary
- * are routes.c's (http_resp.c) and chair.c's.
+ * are http_resp.c's and chair.c's.
  *
  * Invariants:
  *   1. Bearer tokens only (no cookie): a delegate token, for the

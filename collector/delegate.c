@@ -56,6 +56,23 @@ enum MHD_Result h_token(struct req *r)
 	return ret;
 }
 
+/* What the form and receipt pages start with: the language, the session
+ * cookie of a delegate, the open questionnaire (when need_open), and the
+ * delegate's newest revision into *l (latest_free it).  On failure queues
+ * the answer into *ret and returns 0. */
+static int delegate_latest(struct req *r, int need_open, struct latest *l,
+                           enum MHD_Result *ret)
+{
+	r->lang = pick_lang(r, NULL, NULL);
+	if (!authenticate(r, 0, 1, SND_ROLE_DELEGATE, ret) || (need_open && !require_open(r, ret)))
+		return 0;
+	if (load_latest(r, l) != 0) {
+		*ret = http_busy(r);
+		return 0;
+	}
+	return 1;
+}
+
 enum MHD_Result h_form_get(struct req *r)
 {
 	struct page_req p;
@@ -64,11 +81,8 @@ enum MHD_Result h_form_get(struct req *r)
 	cJSON *answers = NULL;
 	enum MHD_Result ret;
 
-	r->lang = pick_lang(r, NULL, NULL);
-	if (!authenticate(r, 0, 1, SND_ROLE_DELEGATE, &ret) || !require_open(r, &ret))
+	if (!delegate_latest(r, 1, &l, &ret))
 		return ret;
-	if (load_latest(r, &l) != 0)
-		return http_busy(r);
 	if (l.found)
 		answers = cJSON_ParseWithLength(l.answers, l.answers_len);
 	page_req_init(r, &p);
@@ -178,11 +192,8 @@ enum MHD_Result h_receipt(struct req *r)
 	cJSON *answers;
 	enum MHD_Result ret;
 
-	r->lang = pick_lang(r, NULL, NULL);
-	if (!authenticate(r, 0, 1, SND_ROLE_DELEGATE, &ret))
+	if (!delegate_latest(r, 0, &l, &ret))
 		return ret;
-	if (load_latest(r, &l) != 0)
-		return http_busy(r);
 	if (!l.found)
 		return http_error(r, 404, "not_found",
 		                  "No answers have been recorded for you yet, so there is no receipt.",

@@ -65,9 +65,11 @@ static int base_headers(struct MHD_Response *resp, const char *ctype, enum cache
 	return ok ? 0 : -1;
 }
 
-struct MHD_Response *http_response(struct req *r, const char *body, size_t len,
-                                   enum MHD_ResponseMemoryMode mode, const char *ctype,
-                                   enum cache_kind cache)
+/* A response over body with the headers of invariant 1.  With
+ * MHD_RESPMEM_MUST_FREE the body is MHD's (or freed here on failure). */
+static struct MHD_Response *build(int tls, const char *body, size_t len,
+                                  enum MHD_ResponseMemoryMode mode, const char *ctype,
+                                  enum cache_kind cache)
 {
 	struct MHD_Response *resp;
 	resp = MHD_create_response_from_buffer(len, (void *)body, mode);
@@ -76,11 +78,18 @@ struct MHD_Response *http_response(struct req *r, const char *body, size_t len,
 			free((void *)body);
 		return NULL;
 	}
-	if (base_headers(resp, ctype, cache, r->s->tls) != 0) {
+	if (base_headers(resp, ctype, cache, tls) != 0) {
 		MHD_destroy_response(resp);
 		return NULL;
 	}
 	return resp;
+}
+
+struct MHD_Response *http_response(struct req *r, const char *body, size_t len,
+                                   enum MHD_ResponseMemoryMode mode, const char *ctype,
+                                   enum cache_kind cache)
+{
+	return build(r->s->tls, body, len, mode, ctype, cache);
 }
 
 enum MHD_Result http_queue(struct req *r, unsigned status, struct MHD_Response *resp, int shared)
@@ -249,15 +258,7 @@ enum MHD_Result http_method_not_allowed(struct req *r, const char *allow)
 static struct MHD_Response *fixed(const struct srv *s, const char *body, size_t len,
                                   const char *ctype, enum cache_kind cache)
 {
-	struct MHD_Response *resp;
-	resp = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_PERSISTENT);
-	if (resp == NULL)
-		return NULL;
-	if (base_headers(resp, ctype, cache, s->tls) != 0) {
-		MHD_destroy_response(resp);
-		return NULL;
-	}
-	return resp;
+	return build(s->tls, body, len, MHD_RESPMEM_PERSISTENT, ctype, cache);
 }
 
 static char *message_page(int status, const char *msg)

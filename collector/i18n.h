@@ -1,9 +1,9 @@
 /* i18n.h - the collector's UI texts ("chrome") in the six UN languages,
  * kept in i18n.c: the language table, one message table, and the lookups
- * pages.c renders with.  Forms bring their own labels; this is only the
+ * the page files (page_*.c) render with.  Forms bring their own labels; this is only the
  * collector's own words.
  *
- * The chrome is appended to pages unescaped (pages.c, invariant 1), so no
+ * The chrome is appended to pages unescaped (page_html.c, invariant 1), so no
  * message may hold < > & or " (test_pages checks every one). */
 #ifndef SND_I18N_H
 #define SND_I18N_H
@@ -40,7 +40,7 @@ enum msg {
 	M__MAX
 };
 
-/* {1} and {2} are placeholders filled by pages.c's put_msg, so each language keeps its
+/* {1} and {2} are placeholders filled by page_html.c's put_msg, so each language keeps its
  * own word order.  Plural-sensitive phrasings are avoided on purpose (a
  * count is put after a colon or in parentheses) so one string per language
  * is right for every number. */

@@ -7,7 +7,7 @@
  * Invariants:
  *   1. The bytes depend on the form, the language, the window paragraph
  *      (page_chair_window) and the chair_view only: no clock (page_req.now
- *      only picks the window's wording), no per-user data, so chair.c may
+ *      only picks the window's wording), no per-user data, so tally_cache.c may
  *      cache and share them between chairs.
  *   2. Counts go through snd_fmt_count with '.' (core/fmt.c), the same rule
  *      as the HTML report, so the two pages agree.

@@ -354,6 +354,22 @@ static void r_position(struct pg *p, const struct qctx *c)
 	put(p, "</textarea></div>\n");
 }
 
+/* The end of a lone control's tag (a number field, a textarea): named by
+ * the question's legend, described by its help, hint, condition and error. */
+static void put_control_aria(struct pg *p, const struct qctx *c)
+{
+	put(p, " aria-labelledby=\"q-");
+	esc(p, c->q->id);
+	put(p, "-legend\"");
+	if (c->describedby[0]) {
+		put(p, " aria-describedby=\"");
+		esc(p, c->describedby);
+		put(p, "\"");
+	}
+	put_invalid(p, c);
+	put(p, ">\n");
+}
+
 static void r_number(struct pg *p, const struct qctx *c)
 {
 	const struct snd_question *q = c->q;
@@ -381,16 +397,7 @@ static void r_number(struct pg *p, const struct qctx *c)
 		fmt_number(c->ans->valuedouble, a);
 		snd_buf_printf(p->b, " value=\"%s\"", a);
 	}
-	put(p, " aria-labelledby=\"q-");
-	esc(p, q->id);
-	put(p, "-legend\"");
-	if (c->describedby[0]) {
-		put(p, " aria-describedby=\"");
-		esc(p, c->describedby);
-		put(p, "\"");
-	}
-	put_invalid(p, c);
-	put(p, ">\n");
+	put_control_aria(p, c);
 }
 
 static void r_text(struct pg *p, const struct qctx *c)
@@ -402,16 +409,7 @@ static void r_text(struct pg *p, const struct qctx *c)
 	esc(p, q->id);
 	snd_buf_printf(p->b, "\" rows=\"6\" dir=\"auto\" maxlength=\"%zu\"",
 	               q->max_length ? q->max_length : 2000);
-	put(p, " aria-labelledby=\"q-");
-	esc(p, q->id);
-	put(p, "-legend\"");
-	if (c->describedby[0]) {
-		put(p, " aria-describedby=\"");
-		esc(p, c->describedby);
-		put(p, "\"");
-	}
-	put_invalid(p, c);
-	put(p, ">\n");
+	put_control_aria(p, c);
 	esc_value(p, cJSON_IsString(c->ans) ? c->ans->valuestring : NULL);
 	put(p, "</textarea>\n");
 }

@@ -230,7 +230,7 @@ void page_message(struct snd_buf *out, const struct snd_form *f, int lang, int s
 		esc(&p, lbl(&p, &f->title));
 		put(&p, "</p>\n");
 	}
-	/* The server's titles and messages are English (http.c, routes.c): on
+	/* The server's titles and messages are English (http_resp.c, request.c, the handlers): on
 	 * a page in another language they are marked so, to be read and laid
 	 * out as English rather than as, say, Arabic. */
 	if (p.un != UN_EN)

@@ -1,8 +1,8 @@
-/* pages.h - the collector's server-rendered HTML (pages.c, its UI texts in
- * i18n.c) and its static assets (assets.c).  Pages work without
- * JavaScript; every string from a form or an answer is HTML-escaped; the UI
- * chrome is translated into the form's languages (en, fr, es, ar, zh, ru),
- * Arabic pages are dir="rtl".
+/* pages.h - the collector's server-rendered HTML (page_*.c, mapped in
+ * page_int.h; its UI texts in i18n.c) and its static assets (assets.c).
+ * Pages work without JavaScript; every string from a form or an answer is
+ * HTML-escaped; the UI chrome is translated into the form's languages (en,
+ * fr, es, ar, zh, ru), Arabic pages are dir="rtl".
  * No inline script or style: the CSS and the optional JS are served from
  * /static/ so the Content-Security-Policy can stay 'self'. */
 #ifndef SND_PAGES_H
@@ -72,7 +72,7 @@ struct chair_view {
  * <meta http-equiv=refresh> every refresh_s seconds.  The bytes depend on
  * r's form and language, r's window paragraph (page_chair_window) and v
  * only: no clock (r->now only decides the window's wording), no per-user
- * data, so chair.c can cache them. */
+ * data, so tally_cache.c can cache them. */
 void page_chair(struct snd_buf *out, const struct page_req *r, const struct chair_view *v);
 
 /* One question's objections (position) or comments (text), all of them,

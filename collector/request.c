@@ -93,57 +93,47 @@ static const char *token_from_request(const struct req *r, int bearer, int cooki
 	return NULL;
 }
 
-/* What a failed token check says, for people and for programs. */
+/* What a failed token check says, for programs (api) and for people
+ * (html); the last row answers every other error. */
+static const struct {
+	enum snd_err rc;
+	const char *code, *api, *html;
+} token_msgs[] = {
+	{SND_ESIG, "token_invalid",
+	 "the token's signature does not verify with this server's issuer key",
+	 "This link has been altered or was not issued for this server. "
+	 "Use the link exactly as you received it."},
+	{SND_EAUDIENCE, "token_wrong_questionnaire",
+	 "the token is for a questionnaire this server does not collect",
+	 "This link is for a questionnaire that this server does not collect."},
+	{SND_EEXPIRED, "token_expired", "the token has expired",
+	 "This link has expired. Ask the secretariat for a new one."},
+	{SND_ENOTYET, "token_not_yet_valid", "the token is not valid yet",
+	 "This link is not valid yet. Try again when the questionnaire opens."},
+	{SND_EREVOKED, "token_revoked", "the token has been revoked",
+	 "This link has been withdrawn. Ask the secretariat for a new one."},
+	{SND_ETOKEN, "token_invalid", "the token is malformed (expected v4.public.\xe2\x80\xa6)",
+	 "This is not a valid personal link. It may have been cut short: "
+	 "copy the whole link from your message."},
+};
+
 enum MHD_Result token_error(struct req *r, enum snd_err rc, const char *why)
 {
-	const char *code, *msg;
+	size_t i, last = sizeof token_msgs / sizeof token_msgs[0] - 1;
 	char buf[320];
-	switch (rc) {
-	case SND_ESIG:
-		code = "token_invalid";
-		msg = r->api ? "the token's signature does not verify with this server's issuer key"
-		             : "This link has been altered or was not issued for this server. "
-		               "Use the link exactly as you received it.";
-		break;
-	case SND_EINVAL:
-		code = "token_invalid";
+	if (rc == SND_ENOMEM || rc == SND_EDB)
+		return http_busy(r);
+	if (rc == SND_EINVAL) { /* why says which claim */
 		snprintf(buf, sizeof buf, r->api ? "the token's claims are invalid: %s"
 		                                 : "This link is incomplete (%s). Ask the secretariat "
 		                                   "for a new one.",
 		         why && why[0] ? why : "claims");
-		msg = buf;
-		break;
-	case SND_EAUDIENCE:
-		code = "token_wrong_questionnaire";
-		msg = r->api ? "the token is for a questionnaire this server does not collect"
-		             : "This link is for a questionnaire that this server does not collect.";
-		break;
-	case SND_EEXPIRED:
-		code = "token_expired";
-		msg = r->api ? "the token has expired"
-		             : "This link has expired. Ask the secretariat for a new one.";
-		break;
-	case SND_ENOTYET:
-		code = "token_not_yet_valid";
-		msg = r->api ? "the token is not valid yet"
-		             : "This link is not valid yet. Try again when the questionnaire opens.";
-		break;
-	case SND_EREVOKED:
-		code = "token_revoked";
-		msg = r->api ? "the token has been revoked"
-		             : "This link has been withdrawn. Ask the secretariat for a new one.";
-		break;
-	case SND_ENOMEM:
-	case SND_EDB:
-		return http_busy(r);
-	default:
-		code = "token_invalid";
-		msg = r->api ? "the token is malformed (expected v4.public.…)"
-		             : "This is not a valid personal link. It may have been cut short: "
-		               "copy the whole link from your message.";
-		break;
+		return http_error(r, 401, "token_invalid", buf, NULL);
 	}
-	return http_error(r, 401, code, msg, NULL);
+	for (i = 0; i < last && token_msgs[i].rc != rc; i++)
+		continue;
+	return http_error(r, 401, token_msgs[i].code, r->api ? token_msgs[i].api : token_msgs[i].html,
+	                  NULL);
 }
 
 /* A browser that followed a link from another site (webmail) does not send

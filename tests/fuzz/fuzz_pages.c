@@ -1,5 +1,5 @@
 /* fuzz_pages.c - libFuzzer: hostile answers rendered by the collector's
- * pages (collector/pages.c) for the real questionnaire (forms/lsg-review.json).
+ * pages (collector/page_*.c) for the real questionnaire (forms/lsg-review.json).
  *
  * Input: first byte picks the language and the path; the rest is either a
  * JSON answers object (the API's shape) or an urlencoded form post (the

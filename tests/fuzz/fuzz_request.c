@@ -5,7 +5,7 @@
  * Input: "ACCEPT-LANGUAGE\nLANG\nBODY".  Checks, for any input:
  *   - snd_form_lang_accept and snd_form_lang pick a language of the form
  *     (an index in range, or -1 for an unknown ?lang=), with the same length
- *     caps as the collector (routes.c: 1024 and 16 bytes);
+ *     caps as the collector (request.c: 1024 and 16 bytes);
  *   - the body goes through snd_json_parse with the server's caps (64 KiB,
  *     depth 32); a document {"answers":{...}} is checked against the form;
  *     a refusal always names a reason; an accepted set is clean (checking it

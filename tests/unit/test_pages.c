@@ -1109,7 +1109,7 @@ START_TEST(test_pages_chair_full_list_is_paged)
 }
 END_TEST
 
-/* The chrome is appended unescaped (invariant 1 of pages.c), so it must
+/* The chrome is appended unescaped (invariant 1 of page_html.c), so it must
  * hold no markup characters; and every language must have every text. */
 START_TEST(test_pages_chrome_table_is_complete_and_plain)
 {
