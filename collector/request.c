@@ -36,11 +36,6 @@ int64_t now_s(void)
 	return (int64_t)time(NULL);
 }
 
-const struct snd_form *form_of(const struct req *r)
-{
-	return r->s->forms[r->form];
-}
-
 const char *query(const struct req *r, const char *key)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);

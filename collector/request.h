@@ -8,7 +8,11 @@
 #define COOKIE_NAME "snd_session"
 
 int64_t now_s(void);
-const struct snd_form *form_of(const struct req *r);
+/* The questionnaire of the URL (r->form >= 0: the route matched one). */
+static inline const struct snd_form *form_of(const struct req *r)
+{
+	return r->s->forms[r->form];
+}
 const char *query(const struct req *r, const char *key);
 /* ?lang=, then a posted _lang, then Accept-Language, then the default. */
 int pick_lang(const struct req *r, const char *posted, int *explicit_choice);
