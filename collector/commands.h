@@ -15,7 +15,7 @@ int cmd_status(int argc, char **argv);   /* cmd_schedule.c */
 int cmd_check(int argc, char **argv);    /* cmd_check.c */
 int cmd_serve(int argc, char **argv);    /* serve.c */
 
-/* Prints "collector: " + message to stderr. */
+/* Prints "collector: " + message to stderr (cli.c). */
 void die_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -3,7 +3,6 @@
 #include "sounding.h"
 
 #include <sodium.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,16 +32,6 @@ static const char usage[] =
 	"\n"
 	"Run `collector COMMAND --help` for a command's options.\n"
 	"Exit status: 0 success, 1 invalid input or failed check, 2 usage error.\n";
-
-void die_msg(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("collector: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 int main(int argc, char **argv)
 {
