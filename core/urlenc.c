@@ -185,19 +185,29 @@ static const char *trim(const char *s, size_t *n)
 	return s;
 }
 
-/* A whole number written as digits (optionally signed), or -1. */
-static int parse_int(const char *s, long *out)
+/* Copies s without its surrounding space into buf (cap bytes with the NUL)
+ * and returns where the digits start (past one sign), or -1 when s is
+ * empty or too long. */
+static int trimmed_number(const char *s, char *buf, size_t cap, size_t *start)
 {
-	size_t n, i = 0;
+	size_t n;
 	const char *t = trim(s, &n);
-	char buf[24];
-	char *end;
-	if (n == 0 || n >= sizeof buf)
+	if (n == 0 || n >= cap)
 		return -1;
 	memcpy(buf, t, n);
 	buf[n] = '\0';
-	if (buf[0] == '-' || buf[0] == '+')
-		i = 1;
+	*start = buf[0] == '-' || buf[0] == '+' ? 1 : 0;
+	return 0;
+}
+
+/* A whole number written as digits (optionally signed), or -1. */
+static int parse_int(const char *s, long *out)
+{
+	size_t i;
+	char buf[24];
+	char *end;
+	if (trimmed_number(s, buf, sizeof buf, &i) != 0)
+		return -1;
 	if (buf[i] == '\0')
 		return -1;
 	for (; buf[i]; i++)
@@ -212,17 +222,12 @@ static int parse_int(const char *s, long *out)
  * "1e3"; no hex, no inf/nan, no thousands separators. */
 static int parse_decimal(const char *s, double *out)
 {
-	size_t n, i = 0;
-	const char *t = trim(s, &n);
+	size_t i;
 	char buf[64];
 	char *end;
 	int digits = 0, dot = 0;
-	if (n == 0 || n >= sizeof buf)
+	if (trimmed_number(s, buf, sizeof buf, &i) != 0)
 		return -1;
-	memcpy(buf, t, n);
-	buf[n] = '\0';
-	if (buf[0] == '-' || buf[0] == '+')
-		i = 1;
 	for (; buf[i]; i++) {
 		if (isdigit((unsigned char)buf[i])) {
 			digits++;
