@@ -24,6 +24,7 @@
  *   store_write.c  batches, append/import, hash chain, receipts, checkpoints
  *   store_read.c   scans: latest rows, every revision, counts, tally walk
  *   store_sched.c  revocations and the schedule (open/close overrides)
+ *   store_roll.c   the roll (who was invited) and the mail log
  *   tally.c   the tally engine: layout, scopes, snd_tally_run (tally_int.h);
  *             tally_rows.c adds up a row, tally_groups.c the --by groups,
  *             tally_stream.c the reader and worker thread, tally_json.c the
@@ -650,7 +651,8 @@ const char *snd_kvlist_get(const struct snd_kvlist *l, const char *name);
 enum snd_err snd_form_answers_from_post(const struct snd_form *f, const struct snd_kvlist *fields,
                                         cJSON **answers, struct snd_diag *errs);
 
-/* ---------- store (store.c, store_write.c, store_read.c, store_sched.c)
+/* ---------- store (store.c, store_write.c, store_read.c, store_sched.c,
+ * store_roll.c)
  * The SQLite database: see docs/schema.md.  A struct snd_store is one
  * connection and must be used by one thread at a time.  The collector has
  * one writer connection (owned by its writer thread) and one read
@@ -816,6 +818,48 @@ enum snd_err snd_store_each_form(struct snd_store *s, snd_form_row_cb cb, void *
 /* How many delegates have answered qid, and how many revisions it holds. */
 enum snd_err snd_store_counts(struct snd_store *s, const char *qid, int64_t *delegates,
                               int64_t *revisions);
+
+/* The roll (store_roll.c): who was invited, one row per issued link, never
+ * the token.  Written by `collector issue --db` and `collector roll
+ * import`; read by revoke --sub, mail and turnout. */
+struct snd_roll_entry {
+	const char *qid;
+	const char *sub;        /* delegate id as issued (the token's sub) */
+	const char *ent;
+	const char *attrs;      /* JSON object text of string attributes */
+	const char *role;       /* "delegate" or "chair" */
+	const char *jti;        /* unique across the roll */
+	int64_t expires;        /* the token's exp, Unix seconds */
+	const char *email;      /* "" when unknown */
+	const char *lang;       /* "" when unknown */
+	int64_t issued_at;      /* Unix milliseconds */
+	/* Read side only (snd_store_roll_each); ignored by roll_add. */
+	int revoked;            /* this jti is revoked */
+	int answered;           /* a revision was stored with this jti, or
+	                         * (attributed) by this delegate */
+};
+/* Adds one link to the roll (writers; inside a batch for all-or-nothing).
+ * Every text is checked (UTF-8, no control characters, within the claim
+ * caps; attrs a JSON object of strings) before a statement runs.  An
+ * existing row with the same jti and the same qid, sub, ent, attrs, role,
+ * expires, email and lang is no change (*added = 0); one that differs is
+ * SND_EEXIST with the differing field in the error.  *added = 1 for a new
+ * row.  issued_at is not compared (the first one is kept). */
+enum snd_err snd_store_roll_add(struct snd_store *s, const struct snd_roll_entry *e,
+                                int *added);
+/* Every roll row of qid (of one delegate when sub is not NULL), ordered by
+ * sub then newest issued first; rows valid during cb only.  Nonzero from
+ * cb stops the walk (SND_OK). */
+typedef int (*snd_roll_cb)(void *ctx, const struct snd_roll_entry *e);
+enum snd_err snd_store_roll_each(struct snd_store *s, const char *qid, const char *sub,
+                                 snd_roll_cb cb, void *ctx);
+/* The mail log: record_mail notes a message an SMTP server accepted
+ * (kind "invite" or "remind"; writers); mail_count says how many of kind
+ * were recorded for (qid, sub). */
+enum snd_err snd_store_mail_record(struct snd_store *s, const char *qid, const char *sub,
+                                   const char *kind, const char *message_id, int64_t now_ms);
+enum snd_err snd_store_mail_count(struct snd_store *s, const char *qid, const char *sub,
+                                  const char *kind, int64_t *count);
 
 /* Pseudonym of a delegate for a questionnaire: hex of keyed BLAKE2b-128 of
  * "qid\nsub" under a key derived from the receipt secret key. */

@@ -1,7 +1,7 @@
 /* store.c - the SQLite database: schema and migrations, the one table of
  * SQL statements, opening and closing a connection.
  *
- * The store is four files around one internal header (store_int.h: struct
+ * The store is five files around one internal header (store_int.h: struct
  * snd_store, the statement ids, the helpers every statement goes through):
  *   store.c        schema, migrations, sql[], open/close, put_form
  *   store_write.c  batches, append/import, the hash chain, receipts,
@@ -9,6 +9,7 @@
  *   store_read.c   scans: latest rows, every revision, counts, the tally's
  *                  slim walk
  *   store_sched.c  revocations and the schedule (opening-time overrides)
+ *   store_roll.c   the roll (who was invited) and the mail log
  *
  * This file owns:
  *   - the schema (docs/schema.md describes it for analysts) and its forward
@@ -146,6 +147,34 @@ static const char *const migrations[] = {
 	"  set_at INTEGER NOT NULL\n"
 	") WITHOUT ROWID;\n"
 	"PRAGMA user_version = 3;\n",
+
+	/* 3 -> 4: the roll (who was invited: one row per issued link, never
+	 * the token; store_roll.c) and the mail log (one row per message an
+	 * SMTP server accepted, so a rerun of `collector mail` sends nothing
+	 * twice).  expires in Unix seconds as the token's exp claim; the
+	 * other times Unix milliseconds. */
+	"CREATE TABLE roll (\n"
+	"  jti       TEXT PRIMARY KEY NOT NULL,\n"
+	"  qid       TEXT NOT NULL,\n"
+	"  sub       TEXT NOT NULL,\n"
+	"  ent       TEXT NOT NULL,\n"
+	"  attrs     TEXT NOT NULL,\n"
+	"  role      TEXT NOT NULL,\n"
+	"  expires   INTEGER NOT NULL,\n"
+	"  email     TEXT NOT NULL,\n"
+	"  lang      TEXT NOT NULL,\n"
+	"  issued_at INTEGER NOT NULL\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX roll_delegate ON roll (qid, sub);\n"
+	"CREATE TABLE mail_sent (\n"
+	"  qid        TEXT NOT NULL,\n"
+	"  sub        TEXT NOT NULL,\n"
+	"  kind       TEXT NOT NULL,\n"
+	"  message_id TEXT NOT NULL,\n"
+	"  sent_at    INTEGER NOT NULL\n"
+	");\n"
+	"CREATE INDEX mail_sent_delegate ON mail_sent (qid, sub, kind);\n"
+	"PRAGMA user_version = 4;\n",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -248,6 +277,30 @@ static const char *const sql[ST__MAX] = {
 	[ST_TALLY_LATEST] =
 		"SELECT r.ent, '', r.answers FROM delegate d INDEXED BY delegate_latest "
 		"JOIN revision r ON r.seq = d.latest_seq WHERE d.qid = ?1 ORDER BY d.latest_seq",
+	/* The roll (store_roll.c). */
+	[ST_ROLL_GET] =
+		"SELECT qid, sub, ent, attrs, role, expires, email, lang FROM roll WHERE jti = ?1",
+	[ST_ROLL_INSERT] =
+		"INSERT INTO roll (jti, qid, sub, ent, attrs, role, expires, email, lang, issued_at) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	/* One walk of the roll with what mail and revoke ask of each link:
+	 * revoked (a primary-key probe), answered (a revision with this jti,
+	 * so pseudonymous stores count too, or, attributed, any revision of
+	 * the delegate).  The IN list is built once per walk: revision has no
+	 * index on jti, and one would tax every append. */
+	[ST_ROLL_EACH] =
+		"SELECT r.qid, r.sub, r.ent, r.attrs, r.role, r.jti, r.expires, r.email, r.lang, "
+		"r.issued_at, EXISTS (SELECT 1 FROM revoked k WHERE k.jti = r.jti), "
+		"(r.jti IN (SELECT v.jti FROM revision v WHERE v.qid = ?1) OR EXISTS "
+		"(SELECT 1 FROM delegate d WHERE d.qid = r.qid AND d.sub = r.sub "
+		"AND d.latest_seq > 0)) "
+		"FROM roll r WHERE r.qid = ?1 AND (?2 IS NULL OR r.sub = ?2) "
+		"ORDER BY r.sub, r.issued_at DESC, r.jti",
+	[ST_MAIL_RECORD] =
+		"INSERT INTO mail_sent (qid, sub, kind, message_id, sent_at) "
+		"VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_MAIL_COUNT] =
+		"SELECT count(*) FROM mail_sent WHERE qid = ?1 AND sub = ?2 AND kind = ?3",
 	[ST_TALLY_LATEST_ATTRS] =
 		"SELECT r.ent, r.attrs, r.answers FROM delegate d INDEXED BY delegate_latest "
 		"JOIN revision r ON r.seq = d.latest_seq WHERE d.qid = ?1 ORDER BY d.latest_seq",

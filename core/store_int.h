@@ -1,8 +1,9 @@
 /* store_int.h - internal to the store: what store.c (schema, statements,
  * open/close), store_write.c (appends, chain, receipts), store_read.c
- * (scans) and store_sched.c (schedule, revocations) share.
+ * (scans), store_sched.c (schedule, revocations) and store_roll.c (the
+ * roll, the mail log) share.
  *
- * Holds struct snd_store (opaque to every caller outside these four
+ * Holds struct snd_store (opaque to every caller outside these five
  * files), the ids of the one numbered statement table (the text is sql[] in
  * store.c) and the small helpers every statement goes through.  They are
  * static inline here because snd_store_append runs them several times per
@@ -52,6 +53,11 @@ enum stmt {
 	ST_WINDOW_SET,
 	ST_EACH_FORM,
 	ST_COUNTS,
+	ST_ROLL_GET,
+	ST_ROLL_INSERT,
+	ST_ROLL_EACH,
+	ST_MAIL_RECORD,
+	ST_MAIL_COUNT,
 	ST_TALLY_LATEST,       /* prepared per walk: store_prepare_once */
 	ST_TALLY_LATEST_ATTRS,
 	ST__MAX

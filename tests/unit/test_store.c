@@ -170,7 +170,7 @@ START_TEST(test_store_creates_versioned_wal_schema)
 {
 	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
 	snd_store_close(s);
-	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 4);
 	ck_assert_int_eq(sql_int(dbpath, "PRAGMA application_id"), 0x534e4447);
 	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' "
 	                                 "AND name IN ('questionnaire', 'delegate', 'revision', "
@@ -847,7 +847,7 @@ START_TEST(test_store_migrates_version_1_forward)
 	struct rows rs;
 	sql_exec(dbpath, v1_db);
 	s = open_store(dbpath, SND_STORE_WRITE);
-	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 4);
 	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM sqlite_schema WHERE name = 'latest'"),
 	                 0);
 	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM schedule"), 0); /* and 2 -> 3 */
@@ -1008,7 +1008,7 @@ START_TEST(test_store_each_form_gives_newest_version_and_counts)
 }
 END_TEST
 
-/* Version 2 is version 3 without the schedule table. */
+/* Version 2 is version 4 without the schedule, roll and mail_sent tables. */
 START_TEST(test_store_migrates_version_2_forward)
 {
 	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
@@ -1019,14 +1019,15 @@ START_TEST(test_store_migrates_version_2_forward)
 	put(s, "q", "alice", "j1", "{}", 1000);
 	put(s, "q", "alice", "j1", "{\"a\":1}", 1100);
 	snd_store_close(s);
-	sql_exec(dbpath, "DROP TABLE schedule; PRAGMA user_version = 2;");
+	sql_exec(dbpath, "DROP TABLE schedule; DROP TABLE roll; DROP TABLE mail_sent; "
+	                 "PRAGMA user_version = 2;");
 	/* A reader refuses it and changes nothing; a writer migrates it. */
 	s = NULL;
 	ck_assert_int_eq(snd_store_open(dbpath, SND_STORE_READ, &s, err, sizeof err), SND_EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "older"));
 	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 2);
 	s = open_store(dbpath, SND_STORE_WRITE);
-	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 4);
 	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM schedule"), 0);
 	ck_assert_int_eq(snd_store_window(s, "q", &ho, &o, &hc, &c, &found), SND_OK);
 	ck_assert_int_eq(found, 0);
@@ -1064,6 +1065,122 @@ START_TEST(test_store_pseudonym_is_keyed_and_stable)
 	 * if ids cannot hold newlines; ids are [a-z0-9_] and token subs. */
 	snd_pseudonym(sk, "q1", "alice", d);
 	ck_assert_str_ne(a, d);
+}
+END_TEST
+
+/* ------------------------------------------------------------ the roll */
+
+static void roll_entry(struct snd_roll_entry *e, const char *sub, const char *jti,
+                       const char *email)
+{
+	memset(e, 0, sizeof *e);
+	e->qid = "q";
+	e->sub = sub;
+	e->ent = "Ruritania";
+	e->attrs = "{\"region\":\"europe\"}";
+	e->role = "delegate";
+	e->jti = jti;
+	e->expires = 2000000000;
+	e->email = email;
+	e->lang = "fr";
+	e->issued_at = 1000;
+}
+
+struct roll_seen {
+	char line[8][160];
+	size_t n;
+};
+
+static int roll_collect(void *ctx, const struct snd_roll_entry *e)
+{
+	struct roll_seen *rs = ctx;
+	ck_assert_uint_lt(rs->n, 8);
+	snprintf(rs->line[rs->n++], sizeof rs->line[0], "%s %s %s %s r%d a%d", e->sub, e->jti,
+	         e->email, e->lang, e->revoked, e->answered);
+	return 0;
+}
+
+START_TEST(test_store_roll_add_is_idempotent_and_names_a_conflicting_field)
+{
+	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
+	struct snd_roll_entry e;
+	int added = -1;
+	roll_entry(&e, "alice", "jA", "alice@example.org");
+	ck_assert_int_eq(snd_store_roll_add(s, &e, &added), SND_OK);
+	ck_assert_int_eq(added, 1);
+	e.issued_at = 9999; /* not compared: the first time is kept */
+	ck_assert_int_eq(snd_store_roll_add(s, &e, &added), SND_OK);
+	ck_assert_int_eq(added, 0);
+	e.email = "other@example.org";
+	added = -1;
+	ck_assert_int_eq(snd_store_roll_add(s, &e, &added), SND_EEXIST);
+	ck_assert_int_eq(added, -1);
+	ck_assert_ptr_nonnull(strstr(snd_store_errmsg(s), "email"));
+	roll_entry(&e, "bob", "jB", "");
+	e.role = "admin";
+	ck_assert_int_eq(snd_store_roll_add(s, &e, &added), SND_EINVAL);
+	e.role = "delegate";
+	e.attrs = "{\"n\":1}";
+	ck_assert_int_eq(snd_store_roll_add(s, &e, &added), SND_EINVAL);
+	e.attrs = "{}";
+	e.sub = "bo\nb";
+	ck_assert_int_eq(snd_store_roll_add(s, &e, &added), SND_EINVAL);
+	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM roll"), 1);
+	ck_assert_int_eq(sql_int(dbpath, "SELECT issued_at FROM roll"), 1000);
+	snd_store_close(s);
+}
+END_TEST
+
+START_TEST(test_store_roll_each_marks_answered_and_revoked_links)
+{
+	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
+	struct snd_roll_entry e;
+	struct roll_seen rs;
+	int added;
+	roll_entry(&e, "alice", "jA", "alice@example.org");
+	ck_assert_int_eq(snd_store_roll_add(s, &e, &added), SND_OK);
+	roll_entry(&e, "bob", "jB", "");
+	ck_assert_int_eq(snd_store_roll_add(s, &e, &added), SND_OK);
+	roll_entry(&e, "bob", "jB2", "bob@example.org");
+	e.issued_at = 2000;
+	ck_assert_int_eq(snd_store_roll_add(s, &e, &added), SND_OK);
+	roll_entry(&e, "carol", "jC", "");
+	e.qid = "other";
+	ck_assert_int_eq(snd_store_roll_add(s, &e, &added), SND_OK);
+	put(s, "q", "alice", "jA", "{}", 3000);
+	ck_assert_int_eq(snd_store_revoke(s, "jB", 4000), SND_OK);
+	memset(&rs, 0, sizeof rs);
+	ck_assert_int_eq(snd_store_roll_each(s, "q", NULL, roll_collect, &rs), SND_OK);
+	ck_assert_uint_eq(rs.n, 3);
+	ck_assert_str_eq(rs.line[0], "alice jA alice@example.org fr r0 a1");
+	ck_assert_str_eq(rs.line[1], "bob jB2 bob@example.org fr r0 a0"); /* newest first */
+	ck_assert_str_eq(rs.line[2], "bob jB  fr r1 a0");
+	memset(&rs, 0, sizeof rs);
+	ck_assert_int_eq(snd_store_roll_each(s, "q", "bob", roll_collect, &rs), SND_OK);
+	ck_assert_uint_eq(rs.n, 2);
+	memset(&rs, 0, sizeof rs);
+	ck_assert_int_eq(snd_store_roll_each(s, "q", "nobody", roll_collect, &rs), SND_OK);
+	ck_assert_uint_eq(rs.n, 0);
+	snd_store_close(s);
+}
+END_TEST
+
+START_TEST(test_store_mail_log_counts_per_kind)
+{
+	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
+	int64_t n = -1;
+	ck_assert_int_eq(snd_store_mail_count(s, "q", "alice", "invite", &n), SND_OK);
+	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(snd_store_mail_record(s, "q", "alice", "invite", "<a@example.org>", 1),
+	                 SND_OK);
+	ck_assert_int_eq(snd_store_mail_record(s, "q", "alice", "invite", "<b@example.org>", 2),
+	                 SND_OK);
+	ck_assert_int_eq(snd_store_mail_count(s, "q", "alice", "invite", &n), SND_OK);
+	ck_assert_int_eq(n, 2);
+	ck_assert_int_eq(snd_store_mail_count(s, "q", "alice", "remind", &n), SND_OK);
+	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(snd_store_mail_record(s, "q", "alice", "invite", "", 3), SND_EINVAL);
+	snd_store_close(s);
 }
 END_TEST
 
@@ -1105,6 +1222,9 @@ int main(void)
 	tcase_add_test(tc, test_store_window_set_get_and_seen_at_once_by_readers);
 	tcase_add_test(tc, test_store_each_form_gives_newest_version_and_counts);
 	tcase_add_test(tc, test_store_migrates_version_2_forward);
+	tcase_add_test(tc, test_store_roll_add_is_idempotent_and_names_a_conflicting_field);
+	tcase_add_test(tc, test_store_roll_each_marks_answered_and_revoked_links);
+	tcase_add_test(tc, test_store_mail_log_counts_per_kind);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
