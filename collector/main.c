@@ -14,11 +14,17 @@ static const char usage[] =
 	"commands:\n"
 	"  keygen --out DIR            create issuer and receipt key pairs in DIR\n"
 	"  issue --key SECRET --form FORM --delegates LIST.csv [--base-url URL]\n"
-	"        [--role delegate|chair] [--expires RFC3339]\n"
+	"        [--role delegate|chair] [--expires RFC3339] [--out LINKS.csv] [--db DB]\n"
 	"                              sign one token per delegate; CSV with links on stdout\n"
 	"  token verify --pub KEY [--implicit STRING] TOKEN\n"
 	"                              check a token's signature; print payload and footer\n"
-	"  revoke --db DB --jti ID     stop a token from working at once\n"
+	"  revoke --db DB (--jti ID | --form QID --sub ID)\n"
+	"                              stop a token (or a delegate's tokens) at once\n"
+	"  roll import --db DB [--pub KEY] LINKS.csv | roll list --db DB --form QID\n"
+	"                              the roll: who was invited (never the tokens)\n"
+	"  mail --db DB --form FORM --links LINKS.csv --kind invite|remind [--smtp URL]\n"
+	"       [--from ADDR] [--templates DIR] [--dry-run DIR] [--rate N] [--resend]\n"
+	"                              e-mail each delegate their link, or a reminder\n"
 	"  close --db DB --form QID [--at RFC3339]\n"
 	"                              stop accepting answers now (or at a time), no restart\n"
 	"  open --db DB --form QID [--at RFC3339] [--until RFC3339]\n"
@@ -42,6 +48,7 @@ int main(int argc, char **argv)
 		{"keygen", cmd_keygen}, {"issue", cmd_issue}, {"token", cmd_token},
 		{"revoke", cmd_revoke}, {"check", cmd_check}, {"serve", cmd_serve},
 		{"open", cmd_open},     {"close", cmd_close}, {"status", cmd_status},
+		{"roll", cmd_roll},     {"mail", cmd_mail},
 	};
 	size_t i;
 	if (argc < 2) {

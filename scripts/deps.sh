@@ -3,12 +3,12 @@
 # usage: scripts/deps.sh [build] [test] [browser] [api] [bench]   (default: build)
 set -euo pipefail
 
-want=(build-essential cmake pkg-config libmicrohttpd-dev libsodium-dev libsqlite3-dev
+want=(build-essential cmake pkg-config libmicrohttpd-dev libsodium-dev libsqlite3-dev libcurl4-openssl-dev
       libcjson-dev libseccomp-dev sqlite3 ca-certificates)
 for set in "${@:-build}"; do
   case "$set" in
     build) ;;
-    test) want+=(check libcurl4-openssl-dev clang libclang-rt-14-dev valgrind dpkg-dev man-db groff-base) ;;
+    test) want+=(check python3-aiosmtpd clang libclang-rt-14-dev valgrind dpkg-dev man-db groff-base) ;;
     browser) want+=(chromium fonts-wqy-microhei); command -v node >/dev/null || want+=(nodejs); command -v npm >/dev/null || want+=(npm) ;;
     api) command -v node >/dev/null || want+=(nodejs); command -v npm >/dev/null || want+=(npm) ;;
     bench) want+=(wrk valgrind libcurl4-openssl-dev) ;;
