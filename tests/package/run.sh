@@ -70,7 +70,7 @@ if command -v man >/dev/null; then
     done
   done
   # Every subcommand in collector --help / tally --help has its own part of the page.
-  for c in keygen issue 'token verify' revoke close open status check serve; do
+  for c in keygen issue 'token verify' revoke 'roll import' 'roll list' mail close open status check serve; do
     MANWIDTH=80 man -l "$prefix/share/man/man1/collector.1" 2>/dev/null | grep -Eq "^   $c( |\$)" ||
       fail "collector.1 does not describe '$c'"
   done
@@ -87,7 +87,7 @@ if command -v man >/dev/null; then
     done
   }
   check_opts "$prefix/share/man/man1/collector.1" "$prefix/bin/collector"
-  for c in keygen issue token revoke close open status check serve; do
+  for c in keygen issue token revoke roll mail close open status check serve; do
     check_opts "$prefix/share/man/man1/collector.1" "$prefix/bin/collector" "$c"
   done
   check_opts "$prefix/share/man/man1/tally.1" "$prefix/bin/tally"
