@@ -211,7 +211,7 @@ def main():
                                   + (["--allow-root"] if os.geteuid() == 0 else []),
                                   stdout=subprocess.DEVNULL, stderr=open("serve.log", "w"))
         base = f"http://127.0.0.1:{cport}"
-        for _ in range(100):
+        for _ in range(300):
             try:
                 urllib.request.urlopen(base + "/healthz", timeout=1)
                 break
