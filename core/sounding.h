@@ -123,7 +123,10 @@ enum snd_err snd_buf_html_value(struct snd_buf *b, const char *s);
 /* A JSON string literal with quotes (control chars as \u00XX). */
 enum snd_err snd_buf_json_str(struct snd_buf *b, const char *s);
 /* One RFC 4180 CSV field: quoted when needed; a cell starting with
- * = + - @ (or TAB/CR) is prefixed with ' to defuse spreadsheet formulas. */
+ * = + - @ TAB CR LF or full-width = + - @ (U+FF1D U+FF0B U+FF0D U+FF20),
+ * also after leading blanks (space, U+00A0, U+3000), is prefixed with ' to
+ * defuse spreadsheet formulas (a plain negative number stays bare); bidi
+ * controls become visible markers "[U+202E]" as in snd_buf_html. */
 enum snd_err snd_buf_csv(struct snd_buf *b, const char *s);
 
 /* 1 when s[0..n) is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF)
