@@ -263,35 +263,80 @@ enum snd_err snd_buf_json_str(struct snd_buf *b, const char *s)
 	return b->failed ? SND_ENOMEM : SND_OK;
 }
 
+/* The length of the formula trigger s starts with, or 0: what makes a
+ * spreadsheet read a cell as a formula (= + - @), or hide what follows
+ * (TAB, CR, LF), or their full-width forms, which some spreadsheets fold
+ * to ASCII (U+FF1D = EF BC 9D, U+FF0B + EF BC 8B, U+FF0D - EF BC 8D,
+ * U+FF20 @ EF BC A0). */
+static size_t csv_trigger(const unsigned char *s)
+{
+	if (*s != '\0' && strchr("=+-@\t\r\n", *s) != NULL)
+		return 1;
+	if (s[0] == 0xEF && s[1] == 0xBC &&
+	    (s[2] == 0x9D || s[2] == 0x8B || s[2] == 0x8D || s[2] == 0xA0))
+		return 3;
+	return 0;
+}
+
+/* The length of the blank s starts with, or 0: a space, VT, FF, no-break
+ * space (U+00A0) or ideographic space (U+3000), which spreadsheets may trim
+ * before they look for a formula.  (TAB, CR and LF are triggers.) */
+static size_t csv_blank(const unsigned char *s)
+{
+	if (*s == ' ' || *s == '\v' || *s == '\f')
+		return 1;
+	if (s[0] == 0xC2 && s[1] == 0xA0)
+		return 2;
+	if (s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80)
+		return 3;
+	return 0;
+}
+
+/* 1 when s is a plain negative decimal number ("-3", "-0.5", "-1e-3"):
+ * data, not a formula.  Only digits, '.', 'e', 'E', '+' and '-' may
+ * follow, so strtod's "-inf", "-nan(...)" and hexadecimal forms stay
+ * guarded. */
+static int csv_negative_number(const char *s)
+{
+	char *end;
+	if (s[0] != '-' || strspn(s + 1, "0123456789.eE+-") != strlen(s + 1))
+		return 0;
+	errno = 0;
+	(void)strtod(s, &end);
+	return end != s && *end == '\0';
+}
+
 enum snd_err snd_buf_csv(struct snd_buf *b, const char *s)
 {
-	int quote = 0, guard = 0;
-	const char *p;
-	if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
-	    s[0] == '\r')
-		guard = 1;
-	for (p = s; *p; p++)
+	const unsigned char *p = (const unsigned char *)s;
+	int quote = 0, guard;
+	unsigned cp;
+	size_t n;
+
+	/* A trigger at the start, or after leading blanks (OWASP). */
+	while ((n = csv_blank(p)) != 0)
+		p += n;
+	guard = csv_trigger(p) != 0 && !csv_negative_number(s);
+	for (p = (const unsigned char *)s; *p; p++)
 		if (*p == '"' || *p == ',' || *p == '\n' || *p == '\r' || *p == ';')
 			quote = 1;
-	/* Plain negative numbers are data, not formulas: keep them bare. */
-	if (guard && s[0] == '-') {
-		char *end;
-		errno = 0;
-		(void)strtod(s, &end);
-		if (end != s && *end == '\0')
-			guard = 0;
-	}
-	if (!quote && !guard)
-		return snd_buf_puts(b, s);
-	snd_buf_putc(b, '"');
+	if (quote || guard)
+		snd_buf_putc(b, '"');
 	if (guard)
 		snd_buf_putc(b, '\'');
-	for (p = s; *p; p++) {
-		if (*p == '"')
-			snd_buf_putc(b, '"');
-		snd_buf_putc(b, *p);
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"') {
+			snd_buf_puts(b, "\"\"");
+		} else if (*p == 0xE2 && p[1] && p[2] && (cp = bidi_control(p)) != 0) {
+			/* shown, not obeyed, as snd_buf_html does */
+			snd_buf_printf(b, "[U+%04X]", cp);
+			p += 2;
+		} else {
+			snd_buf_putc(b, (char)*p);
+		}
 	}
-	snd_buf_putc(b, '"');
+	if (quote || guard)
+		snd_buf_putc(b, '"');
 	return b->failed ? SND_ENOMEM : SND_OK;
 }
 

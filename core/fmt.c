@@ -11,7 +11,8 @@
  *   2. Display formats round; a rounded zero is shown as 0, never -0.
  *   3. An absent or non-finite value is shown as an em dash, except a
  *      share, which is 0.0% (a share of nobody).
- *   4. With dec == '.' the bytes are those of plain printf in the C locale.
+ *   4. With dec == '.' the bytes are those of plain printf in the C locale;
+ *      with ',' a share is "37,5" U+00A0 "%" (see snd_fmt_pct).
  *   5. Magnitudes of 1e15 and more (no count or share is that large; a
  *      number question without bounds can be) are written with six
  *      significant digits ("1e+30"), so nothing is ever cut short.
@@ -73,7 +74,12 @@ void snd_fmt_pct(char out[SND_FMT_LEN], double share, char dec)
 {
 	if (!isfinite(share) || fabs(share) < 0.0005)
 		share = 0;
-	snprintf(out, SND_FMT_LEN, "%.1f%%", share * 100.0);
+	/* Languages that write a decimal comma (fr, es, ru) put a no-break
+	 * space before % ("37,5 %"): CLDR's pattern for es and ru, and the
+	 * French rule (U+00A0, as the report's own French texts write it;
+	 * CLDR's narrower U+202F is missing from some fonts).  A point keeps
+	 * printf's "37.5%". */
+	snprintf(out, SND_FMT_LEN, dec == ',' ? "%.1f\xc2\xa0%%" : "%.1f%%", share * 100.0);
 	localise(out, dec);
 }
 

@@ -8,12 +8,15 @@
  * report_charts.c (SVG and HTML primitives), report_i18n.c (the words).
  *
  * Invariants (of the whole report):
- *   1. Output is a pure function of (form, lang, summary, turnout): no clock,
- *      no locale, no addresses, no randomness, so the same data gives the
- *      same bytes (tests compare them).
+ *   1. Output is a pure function of (form, lang, summary, turnout, when):
+ *      no clock (the caller passes the time the report was made), no locale,
+ *      no addresses, no randomness, so the same data gives the same bytes
+ *      (tests compare them).
  *   2. Every string that came from a form or an answer passes snd_buf_html;
  *      every number shown goes through core/fmt.c with the report's decimal
- *      separator (snd_rpt_dec, '.' for now: C-locale printf bytes).
+ *      separator (snd_rpt_dec: the language's), times as ISO dates in UTC;
+ *      every word is the report's language's (report_i18n.c), attribute
+ *      names included (a word for the well-known ones, else <code>).
  *   3. No script, no external reference of any kind (no xmlns URL either:
  *      inline SVG in HTML5 does not need it; the one link is the one a
  *      caller of snd_report_question_capped passes, escaped), no id
@@ -30,6 +33,7 @@
 #include "report_int.h"
 
 #include <string.h>
+#include <time.h>
 
 /* The fragments' rules, every one scoped under .snd-q: the chair page
  * serves this stylesheet before its own, so nothing here may restyle its
@@ -121,15 +125,16 @@ static void render_turnout(struct snd_buf *o, const struct snd_form *f, int lang
 		if (!cJSON_IsObject(attr) || cJSON_GetArraySize(attr) == 0)
 			continue;
 		snd_buf_puts(o, "<table class=\"snd-turnout-by\"><caption>");
-		html_fill1(o, T(f, lang, M_BY), attr->string ? attr->string : "?");
-		snd_buf_puts(o, "</caption><thead><tr>");
-		snd_rpt_th_col(o, attr->string ? attr->string : "?");
+		snd_rpt_html_attr(o, f, lang, T(f, lang, M_BY), attr->string);
+		snd_buf_puts(o, "</caption><thead><tr><th scope=\"col\">");
+		snd_rpt_html_attr(o, f, lang, "%s", attr->string);
+		snd_buf_puts(o, "</th>");
 		snd_rpt_th_col(o, T(f, lang, M_DELEGATES));
 		snd_rpt_th_col(o, T(f, lang, M_ENTITIES));
 		snd_buf_puts(o, "</tr></thead><tbody>");
 		cJSON_ArrayForEach(val, attr) {
 			snd_buf_puts(o, "<tr><th scope=\"row\">");
-			snd_buf_html(o, val->string ? val->string : "?");
+			snd_buf_html(o, snd_rpt_group_name(f, lang, val->string));
 			snd_fmt_count(a, snd_json_num0(val, "delegates"), dec);
 			snd_fmt_count(b, snd_json_num0(val, "entities"), dec);
 			snd_buf_printf(o, "</th><td>%s</td><td>%s</td></tr>", a, b);
@@ -215,7 +220,7 @@ static void render_proposals(struct snd_buf *o, const struct snd_form *f, int la
 			snd_buf_puts(o, "</caption><thead><tr>");
 			snd_rpt_th_col(o, T(f, lang, M_PROPOSAL));
 			cJSON_ArrayForEach(g, groups)
-				snd_rpt_th_col(o, g->string ? g->string : "?");
+				snd_rpt_th_col(o, snd_rpt_group_name(f, lang, g->string));
 		} else if (!any) {
 			snd_buf_puts(o, "<section class=\"snd-proposals\"><h2>");
 			snd_buf_html(o, T(f, lang, M_PROPOSALS));
@@ -268,8 +273,59 @@ static void render_questions(struct snd_buf *o, const struct snd_form *f, int la
 		snd_buf_puts(o, "</section>\n");
 }
 
+/* t (Unix seconds) as "2026-12-07 10:15 UTC": ISO 8601 order, Western
+ * digits and UTC in every language, so no reader mistakes day for month
+ * and nothing depends on the machine's zone or locale. */
+static void utc_minute(char out[32], int64_t t)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	if ((int64_t)tt != t || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, 32, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		snprintf(out, 32, "\xe2\x80\x94");
+}
+
+/* The head's line about time: when the report was made, and whether the
+ * questionnaire was open then (by snd_window_is_open's rule: open from
+ * opens, closed from closes on). */
+static void render_when(struct snd_buf *o, const struct snd_form *f, int lang,
+                        const struct snd_report_when *when)
+{
+	const struct snd_window *w = when->window;
+	char a[32], b[32];
+	const char *args[2] = {a, b};
+	utc_minute(a, when->made);
+	snd_buf_puts(o, "<p class=\"snd-meta snd-when\">");
+	snd_rpt_html_fill(o, T(f, lang, M_MADE), args, 1);
+	if (w != NULL) {
+		snd_buf_puts(o, " \xc2\xb7 ");
+		if (w->has_opens && when->made < w->opens) {
+			utc_minute(a, w->opens);
+			utc_minute(b, w->closes);
+			snd_rpt_html_fill(o, T(f, lang, w->has_closes ? M_OPENS_CLOSES : M_OPENS), args,
+			                  2);
+		} else if (w->has_closes && when->made >= w->closes) {
+			utc_minute(a, w->closes);
+			snd_rpt_html_fill(o, T(f, lang, M_CLOSED_SINCE), args, 1);
+		} else if (w->has_closes) {
+			utc_minute(a, w->closes);
+			snd_rpt_html_fill(o, T(f, lang, M_OPEN_UNTIL), args, 1);
+		} else {
+			snd_buf_html(o, T(f, lang, M_OPEN_NO_CLOSE));
+		}
+	}
+	snd_buf_puts(o, "</p>");
+}
+
 enum snd_err snd_report_html(struct snd_buf *out, const struct snd_form *f, int lang,
                              const cJSON *summary, const cJSON *turnout)
+{
+	return snd_report_page(out, f, lang, summary, turnout, NULL);
+}
+
+enum snd_err snd_report_page(struct snd_buf *out, const struct snd_form *f, int lang,
+                             const cJSON *summary, const cJSON *turnout,
+                             const struct snd_report_when *when)
 {
 	const cJSON *groups = cJSON_GetObjectItemCaseSensitive(summary, "groups"), *g;
 	const char *title, *weight = snd_json_str(summary, "weight"), *by = snd_json_str(summary, "by");
@@ -311,6 +367,8 @@ enum snd_err snd_report_html(struct snd_buf *out, const struct snd_form *f, int 
 		snd_buf_html(out, T(f, lang, M_PSEUDO));
 	}
 	snd_buf_puts(out, "</p>");
+	if (when)
+		render_when(out, f, lang, when);
 	if (f->ndraft_languages > 0) {
 		size_t i;
 		for (i = 0; i < f->ndraft_languages; i++)
@@ -329,7 +387,7 @@ enum snd_err snd_report_html(struct snd_buf *out, const struct snd_form *f, int 
 	if (cJSON_IsObject(groups) && cJSON_GetArraySize(groups) > 0) {
 		snd_buf_puts(out, "<section class=\"snd-groups\"><h2>");
 		if (by)
-			html_fill1(out, T(f, lang, M_BREAKDOWN_BY), by);
+			snd_rpt_html_attr(out, f, lang, T(f, lang, M_BREAKDOWN_BY), by);
 		else
 			snd_buf_html(out, T(f, lang, M_BREAKDOWN));
 		snd_buf_puts(out, "</h2>\n");
@@ -338,10 +396,10 @@ enum snd_err snd_report_html(struct snd_buf *out, const struct snd_form *f, int 
 		cJSON_ArrayForEach(g, groups) {
 			snd_buf_puts(out, "<section class=\"snd-group\"><h2>");
 			if (by) {
-				snd_buf_html(out, by);
+				snd_rpt_html_attr(out, f, lang, "%s", by);
 				snd_buf_puts(out, " = ");
 			}
-			snd_buf_html(out, g->string ? g->string : "?");
+			snd_buf_html(out, snd_rpt_group_name(f, lang, g->string));
 			snd_fmt_count(a, snd_json_num0(g, "responses"), dec);
 			snd_buf_puts(out, "</h2><p class=\"snd-meta\">");
 			snd_buf_html(out, T(f, lang, M_RESPONSES));

@@ -31,7 +31,13 @@ enum msg {
 	M_NO_POSITIONS, M_POS_NOTE, M_OBJECTIONS, M_MIN, M_MAX, M_RANGE_DESC, M_RANGE_LEGEND,
 	M_NO_COMMENTS, M_UNKNOWN, M_RESULTS, M_QUESTIONNAIRE, M_RESPONSES, M_VOICE_DELEGATE,
 	M_VOICE_ENTITY, M_PSEUDO, M_DRAFT, M_TURNOUT, M_DELEGATES, M_ENTITIES, M_ALL, M_BY,
-	M_BREAKDOWN, M_BREAKDOWN_BY, M_GENERATED, M_PROPOSALS, M_PROPOSAL, M_VERDICT, M_GROUP_LEGEND, M_SHOWN_OF, M_SHOWN_OF_PSEUDO, M_SEE_ALL, M__MAX
+	M_BREAKDOWN, M_BREAKDOWN_BY, M_GENERATED, M_PROPOSALS, M_PROPOSAL, M_VERDICT, M_GROUP_LEGEND, M_SHOWN_OF, M_SHOWN_OF_PSEUDO, M_SEE_ALL,
+	/* the head's made time and schedule; group values; attributes; types */
+	M_MADE, M_OPEN_UNTIL, M_OPEN_NO_CLOSE, M_CLOSED_SINCE, M_OPENS, M_OPENS_CLOSES,
+	M_GROUP_NONE, M_GROUP_OTHER, M_ATTR_CATEGORY, M_ATTR_SG, M_ATTR_REGION, M_ATTR_HOD,
+	M_TYPE_SINGLE, M_TYPE_MULTI, M_TYPE_SCALE, M_TYPE_MATRIX, M_TYPE_RANK, M_TYPE_POSITION,
+	M_TYPE_NUMBER, M_TYPE_TEXT, M_TYPE_UNKNOWN,
+	M__MAX
 };
 
 /* ------------------------------------------------ words (report_i18n.c) */
@@ -49,12 +55,33 @@ static inline const char *T(const struct snd_form *f, int lang, enum msg m)
 
 /* The words of the four positions, in enum snd_position order. */
 extern const enum msg snd_rpt_pos_msg[SND_POS__MAX];
+/* The words of the question types, in enum snd_qtype order. */
+extern const enum msg snd_rpt_type_msg[SND_Q__MAX];
 
 /* The decimal separator of every number the report shows in form language
- * lang.  '.' in every language for now, so the bytes are those of C-locale
- * printf; giving each language its own is this one function's body
- * (snd_fmt_decimal(f->languages[lang])). */
+ * lang: that of its UI language (snd_fmt_decimal: ',' for fr, es, ru; '.'
+ * for en, zh, and ar, which ITU documents write with Western digits), so
+ * words and numbers always agree; '.' for a language the report does not
+ * speak.  SVG coordinates never use it (snd_rpt_coord). */
 char snd_rpt_dec(const struct snd_form *f, int lang);
+
+/* The table's own text of m in UI language code ("fr"), NULL when it has
+ * none (for the test that every message is translated). */
+const char *snd_rpt_msg_raw(const char *code, enum msg m);
+
+/* The name of attribute attr in words of form language lang: category,
+ * sg, region and hod have one in every UI language (in English their own
+ * names, so English reports keep their bytes); NULL for any other
+ * attribute, which callers show as itself (snd_rpt_html_attr). */
+const char *snd_rpt_attr_word(const struct snd_form *f, int lang, const char *attr);
+/* A group's value as shown: "(none)" and "(other)", the engine's names
+ * for "no value" and "past the cap", in words of lang; others as they are. */
+const char *snd_rpt_group_name(const struct snd_form *f, int lang, const char *value);
+/* Template tpl with its one "%s" slot filled with attribute attr, escaped
+ * into o: its word when it has one, else (outside English) the attribute
+ * itself as <code>attr</code>, which reads as a name, not a word. */
+void snd_rpt_html_attr(struct snd_buf *o, const struct snd_form *f, int lang, const char *tpl,
+                       const char *attr);
 
 /* Appends template tpl with each "%s" replaced, in order, by args[i]
  * (missing args as ""), unescaped: the caller escapes the result. */

@@ -416,8 +416,9 @@ void snd_report_question_capped(struct snd_buf *out, const struct snd_form *f, i
 	snd_buf_puts(out, "</h3><p class=\"snd-meta\"><code>");
 	snd_buf_html(out, id ? id : "?");
 	snd_fmt_count(a, snd_json_num0(qsum, "answered"), dec);
-	snd_buf_printf(out, "</code> \xc2\xb7 %s \xc2\xb7 ",
-	               t < SND_Q__MAX ? snd_qtype_names[t] : "unknown");
+	snd_buf_puts(out, "</code> \xc2\xb7 ");
+	snd_buf_html(out, T(f, lang, t < SND_Q__MAX ? snd_rpt_type_msg[t] : M_TYPE_UNKNOWN));
+	snd_buf_puts(out, " \xc2\xb7 ");
 	snd_buf_html(out, T(f, lang, M_ANSWERED));
 	snd_buf_printf(out, ": %s</p>", a);
 	switch (t) {

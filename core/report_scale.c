@@ -13,8 +13,7 @@
  *   3. Quartiles are read off the distribution like the engine's lower
  *      median: the smallest point whose cumulative share reaches 1/4, 3/4.
  *   4. Numbers go through core/fmt.c with the report's separator
- *      (snd_rpt_dec), except the matrix overview's row means, printed
- *      "%.2f" as they always were (a mean in (-0.005, 0) reads -0.00 there).
+ *      (snd_rpt_dec), the matrix overview's row means included.
  */
 #include "report_int.h"
 
@@ -251,7 +250,7 @@ static void render_matrix_overview(struct snd_buf *o, const struct snd_form *f, 
 		snd_buf_puts(o, "</text>");
 		snd_rpt_diverging(o, y, 16, cx, half, sp);
 		if (snd_json_num(it, "mean", &mean)) {
-			snprintf(a, sizeof a, "%.2f", mean);
+			snd_fmt_stat(a, mean, 1, dec);
 			snd_buf_printf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"#222\">"
 			               "%s</text>", SND_RPT_CHART_W, y + 13, a);
 		}

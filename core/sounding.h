@@ -123,7 +123,10 @@ enum snd_err snd_buf_html_value(struct snd_buf *b, const char *s);
 /* A JSON string literal with quotes (control chars as \u00XX). */
 enum snd_err snd_buf_json_str(struct snd_buf *b, const char *s);
 /* One RFC 4180 CSV field: quoted when needed; a cell starting with
- * = + - @ (or TAB/CR) is prefixed with ' to defuse spreadsheet formulas. */
+ * = + - @ TAB CR LF or full-width = + - @ (U+FF1D U+FF0B U+FF0D U+FF20),
+ * also after leading blanks (space, U+00A0, U+3000), is prefixed with ' to
+ * defuse spreadsheet formulas (a plain negative number stays bare); bidi
+ * controls become visible markers "[U+202E]" as in snd_buf_html. */
 enum snd_err snd_buf_csv(struct snd_buf *b, const char *s);
 
 /* 1 when s[0..n) is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF)
@@ -205,7 +208,8 @@ enum snd_err snd_json_parse(const char *text, size_t len, size_t max_len, int ma
 char snd_fmt_decimal(const char *lang);
 /* A count: integral values bare ("12"), weights with two decimals ("1.50"). */
 void snd_fmt_count(char out[SND_FMT_LEN], double v, char dec);
-/* A share in [0,1] as a percentage with one decimal: "37.5%". */
+/* A share in [0,1] as a percentage with one decimal: "37.5%"; with a
+ * decimal comma, a no-break space (U+00A0) before the sign: "37,5 %". */
 void snd_fmt_pct(char out[SND_FMT_LEN], double share, char dec);
 /* A statistic (mean, consensus): two decimals, or a dash when !defined. */
 void snd_fmt_stat(char out[SND_FMT_LEN], double v, int defined, char dec);
@@ -961,5 +965,19 @@ const char *snd_report_css(void);
  * question, the groups of a --by breakdown when present. */
 enum snd_err snd_report_html(struct snd_buf *out, const struct snd_form *f, int lang,
                              const cJSON *summary, const cJSON *turnout);
+/* What the report's head says about time: when it was made, and the
+ * questionnaire's effective schedule (snd_store_effective_window) then.
+ * The caller reads the clock, so the report stays a pure function of its
+ * inputs (`tally report` takes SOURCE_DATE_EPOCH when set). */
+struct snd_report_when {
+	int64_t made;                     /* Unix seconds */
+	const struct snd_window *window;  /* NULL: the schedule is not shown */
+};
+/* snd_report_html with a head line "Made 2026-12-07 10:15 UTC · Open until
+ * ..." (Closed since ..., Opens ...) in the report's language; when NULL,
+ * exactly snd_report_html's bytes. */
+enum snd_err snd_report_page(struct snd_buf *out, const struct snd_form *f, int lang,
+                             const cJSON *summary, const cJSON *turnout,
+                             const struct snd_report_when *when);
 
 #endif /* SOUNDING_H */

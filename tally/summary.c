@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_MD, FMT__MAX };
 static const char *const fmt_names[FMT__MAX] = {"text", "json", "csv", "md"};
@@ -253,6 +254,29 @@ done:
 	return rc;
 }
 
+/* When the report is made, for its head: SOURCE_DATE_EPOCH when set (the
+ * reproducible-builds convention, so tests and bench/outputs.sh can fix the
+ * bytes), else the clock.  EXIT_USAGE when the variable is not a plain
+ * count of seconds. */
+static int report_made(int64_t *made)
+{
+	const char *e = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long v;
+	if (e == NULL) {
+		*made = (int64_t)time(NULL);
+		return 0;
+	}
+	errno = 0;
+	v = strtoll(e, &end, 10);
+	if (e[0] < '0' || e[0] > '9' || *end != '\0' || errno != 0 || v > 253402300799LL) {
+		tally_err("SOURCE_DATE_EPOCH must be a count of seconds since 1970, not '%s'", e);
+		return EXIT_USAGE;
+	}
+	*made = (int64_t)v;
+	return 0;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct common c;
@@ -265,9 +289,13 @@ int cmd_report(int argc, char **argv)
 	char err[512] = "";
 	enum snd_err e;
 	int rc, lang = 0;
+	struct snd_window w;
+	struct snd_report_when when = {0, &w};
 
 	if ((rc = parse_common(argc, argv, &c, report_usage, 1)) != 0)
 		return rc == 1 ? 0 : rc;
+	if ((rc = report_made(&when.made)) != 0)
+		return rc;
 	snd_buf_init(&b, (size_t)1 << 30);
 	if ((rc = run_summary(&c, &f, &s, &lang, &t, &sum)) != 0)
 		goto done;
@@ -279,7 +307,11 @@ int cmd_report(int argc, char **argv)
 	/* The report names the --by attribute in its breakdown headings. */
 	if (c.by && cJSON_GetObjectItemCaseSensitive(sum, "by") == NULL)
 		cJSON_AddStringToObject(sum, "by", c.by);
-	if ((e = snd_report_html(&b, f, lang, sum, turnout)) != SND_OK) {
+	if ((e = snd_store_effective_window(s, f, &w)) != SND_OK) {
+		tally_err("%s: reading the schedule: %s", c.db, snd_strerror(e));
+		goto done;
+	}
+	if ((e = snd_report_page(&b, f, lang, sum, turnout, &when)) != SND_OK) {
 		tally_err("building the report failed: %s", snd_strerror(e));
 		goto done;
 	}

@@ -4,8 +4,10 @@
  *     five entities it writes), no raw bidi control, and undoing the
  *     entities and markers gives the input back;
  *   - snd_buf_csv writes one RFC 4180 field that reads back (snd_csv_parse)
- *     as the input, prefixed with ' exactly when a spreadsheet could take the
- *     cell for a formula (= + @ TAB CR, or - not followed by a plain number);
+ *     as the input with its bidi controls as markers ("[U+202E]"), prefixed
+ *     with ' exactly when a spreadsheet could take the cell for a formula
+ *     (after leading blanks, = + @ TAB CR LF, their full-width forms, or -
+ *     not followed by a plain number);
  *   - snd_buf_json_str writes a JSON string that parses back to the input.
  */
 #include "sounding.h"
@@ -72,22 +74,71 @@ static void check_html(const char *s)
 static int plain_negative_number(const char *s)
 {
 	char *end;
+	size_t i;
 	if (s[0] != '-')
 		return 0;
+	for (i = 1; s[i]; i++)
+		if (!(s[i] >= '0' && s[i] <= '9') && s[i] != '.' && s[i] != 'e' && s[i] != 'E' &&
+		    s[i] != '+' && s[i] != '-')
+			return 0;
 	(void)strtod(s, &end);
 	return end != s && *end == '\0';
 }
 
+/* Whether a spreadsheet could take cell s for a formula: after any leading
+ * space, VT, FF, U+00A0 or U+3000, one of = + - @ TAB CR LF or their
+ * full-width forms U+FF1D U+FF0B U+FF0D U+FF20; a plain negative number is
+ * data. */
+static int formula_like(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (;;) {
+		if (*p == ' ' || *p == '\v' || *p == '\f')
+			p++;
+		else if (p[0] == 0xC2 && p[1] == 0xA0)
+			p += 2;
+		else if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80)
+			p += 3;
+		else
+			break;
+	}
+	if (*p == '=' || *p == '+' || *p == '-' || *p == '@' || *p == '\t' || *p == '\r' ||
+	    *p == '\n')
+		return !plain_negative_number(s);
+	return p[0] == 0xEF && p[1] == 0xBC &&
+	       (p[2] == 0x9D || p[2] == 0x8B || p[2] == 0x8D || p[2] == 0xA0);
+}
+
+/* s as its CSV cell must read back: every bidi control as its marker. */
+static void with_markers(struct snd_buf *o, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (; *p; p++) {
+		if (p[0] == 0xE2 && p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) {
+			snd_buf_printf(o, "[U+%04X]", 0x202Au + (p[2] - 0xAAu));
+			p += 2;
+		} else if (p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9) {
+			snd_buf_printf(o, "[U+%04X]", 0x2066u + (p[2] - 0xA6u));
+			p += 2;
+		} else {
+			snd_buf_putc(o, (char)*p);
+		}
+	}
+}
+
 static void check_csv(const char *s)
 {
-	struct snd_buf b;
+	struct snd_buf b, want;
 	struct snd_csv c;
 	char err[128];
-	int want_guard = (s[0] == '=' || s[0] == '+' || s[0] == '@' || s[0] == '\t' ||
-	                  s[0] == '\r' || (s[0] == '-' && !plain_negative_number(s)));
+	int want_guard = formula_like(s);
 	const char *got;
 	snd_buf_init(&b, 0);
-	if (snd_buf_csv(&b, s) != SND_OK)
+	snd_buf_init(&want, 0);
+	if (want_guard)
+		snd_buf_putc(&want, '\'');
+	with_markers(&want, s);
+	if (snd_buf_csv(&b, s) != SND_OK || want.failed)
 		abort();
 	snd_buf_puts(&b, ",end\n");
 	if (snd_csv_parse(b.data, b.len, &c, NULL, err, sizeof err) != SND_OK)
@@ -95,14 +146,11 @@ static void check_csv(const char *s)
 	if (c.nrows != 1 || c.rows[0].nfields != 2 || strcmp(c.rows[0].fields[1], "end") != 0)
 		abort();
 	got = c.rows[0].fields[0];
-	if (want_guard) {
-		if (got[0] != '\'' || strcmp(got + 1, s) != 0)
-			abort();
-	} else if (strcmp(got, s) != 0) {
+	if (strcmp(got, want.data ? want.data : "") != 0)
 		abort();
-	}
 	snd_csv_free(&c);
 	snd_buf_free(&b);
+	snd_buf_free(&want);
 }
 
 static void check_json(const char *s, size_t n)

@@ -205,6 +205,83 @@ START_TEST(test_strerror_names_every_error)
 }
 END_TEST
 
+/* Item 10 of issue 12: what passed the formula guard before. */
+static void csv_is(const char *in, const char *want)
+{
+	char *s = csv(in);
+	ck_assert_msg(strcmp(s, want) == 0, "csv of [%s]: got [%s], want [%s]", in, s, want);
+	free(s);
+}
+
+START_TEST(test_csv_guards_a_leading_line_feed)
+{
+	csv_is("\n=1+1", "\"'\n=1+1\"");
+	csv_is("\n", "\"'\n\"");
+	csv_is("a\nb", "\"a\nb\""); /* inside a cell: quoted, no guard */
+}
+END_TEST
+
+START_TEST(test_csv_guards_each_full_width_trigger)
+{
+	csv_is("\xef\xbc\x9d" "1+1", "\"'\xef\xbc\x9d" "1+1\"");     /* U+FF1D = */
+	csv_is("\xef\xbc\x8b" "1", "\"'\xef\xbc\x8b" "1\"");         /* U+FF0B + */
+	csv_is("\xef\xbc\x8d" "1", "\"'\xef\xbc\x8d" "1\"");         /* U+FF0D - */
+	csv_is("\xef\xbc\xa0" "SUM(A1)", "\"'\xef\xbc\xa0" "SUM(A1)\""); /* U+FF20 @ */
+	/* other full-width forms and a trigger after the first character are text */
+	csv_is("\xef\xbc\xa1", "\xef\xbc\xa1");                       /* U+FF21 Ａ */
+	csv_is("a\xef\xbc\x9d" "1", "a\xef\xbc\x9d" "1");
+}
+END_TEST
+
+START_TEST(test_csv_guards_a_trigger_after_leading_blanks)
+{
+	csv_is(" =HYPERLINK(\"x\")", "\"' =HYPERLINK(\"\"x\"\")\"");
+	csv_is("   @SUM(A1)", "\"'   @SUM(A1)\"");
+	csv_is("\xc2\xa0+1", "\"'\xc2\xa0+1\"");                     /* U+00A0 */
+	csv_is("\xe3\x80\x80\xef\xbc\x9d" "1", "\"'\xe3\x80\x80\xef\xbc\x9d" "1\""); /* U+3000 */
+	csv_is(" \t-2", "\"' \t-2\"");
+	csv_is("\v@x", "\"'\v@x\"");
+	csv_is(" -5", "\"' -5\""); /* not a plain number once blanks lead */
+	csv_is("  text", "  text");
+	csv_is(" ", " ");
+}
+END_TEST
+
+START_TEST(test_csv_keeps_plain_negative_numbers_but_guards_other_strtod_forms)
+{
+	csv_is("-3.5", "-3.5");
+	csv_is("-1e-3", "-1e-3");
+	csv_is("-inf", "\"'-inf\"");
+	csv_is("-nan(cmd)", "\"'-nan(cmd)\"");
+	csv_is("-0x1p3", "\"'-0x1p3\"");
+	csv_is("-", "\"'-\"");
+}
+END_TEST
+
+START_TEST(test_csv_shows_each_bidi_control_as_a_marker)
+{
+	static const char *const ctl[] = {
+		"\xe2\x80\xaa", "\xe2\x80\xab", "\xe2\x80\xac", "\xe2\x80\xad", "\xe2\x80\xae",
+		"\xe2\x81\xa6", "\xe2\x81\xa7", "\xe2\x81\xa8", "\xe2\x81\xa9"};
+	static const unsigned cps[] = {0x202A, 0x202B, 0x202C, 0x202D, 0x202E,
+	                               0x2066, 0x2067, 0x2068, 0x2069};
+	size_t i;
+	for (i = 0; i < sizeof ctl / sizeof ctl[0]; i++) {
+		char in[32], want[48];
+		snprintf(in, sizeof in, "a%sb", ctl[i]);
+		snprintf(want, sizeof want, "a[U+%04X]b", cps[i]);
+		csv_is(in, want);
+	}
+	/* a marker at the start leaves no trigger first; a quoted cell keeps it */
+	csv_is("\xe2\x80\xae=1+1", "[U+202E]=1+1");
+	csv_is("=\xe2\x80\xae", "\"'=[U+202E]\"");
+	csv_is("x,\xe2\x81\xa6y\xe2\x81\xa9", "\"x,[U+2066]y[U+2069]\"");
+	/* neighbours of the ranges are not controls */
+	csv_is("\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa",
+	       "\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("buf");
@@ -223,6 +300,11 @@ int main(void)
 	tcase_add_test(tc, test_write_file_excl_refuses_existing_and_sets_mode);
 	tcase_add_test(tc, test_log_redacts_tokens_keys_and_link_paths);
 	tcase_add_test(tc, test_strerror_names_every_error);
+	tcase_add_test(tc, test_csv_guards_a_leading_line_feed);
+	tcase_add_test(tc, test_csv_guards_each_full_width_trigger);
+	tcase_add_test(tc, test_csv_guards_a_trigger_after_leading_blanks);
+	tcase_add_test(tc, test_csv_keeps_plain_negative_numbers_but_guards_other_strtod_forms);
+	tcase_add_test(tc, test_csv_shows_each_bidi_control_as_a_marker);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

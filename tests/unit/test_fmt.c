@@ -27,7 +27,7 @@ START_TEST(test_fmt_pct_rounds_to_one_decimal_and_never_shows_minus_zero)
 	snd_fmt_pct(o, 0.375, '.');
 	ck_assert_str_eq(o, "37.5%");
 	snd_fmt_pct(o, 1.0 / 3.0, ',');
-	ck_assert_str_eq(o, "33,3%");
+	ck_assert_str_eq(o, "33,3\xc2\xa0%"); /* a no-break space before % with a comma */
 	snd_fmt_pct(o, -0.0001, '.');
 	ck_assert_str_eq(o, "0.0%");
 	snd_fmt_pct(o, INFINITY, '.');

@@ -5,6 +5,7 @@
  * show entities, odd summaries degrade without crashing, and the same input
  * gives the same bytes. */
 #include "sounding.h"
+#include "report_int.h"
 
 #include <check.h>
 #include <ctype.h>
@@ -571,6 +572,275 @@ START_TEST(test_report_numbers_are_formatted_by_fmt)
 }
 END_TEST
 
+/* ------------------------------------------ issue 12, item 9: the language */
+
+/* Every message has its text in the six languages, with as many "%s"
+ * slots as the English one. */
+START_TEST(test_report_every_message_is_translated)
+{
+	static const char *const langs[] = {"en", "fr", "es", "ar", "zh", "ru"};
+	int m;
+	size_t i;
+	for (m = 0; m < M__MAX; m++) {
+		const char *en = snd_rpt_msg_raw("en", (enum msg)m), *p;
+		int slots_en = 0;
+		ck_assert_msg(en != NULL, "message %d has no English text", m);
+		for (p = en; (p = strstr(p, "%s")) != NULL; p += 2)
+			slots_en++;
+		for (i = 1; i < sizeof langs / sizeof langs[0]; i++) {
+			const char *t = snd_rpt_msg_raw(langs[i], (enum msg)m);
+			int slots = 0;
+			ck_assert_msg(t != NULL, "message %d (%s) has no %s text", m, en, langs[i]);
+			for (p = t; (p = strstr(p, "%s")) != NULL; p += 2)
+				slots++;
+			ck_assert_msg(slots == slots_en, "message %d in %s: %d slots, English %d", m,
+			              langs[i], slots, slots_en);
+		}
+	}
+}
+END_TEST
+
+/* A questionnaire in French and Arabic whose own texts hold no English
+ * word, its summary with a breakdown by category ("(none)", "(other)"). */
+static const char l10n_form_json[] =
+	"{\"id\":\"l\",\"languages\":[\"fr\",\"ar\"],\"title\":\"Consultation\","
+	"\"sections\":[{\"id\":\"s1\",\"title\":\"Partie un\",\"questions\":["
+	"{\"id\":\"q1\",\"type\":\"single\",\"text\":\"Couleur\","
+	" \"options\":[{\"id\":\"o1\",\"label\":\"Rouge\"},{\"id\":\"o2\",\"label\":\"Bleu\"}]},"
+	"{\"id\":\"q2\",\"type\":\"multi\",\"text\":\"Outils\","
+	" \"options\":[{\"id\":\"o3\",\"label\":\"Courriel\"},{\"id\":\"o4\",\"label\":\"Wiki\"}]},"
+	"{\"id\":\"q3\",\"type\":\"scale\",\"min\":1,\"max\":5,\"text\":\"Clair\","
+	" \"labels\":{\"1\":\"Pas du tout\",\"5\":\"Tout à fait\"}},"
+	"{\"id\":\"q4\",\"type\":\"matrix\",\"min\":1,\"max\":4,\"text\":\"Par commission\","
+	" \"rows\":[{\"id\":\"r1\",\"label\":\"CE2\"},{\"id\":\"r2\",\"label\":\"CE3\"}]},"
+	"{\"id\":\"q5\",\"type\":\"rank\",\"text\":\"Ordre\",\"options\":[{\"id\":\"o5\",\"label\":"
+	"\"Premier\"},{\"id\":\"o6\",\"label\":\"Second\"},{\"id\":\"o7\",\"label\":\"Tiers\"}]},"
+	"{\"id\":\"q6\",\"type\":\"position\",\"text\":\"Proposition\"},"
+	"{\"id\":\"q7\",\"type\":\"number\",\"min\":0,\"max\":20,\"text\":\"Combien\"},"
+	"{\"id\":\"q8\",\"type\":\"text\",\"text\":\"Pourquoi\"}]}]}";
+
+#define L10N_QUESTIONS(a) \
+	"[{\"id\":\"q1\",\"type\":\"single\",\"answered\":3,\"options\":[" \
+	" {\"id\":\"o1\",\"count\":2,\"share\":0.6666666666666666}," \
+	" {\"id\":\"o2\",\"count\":1,\"share\":0.3333333333333333}],\"leader\":\"o1\"}," \
+	"{\"id\":\"q2\",\"type\":\"multi\",\"answered\":2.5,\"options\":[" \
+	" {\"id\":\"o3\",\"count\":1.5,\"share\":0.6},{\"id\":\"o4\",\"count\":2.5,\"share\":1}]," \
+	" \"leader\":\"o4\"}," \
+	"{\"id\":\"q3\",\"type\":\"scale\",\"answered\":4,\"distribution\":{\"1\":1,\"2\":0,\"3\":1," \
+	" \"4\":0,\"5\":2},\"mean\":3.5,\"median\":3,\"consensus\":0.4}," \
+	"{\"id\":\"q4\",\"type\":\"matrix\",\"answered\":2,\"rows\":[" \
+	" {\"id\":\"r1\",\"answered\":2,\"distribution\":{\"1\":0,\"2\":1,\"3\":1,\"4\":0}," \
+	"  \"mean\":2.5,\"median\":2,\"consensus\":0.8}," \
+	" {\"id\":\"r2\",\"answered\":0,\"distribution\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0}," \
+	"  \"mean\":null,\"median\":null,\"consensus\":null}]}," \
+	"{\"id\":\"q5\",\"type\":\"rank\",\"answered\":3," \
+	" \"borda\":[{\"id\":\"o5\",\"score\":5},{\"id\":\"o6\",\"score\":3},{\"id\":\"o7\",\"score\":1}]," \
+	" \"schulze\":[\"o5\",\"o6\",\"o7\"],\"condorcet_winner\":null," \
+	" \"pairwise\":{\"o5\":{\"o6\":2,\"o7\":3},\"o6\":{\"o5\":1,\"o7\":2},\"o7\":{\"o5\":0,\"o6\":1}}}," \
+	"{\"id\":\"q6\",\"type\":\"position\",\"answered\":4,\"support\":1,\"live_with\":1," \
+	" \"object\":1.5,\"abstain\":0.5,\"consensus\":false,\"objections\":[" \
+	"  {\"entity\":\"ADM-1\",\"reason\":\"Trop vite\"}]}," \
+	"{\"id\":\"q7\",\"type\":\"number\",\"answered\":3,\"min\":2,\"max\":9.5,\"mean\":5.25," \
+	" \"median\":4.5}," \
+	"{\"id\":\"q8\",\"type\":\"text\",\"answered\":" a ",\"comments\":[" \
+	" {\"entity\":\"ADM-1\",\"text\":\"Bien\"}]}]"
+
+static const char l10n_summary_json[] =
+	"{\"questionnaire\":\"l\",\"weight\":\"entity\",\"responses\":3.5,\"by\":\"category\","
+	"\"questions\":" L10N_QUESTIONS("2") ","
+	"\"groups\":{\"ms\":{\"responses\":2,\"questions\":" L10N_QUESTIONS("1") "},"
+	" \"(none)\":{\"responses\":1,\"questions\":" L10N_QUESTIONS("1") "},"
+	" \"(other)\":{\"responses\":0.5,\"questions\":[]}}}";
+
+static const char l10n_turnout_json[] =
+	"{\"delegates\":5,\"entities\":3,\"by\":{\"region\":{\"EUR\":{\"delegates\":3,\"entities\":2},"
+	"\"(none)\":{\"delegates\":2,\"entities\":1}},\"category\":{\"ms\":{\"delegates\":5,"
+	"\"entities\":3}},\"sg\":{\"SG2\":{\"delegates\":1,\"entities\":1}},"
+	"\"grade\":{\"x\":{\"delegates\":1,\"entities\":1}}}}";
+
+static int word_byte(unsigned char c)
+{
+	return isalpha(c) || c >= 0x80;
+}
+
+/* 1 when word occurs in text as a whole word (no letter either side). */
+static int has_word(const char *text, const char *word, size_t n)
+{
+	const char *p = text;
+	while ((p = strstr(p, word)) != NULL) {
+		int before = p > text && word_byte((unsigned char)p[-1]);
+		int after = word_byte((unsigned char)p[n]);
+		if (!before && !after)
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+/* No English word of the report's table (a word of 4 letters or more
+ * that no message of language code uses) appears in html. */
+static void assert_no_english_words(const char *page, const char *code)
+{
+	struct snd_buf theirs;
+	char *html = strdup(page), *c;
+	int m, in_tag = 0;
+	/* words only: the stylesheet and markup (class names such as snd-none)
+	 * become spaces; the charts' aria-labels repeat their <title> */
+	ck_assert_ptr_nonnull(html);
+	if ((c = strstr(html, "<style>")) != NULL && strstr(c, "</style>") != NULL)
+		memset(c, ' ', (size_t)(strstr(c, "</style>") - c));
+	for (c = html; *c; c++) {
+		if (*c == '<')
+			in_tag = 1;
+		if (in_tag) {
+			if (*c == '>')
+				in_tag = 0;
+			*c = ' ';
+		}
+	}
+	snd_buf_init(&theirs, 0);
+	for (m = 0; m < M__MAX; m++) {
+		const char *t = snd_rpt_msg_raw(code, (enum msg)m);
+		snd_buf_puts(&theirs, t ? t : "");
+		snd_buf_putc(&theirs, '\n');
+	}
+	for (m = 0; m < M__MAX; m++) {
+		const char *en = snd_rpt_msg_raw("en", (enum msg)m), *p = en;
+		while (*p) {
+			char w[64];
+			size_t n = 0;
+			while (*p && !isalpha((unsigned char)*p))
+				p++;
+			while (isalpha((unsigned char)p[n]) && n < sizeof w - 1)
+				n++;
+			memcpy(w, p, n);
+			w[n] = '\0';
+			p += n;
+			if (n < 4 || word_byte((unsigned char)*p) || has_word(theirs.data, w, n))
+				continue;
+			ck_assert_msg(!has_word(html, w, n), "%s report shows the English word '%s' (of '%s')",
+			              code, w, en);
+		}
+	}
+	snd_buf_free(&theirs);
+	free(html);
+}
+
+static void l10n_report(struct snd_buf *b, int lang, const struct snd_report_when *when)
+{
+	struct snd_form *f = NULL;
+	struct snd_diag d;
+	cJSON *sum = cJSON_Parse(l10n_summary_json), *tn = cJSON_Parse(l10n_turnout_json);
+	ck_assert_ptr_nonnull(sum);
+	ck_assert_ptr_nonnull(tn);
+	snd_diag_init(&d);
+	ck_assert_msg(snd_form_parse(l10n_form_json, strlen(l10n_form_json), "l.json", &f, &d) ==
+	                  SND_OK,
+	              "form: %s: %s", d.n ? d.items[0].where : "", d.n ? d.items[0].msg : "");
+	snd_diag_free(&d);
+	ck_assert_int_eq(snd_report_page(b, f, lang, sum, tn, when), SND_OK);
+	snd_form_free(f);
+	cJSON_Delete(sum);
+	cJSON_Delete(tn);
+}
+
+START_TEST(test_report_in_french_has_no_english_word_and_decimal_commas)
+{
+	struct snd_window w = {1796000000, 1796700000, 1, 1, 0, 0};
+	struct snd_report_when when = {1796638500, &w};
+	struct snd_buf b;
+	char why[128];
+	const char *bad;
+	snd_buf_init(&b, 0);
+	l10n_report(&b, 0, &when);
+	ck_assert(!b.failed);
+	bad = balanced(b.data, why, sizeof why);
+	ck_assert_msg(bad == NULL, "%s", bad ? bad : "");
+	assert_no_english_words(b.data, "fr");
+	ck_assert_ptr_nonnull(strstr(b.data, "Établi le 2026-12-07 10:15 UTC \xc2\xb7 "
+	                                     "Ouvert jusqu’au 2026-12-08 03:20 UTC"));
+	/* attributes in words, or as names; group values in words */
+	ck_assert_ptr_nonnull(strstr(b.data, "Ventilation par catégorie"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<caption>par région</caption>"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<caption>par commission d’études</caption>"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<caption>par <code>grade</code></caption>"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<h2>catégorie = (sans valeur)</h2>"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<h2>catégorie = (autres)</h2>"));
+	ck_assert_ptr_null(strstr(b.data, "(none)"));
+	ck_assert_ptr_null(strstr(b.data, "(other)"));
+	ck_assert_ptr_null(strstr(b.data, "category"));
+	/* numbers with a decimal comma, shares "66,7 %", in charts too */
+	ck_assert_ptr_nonnull(strstr(b.data, "2 (66,7\xc2\xa0%)"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<dd>3,50</dd>"));
+	ck_assert_ptr_nonnull(strstr(b.data, ">2,50</text>")); /* the matrix overview's mean */
+	ck_assert_ptr_nonnull(strstr(b.data, "moyenne 5,25, médiane 4,5"));
+	ck_assert_ptr_nonnull(strstr(b.data, "Objections maintenues\xc2\xa0: 1,50"));
+	ck_assert_ptr_nonnull(strstr(b.data, "réponses: 3,50"));
+	ck_assert_ptr_null(strstr(b.data, "66.7"));
+	ck_assert_ptr_null(strstr(b.data, "3.50"));
+	/* but SVG coordinates keep their point */
+	ck_assert_ptr_nonnull(strstr(b.data, "width=\""));
+	ck_assert_ptr_null(strstr(b.data, "width=\"293,3\""));
+	ck_assert_ptr_nonnull(strstr(b.data, "x1=\"430.0\""));
+	snd_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_report_in_arabic_has_no_english_word_western_digits_and_points)
+{
+	struct snd_window w = {1796700000, 0, 1, 0, 0, 0};
+	struct snd_report_when when = {1796638500, &w};
+	struct snd_buf b;
+	const unsigned char *p;
+	snd_buf_init(&b, 0);
+	l10n_report(&b, 1, &when);
+	ck_assert(!b.failed);
+	assert_no_english_words(b.data, "ar");
+	ck_assert_ptr_nonnull(strstr(b.data, "<html lang=\"ar\" dir=\"rtl\">"));
+	ck_assert_ptr_nonnull(strstr(b.data, "\xd9\x8a\xd9\x8f\xd9\x81\xd8\xaa\xd8\xad \xd9\x81\xd9\x8a "
+	                                     "2026-12-08 03:20 UTC")); /* "opens ..." */
+	ck_assert_ptr_nonnull(strstr(b.data, "2 (66.7%)"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<dd>3.50</dd>"));
+	ck_assert_ptr_null(strstr(b.data, "(none)"));
+	ck_assert_ptr_null(strstr(b.data, "66,7"));
+	/* Western digits: no Arabic-Indic digit (U+0660..U+0669) anywhere */
+	for (p = (const unsigned char *)b.data; *p; p++)
+		ck_assert(!(p[0] == 0xD9 && p[1] >= 0xA0 && p[1] <= 0xA9));
+	snd_buf_free(&b);
+}
+END_TEST
+
+/* Without a time the page is snd_report_html's, byte for byte; with one,
+ * only the head line is new, and a questionnaire past its end is closed. */
+START_TEST(test_report_page_adds_only_the_head_line)
+{
+	struct snd_window w = {0, 1796638500, 0, 1, 1, 5};
+	struct snd_report_when when = {1796638500, &w}, bare = {1796638500, NULL};
+	struct snd_buf a, b;
+	const char *line = "<p class=\"snd-meta snd-when\">Made 2026-12-07 10:15 UTC \xc2\xb7 "
+	                   "Closed since 2026-12-07 10:15 UTC</p>";
+	char *at;
+	snd_buf_init(&a, 0);
+	snd_buf_init(&b, 0);
+	ck_assert_int_eq(snd_report_html(&a, form, 0, summary, turnout), SND_OK);
+	ck_assert_int_eq(snd_report_page(&b, form, 0, summary, turnout, NULL), SND_OK);
+	ck_assert_str_eq(a.data, b.data);
+	ck_assert_ptr_null(strstr(a.data, "snd-when"));
+	snd_buf_reset(&b);
+	ck_assert_int_eq(snd_report_page(&b, form, 0, summary, turnout, &when), SND_OK);
+	at = strstr(b.data, line);
+	ck_assert_ptr_nonnull(at);
+	memmove(at, at + strlen(line), strlen(at + strlen(line)) + 1);
+	ck_assert_str_eq(a.data, b.data);
+	snd_buf_reset(&b);
+	ck_assert_int_eq(snd_report_page(&b, form, 0, summary, turnout, &bare), SND_OK);
+	ck_assert_ptr_nonnull(strstr(b.data, "<p class=\"snd-meta snd-when\">Made 2026-12-07 10:15 "
+	                                     "UTC</p>"));
+	snd_buf_free(&a);
+	snd_buf_free(&b);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("report");
@@ -586,6 +856,10 @@ static Suite *suite(void)
 	tcase_add_test(t, test_report_css_is_static_and_printable);
 	tcase_add_test(t, test_report_capped_lists_say_how_many_and_link_to_all);
 	tcase_add_test(t, test_report_numbers_are_formatted_by_fmt);
+	tcase_add_test(t, test_report_every_message_is_translated);
+	tcase_add_test(t, test_report_in_french_has_no_english_word_and_decimal_commas);
+	tcase_add_test(t, test_report_in_arabic_has_no_english_word_western_digits_and_points);
+	tcase_add_test(t, test_report_page_adds_only_the_head_line);
 	suite_add_tcase(s, t);
 	return s;
 }

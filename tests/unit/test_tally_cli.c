@@ -570,6 +570,7 @@ START_TEST(test_report_is_self_contained_html)
 {
 	char outp[160], *html;
 	build_db(dbpath, form_json, base, 4);
+	setenv("SOURCE_DATE_EPOCH", "1796638500", 1); /* the same bytes twice, below */
 	snprintf(outp, sizeof outp, "%s/report.html", dir);
 	ck_assert_int_eq(run("report", "--db", dbpath, "--form", formpath, "--out", outp, "--by",
 	                     "region", NULL), 0);
@@ -928,6 +929,155 @@ START_TEST(test_usage_errors_exit_2_and_help_exits_0)
 }
 END_TEST
 
+/* ------------------------------------------ issue 12, items 9 and 10 */
+
+/* 2026-12-07 10:15 UTC, as SOURCE_DATE_EPOCH. */
+#define MADE "1796638500"
+
+/* Replaces the schedule row of questionnaire "t" (times in seconds). */
+static void set_window(int has_opens, int64_t opens, int has_closes, int64_t closes)
+{
+	struct snd_store *s = NULL;
+	char err[256];
+	ck_assert_msg(snd_store_open(dbpath, SND_STORE_WRITE, &s, err, sizeof err) == SND_OK, "%s",
+	              err);
+	ck_assert_int_eq(snd_store_set_window(s, "t", has_opens, opens * 1000, has_closes,
+	                                      closes * 1000, 1000),
+	                 SND_OK);
+	snd_store_close(s);
+}
+
+START_TEST(test_report_head_says_when_it_was_made_and_the_schedule)
+{
+	int64_t made = 1796638500;
+	build_db(dbpath, form_json, base, 4);
+	setenv("SOURCE_DATE_EPOCH", MADE, 1);
+	/* the form has no opens/closes */
+	ck_assert_int_eq(run("report", "--db", dbpath, "--form", formpath, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "<p class=\"snd-meta snd-when\">Made 2026-12-07 "
+	                                       "10:15 UTC \xc2\xb7 Open, with no closing time set</p>"));
+	/* the store's schedule wins over the form's */
+	set_window(1, made - 86400, 1, made + 3 * 86400 + 6 * 3600 + 45 * 60);
+	ck_assert_int_eq(run("report", "--db", dbpath, "--form", formpath, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "Made 2026-12-07 10:15 UTC \xc2\xb7 Open until "
+	                                       "2026-12-10 17:00 UTC</p>"));
+	set_window(1, made - 86400, 1, made);
+	ck_assert_int_eq(run("report", "--db", dbpath, "--form", formpath, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "Closed since 2026-12-07 10:15 UTC</p>"));
+	set_window(1, made + 60, 0, 0);
+	ck_assert_int_eq(run("report", "--db", dbpath, "--form", formpath, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "Opens 2026-12-07 10:16 UTC</p>"));
+	set_window(1, made + 60, 1, made + 86400);
+	ck_assert_int_eq(run("report", "--db", dbpath, "--form", formpath, "--lang", "fr", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "Établi le 2026-12-07 10:15 UTC \xc2\xb7 Ouverture le "
+	                                       "2026-12-07 10:16 UTC, clôture le 2026-12-08 10:15 "
+	                                       "UTC</p>"));
+	/* a fixed time gives fixed bytes; a bad one is refused */
+	{
+		char *one = strdup(out_text);
+		ck_assert_int_eq(run("report", "--db", dbpath, "--form", formpath, "--lang", "fr", NULL),
+		                 0);
+		ck_assert_str_eq(one, out_text);
+		free(one);
+	}
+	setenv("SOURCE_DATE_EPOCH", "12x", 1);
+	ck_assert_int_eq(run("report", "--db", dbpath, "--form", formpath, NULL), 2);
+	ck_assert_ptr_nonnull(strstr(err_text, "SOURCE_DATE_EPOCH"));
+	/* without it, the clock */
+	unsetenv("SOURCE_DATE_EPOCH");
+	ck_assert_int_eq(run("report", "--db", dbpath, "--form", formpath, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "<p class=\"snd-meta snd-when\">Made 20"));
+}
+END_TEST
+
+START_TEST(test_report_in_french_has_french_words_and_decimal_commas)
+{
+	build_db(dbpath, form_json, base, 4);
+	setenv("SOURCE_DATE_EPOCH", MADE, 1);
+	ck_assert_int_eq(run("report", "--db", dbpath, "--form", formpath, "--lang", "fr", "--by",
+	                     "category", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "Ventilation par catégorie"));
+	ck_assert_ptr_nonnull(strstr(out_text, "catégorie = (sans valeur)"));
+	ck_assert_ptr_null(strstr(out_text, "par category"));
+	ck_assert_ptr_null(strstr(out_text, "(none)"));
+	/* colour: red 2 of 3 */
+	ck_assert_ptr_nonnull(strstr(out_text, "2 (66,7\xc2\xa0%)"));
+	ck_assert_ptr_null(strstr(out_text, "66.7"));
+	ck_assert_ptr_nonnull(strstr(out_text, "choix unique"));
+	/* an attribute with no word is shown as a name */
+	ck_assert_int_eq(run("report", "--db", dbpath, "--form", formpath, "--lang", "fr", "--by",
+	                     "entity", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "Ventilation par <code>entity</code>"));
+	ck_assert_ptr_nonnull(strstr(out_text, "<code>entity</code> = ADM-A"));
+	/* English keeps its words */
+	ck_assert_int_eq(run("report", "--db", dbpath, "--form", formpath, "--by", "category", NULL),
+	                 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "Breakdown by category"));
+	ck_assert_ptr_nonnull(strstr(out_text, "category = (none)"));
+	ck_assert_ptr_nonnull(strstr(out_text, "2 (66.7%)"));
+}
+END_TEST
+
+/* Text answers, an entity and an attribute that a spreadsheet would take
+ * for formulas, or that would reorder a line: every CSV and Markdown
+ * output shows them inert. */
+static const struct sub hostile[] = {
+	{"h1", "ADM-A", "{\"region\":\"EUR\"}", "{\"why\":\"\\n=1+1\"}", 1000},
+	{"h2", "ADM-B", "{\"region\":\"\xe2\x80\xaeRUE\"}",
+	 "{\"why\":\"\xef\xbc\x9dHYPERLINK(1)\"}", 2000},
+	{"h3", "ADM-C", "{\"region\":\"EUR\"}", "{\"why\":\" @SUM(A1)\"}", 3000},
+	{"h4", "ADM-D", "{\"region\":\"EUR\"}",
+	 "{\"why\":\"a\xe2\x81\xa6" "b\xe2\x81\xa9" "c\",\"proposal\":{\"position\":\"object\","
+	 "\"reason\":\"\xef\xbc\x8b" "1\"}}", 4000},
+	{"h5", "\xef\xbc\xa0" "ADM", "{\"region\":\"EUR\"}", "{\"why\":\"\xef\xbc\x8d" "1\"}", 5000},
+};
+
+static void assert_no_raw_bidi(const char *t)
+{
+	const unsigned char *p = (const unsigned char *)t;
+	for (; *p; p++)
+		ck_assert_msg(!(p[0] == 0xE2 && ((p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) ||
+		                                 (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9))),
+		              "raw bidi control at offset %zu", (size_t)(p - (const unsigned char *)t));
+}
+
+START_TEST(test_csv_and_markdown_defuse_full_width_formulas_and_bidi_controls)
+{
+	build_db(dbpath, form_json, hostile, sizeof hostile / sizeof hostile[0]);
+	ck_assert_int_eq(run("export", "--db", dbpath, "--form", formpath, "--format", "csv", NULL),
+	                 0);
+	assert_no_raw_bidi(out_text);
+	ck_assert_ptr_nonnull(strstr(out_text, ",\"'\n=1+1\","));
+	ck_assert_ptr_nonnull(strstr(out_text, ",\"'\xef\xbc\x9dHYPERLINK(1)\","));
+	ck_assert_ptr_nonnull(strstr(out_text, ",\"' @SUM(A1)\","));
+	ck_assert_ptr_nonnull(strstr(out_text, ",a[U+2066]b[U+2069]c,"));
+	ck_assert_ptr_nonnull(strstr(out_text, ",\"'\xef\xbc\x8b" "1\","));
+	ck_assert_ptr_nonnull(strstr(out_text, ",\"'\xef\xbc\x8d" "1\","));
+	ck_assert_ptr_nonnull(strstr(out_text, "h5,\"'\xef\xbc\xa0" "ADM\","));
+	ck_assert_ptr_nonnull(strstr(out_text, ",[U+202E]RUE,"));
+	/* JSON keeps the exact text */
+	ck_assert_int_eq(run("export", "--db", dbpath, "--form", formpath, "--format", "json", NULL),
+	                 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "\"a\xe2\x81\xa6" "b\xe2\x81\xa9" "c\""));
+
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "csv",
+	                     "--by", "region", NULL), 0);
+	assert_no_raw_bidi(out_text);
+	ck_assert_ptr_nonnull(strstr(out_text, ",\"'\n=1+1\""));
+	ck_assert_ptr_nonnull(strstr(out_text, ",\"'\xef\xbc\x9dHYPERLINK(1)\""));
+	ck_assert_ptr_nonnull(strstr(out_text, ",\"' @SUM(A1)\""));
+	ck_assert_ptr_nonnull(strstr(out_text, ",a[U+2066]b[U+2069]c"));
+	ck_assert_ptr_nonnull(strstr(out_text, ",\"'\xef\xbc\x8b" "1\""));
+	ck_assert_ptr_nonnull(strstr(out_text, "\r\n[U+202E]RUE,"));
+
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "md",
+	                     "--by", "region", NULL), 0);
+	assert_no_raw_bidi(out_text);
+	ck_assert_ptr_nonnull(strstr(out_text, "a[U+2066]b[U+2069]c"));
+	ck_assert_ptr_nonnull(strstr(out_text, "[U+202E]RUE"));
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("tally_cli");
@@ -955,6 +1105,9 @@ static Suite *suite(void)
 	tcase_add_test(t, test_verify_detects_a_revision_counted_twice);
 	tcase_add_test(t, test_merge_takes_the_union_and_latest_revision);
 	tcase_add_test(t, test_usage_errors_exit_2_and_help_exits_0);
+	tcase_add_test(t, test_report_head_says_when_it_was_made_and_the_schedule);
+	tcase_add_test(t, test_report_in_french_has_french_words_and_decimal_commas);
+	tcase_add_test(t, test_csv_and_markdown_defuse_full_width_formulas_and_bidi_controls);
 	suite_add_tcase(s, t);
 	return s;
 }
