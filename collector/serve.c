@@ -322,14 +322,21 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Waits until no request is in flight, at most ms milliseconds. */
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits until no request is in flight, at most ms milliseconds by the
+ * monotonic clock (counting 5-ms naps let a loaded machine stretch the
+ * 10-s drain well past 10 s). */
 static void drain(struct srv *s, long ms)
 {
-	long waited = 0;
-	while (atomic_load(&s->inflight) > 0 && waited < ms) {
+	int64_t end = mono_ms() + ms;
+	while (atomic_load(&s->inflight) > 0 && mono_ms() < end)
 		sleep_ms(5);
-		waited += 5;
-	}
 }
 
 /* Each connection is a descriptor; the database, MHD's epoll and pipes need
