@@ -156,6 +156,30 @@ static enum snd_err token_payload(const char *tok, char **payload, size_t *plen)
 	return SND_OK;
 }
 
+/* 1 when a links-file cell says what the claim says: the same text, or the
+ * text as `collector issue` wrote it through snd_buf_csv, which defuses
+ * spreadsheet formulas ("'=..." ) and shows bidi controls as "[U+202E]"
+ * markers.  The roll stores the claim, never the cell. */
+static int cell_says(const char *claim, const char *cell)
+{
+	struct snd_buf b;
+	struct snd_csv csv;
+	size_t line = 0;
+	char err[64];
+	int same = 0;
+	if (strcmp(claim, cell) == 0)
+		return 1;
+	snd_buf_init(&b, 0);
+	if (snd_buf_csv(&b, claim) == SND_OK && b.data != NULL &&
+	    snd_csv_parse(b.data, b.len, &csv, &line, err, sizeof err) == SND_OK) {
+		same = csv.nrows == 1 && csv.rows[0].nfields == 1 &&
+		       strcmp(csv.rows[0].fields[0], cell) == 0;
+		snd_csv_free(&csv);
+	}
+	snd_buf_free(&b);
+	return same;
+}
+
 int links_claims(const struct links_file *lf, size_t r, const uint8_t *pk,
                  struct snd_claims *cl, char *why, size_t whylen)
 {
@@ -187,11 +211,11 @@ int links_claims(const struct links_file *lf, size_t r, const uint8_t *pk,
 		return 1;
 	}
 	/* Invariant 4: the row says what the token says. */
-	if (strcmp(cl->sub, links_cell(lf, r, lf->id)) != 0) {
+	if (!cell_says(cl->sub, links_cell(lf, r, lf->id))) {
 		snprintf(why, whylen, "column 'id' differs from the token's sub claim");
 		goto bad;
 	}
-	if (strcmp(cl->ent, links_cell(lf, r, lf->ent)) != 0) {
+	if (!cell_says(cl->ent, links_cell(lf, r, lf->ent))) {
 		snprintf(why, whylen, "column 'entity' differs from the token's ent claim");
 		goto bad;
 	}
@@ -206,7 +230,7 @@ int links_claims(const struct links_file *lf, size_t r, const uint8_t *pk,
 		for (a = 0; a < cl->nattrs; a++)
 			if (strcmp(cl->attrs[a].key, h->fields[c]) == 0)
 				break;
-		if (a == cl->nattrs || strcmp(cl->attrs[a].value, row->fields[c]) != 0) {
+		if (a == cl->nattrs || !cell_says(cl->attrs[a].value, row->fields[c])) {
 			snprintf(why, whylen, "column '%.64s' differs from the token's attrs claim",
 			         h->fields[c]);
 			goto bad;

@@ -292,6 +292,16 @@ def main():
         check("forged.csv:4" in p.stderr and "entity" in p.stderr, "claims must match the row")
         p = run("roll", "list", "--db", "r2.db", "--form", "mailtest", expect=0)
         check(len(p.stdout.splitlines()) == 1, "a bad import changes nothing")
+
+        # Cells that `issue` neutralised for spreadsheets (a leading '=', a
+        # bidi control in an Arabic entity name) still match their token.
+        with open("odd.csv", "w", encoding="utf-8") as f:
+            f.write("id,entity,region\nz1,=Formula Ltd,EUR\nz2,\u0645\u0635\u0631\u202e,ARB\n")
+        run("issue", "--key", "keys/issuer.secret", "--form", "form.json", "--delegates",
+            "odd.csv", "--out", "odd-links.csv", expect=0)
+        p = run("roll", "import", "--db", "r3.db", "--pub", "keys/issuer.public",
+                "odd-links.csv", expect=0)
+        check("2 links added" in p.stderr, f"neutralised cells import: {p.stderr}")
         check(not any(t in p.stderr for t in tokens), "no token on stderr (import)")
     finally:
         if server is not None:
