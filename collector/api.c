@@ -79,10 +79,13 @@ enum MHD_Result h_api_post(struct req *r)
 	return ret;
 }
 
-/* The writer committed the API post: 201 with the receipt. */
+/* The writer committed the API post: 201 with the receipt (or the store
+ * refused it for the revision limit: 429 too_many_revisions). */
 enum MHD_Result h_api_committed(struct req *r)
 {
 	struct snd_buf b;
+	if (r->item.rc == SND_ELIMIT)
+		return limit_error(r, 1, 0);
 	snd_buf_init(&b, 0);
 	/* A receipt is PASETO text (base64url and dots) and the hash is hex:
 	 * neither needs JSON escaping. */

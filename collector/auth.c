@@ -95,11 +95,33 @@ static void csrf_value(const uint8_t key[32], const char *qid, const char *jti, 
 	sodium_bin2hex(out, 33, mac, sizeof mac);
 }
 
-int auth_csrf_ok(const struct auth *a, const char *posted)
+int auth_csrf_eq(const char *want, const char *posted)
 {
 	if (posted == NULL || strlen(posted) != 32)
 		return 0;
-	return sodium_memcmp(a->csrf, posted, 32) == 0;
+	return sodium_memcmp(want, posted, 32) == 0;
+}
+
+int auth_csrf_ok(const struct auth *a, const char *posted)
+{
+	return auth_csrf_eq(a->csrf, posted);
+}
+
+void auth_switch_csrf(const struct srv *s, const struct auth *a, const char *current,
+                      char out[33])
+{
+	crypto_generichash_state st;
+	uint8_t mac[16];
+	const char *cur = current ? current : "";
+	crypto_generichash_init(&st, s->csrf_key, 32, sizeof mac);
+	crypto_generichash_update(&st, (const unsigned char *)"switch\n", 7);
+	crypto_generichash_update(&st, (const unsigned char *)a->c.aud, strlen(a->c.aud));
+	crypto_generichash_update(&st, (const unsigned char *)"\n", 1);
+	crypto_generichash_update(&st, (const unsigned char *)a->c.jti, strlen(a->c.jti));
+	crypto_generichash_update(&st, (const unsigned char *)"\n", 1);
+	crypto_generichash_update(&st, (const unsigned char *)cur, strlen(cur));
+	crypto_generichash_final(&st, mac, sizeof mac);
+	sodium_bin2hex(out, 33, mac, sizeof mac);
 }
 
 static int find_form(const struct srv *s, const char *qid, size_t *idx)

@@ -46,6 +46,17 @@ void auth_release(struct auth *a);
 /* Constant-time comparison of a posted _csrf value with a's; 1 when equal. */
 int auth_csrf_ok(const struct auth *a, const char *posted);
 
+/* The anti-CSRF value of "continue as the delegate of a" on the page that
+ * asks before replacing a session (delegate.c): hex BLAKE2b-128 under the
+ * CSRF key of "switch\n" aud "\n" jti "\n" current, where current is the
+ * session cookie's text as the browser sent it ("" when none).  Bound to
+ * both, so a page made for one session cannot switch another, and nobody
+ * without the server's key and the victim's cookie can forge it. */
+void auth_switch_csrf(const struct srv *s, const struct auth *a, const char *current,
+                      char out[33]);
+/* Constant-time comparison of two 32-hex-digit values; 1 when equal. */
+int auth_csrf_eq(const char *want, const char *posted);
+
 /* Derives the CSRF key from the receipt secret key. */
 void auth_derive_csrf_key(const uint8_t receipt_sk[SND_SK_BYTES], uint8_t key[32]);
 

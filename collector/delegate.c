@@ -5,10 +5,19 @@
  *
  * Invariants:
  *   1. The session cookie is HttpOnly, SameSite=Strict, Path=/, Secure
- *      under TLS; it holds the token itself (the server keeps no sessions).
+ *      and __Host- prefixed under TLS; it holds the token itself (the
+ *      server keeps no sessions).
  *   2. A post is checked in full (request.c invariant 2, with the CSRF
  *      field) before anything is stored; a 422 page shows every answer as
- *      it was sent, so nothing the delegate typed is lost.
+ *      it was sent, so nothing the delegate typed is lost.  Before that: an
+ *      Origin header of another site is 403, a single-valued field sent
+ *      twice is 400 (neither is ever sent by our pages).
+ *   3. A link replaces the browser's session only when there is none that
+ *      works, or it is the same holder's (sub and role) on a same-site
+ *      request; otherwise GET /t/TOKEN answers 200 with a page asking, and
+ *      only its POST (same origin, a _csrf bound to the link and to the
+ *      session shown) sets the cookie.  The cookie is the mode's name
+ *      (request.h cookie_name).
  */
 #include "request.h"
 #include "routes.h"
@@ -19,32 +28,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum MHD_Result h_token(struct req *r)
+/* 400 naming a field sent twice (urlenc.c invariant 5). */
+static enum MHD_Result repeated_field(struct req *r, const char *name)
 {
-	struct auth *a = NULL;
-	struct snd_store *rd;
-	struct snd_buf cookie, loc;
-	const struct snd_form *f;
-	enum MHD_Result ret;
-	enum snd_err rc;
-	char why[200];
+	char msg[160];
+	snprintf(msg, sizeof msg, "The form field \"%.64s\" was sent more than once.", name);
+	return http_error(r, 400, "repeated_field", msg, NULL);
+}
 
-	rc = auth_verify(r->s, r->arg, strlen(r->arg), &a, why, sizeof why);
-	if (rc != SND_OK)
-		return token_error(r, rc, why);
-	r->auth = a;
-	r->form = (int)a->form;
-	r->lang = pick_lang(r, NULL, NULL);
-	if ((rd = srv_reader(r->s)) == NULL)
-		return http_busy(r);
-	if ((rc = auth_check(a, rd, now_s())) != SND_OK)
-		return token_error(r, rc, NULL);
-	f = form_of(r);
+/* Sets the session cookie to the link's token and sends the browser on to
+ * the token's page (invariant 1). */
+static enum MHD_Result start_session(struct req *r)
+{
+	const struct snd_form *f = form_of(r);
+	struct snd_buf cookie, loc;
+	enum MHD_Result ret;
+
 	snd_buf_init(&cookie, 0);
 	snd_buf_init(&loc, 0);
-	snd_buf_printf(&cookie, COOKIE_NAME "=%s; Path=/; HttpOnly; SameSite=Strict%s", r->arg,
-	               r->s->tls ? "; Secure" : "");
-	snd_buf_printf(&loc, "/%s/%s", a->c.role == SND_ROLE_CHAIR ? "chair" : "q", f->id);
+	snd_buf_printf(&cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", cookie_name(r->s),
+	               r->arg, r->s->tls ? "; Secure" : "");
+	snd_buf_printf(&loc, "/%s/%s", r->auth->c.role == SND_ROLE_CHAIR ? "chair" : "q", f->id);
 	if (query(r, "lang") && r->lang > 0)
 		snd_buf_printf(&loc, "?lang=%s", f->languages[r->lang]);
 	if (cookie.failed || loc.failed)
@@ -54,6 +58,143 @@ enum MHD_Result h_token(struct req *r)
 	snd_buf_free(&cookie);
 	snd_buf_free(&loc);
 	return ret;
+}
+
+/* The link's token (r->arg): verified, its claims current, r->auth,
+ * r->form and r->lang set.  On failure queues the answer into *ret and
+ * returns 0. */
+static int link_token(struct req *r, enum MHD_Result *ret)
+{
+	struct auth *a = NULL;
+	struct snd_store *rd;
+	enum snd_err rc;
+	char why[200];
+
+	rc = auth_verify(r->s, r->arg, strlen(r->arg), &a, why, sizeof why);
+	if (rc != SND_OK) {
+		*ret = token_error(r, rc, why);
+		return 0;
+	}
+	r->auth = a;
+	r->form = (int)a->form;
+	r->lang = pick_lang(r, NULL, NULL);
+	if ((rd = srv_reader(r->s)) == NULL) {
+		*ret = http_busy(r);
+		return 0;
+	}
+	if ((rc = auth_check(a, rd, now_s())) != SND_OK) {
+		*ret = token_error(r, rc, NULL);
+		return 0;
+	}
+	return 1;
+}
+
+/* The browser's current session, when it is one that works (a verified,
+ * current token of a loaded questionnaire): a reference (auth_release it)
+ * or NULL.  A broken, expired or revoked session is nothing to keep. */
+static struct auth *current_session(struct req *r, const char *cookie)
+{
+	struct auth *cur = NULL;
+	struct snd_store *rd = srv_reader(r->s);
+	if (rd == NULL || auth_verify(r->s, cookie, strlen(cookie), &cur, NULL, 0) != SND_OK)
+		return NULL;
+	if (auth_check(cur, rd, now_s()) != SND_OK) {
+		auth_release(cur);
+		return NULL;
+	}
+	return cur;
+}
+
+/* GET /t/TOKEN.  Invariant 3: a link never silently replaces the session
+ * of another delegate or role, nor any session on a cross-site navigation
+ * (login CSRF: a crafted link would make the delegate answer as someone
+ * else, or end a chair's session). */
+enum MHD_Result h_token(struct req *r)
+{
+	const char *cookie;
+	struct auth *cur;
+	struct page_switch sw;
+	struct page_req p;
+	struct snd_buf b, href;
+	enum MHD_Result ret;
+	int cross;
+
+	if (!link_token(r, &ret))
+		return ret;
+	cookie = session_cookie(r);
+	if (cookie == NULL) {
+		/* A cross-site navigation carries no SameSite=Strict cookie: the
+		 * browser may well hold a session it did not send.  Reload from
+		 * this origin to see it; without Sec-Fetch-Site, or once same-
+		 * origin, there is none and the link starts one. */
+		if (cross_site_reload(r, &ret))
+			return ret;
+		return start_session(r);
+	}
+	if ((cur = current_session(r, cookie)) == NULL)
+		return start_session(r);
+	cross = is_cross_site(r);
+	if (!cross && cur->c.role == r->auth->c.role && strcmp(cur->c.sub, r->auth->c.sub) == 0) {
+		auth_release(cur); /* the same holder re-opening a link: as before */
+		return start_session(r);
+	}
+	memset(&p, 0, sizeof p);
+	p.form = form_of(r);
+	p.lang = r->lang;
+	memset(&sw, 0, sizeof sw);
+	sw.cur_sub = cur->c.sub;
+	sw.cur_chair = cur->c.role == SND_ROLE_CHAIR;
+	sw.new_sub = r->auth->c.sub;
+	sw.new_chair = r->auth->c.role == SND_ROLE_CHAIR;
+	{
+		char csrf[33];
+		auth_switch_csrf(r->s, r->auth, cookie, csrf);
+		snd_buf_init(&href, 0);
+		snd_buf_printf(&href, "/%s/%s", sw.cur_chair ? "chair" : "q",
+		               r->s->forms[cur->form]->id);
+		sw.cur_href = href.failed ? "/" : href.data;
+		sw.csrf = csrf;
+		snd_buf_init(&b, 0);
+		page_switch(&b, &p, &sw);
+		snd_buf_free(&href);
+	}
+	auth_release(cur);
+	return http_send_html(r, 200, &b);
+}
+
+/* POST /t/TOKEN: the switch page's button.  Same origin, one _csrf field,
+ * bound to this link and to the session the page was shown over. */
+enum MHD_Result h_token_post(struct req *r)
+{
+	struct snd_kvlist kv = {0};
+	enum MHD_Result ret;
+	char csrf[33], err[200];
+	const char *dup;
+	int ok;
+
+	if (!same_origin(r, &ret) || !link_token(r, &ret))
+		return ret;
+	if (!content_type_is(r, "application/x-www-form-urlencoded"))
+		return http_error(r, 400, "bad_request",
+		                  "The form was sent in a format this server does not read.", NULL);
+	if (snd_urlenc_parse(r->body.data ? r->body.data : "", r->body.len, &kv, err,
+	                     sizeof err) != SND_OK)
+		return http_error(r, 400, "bad_request",
+		                  "The form data could not be read (invalid characters).", NULL);
+	if ((dup = snd_kvlist_repeated(&kv, NULL)) != NULL) {
+		ret = repeated_field(r, dup);
+		snd_kvlist_free(&kv);
+		return ret;
+	}
+	auth_switch_csrf(r->s, r->auth, session_cookie(r), csrf);
+	ok = auth_csrf_eq(csrf, snd_kvlist_get(&kv, "_csrf"));
+	snd_kvlist_free(&kv);
+	if (!ok)
+		return http_error(r, 403, "csrf",
+		                  "This page is out of date or did not come from this site. "
+		                  "Open your personal link again.",
+		                  NULL);
+	return start_session(r);
 }
 
 /* What the form and receipt pages start with: the language, the session
@@ -113,8 +254,11 @@ enum MHD_Result h_form_post(struct req *r)
 	enum snd_err rc1, rc2;
 	char err[200];
 
+	const char *dup;
+
 	r->lang = pick_lang(r, NULL, NULL);
-	if (!authenticate(r, 0, 1, SND_ROLE_DELEGATE, &ret) || !require_open(r, &ret))
+	if (!same_origin(r, &ret) || !authenticate(r, 0, 1, SND_ROLE_DELEGATE, &ret) ||
+	    !require_open(r, &ret))
 		return ret;
 	if (!content_type_is(r, "application/x-www-form-urlencoded"))
 		return http_error(r, 400, "bad_request",
@@ -123,6 +267,11 @@ enum MHD_Result h_form_post(struct req *r)
 	                     sizeof err) != SND_OK)
 		return http_error(r, 400, "bad_request",
 		                  "The form data could not be read (invalid characters).", NULL);
+	if ((dup = snd_kvlist_repeated(&kv, f)) != NULL) {
+		ret = repeated_field(r, dup);
+		snd_kvlist_free(&kv);
+		return ret;
+	}
 	if (!auth_csrf_ok(r->auth, snd_kvlist_get(&kv, "_csrf"))) {
 		snd_kvlist_free(&kv);
 		return http_error(r, 403, "csrf",
@@ -165,12 +314,15 @@ out:
 	return ret;
 }
 
-/* The writer committed the form post: 303 to the receipt page. */
+/* The writer committed the form post: 303 to the receipt page (or the
+ * store refused it for the revision limit: 429). */
 enum MHD_Result h_form_committed(struct req *r)
 {
 	struct snd_buf b;
 	const struct snd_form *f = form_of(r);
 	enum MHD_Result ret;
+	if (r->item.rc == SND_ELIMIT)
+		return limit_error(r, 1, 0);
 	snd_buf_init(&b, 0);
 	snd_buf_printf(&b, "/q/%s/receipt", f->id);
 	if (r->lang > 0)

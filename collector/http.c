@@ -245,7 +245,9 @@ enum MHD_Result http_handler(void *cls, struct MHD_Connection *c, const char *ur
 		return MHD_YES; /* answered already (413 on the first call) */
 	if (r->state == ST_QUEUED) { /* the writer has resumed it */
 		r->state = ST_NEW;
-		if (r->item.rc != SND_OK)
+		/* SND_ELIMIT: refused by the store's revision limit, which only
+		 * the row's committed handler knows how to say */
+		if (r->item.rc != SND_OK && r->item.rc != SND_ELIMIT)
 			return http_busy(r);
 		return r->route->committed(r);
 	}

@@ -313,6 +313,75 @@ const char *const msgs[M__MAX][UN__MAX] = {
 	[M_E_WHOLE] = { "enter a whole number", "Saisissez un nombre entier.",
 		"Introduzca un número entero.", "أدخل عدداً صحيحاً.", "请输入整数。",
 		"Введите целое число." },
+	/* Switching sessions: GET /t/TOKEN while another session is open
+	 * (page_session.c).  {1} is an id, {2} a role (M_ROLE_*). */
+	[M_SW_TITLE] = { "Continue with this link?", "Continuer avec ce lien ?",
+		"¿Continuar con este enlace?", "هل تريد المتابعة بهذا الرابط؟", "是否使用此链接继续？",
+		"Продолжить по этой ссылке?" },
+	[M_SW_CURRENT] = { "In this browser you are signed in as {1} ({2}).",
+		"Dans ce navigateur, vous êtes connecté en tant que {1} ({2}).",
+		"En este navegador ha iniciado sesión como {1} ({2}).",
+		"في هذا المتصفح، أنت مسجَّل الدخول بصفتك {1} ({2}).",
+		"您在此浏览器中以 {1}（{2}）的身份登录。",
+		"В этом браузере вы вошли как {1} ({2})." },
+	[M_SW_NEW] = { "The link you opened is for {1} ({2}).",
+		"Le lien que vous avez ouvert est celui de {1} ({2}).",
+		"El enlace que ha abierto es el de {1} ({2}).",
+		"الرابط الذي فتحته خاص بـ {1} ({2}).",
+		"您打开的链接属于 {1}（{2}）。",
+		"Открытая вами ссылка предназначена для {1} ({2})." },
+	[M_SW_WHY] = { "Continuing ends the current session in this browser. Continue only if this "
+		"link was sent to you: answers given after that count for the link’s holder.",
+		"Continuer met fin à la session en cours dans ce navigateur. Ne continuez que si ce lien "
+		"vous a été envoyé : les réponses données ensuite comptent pour son titulaire.",
+		"Continuar cierra la sesión actual en este navegador. Continúe solo si este enlace se le "
+		"envió a usted: las respuestas que dé después cuentan para su titular.",
+		"المتابعة تُنهي الجلسة الحالية في هذا المتصفح. لا تتابع إلا إذا أُرسل إليك هذا الرابط: "
+		"فالإجابات التي تُقدَّم بعد ذلك تُحسب لصاحب الرابط.",
+		"继续将结束此浏览器中的当前会话。仅当此链接是发给您的时才继续：之后提交的答复将计入链接持有人名下。",
+		"Продолжение завершит текущий сеанс в этом браузере. Продолжайте, только если эта ссылка "
+		"была отправлена вам: ответы после этого засчитываются её владельцу." },
+	[M_SW_CONTINUE] = { "Continue as {1}", "Continuer en tant que {1}", "Continuar como {1}",
+		"المتابعة بصفتك {1}", "以 {1} 的身份继续", "Продолжить как {1}" },
+	[M_SW_STAY] = { "Stay signed in as {1}", "Rester connecté en tant que {1}",
+		"Seguir con la sesión de {1}", "البقاء مسجَّل الدخول بصفتك {1}",
+		"保持以 {1} 的身份登录", "Остаться в сеансе {1}" },
+	[M_ROLE_DELEGATE] = { "delegate", "délégué", "delegado", "مندوب", "代表", "делегат" },
+	[M_ROLE_CHAIR] = { "chair", "président", "presidencia", "رئيس", "主席", "председатель" },
+	/* The revision limits (serve --max-revisions, --revision-rate): 429 */
+	[M_LIMIT_TITLE] = { "Not saved: too many revisions", "Non enregistré : trop de révisions",
+		"No guardado: demasiadas revisiones", "لم يُحفظ: عدد كبير جداً من المراجعات",
+		"未保存：修订次数过多", "Не сохранено: слишком много изменений" },
+	[M_LIMIT_TOTAL] = { "You have saved as many revisions as this questionnaire allows. Nothing was "
+		"saved this time; your last saved answers count. Ask the secretariat if you need to "
+		"change them.",
+		"Vous avez enregistré autant de révisions que ce questionnaire en autorise. Rien n’a été "
+		"enregistré cette fois ; vos dernières réponses enregistrées comptent. Adressez-vous au "
+		"secrétariat pour les modifier.",
+		"Ha guardado tantas revisiones como permite este cuestionario. Esta vez no se guardó nada; "
+		"cuentan sus últimas respuestas guardadas. Diríjase a la secretaría si necesita cambiarlas.",
+		"لقد حفظت العدد الأقصى من المراجعات الذي يسمح به هذا الاستبيان. لم يُحفظ شيء هذه المرة، "
+		"وتُحتسب آخر إجابات محفوظة لك. تواصل مع الأمانة إذا احتجت إلى تغييرها.",
+		"您保存的修订次数已达到本问卷允许的上限。本次未保存任何内容；以您最后保存的答复为准。如需更改，请联系秘书处。",
+		"Вы сохранили столько изменений, сколько допускает этот опросник. На этот раз ничего не "
+		"сохранено; в силе ваши последние сохранённые ответы. Чтобы изменить их, обратитесь в "
+		"секретариат." },
+	[M_LIMIT_RATE] = { "You have saved many times in a short while. Nothing was saved this time: "
+		"wait a little (about {1} s), then go back and send the form again.",
+		"Vous avez enregistré de nombreuses fois en peu de temps. Rien n’a été enregistré cette "
+		"fois : patientez un peu (environ {1} s), puis revenez en arrière et renvoyez le formulaire.",
+		"Ha guardado muchas veces en poco tiempo. Esta vez no se guardó nada: espere un poco "
+		"(unos {1} s), vuelva atrás y envíe el formulario de nuevo.",
+		"لقد حفظت مرات عديدة في وقت قصير. لم يُحفظ شيء هذه المرة: انتظر قليلاً (نحو {1} ث)، "
+		"ثم ارجع وأرسل الاستمارة مرة أخرى.",
+		"您在短时间内保存次数过多。本次未保存任何内容：请稍候（约 {1} 秒），然后返回并重新提交表单。",
+		"Вы сохраняли ответы много раз за короткое время. На этот раз ничего не сохранено: "
+		"подождите немного (около {1} с), затем вернитесь и отправьте форму снова." },
+	[M_LIMIT_FORM] = { "Back to the questionnaire", "Retour au questionnaire",
+		"Volver al cuestionario", "العودة إلى الاستبيان", "返回问卷", "Вернуться к опроснику" },
+	[M_LIMIT_RECEIPT] = { "Your last saved answers", "Vos dernières réponses enregistrées",
+		"Sus últimas respuestas guardadas", "آخر إجاباتك المحفوظة", "您最后保存的答复",
+		"Ваши последние сохранённые ответы" },
 };
 
 const char *tr(int un, enum msg m)

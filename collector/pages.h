@@ -44,6 +44,23 @@ void page_receipt(struct snd_buf *out, const struct page_req *r, int64_t rev,
 void page_message(struct snd_buf *out, const struct snd_form *f, int lang, int status,
                   const char *title, const char *message);
 
+/* page_session.c: the page asking before a personal link replaces the
+ * browser's session of another delegate or role (GET /t/TOKEN): who is
+ * signed in now and who the link is for (ids from the tokens' claims), a
+ * POST button (no action: back to the link's own address) carrying csrf,
+ * and a link back to the current session's page (cur_href). */
+struct page_switch {
+	const char *cur_sub, *new_sub;
+	int cur_chair, new_chair;
+	const char *cur_href;  /* "/q/QID" or "/chair/QID" of the current session */
+	const char *csrf;      /* auth_switch_csrf's value */
+};
+void page_switch(struct snd_buf *out, const struct page_req *r, const struct page_switch *sw);
+/* The 429 page of a form post over a revision limit: total (the most
+ * revisions are stored: --max-revisions) or the rate (--revision-rate,
+ * retry in about retry_s seconds); nothing was stored either way. */
+void page_limit(struct snd_buf *out, const struct page_req *r, int total, unsigned retry_s);
+
 /* What a chair page shows: one snapshot of the tally, and the view. */
 struct chair_view {
 	const cJSON *summary;   /* snd_tally_summary's output (with groups when by != NULL) */

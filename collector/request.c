@@ -20,10 +20,18 @@
  *   4. The hand-off copies nothing: the writer item points into the
  *      request (canonical answers, hash) and its cached auth, which outlive
  *      the suspension.
+ *   5. The revision limits answer 429 and store nothing: the rate
+ *      (ratelimit.c) is taken just before the hand-off, once every other
+ *      check passed; the total is judged by the store at append time (the
+ *      writer answers SND_ELIMIT, the committed handler limit_error).
+ *   6. Only the session cookie name of the mode is read (cookie_name): a
+ *      plain "snd_session" cookie is ignored under TLS, where only the
+ *      __Host- name, which a sibling subdomain cannot set, counts.
  */
 #include "request.h"
 
 #include "auth.h"
+#include "ratelimit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,8 +92,13 @@ static const char *token_from_request(const struct req *r, int bearer, int cooki
 		/* else: e.g. Basic credentials of a proxy in front; use the cookie */
 	}
 	if (cookie)
-		return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, COOKIE_NAME);
+		return session_cookie(r);
 	return NULL;
+}
+
+const char *session_cookie(const struct req *r)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, cookie_name(r->s));
 }
 
 /* What a failed token check says, for programs (api) and for people
@@ -135,7 +148,13 @@ enum MHD_Result token_error(struct req *r, enum snd_err rc, const char *why)
  * SameSite=Strict cookies on that navigation; a page that reloads itself
  * from our own origin gets them.  Only GET, only when the browser says the
  * navigation was cross-site, so this cannot loop. */
-static int cross_site_retry(struct req *r, enum MHD_Result *ret)
+int is_cross_site(const struct req *r)
+{
+	const char *sfs = header(r, "Sec-Fetch-Site");
+	return sfs != NULL && strcmp(sfs, "cross-site") == 0;
+}
+
+int cross_site_reload(struct req *r, enum MHD_Result *ret)
 {
 	static const char page[] =
 		"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
@@ -143,8 +162,7 @@ static int cross_site_retry(struct req *r, enum MHD_Result *ret)
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 		"<title>Sounding</title><link rel=\"stylesheet\" href=\"/static/sounding.css\">"
 		"</head><body><main><p><a href=\"\">Continue</a></p></main></body></html>\n";
-	const char *sfs = header(r, "Sec-Fetch-Site");
-	if (r->api || r->method == M_POST || sfs == NULL || strcmp(sfs, "cross-site") != 0)
+	if (r->api || r->method == M_POST || !is_cross_site(r))
 		return 0;
 	*ret = http_queue(r, 200,
 	                  http_response(r, page, sizeof page - 1, MHD_RESPMEM_PERSISTENT,
@@ -165,7 +183,7 @@ int authenticate(struct req *r, int bearer, int cookie, enum snd_role role,
 	char why[200];
 
 	if (tok == NULL) {
-		if (cross_site_retry(r, ret))
+		if (cross_site_reload(r, ret))
 			return 0;
 		*ret = http_error(r, 401, "token_missing",
 		                  r->api ? "an Authorization: Bearer token is required"
@@ -208,6 +226,137 @@ int authenticate(struct req *r, int bearer, int cookie, enum snd_role role,
 		return 0;
 	}
 	return 1;
+}
+
+/* Splits "host[:port]" (host may be "[v6]") at n bytes; port -1 when
+ * absent.  0 ok, -1 malformed. */
+static int split_host(const char *s, size_t n, char *host, size_t cap, long *port)
+{
+	size_t h;
+	const char *colon = NULL;
+	if (n == 0)
+		return -1;
+	if (s[0] == '[') {
+		const char *end = memchr(s, ']', n);
+		if (end == NULL)
+			return -1;
+		h = (size_t)(end - s) + 1;
+		if (h < n) {
+			if (s[h] != ':')
+				return -1;
+			colon = s + h;
+		}
+	} else {
+		colon = memchr(s, ':', n);
+		h = colon ? (size_t)(colon - s) : n;
+	}
+	if (h == 0 || h >= cap)
+		return -1;
+	memcpy(host, s, h);
+	host[h] = '\0';
+	*port = -1;
+	if (colon != NULL) {
+		size_t i;
+		long v = 0;
+		if ((size_t)(colon - s) + 1 >= n)
+			return -1;
+		for (i = (size_t)(colon - s) + 1; i < n; i++) {
+			if (s[i] < '0' || s[i] > '9' || v > 65535)
+				return -1;
+			v = v * 10 + (s[i] - '0');
+		}
+		if (v > 65535)
+			return -1;
+		*port = v;
+	}
+	return 0;
+}
+
+/* 1 when origin (an Origin header's value) is this server: its scheme is
+ * the one the browser reached us by, its host and port the Host header's. */
+static int origin_is_ours(const struct req *r, const char *origin)
+{
+	const char *host = header(r, MHD_HTTP_HEADER_HOST), *rest;
+	const char *xfp = header(r, "X-Forwarded-Proto");
+	char oh[300], hh[300];
+	long op, hp, def;
+	int https;
+
+	if (host == NULL)
+		return 0;
+	if (strncasecmp(origin, "https://", 8) == 0) {
+		https = 1;
+		rest = origin + 8;
+	} else if (strncasecmp(origin, "http://", 7) == 0) {
+		https = 0;
+		rest = origin + 7;
+	} else {
+		return 0; /* "null", other schemes */
+	}
+	/* Behind a TLS proxy (docs/operations.md) the browser's scheme is the
+	 * proxy's, which it passes on; a browser's form cannot set this header. */
+	if (https != (r->s->tls || (xfp != NULL && strcasecmp(xfp, "https") == 0)))
+		return 0;
+	def = https ? 443 : 80;
+	if (split_host(rest, strlen(rest), oh, sizeof oh, &op) != 0 ||
+	    split_host(host, strlen(host), hh, sizeof hh, &hp) != 0)
+		return 0;
+	return strcasecmp(oh, hh) == 0 && (op < 0 ? def : op) == (hp < 0 ? def : hp);
+}
+
+int same_origin(struct req *r, enum MHD_Result *ret)
+{
+	const char *origin = header(r, "Origin");
+	if (origin == NULL || origin_is_ours(r, origin))
+		return 1;
+	*ret = http_error(r, 403, "cross_origin",
+	                  "This form was sent from another site, so it was not accepted. "
+	                  "Open your personal link and answer from this site's own page.",
+	                  NULL);
+	return 0;
+}
+
+enum MHD_Result limit_error(struct req *r, int total, unsigned retry_s)
+{
+	struct MHD_Response *resp;
+	struct snd_buf b;
+	struct page_req p;
+	char secs[16];
+	size_t len;
+	char *body;
+
+	snd_buf_init(&b, 0);
+	if (r->api) {
+		snd_buf_printf(&b, "{\"error\":{\"code\":\"%s\",\"message\":",
+		               total ? "too_many_revisions" : "rate_limited");
+		if (total)
+			snd_buf_printf(&b, "\"this delegate has %lld revisions, the most this server "
+			                   "keeps; nothing was stored\"",
+			               (long long)r->s->max_revisions);
+		else
+			snd_buf_printf(&b, "\"too many revisions in a short time; nothing was stored; "
+			                   "retry in %u s\"", retry_s);
+		snd_buf_puts(&b, ",\"fields\":{}}}\n");
+	} else {
+		memset(&p, 0, sizeof p);
+		p.form = form_of(r);
+		p.lang = r->lang;
+		page_limit(&b, &p, total, retry_s);
+	}
+	if (b.failed || (body = snd_buf_steal(&b, &len)) == NULL) {
+		snd_buf_free(&b);
+		return http_busy(r);
+	}
+	resp = http_response(r, body, len, MHD_RESPMEM_MUST_FREE,
+	                     r->api ? "application/json; charset=utf-8" : "text/html; charset=utf-8",
+	                     CACHE_NONE);
+	if (resp == NULL)
+		return MHD_NO;
+	/* Over the total nothing changes by waiting (until the secretariat
+	 * raises the limit): a day, so a client that honours it stops. */
+	snprintf(secs, sizeof secs, "%u", total ? 86400u : retry_s);
+	MHD_add_response_header(resp, "Retry-After", secs);
+	return http_queue(r, 429, resp, 0);
 }
 
 /* The questionnaire's effective opening times: the form's, replaced by
@@ -329,6 +478,16 @@ enum MHD_Result submit_canon(struct req *r, struct snd_buf *canon)
 	size_t len = 0;
 	struct auth *a = r->auth;
 
+	if (r->s->rate != NULL) {
+		struct timespec ts;
+		unsigned retry_s = 0;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		if (!ratelimit_take(r->s->rate, (size_t)r->form, a->store_sub,
+		                    (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000, &retry_s)) {
+			snd_buf_free(canon);
+			return limit_error(r, 0, retry_s);
+		}
+	}
 	if (canon->failed || (r->canon = snd_buf_steal(canon, &len)) == NULL) {
 		snd_buf_free(canon);
 		return http_busy(r);

@@ -5,7 +5,18 @@
 #include "http_int.h"
 #include "pages.h"
 
-#define COOKIE_NAME "snd_session"
+/* The session cookie's name: "__Host-snd_session" when serving TLS (the
+ * browser then insists on Secure, Path=/ and no Domain), "snd_session"
+ * over plain HTTP (a __Host- cookie needs a secure origin).  Only the name
+ * of the mode is read. */
+#define COOKIE_NAME_TLS "__Host-snd_session"
+#define COOKIE_NAME_PLAIN "snd_session"
+static inline const char *cookie_name(const struct srv *s)
+{
+	return s->tls ? COOKIE_NAME_TLS : COOKIE_NAME_PLAIN;
+}
+/* The session cookie's text as sent, or NULL. */
+const char *session_cookie(const struct req *r);
 
 int64_t now_s(void);
 /* The questionnaire of the URL (r->form >= 0: the route matched one). */
@@ -25,6 +36,22 @@ int content_type_is(const struct req *r, const char *want);
  * into *ret and returns 0. */
 int authenticate(struct req *r, int bearer, int cookie, enum snd_role role,
                  enum MHD_Result *ret);
+/* A navigation the browser marks cross-site (Sec-Fetch-Site) carries no
+ * SameSite=Strict cookie: for a GET page request, queues into *ret a page
+ * that reloads itself from this origin (which then carries them) and
+ * returns 1; else 0. */
+int cross_site_reload(struct req *r, enum MHD_Result *ret);
+/* 1 when the request's Sec-Fetch-Site says cross-site. */
+int is_cross_site(const struct req *r);
+/* Form posts: 1 when the request has no Origin header (older browsers) or
+ * one naming this server (scheme from TLS, or X-Forwarded-Proto: https
+ * behind a TLS proxy; host and port from the Host header); else queues a
+ * 403 into *ret and returns 0. */
+int same_origin(struct req *r, enum MHD_Result *ret);
+/* The 429 of the revision limits: total (--max-revisions reached; no
+ * Retry-After can help, a day is sent) or the rate (--revision-rate,
+ * Retry-After: retry_s); JSON or the page in the request's language. */
+enum MHD_Result limit_error(struct req *r, int total, unsigned retry_s);
 /* What a failed token check answers (401, or 503 when the store failed). */
 enum MHD_Result token_error(struct req *r, enum snd_err rc, const char *why);
 /* 1 when the questionnaire is open now (its effective window); else the
@@ -49,7 +76,8 @@ void latest_free(struct latest *l);
  * it) and hands them to the writer, as submit_canon. */
 enum MHD_Result submit(struct req *r, const cJSON *clean);
 /* Hands canonical answers (canon, stolen; r->hash set) to the writer; the
- * connection waits suspended until the commit. */
+ * connection waits suspended until the commit.  Over the revision rate
+ * (srv->rate) it answers 429 instead and hands nothing over. */
 enum MHD_Result submit_canon(struct req *r, struct snd_buf *canon);
 
 #endif

@@ -28,7 +28,7 @@ static const struct route routes[] = {
 	{P("/healthz"),        NULL,           0,         http_healthz,   NULL,        NULL},
 	{P("/static/sounding.css"), NULL,      0,         http_css,       NULL,        NULL},
 	{P("/static/sounding.js"), NULL,       0,         http_js,        NULL,        NULL},
-	{P("/t/"),             NULL,           ROUTE_ARG, h_token,        NULL,        NULL},
+	{P("/t/"),             NULL,           ROUTE_ARG, h_token,        h_token_post, NULL},
 	{P(P_Q),               "",             ROUTE_QID, h_form_get,     h_form_post, h_form_committed},
 	{P(P_Q),               "/receipt",     ROUTE_QID, h_receipt,      NULL,        NULL},
 	{P(P_CHAIR),           "",             ROUTE_QID, h_chair,        NULL,        NULL},

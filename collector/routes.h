@@ -23,7 +23,9 @@ struct route {
 	unsigned flags;
 	handler_fn get;       /* GET and HEAD; NULL: not answered */
 	handler_fn post;      /* POST, whose body is read first; NULL: not answered */
-	handler_fn committed; /* after the writer committed what post handed it */
+	handler_fn committed; /* after the writer committed what post handed it, or
+	                       * refused it for the revision limit (r->item.rc ==
+	                       * SND_ELIMIT, nothing stored) */
 };
 
 /* The row of url (checked by http.c: printable ASCII, no "..", "//"),
@@ -37,6 +39,7 @@ const char *route_allow(const struct route *rt);
 
 /* delegate.c */
 enum MHD_Result h_token(struct req *r);
+enum MHD_Result h_token_post(struct req *r);
 enum MHD_Result h_form_get(struct req *r);
 enum MHD_Result h_form_post(struct req *r);
 enum MHD_Result h_form_committed(struct req *r);

@@ -15,6 +15,7 @@
 #include "auth.h"
 #include "commands.h"
 #include "http.h"
+#include "ratelimit.h"
 #include "sandbox.h"
 #include "sounding.h"
 #include "tally_cache.h"
@@ -45,6 +46,10 @@
 #define DEFAULT_MAX_BODY 65536
 #define DEFAULT_MAX_CONNECTIONS 1000
 #define DEFAULT_TIMEOUT_S 30
+/* Limits per delegate and questionnaire (docs/security.md): far above what a
+ * person revising by hand does, far below a disk-filling loop. */
+#define DEFAULT_MAX_REVISIONS 200
+#define DEFAULT_REVISION_RATE 30
 #define DRAIN_WAIT_MS 10000
 #define TLS_FILE_MAX ((size_t)1 << 20)
 /* Each connection's libmicrohttpd memory pool (request line, headers, read
@@ -82,6 +87,11 @@ static const char usage[] =
 	"  --per-ip N            connections per client address at most (default 0: no\n"
 	"                        limit, since a meeting room often shares one address)\n"
 	"  --timeout S           close connections idle for S seconds (default 30)\n"
+	"  --max-revisions N     revisions kept per delegate and questionnaire at most\n"
+	"                        (default 200); past it: 429 too_many_revisions; 0: no limit\n"
+	"  --revision-rate N     revisions per minute per delegate and questionnaire, with\n"
+	"                        a burst of N (default 30); past it: 429 rate_limited with\n"
+	"                        Retry-After; 0: no limit\n"
 	"  --log-level LEVEL     debug, info (default: one access-log line per request),\n"
 	"                        warn or error\n"
 	"  --allow-root          run even as root (refused otherwise)\n"
@@ -101,6 +111,7 @@ struct opts {
 	size_t max_body;
 	unsigned summary_interval_ms;
 	unsigned threads, max_conn, per_ip, timeout;
+	unsigned max_revisions, revision_rate;
 	enum snd_log_level level;
 	int allow_root;
 	int no_sandbox;
@@ -129,7 +140,8 @@ static int parse_uint(const char *name, const char *s, unsigned long long min,
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	enum { O_FORM = 256, O_DB, O_ISSUER, O_RECEIPT, O_LISTEN, O_CERT, O_KEY, O_MAXBODY, O_SUMINT,
-	       O_THREADS, O_MAXCONN, O_PERIP, O_TIMEOUT, O_LOGLEVEL, O_ROOT, O_NOSANDBOX, O_HELP };
+	       O_THREADS, O_MAXCONN, O_PERIP, O_TIMEOUT, O_LOGLEVEL, O_ROOT, O_NOSANDBOX, O_HELP,
+	       O_MAXREV, O_REVRATE };
 	static const struct option longopts[] = {
 		{"form", required_argument, NULL, O_FORM},
 		{"db", required_argument, NULL, O_DB},
@@ -148,6 +160,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{"allow-root", no_argument, NULL, O_ROOT},
 		{"no-sandbox", no_argument, NULL, O_NOSANDBOX},
 		{"help", no_argument, NULL, O_HELP},
+		{"max-revisions", required_argument, NULL, O_MAXREV},
+		{"revision-rate", required_argument, NULL, O_REVRATE},
 		{NULL, 0, NULL, 0},
 	};
 	static const char *const levels[SND_LOG__MAX] = {"debug", "info", "warn", "error"};
@@ -162,6 +176,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->max_conn = DEFAULT_MAX_CONNECTIONS;
 	o->timeout = DEFAULT_TIMEOUT_S;
 	o->level = SND_LOG_INFO;
+	o->max_revisions = DEFAULT_MAX_REVISIONS;
+	o->revision_rate = DEFAULT_REVISION_RATE;
 	if ((o->forms = calloc((size_t)argc + 1, sizeof *o->forms)) == NULL) {
 		die_msg("serve: out of memory");
 		return 2;
@@ -216,6 +232,16 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				return 2;
 			}
 			o->level = (enum snd_log_level)i;
+			break;
+		case O_MAXREV:
+			if (parse_uint("--max-revisions", optarg, 0, 1000000000, &v))
+				return 2;
+			o->max_revisions = (unsigned)v;
+			break;
+		case O_REVRATE:
+			if (parse_uint("--revision-rate", optarg, 0, 6000000, &v))
+				return 2;
+			o->revision_rate = (unsigned)v;
 			break;
 		case O_ROOT: o->allow_root = 1; break;
 		case O_NOSANDBOX: o->no_sandbox = 1; break;
@@ -514,6 +540,7 @@ int cmd_serve(int argc, char **argv)
 	s.max_body = o.max_body;
 	s.summary_interval_ms = o.summary_interval_ms;
 	s.tls = o.tls_cert != NULL;
+	s.max_revisions = o.max_revisions;
 	if (s.tls) {
 		if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
 			die_msg("serve: this libmicrohttpd was built without TLS support");
@@ -562,6 +589,7 @@ int cmd_serve(int argc, char **argv)
 		}
 		snd_log(o.no_sandbox ? SND_LOG_WARN : SND_LOG_INFO, "sandbox: %s", what);
 	}
+	snd_store_set_max_revisions(ws, s.max_revisions);
 	if (writer_start(ws, s.receipt_sk, &s.writer) != SND_OK) {
 		die_msg("serve: cannot start the writer thread");
 		goto out;
@@ -569,7 +597,8 @@ int cmd_serve(int argc, char **argv)
 	ws = NULL; /* the writer owns it now */
 	http_ready = 1; /* http_fini undoes a partial init too */
 	if (http_init(&s) != 0 || (s.tokens = auth_cache_new()) == NULL ||
-	    (s.tallies = tally_cache_new()) == NULL) {
+	    (s.tallies = tally_cache_new()) == NULL ||
+	    (o.revision_rate > 0 && (s.rate = ratelimit_new(o.revision_rate)) == NULL)) {
 		die_msg("serve: out of memory");
 		goto out;
 	}
@@ -653,6 +682,8 @@ out:
 	s.tokens = NULL;
 	tally_cache_free(s.tallies);
 	s.tallies = NULL;
+	ratelimit_free(s.rate);
+	s.rate = NULL;
 	srv_readers_close();
 	snd_store_close(ws);
 	for (i = 0; i < s.nforms; i++)

@@ -23,6 +23,7 @@
 
 struct token_cache;
 struct tally_cache;
+struct ratelimit;
 
 struct srv {
 	struct snd_form **forms;          /* loaded questionnaires (immutable) */
@@ -35,6 +36,9 @@ struct srv {
 	size_t max_body;
 	unsigned summary_interval_ms;     /* least time between two tallies of one view */
 	int tls;                          /* cookies get Secure, HSTS is sent */
+	int64_t max_revisions;            /* per delegate and questionnaire; 0: no limit
+	                                   * (enforced by the writer's store) */
+	struct ratelimit *rate;           /* --revision-rate (ratelimit.c); NULL: off */
 	struct writer *writer;
 	struct token_cache *tokens;       /* auth.c's; serve.c makes and frees it */
 	struct tally_cache *tallies;      /* tally_cache.c's; serve.c makes and frees it */

@@ -42,6 +42,10 @@
  *      the answers of the batch that filled it went out, never inside a
  *      COMMIT (snd_store_defer_checkpoints): the same PASSIVE checkpoint at
  *      SQLite's threshold, but no answer waits for it.
+ *   9. An item the store refuses for the delegate's revision limit
+ *      (SND_ELIMIT: nothing of it written, its savepoint rolled back) is
+ *      answered with that code and the rest of its batch is stored as if it
+ *      had not been there.
  */
 #include "writer.h"
 
@@ -171,7 +175,7 @@ static void store_batch(struct writer *w, struct writer_item *batch)
 {
 	struct writer_item *it;
 	enum snd_err rc;
-	size_t n = 0, resigned = 0;
+	size_t n = 0, resigned = 0, refused = 0;
 
 	rc = snd_store_begin(w->store);
 	if (rc != SND_OK) {
@@ -194,11 +198,21 @@ static void store_batch(struct writer *w, struct writer_item *batch)
 			                      &it->receipt);
 			resigned++;
 		}
+		if (rc == SND_ELIMIT) {
+			/* invariant 9: refused alone, the batch goes on */
+			free(it->receipt);
+			it->receipt = NULL;
+			it->rev = 0;
+			it->rc = SND_ELIMIT;
+			refused++;
+			continue;
+		}
 		if (rc != SND_OK) {
 			snd_log(SND_LOG_ERROR, "writer: append failed: %s (%s)", snd_strerror(rc),
 			        snd_store_errmsg(w->store));
 			goto rollback;
 		}
+		it->rc = SND_OK;
 	}
 	rc = snd_store_commit(w->store);
 	if (rc != SND_OK) {
@@ -207,10 +221,9 @@ static void store_batch(struct writer *w, struct writer_item *batch)
 		goto rollback;
 	}
 	atomic_fetch_add(&w->commits, 1);
-	for (it = batch; it; it = it->next)
-		it->rc = SND_OK;
-	snd_log(SND_LOG_DEBUG, "writer: committed %zu revision(s), %zu receipt(s) signed here", n,
-	        resigned);
+	snd_log(SND_LOG_DEBUG,
+	        "writer: committed %zu revision(s), %zu receipt(s) signed here, %zu over the limit",
+	        n - refused, resigned, refused);
 	return;
 
 rollback:

@@ -35,7 +35,9 @@ struct writer_item {
 	void (*done)(struct writer_item *it); /* called once, on the writer thread */
 	void *arg;                        /* for the caller */
 	/* out */
-	enum snd_err rc;                  /* SND_OK when committed */
+	enum snd_err rc;                  /* SND_OK when committed; SND_ELIMIT when the
+	                                   * store's revision limit refused it (nothing
+	                                   * stored); else the batch's error */
 	int64_t rev;
 	char *receipt;                    /* malloc'ed; the caller frees (NULL unless SND_OK) */
 	int64_t submitted_at_ms;

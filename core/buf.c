@@ -33,6 +33,7 @@ static const char *const err_names[SND_ERR__MAX] = {
 	[SND_ENOTFOUND] = "not found",
 	[SND_EEXIST] = "already exists",
 	[SND_ECLOSED] = "questionnaire is not open",
+	[SND_ELIMIT] = "over a configured limit",
 };
 
 const char *snd_strerror(enum snd_err e)

@@ -77,6 +77,7 @@ enum snd_err {
 	SND_ENOTFOUND,  /* nothing stored under that key */
 	SND_EEXIST,     /* refusing to overwrite */
 	SND_ECLOSED,    /* the questionnaire is not open (before opens/after closes) */
+	SND_ELIMIT,     /* a configured limit refuses it (the delegate's revisions) */
 	SND_ERR__MAX
 };
 
@@ -638,6 +639,12 @@ enum snd_err snd_urlenc_parse(const char *body, size_t len, struct snd_kvlist *o
                               char *errbuf, size_t errlen);
 void snd_kvlist_free(struct snd_kvlist *l);
 const char *snd_kvlist_get(const struct snd_kvlist *l, const char *name);
+/* The name of the first field sent more than once, or NULL when none was.
+ * A form post's fields are single-valued except a `multi` question's (its
+ * id, repeated once per checked option): with f not NULL those may repeat;
+ * with f NULL no field may.  Sorts a copy of the names (O(n log n), n at
+ * most SND_URLENC_MAX_FIELDS, no allocation). */
+const char *snd_kvlist_repeated(const struct snd_kvlist *l, const struct snd_form *f);
 
 /* Turns the fields of an HTML form post into an answers object of
  * interface.md shapes.  Field names (also used by the collector's pages):
@@ -726,6 +733,12 @@ enum snd_err snd_store_append(struct snd_store *s, const struct snd_submission *
                               int64_t *rev, char **receipt);
 enum snd_err snd_store_commit(struct snd_store *s);
 enum snd_err snd_store_rollback(struct snd_store *s);
+/* The most revisions append stores per (qid, sub) on this connection (0,
+ * the default: no limit).  Past it append refuses with SND_ELIMIT and
+ * changes nothing, so the batch around it may go on; checked against the
+ * database inside the write transaction, it holds exactly whatever the
+ * concurrency of the callers.  merge (import) is not limited. */
+void snd_store_set_max_revisions(struct snd_store *s, int64_t max_revs);
 /* append for a caller that signed the receipt itself, off the writer (the
  * collector signs on its request threads): `receipt` was made by
  * snd_receipt_sign with receipt_sk for (sub, signed_rev, now_ms).  It is

@@ -77,6 +77,7 @@ struct snd_store {
 	char *footer;                /* {"kid":"k4.pid..."}, built once per key */
 	int ckpt_frames;             /* deferred checkpoints: threshold, 0 = SQLite's own */
 	int wal_frames;              /* frames in the WAL after the last commit */
+	int64_t max_revs;            /* append's limit per (qid, sub); 0: none */
 	char err[512];
 };
 

@@ -21,6 +21,10 @@
  *   5. snd_store_append is the writer's hot path (~30 us per row): every
  *      helper it calls per row is static here or static inline in
  *      store_int.h.
+ *   6. The revision limit (snd_store_set_max_revisions) is judged on the
+ *      delegate's max rev read inside the row's savepoint, under the write
+ *      lock: no two appends can both see room for one more.  A refusal
+ *      (SND_ELIMIT) rolls back only its own savepoint.
  */
 #include "store_int.h"
 
@@ -420,6 +424,11 @@ static enum snd_err append(struct snd_store *s, const struct snd_submission *sub
 
 	if ((e = delegate_state(s, sub->qid, sub->sub, &max_rev, &prior)) != SND_OK)
 		goto fail;
+	/* Invariant 6: read inside the write transaction, so exact. */
+	if (s->max_revs > 0 && max_rev >= s->max_revs) {
+		e = fail_msg(s, SND_ELIMIT, "append: the delegate has reached the revision limit");
+		goto fail;
+	}
 	if ((given == NULL || given_rev != max_rev + 1) &&
 	    (e = sign_receipt(s, sub, max_rev + 1, now, receipt_sk, &token)) != SND_OK)
 		goto fail;
@@ -447,6 +456,11 @@ static enum snd_err append(struct snd_store *s, const struct snd_submission *sub
 fail:
 	free(token);
 	return row_end(s, own, e, saved_seq, saved_link);
+}
+
+void snd_store_set_max_revisions(struct snd_store *s, int64_t max_revs)
+{
+	s->max_revs = max_revs > 0 ? max_revs : 0;
 }
 
 enum snd_err snd_store_append(struct snd_store *s, const struct snd_submission *sub,

@@ -8,6 +8,9 @@
  *   3. The field names read by snd_form_answers_from_post are exactly those
  *      documented in sounding.h, which the pages (collector/pages.c) write.
  *   4. from_post converts shapes only; snd_form_check_answers judges them.
+ *   5. Only a multi question's field may legitimately repeat in a form post;
+ *      snd_kvlist_repeated names any other repeated field so the caller
+ *      refuses the post (400) instead of silently picking one value.
  */
 #include "sounding.h"
 
@@ -86,6 +89,40 @@ const char *snd_kvlist_get(const struct snd_kvlist *l, const char *name)
 	for (i = 0; i < l->n; i++)
 		if (l->items[i].name[0] == name[0] && strcmp(l->items[i].name, name) == 0)
 			return l->items[i].value;
+	return NULL;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A multi question's id: the one field name a form post repeats. */
+static int multi_field(const struct snd_form *f, const char *name)
+{
+	size_t i;
+	for (i = 0; f != NULL && i < f->nquestions; i++)
+		if (f->questions[i].type == SND_Q_MULTI && strcmp(f->questions[i].id, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Invariant 5.  A repeat is refused rather than resolved (first wins, last
+ * wins): a proxy or a filter in front may resolve it the other way, and the
+ * pages never send one. */
+const char *snd_kvlist_repeated(const struct snd_kvlist *l, const struct snd_form *f)
+{
+	const char *names[SND_URLENC_MAX_FIELDS];
+	size_t i, n;
+	if (l == NULL || l->n < 2)
+		return NULL;
+	n = l->n < SND_URLENC_MAX_FIELDS ? l->n : SND_URLENC_MAX_FIELDS;
+	for (i = 0; i < n; i++)
+		names[i] = l->items[i].name;
+	qsort(names, n, sizeof names[0], cmp_name);
+	for (i = 1; i < n; i++)
+		if (strcmp(names[i], names[i - 1]) == 0 && !multi_field(f, names[i]))
+			return names[i];
 	return NULL;
 }
 

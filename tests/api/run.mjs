@@ -568,6 +568,20 @@ test('GET summary: 400 for bad parameters', async () => {
   await expectError('GET', R_SUM, `${API}/summary?by=a%20b`, { token: state.tokens.chair }, 400, 'bad_request');
 });
 
+// Last of the POSTs: it uses up d3's revision rate (serve's default, 30 a
+// minute with a burst of 30).
+test('POST responses: past the revision rate, 429 rate_limited with Retry-After', async () => {
+  const answers = { colour: 'red', proposal: { position: 'live_with' } };
+  let r;
+  for (let i = 0; i < 40; i++) {
+    r = await request('POST', `${API}/responses`, { token: state.tokens.d3, body: { answers } });
+    if (r.status !== 201) break;
+  }
+  assert.equal(r.status, 429, r.text);
+  errorCode(conform('POST', R_RESP, r), 'rate_limited');
+  assert.ok(Number(r.headers['retry-after']) >= 1, `Retry-After: ${r.headers['retry-after']}`);
+});
+
 test('every operation not marked planned was exercised', () => {
   const missing = [...OPS].filter(([k, o]) => !o.planned && !exercised.has(k)).map(([k]) => k);
   assert.deepEqual(missing, [], `not exercised: ${missing.join(', ')}`);

@@ -786,9 +786,11 @@ test('receipt page: revision increments on a second submission, prefilled form, 
 });
 
 test('a link opened from another site (webmail) lands on the form, with and without JS', async () => {
-  // SameSite=Strict: the cookie set by /t/ is not sent on the rest of a
-  // navigation that started on another site; the collector answers with a
-  // page that reloads itself from its own origin (routes.c cross_site_retry).
+  // SameSite=Strict: the cookie is not sent on a navigation that started on
+  // another site, so the collector cannot see whether a session exists; the
+  // link answers with a page that reloads itself from its own origin
+  // (request.c cross_site_reload), and only that same-origin request sets
+  // the cookie (login CSRF, docs/security.md) and lands on the form.
   for (const js of [true, false]) {
     const ctx = await newContext({ js });
     try {
@@ -797,13 +799,18 @@ test('a link opened from another site (webmail) lands on the form, with and with
       await page.route(mail, (r) => r.fulfill({ contentType: 'text/html',
         body: `<!doctype html><title>Inbox</title><p><a id="l" href="${state.base}/t/${state.tokens.mail}">Your link</a></p>` }));
       await page.goto(mail);
-      let formLoads = 0;
-      page.on('response', (r) => { if (new URL(r.url()).pathname === '/q/lsg-review') formLoads++; });
+      let formLoads = 0, linkLoads = 0;
+      page.on('response', (r) => {
+        const p = new URL(r.url()).pathname;
+        if (p === '/q/lsg-review') formLoads++;
+        if (p.startsWith('/t/')) linkLoads++;
+      });
       await page.locator('#l').click();
       await page.waitForURL(`${state.base}/q/lsg-review`);
       await page.locator('form.questionnaire').waitFor();
       assert.match(await page.locator('p.who').innerText(), /Answering as mail for Gondor/, `JS ${js ? 'on' : 'off'}: the delegate's form`);
-      assert.equal(formLoads, 2, 'the first (cookie-less) answer reloaded itself once');
+      assert.equal(linkLoads, 2, 'the cross-site link reloaded itself once, from our origin');
+      assert.equal(formLoads, 1, 'then the form came with the session cookie');
       await cspOnPage(page, `webmail-link-${js ? 'js' : 'nojs'}`);
     } finally { await ctx.close(); }
   }

@@ -1,5 +1,7 @@
 /* fuzz_urlenc.c - libFuzzer: urlencoded form posts parsed and turned into
- * answers for tests/data/forms/minimal.json, then checked and canonicalised. */
+ * answers for tests/data/forms/minimal.json, then checked and canonicalised;
+ * the repeated-field check (snd_kvlist_repeated) names only fields sent at
+ * least twice. */
 #include "sounding.h"
 
 #include <stdint.h>
@@ -31,6 +33,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!snd_utf8_valid(l.items[i].name, strlen(l.items[i].name), NULL) ||
 		    !snd_utf8_valid(l.items[i].value, strlen(l.items[i].value), NULL))
 			abort();
+	{
+		/* a repeated field named is one sent at least twice, and never a
+		 * multi question's own (those may repeat) */
+		const char *dup = snd_kvlist_repeated(&l, form), *any = snd_kvlist_repeated(&l, NULL);
+		size_t seen = 0;
+		if (dup != NULL && any == NULL)
+			abort();
+		for (i = 0; dup != NULL && i < l.n; i++)
+			seen += strcmp(l.items[i].name, dup) == 0;
+		if (dup != NULL && seen < 2)
+			abort();
+	}
 	snd_diag_init(&errs);
 	e = snd_form_answers_from_post(form, &l, &a, &errs);
 	if (e == SND_OK || e == SND_EINVAL) {

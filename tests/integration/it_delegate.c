@@ -55,6 +55,38 @@ static void open_link(const char *token, const char *want_location)
 	h_resp_free(&r);
 }
 
+/* Opens the personal link over another delegate's session: the page that
+ * asks (200, no cookie set), then its button (POST, 303 with the cookie). */
+static void switch_link(const char *token, const char *want_location)
+{
+	struct h_resp r;
+	char *path = link_path(token), *loc, *v, *csrf;
+	const char *p;
+	h_get(C, path, &r);
+	ck_assert_msg(r.status == 200, "link over a session: %ld", r.status);
+	ck_assert_ptr_null(h_header(&r, "Set-Cookie"));
+	p = strstr(r.body, "name=\"_csrf\" value=\"");
+	ck_assert_ptr_nonnull(p);
+	csrf = strndup(p + strlen("name=\"_csrf\" value=\""), 32);
+	h_resp_free(&r);
+	{
+		char body[64];
+		snprintf(body, sizeof body, "_csrf=%s", csrf);
+		h_request(C, "POST", path, "application/x-www-form-urlencoded", body, strlen(body), 0,
+		          NULL, &r);
+	}
+	ck_assert_msg(r.status == 303, "switch: %ld %s", r.status, r.body);
+	loc = h_header(&r, "Location");
+	ck_assert_str_eq(loc, want_location);
+	v = h_header(&r, "Set-Cookie");
+	ck_assert_ptr_nonnull(v);
+	free(v);
+	free(loc);
+	free(csrf);
+	free(path);
+	h_resp_free(&r);
+}
+
 /* The _csrf value of a form page. */
 static char *csrf_of(const char *html)
 {
@@ -160,7 +192,7 @@ START_TEST(test_delegate_post_without_or_with_bad_csrf_is_403)
 	h_get(C, "/q/all-types", &r);
 	csrf_other = csrf_of(r.body);
 	h_resp_free(&r);
-	open_link(tok, "/q/all-types");
+	switch_link(tok, "/q/all-types");
 	before = h_db_state(&E);
 
 	body = form_body(NULL, fields);
@@ -313,7 +345,8 @@ START_TEST(test_chair_link_opens_the_dashboard_and_not_the_form)
 	ck_assert_int_eq(r.status, 403);
 	h_resp_free(&r);
 
-	open_link(del, "/q/all-types");
+	/* a delegate's link over the chair's session asks first */
+	switch_link(del, "/q/all-types");
 	h_get(C, "/chair/all-types", &r);
 	ck_assert_int_eq(r.status, 403);
 	h_resp_free(&r);

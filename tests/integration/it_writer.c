@@ -224,7 +224,11 @@ START_TEST(test_writer_concurrent_revisions_of_one_delegate_are_consecutive_and_
 	int t, k, n = CONC_THREADS * CONC_POSTS;
 
 	h_setup(&e);
-	h_start(&e, forms, NULL);
+	{
+		/* many revisions of one delegate at once: the limits are it_limits' */
+		const char *extra[] = {"--revision-rate", "0", "--max-revisions", "0", NULL};
+		h_start(&e, forms, extra);
+	}
 	tok = h_token(&e, "all-types", "busy", "delegate");
 	memset(w, 0, sizeof w);
 	for (t = 0; t < CONC_THREADS; t++) {

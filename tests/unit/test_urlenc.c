@@ -181,6 +181,45 @@ START_TEST(test_post_rank_gaps_keep_order)
 }
 END_TEST
 
+START_TEST(test_urlenc_repeated_single_valued_field_is_named)
+{
+	struct snd_kvlist l = {0};
+	char err[100];
+	/* a multi question's id repeats legitimately, once per checked option */
+	ck_assert_int_eq(snd_urlenc_parse("_csrf=x&tools=email&tools=wiki&colour=red", 41, &l, err,
+	                                  sizeof err), SND_OK);
+	ck_assert_ptr_null(snd_kvlist_repeated(&l, form));
+	/* with no form, no field may repeat */
+	ck_assert_str_eq(snd_kvlist_repeated(&l, NULL), "tools");
+	snd_kvlist_free(&l);
+	/* single, scale, text, number, position, rank places, the CSRF field */
+	{
+		static const char *const twice[][2] = {
+			{"colour=red&_csrf=a&colour=blue", "colour"},
+			{"_csrf=a&tools=wiki&_csrf=b", "_csrf"},
+			{"clear=1&clear=5", "clear"},
+			{"why_blue=a&why_blue=b", "why_blue"},
+			{"how_many=1&how_many=2", "how_many"},
+			{"proposal=support&proposal=object", "proposal"},
+			{"proposal.reason=a&proposal.reason=b", "proposal.reason"},
+			{"order.alpha=1&order.alpha=2", "order.alpha"},
+			{"per_sg.sg2=1&per_sg.sg2=2", "per_sg.sg2"},
+			{"a=1&b=2&c=3&a=", "a"},
+		};
+		size_t i;
+		for (i = 0; i < sizeof twice / sizeof twice[0]; i++) {
+			ck_assert_int_eq(snd_urlenc_parse(twice[i][0], strlen(twice[i][0]), &l, err,
+			                                  sizeof err), SND_OK);
+			ck_assert_msg(snd_kvlist_repeated(&l, form) != NULL &&
+			                      strcmp(snd_kvlist_repeated(&l, form), twice[i][1]) == 0,
+			              "%s", twice[i][0]);
+			snd_kvlist_free(&l);
+		}
+	}
+	ck_assert_ptr_null(snd_kvlist_repeated(&l, form)); /* empty list */
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("urlenc");
@@ -196,6 +235,7 @@ int main(void)
 	tcase_add_test(pc, test_post_empty_fields_are_unanswered);
 	tcase_add_test(pc, test_post_conversion_errors_by_question);
 	tcase_add_test(pc, test_post_rank_gaps_keep_order);
+	tcase_add_test(pc, test_urlenc_repeated_single_valued_field_is_named);
 	suite_add_tcase(s, pc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
