@@ -17,6 +17,7 @@
  *   4. The hash key is random per process, so nobody can aim collisions.
  */
 #include "auth.h"
+#include "metrics.h"
 
 #include <pthread.h>
 #include <sodium.h>
@@ -247,10 +248,12 @@ enum snd_err auth_verify(struct srv *s, const char *token, size_t len, struct au
 	if (a != NULL && sodium_memcmp(tc->slots[idx].key, key, sizeof key) == 0) {
 		atomic_fetch_add(&a->refs, 1);
 		pthread_mutex_unlock(lk);
+		metrics_token_cache(1);
 		*out = a;
 		return SND_OK;
 	}
 	pthread_mutex_unlock(lk);
+	metrics_token_cache(0);
 
 	rc = build(s, token, len, &a, why, whylen);
 	if (rc != SND_OK)

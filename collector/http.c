@@ -26,10 +26,13 @@
  *   6. The access log carries method, path (no query string, tokens in /t/
  *      paths redacted by snd_log), status and microseconds: never bodies,
  *      cookies, answers or headers.
+ *   7. Every answered request is counted once, at completion, under its
+ *      row's index (metrics.c: relaxed atomic adds, nothing else).
  */
 #include "http_int.h"
 
 #include "auth.h"
+#include "metrics.h"
 #include "routes.h"
 
 #include <stdio.h>
@@ -274,10 +277,12 @@ void http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (!r->started)
 		snd_log(SND_LOG_INFO, "- - - (request not read: %s)",
 		        toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? "timeout" : "error");
-	else if (r->status != 0)
+	else if (r->status != 0) {
+		int64_t us = mono_us() - r->t0;
+		metrics_request(route_index(r->route), r->status, us);
 		snd_log(SND_LOG_INFO, "%s %s %u %lldus", r->method_name, r->log_path, r->status,
-		        (long long)(mono_us() - r->t0));
-	else
+		        (long long)us);
+	} else
 		snd_log(SND_LOG_INFO, "%s %s - %lldus (no answer: %s)", r->method_name, r->log_path,
 		        (long long)(mono_us() - r->t0),
 		        toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? "timeout"

@@ -11,6 +11,8 @@
  *      -1 when no row matched.
  *   3. A route that answers POST reads a body (http.c); HEAD goes with GET.
  *   4. Matching allocates nothing and copies nothing.
+ *   5. Every row has a name, the `route` label of its metrics (metrics.c):
+ *      a fixed word, never the path; rows may share one ("static").
  */
 #include "routes.h"
 
@@ -24,19 +26,36 @@ static const char P_CHAIR[] = "/chair/";
 static const char P_API_Q[] = "/api/v1/questionnaires/";
 
 static const struct route routes[] = {
-	/* prefix              suffix          flags      GET/HEAD        POST         committed */
-	{P("/healthz"),        NULL,           0,         http_healthz,   NULL,        NULL},
-	{P("/static/sounding.css"), NULL,      0,         http_css,       NULL,        NULL},
-	{P("/static/sounding.js"), NULL,       0,         http_js,        NULL,        NULL},
-	{P("/t/"),             NULL,           ROUTE_ARG, h_token,        h_token_post, NULL},
-	{P(P_Q),               "",             ROUTE_QID, h_form_get,     h_form_post, h_form_committed},
-	{P(P_Q),               "/receipt",     ROUTE_QID, h_receipt,      NULL,        NULL},
-	{P(P_CHAIR),           "",             ROUTE_QID, h_chair,        NULL,        NULL},
-	{P(P_API_Q),           "",             ROUTE_QID, http_form_json, NULL,        NULL},
-	{P(P_API_Q),           "/responses",   ROUTE_QID, NULL,           h_api_post,  h_api_committed},
-	{P(P_API_Q),           "/responses/me", ROUTE_QID, h_api_me,      NULL,        NULL},
-	{P(P_API_Q),           "/summary",     ROUTE_QID, h_api_summary,  NULL,        NULL},
+	/* prefix              suffix          flags      GET/HEAD        POST         committed         name (metrics) */
+	{P("/healthz"),        NULL,           0,         http_healthz,   NULL,        NULL,             "healthz"},
+	{P("/static/sounding.css"), NULL,      0,         http_css,       NULL,        NULL,             "static"},
+	{P("/static/sounding.js"), NULL,       0,         http_js,        NULL,        NULL,             "static"},
+	{P("/t/"),             NULL,           ROUTE_ARG, h_token,        h_token_post, NULL,            "token"},
+	{P(P_Q),               "",             ROUTE_QID, h_form_get,     h_form_post, h_form_committed, "form"},
+	{P(P_Q),               "/receipt",     ROUTE_QID, h_receipt,      NULL,        NULL,             "receipt"},
+	{P(P_CHAIR),           "",             ROUTE_QID, h_chair,        NULL,        NULL,             "chair"},
+	{P(P_API_Q),           "",             ROUTE_QID, http_form_json, NULL,        NULL,             "api_form"},
+	{P(P_API_Q),           "/responses",   ROUTE_QID, NULL,           h_api_post,  h_api_committed,  "api_responses"},
+	{P(P_API_Q),           "/responses/me", ROUTE_QID, h_api_me,      NULL,        NULL,             "api_me"},
+	{P(P_API_Q),           "/summary",     ROUTE_QID, h_api_summary,  NULL,        NULL,             "api_summary"},
 };
+
+_Static_assert(sizeof routes / sizeof routes[0] < ROUTES_MAX, "raise ROUTES_MAX");
+
+size_t route_count(void)
+{
+	return sizeof routes / sizeof routes[0];
+}
+
+size_t route_index(const struct route *rt)
+{
+	return rt != NULL ? (size_t)(rt - routes) : route_count();
+}
+
+const char *route_name(size_t i)
+{
+	return i < route_count() && routes[i].name != NULL ? routes[i].name : "other";
+}
 
 static int qid_char(char ch)
 {

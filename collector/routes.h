@@ -26,7 +26,18 @@ struct route {
 	handler_fn committed; /* after the writer committed what post handed it, or
 	                       * refused it for the revision limit (r->item.rc ==
 	                       * SND_ELIMIT, nothing stored) */
+	const char *name;     /* the metrics' route label (metrics.c): fixed, never the path */
 };
+
+/* More than the table's rows (routes.c checks): metrics.c's counters are
+ * sized by it, the last index being "other" (no row matched). */
+#define ROUTES_MAX 32
+
+/* The table's rows; a row's index (route_count() for NULL: "other"); the
+ * name of index i ("other" past the rows). */
+size_t route_count(void);
+size_t route_index(const struct route *rt);
+const char *route_name(size_t i);
 
 /* The row of url (checked by http.c: printable ASCII, no "..", "//"),
  * setting r->form (or -1), r->arg and r->api (every /api/ path answers in

@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "http.h"
 #include "ratelimit.h"
+#include "metrics.h"
 #include "sandbox.h"
 #include "sounding.h"
 #include "tally_cache.h"
@@ -92,6 +93,9 @@ static const char usage[] =
 	"  --revision-rate N     revisions per minute per delegate and questionnaire, with\n"
 	"                        a burst of N (default 30); past it: 429 rate_limited with\n"
 	"                        Retry-After; 0: no limit\n"
+	"  --metrics-listen ADDR:PORT  serve Prometheus metrics at GET /metrics there, on\n"
+	"                        a listener and thread of their own (default: off; not\n"
+	"                        the port of --listen); see docs/operations.md\n"
 	"  --log-level LEVEL     debug, info (default: one access-log line per request),\n"
 	"                        warn or error\n"
 	"  --allow-root          run even as root (refused otherwise)\n"
@@ -108,6 +112,7 @@ struct opts {
 	const char **forms;
 	size_t nforms;
 	const char *db, *issuer_pub, *receipt_key, *listen, *tls_cert, *tls_key;
+	const char *metrics_listen; /* NULL: no metrics server */
 	size_t max_body;
 	unsigned summary_interval_ms;
 	unsigned threads, max_conn, per_ip, timeout;
@@ -141,7 +146,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	enum { O_FORM = 256, O_DB, O_ISSUER, O_RECEIPT, O_LISTEN, O_CERT, O_KEY, O_MAXBODY, O_SUMINT,
 	       O_THREADS, O_MAXCONN, O_PERIP, O_TIMEOUT, O_LOGLEVEL, O_ROOT, O_NOSANDBOX, O_HELP,
-	       O_MAXREV, O_REVRATE };
+	       O_MAXREV, O_REVRATE, O_METRICS };
 	static const struct option longopts[] = {
 		{"form", required_argument, NULL, O_FORM},
 		{"db", required_argument, NULL, O_DB},
@@ -162,6 +167,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{"help", no_argument, NULL, O_HELP},
 		{"max-revisions", required_argument, NULL, O_MAXREV},
 		{"revision-rate", required_argument, NULL, O_REVRATE},
+		{"metrics-listen", required_argument, NULL, O_METRICS},
 		{NULL, 0, NULL, 0},
 	};
 	static const char *const levels[SND_LOG__MAX] = {"debug", "info", "warn", "error"};
@@ -245,6 +251,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case O_ROOT: o->allow_root = 1; break;
 		case O_NOSANDBOX: o->no_sandbox = 1; break;
+		case O_METRICS: o->metrics_listen = optarg; break;
 		case 'h':
 		case O_HELP:
 			fputs(usage, stdout);
@@ -276,10 +283,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 }
 
 /* "ADDR:PORT" or "[V6]:PORT" into a socket address.  0 ok. */
-static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *sslen,
-                        int *v6, char *shown, size_t shownlen)
+static int parse_listen(const char *opt, const char *spec, struct sockaddr_storage *ss,
+                        socklen_t *sslen, int *v6, char *shown, size_t shownlen)
 {
-	char host[256];
+	char host[256], what[64];
 	const char *port, *colon;
 	struct addrinfo hints, *res = NULL;
 	size_t hlen;
@@ -306,14 +313,15 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t
 	}
 	host[hlen] = '\0';
 	/* Port 0: the kernel picks a free one, printed once listening (tests). */
-	if (parse_uint("--listen port", port, 0, 65535, &p))
+	snprintf(what, sizeof what, "%s port", opt);
+	if (parse_uint(what, port, 0, 65535, &p))
 		return -1;
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	if (getaddrinfo(host, port, &hints, &res) != 0 || res == NULL) {
-		die_msg("serve: --listen: cannot resolve '%s'", host);
+		die_msg("serve: %s: cannot resolve '%s'", opt, host);
 		return -1;
 	}
 	memcpy(ss, res->ai_addr, res->ai_addrlen);
@@ -323,9 +331,30 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t
 	snprintf(shown, shownlen, *v6 ? "[%s]:%llu" : "%s:%llu", host, p);
 	return 0;
 bad:
-	die_msg("serve: --listen: '%s' is not ADDR:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)",
+	die_msg("serve: %s: '%s' is not ADDR:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)", opt,
 	        spec);
 	return -1;
+}
+
+static unsigned sockaddr_port(const struct sockaddr_storage *a)
+{
+	return a->ss_family == AF_INET6 ? ntohs(((const struct sockaddr_in6 *)a)->sin6_port)
+	                                : ntohs(((const struct sockaddr_in *)a)->sin_port);
+}
+
+/* --metrics-listen: parsed like --listen, on another port than it. */
+static int parse_metrics_listen(const struct opts *o, const struct sockaddr_storage *main_ss,
+                                struct sockaddr_storage *ss, socklen_t *sslen, int *v6,
+                                char *shown, size_t shownlen)
+{
+	if (parse_listen("--metrics-listen", o->metrics_listen, ss, sslen, v6, shown, shownlen))
+		return -1;
+	if (sockaddr_port(ss) != 0 && sockaddr_port(ss) == sockaddr_port(main_ss)) {
+		die_msg("serve: --metrics-listen: port %u is --listen's; the metrics need a port "
+		        "of their own", sockaddr_port(ss));
+		return -1;
+	}
+	return 0;
 }
 
 /* MHD's own messages, through the one logging entry point. */
@@ -465,17 +494,17 @@ int cmd_serve(int argc, char **argv)
 	struct opts o;
 	struct srv s;
 	struct snd_store *ws = NULL;
-	struct MHD_Daemon *d = NULL;
-	struct sockaddr_storage ss;
-	socklen_t sslen = 0;
+	struct MHD_Daemon *d = NULL, *md = NULL;
+	struct sockaddr_storage ss, mss;
+	socklen_t sslen = 0, msslen = 0;
 	sigset_t stop;
-	char shown[300], err[512];
+	char shown[300], mshown[300], err[512];
 	char *cert = NULL, *key = NULL;
 	size_t i, certlen, keylen;
 	unsigned flags;
-	int v6 = 0, sig, status = 1, http_ready = 0, pr;
+	int v6 = 0, mv6 = 0, sig, status = 1, http_ready = 0, pr;
 	uint8_t pk[SND_PK_BYTES];
-	int lfd = -1;
+	int lfd = -1, mfd = -1;
 
 	memset(&o, 0, sizeof o);
 	memset(&s, 0, sizeof s);
@@ -485,7 +514,9 @@ int cmd_serve(int argc, char **argv)
 		free(o.forms);
 		return pr == 1 ? 0 : 2;
 	}
-	if (parse_listen(o.listen, &ss, &sslen, &v6, shown, sizeof shown) != 0) {
+	if (parse_listen("--listen", o.listen, &ss, &sslen, &v6, shown, sizeof shown) != 0 ||
+	    (o.metrics_listen != NULL &&
+	     parse_metrics_listen(&o, &ss, &mss, &msslen, &mv6, mshown, sizeof mshown) != 0)) {
 		free(o.forms);
 		return 2;
 	}
@@ -571,6 +602,11 @@ int cmd_serve(int argc, char **argv)
 	if ((lfd = open_listener(&ss, sslen, shown)) < 0)
 		goto out;
 	show_bound_port(lfd, shown, sizeof shown);
+	if (o.metrics_listen != NULL) {
+		if ((mfd = open_listener(&mss, msslen, mshown)) < 0)
+			goto out;
+		show_bound_port(mfd, mshown, sizeof mshown);
+	}
 	{
 		char what[400], *dbcopy = strdup(o.db);
 		int sb;
@@ -590,6 +626,10 @@ int cmd_serve(int argc, char **argv)
 		snd_log(o.no_sandbox ? SND_LOG_WARN : SND_LOG_INFO, "sandbox: %s", what);
 	}
 	snd_store_set_max_revisions(ws, s.max_revisions);
+	if (o.metrics_listen != NULL && metrics_init(&s, ws) != 0) {
+		die_msg("serve: --metrics-listen: cannot count the stored responses");
+		goto out;
+	}
 	if (writer_start(ws, s.receipt_sk, &s.writer) != SND_OK) {
 		die_msg("serve: cannot start the writer thread");
 		goto out;
@@ -640,6 +680,14 @@ int cmd_serve(int argc, char **argv)
 		goto out;
 	}
 	lfd = -1; /* MHD's now: MHD_stop_daemon closes it */
+	if (mfd >= 0) {
+		if ((md = metrics_start(&s, mfd, mv6)) == NULL) {
+			die_msg("serve: cannot start the metrics server on %s", mshown);
+			goto out;
+		}
+		mfd = -1;
+		fprintf(stderr, "collector: metrics on http://%s/metrics\n", mshown);
+	}
 	fprintf(stderr, "collector: listening on %s://%s\n", s.tls ? "https" : "http", shown);
 	fflush(stderr);
 
@@ -671,7 +719,10 @@ out:
 		MHD_stop_daemon(d);
 	if (lfd >= 0)
 		close(lfd);
+	if (mfd >= 0)
+		close(mfd);
 	writer_stop(s.writer);
+	metrics_stop(md); /* after the writer, which counts into it */
 	/* After MHD (no request queues a tally any more), before the cache is
 	 * freed and the read connections closed, the tallier's too. */
 	tallier_stop(&s);

@@ -49,6 +49,8 @@
  */
 #include "writer.h"
 
+#include "metrics.h"
+
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -176,6 +178,7 @@ static void store_batch(struct writer *w, struct writer_item *batch)
 	struct writer_item *it;
 	enum snd_err rc;
 	size_t n = 0, resigned = 0, refused = 0;
+	struct timespec t0, t1;
 
 	rc = snd_store_begin(w->store);
 	if (rc != SND_OK) {
@@ -214,13 +217,20 @@ static void store_batch(struct writer *w, struct writer_item *batch)
 		}
 		it->rc = SND_OK;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = snd_store_commit(w->store);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc != SND_OK) {
 		snd_log(SND_LOG_ERROR, "writer: commit failed: %s (%s)", snd_strerror(rc),
 		        snd_store_errmsg(w->store));
 		goto rollback;
 	}
 	atomic_fetch_add(&w->commits, 1);
+	metrics_writer_commit(n - refused, (int64_t)(t1.tv_sec - t0.tv_sec) * 1000000000 +
+	                                       (t1.tv_nsec - t0.tv_nsec));
+	for (it = batch; it; it = it->next)
+		if (it->rc == SND_OK && it->rev == 1)
+			metrics_first_answer(it->sub.qid);
 	snd_log(SND_LOG_DEBUG,
 	        "writer: committed %zu revision(s), %zu receipt(s) signed here, %zu over the limit",
 	        n - refused, resigned, refused);
@@ -274,6 +284,7 @@ static void *writer_main(void *arg)
 		*cut = NULL;
 		if (w->head == NULL)
 			w->tail = &w->head;
+		metrics_writer_queue(w->qlen);
 		pthread_mutex_unlock(&w->lock);
 
 		store_batch(w, batch);
@@ -391,6 +402,7 @@ enum snd_err writer_submit(struct writer *w, struct writer_item *it,
 	*w->tail = it;
 	w->tail = &it->next;
 	w->qlen++;
+	metrics_writer_queue(w->qlen);
 	if (w->qlen == 1 || (w->lingering && w->qlen == LINGER_FILL))
 		pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);

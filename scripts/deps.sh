@@ -8,7 +8,8 @@ want=(build-essential cmake pkg-config libmicrohttpd-dev libsodium-dev libsqlite
 for set in "${@:-build}"; do
   case "$set" in
     build) ;;
-    test) want+=(check python3-aiosmtpd clang libclang-rt-14-dev valgrind dpkg-dev man-db groff-base) ;;
+    test) want+=(check python3-aiosmtpd clang libclang-rt-14-dev valgrind dpkg-dev man-db groff-base
+                 prometheus) ;;  # prometheus: promtool, for it_metrics
     browser) want+=(chromium fonts-wqy-microhei); command -v node >/dev/null || want+=(nodejs); command -v npm >/dev/null || want+=(npm) ;;
     api) command -v node >/dev/null || want+=(nodejs); command -v npm >/dev/null || want+=(npm) ;;
     bench) want+=(wrk valgrind libcurl4-openssl-dev) ;;
