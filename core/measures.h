@@ -4,8 +4,9 @@
  * engine that accumulates the counts.
  *
  * Owns: the comparison of weighted sums (feq, fgt), the leader of a choice
- * question, the scale's mean, lower median and Tastle-Wierman consensus,
- * the medians of number questions, the Borda order, Schulze's order
+ * question, the scale's mean, lower median, Tastle-Wierman consensus,
+ * Leik's ordinal dispersion and van der Eijk's agreement A, the medians
+ * and histogram bins of number questions, the Borda order, Schulze's order
  * (winning votes), the Condorcet winner, the position consensus, and how a
  * ranked ballot adds to the Borda points and the pairwise matrix.
  *
@@ -55,15 +56,67 @@ int measure_lower_median(const double *dist, int np, double n);
  * split evenly between the two ends; 1 for a one-point scale. */
 double measure_consensus(int min, int np, const double *dist, double n, double mean);
 
-/* The lower median of n values (sorted in place, O(n log n)); n > 0. */
+/* Leik's ordinal dispersion D = 2 sum_{i=1}^{k-1} min(F_i, 1 - F_i) / (k - 1),
+ * F_i the cumulative share of the first i points, over a scale of np
+ * points with n answers in dist (n > 0): 0 when every answer is on one
+ * point, 1 when they are split evenly between the two ends; 0 for a
+ * one-point scale.  O(np). */
+double measure_leik(const double *dist, int np, double n);
+
+/* Van der Eijk's agreement A (Quality & Quantity 35, 2001: 325-341), by
+ * layers as R's agrmt::agreement computes it: the distribution is peeled
+ * into layers (each time the smallest non-empty count, taken from every
+ * non-empty point), each layer's pattern of non-empty points gets A =
+ * U (1 - (S - 1) / (K - 1)), S its non-empty points, U from its triples
+ * of points (unimodal 110 and 011 against bimodal 101), and A is the
+ * average of the layers' A weighted by the answers in each.  1 when
+ * every answer is on one point, 0 for a uniform distribution, -1 for an
+ * even split between the two ends.  np >= 3 and n > 0 (the caller shows
+ * null otherwise); the counts may be fractions.  scratch: np doubles.
+ * O(np^2). */
+double measure_agreement(const double *dist, int np, double n, double *scratch);
+
+/* The median of n values (sorted in place, O(n log n)); n > 0.  The usual
+ * one: the middle value, or the mean of the two middle values when n is
+ * even. */
 double measure_values_median(double *v, size_t n);
 /* A value with its weight, for the weighted median. */
 struct measure_wv {
 	double v, w;
 };
-/* The lower weighted median of a[0..n) (sorted in place by value): the
- * first value whose cumulative weight reaches total / 2, else the largest. */
+/* The weighted median of a[0..n) (sorted in place by value), total their
+ * weight: the value at which the cumulative weight passes total / 2; when
+ * it reaches total / 2 exactly (feq) after a value, the halfway point
+ * falls between two values and the median is the mean of that value and
+ * the next.  With unit weights this is measure_values_median. */
 double measure_weighted_median(struct measure_wv *a, size_t n, double total);
+/* The same rule over binned counts: count[i] answers of value lo + i. */
+double measure_binned_median(const double *count, int nbins, double lo, double n);
+
+/* A number question's histogram bins (interface.md): an integer question
+ * whose declared range spans at most MEASURE_HIST_VALUES whole numbers
+ * gets one bin per value (from = to); any other question 10 equal-width
+ * bins over its declared min..max, the observed min or max standing in
+ * for a bound it did not declare, each [from, to) but the last closed.
+ * One bin [v, v] when the range is the single value v; none when a bound
+ * is neither declared nor observed (nobody answered). */
+#define MEASURE_HIST_VALUES 30
+#define MEASURE_HIST_BINS 10
+struct measure_hist {
+	double lo, hi;   /* the first bin's from, the last bin's to */
+	int nbins;       /* 0 .. MEASURE_HIST_VALUES */
+	int per_value;   /* one bin per whole number lo..hi */
+};
+/* Plans the bins; dmin/dmax the declared bounds (+-INFINITY when not
+ * declared), omin/omax the observed ones (+-INFINITY when none).
+ * Returns h->nbins. */
+int measure_hist_plan(struct measure_hist *h, int integer, double dmin, double dmax,
+                      double omin, double omax);
+/* Bin k's bounds: to(k) is from(k + 1) exactly, so the edges line up. */
+double measure_hist_from(const struct measure_hist *h, int k);
+double measure_hist_to(const struct measure_hist *h, int k);
+/* The bin of value v (clamped to the first or last). */
+int measure_hist_bin(const struct measure_hist *h, double v);
 
 /* Borda order: ord[0..m) gets the options by borda[] score, highest first,
  * ties in form order. */

@@ -279,6 +279,65 @@ static const char *const ui_text[M__MAX][NUI] = {
 	[M_TYPE_TEXT] = {"text", "texte", "texto", "نص", "文本", "текст"},
 	[M_TYPE_UNKNOWN] = {"unknown", "inconnu", "desconocido", "غير معروف", "未知",
 		"неизвестный"},
+	/* Scale and matrix rows: the "no view" answers, outside the shares. */
+	[M_NO_VIEW] = {"no view", "sans avis", "sin opinión", "لا رأي", "无意见", "нет мнения"},
+	[M_NO_VIEW_N] = {"No view: %s", "Sans avis\xc2\xa0: %s", "Sin opinión: %s", "لا رأي: %s",
+		"无意见：%s", "Нет мнения: %s"},
+	[M_LEIK] = {"dispersion (Leik)", "dispersion (Leik)", "dispersión (Leik)", "التشتت (Leik)",
+		"离散度（Leik）", "разброс (Leik)"},
+	[M_AGREEMENT] = {"agreement (van der Eijk)", "accord (van der Eijk)",
+		"acuerdo (van der Eijk)", "الاتفاق (van der Eijk)", "一致度（van der Eijk）",
+		"согласие (van der Eijk)"},
+	[M_LEIK_NOTE] = {
+		"Dispersion (Leik) runs from 0, everyone on the same point, to 1, everyone split "
+		"between the two ends: the higher it is, the more divided the room.",
+		"La dispersion (Leik) va de 0, tous sur le même point, à 1, tous partagés entre les "
+		"deux extrémités\xc2\xa0: plus elle est élevée, plus la salle est divisée.",
+		"La dispersión (Leik) va de 0, todos en el mismo punto, a 1, todos divididos entre los "
+		"dos extremos: cuanto más alta, más dividida está la sala.",
+		"يتراوح التشتت (Leik) بين 0، أي اتفاق الجميع على النقطة نفسها، و1، أي انقسام الجميع "
+		"بين طرفي المقياس: وكلما ارتفع ازداد انقسام القاعة.",
+		"离散度（Leik）从0（所有人选择同一点）到1（所有人分处量表两端）：数值越高，与会者分歧越大。",
+		"Разброс (Leik) — от 0, когда все выбрали одну точку, до 1, когда все разделились "
+		"между двумя краями шкалы: чем он выше, тем сильнее расколот зал."},
+	[M_AGREEMENT_NOTE] = {
+		"Agreement (van der Eijk) runs from −1, everyone split between the two ends, through "
+		"0, answers spread evenly over the scale, to 1, everyone on the same point: below 0 "
+		"the room is polarised, near 0 it holds no shared view.",
+		"L'accord (van der Eijk) va de −1, tous partagés entre les deux extrémités, à 1, tous "
+		"sur le même point, en passant par 0, réponses réparties également sur "
+		"l'échelle\xc2\xa0: sous 0 la salle est polarisée, près de 0 elle n'a pas d'avis commun.",
+		"El acuerdo (van der Eijk) va de −1, todos divididos entre los dos extremos, a 1, todos "
+		"en el mismo punto, pasando por 0, respuestas repartidas por igual en la escala: por "
+		"debajo de 0 la sala está polarizada; cerca de 0 no tiene una opinión común.",
+		"يتراوح الاتفاق (van der Eijk) بين −1، أي انقسام الجميع بين طرفي المقياس، و1، أي اتفاق "
+		"الجميع على النقطة نفسها، مرورًا بـ0، أي توزّع الإجابات بالتساوي على المقياس: دون 0 "
+		"تكون القاعة مستقطبة، وقرب 0 لا يجمعها رأي مشترك.",
+		"一致度（van der Eijk）从−1（所有人分处量表两端）经0（回答均匀分布于量表）到1（所有人选择同一点）："
+		"低于0表示与会者两极分化，接近0表示没有共同看法。",
+		"Согласие (van der Eijk) — от −1, когда все разделились между двумя краями шкалы, "
+		"через 0, когда ответы равномерно распределены по шкале, до 1, когда все выбрали "
+		"одну точку: ниже 0 зал поляризован, около 0 общего мнения нет."},
+	[M_HISTOGRAM] = {"Histogram of answers", "Histogramme des réponses",
+		"Histograma de respuestas", "المدرج التكراري للإجابات", "回答直方图",
+		"Гистограмма ответов"},
+	/* --weight entity: "%s" the entity, then its delegates' positions. */
+	[M_DIVIDED_ITEM] = {"Divided: %s (%s)", "Délégation divisée\xc2\xa0: %s (%s)",
+		"Delegación dividida: %s (%s)", "وفد منقسم: %s (%s)", "代表团意见分歧：%s（%s）",
+		"Делегация разделилась: %s (%s)"},
+	[M_DIVIDED_NOTE] = {
+		"Divided: the delegates of one entity took different positions; with one voice per "
+		"entity, each counts for an equal share of its voice.",
+		"Délégation divisée\xc2\xa0: les délégués d'une même entité ont pris des positions "
+		"différentes\xc2\xa0; avec une voix par entité, chacun compte pour une part égale de sa "
+		"voix.",
+		"Delegación dividida: los delegados de una misma entidad adoptaron posiciones "
+		"distintas; con un voto por entidad, cada uno cuenta por una parte igual de su voto.",
+		"وفد منقسم: اتخذ مندوبو الجهة الواحدة مواقف مختلفة؛ وبصوت واحد لكل جهة، يُحتسب كل "
+		"منهم بحصة متساوية من صوتها.",
+		"代表团意见分歧：同一实体的代表立场不同；在每个实体一票的情况下，每人各占该票的相等份额。",
+		"Делегация разделилась: делегаты одной организации заняли разные позиции; при одном "
+		"голосе на организацию каждый составляет равную долю её голоса."},
 };
 
 /* The UI language of form language lang: its index in ui_langs, else 0. */

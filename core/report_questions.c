@@ -4,8 +4,9 @@
  * option, rank, position, number and text types (scale and matrix are
  * report_scale.c).
  *
- * Owns: which figures and charts each question type shows, and the lists
- * of objections and comments.
+ * Owns: which figures and charts each question type shows (a number's
+ * range and histogram; a position's divided delegations under --weight
+ * entity), and the lists of objections and comments.
  *
  * Invariants:
  *   1. Output is a pure function of (form, lang, question summary, cap,
@@ -248,6 +249,79 @@ static void entry_list(struct snd_buf *o, const struct snd_form *f, int lang, co
 	}
 }
 
+/* n bytes of s, escaped. */
+static void html_span(struct snd_buf *o, const char *s, size_t n)
+{
+	struct snd_buf t;
+	snd_buf_init(&t, 0);
+	snd_buf_append(&t, s, n);
+	snd_buf_html(o, t.data ? t.data : "");
+	if (t.failed)
+		o->failed = 1;
+	snd_buf_free(&t);
+}
+
+/* --weight entity: the divided delegations under the figures, one line
+ * each, "Divided: Kenya (support 1, object 1)" - the positions with no
+ * delegate left out; the entity in <bdi> as in the objections; at most
+ * max (0: all), as the objections.  Nothing on pseudonymous forms,
+ * whatever the summary holds. */
+static void render_divided(struct snd_buf *o, const struct snd_form *f, int lang, const cJSON *qs,
+                           size_t max)
+{
+	const cJSON *dv = cJSON_GetObjectItemCaseSensitive(qs, "divided"), *it;
+	size_t shown = 0, total = (size_t)cJSON_GetArraySize(dv);
+	const char *tpl = T(f, lang, M_DIVIDED_ITEM);
+	const char *s1 = strstr(tpl, "%s"), *s2 = s1 ? strstr(s1 + 2, "%s") : NULL;
+	char dec = snd_rpt_dec(f, lang);
+	if (f->anonymity == SND_PSEUDONYMOUS || !cJSON_IsArray(dv) || dv->child == NULL ||
+	    s2 == NULL)
+		return;
+	snd_buf_puts(o, "<ul class=\"snd-divided\">");
+	cJSON_ArrayForEach(it, dv) {
+		const cJSON *cn = cJSON_GetObjectItemCaseSensitive(it, "counts");
+		if (max > 0 && shown++ == max)
+			break;
+		const char *ent = snd_json_str(it, "entity");
+		struct snd_buf t;
+		int k = 0;
+		snd_buf_init(&t, 0);
+		for (int i = 0; i < SND_POS__MAX; i++) {
+			char a[SND_FMT_LEN];
+			double n = snd_json_num0(cn, snd_position_names[i]);
+			if (n <= 0)
+				continue;
+			snd_fmt_count(a, n, dec);
+			snd_buf_printf(&t, "%s%s %s", k++ ? ", " : "", T(f, lang, snd_rpt_pos_msg[i]), a);
+		}
+		snd_buf_puts(o, "<li>");
+		html_span(o, tpl, (size_t)(s1 - tpl));
+		snd_buf_puts(o, "<bdi class=\"snd-ent\">");
+		snd_buf_html(o, ent ? ent : "?");
+		snd_buf_puts(o, "</bdi>");
+		html_span(o, s1 + 2, (size_t)(s2 - s1 - 2));
+		snd_buf_html(o, t.data ? t.data : "");
+		snd_buf_html(o, s2 + 2);
+		snd_buf_puts(o, "</li>");
+		if (t.failed)
+			o->failed = 1;
+		snd_buf_free(&t);
+	}
+	snd_buf_puts(o, "</ul>");
+	if (max > 0 && total > max) {
+		const char *args[2];
+		char a[SND_FMT_LEN], b[SND_FMT_LEN];
+		snd_fmt_count(a, (double)max, dec);
+		snd_fmt_count(b, (double)total, dec);
+		args[0] = a;
+		args[1] = b;
+		snd_buf_puts(o, "<p class=\"snd-more\">");
+		snd_rpt_html_fill(o, T(f, lang, M_SHOWN_OF), args, 2);
+		snd_buf_puts(o, "</p>");
+	}
+	snd_rpt_explain(o, T(f, lang, M_DIVIDED_NOTE));
+}
+
 static void render_position(struct snd_buf *o, const struct snd_form *f, int lang,
                             const cJSON *qs, size_t max, const char *more_href)
 {
@@ -291,6 +365,7 @@ static void render_position(struct snd_buf *o, const struct snd_form *f, int lan
 	snd_buf_puts(o, "</svg>");
 
 	snd_rpt_verdict(o, f, lang, qs, "p", "snd-verdict");
+	render_divided(o, f, lang, qs, max);
 	snd_rpt_explain(o, T(f, lang, M_POS_NOTE));
 	if (cJSON_IsArray(objs) && cJSON_GetArraySize(objs) > 0) {
 		snd_rpt_elem(o, "h4", NULL, T(f, lang, M_OBJECTIONS));
@@ -299,6 +374,79 @@ static void render_position(struct snd_buf *o, const struct snd_form *f, int lan
 }
 
 /* ---------------------------------------------------------------- number */
+
+/* A number question's histogram as columns, one per bin (interface.md's
+ * bins, as the summary gives them): one value per bin labelled under its
+ * column, ranges [from, to) labelled at their edges.  Nothing when the
+ * summary has no bins (nobody answered, no declared bounds). */
+static void render_histogram(struct snd_buf *o, const struct snd_form *f, int lang,
+                             const cJSON *qs)
+{
+	const cJSON *hist = cJSON_GetObjectItemCaseSensitive(qs, "histogram"), *it;
+	int n = cJSON_GetArraySize(hist), i = 0, per_value = 1;
+	double peak = 0, cw, last_to = 0;
+	char a[SND_FMT_LEN], b[SND_FMT_LEN], c[SND_FMT_LEN], dec = snd_rpt_dec(f, lang);
+	struct snd_buf desc;
+
+	if (!cJSON_IsArray(hist) || n <= 0 || n > 64)
+		return;
+	snd_buf_init(&desc, 0);
+	snd_buf_puts(&desc, T(f, lang, M_HISTOGRAM));
+	cJSON_ArrayForEach(it, hist)
+		if (snd_json_num0(it, "from") != snd_json_num0(it, "to"))
+			per_value = 0;
+	cJSON_ArrayForEach(it, hist) {
+		double cnt = snd_json_num0(it, "count");
+		if (cnt > peak)
+			peak = cnt;
+		snd_rpt_num(a, it, "from", snd_fmt_value, dec);
+		snd_rpt_num(b, it, "to", snd_fmt_value, dec);
+		snd_fmt_count(c, cnt, dec);
+		if (per_value)
+			snd_buf_printf(&desc, "%s %s: %s", i ? ";" : ":", a, c);
+		else
+			snd_buf_printf(&desc, "%s %s\xe2\x80\x93%s: %s", i ? ";" : ":", a, b, c);
+		i++;
+	}
+	snd_rpt_svg_open(o, "snd-chart snd-hist", 150, &desc);
+	snd_buf_free(&desc);
+	cw = (double)(SND_RPT_CHART_W - 40) / n;
+	if (cw > 72)
+		cw = 72;
+	i = 0;
+	cJSON_ArrayForEach(it, hist) {
+		double cnt = snd_json_num0(it, "count");
+		double bh = peak > 0 && cnt > 0 ? cnt / peak * 100.0 : 0, x = 20 + i * cw;
+		snd_buf_puts(o, "<g><rect");
+		snd_rpt_coord(o, "x", x + (per_value ? 2 : 1));
+		snd_rpt_coord(o, "y", 118 - bh);
+		snd_rpt_coord(o, "width", cw - (per_value ? 4 : 2));
+		snd_rpt_coord(o, "height", bh);
+		snd_buf_puts(o, " fill=\"#3b6ea5\"/>");
+		if (cnt > 0 && cw >= 40) { /* narrower: the figures are in the label */
+			snd_fmt_count(c, cnt, dec);
+			snd_buf_puts(o, "<text");
+			snd_rpt_coord(o, "x", x + cw / 2);
+			snd_rpt_coord(o, "y", 112 - bh);
+			snd_buf_printf(o, " text-anchor=\"middle\" fill=\"#222\">%s</text>", c);
+		}
+		snd_rpt_num(a, it, "from", snd_fmt_value, dec);
+		snd_buf_puts(o, "<text");
+		snd_rpt_coord(o, "x", per_value ? x + cw / 2 : x);
+		snd_buf_printf(o, " y=\"134\" text-anchor=\"middle\" fill=\"#222\">%s</text></g>", a);
+		last_to = snd_json_num0(it, "to");
+		i++;
+	}
+	if (!per_value) {
+		snd_fmt_value(b, last_to, 1, dec);
+		snd_buf_puts(o, "<text");
+		snd_rpt_coord(o, "x", 20 + n * cw);
+		snd_buf_printf(o, " y=\"134\" text-anchor=\"middle\" fill=\"#222\">%s</text>", b);
+	}
+	snd_buf_printf(o, "<line x1=\"20\" y1=\"118.5\"");
+	snd_rpt_coord(o, "x2", 20 + n * cw);
+	snd_buf_puts(o, " y2=\"118.5\" stroke=\"#888\"/></svg>");
+}
 
 static void render_number(struct snd_buf *o, const struct snd_form *f, int lang,
                           const struct snd_question *q, const cJSON *qs)
@@ -370,6 +518,7 @@ static void render_number(struct snd_buf *o, const struct snd_form *f, int lang,
 	snd_buf_html(o, T(f, lang, M_RANGE_LEGEND));
 	snd_buf_puts(o, "</text></svg>");
 #undef XOF
+	render_histogram(o, f, lang, qs);
 }
 
 /* ------------------------------------------------------------------ text */
@@ -386,6 +535,18 @@ static void render_text(struct snd_buf *o, const struct snd_form *f, int lang, c
 }
 
 /* --------------------------------------------------------------- public */
+
+/* What a chair should read from the scale's three measures, one sentence
+ * each; Leik's and van der Eijk's only when the summary (qs: the scale,
+ * or a matrix's first row) has them. */
+static void ordinal_notes(struct snd_buf *o, const struct snd_form *f, int lang, const cJSON *qs)
+{
+	snd_rpt_explain(o, T(f, lang, M_TW_NOTE));
+	if (cJSON_GetObjectItemCaseSensitive(qs, "leik") != NULL)
+		snd_rpt_explain(o, T(f, lang, M_LEIK_NOTE));
+	if (cJSON_GetObjectItemCaseSensitive(qs, "agreement") != NULL)
+		snd_rpt_explain(o, T(f, lang, M_AGREEMENT_NOTE));
+}
 
 void snd_report_question(struct snd_buf *out, const struct snd_form *f, int lang,
                          const cJSON *qsum)
@@ -428,12 +589,13 @@ void snd_report_question_capped(struct snd_buf *out, const struct snd_form *f, i
 		break;
 	case SND_Q_SCALE:
 		snd_rpt_scale(out, f, lang, q, qsum, NULL);
-		snd_rpt_explain(out, T(f, lang, M_TW_NOTE));
+		ordinal_notes(out, f, lang, qsum);
 		break;
 	case SND_Q_MATRIX:
 		snd_rpt_matrix(out, f, lang, q, qsum);
 		snd_rpt_explain(out, T(f, lang, M_ROW_NOTE));
-		snd_rpt_explain(out, T(f, lang, M_TW_NOTE));
+		ordinal_notes(out, f, lang, cJSON_GetArrayItem(
+		                                 cJSON_GetObjectItemCaseSensitive(qsum, "rows"), 0));
 		break;
 	case SND_Q_RANK:
 		render_rank(out, f, lang, q, qsum);

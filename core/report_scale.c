@@ -1,8 +1,10 @@
 /* report_scale.c - the results of scale and matrix questions: a column per
  * scale point, a diverging bar (below / at / above the midpoint), the end
- * labels, and the figures (answered, mean, median, quartiles, Tastle-Wierman
- * consensus); a matrix shows all its rows as diverging bars, then each row
- * as a scale.
+ * labels, and the figures (answered, no view, mean, median, quartiles,
+ * Tastle-Wierman consensus, Leik's dispersion, van der Eijk's agreement); a
+ * matrix shows all its rows as diverging bars, then each row as a scale.
+ * "No view" answers are written under the distribution ("No view: N"),
+ * never drawn as a share of it.
  *
  * Invariants:
  *   1. The scale's points are the question's [min, max] (at most 101); for a
@@ -28,11 +30,14 @@ void snd_rpt_scale(struct snd_buf *o, const struct snd_form *f, int lang,
 	char dec = snd_rpt_dec(f, lang);
 	const cJSON *dist = cJSON_GetObjectItemCaseSensitive(qs, "distribution");
 	int lo, hi, v, k, i;
-	double counts[101], total = 0, peak = 0, below = 0, at = 0, above = 0, med;
-	char a[SND_FMT_LEN], b[SND_FMT_LEN], c[SND_FMT_LEN], key[16];
-	struct snd_buf desc;
+	double counts[101], total = 0, peak = 0, below = 0, at = 0, above = 0, med, nv = 0;
+	char a[SND_FMT_LEN], b[SND_FMT_LEN], c[SND_FMT_LEN], key[16], nvs[SND_FMT_LEN];
+	struct snd_buf desc, nvt;
 	double cw;
 	int mid2;
+	/* "No view" answers: shown beside the chart, never in its shares; only
+	 * where the question allows them or some were counted. */
+	int show_nv = snd_json_num(qs, "no_view", &nv) && (q == NULL || q->no_view || nv > 0);
 
 	if (q && q->max >= q->min && q->max - q->min <= 100) {
 		lo = q->min;
@@ -81,6 +86,13 @@ void snd_rpt_scale(struct snd_buf *o, const struct snd_form *f, int lang,
 		snd_fmt_pct(b, total > 0 ? counts[v - lo] / total : 0, dec);
 		snd_buf_printf(&desc, "%s %d: %s (%s)", v == lo ? ":" : ";", v, a, b);
 	}
+	snd_buf_init(&nvt, 0);
+	if (show_nv) {
+		const char *arg = nvs;
+		snd_fmt_count(nvs, nv, dec);
+		snd_rpt_fill(&nvt, T(f, lang, M_NO_VIEW_N), &arg, 1);
+		snd_buf_printf(&desc, "; %s", nvt.data ? nvt.data : "");
+	}
 	snd_rpt_svg_open(o, "snd-chart snd-dist", 150, &desc);
 	snd_buf_free(&desc);
 	cw = (double)(SND_RPT_CHART_W - 40) / k;
@@ -105,6 +117,15 @@ void snd_rpt_scale(struct snd_buf *o, const struct snd_form *f, int lang,
 	}
 	snd_buf_printf(o, "<line x1=\"20\" y1=\"118.5\" x2=\"%d\" y2=\"118.5\" stroke=\"#888\"/>",
 	               SND_RPT_CHART_W - 20);
+	if (show_nv) {
+		snd_buf_printf(o, "<text x=\"%d\" y=\"148\" text-anchor=\"end\" fill=\"#222\">",
+		               SND_RPT_CHART_W - 20);
+		snd_buf_html(o, nvt.data ? nvt.data : "");
+		snd_buf_puts(o, "</text>");
+	}
+	if (nvt.failed)
+		o->failed = 1;
+	snd_buf_free(&nvt);
 	snd_buf_puts(o, "</svg>");
 
 	/* Diverging bar: below the midpoint to the left, above it to the right,
@@ -157,6 +178,8 @@ void snd_rpt_scale(struct snd_buf *o, const struct snd_form *f, int lang,
 	snd_buf_puts(o, "<dl class=\"snd-figs\">");
 	snd_fmt_count(a, snd_json_num0(qs, "answered"), dec);
 	snd_rpt_figure(o, T(f, lang, M_ANSWERED), a);
+	if (show_nv)
+		snd_rpt_figure(o, T(f, lang, M_NO_VIEW), nvs);
 	snd_rpt_num(a, qs, "mean", snd_fmt_stat, dec);
 	snd_rpt_figure(o, T(f, lang, M_MEAN), a);
 	if (snd_json_num(qs, "median", &med)) {
@@ -186,6 +209,16 @@ void snd_rpt_scale(struct snd_buf *o, const struct snd_form *f, int lang,
 	}
 	snd_rpt_num(c, qs, "consensus", snd_fmt_stat, dec);
 	snd_rpt_figure(o, T(f, lang, M_CONSENSUS_TW), c);
+	/* Older summaries (a collector not yet upgraded) have no leik or
+	 * agreement: no figure rather than a dash for what was never there. */
+	if (cJSON_GetObjectItemCaseSensitive(qs, "leik") != NULL) {
+		snd_rpt_num(c, qs, "leik", snd_fmt_stat, dec);
+		snd_rpt_figure(o, T(f, lang, M_LEIK), c);
+	}
+	if (cJSON_GetObjectItemCaseSensitive(qs, "agreement") != NULL) {
+		snd_rpt_num(c, qs, "agreement", snd_fmt_stat, dec);
+		snd_rpt_figure(o, T(f, lang, M_AGREEMENT), c);
+	}
 	snd_buf_puts(o, "</dl>");
 }
 

@@ -30,7 +30,7 @@
 /* Where a question lives in an accumulator block (see tally_layout() in tally.c). */
 struct qlay {
 	size_t off;      /* the question's slot: [answered, ...] */
-	size_t row_len;  /* matrix: each row's slot length (1 + npoints) */
+	size_t row_len;  /* matrix: each row's slot and its no-view count (2 + npoints) */
 	int npoints;     /* scale/matrix: max - min + 1 */
 	int nbins;       /* number: > 0 when binned */
 	double lo;       /* number: the value of bin 0 */

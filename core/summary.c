@@ -4,7 +4,12 @@
  *
  * Owns: the long format (header group,question,type,item,measure,value,
  * one row per (group, question, item, measure)) and the exact number
- * format (snd_num_exact) that tally's other writers share.
+ * format (snd_num_exact) that tally's other writers share.  Measures:
+ * scales and matrix rows answered, mean, median, consensus, leik,
+ * agreement, count per point, no_view; numbers answered, min, max, mean,
+ * median, then histogram per bin (item "FROM..TO"); positions the four
+ * counts, consensus, objection per item, divided_POSITION per divided
+ * delegation (item the entity, --weight entity only).
  *
  * Invariants:
  *   1. RFC 4180 with CRLF; every cell goes through snd_buf_csv (quoting and
@@ -121,10 +126,46 @@ static void csv_scale(struct csvw *w, const struct snd_question *q, const cJSON 
 	csv_num(w, row, "mean", o, "mean");
 	csv_num(w, row, "median", o, "median");
 	csv_num(w, row, "consensus", o, "consensus");
+	csv_num(w, row, "leik", o, "leik");
+	csv_num(w, row, "agreement", o, "agreement");
 	for (v = q->min; v <= q->max; v++) {
 		snprintf(key, sizeof key, "%d", v);
 		snprintf(item, sizeof item, "%s%s%d", row ? row : "", row ? ":" : "", v);
 		csv_num(w, item, "count", dist, key);
+	}
+	csv_num(w, row, "no_view", o, "no_view");
+}
+
+/* A number question's histogram: one row per bin, item "FROM..TO" (one
+ * value per bin: "4..4"), measure "histogram", value the count. */
+static void csv_histogram(struct csvw *w, const cJSON *qs)
+{
+	const cJSON *it;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "histogram")) {
+		char a[40], b[40], item[84];
+		snd_num_exact(a, snd_json_num0(it, "from"));
+		snd_num_exact(b, snd_json_num0(it, "to"));
+		snprintf(item, sizeof item, "%s..%s", a, b);
+		csv_num(w, item, "histogram", it, "count");
+	}
+}
+
+/* --weight entity: a divided delegation's counts, item the entity,
+ * measure "divided_" + the position, for the positions someone took. */
+static void csv_divided(struct csvw *w, const cJSON *qs)
+{
+	const cJSON *it;
+	if (w->pseudo)
+		return;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(qs, "divided")) {
+		const cJSON *cn = cJSON_GetObjectItemCaseSensitive(it, "counts");
+		for (int i = 0; i < SND_POS__MAX; i++) {
+			char m[40];
+			if (snd_json_num0(cn, snd_position_names[i]) <= 0)
+				continue;
+			snprintf(m, sizeof m, "divided_%s", snd_position_names[i]);
+			csv_num(w, snd_json_str(it, "entity"), m, cn, snd_position_names[i]);
+		}
 	}
 }
 
@@ -220,6 +261,7 @@ static void csv_questions(struct snd_buf *b, const struct snd_form *f, const cJS
 			        cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(qs, "consensus")) ? "true"
 			                                                                       : "false");
 			csv_items(&w, qs, "objections", "reason", "objection");
+			csv_divided(&w, qs);
 			break;
 		case SND_Q_NUMBER:
 			csv_num(&w, NULL, "answered", qs, "answered");
@@ -227,6 +269,7 @@ static void csv_questions(struct snd_buf *b, const struct snd_form *f, const cJS
 			csv_num(&w, NULL, "max", qs, "max");
 			csv_num(&w, NULL, "mean", qs, "mean");
 			csv_num(&w, NULL, "median", qs, "median");
+			csv_histogram(&w, qs);
 			break;
 		case SND_Q_TEXT:
 			csv_num(&w, NULL, "answered", qs, "answered");

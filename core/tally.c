@@ -45,6 +45,13 @@
  *   6. Stored answers were validated when written; an answer that does not
  *      fit the form (a hand-edited database) is skipped, counted, and
  *      reported once with snd_log - never fatal, never printed.
+ *   7. "No view" answers are counted beside each scale and matrix row, in a
+ *      double no slot covers, so --weight entity's division by the slot's
+ *      answered count (tally_stream.c) leaves it alone.  Under --weight
+ *      entity an entity counts 1 in no_view when its delegates who took up
+ *      the question all said "no view", else 0 (its weight went to their
+ *      values): answered + no_view is then the number of entities that
+ *      took the question up, each once (add_no_view_entities).
  */
 #include "tally_int.h"
 
@@ -92,8 +99,9 @@ static int add_slot(struct tally *t, size_t off, size_t len, size_t *cap)
 }
 
 /* Lays out one block: [responses] then each question's slot in form order
- * (a matrix: its [answered] slot, then one slot per row).  Sizes the
- * decoded-row buffers. */
+ * (a matrix: its [answered] slot, then one slot per row); a scale's slot
+ * and each matrix row's are followed by their "no view" count, which no
+ * slot covers.  Sizes the decoded-row buffers. */
 enum snd_err tally_layout(struct tally *t)
 {
 	const struct snd_form *f = t->f;
@@ -131,6 +139,8 @@ enum snd_err tally_layout(struct tally *t)
 		if (add_slot(t, off, len, &capslots))
 			return SND_ENOMEM;
 		off += len;
+		if (q->type == SND_Q_SCALE)
+			off++; /* its "no view" count, outside the slot (invariant 7) */
 		l->ids = nids;
 		nids += q->type == SND_Q_MATRIX ? q->nrows : q->noptions;
 		l->pool = t->npool;
@@ -138,9 +148,9 @@ enum snd_err tally_layout(struct tally *t)
 			t->npool += q->noptions;
 		if (q->type == SND_Q_MATRIX) {
 			t->npool += q->nrows;
-			l->row_len = 1 + (size_t)l->npoints;
+			l->row_len = 2 + (size_t)l->npoints; /* the slot, then "no view" */
 			for (size_t r = 0; r < q->nrows; r++) {
-				if (add_slot(t, off, l->row_len, &capslots))
+				if (add_slot(t, off, l->row_len - 1, &capslots))
 					return SND_ENOMEM;
 				off += l->row_len;
 			}
@@ -278,6 +288,34 @@ static int identifying_attr(const char *by)
 	return 0;
 }
 
+/* --weight entity: each block whose "no view" count is positive while its
+ * question (or matrix row) has no answered value adds 1 to its scope's
+ * no_view (invariant 7).  O(blocks x scale questions and rows). */
+static void add_no_view_entities(struct tally *t)
+{
+	const struct snd_form *f = t->f;
+	for (size_t b = 0; b < t->nblk; b++) {
+		const double *blk = t->blocks + b * t->L;
+		double *acc = t->sc[t->blk_scope[b]].acc;
+		for (size_t qi = 0; qi < f->nquestions; qi++) {
+			const struct snd_question *q = &f->questions[qi];
+			const struct qlay *l = &t->ql[qi];
+			size_t np = (size_t)l->npoints;
+			if (q->type == SND_Q_SCALE) {
+				size_t nv = l->off + 1 + np;
+				if (blk[l->off] <= 0 && blk[nv] > 0)
+					acc[nv] += 1;
+			} else if (q->type == SND_Q_MATRIX) {
+				for (size_t r = 0; r < q->nrows; r++) {
+					size_t y = l->off + 1 + r * l->row_len;
+					if (blk[y] <= 0 && blk[y + 1 + np] > 0)
+						acc[y + 1 + np] += 1;
+				}
+			}
+		}
+	}
+}
+
 void snd_tally_free(struct snd_tally *st)
 {
 	if (st == NULL)
@@ -338,6 +376,8 @@ enum snd_err snd_tally_run(struct snd_store *s, const struct snd_form *f,
 	}
 
 	e = tally_stream(t, s, f->id);
+	if (e == SND_OK && t->err == SND_OK && t->entity_mode)
+		add_no_view_entities(t);
 	if (t->err != SND_OK) {
 		e = t->err;
 		goto fail;

@@ -8,8 +8,10 @@
  *      written straight to a stream (snd_tally_write_json: `tally summary
  *      --format json`);
  *   2. the JSON string escaper of the stream (SSE2 when there is one);
- *   3. the per-type output: choice, scale, matrix, rank, position, number,
- *      text, and the kept items, streamed from kept.c;
+ *   3. the per-type output: choice, scale (no_view, leik, agreement),
+ *      matrix, rank, position (divided delegations under --weight
+ *      entity), number (median, histogram), text, and the kept items,
+ *      streamed from kept.c;
  *   4. the summary document of interface.md and its groups' order.
  *
  * Invariants:
@@ -41,6 +43,9 @@
  * holding the document. */
 
 #define EMIT_DEPTH 16
+/* measure_agreement's scratch: forms allow scales of at most 21 points
+ * (form_question.c); a larger one would show agreement null. */
+#define SCALE_SCRATCH 128
 #define EMIT_BUF ((size_t)256 << 10)
 
 struct emit {
@@ -59,6 +64,18 @@ struct emit {
 	size_t nch[EMIT_DEPTH];        /* children written so far */
 	unsigned char obj[EMIT_DEPTH]; /* an object (else an array) */
 	int failed;                    /* a write failed */
+	/* --weight entity, attributed: the blocks by (scope, entity), for the
+	 * divided delegations (ent_index); built on first need */
+	struct blk_ent *ents;
+	size_t nents, *ent_start;      /* ent_start[si]..ent_start[si + 1] */
+	int ents_built;
+};
+
+/* One --weight entity block: its scope, entity and index. */
+struct blk_ent {
+	uint32_t si, blk;
+	const char *ent;
+	size_t len;
 };
 
 static void ob_flush(struct emit *e)
@@ -310,11 +327,11 @@ static void out_choice(struct emit *e, const struct snd_question *q, const doubl
 }
 
 /* Scale fields from a slot [answered, dist...] of a scale with points
- * min..min+np-1. */
+ * min..min+np-1, and the "no view" count after it (tally.c invariant 7). */
 static void out_scale(struct emit *e, int min, int np, const double *x)
 {
 	char key[16];
-	double n = x[0], mean = 0, cons = 1;
+	double n = x[0], mean = 0, cons = 1, leik = 0, agr = 0, scratch[SCALE_SCRATCH];
 	int median = min;
 	e_begin(e, "distribution", 1);
 	e->dupkey = 1;
@@ -324,16 +341,22 @@ static void out_scale(struct emit *e, int min, int np, const double *x)
 	}
 	e->dupkey = 0;
 	e_end(e);
+	e_num(e, "no_view", x[1 + np]);
 	if (n > 0) {
 		int i = measure_lower_median(x + 1, np, n);
 		mean = measure_scale_mean(min, np, x + 1, n);
 		if (i >= 0)
 			median = min + i;
 		cons = measure_consensus(min, np, x + 1, n, mean);
+		leik = measure_leik(x + 1, np, n);
+		if (np >= 3 && np <= SCALE_SCRATCH)
+			agr = measure_agreement(x + 1, np, n, scratch);
 	}
 	e_num_or_null(e, "mean", mean, n > 0);
 	e_num_or_null(e, "median", median, n > 0);
 	e_num_or_null(e, "consensus", cons, n > 0);
+	e_num_or_null(e, "leik", leik, n > 0);
+	e_num_or_null(e, "agreement", agr, n > 0 && np >= 3 && np <= SCALE_SCRATCH);
 }
 
 static void out_matrix(struct emit *e, const struct snd_question *q, const struct qlay *l,
@@ -470,16 +493,23 @@ static void out_kept(struct emit *e, const char *key, const char *field, size_t 
 	e_end(e);
 }
 
-/* Lower median of a number question: binned, or from the value list
- * (sorted in place: O(n log n); weights from each value's block). */
+/* The weight of value i of list vl: 1, or under --weight entity 1 over the
+ * number of its entity's delegates who answered the question. */
+static inline double value_weight(const struct tally *t, const struct vlist *vl,
+                                  const struct qlay *l, size_t i)
+{
+	return t->entity_mode ? 1 / t->blocks[(size_t)vl->blk[i] * t->L + l->off] : 1;
+}
+
+/* The median of a number question (measures.h: the usual one, by weight):
+ * binned, or from the value list (sorted in place: O(n log n); weights
+ * from each value's block). */
 static double number_median(struct tally *t, struct scope *s, const struct qlay *l,
                             const double *x)
 {
 	double n = x[0];
-	if (l->nbins > 0) {
-		int i = measure_lower_median(x + 2, l->nbins, n);
-		return l->lo + (i >= 0 ? i : l->nbins - 1);
-	}
+	if (l->nbins > 0)
+		return measure_binned_median(x + 2, l->nbins, l->lo, n);
 	struct vlist *vl = &s->vals[l->numi];
 	if (!t->entity_mode)
 		return measure_values_median(vl->v, vl->n);
@@ -490,11 +520,119 @@ static double number_median(struct tally *t, struct scope *s, const struct qlay 
 	}
 	for (size_t i = 0; i < vl->n; i++) {
 		a[i].v = vl->v[i];
-		a[i].w = 1 / t->blocks[(size_t)vl->blk[i] * t->L + l->off];
+		a[i].w = value_weight(t, vl, l, i);
 	}
 	double med = measure_weighted_median(a, vl->n, n);
 	free(a);
 	return med;
+}
+
+/* A number question's "histogram" (measures.h has the bins): counted from
+ * the layout's bins when it has them, else from the kept values; O(bins)
+ * or O(values). */
+static void out_histogram(struct emit *e, const struct snd_question *q, struct scope *s,
+                          const struct qlay *l, const double *x)
+{
+	struct tally *t = e->t;
+	struct measure_hist h;
+	double count[MEASURE_HIST_VALUES] = {0};
+	int nb = measure_hist_plan(&h, q->integer, q->nmin, q->nmax,
+	                           x[0] > 0 ? s->nmin[l->numi] : INFINITY,
+	                           x[0] > 0 ? s->nmax[l->numi] : -INFINITY);
+	if (x[0] > 0 && nb > 0) {
+		if (l->nbins > 0) {
+			for (int i = 0; i < l->nbins; i++)
+				if (x[2 + i] > 0)
+					count[measure_hist_bin(&h, l->lo + i)] += x[2 + i];
+		} else {
+			const struct vlist *vl = &s->vals[l->numi];
+			for (size_t i = 0; i < vl->n; i++)
+				count[measure_hist_bin(&h, vl->v[i])] += value_weight(t, vl, l, i);
+		}
+	}
+	e_begin(e, "histogram", 0);
+	for (int k = 0; k < nb; k++) {
+		e_begin(e, NULL, 1);
+		e_num(e, "from", measure_hist_from(&h, k));
+		e_num(e, "to", measure_hist_to(&h, k));
+		e_num(e, "count", count[k]);
+		e_end(e);
+	}
+	e_end(e);
+}
+
+static int cmp_blk_ent(const void *a, const void *b)
+{
+	const struct blk_ent *x = a, *y = b;
+	if (x->si != y->si)
+		return x->si < y->si ? -1 : 1;
+	size_t m = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->ent, y->ent, m);
+	return c ? c : x->len < y->len ? -1 : x->len > y->len;
+}
+
+/* The blocks by scope, then entity (strcmp's order, as the objections):
+ * from the block map's keys (the scope's index, then the entity's bytes).
+ * O(blocks log blocks), once per output. */
+static int ent_index(struct emit *e)
+{
+	struct tally *t = e->t;
+	size_t k = 0;
+	if (e->ents_built)
+		return e->ents != NULL;
+	e->ents_built = 1;
+	e->ents = malloc((t->nblk ? t->nblk : 1) * sizeof *e->ents);
+	e->ent_start = calloc(t->nsc + 1, sizeof *e->ent_start);
+	if (e->ents == NULL || e->ent_start == NULL) {
+		free(e->ents);
+		e->ents = NULL;
+		t->oom = 1;
+		return 0;
+	}
+	for (size_t j = 0; j < t->blkmap.cap && k < t->nblk; j++) {
+		const struct sent *se = &t->blkmap.tab[j];
+		if (se->k == NULL || se->klen < sizeof(uint32_t))
+			continue;
+		e->ents[k].blk = se->val;
+		e->ents[k].si = t->blk_scope[se->val];
+		e->ents[k].ent = se->k + sizeof(uint32_t);
+		e->ents[k].len = se->klen - sizeof(uint32_t);
+		k++;
+	}
+	e->nents = k;
+	qsort(e->ents, k, sizeof *e->ents, cmp_blk_ent);
+	for (size_t i = 0; i < k; i++)
+		e->ent_start[e->ents[i].si + 1]++;
+	for (size_t i = 0; i < t->nsc; i++)
+		e->ent_start[i + 1] += e->ent_start[i];
+	return 1;
+}
+
+/* --weight entity, attributed: the entities of scope si whose delegates
+ * took different positions on the question at slot off, with their
+ * delegates' counts per position. */
+static void out_divided(struct emit *e, size_t si, size_t off)
+{
+	struct tally *t = e->t;
+	e_begin(e, "divided", 0);
+	if (ent_index(e)) {
+		for (size_t i = e->ent_start[si]; i < e->ent_start[si + 1]; i++) {
+			const double *x = t->blocks + (size_t)e->ents[i].blk * t->L + off;
+			int kinds = 0;
+			for (int p = 0; p < SND_POS__MAX; p++)
+				kinds += x[1 + p] > 0;
+			if (kinds < 2)
+				continue;
+			e_begin(e, NULL, 1);
+			e_strn(e, "entity", e->ents[i].ent, e->ents[i].len);
+			e_begin(e, "counts", 1);
+			for (int p = 0; p < SND_POS__MAX; p++)
+				e_num(e, snd_position_names[p], x[1 + p]);
+			e_end(e);
+			e_end(e);
+		}
+	}
+	e_end(e);
 }
 
 static void out_questions(struct emit *e, size_t si)
@@ -530,6 +668,8 @@ static void out_questions(struct emit *e, size_t si)
 				e_num(e, snd_position_names[i], x[1 + i]);
 			e_bool(e, "consensus", measure_position_consensus(x[0], x[1 + SND_POS_OBJECT]));
 			out_kept(e, "objections", "reason", si, qi);
+			if (t->entity_mode && !t->pseudo)
+				out_divided(e, si, l->off);
 			break;
 		case SND_Q_NUMBER: {
 			int def = x[0] > 0;
@@ -537,6 +677,7 @@ static void out_questions(struct emit *e, size_t si)
 			e_num_or_null(e, "max", s->nmax[l->numi], def);
 			e_num_or_null(e, "mean", def ? x[1] / x[0] : 0, def);
 			e_num_or_null(e, "median", def ? number_median(t, s, l, x) : 0, def);
+			out_histogram(e, q, s, l, x);
 			break;
 		}
 		case SND_Q_TEXT:
@@ -607,6 +748,8 @@ enum snd_err snd_tally_tree(struct snd_tally *st, int lists, cJSON **out)
 	e.t = &st->t;
 	e.lists = lists;
 	out_summary(&e);
+	free(e.ents);
+	free(e.ent_start);
 	if ((err = emit_done(&e)) != SND_OK || e.root == NULL) {
 		cJSON_Delete(e.root);
 		return err != SND_OK ? err : SND_ENOMEM;
@@ -629,5 +772,7 @@ enum snd_err snd_tally_write_json(struct snd_tally *st, FILE *fp)
 	ob_putc(&e, '\n');
 	ob_flush(&e);
 	free(e.ob);
+	free(e.ents);
+	free(e.ent_start);
 	return emit_done(&e);
 }

@@ -3,8 +3,9 @@
  *
  * This file owns:
  *   1. the cJSON fallback decoder (any answers text the scanner refuses);
- *   2. adding a decoded row, weight 1, to a block: counts, Borda points
- *      and pairwise preferences (measure_rank_ballot), sums and bins of
+ *   2. adding a decoded row, weight 1, to a block: counts ("no view"
+ *      answers of scales and matrix rows beside them), Borda points and
+ *      pairwise preferences (measure_rank_ballot), sums and bins of
  *      numbers, min and max;
  *   3. the kept texts: each objection's reason and comment decoded once
  *      per row, handed to kept.c per scope;
@@ -331,6 +332,8 @@ static void apply(struct tally *t, struct scope *s, double *a, uint32_t blk)
 			if (d->v != CELL_NOVIEW) {
 				x[0] += 1;
 				x[1 + d->v - q->min] += 1;
+			} else {
+				x[1 + l->npoints] += 1;
 			}
 			break;
 		case SND_Q_MATRIX: {
@@ -338,8 +341,12 @@ static void apply(struct tally *t, struct scope *s, double *a, uint32_t blk)
 			int any = 0;
 			for (size_t r = 0; r < q->nrows; r++) {
 				double *y = x + 1 + r * l->row_len;
-				if (cells[r] == CELL_ABSENT || cells[r] == CELL_NOVIEW)
+				if (cells[r] == CELL_ABSENT)
 					continue;
+				if (cells[r] == CELL_NOVIEW) {
+					y[1 + l->npoints] += 1;
+					continue;
+				}
 				any = 1;
 				y[0] += 1;
 				y[1 + cells[r] - q->min] += 1;

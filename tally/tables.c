@@ -49,6 +49,68 @@ static void md_text(struct snd_buf *b, const char *s)
 	}
 }
 
+/* Under every scale and matrix table: what its measures say. */
+static const char md_ordinal_note[] =
+	"\nConsensus: Tastle\xe2\x80\x93Wierman, 0 = split between the ends, 1 = all on one point. "
+	"Leik: Leik's ordinal dispersion, 0 = all on one point, 1 = split between the ends. "
+	"Agreement: van der Eijk's A, \xe2\x88\x92" "1 = split between the ends, 0 = spread evenly, "
+	"1 = all on one point. No view: answers \"no view\", not counted in answered.\n";
+
+/* --weight entity: "**Divided delegations:**" and "- **E1**: support 1,
+ * object 1" per entity whose delegates disagree. */
+static void md_divided(struct snd_buf *b, const cJSON *qs)
+{
+	static const char *const pos[SND_POS__MAX] = {"support", "can live with", "object",
+	                                              "abstain"};
+	const cJSON *dv = cJSON_GetObjectItemCaseSensitive(qs, "divided"), *it;
+	if (!cJSON_IsArray(dv) || dv->child == NULL)
+		return;
+	snd_buf_puts(b, "\n**Divided delegations** (one entity's delegates disagree):\n\n");
+	cJSON_ArrayForEach(it, dv) {
+		const cJSON *cn = cJSON_GetObjectItemCaseSensitive(it, "counts");
+		char c[SND_FMT_LEN];
+		int k = 0;
+		snd_buf_puts(b, "- **");
+		md_text(b, snd_json_str(it, "entity"));
+		snd_buf_puts(b, "**:");
+		for (int i = 0; i < SND_POS__MAX; i++) {
+			double x = snd_json_num0(cn, snd_position_names[i]);
+			if (x <= 0)
+				continue;
+			snd_fmt_count(c, x, TALLY_DEC);
+			snd_buf_printf(b, "%s %s %s", k++ ? "," : "", pos[i], c);
+		}
+		snd_buf_putc(b, '\n');
+	}
+}
+
+/* A number question's histogram: "| value | count |" with one value per
+ * bin, else "| from | to | count |" ([from, to), the last closed). */
+static void md_histogram(struct snd_buf *b, const cJSON *qs)
+{
+	const cJSON *h = cJSON_GetObjectItemCaseSensitive(qs, "histogram"), *it;
+	int per_value = 1;
+	if (!cJSON_IsArray(h) || h->child == NULL)
+		return;
+	cJSON_ArrayForEach(it, h)
+		if (snd_json_num0(it, "from") != snd_json_num0(it, "to"))
+			per_value = 0;
+	snd_buf_puts(b, per_value ? "\n| value | count |\n|---:|---:|\n"
+	                          : "\n| from | to | count |\n|---:|---:|---:|\n");
+	cJSON_ArrayForEach(it, h) {
+		char fr[SND_FMT_LEN], to[SND_FMT_LEN], c[SND_FMT_LEN];
+		cell_value(fr, it, "from");
+		cell_value(to, it, "to");
+		snd_fmt_count(c, snd_json_num0(it, "count"), TALLY_DEC);
+		if (per_value)
+			snd_buf_printf(b, "| %s | %s |\n", fr, c);
+		else
+			snd_buf_printf(b, "| %s | %s | %s |\n", fr, to, c);
+	}
+	if (!per_value)
+		snd_buf_puts(b, "\nEach bin holds from \xe2\x89\xa4 value < to; the last also its to.\n");
+}
+
 /* An objection or comment list: "- **entity**: text" per entry (no
  * entity on pseudonymous questionnaires). */
 static void md_entry(void *ctx, const char *ent, const char *text)
@@ -74,12 +136,16 @@ static void md_scale_row(struct snd_buf *b, const struct snd_question *q, const 
 {
 	const cJSON *dist = cJSON_GetObjectItemCaseSensitive(o, "distribution");
 	char n[SND_FMT_LEN], m[SND_FMT_LEN], md[SND_FMT_LEN], cs[SND_FMT_LEN], key[16];
+	char nv[SND_FMT_LEN], lk[SND_FMT_LEN], ag[SND_FMT_LEN];
 	int v;
 	snd_fmt_count(n, snd_json_num0(o, "answered"), TALLY_DEC);
+	snd_fmt_count(nv, snd_json_num0(o, "no_view"), TALLY_DEC);
 	cell_stat(m, o, "mean");
 	cell_point(md, o, "median");
 	cell_stat(cs, o, "consensus");
-	snd_buf_printf(b, " | %s | %s | %s | %s |", n, m, md, cs);
+	cell_stat(lk, o, "leik");
+	cell_stat(ag, o, "agreement");
+	snd_buf_printf(b, " | %s | %s | %s | %s | %s | %s | %s |", n, nv, m, md, cs, lk, ag);
 	for (v = q->min; v <= q->max; v++) {
 		snprintf(key, sizeof key, "%d", v);
 		snd_fmt_count(n, snd_json_num0(dist, key), TALLY_DEC);
@@ -91,10 +157,11 @@ static void md_scale_row(struct snd_buf *b, const struct snd_question *q, const 
 static void md_scale_head(struct snd_buf *b, const struct snd_question *q, const char *first)
 {
 	int v;
-	snd_buf_printf(b, "| %s | answered | mean | median | consensus |", first);
+	snd_buf_printf(b, "| %s | answered | no view | mean | median | consensus | leik | agreement |",
+	               first);
 	for (v = q->min; v <= q->max; v++)
 		snd_buf_printf(b, " %d |", v);
-	snd_buf_puts(b, "\n|---|---:|---:|---:|---:|");
+	snd_buf_puts(b, "\n|---|---:|---:|---:|---:|---:|---:|---:|");
 	for (v = q->min; v <= q->max; v++)
 		snd_buf_puts(b, "---:|");
 	snd_buf_putc(b, '\n');
@@ -146,8 +213,7 @@ static void md_questions(struct snd_buf *b, struct lists *ls, const struct snd_f
 			md_scale_head(b, q, "");
 			snd_buf_puts(b, "| all");
 			md_scale_row(b, q, qs);
-			snd_buf_puts(b, "\nConsensus: Tastle\xe2\x80\x93Wierman, 0 = split between the "
-			                "ends, 1 = all on one point.\n");
+			snd_buf_puts(b, md_ordinal_note);
 			break;
 		case SND_Q_MATRIX:
 			md_scale_head(b, q, "row");
@@ -156,8 +222,7 @@ static void md_questions(struct snd_buf *b, struct lists *ls, const struct snd_f
 				md_text(b, opt_label(f, lang, q->rows, q->nrows, snd_json_str(it, "id")));
 				md_scale_row(b, q, it);
 			}
-			snd_buf_puts(b, "\nConsensus: Tastle\xe2\x80\x93Wierman, 0 = split between the "
-			                "ends, 1 = all on one point.\n");
+			snd_buf_puts(b, md_ordinal_note);
 			break;
 		case SND_Q_RANK:
 			snd_buf_puts(b, "**Schulze order:**\n\n");
@@ -216,6 +281,7 @@ static void md_questions(struct snd_buf *b, struct lists *ls, const struct snd_f
 			oc = position_outcome(qs, a, &pl);
 			put_outcome(b, oc, a, pl, &md_outcome);
 			md_entries(b, ls, f, qs, "objections", "reason");
+			md_divided(b, qs);
 			break;
 		case SND_Q_NUMBER: {
 			char mn[SND_FMT_LEN], mx[SND_FMT_LEN], me[SND_FMT_LEN], md[SND_FMT_LEN];
@@ -225,6 +291,7 @@ static void md_questions(struct snd_buf *b, struct lists *ls, const struct snd_f
 			cell_value(md, qs, "median");
 			snd_buf_printf(b, "| n | min | max | mean | median |\n|---:|---:|---:|---:|---:|\n"
 			               "| %s | %s | %s | %s | %s |\n", a, mn, mx, me, md);
+			md_histogram(b, qs);
 			break;
 		}
 		case SND_Q_TEXT:

@@ -229,6 +229,27 @@ static void midpoint_shares(const struct snd_question *q, const cJSON *qs, doubl
 		out[v] = total > 0 ? out[v] / total : 0;
 }
 
+/* Leik's dispersion and van der Eijk's agreement, when the summary has
+ * them. */
+static void text_ordinal(struct snd_buf *b, const cJSON *qs)
+{
+	char l[SND_FMT_LEN], a[SND_FMT_LEN];
+	if (!cJSON_GetObjectItemCaseSensitive(qs, "leik"))
+		return;
+	cell_stat(l, qs, "leik");
+	cell_stat(a, qs, "agreement");
+	snd_buf_printf(b, "  dispersion %s (Leik, 0 = all on one point .. 1 = split between the ends)"
+	               " \xc2\xb7 agreement %s (van der Eijk, -1 = split between the ends .. 0 = "
+	               "spread evenly .. 1 = all on one point)\n", l, a);
+}
+
+/* The "no view" answers of a scale (or matrix row), outside its shares:
+ * shown when the question allows them or some were counted. */
+static int no_view_shown(const struct snd_question *q, const cJSON *qs, double *n)
+{
+	return snd_json_num(qs, "no_view", n) && (q->no_view || *n > 0);
+}
+
 static void text_scale_figures(struct snd_buf *b, const struct snd_question *q, const cJSON *qs)
 {
 	char m[SND_FMT_LEN], md[SND_FMT_LEN], cs[SND_FMT_LEN];
@@ -245,8 +266,9 @@ static void text_scale_figures(struct snd_buf *b, const struct snd_question *q, 
 	snd_buf_printf(b, "  mean %s \xc2\xb7 median %s", m, md);
 	if (quartiles(q, qs, &q1, &q3))
 		snd_buf_printf(b, " \xc2\xb7 IQR %d\xe2\x80\x93%d", q1, q3);
-	snd_buf_printf(b, " \xc2\xb7 consensus %s (Tastle\xe2\x80\x93Wierman, 0..1)\n"
-	               "  below/at/above midpoint %s / %s / %s\n", cs, p0, p1, p2);
+	snd_buf_printf(b, " \xc2\xb7 consensus %s (Tastle\xe2\x80\x93Wierman, 0..1)\n", cs);
+	text_ordinal(b, qs);
+	snd_buf_printf(b, "  below/at/above midpoint %s / %s / %s\n", p0, p1, p2);
 }
 
 static void text_scale(struct snd_buf *b, const struct snd_form *f, int lang,
@@ -271,6 +293,11 @@ static void text_scale(struct snd_buf *b, const struct snd_form *f, int lang,
 		bar(b, total > 0 ? n / total : 0, BAR_CELLS);
 		snd_buf_printf(b, " %8s %7s\n", c, s);
 	}
+	if (no_view_shown(q, qs, &n)) {
+		snd_fmt_count(c, n, TALLY_DEC);
+		/* the count under the counts: 2 + 59 columns = "  %3d " + label + bar */
+		snd_buf_printf(b, "  %-59s %8s\n", "no view (not in the shares)", c);
+	}
 	text_scale_figures(b, q, qs);
 }
 
@@ -283,20 +310,25 @@ static void text_matrix(struct snd_buf *b, const struct snd_form *f, int lang,
 	};
 	const cJSON *row;
 	char n[SND_FMT_LEN], m[SND_FMT_LEN], md[SND_FMT_LEN], cs[SND_FMT_LEN], key[16];
+	char nv[SND_FMT_LEN], lk[SND_FMT_LEN], ag[SND_FMT_LEN];
 	int v;
-	snd_buf_printf(b, "  %-*s %8s %7s %7s %10s  distribution %d..%d\n", LABEL_W - 1, "row",
-	               "n", "mean", "median", "consensus", q->min, q->max);
+	snd_buf_printf(b, "  %-*s %8s %7s %7s %7s %10s %7s %7s  distribution %d..%d\n", LABEL_W - 1,
+	               "row", "n", "no view", "mean", "median", "consensus", "leik", "agree", q->min,
+	               q->max);
 	cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(qs, "rows")) {
 		const cJSON *dist = cJSON_GetObjectItemCaseSensitive(row, "distribution");
 		double peak = 0;
 		snd_fmt_count(n, snd_json_num0(row, "answered"), TALLY_DEC);
+		snd_fmt_count(nv, snd_json_num0(row, "no_view"), TALLY_DEC);
 		cell_stat(m, row, "mean");
 		cell_point(md, row, "median");
 		cell_stat(cs, row, "consensus");
+		cell_stat(lk, row, "leik");
+		cell_stat(ag, row, "agreement");
 		snd_buf_puts(b, "  ");
 		term_text(b, opt_label(f, lang, q->rows, q->nrows, snd_json_str(row, "id")), LABEL_W - 1,
 		          LABEL_W - 1, -1);
-		snd_buf_printf(b, " %8s %7s %7s %10s  ", n, m, md, cs);
+		snd_buf_printf(b, " %8s %7s %7s %7s %10s %7s %7s  ", n, nv, m, md, cs, lk, ag);
 		for (v = q->min; v <= q->max; v++) {
 			snprintf(key, sizeof key, "%d", v);
 			if (snd_json_num0(dist, key) > peak)
@@ -311,7 +343,11 @@ static void text_matrix(struct snd_buf *b, const struct snd_form *f, int lang,
 		snd_buf_putc(b, '\n');
 	}
 	snd_buf_puts(b, "  consensus: Tastle\xe2\x80\x93Wierman, 0 = split between the ends, "
-	                "1 = all on one point\n");
+	                "1 = all on one point\n"
+	                "  leik: Leik's dispersion, 0 = all on one point, 1 = split between the ends\n"
+	                "  agree: van der Eijk's agreement, -1 = split between the ends, 0 = spread "
+	                "evenly, 1 = all on one point\n"
+	                "  no view: answers \"no view\", not counted in n\n");
 }
 
 static void text_rank(struct snd_buf *b, const struct snd_form *f, int lang,
@@ -407,6 +443,39 @@ static void text_entries(struct snd_buf *b, struct lists *ls, const struct snd_f
 		more_line(b, total - limit, what);
 }
 
+/* --weight entity: the entities whose delegates took different positions,
+ * "    - E1: support 1, object 1" each, at most limit (-1: all).  The
+ * engine leaves the list out on pseudonymous questionnaires. */
+static void text_divided(struct snd_buf *b, const cJSON *qs, long limit)
+{
+	const cJSON *dv = cJSON_GetObjectItemCaseSensitive(qs, "divided"), *it;
+	long n = 0, total = cJSON_GetArraySize(dv);
+	if (!cJSON_IsArray(dv) || total == 0)
+		return;
+	snd_buf_puts(b, "  divided delegations (one entity's delegates disagree):\n");
+	cJSON_ArrayForEach(it, dv) {
+		const cJSON *cn = cJSON_GetObjectItemCaseSensitive(it, "counts");
+		char c[SND_FMT_LEN];
+		int k = 0;
+		if (limit >= 0 && n == limit)
+			break;
+		n++;
+		snd_buf_puts(b, "    - ");
+		term_text(b, snd_json_str(it, "entity"), 0, 0, -1);
+		snd_buf_puts(b, ":");
+		for (int i = 0; i < SND_POS__MAX; i++) {
+			double x = snd_json_num0(cn, snd_position_names[i]);
+			if (x <= 0)
+				continue;
+			snd_fmt_count(c, x, TALLY_DEC);
+			snd_buf_printf(b, "%s %s %s", k++ ? "," : "", pos_text[i], c);
+		}
+		snd_buf_putc(b, '\n');
+	}
+	if (limit >= 0 && total > limit)
+		more_line(b, total - limit, "divided delegation");
+}
+
 static void text_position(struct snd_buf *b, struct lists *ls, const struct snd_form *f,
                           const cJSON *qs, long limit)
 {
@@ -446,6 +515,36 @@ static void text_position(struct snd_buf *b, struct lists *ls, const struct snd_
 	oc = position_outcome(qs, n, &pl);
 	put_outcome(b, oc, n, pl, &w);
 	text_entries(b, ls, f, qs, "objections", "reason", "objection", limit);
+	text_divided(b, qs, limit);
+}
+
+/* The histogram's bins as bars: one value per line ("   4"), or a range
+ * ("[0, 3)", the last "[27, 30]"), with the count and share. */
+static void text_histogram(struct snd_buf *b, const cJSON *qs)
+{
+	const cJSON *h = cJSON_GetObjectItemCaseSensitive(qs, "histogram"), *it;
+	double total = 0;
+	int n = cJSON_GetArraySize(h), i = 0;
+	if (!cJSON_IsArray(h) || n == 0)
+		return;
+	cJSON_ArrayForEach(it, h)
+		total += snd_json_num0(it, "count");
+	snd_buf_puts(b, "  histogram:\n");
+	cJSON_ArrayForEach(it, h) {
+		char fr[SND_FMT_LEN], to[SND_FMT_LEN], c[SND_FMT_LEN], s[SND_FMT_LEN], lab[2 * SND_FMT_LEN + 8];
+		double x = snd_json_num0(it, "count");
+		cell_value(fr, it, "from");
+		cell_value(to, it, "to");
+		if (snd_json_num0(it, "from") == snd_json_num0(it, "to"))
+			snprintf(lab, sizeof lab, "%s", fr);
+		else
+			snprintf(lab, sizeof lab, "[%s, %s%c", fr, to, ++i == n ? ']' : ')');
+		snd_fmt_count(c, x, TALLY_DEC);
+		snd_fmt_pct(s, total > 0 ? x / total : 0, TALLY_DEC);
+		snd_buf_printf(b, "    %-*s", LABEL_W - 1, lab); /* the bars line up with a scale's */
+		bar(b, total > 0 ? x / total : 0, BAR_CELLS);
+		snd_buf_printf(b, " %8s %7s\n", c, s);
+	}
 }
 
 static void text_number(struct snd_buf *b, const cJSON *qs)
@@ -458,6 +557,7 @@ static void text_number(struct snd_buf *b, const cJSON *qs)
 	cell_value(md, qs, "median");
 	snd_buf_printf(b, "  n %s \xc2\xb7 min %s \xc2\xb7 max %s \xc2\xb7 mean %s \xc2\xb7 median %s\n",
 	               n, mn, mx, me, md);
+	text_histogram(b, qs);
 }
 
 static void text_text(struct snd_buf *b, struct lists *ls, const struct snd_form *f,

@@ -42,10 +42,10 @@ static const char summary_json[] =
 	" {\"id\":\"email\",\"count\":1.5,\"share\":0.6},{\"id\":\"wiki\",\"count\":2.5,\"share\":1}],"
 	" \"leader\":\"wiki\"},"
 	"{\"id\":\"clear\",\"type\":\"scale\",\"answered\":4,\"distribution\":{\"1\":1,\"2\":0,\"3\":1,\"4\":0,\"5\":2},"
-	" \"mean\":3.5,\"median\":3,\"consensus\":0.4},"
+	" \"no_view\":2,\"mean\":3.5,\"median\":3,\"consensus\":0.4,\"leik\":0.625,\"agreement\":-0.25},"
 	"{\"id\":\"per_sg\",\"type\":\"matrix\",\"answered\":2,\"rows\":["
-	" {\"id\":\"sg2\",\"answered\":2,\"distribution\":{\"1\":0,\"2\":1,\"3\":1,\"4\":0},\"mean\":2.5,\"median\":2,\"consensus\":0.8},"
-	" {\"id\":\"sg3\",\"answered\":0,\"distribution\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0},\"mean\":null,\"median\":null,\"consensus\":null}]},"
+	" {\"id\":\"sg2\",\"answered\":2,\"distribution\":{\"1\":0,\"2\":1,\"3\":1,\"4\":0},\"no_view\":0,\"mean\":2.5,\"median\":2,\"consensus\":0.8,\"leik\":0.5,\"agreement\":0.5},"
+	" {\"id\":\"sg3\",\"answered\":0,\"distribution\":{\"1\":0,\"2\":0,\"3\":0,\"4\":0},\"no_view\":1,\"mean\":null,\"median\":null,\"consensus\":null,\"leik\":null,\"agreement\":null}]},"
 	"{\"id\":\"order\",\"type\":\"rank\",\"answered\":3,"
 	" \"borda\":[{\"id\":\"alpha\",\"score\":5},{\"id\":\"beta\",\"score\":3},{\"id\":\"gamma\",\"score\":1}],"
 	" \"schulze\":[\"alpha\",\"beta\",\"gamma\"],\"condorcet_winner\":\"alpha\","
@@ -53,10 +53,16 @@ static const char summary_json[] =
 	"{\"id\":\"proposal\",\"type\":\"position\",\"answered\":4,\"support\":1,\"live_with\":1,\"object\":2,\"abstain\":0,"
 	" \"consensus\":false,\"objections\":["
 	"  {\"entity\":\"ADM <script>x</script>\",\"reason\":\"Bad & \\\"wrong\\\" \xe2\x80\xae reversed\"},"
-	"  {\"entity\":\"ADM-2\",\"reason\":\"<img src=x onerror=alert(1)>\"}]},"
+	"  {\"entity\":\"ADM-2\",\"reason\":\"<img src=x onerror=alert(1)>\"}],"
+	" \"divided\":[{\"entity\":\"ADM <b>3</b>\",\"counts\":{\"support\":1,\"live_with\":0,\"object\":1,\"abstain\":0}},"
+	"  {\"entity\":\"ADM-4\",\"counts\":{\"support\":0,\"live_with\":2,\"object\":0,\"abstain\":1}}]},"
 	"{\"id\":\"calm\",\"type\":\"position\",\"answered\":2,\"support\":2,\"live_with\":0,\"object\":0,\"abstain\":0,"
 	" \"consensus\":true,\"objections\":[]},"
-	"{\"id\":\"how_many\",\"type\":\"number\",\"answered\":3,\"min\":2,\"max\":9.5,\"mean\":5.1666666666666667,\"median\":4},"
+	"{\"id\":\"how_many\",\"type\":\"number\",\"answered\":3,\"min\":2,\"max\":9.5,\"mean\":5.1666666666666667,\"median\":4,"
+	" \"histogram\":[{\"from\":0,\"to\":2,\"count\":0},{\"from\":2,\"to\":4,\"count\":1},"
+	"  {\"from\":4,\"to\":6,\"count\":1},{\"from\":6,\"to\":8,\"count\":0},{\"from\":8,\"to\":10,\"count\":1},"
+	"  {\"from\":10,\"to\":12,\"count\":0},{\"from\":12,\"to\":14,\"count\":0},{\"from\":14,\"to\":16,\"count\":0},"
+	"  {\"from\":16,\"to\":18,\"count\":0},{\"from\":18,\"to\":20,\"count\":0}]},"
 	"{\"id\":\"why\",\"type\":\"text\",\"answered\":2,\"comments\":["
 	" {\"entity\":\"ADM-1\",\"text\":\"line one\\nline <two>\"},{\"entity\":\"ADM-2\",\"text\":\"https://example.com/x\"}]}],"
 	"\"groups\":{\"EUR\":{\"responses\":2,\"questions\":["
@@ -249,7 +255,7 @@ START_TEST(test_report_capped_lists_say_how_many_and_link_to_all)
 	snd_buf_init(&all, 0);
 	snd_report_question_capped(&b, form, 0, qsum("proposal"), 1, "?list=proposal&x=\"><b>");
 	ck_assert(!b.failed);
-	ck_assert_uint_eq(count(b.data, "<li>"), 1);
+	ck_assert_uint_eq(count(b.data, "<li><span"), 1); /* one objection (and one divided) */
 	ck_assert_ptr_nonnull(strstr(b.data, "<p class=\"snd-more\">Shown: 1 of 2, in alphabetical "
 	                                     "order of entity. <a href=\"?list=proposal&amp;x=&quot;&gt;"
 	                                     "&lt;b&gt;\">See all (2)</a></p>"));
@@ -392,6 +398,51 @@ START_TEST(test_report_html_is_a_whole_self_contained_document)
 }
 END_TEST
 
+/* The measures of issue 12: "No view: N" under a scale's chart and in its
+ * figures, Leik's and van der Eijk's figures with their sentences, the
+ * number histogram, and the divided delegations (escaped, entity in
+ * <bdi>, capped like the objections, never on pseudonymous forms). */
+START_TEST(test_report_shows_no_view_measures_histogram_and_divided)
+{
+	struct snd_buf b;
+	snd_buf_init(&b, 0);
+	snd_report_question(&b, form, 0, qsum("clear"));
+	ck_assert_ptr_nonnull(strstr(b.data, "; No view: 2\"><title>"));
+	ck_assert_ptr_nonnull(strstr(b.data, "text-anchor=\"end\" fill=\"#222\">No view: 2</text>"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<dt>answered</dt><dd>4</dd><dt>no view</dt><dd>2</dd>"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<dt>dispersion (Leik)</dt><dd>0.62</dd>"
+	                                     "<dt>agreement (van der Eijk)</dt><dd>-0.25</dd></dl>"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<p class=\"snd-explain\">Dispersion (Leik) runs from 0"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<p class=\"snd-explain\">Agreement (van der Eijk) runs"));
+	snd_buf_reset(&b);
+	/* a matrix without no_view allowed shows it only where some were counted */
+	snd_report_question(&b, form, 0, qsum("per_sg"));
+	ck_assert_int_eq(count(b.data, "No view: 1</text>"), 1);
+	ck_assert_int_eq(count(b.data, "No view: 0"), 0);
+	ck_assert_int_eq(count(b.data, "<dt>dispersion (Leik)</dt><dd>\xe2\x80\x94</dd>"), 1);
+	snd_buf_reset(&b);
+	snd_report_question(&b, form, 0, qsum("how_many"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<svg class=\"snd-chart snd-hist\""));
+	ck_assert_ptr_nonnull(strstr(b.data, "aria-label=\"Histogram of answers: 0\xe2\x80\x93" "2: 0; "
+	                                     "2\xe2\x80\x93" "4: 1;"));
+	snd_buf_reset(&b);
+	snd_report_question(&b, form, 0, qsum("proposal"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<ul class=\"snd-divided\"><li>Divided: <bdi "
+	                                     "class=\"snd-ent\">ADM &lt;b&gt;3&lt;/b&gt;</bdi> (support 1, "
+	                                     "object 1)</li><li>Divided: <bdi class=\"snd-ent\">ADM-4"
+	                                     "</bdi> (can live with 2, abstain 1)</li></ul>"));
+	snd_buf_reset(&b);
+	snd_report_question(&b, form, 1, qsum("proposal")); /* Arabic */
+	ck_assert_ptr_nonnull(strstr(b.data, "<li>\xd9\x88\xd9\x81\xd8\xaf \xd9\x85\xd9\x86\xd9\x82"
+	                                     "\xd8\xb3\xd9\x85: <bdi class=\"snd-ent\">ADM-4</bdi>"));
+	snd_buf_reset(&b);
+	snd_report_question_capped(&b, form, 0, qsum("proposal"), 1, NULL);
+	ck_assert_int_eq(count(b.data, "<li>Divided: "), 1);
+	ck_assert_ptr_nonnull(strstr(b.data, "Shown: 1 of 2, in alphabetical order of entity."));
+	snd_buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_report_pseudonymous_never_shows_entities)
 {
 	static const char pj[] =
@@ -409,6 +460,7 @@ START_TEST(test_report_pseudonymous_never_shows_entities)
 	snd_report_question(&b, pf, 0, qsum("proposal"));
 	snd_report_question(&b, pf, 0, qsum("why"));
 	ck_assert_ptr_null(strstr(b.data, "ADM"));
+	ck_assert_ptr_null(strstr(b.data, "snd-divided"));
 	ck_assert_ptr_nonnull(strstr(b.data, "line one"));
 	snd_buf_free(&b);
 	snd_form_free(pf);
@@ -850,6 +902,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_report_escapes_hostile_strings);
 	tcase_add_test(t, test_report_charts_speak_their_numbers);
 	tcase_add_test(t, test_report_html_is_a_whole_self_contained_document);
+	tcase_add_test(t, test_report_shows_no_view_measures_histogram_and_divided);
 	tcase_add_test(t, test_report_pseudonymous_never_shows_entities);
 	tcase_add_test(t, test_report_survives_odd_summaries);
 	tcase_add_test(t, test_report_survives_mutated_summaries);

@@ -642,7 +642,7 @@ END_TEST
 
 /* ---------------------------------------------------------- number, text */
 
-START_TEST(test_number_min_max_mean_lower_median)
+START_TEST(test_number_min_max_mean_usual_median)
 {
 	struct db d;
 	db_open(&d, form_all);
@@ -656,7 +656,7 @@ START_TEST(test_number_min_max_mean_lower_median)
 	ck_assert_int_eq(num(c, "min"), 3);
 	ck_assert_int_eq(num(c, "max"), 10);
 	ck_assert_near(num(c, "mean"), 6.5);
-	ck_assert_int_eq(num(c, "median"), 5); /* lower of 5 and 8 */
+	ck_assert_near(num(c, "median"), 6.5); /* the mean of 5 and 8 (binned) */
 	ck_assert_int_eq(num(r, "answered"), 3);
 	ck_assert_near(num(r, "min"), -1.25);
 	ck_assert_near(num(r, "max"), 1000);
@@ -878,13 +878,14 @@ START_TEST(test_weight_entity_rank_and_number_use_fractions)
 	ck_assert_str_eq(str(q, "condorcet_winner"), "x");
 	ck_assert_near(num(by_id(item(q, "borda"), "x"), "score"), 2 * 4.0 / 3);
 	/* weights 1/3, 1/3, 1/3, 1 over values 1, 2, 3, 10: mean 2/2 + 10/2,
-	 * cumulative 1/3, 2/3, 1, 2 of 2: the lower median is 3 */
+	 * cumulative 1/3, 2/3, 1, 2 of 2: the halfway point 1 falls exactly
+	 * between 3 and 10, so the median is their mean */
 	const char *ids[] = {"ratio", "count"};
 	for (int i = 0; i < 2; i++) {
 		q = question(s, ids[i]);
 		ck_assert_near(num(q, "answered"), 2);
 		ck_assert_near(num(q, "mean"), (6.0 / 3 + 10) / 2);
-		ck_assert_near(num(q, "median"), 3);
+		ck_assert_near(num(q, "median"), 6.5);
 		ck_assert_near(num(q, "min"), 1);
 		ck_assert_near(num(q, "max"), 10);
 	}
@@ -1043,7 +1044,7 @@ END_TEST
 static void assert_doubled(const cJSON *a, const cJSON *b, int doubling, const char *path)
 {
 	static const char *const counted[] = {"responses", "answered", "count", "score", "support",
-	                                      "live_with", "object", "abstain"};
+	                                      "live_with", "object", "abstain", "no_view"};
 	if (cJSON_IsNumber(a)) {
 		int dbl = doubling;
 		for (size_t i = 0; i < sizeof counted / sizeof counted[0] && a->string; i++)
@@ -1105,6 +1106,250 @@ START_TEST(test_duplicating_every_ballot_doubles_counts_and_keeps_shares)
 }
 END_TEST
 
+/* ------------------------------------- no view, histogram, Leik, A, divided */
+
+/* Three delegates, two entities, every figure known:
+ *   d1 E1: clear 5,    grid r1 1, r2 no view, prop support,   count 2, ratio 0.5
+ *   d2 E1: clear none, grid r1 3, r2 no view, prop object,    count 4, ratio 1.5
+ *   d3 E2: clear 1,    grid r1 3,             prop support,   count 4, ratio 9.5 */
+static void three_delegates(struct db *d, const char *form)
+{
+	db_open(d, form);
+	put(d, "d1", "E1", NULL, "{\"clear\":5,\"grid\":{\"r1\":1,\"r2\":null},"
+	    "\"prop\":{\"position\":\"support\"},\"count\":2,\"ratio\":0.5}");
+	put(d, "d2", "E1", NULL, "{\"clear\":null,\"grid\":{\"r1\":3,\"r2\":null},"
+	    "\"prop\":{\"position\":\"object\",\"reason\":\"no\"},\"count\":4,\"ratio\":1.5}");
+	put(d, "d3", "E2", NULL, "{\"clear\":1,\"grid\":{\"r1\":3},"
+	    "\"prop\":{\"position\":\"support\"},\"count\":4,\"ratio\":9.5}");
+}
+
+/* The keys of object o, joined by spaces. */
+static void keys_of(const cJSON *o, char *out, size_t n)
+{
+	const cJSON *it;
+	size_t len = 0;
+	out[0] = '\0';
+	cJSON_ArrayForEach(it, o) {
+		int w = snprintf(out + len, n - len, "%s%s", len ? " " : "", it->string);
+		ck_assert(w > 0 && (size_t)w < n - len);
+		len += (size_t)w;
+	}
+}
+
+/* The histogram bin of a number question whose from is x. */
+static const cJSON *bin_from(const cJSON *q, double x)
+{
+	const cJSON *it;
+	cJSON_ArrayForEach(it, item(q, "histogram"))
+		if (fabs(num(it, "from") - x) < 1e-12)
+			return it;
+	ck_abort_msg("no bin from %g", x);
+	return NULL;
+}
+
+START_TEST(test_no_view_leik_agreement_on_three_delegates)
+{
+	struct db d;
+	char keys[512];
+	three_delegates(&d, form_all);
+	cJSON *s = summary(&d);
+	const cJSON *c = question(s, "clear");
+	keys_of(c, keys, sizeof keys);
+	ck_assert_str_eq(keys, "id type answered distribution no_view mean median consensus leik "
+	                       "agreement");
+	ck_assert_int_eq(num(c, "answered"), 2);
+	ck_assert_int_eq(num(c, "no_view"), 1);
+	ck_assert_near(num(c, "consensus"), 0); /* split between the two ends */
+	ck_assert_near(num(c, "leik"), 1);
+	ck_assert_near(num(c, "agreement"), -1);
+	const cJSON *rows = item(question(s, "grid"), "rows");
+	const cJSON *r1 = by_id(rows, "r1"), *r2 = by_id(rows, "r2");
+	keys_of(r1, keys, sizeof keys);
+	ck_assert_str_eq(keys, "id answered distribution no_view mean median consensus leik "
+	                       "agreement");
+	/* (1, 0, 2): F = 1/3, 1/3; A: layer 101 (A -1, weight 2/3), layer 001 (1, 1/3) */
+	ck_assert_int_eq(num(r1, "no_view"), 0);
+	ck_assert_near(num(r1, "leik"), 2.0 / 3);
+	ck_assert_near(num(r1, "agreement"), -1.0 / 3);
+	ck_assert_int_eq(num(r2, "answered"), 0);
+	ck_assert_int_eq(num(r2, "no_view"), 2);
+	ck_assert(is_null(r2, "leik") && is_null(r2, "agreement") && is_null(r2, "mean"));
+	ck_assert_int_eq(num(question(s, "grid"), "answered"), 3);
+	cJSON_Delete(s);
+
+	/* --weight entity: E1's weight goes to its values (d1's 5 on clear);
+	 * r2: E1 said only "no view" (1), E2 did not answer it */
+	s = summary_of(&d, NULL, SND_WEIGHT_ENTITY);
+	c = question(s, "clear");
+	ck_assert_near(num(c, "answered"), 2);
+	ck_assert_near(num(c, "no_view"), 0);
+	ck_assert_near(num(item(c, "distribution"), "5"), 1);
+	rows = item(question(s, "grid"), "rows");
+	r1 = by_id(rows, "r1");
+	r2 = by_id(rows, "r2");
+	ck_assert_near(num(item(r1, "distribution"), "1"), 0.5);
+	ck_assert_near(num(item(r1, "distribution"), "3"), 1.5);
+	/* (1/2, 0, 3/2): F = 1/4, 1/4 -> D = 1/2; A = -1 * 1/2 + 1 * 1/2 = 0 */
+	ck_assert_near(num(r1, "leik"), 0.5);
+	ck_assert_near(num(r1, "agreement"), 0);
+	ck_assert_near(num(r2, "no_view"), 1);
+	ck_assert_near(num(r2, "answered"), 0);
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+START_TEST(test_agreement_is_null_on_a_two_point_scale)
+{
+	struct db d;
+	db_open(&d, FORM("attributed", "{\"id\":\"yn\",\"type\":\"scale\",\"min\":0,\"max\":1,"
+	                               "\"text\":\"t\"}"));
+	put(&d, "d1", "E1", NULL, "{\"yn\":0}");
+	put(&d, "d2", "E2", NULL, "{\"yn\":1}");
+	cJSON *s = summary(&d);
+	const cJSON *q = question(s, "yn");
+	ck_assert(is_null(q, "agreement"));
+	ck_assert_near(num(q, "leik"), 1);
+	ck_assert_int_eq(num(q, "no_view"), 0);
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+START_TEST(test_number_median_and_histogram_on_three_delegates)
+{
+	struct db d;
+	char keys[512];
+	three_delegates(&d, form_all);
+	cJSON *s = summary(&d);
+	const cJSON *c = question(s, "count"), *r = question(s, "ratio");
+	keys_of(c, keys, sizeof keys);
+	ck_assert_str_eq(keys, "id type answered min max mean median histogram");
+	ck_assert_near(num(c, "median"), 4);
+	/* integer 0..20: one bin per value */
+	ck_assert_int_eq(cJSON_GetArraySize(item(c, "histogram")), 21);
+	ck_assert_near(num(bin_from(c, 2), "to"), 2);
+	ck_assert_near(num(bin_from(c, 2), "count"), 1);
+	ck_assert_near(num(bin_from(c, 4), "count"), 2);
+	ck_assert_near(num(bin_from(c, 3), "count"), 0);
+	/* undeclared: ten bins over the observed 0.5..9.5, width 0.9 */
+	ck_assert_near(num(r, "median"), 1.5);
+	ck_assert_int_eq(cJSON_GetArraySize(item(r, "histogram")), 10);
+	ck_assert_near(num(bin_from(r, 0.5), "count"), 1);
+	ck_assert_near(num(bin_from(r, 0.5), "to"), 1.4);
+	ck_assert_near(num(bin_from(r, 1.4), "count"), 1);
+	ck_assert_near(num(cJSON_GetArrayItem(item(r, "histogram"), 9), "to"), 9.5);
+	ck_assert_near(num(cJSON_GetArrayItem(item(r, "histogram"), 9), "count"), 1);
+	cJSON_Delete(s);
+
+	/* entity weights: count 2 (1/2), 4 (1/2 + 1); ratio 0.5, 1.5 (1/2 each),
+	 * 9.5 (1): half of 2 is reached exactly after 1.5 */
+	s = summary_of(&d, NULL, SND_WEIGHT_ENTITY);
+	c = question(s, "count");
+	r = question(s, "ratio");
+	ck_assert_near(num(c, "median"), 4);
+	ck_assert_near(num(bin_from(c, 2), "count"), 0.5);
+	ck_assert_near(num(bin_from(c, 4), "count"), 1.5);
+	ck_assert_near(num(r, "median"), 5.5);
+	ck_assert_near(num(bin_from(r, 0.5), "count"), 0.5);
+	ck_assert_near(num(cJSON_GetArrayItem(item(r, "histogram"), 9), "count"), 1);
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+START_TEST(test_number_histogram_empty_and_declared)
+{
+	struct db d;
+	db_open(&d, FORM("attributed",
+	                 "{\"id\":\"big\",\"type\":\"number\",\"min\":0,\"max\":100,\"integer\":true,"
+	                 "\"text\":\"t\"},{\"id\":\"free\",\"type\":\"number\",\"text\":\"t\"}"));
+	put(&d, "d1", "E1", NULL, "{\"big\":10}");
+	put(&d, "d2", "E2", NULL, "{\"big\":100}");
+	cJSON *s = summary(&d);
+	const cJSON *b = question(s, "big"), *f = question(s, "free");
+	ck_assert_int_eq(cJSON_GetArraySize(item(b, "histogram")), 10);
+	ck_assert_near(num(bin_from(b, 10), "count"), 1); /* [10, 20) */
+	ck_assert_near(num(bin_from(b, 90), "count"), 1); /* [90, 100] */
+	ck_assert_near(num(b, "median"), 55);
+	ck_assert_int_eq(cJSON_GetArraySize(item(f, "histogram")), 0);
+	ck_assert(is_null(f, "median"));
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+START_TEST(test_divided_delegations_under_entity_weight)
+{
+	struct db d;
+	char keys[512];
+	three_delegates(&d, form_all);
+	put(&d, "d4", "E0", NULL, "{\"prop\":{\"position\":\"abstain\"}}");
+	put(&d, "d5", "E0", NULL, "{\"prop\":{\"position\":\"live_with\"}}");
+	put(&d, "d6", "E3", NULL, "{\"prop\":{\"position\":\"support\"}}");
+	put(&d, "d7", "E3", NULL, "{\"prop\":{\"position\":\"support\"}}");
+	cJSON *s = summary(&d);
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(question(s, "prop"), "divided"));
+	cJSON_Delete(s);
+
+	s = summary_of(&d, NULL, SND_WEIGHT_ENTITY);
+	const cJSON *p = question(s, "prop"), *dv = item(p, "divided");
+	keys_of(p, keys, sizeof keys);
+	ck_assert_str_eq(keys, "id type answered support live_with object abstain consensus "
+	                       "objections divided");
+	ck_assert_near(num(p, "support"), 0.5 + 1 + 1);
+	ck_assert_near(num(p, "object"), 0.5);
+	/* E3 agrees with itself; E0 and E1 are divided, in entity order */
+	ck_assert_int_eq(cJSON_GetArraySize(dv), 2);
+	const cJSON *e0 = cJSON_GetArrayItem(dv, 0), *e1 = cJSON_GetArrayItem(dv, 1);
+	ck_assert_str_eq(str(e0, "entity"), "E0");
+	ck_assert_str_eq(str(e1, "entity"), "E1");
+	keys_of(item(e1, "counts"), keys, sizeof keys);
+	ck_assert_str_eq(keys, "support live_with object abstain");
+	ck_assert_int_eq(num(item(e1, "counts"), "support"), 1);
+	ck_assert_int_eq(num(item(e1, "counts"), "object"), 1);
+	ck_assert_int_eq(num(item(e1, "counts"), "live_with"), 0);
+	ck_assert_int_eq(num(item(e0, "counts"), "abstain"), 1);
+	ck_assert_int_eq(num(item(e0, "counts"), "live_with"), 1);
+	cJSON_Delete(s);
+
+	/* each group lists its own: by entity, E1's group holds E1 only */
+	s = summary_of(&d, "entity", SND_WEIGHT_ENTITY);
+	const cJSON *g = item(item(s, "groups"), "E1");
+	dv = item(question(g, "prop"), "divided");
+	ck_assert_int_eq(cJSON_GetArraySize(dv), 1);
+	ck_assert_str_eq(str(cJSON_GetArrayItem(dv, 0), "entity"), "E1");
+	ck_assert_int_eq(cJSON_GetArraySize(item(question(item(item(s, "groups"), "E3"), "prop"),
+	                                         "divided")), 0);
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+START_TEST(test_divided_is_left_out_of_pseudonymous_summaries)
+{
+	struct db d;
+	three_delegates(&d, form_all_pseudo);
+	cJSON *s = summary_of(&d, NULL, SND_WEIGHT_ENTITY);
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(question(s, "prop"), "divided"));
+	cJSON_Delete(s);
+	db_close(&d);
+}
+END_TEST
+
+/* Removes every "divided" list (--weight entity only), asserting each
+ * is empty. */
+static void drop_divided(cJSON *v)
+{
+	cJSON *it, *dv = cJSON_IsObject(v) ? cJSON_GetObjectItemCaseSensitive(v, "divided") : NULL;
+	if (dv != NULL) {
+		ck_assert_int_eq(cJSON_GetArraySize(dv), 0);
+		cJSON_DeleteItemFromObjectCaseSensitive(v, "divided");
+	}
+	cJSON_ArrayForEach(it, v)
+		drop_divided(it);
+}
+
 START_TEST(test_entity_weighting_with_one_delegate_per_entity_equals_delegate_weighting)
 {
 	int ident[NBALLOTS];
@@ -1118,6 +1363,7 @@ START_TEST(test_entity_weighting_with_one_delegate_per_entity_equals_delegate_we
 		cJSON *x = summary_of(&a, bys[k], SND_WEIGHT_DELEGATE);
 		cJSON *y = summary_of(&a, bys[k], SND_WEIGHT_ENTITY);
 		cJSON_ReplaceItemInObjectCaseSensitive(y, "weight", cJSON_CreateString("delegate"));
+		drop_divided(y); /* one delegate per entity: never divided */
 		assert_close(x, y);
 		cJSON_Delete(x);
 		cJSON_Delete(y);
@@ -1852,7 +2098,13 @@ static Suite *tally_suite(void)
 	tcase_add_test(tc, test_schulze_wikipedia_example_orders_e_a_c_b_d);
 	tcase_add_test(tc, test_position_counts_consensus_and_objections);
 	tcase_add_test(tc, test_position_consensus_needs_answers_and_no_objection);
-	tcase_add_test(tc, test_number_min_max_mean_lower_median);
+	tcase_add_test(tc, test_number_min_max_mean_usual_median);
+	tcase_add_test(tc, test_no_view_leik_agreement_on_three_delegates);
+	tcase_add_test(tc, test_agreement_is_null_on_a_two_point_scale);
+	tcase_add_test(tc, test_number_median_and_histogram_on_three_delegates);
+	tcase_add_test(tc, test_number_histogram_empty_and_declared);
+	tcase_add_test(tc, test_divided_delegations_under_entity_weight);
+	tcase_add_test(tc, test_divided_is_left_out_of_pseudonymous_summaries);
 	tcase_add_test(tc, test_number_without_answers_is_null);
 	tcase_add_test(tc, test_text_comments_are_collated_with_entity);
 	tcase_add_test(tc, test_only_the_latest_revision_counts);

@@ -349,6 +349,93 @@ START_TEST(test_summary_text_csv_md_show_the_figures)
 }
 END_TEST
 
+/* The base data under --weight entity: ADM-A's delegates took different
+ * positions (d1 support, d3 can live with), which every output names; the
+ * new measures reach JSON, text, CSV, Markdown and the report. */
+START_TEST(test_summary_shows_no_view_measures_histogram_and_divided)
+{
+	cJSON *sum;
+	char outp[160], *html;
+	build_db(dbpath, form_json, base, 4);
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "json", NULL),
+	                 0);
+	sum = cJSON_Parse(out_text);
+	ck_assert_ptr_nonnull(sum);
+	/* clear: 4, 2, 5 of 1..5: F = 0, 1/3, 1/3, 2/3, so D = 2 (1) / 4; A: one
+	 * layer 01011, TU 4, TDU 2: U = (3*4 - 4*2) / (3*6) = 2/9, A = 2/9 * 1/2 */
+	const cJSON *c = question(sum, "clear");
+	ck_assert_double_eq_tol(num(c, "leik"), 0.5, 1e-12);
+	ck_assert_double_eq_tol(num(c, "agreement"), 1.0 / 9, 1e-12);
+	ck_assert_double_eq(num(c, "no_view"), 0);
+	const cJSON *sg3 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(question(sum, "per_sg"),
+	                                                                       "rows"), 1);
+	ck_assert_double_eq(num(sg3, "answered"), 1);
+	ck_assert_double_eq(num(sg3, "no_view"), 1);
+	const cJSON *h = question(sum, "how_many");
+	ck_assert_double_eq(num(h, "median"), 4);
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(h, "histogram")), 21);
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(question(sum, "proposal"), "divided"));
+	cJSON_Delete(sum);
+
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "json",
+	                     "--weight", "entity", NULL), 0);
+	sum = cJSON_Parse(out_text);
+	ck_assert_ptr_nonnull(sum);
+	const cJSON *dv = cJSON_GetObjectItemCaseSensitive(question(sum, "proposal"), "divided");
+	ck_assert_int_eq(cJSON_GetArraySize(dv), 1);
+	const cJSON *e = cJSON_GetArrayItem(dv, 0);
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(e, "entity")->valuestring, "ADM-A");
+	const cJSON *cn = cJSON_GetObjectItemCaseSensitive(e, "counts");
+	ck_assert_double_eq(num(cn, "support"), 1);
+	ck_assert_double_eq(num(cn, "live_with"), 1);
+	ck_assert_double_eq(num(cn, "object"), 0);
+	ck_assert_double_eq(num(cn, "abstain"), 0);
+	cJSON_Delete(sum);
+
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--weight", "entity",
+	                     NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "divided delegations (one entity's delegates "
+	                                       "disagree):\n    - ADM-A: support 1, can live with 1\n"));
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "dispersion 0.50 (Leik"));
+	ck_assert_ptr_nonnull(strstr(out_text, "agreement 0.11 (van der Eijk"));
+	ck_assert_ptr_nonnull(strstr(out_text, "  histogram:\n"));
+	ck_assert_ptr_nonnull(strstr(out_text, "no view (not in the shares)"));
+	ck_assert_ptr_null(strstr(out_text, "divided"));
+
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "csv", NULL),
+	                 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "\r\n,clear,scale,,leik,0.5\r\n"));
+	ck_assert_ptr_nonnull(strstr(out_text, "\r\n,clear,scale,,no_view,0\r\n"));
+	ck_assert_ptr_nonnull(strstr(out_text, "\r\n,per_sg,matrix,sg3,no_view,1\r\n"));
+	ck_assert_ptr_nonnull(strstr(out_text, "\r\n,how_many,number,4..4,histogram,1\r\n"));
+	ck_assert_ptr_null(strstr(out_text, "divided"));
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "csv",
+	                     "--weight", "entity", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "\r\n,proposal,position,ADM-A,divided_support,1\r\n"
+	                                       ",proposal,position,ADM-A,divided_live_with,1\r\n"));
+
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "md",
+	                     "--weight", "entity", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "| all | 2 | 0 | 3.25 | 2 | 0.45 | 0.62 | 0.33 | 0 | 1 | 0 | 0.50 | 0.50 |\n"));
+	ck_assert_ptr_nonnull(strstr(out_text, "- **ADM-A**: support 1, can live with 1\n"));
+	ck_assert_ptr_nonnull(strstr(out_text, "| value | count |\n"));
+
+	snprintf(outp, sizeof outp, "%s/report.html", dir);
+	ck_assert_int_eq(run("report", "--db", dbpath, "--form", formpath, "--out", outp,
+	                     "--weight", "entity", NULL), 0);
+	html = read_text(outp);
+	ck_assert_ptr_nonnull(strstr(html, "<ul class=\"snd-divided\"><li>Divided: <bdi "
+	                                   "class=\"snd-ent\">ADM-A</bdi> (support 1, can live with "
+	                                   "1)</li></ul>"));
+	ck_assert_ptr_nonnull(strstr(html, "No view: 1</text>"));
+	ck_assert_ptr_nonnull(strstr(html, "<dt>dispersion (Leik)</dt><dd>"));
+	ck_assert_ptr_nonnull(strstr(html, "<dt>agreement (van der Eijk)</dt><dd>"));
+	ck_assert_ptr_nonnull(strstr(html, "snd-chart snd-hist"));
+	free(html);
+}
+END_TEST
+
 /* Free text cannot drive the chair's terminal: escape sequences and bidi
  * overrides in a comment are neutralised in text output. */
 START_TEST(test_summary_text_neutralises_terminal_escapes)
@@ -1086,6 +1173,7 @@ static Suite *suite(void)
 	tcase_set_timeout(t, 120);
 	tcase_add_test(t, test_summary_json_has_the_counts_of_latest_revisions);
 	tcase_add_test(t, test_summary_text_csv_md_show_the_figures);
+	tcase_add_test(t, test_summary_shows_no_view_measures_histogram_and_divided);
 	tcase_add_test(t, test_summary_text_neutralises_terminal_escapes);
 	tcase_add_test(t, test_summary_refuses_a_form_the_database_does_not_hold);
 	tcase_add_test(t, test_export_csv_has_every_answer_and_guards_formulas);
