@@ -272,7 +272,7 @@ static const char *const sql[ST__MAX] = {
 	[ST_COUNTS] =
 		"SELECT (SELECT count(*) FROM delegate WHERE qid = ?1), "
 		"(SELECT count(*) FROM revision WHERE qid = ?1)",
-	/* The tally's walk (snd_store_each_latest_answers): the rows of
+	/* The tally's slim walk (snd_store_walk): the rows of
 	 * ST_EACH_LATEST with only the columns the tally uses. */
 	[ST_TALLY_LATEST] =
 		"SELECT r.ent, '', r.answers FROM delegate d INDEXED BY delegate_latest "
@@ -304,6 +304,33 @@ static const char *const sql[ST__MAX] = {
 	[ST_TALLY_LATEST_ATTRS] =
 		"SELECT r.ent, r.attrs, r.answers FROM delegate d INDEXED BY delegate_latest "
 		"JOIN revision r ON r.seq = d.latest_seq WHERE d.qid = ?1 ORDER BY d.latest_seq",
+	/* The same rows with what a revoked token's row needs: its jti to
+	 * probe, and seq/prior_seq to walk back to the delegate's newest
+	 * revision made with a valid token (store invariant 4).  Used only
+	 * when something is revoked. */
+	[ST_TALLY_LATEST_JTI] =
+		"SELECT r.ent, r.attrs, r.answers, r.seq, r.jti, ifnull(r.prior_seq, 0), r.sub "
+		"FROM delegate d INDEXED BY delegate_latest "
+		"JOIN revision r ON r.seq = d.latest_seq WHERE d.qid = ?1 ORDER BY d.latest_seq",
+	/* The checked walk: the whole chain in seq order (a scan of the rowid
+	 * b-tree, every questionnaire's rows), with what the chain link and
+	 * the answers hash are computed from. */
+	[ST_TALLY_CHAIN] =
+		"SELECT " ROW_COLS "ifnull(r.prior_seq, 0) FROM revision r ORDER BY r.seq",
+	/* Covered by the delegate_latest index: no table row is read. */
+	[ST_TALLY_LATEST_SEQS] =
+		"SELECT latest_seq FROM delegate INDEXED BY delegate_latest WHERE qid = ?1",
+	[ST_REV_BY_SEQ] = "SELECT " REV_COLS ", ifnull(r.prior_seq, 0) FROM revision r "
+	                  "WHERE r.seq = ?1",
+	[ST_REVOKED_ALL] = "SELECT jti FROM revoked",
+	/* A read transaction around the statements of one tally, so they
+	 * share one snapshot. */
+	[ST_BEGIN_READ] = "BEGIN DEFERRED",
+	/* The roll arrives with a later schema step: asked for, not assumed. */
+	[ST_HAS_ROLL] = "SELECT EXISTS (SELECT 1 FROM sqlite_schema "
+	                "WHERE type = 'table' AND name = 'roll')",
+	[ST_ROLL_INVITED] =
+		"SELECT count(DISTINCT sub) FROM roll WHERE qid = ?1 AND role = 'delegate'",
 };
 
 sqlite3_stmt *store_prepare(struct snd_store *s, enum stmt id)

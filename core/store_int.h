@@ -60,6 +60,14 @@ enum stmt {
 	ST_MAIL_COUNT,
 	ST_TALLY_LATEST,       /* prepared per walk: store_prepare_once */
 	ST_TALLY_LATEST_ATTRS,
+	ST_TALLY_LATEST_JTI,   /* the same with seq, jti, prior_seq: revocations exist */
+	ST_TALLY_CHAIN,        /* every revision in seq order: the checked walk */
+	ST_TALLY_LATEST_SEQS,  /* which seqs are latest, for the checked walk */
+	ST_REV_BY_SEQ,
+	ST_REVOKED_ALL,
+	ST_BEGIN_READ,
+	ST_HAS_ROLL,
+	ST_ROLL_INVITED,       /* prepared only once ST_HAS_ROLL found the table */
 	ST__MAX
 };
 

@@ -134,3 +134,14 @@ enum snd_err snd_store_effective_window(struct snd_store *s, const struct snd_fo
 	}
 	return SND_OK;
 }
+
+enum snd_err snd_store_schedule_get(struct snd_store *s, const char *qid,
+                                    struct snd_schedule *out)
+{
+	struct snd_schedule r;
+	enum snd_err e = window_row(s, qid, &r.has_opens, &r.opens_ms, &r.has_closes, &r.closes_ms,
+	                            &r.found, &r.set_at_ms);
+	if (e == SND_OK)
+		*out = r;
+	return e;
+}
