@@ -317,6 +317,29 @@ static void render_when(struct snd_buf *o, const struct snd_form *f, int lang,
 	snd_buf_puts(o, "</p>");
 }
 
+/* What the tally set aside or did not check (interface.md, "What the
+ * tally may count"): one paragraph, only when there is something to say.
+ * English for now, like `tally`'s own lines. */
+static void report_set_aside(struct snd_buf *out, const cJSON *summary, char dec)
+{
+	double rv = snd_json_num0(summary, "revoked");
+	int inc = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(summary, "revoked_included"));
+	int skipped = cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(summary, "verified"));
+	char a[SND_FMT_LEN];
+	if (rv <= 0 && !skipped)
+		return;
+	snd_fmt_count(a, rv, dec);
+	snd_buf_puts(out, "<p class=\"snd-meta\">");
+	if (rv > 0)
+		snd_buf_printf(out, inc ? "%s answer%s made with a revoked link counted "
+		                          "(--include-revoked).%s"
+		                        : "%s answer%s set aside: made with a revoked link.%s",
+		               a, rv == 1 ? "" : "s", skipped ? " " : "");
+	if (skipped)
+		snd_buf_puts(out, "Integrity check skipped (--no-verify).");
+	snd_buf_puts(out, "</p>");
+}
+
 enum snd_err snd_report_html(struct snd_buf *out, const struct snd_form *f, int lang,
                              const cJSON *summary, const cJSON *turnout)
 {
@@ -369,6 +392,7 @@ enum snd_err snd_report_page(struct snd_buf *out, const struct snd_form *f, int 
 	snd_buf_puts(out, "</p>");
 	if (when)
 		render_when(out, f, lang, when);
+	report_set_aside(out, summary, dec);
 	if (f->ndraft_languages > 0) {
 		size_t i;
 		for (i = 0; i < f->ndraft_languages; i++)

@@ -774,17 +774,47 @@ enum snd_err snd_store_latest(struct snd_store *s, const char *qid, const char *
                               snd_revision_cb cb, void *ctx);
 /* Every delegate's latest revision for qid, in seq order. */
 enum snd_err snd_store_each_latest(struct snd_store *s, const char *qid, snd_revision_cb cb, void *ctx);
-/* The tally's slim walk: the same rows as snd_store_each_latest, only the
- * columns a tally reads (attrs "" unless with_attrs), valid during cb. */
-struct snd_answers_row {
+/* The tally's walk since issue 12 (interface.md, "What the tally may count,
+ * and checks before counting"): the rows a tally counts, in one read
+ * transaction (one snapshot).  A revision made with a revoked token is not
+ * counted: the delegate's newest earlier revision made with a token that
+ * is not revoked counts instead (found through prior_seq; none: the
+ * delegate is not counted), unless SND_WALK_INCLUDE_REVOKED.
+ * SND_WALK_CHAIN walks every revision of the database in seq order instead
+ * (a row with check set, r the whole row, for the caller to check its hash
+ * and chain link), counting the latest ones as above; a revision counted in
+ * place of a revoked one comes again, after its own check, with check 0. */
+enum snd_walk_flags {
+	SND_WALK_ATTRS = 1,           /* fill attrs (else "") */
+	SND_WALK_INCLUDE_REVOKED = 2, /* count revisions of revoked tokens too */
+	SND_WALK_CHAIN = 4,           /* every revision, in seq order */
+};
+struct snd_walk_row {
 	const char *ent;
 	const char *attrs;      /* JSON object text, or "" */
 	const char *answers;    /* canonical JSON text */
 	size_t answers_len;
+	int64_t seq;
+	const char *sub;        /* "" when the walk does not read it */
+	int count;              /* the tally counts this row */
+	int check;              /* SND_WALK_CHAIN: a chain row, in seq order */
+	const struct snd_revision *r; /* SND_WALK_CHAIN rows: the whole row (its
+	                         * revoked flag is not set); else NULL */
 };
-typedef int (*snd_answers_cb)(void *ctx, const struct snd_answers_row *r); /* nonzero stops */
-enum snd_err snd_store_each_latest_answers(struct snd_store *s, const char *qid, int with_attrs,
-                                           snd_answers_cb cb, void *ctx);
+typedef int (*snd_walk_cb)(void *ctx, const struct snd_walk_row *w); /* nonzero stops */
+/* *revoked (may be NULL) gets the number of delegates whose latest
+ * revision was made with a revoked token (counted or not). */
+enum snd_err snd_store_walk(struct snd_store *s, const char *qid, unsigned flags,
+                            snd_walk_cb cb, void *ctx, int64_t *revoked);
+/* snd_store_each_latest with the same rule: the revision that counts for
+ * each delegate (full rows; in seq order of the latest revisions, a row
+ * that stands in for a revoked one in its place).  *revoked as above. */
+enum snd_err snd_store_each_counted(struct snd_store *s, const char *qid, int include_revoked,
+                                    snd_revision_cb cb, void *ctx, int64_t *revoked);
+/* How many delegates the roll invited to qid (distinct delegate ids of
+ * role delegate); *found 0 (and *invited 0) when the database has no roll. */
+enum snd_err snd_store_invited(struct snd_store *s, const char *qid, int64_t *invited,
+                               int *found);
 /* Every revision in the database, in seq order (for verify and merge). */
 enum snd_err snd_store_each_revision(struct snd_store *s, snd_revision_cb cb, void *ctx);
 /* A number that changes whenever a revision is committed (for caches). */
@@ -809,6 +839,17 @@ enum snd_err snd_store_set_window(struct snd_store *s, const char *qid, int has_
 enum snd_err snd_store_window(struct snd_store *s, const char *qid, int *has_opens,
                               int64_t *opens_ms, int *has_closes, int64_t *closes_ms,
                               int *found);
+
+/* The schedule row of qid as stored (for tally merge, which copies it):
+ * found 0 and the rest zero when there is none. */
+struct snd_schedule {
+	int found;
+	int has_opens, has_closes;
+	int64_t opens_ms, closes_ms;
+	int64_t set_at_ms;
+};
+enum snd_err snd_store_schedule_get(struct snd_store *s, const char *qid,
+                                    struct snd_schedule *out);
 
 /* When a questionnaire accepts answers, in Unix seconds (override times
  * are floored to the second). */
@@ -912,6 +953,56 @@ struct snd_tally;
 enum snd_err snd_tally_run(struct snd_store *s, const struct snd_form *f,
                            const struct snd_tally_opts *o, size_t kept_budget,
                            struct snd_tally **out, char *errbuf, size_t errlen);
+/* snd_tally_run with flags (interface.md, "What the tally may count, and
+ * checks before counting"; snd_tally_run and snd_tally_summary pass 0):
+ *   SND_TALLY_VERIFY: before anything counts, every stored revision's
+ *     answers must match their stored hash (SHA-256) and the chain must be
+ *     unbroken (seq dense, each prev the previous link, each link as
+ *     snd_chain_link computes it); the reading threads do it in the same
+ *     pass.  On a mismatch SND_EINVAL, errbuf naming the first bad
+ *     revision (seq, delegate) and `tally verify`.  Receipts are not
+ *     checked (verify's job).  The summary then says "verified": true.
+ *   SND_TALLY_INCLUDE_REVOKED: count revisions made with revoked tokens
+ *     (the summary still says how many delegates that concerns).
+ * Without it, a delegate's latest revision made with a revoked token is
+ * set aside and its newest revision made with a valid token counts
+ * instead (snd_store_walk).
+ *   SND_TALLY_BY_MUST_EXIST: a --by attribute that no counted delegate
+ *     has (while some delegates answered) is SND_ENOTFOUND, errbuf "no
+ *     delegate has this attribute; attributes: a, b" (for the collector's
+ *     API: a 400); without it such a breakdown is one group "(none)". */
+enum snd_tally_flags {
+	SND_TALLY_VERIFY = 1,
+	SND_TALLY_INCLUDE_REVOKED = 2,
+	SND_TALLY_BY_MUST_EXIST = 4,
+};
+enum snd_err snd_tally_run_ex(struct snd_store *s, const struct snd_form *f,
+                              const struct snd_tally_opts *o, unsigned flags,
+                              size_t kept_budget, struct snd_tally **out, char *errbuf,
+                              size_t errlen);
+/* The check of SND_TALLY_VERIFY alone, over the whole database (`tally
+ * export` runs it before writing a record).  SND_EINVAL on a mismatch,
+ * errbuf as above. */
+enum snd_err snd_tally_check(struct snd_store *s, const struct snd_form *f, char *errbuf,
+                             size_t errlen);
+/* The token attributes the counted delegates of f carry, sorted, as one
+ * malloc'ed ", "-joined string in *names (the caller frees; "" when none);
+ * on pseudonymous forms without the ones that name people.  For a message
+ * after SND_ENOTFOUND. */
+enum snd_err snd_tally_attrs(struct snd_store *s, const struct snd_form *f, char **names,
+                             char *errbuf, size_t errlen);
+/* What the summary says beside its figures: delegates whose latest
+ * revision was made with a revoked token (set aside, or counted under
+ * SND_TALLY_INCLUDE_REVOKED), the roll's invited count (has_invited 0: no
+ * roll), and whether the check ran. */
+struct snd_tally_info {
+	int64_t revoked;
+	int64_t invited;
+	int has_invited;
+	int revoked_included;
+	int verified;
+};
+void snd_tally_info(const struct snd_tally *t, struct snd_tally_info *out);
 void snd_tally_free(struct snd_tally *t);
 /* The summary object of snd_tally_summary; with lists 0 every "objections"
  * and "comments" array is left empty (snd_tally_each_item gives them). */

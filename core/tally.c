@@ -334,9 +334,51 @@ void snd_tally_free(struct snd_tally *st)
  * Pseudonymous forms: no entity anywhere in the output, and a by that names
  * people ("entity", "name", "email"...: identifying_attr) is refused
  * (SND_EINVAL). */
+void tally_bad_note(struct tally_bad *b, int64_t seq, const char *sub, const char *what)
+{
+	size_t i = 0;
+	if (b->seq != 0 && b->seq <= seq)
+		return;
+	b->seq = seq;
+	b->what = what;
+	for (; sub != NULL && sub[i] && i + 1 < sizeof b->sub; i++)
+		b->sub[i] = ((unsigned char)sub[i] < 0x20 || sub[i] == 0x7f) ? '?' : sub[i];
+	b->sub[i] = '\0';
+}
+
+/* After the pass: a --by attribute that no counted delegate carries (every
+ * one went to "(none)") is a mistake, most likely its spelling; say which
+ * attributes exist.  Nothing to say while nobody has answered. */
+static enum snd_err by_check(struct snd_store *s, struct tally *t, char *errbuf, size_t errlen)
+{
+	char *names = NULL;
+	enum snd_err e;
+	if (t->o->by == NULL || strcmp(t->o->by, "entity") == 0 || t->named_groups > 0 ||
+	    t->sc[0].acc[0] <= 0)
+		return SND_OK;
+	if ((e = snd_tally_attrs(s, t->f, &names, errbuf, errlen)) != SND_OK)
+		return e;
+	if (tally_has_attr(names, t->o->by)) { /* present, but every value empty */
+		free(names);
+		return SND_OK;
+	}
+	tally_errf(errbuf, errlen, "no delegate has this attribute; attributes: %s",
+	           names[0] ? names : "none");
+	free(names);
+	return SND_ENOTFOUND;
+}
+
 enum snd_err snd_tally_run(struct snd_store *s, const struct snd_form *f,
                            const struct snd_tally_opts *o, size_t kept_budget,
                            struct snd_tally **out, char *errbuf, size_t errlen)
+{
+	return snd_tally_run_ex(s, f, o, 0, kept_budget, out, errbuf, errlen);
+}
+
+enum snd_err snd_tally_run_ex(struct snd_store *s, const struct snd_form *f,
+                              const struct snd_tally_opts *o, unsigned flags,
+                              size_t kept_budget, struct snd_tally **out, char *errbuf,
+                              size_t errlen)
 {
 	struct snd_tally *st;
 	struct tally *t;
@@ -369,6 +411,7 @@ enum snd_err snd_tally_run(struct snd_store *s, const struct snd_form *f,
 	t->o = &st->o;
 	t->entity_mode = o->weight == SND_WEIGHT_ENTITY;
 	t->pseudo = f->anonymity == SND_PSEUDONYMOUS;
+	t->flags = flags;
 	kept_init(&t->kept, kept_budget);
 	if ((e = tally_layout(t)) != SND_OK || tally_new_scope(t, NULL) != 0) {
 		e = SND_ENOMEM;
@@ -376,6 +419,13 @@ enum snd_err snd_tally_run(struct snd_store *s, const struct snd_form *f,
 	}
 
 	e = tally_stream(t, s, f->id);
+	if (t->bad.seq != 0) {
+		tally_errf(errbuf, errlen, "revision %lld (delegate %s): %s; nothing was counted "
+		           "(run `tally verify` on the database for every problem)",
+		           (long long)t->bad.seq, t->bad.sub, t->bad.what);
+		e = SND_EINVAL;
+		goto fail_msg;
+	}
 	if (e == SND_OK && t->err == SND_OK && t->entity_mode)
 		add_no_view_entities(t);
 	if (t->err != SND_OK) {
@@ -390,6 +440,14 @@ enum snd_err snd_tally_run(struct snd_store *s, const struct snd_form *f,
 		e = tally_kept_err(&t->kept);
 		goto fail;
 	}
+	if ((flags & SND_TALLY_BY_MUST_EXIST) && (e = by_check(s, t, errbuf, errlen)) != SND_OK)
+		goto fail_msg;
+	if (!(flags & TALLY_CHECK_ONLY) &&
+	    snd_store_invited(s, f->id, &t->invited, &t->has_invited) != SND_OK) {
+		e = SND_EDB;
+		tally_errf(errbuf, errlen, "reading the roll: %s", snd_store_errmsg(s));
+		goto fail_msg;
+	}
 	if (t->invalid > 0)
 		snd_log(SND_LOG_WARN, "tally %s: %zu stored answers did not fit the form and were "
 		        "skipped", f->id, t->invalid);
@@ -402,8 +460,30 @@ fail:
 		tally_errf(errbuf, errlen, "writing the objections and comments to a temporary file in "
 		     "%s failed (set TMPDIR to a directory with room)",
 		     getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+fail_msg:
 	snd_tally_free(st);
 	return e;
+}
+
+enum snd_err snd_tally_check(struct snd_store *s, const struct snd_form *f, char *errbuf,
+                             size_t errlen)
+{
+	struct snd_tally *t = NULL;
+	enum snd_err e = snd_tally_run_ex(s, f, NULL, SND_TALLY_VERIFY | TALLY_CHECK_ONLY, 0, &t,
+	                                  errbuf, errlen);
+	snd_tally_free(t);
+	return e;
+}
+
+void snd_tally_info(const struct snd_tally *st, struct snd_tally_info *out)
+{
+	const struct tally *t = &st->t;
+	memset(out, 0, sizeof *out);
+	out->revoked = t->revoked;
+	out->invited = t->invited;
+	out->has_invited = t->has_invited;
+	out->revoked_included = (t->flags & SND_TALLY_INCLUDE_REVOKED) != 0;
+	out->verified = (t->flags & SND_TALLY_VERIFY) != 0;
 }
 
 

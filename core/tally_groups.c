@@ -15,7 +15,9 @@
  */
 #include "tally_int.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* The scope of group value v[0..n), created on first sight (up to
  * MAX_GROUPS, then "(other)").  Returns -1 when out of memory. */
@@ -151,5 +153,99 @@ int tally_add_row_scope(void *ctx, const char *p, size_t len)
 		return -1;
 	rs->ids = ids;
 	rs->ids[rs->n++] = (uint32_t)si;
+	return 0;
+}
+
+/* --------------------------------------------- the attributes that exist
+ * snd_tally_attrs: only on the error path of an unknown --by, so a plain
+ * walk with cJSON per row, and a short sorted list of distinct keys
+ * (at most MAX_ATTR_KEYS; a database with more is not one we made). */
+
+#define MAX_ATTR_KEYS 256
+
+struct attr_keys {
+	char *k[MAX_ATTR_KEYS];
+	size_t n;
+	int pseudo;
+	int oom;
+};
+
+static int identifying(const char *k)
+{
+	static const char *const ids[] = {"entity", "ent", "id", "sub", "name", "email"};
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+		if (strcasecmp(k, ids[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int attr_keys_row(void *ctx, const struct snd_walk_row *w)
+{
+	struct attr_keys *a = ctx;
+	cJSON *o, *it;
+	if (!w->count || w->attrs[0] == '\0')
+		return 0;
+	if ((o = cJSON_Parse(w->attrs)) == NULL)
+		return 0; /* the engine skips such rows too */
+	cJSON_ArrayForEach(it, o) {
+		size_t i = 0;
+		if (it->string == NULL || (a->pseudo && identifying(it->string)))
+			continue;
+		while (i < a->n && strcmp(a->k[i], it->string) < 0)
+			i++;
+		if ((i < a->n && strcmp(a->k[i], it->string) == 0) || a->n == MAX_ATTR_KEYS)
+			continue;
+		char *d = strdup(it->string);
+		if (d == NULL) {
+			a->oom = 1;
+			break;
+		}
+		memmove(&a->k[i + 1], &a->k[i], (a->n - i) * sizeof a->k[0]);
+		a->k[i] = d;
+		a->n++;
+	}
+	cJSON_Delete(o);
+	return a->oom;
+}
+
+enum snd_err snd_tally_attrs(struct snd_store *s, const struct snd_form *f, char **names,
+                             char *errbuf, size_t errlen)
+{
+	struct attr_keys a;
+	struct snd_buf b;
+	enum snd_err e;
+	memset(&a, 0, sizeof a);
+	a.pseudo = f->anonymity == SND_PSEUDONYMOUS;
+	e = snd_store_walk(s, f->id, SND_WALK_ATTRS, attr_keys_row, &a, NULL);
+	if (e == SND_OK && a.oom)
+		e = SND_ENOMEM;
+	snd_buf_init(&b, 0);
+	for (size_t i = 0; i < a.n; i++) {
+		if (e == SND_OK)
+			snd_buf_printf(&b, "%s%s", i ? ", " : "", a.k[i]);
+		free(a.k[i]);
+	}
+	if (e == SND_OK && (*names = snd_buf_steal(&b, NULL)) == NULL)
+		e = SND_ENOMEM;
+	snd_buf_free(&b);
+	if (e == SND_ENOMEM)
+		tally_errf(errbuf, errlen, "%s", "out of memory while listing attributes");
+	else if (e != SND_OK)
+		tally_errf(errbuf, errlen, "reading responses: %s", snd_store_errmsg(s));
+	return e;
+}
+
+int tally_has_attr(const char *names, const char *key)
+{
+	size_t n = strlen(key);
+	for (const char *p = names; *p;) {
+		const char *q = strstr(p, ", ");
+		size_t len = q ? (size_t)(q - p) : strlen(p);
+		if (len == n && memcmp(p, key, n) == 0)
+			return 1;
+		if (q == NULL)
+			break;
+		p = q + 2;
+	}
 	return 0;
 }

@@ -159,6 +159,13 @@ static inline enum snd_err tally_kept_err(const struct kept_store *k)
 	return k->err == KEPT_EIO ? SND_EIO : SND_ENOMEM;
 }
 
+/* The first revision the check of SND_TALLY_VERIFY refused. */
+struct tally_bad {
+	int64_t seq;          /* 0: none */
+	char sub[128];        /* the delegate, control characters as '?' */
+	const char *what;     /* a static phrase */
+};
+
 /* ------------------------------------------------------ layout (tally.c) */
 
 /* One slot: a question or a matrix row; entity weighting divides it by its
@@ -217,9 +224,21 @@ struct tally {
 	struct scratch key;
 	struct scan_form scan; /* the scanner's view of ql, dq, pool and the id tables */
 	size_t invalid;
+	/* issue 12: what is counted and checked (snd_tally_run_ex) */
+	unsigned flags;       /* SND_TALLY_* and TALLY_CHECK_ONLY */
+	int64_t revoked;      /* delegates whose latest revision has a revoked token */
+	int64_t invited;
+	int has_invited;
+	struct tally_bad bad; /* the check's first failure (bad.seq 0: none) */
 	enum snd_err err;
 	int oom;              /* JSON building ran out of memory */
 };
+
+/* snd_tally_check: the walk checks, nothing is counted (tally.c). */
+#define TALLY_CHECK_ONLY 0x100
+
+/* Records a failure in *b unless it holds an earlier one. */
+void tally_bad_note(struct tally_bad *b, int64_t seq, const char *sub, const char *what);
 
 /* The public handle: the engine and a copy of the options. */
 struct snd_tally {
@@ -274,6 +293,9 @@ void tally_attr_value(const char *attrs, const char *key, const char **v, size_t
  * when split), or with "(none)" when there is none.  -1 when fn fails. */
 int tally_each_piece(const char *v, size_t n, int split,
                      int (*fn)(void *ctx, const char *p, size_t len), void *ctx);
+
+/* 1 when key is one of the ", "-joined names of snd_tally_attrs. */
+int tally_has_attr(const char *names, const char *key);
 
 /* ---------------------------------------- streaming (tally_stream.c) */
 

@@ -705,6 +705,14 @@ static void out_summary(struct emit *e)
 	e_str(e, "questionnaire", t->f->id);
 	e_str(e, "weight", snd_weight_names[t->o->weight]);
 	e_num(e, "responses", t->sc[0].acc[0]);
+	/* What was set aside and whether the data was checked (interface.md,
+	 * "What the tally may count, and checks before counting"). */
+	e_num(e, "revoked", (double)t->revoked);
+	if (t->flags & SND_TALLY_INCLUDE_REVOKED)
+		e_bool(e, "revoked_included", 1);
+	if (t->has_invited)
+		e_num(e, "invited", (double)t->invited);
+	e_bool(e, "verified", (t->flags & SND_TALLY_VERIFY) != 0);
 	out_questions(e, 0);
 	if (t->o->by != NULL && !t->oom) {
 		size_t ng = t->nsc - 1;

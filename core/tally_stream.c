@@ -37,12 +37,25 @@
  * applies its batches itself.  Cost: two batches of BATCH_ROWS rows
  * (about 2 MB each for the LSG form) and one copy per row. */
 
+/* The first row's prev (store invariant 2). */
+#define SND_ZERO_LINK_HEX "0000000000000000000000000000000000000000000000000000000000000000"
+
 #define BATCH_ROWS 2048
 #define BATCH_BYTES ((size_t)1 << 20)
 #define PREDECODE_BYTES ((size_t)4 << 20)
 
+/* A row's jobs: APPLY adds it up; HASH checks its answers against the
+ * stored hash (SND_TALLY_VERIFY), on whichever thread gets to it first. */
+#define ROW_APPLY 1
+#define ROW_HASH 2
+
 struct brow {
 	size_t ent, attrs, answers, answers_len; /* offsets into bytes */
+	size_t sub;          /* offset, HASH rows only ("" otherwise) */
+	int64_t seq;
+	unsigned char jobs;
+	unsigned char hashed; /* HASH: 0 not yet, 1 matches, 2 differs */
+	uint8_t hash[32];    /* HASH: the stored hash */
 };
 
 struct batch {
@@ -66,6 +79,11 @@ struct pass {
 	int nothread;        /* pthread_create failed: the reader applies batches */
 	int copy_failed;     /* the reader could not copy a row (out of memory) */
 	int need_attrs;      /* --by names a token attribute */
+	int check;           /* SND_TALLY_VERIFY: the chain walk, checked */
+	int64_t last_seq;    /* the reader's chain check: the row before */
+	char last_link[65];
+	struct tally_bad rbad; /* the reader's first failure */
+	struct tally_bad wbad; /* the worker's (or the applying reader's) */
 	size_t maxdec;       /* rows per batch the reader may decode (0: none) */
 	struct scan_form rscan; /* the reader's scanner view (its own dq, pool) */
 	pthread_t worker;
@@ -122,14 +140,39 @@ static void row_apply(struct pass *p, const char *ent, const char *attrs, const 
 	cJSON_Delete(tree);
 }
 
+/* SHA-256 of a HASH row's answers against its stored hash: sets hashed.
+ * A pure function of the row, so either thread may run it. */
+static void row_hash(struct batch *b, struct brow *r)
+{
+	struct snd_sha256 h;
+	uint8_t md[32];
+	snd_sha256_init(&h);
+	snd_sha256_update(&h, b->bytes + r->answers, r->answers_len);
+	snd_sha256_final(&h, md);
+	r->hashed = memcmp(md, r->hash, sizeof md) == 0 ? 1 : 2;
+}
+
 static void batch_apply(struct pass *p, struct batch *b)
 {
 	size_t nq = p->t->f->nquestions, np = p->t->npool;
 	for (size_t i = 0; i < b->n && p->t->err == SND_OK; i++) {
-		const struct brow *r = &b->rows[i];
+		struct brow *r = &b->rows[i];
 		int d = i < p->maxdec && b->dec[i];
-		row_apply(p, b->bytes + r->ent, b->bytes + r->attrs, b->bytes + r->answers,
-		          r->answers_len, d ? b->dqs + i * nq : NULL, d ? b->pools + i * np : NULL);
+		if (r->jobs & ROW_HASH) {
+			if (r->hashed == 0)
+				row_hash(b, r);
+			if (r->hashed == 2) {
+				/* rows come in seq order: this is the first the hashes refuse */
+				tally_bad_note(&p->wbad, r->seq, b->bytes + r->sub,
+				               "its answers do not match their stored hash");
+				p->t->err = SND_EINVAL;
+				break;
+			}
+		}
+		if (r->jobs & ROW_APPLY)
+			row_apply(p, b->bytes + r->ent, b->bytes + r->attrs, b->bytes + r->answers,
+			          r->answers_len, d ? b->dqs + i * nq : NULL,
+			          d ? b->pools + i * np : NULL);
 	}
 	if (p->maxdec > 0)
 		memset(b->dec, 0, b->n < p->maxdec ? b->n : p->maxdec);
@@ -174,12 +217,17 @@ static void predecode(struct pass *p, struct batch *b)
 	struct tally *t = p->t;
 	size_t nq = t->f->nquestions, np = t->npool;
 	struct batch *other = p->b[p->cur ^ 1];
-	if (p->maxdec == 0 || b->dqs == NULL)
+	int dec = p->maxdec > 0 && b->dqs != NULL;
+	if (!dec && !p->check)
 		return;
-	for (size_t i = 0; i < b->n && i < p->maxdec; i++) {
+	for (size_t i = 0; i < b->n && (p->check || i < p->maxdec); i++) {
 		if (!__atomic_load_n(&other->ready, __ATOMIC_ACQUIRE))
 			return; /* the worker is free: hand over now */
-		const struct brow *r = &b->rows[i];
+		struct brow *r = &b->rows[i];
+		if ((r->jobs & ROW_HASH) && r->hashed == 0)
+			row_hash(b, r);
+		if (!dec || i >= p->maxdec || !(r->jobs & ROW_APPLY))
+			continue;
 		struct dq *dq = b->dqs + i * nq;
 		int *pool = b->pools + i * np;
 		memset(dq, 0, nq * sizeof *dq);
@@ -242,22 +290,82 @@ static int batch_put(struct batch *b, const char *s, size_t n, size_t *off)
 	return 0;
 }
 
-/* The store's callback: copy the row into the batch being filled. */
-static int on_row(void *ctx, const struct snd_answers_row *r)
+/* 64 lowercase hex digits -> 32 bytes; -1 for anything else. */
+static int hex32(const char *h, uint8_t out[32])
+{
+	for (int i = 0; i < 64; i++) {
+		int c = (unsigned char)h[i], v;
+		if (c >= '0' && c <= '9')
+			v = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v = c - 'a' + 10;
+		else
+			return -1;
+		if (i & 1)
+			out[i / 2] |= (uint8_t)v;
+		else
+			out[i / 2] = (uint8_t)(v << 4);
+	}
+	return h[64] == '\0' ? 0 : -1;
+}
+
+/* SND_TALLY_VERIFY, the reader's part, in seq order: seq follows the row
+ * before, prev is that row's link, and link is the row's own (as `tally
+ * verify` checks: verify.c's check_chain).  The answers hash is the
+ * batch's job (ROW_HASH).  0, or -1 with p->rbad set. */
+static int chain_check(struct pass *p, const struct snd_revision *r, uint8_t hash[32])
+{
+	char link[65];
+	const char *what = NULL;
+	if (r->seq != p->last_seq + 1)
+		what = r->seq > p->last_seq + 1 ? "revisions before it are missing (a chain gap)"
+		                                : "its sequence number is out of order";
+	else if (strcmp(r->prev, p->last_seq == 0 ? SND_ZERO_LINK_HEX : p->last_link) != 0)
+		what = "its prev does not match the link of the revision before it";
+	else if (hex32(r->hash, hash) != 0)
+		what = "its stored hash is not a SHA-256";
+	if (what == NULL) {
+		snd_chain_link(r, link);
+		if (strcmp(link, r->link) != 0)
+			what = "its chain link does not match the row (the row was altered)";
+	}
+	if (what != NULL) {
+		tally_bad_note(&p->rbad, r->seq, r->sub, what);
+		return -1;
+	}
+	p->last_seq = r->seq;
+	memcpy(p->last_link, link, sizeof link);
+	return 0;
+}
+
+/* The store's callback: check a chain row, copy the row into the batch
+ * being filled. */
+static int on_row(void *ctx, const struct snd_walk_row *r)
 {
 	struct pass *p = ctx;
 	struct batch *b = p->b[p->cur];
 	struct brow *w = &b->rows[b->n];
+	int apply = r->count && !(p->t->flags & TALLY_CHECK_ONLY);
+	int hash = p->check && r->check;
 	const char *ent = r->ent, *attrs = p->need_attrs ? r->attrs : "";
-	const char *ans = r->answers;
+	const char *ans = r->answers, *sub = hash ? r->sub : "";
 	size_t alen = r->answers_len;
 
+	if (hash && chain_check(p, r->r, w->hash) != 0)
+		return 1;
+	if (!apply && !hash)
+		return 0;
+	if (!apply)
+		ent = attrs = "";
 	if (batch_put(b, ent, strlen(ent), &w->ent) || batch_put(b, attrs, strlen(attrs), &w->attrs) ||
-	    batch_put(b, ans, alen, &w->answers)) {
+	    batch_put(b, ans, alen, &w->answers) || batch_put(b, sub, strlen(sub), &w->sub)) {
 		p->copy_failed = 1;
 		return 1;
 	}
 	w->answers_len = alen;
+	w->seq = r->seq;
+	w->jobs = (unsigned char)((apply ? ROW_APPLY : 0) | (hash ? ROW_HASH : 0));
+	w->hashed = 0;
 	b->n++;
 	if (b->n == BATCH_ROWS || b->len >= BATCH_BYTES)
 		return batch_flush(p, 1);
@@ -293,7 +401,10 @@ static enum snd_err stream_rows(struct pass *p, struct snd_store *s, const char 
 	p->rscan = p->t->scan;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
-	e = snd_store_each_latest_answers(s, qid, p->need_attrs, on_row, p);
+	unsigned wf = (p->need_attrs ? SND_WALK_ATTRS : 0) |
+	              (p->t->flags & SND_TALLY_INCLUDE_REVOKED ? SND_WALK_INCLUDE_REVOKED : 0) |
+	              (p->check ? SND_WALK_CHAIN : 0);
+	e = snd_store_walk(s, qid, wf, on_row, p, &p->t->revoked);
 	oom = p->copy_failed;
 	if (e == SND_OK && !oom)
 		batch_flush(p, 0); /* the last, partial batch */
@@ -345,8 +456,18 @@ enum snd_err tally_stream(struct tally *t, struct snd_store *s, const char *qid)
 	p.t = t;
 	p.rs.t = t;
 	p.need_attrs = t->o->by != NULL && strcmp(t->o->by, "entity") != 0;
+	p.check = (t->flags & SND_TALLY_VERIFY) != 0;
 	e = stream_rows(&p, s, qid);
 	free(p.rs.ids);
+	/* The first bad revision in seq order: the reader stopped at its
+	 * first, the worker at its own; every row before either was checked
+	 * by both. */
+	if (p.rbad.seq != 0)
+		tally_bad_note(&t->bad, p.rbad.seq, p.rbad.sub, p.rbad.what);
+	if (p.wbad.seq != 0)
+		tally_bad_note(&t->bad, p.wbad.seq, p.wbad.sub, p.wbad.what);
+	if (t->bad.seq != 0)
+		return SND_EINVAL;
 	if (e == SND_OK && t->err == SND_OK && t->entity_mode)
 		combine_blocks(t);
 	return e;
