@@ -41,11 +41,17 @@ enum xfmt { X_CSV, X_JSON, X_NDJSON, X__MAX };
 static const char *const xfmt_names[X__MAX] = {"csv", "json", "ndjson"};
 
 static const char export_usage[] =
-	"usage: tally export --db DB --form FORM --format csv|json|ndjson [--bom] [--out FILE]\n"
+	"usage: tally export --db DB --form FORM --format csv|json|ndjson [--bom]\n"
+	"                    [--include-revoked] [--no-verify] [--out FILE]\n"
 	"\n"
 	"One record per delegate's latest revision: sub, entity, every attribute,\n"
 	"revision, submitted_at, hash, the answers, and whether the delegate's token\n"
-	"was revoked since (revoked: true/false).  CSV has one column\n"
+	"was revoked since (revoked: true/false).  A revision made with a revoked link\n"
+	"is set aside for the delegate's latest one made with a valid link (stderr\n"
+	"says how many); --include-revoked exports it instead, marked revoked.  Every\n"
+	"stored answer is checked against its hash and the hash chain before the first\n"
+	"record (exit 1 naming the first bad revision; `tally verify` tells more);\n"
+	"--no-verify skips the check.  CSV has one column\n"
 	"per question (multi joined by ';', rank by '>', matrix as question.row,\n"
 	"position as question and question.reason, \"no view\" as none); --bom starts\n"
 	"the CSV with a UTF-8 byte order mark for spreadsheet programs.\n";
@@ -368,11 +374,17 @@ fail:
 int cmd_export(int argc, char **argv)
 {
 	const char *db = NULL, *form = NULL, *format = NULL, *outp = NULL, *bom = NULL;
+	const char *include_revoked = NULL, *no_verify = NULL;
 	struct opt opts[] = {
 		{"db", 1, &db, NULL, NULL},         {"form", 1, &form, NULL, NULL},
 		{"format", 1, &format, NULL, NULL}, {"out", 1, &outp, NULL, NULL},
-		{"bom", 0, &bom, NULL, NULL},       {NULL, 0, NULL, NULL, NULL},
+		{"bom", 0, &bom, NULL, NULL},
+		{"include-revoked", 0, &include_revoked, NULL, NULL},
+		{"no-verify", 0, &no_verify, NULL, NULL},
+		{NULL, 0, NULL, NULL, NULL},
 	};
+	int64_t revoked = 0;
+	char err[512] = "";
 	struct snd_form *f = NULL;
 	struct snd_store *s = NULL;
 	struct xctx x;
@@ -412,9 +424,22 @@ int cmd_export(int argc, char **argv)
 	x.o = &o;
 	snd_buf_init(&x.b, 0);
 	rc = 1;
+	progress_init(&x.prog, "checking");
+	if (no_verify) {
+		tally_err("integrity check skipped (--no-verify)");
+	} else {
+		progress_note(&x.prog);
+		e = snd_tally_check(s, f, err, sizeof err);
+		progress_done(&x.prog);
+		if (e != SND_OK) {
+			tally_err("%s: %s", db, err[0] ? err : snd_strerror(e));
+			goto done;
+		}
+	}
 	progress_init(&x.prog, "records");
 	if (x.fmt == X_CSV) {
-		if ((e = snd_store_each_latest(s, f->id, collect_keys, &x)) != SND_OK && !x.failed) {
+		if ((e = snd_store_each_counted(s, f->id, include_revoked != NULL, collect_keys, &x,
+		                                NULL)) != SND_OK && !x.failed) {
 			tally_err("%s", snd_store_errmsg(s));
 			goto done;
 		}
@@ -438,7 +463,8 @@ int cmd_export(int argc, char **argv)
 	}
 	if (out_buf(&o, &x.b) != 0)
 		goto done;
-	if ((e = snd_store_each_latest(s, f->id, write_record, &x)) != SND_OK && !x.failed) {
+	if ((e = snd_store_each_counted(s, f->id, include_revoked != NULL, write_record, &x,
+	                                &revoked)) != SND_OK && !x.failed) {
 		tally_err("%s", snd_store_errmsg(s));
 		goto done;
 	}
@@ -452,6 +478,11 @@ int cmd_export(int argc, char **argv)
 	}
 	opened = 0;
 	rc = out_close(&o);
+	if (rc == 0 && revoked > 0)
+		tally_err("%lld record%s %s: made with a revoked link%s", (long long)revoked,
+		          revoked == 1 ? "" : "s", include_revoked ? "exported" : "set aside",
+		          include_revoked ? " (--include-revoked; column revoked)"
+		                          : " (--include-revoked exports them)");
 done:
 	progress_done(&x.prog);
 	if (opened)

@@ -140,7 +140,8 @@ void walk_summary(struct lists *ls, const cJSON *sum, const struct summary_write
 	const char *weight = snd_json_str(sum, "weight");
 	char a[SND_FMT_LEN];
 	snd_fmt_count(a, snd_json_num0(sum, "responses"), TALLY_DEC);
-	w->head(ctx, a, weight && strcmp(weight, "entity") == 0 ? "entity" : "delegate", questions);
+	w->head(ctx, a, weight && strcmp(weight, "entity") == 0 ? "entity" : "delegate", questions,
+	        sum);
 	ls->group = NULL;
 	w->questions(ctx, questions, 1);
 	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(sum, "groups")) {
@@ -208,4 +209,26 @@ void entries_each(struct lists *ls, const struct snd_form *f, const cJSON *qs, c
 	if (id != NULL && max != 0 &&
 	    snd_tally_each_item(ls->t, ls->group, id, each_item, &e) != SND_OK)
 		ls->failed = 1;
+}
+
+/* ------------------------------------------------ what was set aside
+ * The lines under a summary's head (interface.md, "What the tally may
+ * count"): answers set aside for a revoked link, or counted anyway, and a
+ * check that was skipped.  Nothing when there is nothing to say, so the
+ * usual output keeps its bytes. */
+void trust_lines(struct snd_buf *b, const cJSON *sum, const char *pre, const char *post)
+{
+	double rv = snd_json_num0(sum, "revoked");
+	const cJSON *inc = cJSON_GetObjectItemCaseSensitive(sum, "revoked_included");
+	char a[SND_FMT_LEN];
+	snd_fmt_count(a, rv, TALLY_DEC);
+	if (rv > 0 && cJSON_IsTrue(inc))
+		snd_buf_printf(b, "%s%s answer%s made with a revoked link counted "
+		               "(--include-revoked)%s", pre, a, rv == 1 ? "" : "s", post);
+	else if (rv > 0)
+		snd_buf_printf(b, "%s%s answer%s set aside: made with a revoked link "
+		               "(--include-revoked counts %s)%s", pre, a, rv == 1 ? "" : "s",
+		               rv == 1 ? "it" : "them", post);
+	if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(sum, "verified")))
+		snd_buf_printf(b, "%sIntegrity check skipped (--no-verify)%s", pre, post);
 }

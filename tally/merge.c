@@ -18,6 +18,10 @@
  *      hash or receipt in another input - is reported on stderr as a
  *      warning; both rows are kept and the later one counts.
  *   5. Any failure removes the half-written output.
+ *   6. Each questionnaire's schedule row (`collector open`/`close`: the
+ *      open or closed state) is copied.  Inputs that disagree on it (one
+ *      has no row, or other times) stop the merge before --out is made,
+ *      naming them, unless --schedule-from names the input to keep.
  *
  * The inputs are read with their own SQLite connections (the library has no
  * cursor API); the column list mirrors core/store.c's revision table and
@@ -36,7 +40,7 @@
 #define MERGE_BATCH 20000
 
 static const char merge_usage[] =
-	"usage: tally merge --out DB A.db B.db...\n"
+	"usage: tally merge --out DB [--schedule-from FILE] A.db B.db...\n"
 	"\n"
 	"Merges databases from several collectors of the same questionnaire into a\n"
 	"new database DB (which must not exist).  Revisions are imported in order of\n"
@@ -44,7 +48,10 @@ static const char merge_usage[] =
 	"are skipped; conflicting revisions (same delegate and revision number,\n"
 	"different answers) are reported and both kept.  Merging re-links rows onto\n"
 	"a new hash chain, so run `tally verify` on each input first; receipts are\n"
-	"kept as issued, so the merged database verifies with the same key(s).\n";
+	"kept as issued, so the merged database verifies with the same key(s).\n"
+	"Each questionnaire's schedule (open or closed, from `collector open`/`close`)\n"
+	"is kept; when the inputs disagree on it, the merge stops and names them\n"
+	"unless --schedule-from FILE names the input whose schedule to keep.\n";
 
 static const char *const sql_revisions =
 	"SELECT seq, qid, sub, ent, attrs, jti, rev, answers, hash, receipt, submitted_at, "
@@ -286,6 +293,111 @@ static struct src *next_src(struct src *in, size_t n)
 	return best;
 }
 
+/* ------------------------------------------------------------ schedules */
+
+struct sched {
+	char *qid;
+	struct snd_schedule row;
+};
+
+static int same_schedule(const struct snd_schedule *a, const struct snd_schedule *b)
+{
+	if (a->found != b->found)
+		return 0;
+	if (!a->found)
+		return 1;
+	return a->has_opens == b->has_opens && a->has_closes == b->has_closes &&
+	       (!a->has_opens || a->opens_ms == b->opens_ms) &&
+	       (!a->has_closes || a->closes_ms == b->closes_ms);
+}
+
+static void describe_schedule(char *out, size_t n, const struct snd_schedule *r)
+{
+	char o[32], c[32];
+	if (!r->found) {
+		snprintf(out, n, "no schedule set (the form's own times)");
+		return;
+	}
+	if (r->has_opens)
+		time_ms(r->opens_ms, o);
+	if (r->has_closes)
+		time_ms(r->closes_ms, c);
+	snprintf(out, n, "opens %s, closes %s", r->has_opens ? o : "any time",
+	         r->has_closes ? c : "never");
+}
+
+/* The schedule rows to copy: one per questionnaire id of rows[0..n), from
+ * input `from` (an index, or -1: they must agree).  0, or 1 after a
+ * message. */
+static int read_schedules(char **inputs, size_t nin, long from, const struct qrow *rows, size_t n,
+                          struct sched **out, size_t *nout)
+{
+	struct snd_store **st = calloc(nin, sizeof *st);
+	struct sched *sc = calloc(n ? n : 1, sizeof *sc);
+	size_t ns = 0, i, k;
+	char err[512];
+	int rc = 1;
+	if (st == NULL || sc == NULL) {
+		tally_err("out of memory");
+		goto done;
+	}
+	for (i = 0; i < nin; i++) {
+		if (snd_store_open(inputs[i], SND_STORE_READ, &st[i], err, sizeof err) != SND_OK) {
+			tally_err("%s", err);
+			goto done;
+		}
+	}
+	for (k = 0; k < n; k++) {
+		size_t first = 0;
+		struct snd_schedule r0;
+		if (k > 0 && strcmp(rows[k - 1].id, rows[k].id) == 0)
+			continue;
+		for (i = 0; i < nin; i++) {
+			struct snd_schedule r;
+			if (snd_store_schedule_get(st[i], rows[k].id, &r) != SND_OK) {
+				tally_err("%s: reading the schedule: %s", inputs[i], snd_store_errmsg(st[i]));
+				goto done;
+			}
+			if (from >= 0) {
+				if ((long)i == from)
+					r0 = r;
+				continue;
+			}
+			if (i == 0) {
+				r0 = r;
+			} else if (!same_schedule(&r0, &r)) {
+				char a[160], b[160];
+				describe_schedule(a, sizeof a, &r0);
+				describe_schedule(b, sizeof b, &r);
+				tally_err("questionnaire '%s': %s and %s disagree on its schedule (%s: %s; "
+				          "%s: %s); name the database whose schedule to keep with "
+				          "--schedule-from FILE", rows[k].id, inputs[first], inputs[i],
+				          inputs[first], a, inputs[i], b);
+				goto done;
+			}
+		}
+		if ((sc[ns].qid = strdup(rows[k].id)) == NULL) {
+			tally_err("out of memory");
+			goto done;
+		}
+		sc[ns++].row = r0;
+	}
+	rc = 0;
+done:
+	for (i = 0; st && i < nin; i++)
+		snd_store_close(st[i]);
+	free(st);
+	if (rc != 0) {
+		for (i = 0; i < ns; i++)
+			free(sc[i].qid);
+		free(sc);
+		return rc;
+	}
+	*out = sc;
+	*nout = ns;
+	return 0;
+}
+
 static void remove_db(const char *path)
 {
 	static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
@@ -302,7 +414,13 @@ int cmd_merge(int argc, char **argv)
 	const char *outp = NULL;
 	char **inputs = NULL;
 	size_t nin = 0, i;
-	struct opt opts[] = {{"out", 1, &outp, NULL, NULL}, {NULL, 0, NULL, NULL, NULL}};
+	const char *sched_from = NULL;
+	struct opt opts[] = {{"out", 1, &outp, NULL, NULL},
+	                     {"schedule-from", 1, &sched_from, NULL, NULL},
+	                     {NULL, 0, NULL, NULL, NULL}};
+	struct sched *sched = NULL;
+	size_t nsched = 0;
+	long from = -1;
 	struct src *in = NULL;
 	struct qrow *first = NULL, *rows = NULL;
 	size_t nfirst = 0, nrows = 0;
@@ -363,6 +481,25 @@ int cmd_merge(int argc, char **argv)
 		rows = NULL;
 		nrows = 0;
 	}
+	if (sched_from != NULL) {
+		struct stat a, b;
+		if (stat(sched_from, &a) != 0) {
+			tally_err("--schedule-from %s: %s", sched_from, strerror(errno));
+			rc = EXIT_USAGE;
+			goto done;
+		}
+		for (i = 0; i < nin && from < 0; i++)
+			if (strcmp(inputs[i], sched_from) == 0 ||
+			    (stat(inputs[i], &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino))
+				from = (long)i;
+		if (from < 0) {
+			tally_err("--schedule-from %s: not one of the databases to merge", sched_from);
+			rc = EXIT_USAGE;
+			goto done;
+		}
+	}
+	if (read_schedules(inputs, nin, from, first, nfirst, &sched, &nsched) != 0)
+		goto done;
 	for (i = 0; i < nin; i++)
 		if (src_open(&in[i]) != 0)
 			goto done;
@@ -377,6 +514,15 @@ int cmd_merge(int argc, char **argv)
 	for (i = 0; i < nin; i++)
 		if (copy_revocations(out, &in[i]) != 0)
 			goto done;
+	for (i = 0; i < nsched; i++) {
+		const struct snd_schedule *r = &sched[i].row;
+		if (r->found && snd_store_set_window(out, sched[i].qid, r->has_opens, r->opens_ms,
+		                                     r->has_closes, r->closes_ms,
+		                                     r->set_at_ms) != SND_OK) {
+			tally_err("copying the schedule of '%s': %s", sched[i].qid, snd_store_errmsg(out));
+			goto done;
+		}
+	}
 
 	for (;;) {
 		struct src *s = next_src(in, nin);
@@ -458,5 +604,8 @@ done:
 	qrows_free(rows, nrows);
 	free(idx.s);
 	free(inputs);
+	for (i = 0; i < nsched; i++)
+		free(sched[i].qid);
+	free(sched);
 	return rc;
 }

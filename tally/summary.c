@@ -34,12 +34,19 @@ static const char *const fmt_names[FMT__MAX] = {"text", "json", "csv", "md"};
 static const char summary_usage[] =
 	"usage: tally summary --db DB --form FORM [--by ATTR] [--weight delegate|entity]\n"
 	"                     [--format text|json|csv|md] [--lang xx] [--limit N|all]\n"
-	"                     [--out FILE]\n"
+	"                     [--include-revoked] [--no-verify] [--out FILE]\n"
 	"\n"
 	"Aggregates every delegate's latest revision.  text: tables for a terminal;\n"
-	"json: the summary object of interface.md; csv: one row per (group, question,\n"
-	"item, measure); md: Markdown tables.  --by ATTR adds a breakdown by a token\n"
-	"attribute (or entity); --weight entity gives each administration one voice.\n"
+	"json: the summary object (its fields: forms/README.md per question type,\n"
+	"docs/operations.md section 6); csv: one row per (group, question, item,\n"
+	"measure); md: Markdown tables.  --by ATTR adds a breakdown by a\n"
+	"token attribute (or entity; exit 1 when no delegate has it); --weight entity\n"
+	"gives each administration one voice.\n"
+	"A revision made with a revoked link is set aside (the delegate's latest one\n"
+	"made with a valid link counts); --include-revoked counts it anyway.  Before\n"
+	"counting, every stored answer is checked against its hash and the hash chain\n"
+	"(exit 1 naming the first bad revision; `tally verify` tells more);\n"
+	"--no-verify skips the check, and the output says so.\n"
 	"--limit caps the objections and comments listed per question in text output\n"
 	"(default 20; \"all\" lists every one; the other formats always list all).\n"
 	"Every format is written as it is made, in flat memory; past 4 MB of\n"
@@ -49,13 +56,16 @@ static const char summary_usage[] =
 static const char report_usage[] =
 	"usage: tally report --db DB --form FORM --out report.html [--by ATTR]\n"
 	"                    [--weight delegate|entity] [--lang xx]\n"
+	"                    [--include-revoked] [--no-verify]\n"
 	"\n"
 	"Writes one self-contained HTML file (inline CSS and SVG charts, no script,\n"
 	"no external requests) with turnout, every question and the breakdown.\n"
-	"Without --out the HTML goes to standard output.\n";
+	"Without --out the HTML goes to standard output.  Revoked links, the check\n"
+	"before counting, --include-revoked and --no-verify: as for `tally summary`.\n";
 
 struct common {
 	const char *db, *form, *by, *weight, *format, *out, *lang, *limit;
+	const char *include_revoked, *no_verify;
 };
 
 /* Parses the shared options and validates the choices; 0, 1 (help shown)
@@ -67,6 +77,8 @@ static int parse_common(int argc, char **argv, struct common *c, const char *use
 		{"by", 1, &c->by, NULL, NULL},         {"weight", 1, &c->weight, NULL, NULL},
 		{"format", 1, &c->format, NULL, NULL}, {"out", 1, &c->out, NULL, NULL},
 		{"lang", 1, &c->lang, NULL, NULL},     {"limit", 1, &c->limit, NULL, NULL},
+		{"include-revoked", 0, &c->include_revoked, NULL, NULL},
+		{"no-verify", 0, &c->no_verify, NULL, NULL},
 		{NULL, 0, NULL, NULL, NULL},
 	};
 	int help, rc;
@@ -105,6 +117,13 @@ static int parse_common(int argc, char **argv, struct common *c, const char *use
  * batches and the merge's buffers, `tally summary` stays near 30 MB however
  * many responses.  4 MiB sorts in the CPU's caches (kept.c). */
 #define KEPT_BUDGET ((size_t)4 << 20)
+
+/* The engine's flags for the common options. */
+static unsigned run_flags(const struct common *c)
+{
+	return SND_TALLY_BY_MUST_EXIST | (c->no_verify ? 0 : SND_TALLY_VERIFY) |
+	       (c->include_revoked ? SND_TALLY_INCLUDE_REVOKED : 0);
+}
 
 /* Frees what run_summary made (any of it NULL). */
 static void run_free(struct snd_form *f, struct snd_store *s, struct snd_tally *t, cJSON *sum)
@@ -154,10 +173,14 @@ static int run_summary(const struct common *c, struct snd_form **f, struct snd_s
 	                                                         : SND_WEIGHT_DELEGATE;
 	progress_init(&prog, "tallying");
 	progress_note(&prog);
-	e = snd_tally_run(*s, *f, &o, KEPT_BUDGET, t, err, sizeof err);
+	e = snd_tally_run_ex(*s, *f, &o, run_flags(c), KEPT_BUDGET, t, err, sizeof err);
 	if (e == SND_OK && sum != NULL && (e = snd_tally_tree(*t, 1, sum)) != SND_OK)
 		snprintf(err, sizeof err, "%s", "out of memory while tallying");
 	progress_done(&prog);
+	if (e == SND_ENOTFOUND && c->by) {
+		tally_err("--by %s: %s", c->by, err);
+		return 1;
+	}
 	if (e != SND_OK) {
 		tally_err("%s: %s", c->db, err[0] ? err : snd_strerror(e));
 		return 1;

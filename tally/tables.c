@@ -331,7 +331,8 @@ static void md_glance(void *ctx, const struct glance *g, int first)
 	put_outcome(b, g->oc, g->n, g->plural, &w);
 }
 
-static void md_head(void *ctx, const char *responses, const char *weight, const cJSON *questions)
+static void md_head(void *ctx, const char *responses, const char *weight, const cJSON *questions,
+                    const cJSON *sum)
 {
 	struct md *m = ctx;
 	const char *t = label_in(m->f, &m->f->title, m->lang);
@@ -339,6 +340,7 @@ static void md_head(void *ctx, const char *responses, const char *weight, const 
 	md_text(m->b, t ? t : m->f->id);
 	snd_buf_printf(m->b, "\n\nQuestionnaire `%s` \xc2\xb7 responses %s \xc2\xb7 one voice per %s\n",
 	               m->f->id, responses, weight);
+	trust_lines(m->b, sum, "\n", "\n");
 	each_glance(m->f, questions, md_glance, m);
 }
 

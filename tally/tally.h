@@ -140,7 +140,8 @@ struct lists;
  * what goes before the details), a list of questions (top: the whole
  * questionnaire's), a group's heading. */
 struct summary_writer {
-	void (*head)(void *ctx, const char *responses, const char *weight, const cJSON *questions);
+	void (*head)(void *ctx, const char *responses, const char *weight, const cJSON *questions,
+	             const cJSON *sum);
 	void (*questions)(void *ctx, const cJSON *questions, int top);
 	void (*group)(void *ctx, const char *name, const char *responses);
 };
@@ -183,6 +184,9 @@ void entries_each(struct lists *ls, const struct snd_form *f, const cJSON *qs, c
 void lists_flush(struct lists *ls, int force);
 
 /* limit: objections and comments listed per question (-1: all). */
+/* The head's lines about answers set aside (revoked links) and a skipped
+ * integrity check, each between pre and post; nothing when neither. */
+void trust_lines(struct snd_buf *b, const cJSON *sum, const char *pre, const char *post);
 void write_text(struct snd_buf *b, struct lists *ls, const struct snd_form *f, int lang,
                 const cJSON *sum, const char *by, long limit);
 void write_md(struct snd_buf *b, struct lists *ls, const struct snd_form *f, int lang,

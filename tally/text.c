@@ -626,7 +626,8 @@ static void text_glance(void *ctx, const struct glance *g, int first)
 	put_outcome(b, g->oc, g->n, g->plural, &w);
 }
 
-static void text_head(void *ctx, const char *responses, const char *weight, const cJSON *questions)
+static void text_head(void *ctx, const char *responses, const char *weight, const cJSON *questions,
+                      const cJSON *sum)
 {
 	struct tx *x = ctx;
 	const char *t = label_in(x->f, &x->f->title, x->lang);
@@ -634,6 +635,7 @@ static void text_head(void *ctx, const char *responses, const char *weight, cons
 	snd_buf_printf(x->b, "\nquestionnaire %s \xc2\xb7 responses %s \xc2\xb7 one voice per %s%s\n",
 	               x->f->id, responses, weight,
 	               x->f->anonymity == SND_PSEUDONYMOUS ? " \xc2\xb7 pseudonymous" : "");
+	trust_lines(x->b, sum, "", "\n");
 	each_glance(x->f, questions, text_glance, x);
 }
 
