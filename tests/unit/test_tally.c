@@ -1706,6 +1706,8 @@ static const char expect_small[] =
 	"  \"questionnaire\": \"q1\",\n"
 	"  \"weight\": \"delegate\",\n"
 	"  \"responses\": 4,\n"
+	"  \"revoked\": 0,\n"
+	"  \"verified\": false,\n"
 	"  \"questions\": [\n"
 	"    {\n"
 	"      \"id\": \"prop\",\n"
@@ -1772,6 +1774,8 @@ static const char expect_pseudo_by_region[] =
 	"  \"questionnaire\": \"q1\",\n"
 	"  \"weight\": \"entity\",\n"
 	"  \"responses\": 2,\n"
+	"  \"revoked\": 0,\n"
+	"  \"verified\": false,\n"
 	"  \"questions\": [\n"
 	"    {\n"
 	"      \"id\": \"prop\",\n"
@@ -1904,6 +1908,8 @@ START_TEST(test_stream_json_of_an_empty_database)
 	                    "  \"questionnaire\": \"q1\",\n"
 	                    "  \"weight\": \"delegate\",\n"
 	                    "  \"responses\": 0,\n"
+	                    "  \"revoked\": 0,\n"
+	                    "  \"verified\": false,\n"
 	                    "  \"questions\": [\n"
 	                    "    {\n"
 	                    "      \"id\": \"prop\",\n"
@@ -2079,6 +2085,58 @@ START_TEST(test_spill_to_a_missing_directory_fails_cleanly)
 }
 END_TEST
 
+
+/* issue 12 in the library: revoked links set aside (both walks agree),
+ * the check, the info, and an unknown --by refused on request. */
+START_TEST(test_run_ex_sets_aside_revoked_checks_and_refuses_an_unknown_by)
+{
+	struct db d;
+	struct snd_tally *t = NULL;
+	struct snd_tally_info info;
+	struct snd_tally_opts o = {NULL, SND_WEIGHT_DELEGATE};
+	char err[256] = "", *names = NULL;
+	db_open(&d, form_all);
+	put(&d, "d1", "A", "{\"region\":\"EUR\"}", "{\"pick\":\"a\"}");
+	put(&d, "d2", "B", "{\"region\":\"AMS\"}", "{\"pick\":\"b\"}");
+	put(&d, "d3", "C", "{}", "{\"pick\":\"b\"}");
+	ck_assert_int_eq(snd_store_commit(d.st), SND_OK);
+	ck_assert_int_eq(snd_store_revoke(d.st, "jti-d2", 1), SND_OK);
+	for (unsigned fl = 0; fl <= SND_TALLY_VERIFY; fl += SND_TALLY_VERIFY) {
+		ck_assert_int_eq(snd_tally_run_ex(d.st, d.f, &o, fl, 0, &t, err, sizeof err), SND_OK);
+		snd_tally_info(t, &info);
+		ck_assert_int_eq((int)info.revoked, 1);
+		ck_assert_int_eq(info.verified, fl != 0);
+		ck_assert_int_eq(info.revoked_included, 0);
+		ck_assert_int_eq(info.has_invited, 0);
+		cJSON *sum = NULL;
+		ck_assert_int_eq(snd_tally_tree(t, 1, &sum), SND_OK);
+		ck_assert(num(sum, "responses") == 2);
+		cJSON_Delete(sum);
+		snd_tally_free(t);
+		t = NULL;
+	}
+	ck_assert_int_eq(snd_tally_run_ex(d.st, d.f, &o, SND_TALLY_INCLUDE_REVOKED, 0, &t, err,
+	                                  sizeof err), SND_OK);
+	snd_tally_info(t, &info);
+	ck_assert_int_eq(info.revoked_included, 1);
+	snd_tally_free(t);
+	t = NULL;
+	ck_assert_int_eq(snd_tally_check(d.st, d.f, err, sizeof err), SND_OK);
+
+	o.by = "Region";
+	ck_assert_int_eq(snd_tally_run_ex(d.st, d.f, &o, SND_TALLY_BY_MUST_EXIST, 0, &t, err,
+	                                  sizeof err), SND_ENOTFOUND);
+	ck_assert_ptr_null(t);
+	ck_assert_str_eq(err, "no delegate has this attribute; attributes: region");
+	ck_assert_int_eq(snd_tally_run_ex(d.st, d.f, &o, 0, 0, &t, err, sizeof err), SND_OK);
+	snd_tally_free(t); /* without the flag: one group "(none)", as before */
+	ck_assert_int_eq(snd_tally_attrs(d.st, d.f, &names, err, sizeof err), SND_OK);
+	ck_assert_str_eq(names, "region");
+	free(names);
+	ck_assert_int_eq(snd_store_begin(d.st), SND_OK);
+	db_close(&d);
+}
+END_TEST
 static Suite *tally_suite(void)
 {
 	Suite *s = suite_create("tally");
@@ -2132,6 +2190,7 @@ static Suite *tally_suite(void)
 	tcase_add_test(tc, test_each_item_lists_a_group_in_summary_order);
 	tcase_add_test(tc, test_csv_written_as_it_goes_equals_the_tree_csv);
 	tcase_add_test(tc, test_spill_to_a_missing_directory_fails_cleanly);
+	tcase_add_test(tc, test_run_ex_sets_aside_revoked_checks_and_refuses_an_unknown_by);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -157,7 +157,14 @@ static void build_db(const char *path, const char *json, const struct sub *list,
 		              i, d.n ? d.items[0].where : "", d.n ? d.items[0].msg : "");
 		snd_buf_init(&canon, 0);
 		ck_assert_int_eq(snd_answers_hash(clean, &canon, hex), SND_OK);
-		snprintf(jti, sizeof jti, "j-%s", list[i].sub);
+		/* a delegate's later links: j-SUB-2, j-SUB-3... (a reissued link) */
+		size_t k, nth = 1;
+		for (k = 0; k < i; k++)
+			nth += strcmp(list[k].sub, list[i].sub) == 0;
+		if (nth == 1)
+			snprintf(jti, sizeof jti, "j-%s", list[i].sub);
+		else
+			snprintf(jti, sizeof jti, "j-%s-%zu", list[i].sub, nth);
 		memset(&sb, 0, sizeof sb);
 		sb.qid = f->id;
 		if (f->anonymity == SND_PSEUDONYMOUS) {
@@ -443,13 +450,17 @@ START_TEST(test_summary_text_neutralises_terminal_escapes)
 	build_db(dbpath, form_json, base, 4);
 	sql(dbpath, "UPDATE revision SET answers='{\"colour\":\"red\",\"why\":"
 	            "\"\\u001b]0;pwned\\u0007\\u001b[2J \xe2\x80\xae evil\"}' WHERE seq=1");
-	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, NULL), 0);
+	/* the edit breaks the hash: the check refuses the database... */
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, NULL), 1);
+	/* ...and without it the text still cannot reach the terminal raw */
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--no-verify", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "Integrity check skipped (--no-verify)\n"));
 	ck_assert_ptr_nonnull(strstr(out_text, "pwned"));
 	ck_assert_ptr_null(strchr(out_text, 0x1b));
 	ck_assert_ptr_null(strchr(out_text, 0x07));
 	ck_assert_ptr_null(strstr(out_text, "\xe2\x80\xae"));
-	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "md", NULL),
-	                 0);
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "md",
+	                     "--no-verify", NULL), 0);
 	ck_assert_ptr_null(strchr(out_text, 0x1b));
 	ck_assert_ptr_null(strstr(out_text, "\xe2\x80\xae"));
 	ck_assert_ptr_nonnull(strstr(out_text, "[U+202E] evil"));
@@ -582,7 +593,11 @@ START_TEST(test_export_leaves_out_a_damaged_row_with_a_warning)
 	build_db(dbpath, form_json, base, 4);
 	sql(dbpath, "UPDATE revision SET answers='{\"colour\":' WHERE seq=1");
 	ck_assert_int_eq(run("export", "--db", dbpath, "--form", formpath, "--format", "csv", NULL),
-	                 0);
+	                 1); /* the check before counting refuses it */
+	ck_assert_ptr_nonnull(strstr(err_text, "revision 1 (delegate d1): its answers do not match "
+	                                       "their stored hash"));
+	ck_assert_int_eq(run("export", "--db", dbpath, "--form", formpath, "--format", "csv",
+	                     "--no-verify", NULL), 0);
 	ck_assert_ptr_nonnull(strstr(err_text, "tally: warning: revision 1 (rev 1): stored answers "
 	                                       "are damaged"));
 	ck_assert_int_eq(snd_csv_parse(out_text, strlen(out_text), &c, &line, err, sizeof err),
@@ -590,7 +605,7 @@ START_TEST(test_export_leaves_out_a_damaged_row_with_a_warning)
 	ck_assert_int_eq((int)c.nrows, 3);
 	snd_csv_free(&c);
 	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "json",
-	                     NULL), 0);
+	                     "--no-verify", NULL), 0);
 }
 END_TEST
 
@@ -897,10 +912,17 @@ START_TEST(test_verify_detects_a_revision_counted_twice)
 	sql(dbpath, "INSERT INTO delegate (qid, sub, ent, attrs, role, first_seen, last_seen, "
 	            "latest_seq, max_rev) VALUES ('t', 'ghost', 'ADM-X', '{}', 'delegate', 0, 0, 2, 1)");
 	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "json",
-	                     NULL), 0);
+	                     "--no-verify", NULL), 0);
 	sum = cJSON_Parse(out_text);
 	ck_assert_ptr_nonnull(sum);
 	ck_assert_int_eq((int)num(sum, "responses"), 4); /* d2 counted twice */
+	cJSON_Delete(sum);
+	/* the checked walk reads each revision once, so it counts it once */
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "json",
+	                     NULL), 0);
+	sum = cJSON_Parse(out_text);
+	ck_assert_ptr_nonnull(sum);
+	ck_assert_int_eq((int)num(sum, "responses"), 3);
 	cJSON_Delete(sum);
 	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, NULL), 1);
 	ck_assert_msg(strstr(err_text, "tally: revision 2 (t, d2, rev 1): counted more than once")
@@ -948,7 +970,18 @@ START_TEST(test_merge_takes_the_union_and_latest_revision)
 	                     NULL), 0);
 	sum = cJSON_Parse(out_text);
 	ck_assert_ptr_nonnull(sum);
+	ck_assert(num(sum, "responses") == 2); /* d1's only answer: a revoked link */
+	ck_assert(num(sum, "revoked") == 1);
+	q = question(sum, "colour");
+	ck_assert(option_count(q, "red") == 1);  /* d2's later answer */
+	ck_assert(option_count(q, "blue") == 1); /* d3 */
+	cJSON_Delete(sum);
+	ck_assert_int_eq(run("summary", "--db", mpath, "--form", formpath, "--format", "json",
+	                     "--include-revoked", NULL), 0);
+	sum = cJSON_Parse(out_text);
+	ck_assert_ptr_nonnull(sum);
 	ck_assert(num(sum, "responses") == 3);
+	ck_assert(num(sum, "revoked") == 1);
 	q = question(sum, "colour");
 	ck_assert(option_count(q, "red") == 2);  /* d1, and d2's later answer */
 	ck_assert(option_count(q, "blue") == 1); /* d3 */
@@ -958,6 +991,10 @@ START_TEST(test_merge_takes_the_union_and_latest_revision)
 
 	ck_assert_int_eq(run("export", "--db", mpath, "--form", formpath, "--format", "ndjson", NULL),
 	                 0);
+	ck_assert_ptr_null(strstr(out_text, "{\"sub\":\"d1\"")); /* set aside */
+	ck_assert_ptr_nonnull(strstr(err_text, "tally: 1 record set aside: made with a revoked link"));
+	ck_assert_int_eq(run("export", "--db", mpath, "--form", formpath, "--format", "ndjson",
+	                     "--include-revoked", NULL), 0);
 	ck_assert_ptr_nonnull(strstr(out_text, "{\"sub\":\"d1\""));
 	ck_assert_ptr_nonnull(strstr(strstr(out_text, "{\"sub\":\"d1\""), "\"revoked\":true"));
 	ck_assert_ptr_null(strstr(strstr(out_text, "{\"sub\":\"d2\""), "\"revoked\":true"));
@@ -981,6 +1018,271 @@ START_TEST(test_merge_takes_the_union_and_latest_revision)
 	ck_assert_int_eq(run("merge", "--out", pform, dbpath, cpath, NULL), 1);
 	ck_assert_ptr_nonnull(strstr(err_text, cpath));
 	ck_assert_int_eq(access(pform, F_OK), -1);
+}
+END_TEST
+
+
+/* ------------------------------------------ what the tally may count */
+
+static void revoke_jti(const char *path, const char *jti)
+{
+	struct snd_store *st = NULL;
+	char err[256];
+	ck_assert_msg(snd_store_open(path, SND_STORE_WRITE, &st, err, sizeof err) == SND_OK, "%s",
+	              err);
+	ck_assert_int_eq(snd_store_revoke(st, jti, 9000), SND_OK);
+	snd_store_close(st);
+}
+
+static cJSON *summary_json(const char *extra)
+{
+	cJSON *sum;
+	if (extra)
+		ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "json",
+		                     extra, NULL), 0);
+	else
+		ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "json",
+		                     NULL), 0);
+	sum = cJSON_Parse(out_text);
+	ck_assert_ptr_nonnull(sum);
+	return sum;
+}
+
+/* d3's second revision was made with a link revoked since: it never
+ * counts, d3's first (another link) counts instead; --include-revoked
+ * counts it anyway, and every output says what it did. */
+START_TEST(test_revoked_link_counts_the_delegates_earlier_valid_revision)
+{
+	char rpath[160];
+	cJSON *sum;
+	const cJSON *q;
+	build_db(dbpath, form_json, base, 4);
+	revoke_jti(dbpath, "j-d3-2");
+
+	sum = summary_json(NULL);
+	ck_assert(num(sum, "responses") == 3);
+	ck_assert(num(sum, "revoked") == 1);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(sum, "verified")));
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(sum, "revoked_included"));
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(sum, "invited")); /* no roll */
+	q = question(sum, "colour");
+	ck_assert(option_count(q, "red") == 1);  /* d1 */
+	ck_assert(option_count(q, "blue") == 2); /* d2, and d3's first revision */
+	q = question(sum, "proposal");
+	ck_assert(num(q, "abstain") == 1);
+	ck_assert(num(q, "live_with") == 0);
+	/* "revoked" comes right after "responses" */
+	ck_assert_ptr_nonnull(strstr(out_text, "\"responses\": 3,\n  \"revoked\": 1,\n"));
+	cJSON_Delete(sum);
+
+	sum = summary_json("--include-revoked");
+	ck_assert(num(sum, "responses") == 3);
+	ck_assert(num(sum, "revoked") == 1);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(sum, "revoked_included")));
+	q = question(sum, "colour");
+	ck_assert(option_count(q, "red") == 2);
+	ck_assert(option_count(q, "blue") == 1);
+	cJSON_Delete(sum);
+
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "\n1 answer set aside: made with a revoked link "
+	                                       "(--include-revoked counts it)\n"));
+	ck_assert_ptr_null(strstr(out_text, "Integrity check skipped"));
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "md",
+	                     "--include-revoked", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "\n1 answer made with a revoked link counted "
+	                                       "(--include-revoked)\n"));
+	snprintf(rpath, sizeof rpath, "%s/r.html", dir);
+	ck_assert_int_eq(run("report", "--db", dbpath, "--form", formpath, "--out", rpath, NULL), 0);
+	{
+		char *html = read_text(rpath);
+		ck_assert_ptr_nonnull(strstr(html, "<p class=\"snd-meta\">1 answer set aside: made "
+		                                   "with a revoked link.</p>"));
+		free(html);
+	}
+
+	/* the export holds the revision that counts */
+	ck_assert_int_eq(run("export", "--db", dbpath, "--form", formpath, "--format", "ndjson",
+	                     NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "{\"sub\":\"d3\""));
+	ck_assert_ptr_nonnull(strstr(strstr(out_text, "{\"sub\":\"d3\""), "\"revision\":1,"));
+	ck_assert_ptr_nonnull(strstr(err_text, "1 record set aside"));
+
+	/* both of d3's links revoked: d3 is not counted at all */
+	revoke_jti(dbpath, "j-d3");
+	sum = summary_json(NULL);
+	ck_assert(num(sum, "responses") == 2);
+	ck_assert(num(sum, "revoked") == 1);
+	cJSON_Delete(sum);
+	sum = summary_json("--no-verify"); /* the slim walk agrees */
+	ck_assert(num(sum, "responses") == 2);
+	ck_assert(num(sum, "revoked") == 1);
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(sum, "verified")));
+	cJSON_Delete(sum);
+}
+END_TEST
+
+/* One stored answer altered with SQL: summary, report and export refuse to
+ * count, naming the revision and `tally verify`; --no-verify goes on and
+ * says so. */
+START_TEST(test_altered_answer_stops_summary_report_and_export)
+{
+	char rpath[160];
+	cJSON *sum;
+	build_db(dbpath, form_json, base, 4);
+	sql(dbpath, "UPDATE revision SET answers = replace(answers, 'blue', 'red') WHERE seq = 2");
+	snprintf(rpath, sizeof rpath, "%s/r.html", dir);
+
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, NULL), 1);
+	ck_assert_msg(strstr(err_text, "revision 2 (delegate d2): its answers do not match their "
+	                               "stored hash") != NULL, "%s", err_text);
+	ck_assert_ptr_nonnull(strstr(err_text, "tally verify"));
+	ck_assert_str_eq(out_text, "");
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "json",
+	                     NULL), 1);
+	ck_assert_int_eq(run("report", "--db", dbpath, "--form", formpath, "--out", rpath, NULL), 1);
+	ck_assert_ptr_nonnull(strstr(err_text, "revision 2 (delegate d2)"));
+	ck_assert_int_eq(access(rpath, F_OK), -1);
+	ck_assert_int_eq(run("export", "--db", dbpath, "--form", formpath, "--format", "csv", NULL),
+	                 1);
+	ck_assert_ptr_nonnull(strstr(err_text, "revision 2 (delegate d2)"));
+	ck_assert_str_eq(out_text, "");
+
+	sum = summary_json("--no-verify");
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(sum, "verified")));
+	ck_assert(option_count(question(sum, "colour"), "red") == 3); /* the altered figure */
+	cJSON_Delete(sum);
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--no-verify", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "\nIntegrity check skipped (--no-verify)\n"));
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "md",
+	                     "--no-verify", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "\nIntegrity check skipped (--no-verify)\n"));
+	ck_assert_int_eq(run("report", "--db", dbpath, "--form", formpath, "--out", rpath,
+	                     "--no-verify", NULL), 0);
+	{
+		char *html = read_text(rpath);
+		ck_assert_ptr_nonnull(strstr(html, "Integrity check skipped (--no-verify)."));
+		free(html);
+	}
+	ck_assert_int_eq(run("export", "--db", dbpath, "--form", formpath, "--format", "csv",
+	                     "--no-verify", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(err_text, "integrity check skipped (--no-verify)"));
+}
+END_TEST
+
+/* The chain: a row whose fields changed (its link no longer matches), and
+ * a row removed from the middle. */
+START_TEST(test_broken_chain_stops_the_summary)
+{
+	build_db(dbpath, form_json, base, 4);
+	sql(dbpath, "UPDATE revision SET ent = 'ADM-Z' WHERE seq = 3");
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, NULL), 1);
+	ck_assert_msg(strstr(err_text, "revision 3 (delegate d3): its chain link does not match "
+	                               "the row") != NULL, "%s", err_text);
+
+	build_db(dbpath, form_json, base, 4);
+	sql(dbpath, "PRAGMA foreign_keys = OFF; DELETE FROM revision WHERE seq = 1");
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, NULL), 1);
+	ck_assert_msg(strstr(err_text, "revision 2 (delegate d2): revisions before it are missing")
+	              != NULL, "%s", err_text);
+}
+END_TEST
+
+START_TEST(test_by_unknown_attribute_exits_1_naming_those_that_exist)
+{
+	char rpath[160];
+	build_db(dbpath, form_json, base, 4);
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--by", "Region", NULL),
+	                 1);
+	ck_assert_msg(strstr(err_text, "tally: --by Region: no delegate has this attribute; "
+	                               "attributes: category, region\n") != NULL, "%s", err_text);
+	ck_assert_str_eq(out_text, "");
+	snprintf(rpath, sizeof rpath, "%s/r.html", dir);
+	ck_assert_int_eq(run("report", "--db", dbpath, "--form", formpath, "--by", "Region", "--out",
+	                     rpath, NULL), 1);
+	ck_assert_ptr_nonnull(strstr(err_text, "--by Region: no delegate has this attribute"));
+	ck_assert_int_eq(access(rpath, F_OK), -1);
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--by", "region", NULL),
+	                 0);
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--by", "category",
+	                     NULL), 0); /* some have it: the others are "(none)" */
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--by", "entity", NULL),
+	                 0);
+}
+END_TEST
+
+static void set_window(const char *path, int64_t closes_ms)
+{
+	struct snd_store *st = NULL;
+	char err[256];
+	ck_assert_msg(snd_store_open(path, SND_STORE_WRITE, &st, err, sizeof err) == SND_OK, "%s",
+	              err);
+	ck_assert_int_eq(snd_store_set_window(st, "t", 0, 0, 1, closes_ms, 7000), SND_OK);
+	snd_store_close(st);
+}
+
+static struct snd_schedule schedule_of(const char *path)
+{
+	struct snd_store *st = NULL;
+	struct snd_schedule r;
+	char err[256];
+	ck_assert_msg(snd_store_open(path, SND_STORE_READ, &st, err, sizeof err) == SND_OK, "%s",
+	              err);
+	ck_assert_int_eq(snd_store_schedule_get(st, "t", &r), SND_OK);
+	snd_store_close(st);
+	return r;
+}
+
+/* A closed questionnaire stays closed in the merged database; inputs that
+ * disagree are refused unless --schedule-from names the one to keep. */
+START_TEST(test_merge_keeps_the_schedule)
+{
+	char bpath[160], mpath[160], other[160];
+	struct snd_schedule r;
+	build_db(dbpath, form_json, base, 2);
+	snprintf(bpath, sizeof bpath, "%s/b.db", dir);
+	snprintf(mpath, sizeof mpath, "%s/m.db", dir);
+	snprintf(other, sizeof other, "%s/other.db", dir);
+	build_db(bpath, form_json, base + 2, 2);
+
+	/* neither has a schedule: none in the result */
+	ck_assert_int_eq(run("merge", "--out", mpath, dbpath, bpath, NULL), 0);
+	ck_assert_int_eq(schedule_of(mpath).found, 0);
+	unlink(mpath);
+
+	set_window(dbpath, 5000);
+	ck_assert_int_eq(run("merge", "--out", mpath, dbpath, bpath, NULL), 1);
+	ck_assert_msg(strstr(err_text, "questionnaire 't': ") != NULL &&
+	              strstr(err_text, dbpath) != NULL && strstr(err_text, bpath) != NULL &&
+	              strstr(err_text, "disagree on its schedule") != NULL &&
+	              strstr(err_text, "--schedule-from") != NULL, "%s", err_text);
+	ck_assert_int_eq(access(mpath, F_OK), -1);
+
+	set_window(bpath, 5000);
+	ck_assert_int_eq(run("merge", "--out", mpath, dbpath, bpath, NULL), 0);
+	r = schedule_of(mpath);
+	ck_assert_int_eq(r.found, 1);
+	ck_assert_int_eq(r.has_opens, 0);
+	ck_assert_int_eq(r.has_closes, 1);
+	ck_assert_int_eq((int)r.closes_ms, 5000);
+	ck_assert_int_eq((int)r.set_at_ms, 7000);
+	unlink(mpath);
+
+	set_window(bpath, 6000);
+	ck_assert_int_eq(run("merge", "--out", mpath, dbpath, bpath, NULL), 1);
+	ck_assert_int_eq(run("merge", "--out", mpath, "--schedule-from", bpath, dbpath, bpath, NULL),
+	                 0);
+	ck_assert_int_eq((int)schedule_of(mpath).closes_ms, 6000);
+	unlink(mpath);
+	ck_assert_int_eq(run("merge", "--out", mpath, "--schedule-from", dbpath, dbpath, bpath, NULL),
+	                 0);
+	ck_assert_int_eq((int)schedule_of(mpath).closes_ms, 5000);
+	unlink(mpath);
+
+	build_db(other, form_json, base, 1);
+	ck_assert_int_eq(run("merge", "--out", mpath, "--schedule-from", other, dbpath, bpath, NULL),
+	                 2);
+	ck_assert_ptr_nonnull(strstr(err_text, "not one of the databases to merge"));
 }
 END_TEST
 
@@ -1192,6 +1494,11 @@ static Suite *suite(void)
 	tcase_add_test(t, test_verify_detects_a_moved_submission_time);
 	tcase_add_test(t, test_verify_detects_a_revision_counted_twice);
 	tcase_add_test(t, test_merge_takes_the_union_and_latest_revision);
+	tcase_add_test(t, test_revoked_link_counts_the_delegates_earlier_valid_revision);
+	tcase_add_test(t, test_altered_answer_stops_summary_report_and_export);
+	tcase_add_test(t, test_broken_chain_stops_the_summary);
+	tcase_add_test(t, test_by_unknown_attribute_exits_1_naming_those_that_exist);
+	tcase_add_test(t, test_merge_keeps_the_schedule);
 	tcase_add_test(t, test_usage_errors_exit_2_and_help_exits_0);
 	tcase_add_test(t, test_report_head_says_when_it_was_made_and_the_schedule);
 	tcase_add_test(t, test_report_in_french_has_french_words_and_decimal_commas);
