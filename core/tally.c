@@ -13,9 +13,12 @@
  *      and the errors told to the caller.
  *
  * Invariants of the engine (every tally_*.c file keeps them):
- *   1. One pass: snd_store_each_latest runs one SQL statement, so every
+ *   1. One pass: snd_store_walk reads in one read transaction, so every
  *      figure comes from one consistent snapshot even while the collector
- *      writes.  Memory is bounded by the form's size times the number of
+ *      writes.  The rows are each delegate's latest revision made with a
+ *      token that is not revoked (unless SND_TALLY_INCLUDE_REVOKED); under
+ *      SND_TALLY_VERIFY every revision of the chain passes the check first
+ *      and a failure counts nothing.  Memory is bounded by the form's size times the number of
  *      scopes, not by the number of responses - except the objections and
  *      comments (kept.c: bounded by its budget when the caller gives one,
  *      the rest in sorted runs in a temporary file), the values of `number`

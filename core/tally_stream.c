@@ -8,7 +8,14 @@
  *   3. predecoding: rows the reader scans while the worker is busy;
  *   4. one row's path: decode (scan.c, else tally_rows.c's cJSON fallback),
  *      then add to the whole and to its groups (tally_groups.c);
- *   5. --weight entity's last step: the blocks added up into their scopes.
+ *   5. --weight entity's last step: the blocks added up into their scopes;
+ *   6. the check before counting (SND_TALLY_VERIFY): the walk is then the
+ *      whole chain in seq order (snd_store_walk's SND_WALK_CHAIN); the
+ *      reader checks each row's place in the chain and recomputes its link
+ *      (chain_check: sequential by nature), and the SHA-256 of each row's
+ *      answers is a batch job (ROW_HASH) done by the worker, or by the
+ *      reader while the worker is busy (predecode), so both cores share it.
+ *      Cost at 1M responses: bench/README.md.
  *
  * Invariants:
  *   1. Rows are applied in read order, by one thread at a time, so the
@@ -17,6 +24,9 @@
  *   3. At most two batches exist; a batch is the reader's or the worker's,
  *      never both (its ready flag, changed under the mutex, says whose).
  *   4. When tally_stream returns, the worker is gone and every batch freed.
+ *   5. Under SND_TALLY_VERIFY nothing is reported from a pass in which a
+ *      row failed: the first failure in seq order (the reader's or the
+ *      worker's, each stopping at its first) makes the pass SND_EINVAL.
  */
 #include "tally_int.h"
 

@@ -3,7 +3,8 @@
  *
  * This file owns:
  *   1. the turnout count (struct turnout): one pass over the latest
- *      revisions with snd_store_each_latest;
+ *      revisions that count (snd_store_each_counted: a revoked link's answer
+ *      is set aside, as the summary sets it aside);
  *   2. the turnout object (snd_tally_turnout's cJSON).
  *
  * Invariants:
@@ -126,7 +127,7 @@ enum snd_err snd_tally_turnout(struct snd_store *s, const struct snd_form *f, cJ
 	int oom = 0;
 
 	memset(&tu, 0, sizeof tu);
-	e = snd_store_each_latest(s, f->id, turnout_row, &tu);
+	e = snd_store_each_counted(s, f->id, 0, turnout_row, &tu, NULL);
 	if (tu.err != SND_OK) {
 		e = tu.err;
 		goto done;

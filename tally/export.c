@@ -27,6 +27,11 @@
  *      snd_buf_csv), UTF-8 without a byte order mark unless --bom is given:
  *      scripts get clean headers; spreadsheet users who double-click the
  *      file pass --bom so Excel reads it as UTF-8.
+ *   5. What counts is what the summary counts: each delegate's latest
+ *      revision made with a link that is not revoked (snd_store_each_counted;
+ *      --include-revoked: the latest, marked revoked), after the check of
+ *      every answer hash and the chain (snd_tally_check; --no-verify skips
+ *      it, saying so on stderr).
  */
 #include "tally.h"
 
