@@ -812,7 +812,8 @@ enum snd_err snd_store_walk(struct snd_store *s, const char *qid, unsigned flags
 enum snd_err snd_store_each_counted(struct snd_store *s, const char *qid, int include_revoked,
                                     snd_revision_cb cb, void *ctx, int64_t *revoked);
 /* How many delegates the roll invited to qid (distinct delegate ids of
- * role delegate); *found 0 (and *invited 0) when the database has no roll. */
+ * role delegate); *found 0 (and *invited 0) when the database has no roll
+ * for qid (no roll table, or no delegate of qid on it). */
 enum snd_err snd_store_invited(struct snd_store *s, const char *qid, int64_t *invited,
                                int *found);
 /* Every revision in the database, in seq order (for verify and merge). */

@@ -544,7 +544,7 @@ enum snd_err snd_store_invited(struct snd_store *s, const char *qid, int64_t *in
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		*invited = sqlite3_column_int64(q, 0);
-		*found = 1;
+		*found = *invited > 0; /* links issued elsewhere, never imported: no roll */
 		e = SND_OK;
 	} else {
 		e = fail_db(s, rc);

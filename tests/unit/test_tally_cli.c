@@ -1108,6 +1108,37 @@ START_TEST(test_revoked_link_counts_the_delegates_earlier_valid_revision)
 	ck_assert_ptr_nonnull(strstr(strstr(out_text, "{\"sub\":\"d3\""), "\"revision\":1,"));
 	ck_assert_ptr_nonnull(strstr(err_text, "1 record set aside"));
 
+	{ /* with a roll: "invited", delegates only (a chair's link is not an invitation) */
+		static const char *const subs[] = {"d1", "d2", "d3", "d3", "d4", "c1"};
+		struct snd_store *st = NULL;
+		char err[256], jti[32];
+		ck_assert_msg(snd_store_open(dbpath, SND_STORE_WRITE, &st, err, sizeof err) == SND_OK,
+		              "%s", err);
+		for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
+			struct snd_roll_entry e;
+			int added = 0;
+			memset(&e, 0, sizeof e);
+			snprintf(jti, sizeof jti, "roll-%zu", i);
+			e.qid = "t";
+			e.sub = subs[i];
+			e.ent = "ADM-A";
+			e.attrs = "{}";
+			e.role = subs[i][0] == 'c' ? "chair" : "delegate";
+			e.jti = jti;
+			e.expires = 4000000000;
+			e.email = "";
+			e.lang = "";
+			e.issued_at = 1;
+			ck_assert_msg(snd_store_roll_add(st, &e, &added) == SND_OK, "%s",
+			              snd_store_errmsg(st));
+		}
+		snd_store_close(st);
+		sum = summary_json(NULL);
+		ck_assert(num(sum, "invited") == 4);
+		ck_assert_ptr_nonnull(strstr(out_text, "\"revoked\": 1,\n  \"invited\": 4,\n"));
+		cJSON_Delete(sum);
+	}
+
 	/* both of d3's links revoked: d3 is not counted at all */
 	revoke_jti(dbpath, "j-d3");
 	sum = summary_json(NULL);
@@ -1211,7 +1242,7 @@ START_TEST(test_by_unknown_attribute_exits_1_naming_those_that_exist)
 }
 END_TEST
 
-static void set_window(const char *path, int64_t closes_ms)
+static void set_closes(const char *path, int64_t closes_ms)
 {
 	struct snd_store *st = NULL;
 	char err[256];
@@ -1250,7 +1281,7 @@ START_TEST(test_merge_keeps_the_schedule)
 	ck_assert_int_eq(schedule_of(mpath).found, 0);
 	unlink(mpath);
 
-	set_window(dbpath, 5000);
+	set_closes(dbpath, 5000);
 	ck_assert_int_eq(run("merge", "--out", mpath, dbpath, bpath, NULL), 1);
 	ck_assert_msg(strstr(err_text, "questionnaire 't': ") != NULL &&
 	              strstr(err_text, dbpath) != NULL && strstr(err_text, bpath) != NULL &&
@@ -1258,7 +1289,7 @@ START_TEST(test_merge_keeps_the_schedule)
 	              strstr(err_text, "--schedule-from") != NULL, "%s", err_text);
 	ck_assert_int_eq(access(mpath, F_OK), -1);
 
-	set_window(bpath, 5000);
+	set_closes(bpath, 5000);
 	ck_assert_int_eq(run("merge", "--out", mpath, dbpath, bpath, NULL), 0);
 	r = schedule_of(mpath);
 	ck_assert_int_eq(r.found, 1);
@@ -1268,7 +1299,7 @@ START_TEST(test_merge_keeps_the_schedule)
 	ck_assert_int_eq((int)r.set_at_ms, 7000);
 	unlink(mpath);
 
-	set_window(bpath, 6000);
+	set_closes(bpath, 6000);
 	ck_assert_int_eq(run("merge", "--out", mpath, dbpath, bpath, NULL), 1);
 	ck_assert_int_eq(run("merge", "--out", mpath, "--schedule-from", bpath, dbpath, bpath, NULL),
 	                 0);
