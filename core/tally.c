@@ -234,6 +234,8 @@ int tally_new_scope(struct tally *t, const char *name)
 
 void tally_release(struct tally *t)
 {
+	cJSON_Delete(t->dispositions);
+	cJSON_Delete(t->outcomes);
 	for (size_t i = 0; i < t->nsc; i++) {
 		struct scope *s = &t->sc[i];
 		for (int k = 0; k < t->nnum; k++) {
@@ -388,6 +390,14 @@ enum snd_err snd_tally_run(struct snd_store *s, const struct snd_form *f,
 	}
 	if (kept_finish(&t->kept) != 0) {
 		e = tally_kept_err(&t->kept);
+		goto fail;
+	}
+	/* The chair's record, read after the answers: a record added in
+	 * between shows with answers a moment older, never the reverse of
+	 * what a chair saw when recording it. */
+	if ((e = snd_record_json(s, f, &t->dispositions, &t->outcomes)) != SND_OK) {
+		if (e != SND_ENOMEM)
+			tally_errf(errbuf, errlen, "reading the chair's record: %s", snd_store_errmsg(s));
 		goto fail;
 	}
 	if (t->invalid > 0)

@@ -219,6 +219,7 @@ struct tally {
 	size_t invalid;
 	enum snd_err err;
 	int oom;              /* JSON building ran out of memory */
+	cJSON *dispositions, *outcomes; /* the chair's record (snd_record_json) */
 };
 
 /* The public handle: the engine and a copy of the options. */
