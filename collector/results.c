@@ -82,12 +82,7 @@ static enum MHD_Result not_yet(struct req *r, const struct snd_window *w)
 		} else {
 			snd_buf_json_str(&b, "the results will be available once the questionnaire closes");
 		}
-		snd_buf_puts(&b, ",\"fields\":{}");
-		if (after && w->has_closes) {
-			snd_time_format(w->closes, when);
-			snd_buf_printf(&b, ",\"available_at\":\"%s\"", when);
-		}
-		snd_buf_puts(&b, "}}\n");
+		snd_buf_puts(&b, ",\"fields\":{}}}\n");
 		return http_send_json(r, 403, &b);
 	}
 	page_req_init(r, &p);
