@@ -227,8 +227,10 @@ enum MHD_Result h_form_get(struct req *r)
 	if (l.found)
 		answers = cJSON_ParseWithLength(l.answers, l.answers_len);
 	page_req_init(r, &p);
+	p.previous = previous_answers(r);
 	snd_buf_init(&b, 0);
 	page_form(&b, &p, answers, NULL, l.found ? l.rev : 0);
+	cJSON_Delete((cJSON *)p.previous);
 	cJSON_Delete(answers);
 	latest_free(&l);
 	return http_send_html(r, 200, &b);
@@ -300,8 +302,10 @@ enum MHD_Result h_form_post(struct req *r)
 	if (rc1 != SND_OK || rc2 != SND_OK) {
 		merge_diag(&errs, &errs2);
 		page_req_init(r, &p);
+		p.previous = previous_answers(r);
 		snd_buf_init(&b, 0);
 		page_form(&b, &p, answers, &errs, 0);
+		cJSON_Delete((cJSON *)p.previous);
 		ret = http_send_html(r, 422, &b);
 		goto out;
 	}

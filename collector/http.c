@@ -131,6 +131,7 @@ static void req_free(struct req *r)
 	snd_buf_free(&r->body);
 	auth_release(r->auth);
 	free(r->item.receipt);
+	free(r->item.record); /* record.c's one block */
 	free(r->canon);
 	free(r->url_copy);
 	free(r);

@@ -384,6 +384,19 @@ static void chair_downloads(struct pg *p, const char *by, enum snd_weight weight
 	snd_buf_free(&url);
 }
 
+/* The link to the chair's record page (page_record.c): its forms carry a
+ * per-chair CSRF value, so they live there, not on this shared page. */
+static void chair_record_link(struct pg *p)
+{
+	put(p, "<p class=\"record-link\"><a href=\"/chair/");
+	put_url_part(p->b, p->f->id);
+	put(p, "/record?lang=");
+	put_url_part(p->b, p->code);
+	put(p, "\">");
+	put(p, tr(p->un, M_REC_LINK));
+	put(p, "</a></p>\n");
+}
+
 /* When the questionnaire accepts answers, as the collector decides it now
  * (the secretariat's override, if any, else the form's times). */
 static void chair_window(struct pg *p, const struct page_req *r)
@@ -488,6 +501,8 @@ static void chair_questions(struct pg *p, const struct chair_view *v, const cJSO
 		list_href(&href, p, snd_json_str(qs, "id") ? snd_json_str(qs, "id") : "", v->by, v->weight, group, 0);
 		snd_report_question_capped(p->b, p->f, p->lang, qs, v->list_max,
 		                           href.failed ? NULL : href.data);
+		if (group == NULL) /* the chair's record is of the whole */
+			snd_report_record(p->b, p->f, p->lang, v->summary, snd_json_str(qs, "id"));
 	}
 	snd_buf_free(&href);
 }
@@ -509,6 +524,7 @@ void page_chair(struct snd_buf *out, const struct page_req *r, const struct chai
 	chair_open(&p, r, tr(p.un, M_CHAIR), extra.data, v->refresh_s);
 	chair_controls(&p, by, v->weight);
 	chair_downloads(&p, by, v->weight);
+	chair_record_link(&p);
 
 	/* #live is what sounding.js swaps in place from a fresh copy of this
 	 * page; everything that changes with new answers lives inside it. */

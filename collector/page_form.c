@@ -272,6 +272,8 @@ void page_form(struct snd_buf *out, const struct page_req *r, const cJSON *answe
 				snd_buf_append(out, qc->html + qc->off[i], qc->off[i + 1] - qc->off[i]);
 			else
 				r_question(&p, i, answers, errs, &t);
+			if (r->previous)
+				r_previous(&p, i, r->previous);
 		}
 		put(&p, "</section>\n");
 	}

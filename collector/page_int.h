@@ -105,6 +105,12 @@ void error_text(struct pg *p, const char *msg);
 /* The visible text of a scale point: "4 — Agree", or "4" when unlabelled. */
 void point_text(struct pg *p, const struct snd_question *q, int v, struct snd_buf *o);
 
+/* The delegate's previous-round answer to question qi (previous[qid]), as
+ * the receipt shows answers, after the question; nothing when absent. */
+void r_previous(struct pg *p, size_t qi, const cJSON *previous);
+/* page_receipt.c: one answer in words, with the form's labels. */
+void answer_text(struct pg *p, const struct snd_question *q, const cJSON *a);
+
 /* page_form.c: the cache of unanswered questions (test_pages looks in) */
 struct qcache;
 extern int qcache_disabled; /* test_pages renders both ways to compare */

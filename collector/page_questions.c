@@ -644,3 +644,18 @@ void r_question(struct pg *p, size_t qi, const cJSON *answers, const struct snd_
 	}
 	put(p, "</fieldset>\n");
 }
+
+void r_previous(struct pg *p, size_t qi, const cJSON *previous)
+{
+	const struct snd_question *q = &p->f->questions[qi];
+	const cJSON *a = jget(previous, q->id);
+	if (a == NULL || cJSON_IsNull(a))
+		return;
+	/* after the question's block: the cached bytes of the question stay
+	 * as they are (page_form.c invariant 1) */
+	put(p, "<div class=\"previous\" role=\"note\"><span class=\"label\">");
+	put(p, tr(p->un, M_PREV_ANSWER));
+	put(p, "</span> ");
+	answer_text(p, q, a);
+	put(p, "</div>\n");
+}

@@ -45,7 +45,7 @@ static void option_list(struct pg *p, const struct snd_question *q, const cJSON 
 
 /* One answer in words, with the form's labels (what the delegate chose,
  * not the ids that were stored). */
-static void answer_text(struct pg *p, const struct snd_question *q, const cJSON *a)
+void answer_text(struct pg *p, const struct snd_question *q, const cJSON *a)
 {
 	char n[48];
 	switch (q->type) {

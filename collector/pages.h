@@ -21,6 +21,9 @@ struct page_req {
 	 * has_window is 0 the form's own opens/closes are shown. */
 	int has_window;
 	struct snd_window window;
+	/* The delegate's answers in the previous round (the form's "previous"
+	 * questionnaire), shown beside each question; NULL: none. */
+	const cJSON *previous;
 };
 
 /* The questionnaire as an HTML form posting to /q/QID: every question type
@@ -103,6 +106,31 @@ int page_chair_list(struct snd_buf *out, const struct page_req *r, const struct 
 /* The dashboard's paragraph on when the questionnaire accepts answers, as
  * page_chair writes it (from r->window, r->has_window and r->now). */
 void page_chair_window(struct snd_buf *out, const struct page_req *r);
+
+/* page_record.c: the chair's record page (GET /chair/QID/record): per
+ * question its outcome and a form to record it, per position question each
+ * entity that objected (in the summary, or with a disposition already) with
+ * its disposition and a form (status select, note); on a pseudonymous
+ * questionnaire one form for the question's objections as a whole.  Every
+ * form posts to /chair/QID/record with r->csrf, works without script.
+ * Per-chair (the CSRF value), never cached. */
+struct record_view {
+	const cJSON *summary;       /* the tally (for the objecting entities), or NULL */
+	const cJSON *dispositions;  /* snd_record_json's latest records */
+	const cJSON *outcomes;
+	int saved;                  /* show "Recorded." */
+};
+void page_record(struct snd_buf *out, const struct page_req *r, const struct record_view *v);
+
+/* page_results.c: the results for delegates (GET /q/QID/results): every
+ * question's summary through snd_report_question, without entities (the
+ * caller strips them) and without the chair's tools, and each outcome. */
+void page_results(struct snd_buf *out, const struct page_req *r, const cJSON *summary,
+                  int64_t tallied_at);
+/* The 403 page saying when results will be available: never to delegates
+ * (chairs), or once the questionnaire closes (at closes when has_closes). */
+void page_results_unavailable(struct snd_buf *out, const struct page_req *r, int after_close,
+                              int has_closes, int64_t closes);
 
 /* Static assets (assets.c), built once: the stylesheet and the optional
  * script (show_if hiding, "unsaved changes" hints).  Never NULL. */

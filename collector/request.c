@@ -549,3 +549,59 @@ int content_type_is(const struct req *r, const char *want)
 		}
 	return 1;
 }
+
+/* Hands the chair's record in r->item.record (freed with the request) to
+ * the writer; the connection waits suspended until the commit, as for
+ * answers (invariant 3). */
+enum MHD_Result submit_record(struct req *r)
+{
+	r->item.done = written_cb;
+	r->item.arg = r;
+	r->state = ST_QUEUED;
+	if (writer_submit(r->s->writer, &r->item, suspend_cb, r) != SND_OK) {
+		r->state = ST_NEW;
+		return http_busy(r);
+	}
+	return MHD_YES;
+}
+
+static int previous_cb(void *ctx, const struct snd_revision *rv)
+{
+	cJSON **out = ctx;
+	*out = cJSON_ParseWithLength(rv->answers, rv->answers_len);
+	return 1;
+}
+
+/* The authenticated delegate's latest answers to the form's previous round
+ * (its "previous" questionnaire), or NULL: none, no previous round, or the
+ * database could not be read (the page then shows none; it is a help, not
+ * a record).  The same delegate is the same sub; on a pseudonymous
+ * questionnaire (the previous form's mode when it is loaded, else this
+ * one's) the pseudonym of that questionnaire, which the receipt key
+ * derives. */
+cJSON *previous_answers(struct req *r)
+{
+	const struct snd_form *f = form_of(r);
+	enum snd_anonymity mode = f->anonymity;
+	struct snd_store *rd;
+	char pseudo[33];
+	const char *sub;
+	cJSON *out = NULL;
+	size_t i;
+
+	if (f->previous == NULL || r->auth == NULL || (rd = srv_reader(r->s)) == NULL)
+		return NULL;
+	for (i = 0; i < r->s->nforms; i++)
+		if (strcmp(r->s->forms[i]->id, f->previous) == 0)
+			mode = r->s->forms[i]->anonymity;
+	sub = r->auth->c.sub;
+	if (mode == SND_PSEUDONYMOUS) {
+		snd_pseudonym(r->s->receipt_sk, f->previous, r->auth->c.sub, pseudo);
+		sub = pseudo;
+	}
+	if (snd_store_latest(rd, f->previous, sub, previous_cb, &out) != SND_OK) {
+		cJSON_Delete(out);
+		return NULL;
+	}
+	return out;
+}

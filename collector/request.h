@@ -79,5 +79,12 @@ enum MHD_Result submit(struct req *r, const cJSON *clean);
  * connection waits suspended until the commit.  Over the revision rate
  * (srv->rate) it answers 429 instead and hands nothing over. */
 enum MHD_Result submit_canon(struct req *r, struct snd_buf *canon);
+/* Hands the chair's record r->item.record (checked; malloc'ed as one block,
+ * which the request frees) to the writer, the connection suspended until
+ * the commit; the row's committed handler answers. */
+enum MHD_Result submit_record(struct req *r);
+/* The delegate's latest answers in the form's previous round (a new tree
+ * the caller deletes), or NULL when there are none. */
+cJSON *previous_answers(struct req *r);
 
 #endif

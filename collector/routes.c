@@ -33,11 +33,16 @@ static const struct route routes[] = {
 	{P("/t/"),             NULL,           ROUTE_ARG, h_token,        h_token_post, NULL,            "token"},
 	{P(P_Q),               "",             ROUTE_QID, h_form_get,     h_form_post, h_form_committed, "form"},
 	{P(P_Q),               "/receipt",     ROUTE_QID, h_receipt,      NULL,        NULL,             "receipt"},
+	{P(P_Q),               "/results",     ROUTE_QID, h_results_page, NULL,        NULL,             "results"},
 	{P(P_CHAIR),           "",             ROUTE_QID, h_chair,        NULL,        NULL,             "chair"},
+	{P(P_CHAIR),           "/record",      ROUTE_QID, h_record_page,  h_record_post, h_record_committed, "record"},
 	{P(P_API_Q),           "",             ROUTE_QID, http_form_json, NULL,        NULL,             "api_form"},
 	{P(P_API_Q),           "/responses",   ROUTE_QID, NULL,           h_api_post,  h_api_committed,  "api_responses"},
 	{P(P_API_Q),           "/responses/me", ROUTE_QID, h_api_me,      NULL,        NULL,             "api_me"},
 	{P(P_API_Q),           "/summary",     ROUTE_QID, h_api_summary,  NULL,        NULL,             "api_summary"},
+	{P(P_API_Q),           "/dispositions", ROUTE_QID, h_api_dispositions, h_api_disposition_post, h_api_record_committed, "api_dispositions"},
+	{P(P_API_Q),           "/outcomes",    ROUTE_QID, h_api_outcomes, h_api_outcome_post, h_api_record_committed, "api_outcomes"},
+	{P(P_API_Q),           "/results",     ROUTE_QID, h_api_results,  NULL,        NULL,             "api_results"},
 };
 
 _Static_assert(sizeof routes / sizeof routes[0] < ROUTES_MAX, "raise ROUTES_MAX");

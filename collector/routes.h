@@ -62,5 +62,17 @@ enum MHD_Result h_api_me(struct req *r);
 /* chair.c */
 enum MHD_Result h_chair(struct req *r);
 enum MHD_Result h_api_summary(struct req *r);
+/* record.c: the chair's record (dispositions, outcomes) */
+enum MHD_Result h_api_dispositions(struct req *r);
+enum MHD_Result h_api_outcomes(struct req *r);
+enum MHD_Result h_api_disposition_post(struct req *r);
+enum MHD_Result h_api_outcome_post(struct req *r);
+enum MHD_Result h_api_record_committed(struct req *r);
+enum MHD_Result h_record_page(struct req *r);
+enum MHD_Result h_record_post(struct req *r);
+enum MHD_Result h_record_committed(struct req *r);
+/* results.c: results for delegates */
+enum MHD_Result h_results_page(struct req *r);
+enum MHD_Result h_api_results(struct req *r);
 
 #endif

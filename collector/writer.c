@@ -187,6 +187,21 @@ static void store_batch(struct writer *w, struct writer_item *batch)
 		goto fail;
 	}
 	for (it = batch; it; it = it->next, n++) {
+		if (it->record != NULL) {
+			rc = snd_store_record_add(w->store, it->record, it->record_link);
+			if (rc == SND_EINVAL) { /* its own savepoint only: the batch goes on */
+				it->rc = SND_EINVAL;
+				refused++;
+				continue;
+			}
+			if (rc != SND_OK) {
+				snd_log(SND_LOG_ERROR, "writer: record failed: %s (%s)", snd_strerror(rc),
+				        snd_store_errmsg(w->store));
+				goto rollback;
+			}
+			it->rc = SND_OK;
+			continue;
+		}
 		if (it->receipt != NULL) {
 			char *again = NULL;
 			rc = snd_store_append_signed(w->store, &it->sub, w->sk, it->submitted_at_ms,
@@ -364,20 +379,23 @@ enum snd_err writer_submit(struct writer *w, struct writer_item *it,
 	it->next = NULL;
 	it->rc = SND_EBUSY;
 	it->receipt = NULL;
-	it->key = delegate_key(it->sub.qid, it->sub.sub);
-	pthread_mutex_lock(&w->lock);
-	if (w->stopping || w->qlen >= WRITER_QUEUE_MAX) {
+	it->slot = NULL;
+	if (it->record == NULL) {
+		it->key = delegate_key(it->sub.qid, it->sub.sub);
+		pthread_mutex_lock(&w->lock);
+		if (w->stopping || w->qlen >= WRITER_QUEUE_MAX) {
+			pthread_mutex_unlock(&w->lock);
+			return SND_EBUSY;
+		}
+		reserve(w, it);
 		pthread_mutex_unlock(&w->lock);
-		return SND_EBUSY;
 	}
-	reserve(w, it);
-	pthread_mutex_unlock(&w->lock);
 
 	/* Signed outside the lock: the Ed25519 signature is most of the cost
 	 * of storing a revision.  A failure here leaves the signing to the
 	 * writer, which reports its own. */
 	it->submitted_at_ms = at = now_ms();
-	if (it->slot != NULL &&
+	if (it->record == NULL && it->slot != NULL &&
 	    snd_receipt_sign(w->sk, w->footer, &it->sub, it->rev, at, &it->receipt) != SND_OK)
 		it->receipt = NULL;
 
@@ -397,6 +415,8 @@ enum snd_err writer_submit(struct writer *w, struct writer_item *it,
 		it->submitted_at_ms = at = w->last_at;
 	}
 	w->last_at = at;
+	if (it->record != NULL)
+		it->record->at = at;
 	if (prepare)
 		prepare(arg);
 	*w->tail = it;

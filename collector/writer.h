@@ -31,7 +31,12 @@ struct rev_slot;
  * on the caller's thread); the writer corrects them if the row gets another
  * rev, and sets rc, before calling done(). */
 struct writer_item {
-	struct snd_submission sub;        /* in */
+	struct snd_submission sub;        /* in (unused for a record) */
+	struct snd_record *record;        /* in: not NULL for a chair's record instead of
+	                                   * a revision: no rev, no receipt; its `at` is
+	                                   * set by writer_submit, its seq and link by the
+	                                   * writer (link into record_link) */
+	char record_link[65];             /* out, for a record */
 	void (*done)(struct writer_item *it); /* called once, on the writer thread */
 	void *arg;                        /* for the caller */
 	/* out */
@@ -62,6 +67,9 @@ enum snd_err writer_start(struct snd_store *store, const uint8_t receipt_sk[SND_
  * receipt). */
 enum snd_err writer_submit(struct writer *w, struct writer_item *it,
                            void (*prepare)(void *arg), void *arg);
+
+/* A chair's record (it->record) is queued the same way and committed in the
+ * same batches; rc is SND_EINVAL, alone, when the store refuses its fields. */
 
 /* Number of batches committed so far: changes whenever revisions are added. */
 int64_t writer_commits(const struct writer *w);

@@ -46,6 +46,11 @@ const char *const snd_position_names[SND_POS__MAX] = {
 	[SND_POS_OBJECT] = "object",   [SND_POS_ABSTAIN] = "abstain",
 };
 
+const char *const snd_results_names[SND_RESULTS__MAX] = {
+	[SND_RESULTS_CHAIRS] = "chairs", [SND_RESULTS_AFTER_CLOSE] = "after_close",
+	[SND_RESULTS_LIVE] = "live",
+};
+
 static const char *const anonymity_names[SND_ANON__MAX] = {
 	[SND_ATTRIBUTED] = "attributed", [SND_PSEUDONYMOUS] = "pseudonymous",
 };
@@ -163,7 +168,8 @@ static void parse_time(struct form_ctx *c, const cJSON *root, const char *key, i
 static void parse_form(struct form_ctx *c, const cJSON *root)
 {
 	static const char *const fkeys[] = {"id", "languages", "drafts", "title", "intro",
-	                                    "opens", "closes", "anonymity", "sections"};
+	                                    "opens", "closes", "anonymity", "sections",
+	                                    "previous", "results"};
 	struct snd_form *f = c->f;
 	const cJSON *v;
 	if (!cJSON_IsObject(root)) {
@@ -194,6 +200,27 @@ static void parse_form(struct form_ctx *c, const cJSON *root)
 			f->anonymity = SND_PSEUDONYMOUS;
 		else if (!cJSON_IsString(v) || strcmp(v->valuestring, anonymity_names[SND_ATTRIBUTED]) != 0)
 			form_err(c, "$.anonymity", "must be \"attributed\" or \"pseudonymous\"");
+	}
+	v = cJSON_GetObjectItemCaseSensitive(root, "results");
+	f->results = SND_RESULTS_CHAIRS;
+	if (v) {
+		int i;
+		for (i = 0; i < SND_RESULTS__MAX; i++)
+			if (cJSON_IsString(v) && strcmp(v->valuestring, snd_results_names[i]) == 0)
+				break;
+		if (i == SND_RESULTS__MAX)
+			form_err(c, "$.results", "must be \"chairs\", \"after_close\" or \"live\"");
+		else
+			f->results = (enum snd_results)i;
+	}
+	v = cJSON_GetObjectItemCaseSensitive(root, "previous");
+	if (v) {
+		if (!cJSON_IsString(v) || !is_form_id(v->valuestring))
+			form_err(c, "$.previous", "must be the id of the previous round's questionnaire");
+		else if (f->id && strcmp(v->valuestring, f->id) == 0)
+			form_err(c, "$.previous", "names this questionnaire itself");
+		else
+			f->previous = xstrdup(c, v->valuestring);
 	}
 	form_parse_sections(c, root);
 }
@@ -244,6 +271,7 @@ void snd_form_free(struct snd_form *f)
 		free(f->draft_languages[i]);
 	free(f->draft_languages);
 	free(f->id);
+	free(f->previous);
 	free(f->source);
 	free(f);
 }

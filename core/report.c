@@ -249,7 +249,7 @@ static void render_proposals(struct snd_buf *o, const struct snd_form *f, int la
 /* The questions of one summary (overall or one group), under their form
  * section headings. */
 static void render_questions(struct snd_buf *o, const struct snd_form *f, int lang,
-                             const cJSON *questions, int hlevel_sections)
+                             const cJSON *questions, int hlevel_sections, const cJSON *record)
 {
 	const cJSON *qs;
 	size_t cur = (size_t)-1;
@@ -268,6 +268,8 @@ static void render_questions(struct snd_buf *o, const struct snd_form *f, int la
 			snd_buf_puts(o, "</h2>\n");
 		}
 		snd_report_question(o, f, lang, qs);
+		if (record)
+			snd_report_record(o, f, lang, record, id);
 	}
 	if (cur != (size_t)-1)
 		snd_buf_puts(o, "</section>\n");
@@ -407,7 +409,8 @@ enum snd_err snd_report_page(struct snd_buf *out, const struct snd_form *f, int 
 	if (turnout)
 		render_turnout(out, f, lang, turnout);
 	render_proposals(out, f, lang, cJSON_GetObjectItemCaseSensitive(summary, "questions"), NULL);
-	render_questions(out, f, lang, cJSON_GetObjectItemCaseSensitive(summary, "questions"), 1);
+	render_questions(out, f, lang, cJSON_GetObjectItemCaseSensitive(summary, "questions"), 1,
+	                 summary);
 	if (cJSON_IsObject(groups) && cJSON_GetArraySize(groups) > 0) {
 		snd_buf_puts(out, "<section class=\"snd-groups\"><h2>");
 		if (by)
@@ -428,7 +431,8 @@ enum snd_err snd_report_page(struct snd_buf *out, const struct snd_form *f, int 
 			snd_buf_puts(out, "</h2><p class=\"snd-meta\">");
 			snd_buf_html(out, T(f, lang, M_RESPONSES));
 			snd_buf_printf(out, ": %s</p>\n", a);
-			render_questions(out, f, lang, cJSON_GetObjectItemCaseSensitive(g, "questions"), 0);
+			render_questions(out, f, lang, cJSON_GetObjectItemCaseSensitive(g, "questions"), 0,
+			                 NULL);
 			snd_buf_puts(out, "</section>\n");
 		}
 		snd_buf_puts(out, "</section>\n");

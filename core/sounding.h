@@ -509,6 +509,13 @@ enum snd_anonymity { SND_ATTRIBUTED, SND_PSEUDONYMOUS, SND_ANON__MAX };
 #define SND_FORM_MAX_LANGS 16
 #define SND_ID_MAX 64
 
+/* "results" of a form: who may see the tally besides the chairs.  chairs:
+ * nobody else; after_close: delegates with a token for it, once the
+ * questionnaire's effective window has closed; live: those delegates at any
+ * time. */
+enum snd_results { SND_RESULTS_CHAIRS, SND_RESULTS_AFTER_CLOSE, SND_RESULTS_LIVE, SND_RESULTS__MAX };
+extern const char *const snd_results_names[SND_RESULTS__MAX];
+
 /* A label in every language of the form: text[i] for languages[i]; missing
  * translations already fall back to the default language at load time, so
  * text[i] is never NULL for a present label. */
@@ -565,6 +572,8 @@ struct snd_form {
 	int64_t opens, closes;       /* Unix seconds */
 	int has_opens, has_closes;
 	enum snd_anonymity anonymity;
+	char *previous;              /* "previous": the earlier round's questionnaire id, or NULL */
+	enum snd_results results;    /* "results": who sees the tally (default chairs) */
 	struct snd_section *sections;
 	size_t nsections;
 	struct snd_question *questions; /* all questions, in form order */
@@ -920,6 +929,71 @@ enum snd_err snd_store_mail_record(struct snd_store *s, const char *qid, const c
 enum snd_err snd_store_mail_count(struct snd_store *s, const char *qid, const char *sub,
                                   const char *kind, int64_t *count);
 
+/* The chair's record (store_record.c): dispositions of objections and
+ * outcome statements of questions, each a row of its own hash chain (the
+ * record table; docs/schema.md).  Rows are only ever added: the latest row
+ * per (qid, kind, question, entity) is the one that counts. */
+enum snd_record_kind { SND_REC_DISPOSITION, SND_REC_OUTCOME, SND_REC__MAX };
+extern const char *const snd_record_kind_names[SND_REC__MAX];
+enum snd_disposition { SND_DISP_OPEN, SND_DISP_ADDRESSED, SND_DISP_NOTED, SND_DISP_RESOLVED,
+                       SND_DISP__MAX };
+extern const char *const snd_disposition_names[SND_DISP__MAX];
+/* The longest note or outcome text, in bytes. */
+#define SND_RECORD_TEXT_MAX 4000
+
+/* One record.  Strings are owned by whoever made the struct: rows handed to
+ * a callback are valid only during it. */
+struct snd_record {
+	int64_t seq;            /* position in the record chain, 1.. */
+	enum snd_record_kind kind;
+	const char *qid;
+	const char *question;   /* a question id of the questionnaire */
+	const char *entity;     /* dispositions: the objecting entity ("" on a
+	                         * pseudonymous questionnaire); outcomes: "" */
+	const char *status;     /* dispositions: snd_disposition_names; outcomes: "" */
+	const char *text;       /* the note, or the outcome statement (may be "") */
+	const char *by;         /* the chair's id (the token's sub) */
+	int64_t at;             /* Unix milliseconds */
+	const char *prev;       /* link of record seq - 1 (64 zeros for the first) */
+	const char *link;       /* SHA-256 hex chain link of this record */
+};
+/* The chain link of a record: SHA-256 hex over prev "\n" kind "\n" qid "\n"
+ * question "\n" entity "\n" status "\n" by "\n" at "\n" text (the one
+ * field that may hold a newline comes last; NULL strings count as empty). */
+void snd_record_link(const struct snd_record *r, char out[65]);
+/* Checks a record's fields before anything is stored: kind and status,
+ * question (1..SND_ID_MAX bytes), entity and by (valid UTF-8 without
+ * control characters, at most SND_CLAIM_MAX_LEN bytes; entity empty for an
+ * outcome), text (valid UTF-8, at most SND_RECORD_TEXT_MAX bytes).  0 ok;
+ * else -1 with *field naming the first bad one ("question", "entity",
+ * "status", "note" or "text", "by"). */
+int snd_record_check(const struct snd_record *r, const char **field);
+/* Appends r at the head of the record chain (writers; inside the caller's
+ * batch, or in a transaction of its own when none is open).  Sets r->seq,
+ * r->prev (NULL afterwards: the previous link is not kept) and copies the
+ * new link into link_out (r->link points at it).  SND_EINVAL when
+ * snd_record_check refuses r, with nothing written. */
+enum snd_err snd_store_record_add(struct snd_store *s, struct snd_record *r, char link_out[65]);
+typedef int (*snd_record_cb)(void *ctx, const struct snd_record *r); /* nonzero stops */
+/* Every record in the database, in seq order (for verify). */
+enum snd_err snd_store_each_record(struct snd_store *s, snd_record_cb cb, void *ctx);
+/* The latest record of kind per key of questionnaire qid, ordered by
+ * question then entity (bytes). */
+enum snd_err snd_store_each_latest_record(struct snd_store *s, const char *qid,
+                                          enum snd_record_kind kind, snd_record_cb cb,
+                                          void *ctx);
+/* The latest disposition of each (question, entity) of qid: for the
+ * objection register (`tally trend`, the chair page). */
+enum snd_err snd_store_each_disposition(struct snd_store *s, const char *qid, snd_record_cb cb,
+                                        void *ctx);
+/* The summary's "dispositions" ([{question, entity, status, note, by, at}])
+ * and "outcomes" ([{question, text, by, at}]) of f, latest per key, in form
+ * order of the questions (a question the form no longer has goes last),
+ * then by entity; at as RFC 3339.  Entities are left out on pseudonymous
+ * questionnaires.  Both are new arrays the caller deletes. */
+enum snd_err snd_record_json(struct snd_store *s, const struct snd_form *f, cJSON **dispositions,
+                             cJSON **outcomes);
+
 /* Pseudonym of a delegate for a questionnaire: hex of keyed BLAKE2b-128 of
  * "qid\nsub" under a key derived from the receipt secret key. */
 void snd_pseudonym(const uint8_t receipt_sk[SND_SK_BYTES], const char *qid, const char *sub,
@@ -1064,6 +1138,11 @@ void snd_report_question(struct snd_buf *out, const struct snd_form *f, int lang
  * a link to it (the chair dashboard's link to the full list). */
 void snd_report_question_capped(struct snd_buf *out, const struct snd_form *f, int lang,
                                 const cJSON *qsum, size_t max_items, const char *more_href);
+/* The chair's record of question qid (report_record.c): its outcome and the
+ * dispositions of its objections from summary's "outcomes" and
+ * "dispositions", in language lang; nothing when it has none. */
+void snd_report_record(struct snd_buf *out, const struct snd_form *f, int lang,
+                       const cJSON *summary, const char *qid);
 /* The CSS the fragments need (screen + print); a static string. */
 const char *snd_report_css(void);
 /* The whole self-contained report: title, turnout (may be NULL), every

@@ -175,6 +175,27 @@ static const char *const migrations[] = {
 	");\n"
 	"CREATE INDEX mail_sent_delegate ON mail_sent (qid, sub, kind);\n"
 	"PRAGMA user_version = 4;\n",
+
+	/* 4 -> 5: the chair's record (store_record.c): dispositions of
+	 * objections and outcome statements, a hash chain of their own
+	 * (seq dense from 1, prev = the link of seq - 1), only ever appended;
+	 * the latest row per (qid, kind, question, entity) counts.  at in Unix
+	 * milliseconds. */
+	"CREATE TABLE record (\n"
+	"  seq      INTEGER PRIMARY KEY,\n"
+	"  kind     TEXT NOT NULL,\n"
+	"  qid      TEXT NOT NULL,\n"
+	"  question TEXT NOT NULL,\n"
+	"  entity   TEXT NOT NULL,\n"
+	"  status   TEXT NOT NULL,\n"
+	"  text     TEXT NOT NULL,\n"
+	"  chair    TEXT NOT NULL,\n"
+	"  at       INTEGER NOT NULL,\n"
+	"  prev     TEXT NOT NULL,\n"
+	"  link     TEXT NOT NULL\n"
+	");\n"
+	"CREATE INDEX record_key ON record (qid, kind, question, entity, seq);\n"
+	"PRAGMA user_version = 5;\n",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -242,7 +263,7 @@ static const char *const sql[ST__MAX] = {
 	 * one b-tree descent; revoked is small. */
 	[ST_VERSION] =
 		"SELECT (SELECT ifnull(max(seq), 0) FROM revision) + "
-		"(SELECT count(*) FROM revoked)",
+		"(SELECT count(*) FROM revoked) + (SELECT ifnull(max(seq), 0) FROM record)",
 	[ST_REVOKE] =
 		"INSERT INTO revoked (jti, revoked_at) VALUES (?1, ?2) "
 		"ON CONFLICT (jti) DO NOTHING",
@@ -331,6 +352,21 @@ static const char *const sql[ST__MAX] = {
 	                "WHERE type = 'table' AND name = 'roll')",
 	[ST_ROLL_INVITED] =
 		"SELECT count(DISTINCT sub) FROM roll WHERE qid = ?1 AND role = 'delegate'",
+	/* The chair's record (store_record.c).  The latest per key is one
+	 * descent of record_key per key; records are few (a chair's hand). */
+	[ST_RECORD_HEAD] = "SELECT seq, link FROM record ORDER BY seq DESC LIMIT 1",
+	[ST_RECORD_INSERT] =
+		"INSERT INTO record (seq, kind, qid, question, entity, status, text, chair, at, "
+		"prev, link) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[ST_RECORD_EACH] =
+		"SELECT seq, kind, qid, question, entity, status, text, chair, at, prev, link "
+		"FROM record ORDER BY seq",
+	[ST_RECORD_LATEST] =
+		"SELECT r.seq, r.kind, r.qid, r.question, r.entity, r.status, r.text, r.chair, "
+		"r.at, r.prev, r.link FROM record r WHERE r.qid = ?1 AND r.kind = ?2 AND "
+		"r.seq = (SELECT max(x.seq) FROM record x WHERE x.qid = r.qid AND x.kind = r.kind "
+		"AND x.question = r.question AND x.entity = r.entity) "
+		"ORDER BY r.question, r.entity",
 };
 
 sqlite3_stmt *store_prepare(struct snd_store *s, enum stmt id)

@@ -3,6 +3,7 @@
  * (scans), store_sched.c (schedule, revocations) and store_roll.c (the
  * roll, the mail log) share.
  *
+ * (store_record.c, the chair's record, includes it too.)
  * Holds struct snd_store (opaque to every caller outside these five
  * files), the ids of the one numbered statement table (the text is sql[] in
  * store.c) and the small helpers every statement goes through.  They are
@@ -68,6 +69,10 @@ enum stmt {
 	ST_BEGIN_READ,
 	ST_HAS_ROLL,
 	ST_ROLL_INVITED,       /* prepared only once ST_HAS_ROLL found the table */
+	ST_RECORD_HEAD,
+	ST_RECORD_INSERT,
+	ST_RECORD_EACH,
+	ST_RECORD_LATEST,
 	ST__MAX
 };
 

@@ -237,6 +237,8 @@ int tally_new_scope(struct tally *t, const char *name)
 
 void tally_release(struct tally *t)
 {
+	cJSON_Delete(t->dispositions);
+	cJSON_Delete(t->outcomes);
 	for (size_t i = 0; i < t->nsc; i++) {
 		struct scope *s = &t->sc[i];
 		for (int k = 0; k < t->nnum; k++) {
@@ -450,6 +452,14 @@ enum snd_err snd_tally_run_ex(struct snd_store *s, const struct snd_form *f,
 		e = SND_EDB;
 		tally_errf(errbuf, errlen, "reading the roll: %s", snd_store_errmsg(s));
 		goto fail_msg;
+	}
+	/* The chair's record, read after the answers: a record added in
+	 * between shows with answers a moment older, never the reverse of
+	 * what a chair saw when recording it. */
+	if ((e = snd_record_json(s, f, &t->dispositions, &t->outcomes)) != SND_OK) {
+		if (e != SND_ENOMEM)
+			tally_errf(errbuf, errlen, "reading the chair's record: %s", snd_store_errmsg(s));
+		goto fail;
 	}
 	if (t->invalid > 0)
 		snd_log(SND_LOG_WARN, "tally %s: %zu stored answers did not fit the form and were "

@@ -232,6 +232,7 @@ struct tally {
 	struct tally_bad bad; /* the check's first failure (bad.seq 0: none) */
 	enum snd_err err;
 	int oom;              /* JSON building ran out of memory */
+	cJSON *dispositions, *outcomes; /* the chair's record (snd_record_json) */
 };
 
 /* snd_tally_check: the walk checks, nothing is counted (tally.c). */

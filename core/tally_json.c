@@ -697,6 +697,26 @@ static int cmp_scope_name(const void *a, const void *b)
 	return tally_natcmp((*x)->name, (*y)->name);
 }
 
+/* The chair's record (snd_record_json's arrays of flat objects of
+ * strings) as the summary's key; an empty array when there is none. */
+static void out_records(struct emit *e, const char *key, const cJSON *items)
+{
+	const cJSON *o, *m;
+	e_begin(e, key, 0);
+	cJSON_ArrayForEach(o, items) {
+		e_begin(e, NULL, 1);
+		/* the keys belong to items, which the tree outlives: copied */
+		e->dupkey = 1;
+		cJSON_ArrayForEach(m, o) {
+			if (cJSON_IsString(m))
+				e_str(e, m->string, m->valuestring);
+		}
+		e->dupkey = 0;
+		e_end(e);
+	}
+	e_end(e);
+}
+
 /* The whole summary through e: the document of interface.md. */
 static void out_summary(struct emit *e)
 {
@@ -735,6 +755,8 @@ static void out_summary(struct emit *e)
 		e_end(e);
 		free(order);
 	}
+	out_records(e, "dispositions", t->dispositions);
+	out_records(e, "outcomes", t->outcomes);
 	e_end(e);
 }
 

@@ -28,6 +28,14 @@
  * leaves no gap, so publish the head: --head L later checks that the chain
  * still contains that link (rows after it are fine; they came later).
  *
+ * Then the chair's record (dispositions and outcomes, store_record.c), a
+ * chain of its own, in seq order: seq dense from 1, prev the link of the
+ * record before (64 zeros for the first), link = snd_record_link of the
+ * row, every field well formed.  Its problems are printed as
+ *   tally: record SEQ (kind, qid, question): what is wrong
+ * and counted with the rest; "verified N records: ..." and "record chain
+ * head: record N, link L" follow when there are any.
+ *
  * Cost: one Ed25519 verification per row (~50 us) dominates, so rows are
  * copied in batches and the answers and receipt checks of a batch run on
  * one thread per core (--jobs); the chain is walked on the main thread in
@@ -58,7 +66,9 @@ static const char verify_usage[] =
 	"Give --receipt-pub once per receipt key the collectors used; --jobs N sets\n"
 	"the number of checking threads (default: one per core).  The last line names\n"
 	"the chain head; publish it, and --head LINK will later check that the chain\n"
-	"still holds it (removing the newest rows leaves no other trace).\n";
+	"still holds it (removing the newest rows leaves no other trace).\n"
+	"The chair's record (dispositions, outcomes) is checked the same way, on\n"
+	"its own chain.\n";
 
 static const char zero_link[65] =
 	"0000000000000000000000000000000000000000000000000000000000000000";
@@ -546,8 +556,52 @@ static enum snd_err verify_latest(struct vctx *v, struct snd_store *s)
 	return SND_OK;
 }
 
+/* The record chain's walk (the header's last paragraph). */
+struct rverify {
+	long long n, problems;
+	int64_t last_seq;
+	char last_link[65];
+};
+
+static void rproblem(struct rverify *v, const struct snd_record *r, const char *what)
+{
+	char q[80], k[16];
+	safe(q, sizeof q, r->question);
+	safe(k, sizeof k, (unsigned)r->kind < SND_REC__MAX ? snd_record_kind_names[r->kind] : "?");
+	fprintf(stderr, "tally: record %lld (%s, %s): %s\n", (long long)r->seq, k, q, what);
+	v->problems++;
+}
+
+static int verify_record(void *ctx, const struct snd_record *r)
+{
+	struct rverify *v = ctx;
+	char link[65], m[160];
+	const char *field;
+	v->n++;
+	if (r->seq != v->last_seq + 1) {
+		snprintf(m, sizeof m, "follows record %lld: %lld record(s) are missing (deleted)",
+		         (long long)v->last_seq, (long long)(r->seq - v->last_seq - 1));
+		rproblem(v, r, m);
+	}
+	if (strcmp(r->prev ? r->prev : "", v->last_link) != 0)
+		rproblem(v, r, "its prev is not the link of the record before it (a record was "
+		               "removed or altered)");
+	snd_record_link(r, link);
+	if (strcmp(link, r->link ? r->link : "") != 0)
+		rproblem(v, r, "its link does not match its fields (the record was altered)");
+	if ((unsigned)r->kind >= SND_REC__MAX || snd_record_check(r, &field) != 0) {
+		snprintf(m, sizeof m, "its %s is malformed",
+		         (unsigned)r->kind >= SND_REC__MAX ? "kind" : field);
+		rproblem(v, r, m);
+	}
+	v->last_seq = r->seq;
+	snprintf(v->last_link, sizeof v->last_link, "%s", r->link ? r->link : "");
+	return 0;
+}
+
 int cmd_verify(int argc, char **argv)
 {
+	struct rverify rv;
 	const char *db = NULL, **pubs = NULL, *jobs = NULL, *head = NULL;
 	size_t npubs = 0, i;
 	struct opt opts[] = {
@@ -564,6 +618,8 @@ int cmd_verify(int argc, char **argv)
 	long nj;
 	enum snd_err e;
 
+	memset(&rv, 0, sizeof rv);
+	memcpy(rv.last_link, zero_link, sizeof rv.last_link);
 	rc = opts_parse(argc, argv, opts, verify_usage, &help, NULL, NULL);
 	if (help) {
 		fputs(verify_usage, stdout);
@@ -627,6 +683,11 @@ int cmd_verify(int argc, char **argv)
 		tally_err("reading the latest revisions failed: %s", snd_store_errmsg(s));
 		goto done;
 	}
+	if ((e = snd_store_each_record(s, verify_record, &rv)) != SND_OK) {
+		tally_err("reading the chair's record failed: %s", snd_store_errmsg(s));
+		goto done;
+	}
+	v->problems += rv.problems;
 	if (head && v->head_seq == 0) {
 		fprintf(stderr, "tally: the chain does not hold the published head %s: revisions "
 		        "were removed or altered\n", head);
@@ -642,6 +703,15 @@ int cmd_verify(int argc, char **argv)
 	}
 	if (v->rows > 0)
 		printf("chain head: revision %lld, link %s\n", (long long)v->last_seq, v->last_link);
+	if (rv.n > 0 || rv.problems > 0) {
+		printf("verified %lld record%s: ", rv.n, rv.n == 1 ? "" : "s");
+		if (rv.problems == 0)
+			printf("ok\n");
+		else
+			printf("%lld problem%s\n", rv.problems, rv.problems == 1 ? "" : "s");
+		printf("record chain head: record %lld, link %s\n", (long long)rv.last_seq,
+		       rv.last_link);
+	}
 	if (head && v->head_seq > 0 && v->head_seq < v->last_seq)
 		printf("published head found at revision %lld; %lld revision%s added since\n",
 		       (long long)v->head_seq, (long long)(v->last_seq - v->head_seq),

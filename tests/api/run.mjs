@@ -568,6 +568,64 @@ test('GET summary: 400 for bad parameters', async () => {
   await expectError('GET', R_SUM, `${API}/summary?by=a%20b`, { token: state.tokens.chair }, 400, 'bad_request');
 });
 
+const R_DISP = '/api/v1/questionnaires/{qid}/dispositions';
+const R_OUT = '/api/v1/questionnaires/{qid}/outcomes';
+const R_RES = '/api/v1/questionnaires/{qid}/results';
+
+test('the chair\'s record: dispositions and outcomes, 201 and the latest per key', async () => {
+  let r = await request('POST', `${API}/dispositions`, { token: state.tokens.chair,
+    body: { question: 'proposal', entity: 'ADM-A', status: 'open', note: 'to discuss' } });
+  assert.equal(r.status, 201, r.text);
+  let b = conform('POST', R_DISP, r);
+  assert.equal(b.status, 'open');
+  r = await request('POST', `${API}/dispositions`, { token: state.tokens.chair,
+    body: { question: 'proposal', entity: 'ADM-A', status: 'addressed' } });
+  assert.equal(r.status, 201, r.text);
+  conform('POST', R_DISP, r);
+  r = await request('POST', `${API}/outcomes`, { token: state.tokens.chair, body: { question: 'proposal', text: 'Agreed.' } });
+  assert.equal(r.status, 201, r.text);
+  conform('POST', R_OUT, r);
+  r = await request('GET', `${API}/dispositions`, { token: state.tokens.chair });
+  assert.equal(r.status, 200, r.text);
+  b = conform('GET', R_DISP, r);
+  assert.equal(b.dispositions.length, 1);
+  assert.equal(b.dispositions[0].status, 'addressed');
+  r = await request('GET', `${API}/outcomes`, { token: state.tokens.chair });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(conform('GET', R_OUT, r).outcomes[0].text, 'Agreed.');
+  r = await request('GET', `${API}/summary`, { token: state.tokens.chair });
+  assert.equal(r.status, 200, r.text);
+  b = conform('GET', R_SUM, r);
+  assert.equal(b.dispositions.length, 1);
+  assert.equal(b.outcomes.length, 1);
+});
+
+test('the chair\'s record: 400, 401, 403, 404, 422', async () => {
+  await expectError('POST', R_DISP, `${API}/dispositions`, { token: state.tokens.chair, body: [1] }, 400, 'bad_request');
+  await expectError('POST', R_OUT, `${API}/outcomes`, { token: state.tokens.chair, body: { question: 'nope', text: 'x' } }, 422, 'invalid_record');
+  await expectError('POST', R_DISP, `${API}/dispositions`, { token: state.tokens.chair, body: { question: 'proposal', entity: 'X', status: 'shelved' } }, 422, 'invalid_record');
+  await expectError('POST', R_DISP, `${API}/dispositions`, { token: state.tokens.d1, body: { question: 'proposal', entity: 'X', status: 'open' } }, 403, 'forbidden');
+  await expectError('POST', R_OUT, `${API}/outcomes`, { token: state.tokens.d1, body: { question: 'proposal', text: 'x' } }, 403, 'forbidden');
+  await expectError('GET', R_DISP, `${API}/dispositions`, { token: state.tokens.d1 }, 403, 'forbidden');
+  await expectError('GET', R_OUT, `${API}/outcomes`, {}, 401, 'token_missing');
+  await expectError('POST', R_OUT, `${API}/outcomes`, {}, 401, 'token_missing');
+  await expectError('POST', R_DISP, '/api/v1/questionnaires/no-such-form/dispositions', { token: state.tokens.chair, body: {} }, 404, 'not_found');
+  await expectError('GET', R_DISP, '/api/v1/questionnaires/no-such-form/dispositions', { token: state.tokens.chair }, 404, 'not_found');
+  await expectError('GET', R_OUT, '/api/v1/questionnaires/no-such-form/outcomes', { token: state.tokens.chair }, 404, 'not_found');
+});
+
+test('results: 403 with "chairs", 200 once closed with "after_close", no entities', async () => {
+  await expectError('GET', R_RES, `${API}/results`, { token: state.tokens.d1 }, 403, 'results_not_available');
+  await expectError('GET', R_RES, `${API}/results`, {}, 401, 'token_missing');
+  await expectError('GET', R_RES, `${API}/results`, { token: state.tokens.chair }, 403, 'forbidden');
+  await expectError('GET', R_RES, '/api/v1/questionnaires/no-such-form/results', { token: state.tokens.d1 }, 404, 'not_found');
+  const r = await request('GET', '/api/v1/questionnaires/closed-form/results', { token: state.tokens.closed });
+  assert.equal(r.status, 200, r.text);
+  const b = conform('GET', R_RES, r);
+  assert.ok(!r.text.includes('"entity"'), 'no entity in results');
+  assert.equal(b.questionnaire, 'closed-form');
+});
+
 // Last of the POSTs: it uses up d3's revision rate (serve's default, 30 a
 // minute with a burst of 30).
 test('POST responses: past the revision rate, 429 rate_limited with Retry-After', async () => {

@@ -170,7 +170,7 @@ START_TEST(test_store_creates_versioned_wal_schema)
 {
 	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
 	snd_store_close(s);
-	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 4);
+	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 5);
 	ck_assert_int_eq(sql_int(dbpath, "PRAGMA application_id"), 0x534e4447);
 	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' "
 	                                 "AND name IN ('questionnaire', 'delegate', 'revision', "
@@ -847,7 +847,7 @@ START_TEST(test_store_migrates_version_1_forward)
 	struct rows rs;
 	sql_exec(dbpath, v1_db);
 	s = open_store(dbpath, SND_STORE_WRITE);
-	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 4);
+	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 5);
 	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM sqlite_schema WHERE name = 'latest'"),
 	                 0);
 	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM schedule"), 0); /* and 2 -> 3 */
@@ -1020,14 +1020,14 @@ START_TEST(test_store_migrates_version_2_forward)
 	put(s, "q", "alice", "j1", "{\"a\":1}", 1100);
 	snd_store_close(s);
 	sql_exec(dbpath, "DROP TABLE schedule; DROP TABLE roll; DROP TABLE mail_sent; "
-	                 "PRAGMA user_version = 2;");
+	                 "DROP TABLE record; PRAGMA user_version = 2;");
 	/* A reader refuses it and changes nothing; a writer migrates it. */
 	s = NULL;
 	ck_assert_int_eq(snd_store_open(dbpath, SND_STORE_READ, &s, err, sizeof err), SND_EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "older"));
 	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 2);
 	s = open_store(dbpath, SND_STORE_WRITE);
-	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 4);
+	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 5);
 	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM schedule"), 0);
 	ck_assert_int_eq(snd_store_window(s, "q", &ho, &o, &hc, &c, &found), SND_OK);
 	ck_assert_int_eq(found, 0);
@@ -1184,6 +1184,81 @@ START_TEST(test_store_mail_log_counts_per_kind)
 }
 END_TEST
 
+/* The chair's record: a chain of its own, the latest per key, checked
+ * fields, the summary's arrays in form order. */
+static int count_rec(void *ctx, const struct snd_record *r)
+{
+	(void)r;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static int last_status(void *ctx, const struct snd_record *r)
+{
+	snprintf(ctx, 32, "%s/%s", r->entity, r->status);
+	return 0;
+}
+
+START_TEST(test_store_record_chain_latest_per_key_and_checks)
+{
+	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
+	struct snd_record r;
+	char link[65], prev[65], last[32] = "";
+	const char *field;
+	int n = 0;
+
+	memset(&r, 0, sizeof r);
+	r.kind = SND_REC_DISPOSITION;
+	r.qid = "q";
+	r.question = "p";
+	r.entity = "E1";
+	r.status = "open";
+	r.text = "first";
+	r.by = "chair";
+	r.at = 1000;
+	ck_assert_int_eq(snd_store_record_add(s, &r, link), SND_OK);
+	ck_assert_int_eq(r.seq, 1);
+	memcpy(prev, link, sizeof prev);
+	r.status = "resolved";
+	r.text = "second\nline";
+	r.at = 2000;
+	ck_assert_int_eq(snd_store_record_add(s, &r, link), SND_OK);
+	ck_assert_int_eq(r.seq, 2);
+	/* the link covers prev: recomputed from the stored fields it matches */
+	{
+		struct snd_record c = r;
+		char again[65];
+		c.prev = prev;
+		snd_record_link(&c, again);
+		ck_assert_str_eq(again, link);
+		c.text = "altered";
+		snd_record_link(&c, again);
+		ck_assert_str_ne(again, link);
+	}
+	/* refused before anything is written */
+	r.status = "closed";
+	ck_assert_int_eq(snd_store_record_add(s, &r, link), SND_EINVAL);
+	ck_assert_int_eq(snd_record_check(&r, &field), -1);
+	ck_assert_str_eq(field, "status");
+	r.status = "open";
+	r.entity = "bad\x01";
+	ck_assert_int_eq(snd_record_check(&r, &field), -1);
+	ck_assert_str_eq(field, "entity");
+	r.kind = SND_REC_OUTCOME;
+	r.entity = "";
+	r.status = "";
+	r.text = "Agreed.";
+	ck_assert_int_eq(snd_store_record_add(s, &r, link), SND_OK);
+	ck_assert_int_eq(r.seq, 3);
+
+	ck_assert_int_eq(snd_store_each_record(s, count_rec, &n), SND_OK);
+	ck_assert_int_eq(n, 3);
+	ck_assert_int_eq(snd_store_each_disposition(s, "q", last_status, last), SND_OK);
+	ck_assert_str_eq(last, "E1/resolved");
+	snd_store_close(s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("store");
@@ -1225,6 +1300,7 @@ int main(void)
 	tcase_add_test(tc, test_store_roll_add_is_idempotent_and_names_a_conflicting_field);
 	tcase_add_test(tc, test_store_roll_each_marks_answered_and_revoked_links);
 	tcase_add_test(tc, test_store_mail_log_counts_per_kind);
+	tcase_add_test(tc, test_store_record_chain_latest_per_key_and_checks);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

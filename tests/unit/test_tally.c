@@ -1752,7 +1752,9 @@ static const char expect_small[] =
 	"        }\n"
 	"      ]\n"
 	"    }\n"
-	"  ]\n"
+	"  ],\n"
+	"  \"dispositions\": [],\n"
+	"  \"outcomes\": []\n"
 	"}\n";
 
 START_TEST(test_stream_json_has_the_expected_bytes_and_escapes)
@@ -1882,7 +1884,9 @@ static const char expect_pseudo_by_region[] =
 	"        }\n"
 	"      ]\n"
 	"    }\n"
-	"  }\n"
+	"  },\n"
+	"  \"dispositions\": [],\n"
+	"  \"outcomes\": []\n"
 	"}\n";
 
 START_TEST(test_stream_json_pseudonymous_by_region_weight_entity)
@@ -1929,7 +1933,9 @@ START_TEST(test_stream_json_of_an_empty_database)
 	                    "      \"comments\": []\n"
 	                    "    }\n"
 	                    "  ],\n"
-	                    "  \"groups\": {}\n"
+	                    "  \"groups\": {},\n"
+	                    "  \"dispositions\": [],\n"
+	                    "  \"outcomes\": []\n"
 	                    "}\n");
 	free(s);
 	char *t = tree_of(&d, "region", SND_WEIGHT_DELEGATE);
