@@ -60,6 +60,9 @@ enum stmt {
 	ST_MAIL_COUNT,
 	ST_TALLY_LATEST,       /* prepared per walk: store_prepare_once */
 	ST_TALLY_LATEST_ATTRS,
+	ST_DRAFT_PUT,
+	ST_DRAFT_GET,
+	ST_DRAFT_DELETE,
 	ST__MAX
 };
 
@@ -91,6 +94,9 @@ enum snd_err store_prepare_once(struct snd_store *s, enum stmt id, sqlite3_stmt 
 /* Reads the chain head (the last row's seq and link) into s
  * (store_write.c). */
 enum snd_err store_load_head(struct snd_store *s);
+/* Deletes the draft of (qid, sub), if any, inside the caller's transaction
+ * (store_draft.c; append calls it in the row's savepoint). */
+enum snd_err store_draft_drop(struct snd_store *s, const char *qid, const char *sub);
 
 static inline enum snd_err map_rc(int rc)
 {
