@@ -38,6 +38,7 @@ static const struct route routes[] = {
 	{P(P_API_Q),           "/responses",   ROUTE_QID, NULL,           h_api_post,  h_api_committed,  "api_responses"},
 	{P(P_API_Q),           "/responses/me", ROUTE_QID, h_api_me,      NULL,        NULL,             "api_me"},
 	{P(P_API_Q),           "/summary",     ROUTE_QID, h_api_summary,  NULL,        NULL,             "api_summary"},
+	{P(P_API_Q),           "/draft",       ROUTE_QID, h_api_draft_get, h_api_draft_post, NULL,      "api_draft"},
 };
 
 _Static_assert(sizeof routes / sizeof routes[0] < ROUTES_MAX, "raise ROUTES_MAX");

@@ -76,7 +76,7 @@ static cJSON *json(const char *s)
 static char *render_form(int lang, const cJSON *answers, const struct snd_diag *errs, int64_t rev)
 {
 	struct snd_buf b;
-	struct page_req r = { form, lang, "csrf-123", "del-7", "Ruritania", 1800000000, 0, {0, 0, 0, 0, 0, 0} };
+	struct page_req r = { form, lang, "csrf-123", "del-7", "Ruritania", 1800000000, 0, {0, 0, 0, 0, 0, 0}, 0, 0 };
 	char *s;
 	snd_buf_init(&b, 0);
 	page_form(&b, &r, answers, errs, rev);
@@ -640,7 +640,7 @@ START_TEST(test_pages_hostile_text_is_only_ever_escaped)
 	cJSON *a = cJSON_CreateObject();
 	struct snd_diag errs;
 	struct snd_buf b;
-	struct page_req r = { form, 0, "\"><script>x</script>", EVIL, EVIL, 1800000000, 0, {0, 0, 0, 0, 0, 0} };
+	struct page_req r = { form, 0, "\"><script>x</script>", EVIL, EVIL, 1800000000, 0, {0, 0, 0, 0, 0, 0}, 0, 0 };
 	char *h;
 	cJSON_AddStringToObject(a, "comments", EVIL);
 	cJSON_AddStringToObject(a, "why_blue", EVIL);
@@ -732,7 +732,7 @@ START_TEST(test_pages_form_reuses_unanswered_questions_byte_for_byte)
 	ck_assert_int_eq(snd_form_parse(other_json, strlen(other_json), "other", &other, &d), SND_OK);
 	{
 		struct snd_buf b;
-		struct page_req r = { other, 0, "c", NULL, NULL, 1800000000, 0, {0, 0, 0, 0, 0, 0} };
+		struct page_req r = { other, 0, "c", NULL, NULL, 1800000000, 0, {0, 0, 0, 0, 0, 0}, 0, 0 };
 		snd_buf_init(&b, 0);
 		page_form(&b, &r, NULL, NULL, 0);
 		ck_assert_ptr_nonnull(strstr(b.data, "Another question"));
@@ -750,7 +750,7 @@ START_TEST(test_pages_receipt_shows_answers_token_and_how_to_verify)
 	cJSON *a = json("{\"colour\":\"blue\",\"tools\":[\"email\"],\"clear\":5,\"per_sg\":{\"sg2\":null},"
 	                "\"order\":[\"beta\",\"alpha\"],\"proposal\":{\"position\":\"live_with\",\"reason\":\"ok\"},"
 	                "\"how_many\":3,\"comments\":\"Line\\nnext\"}");
-	struct page_req r = { form, 0, "c", "del-7", "Ruritania", 1800000000, 0, {0, 0, 0, 0, 0, 0} };
+	struct page_req r = { form, 0, "c", "del-7", "Ruritania", 1800000000, 0, {0, 0, 0, 0, 0, 0}, 0, 0 };
 	struct snd_buf b;
 	const char *h;
 	snd_buf_init(&b, 0);
@@ -833,7 +833,7 @@ static void chair(struct snd_buf *b, const struct page_req *r, const cJSON *s, c
 START_TEST(test_pages_chair_dashboard)
 {
 	cJSON *s = json(summary_json), *t = json(turnout_json);
-	struct page_req r = { form, 0, NULL, "chair", NULL, 1800000000, 0, {0, 0, 0, 0, 0, 0} };
+	struct page_req r = { form, 0, NULL, "chair", NULL, 1800000000, 0, {0, 0, 0, 0, 0, 0}, 0, 0 };
 	struct snd_buf b;
 	const char *h, *p2, *p1;
 	snd_buf_init(&b, 0);
@@ -900,7 +900,7 @@ END_TEST
 START_TEST(test_pages_chair_with_empty_summary_does_not_crash)
 {
 	cJSON *s = json("{\"questionnaire\":\"t-form\",\"responses\":0,\"questions\":[]}");
-	struct page_req r = { form, 0, NULL, NULL, NULL, 0, 0, {0, 0, 0, 0, 0, 0} };
+	struct page_req r = { form, 0, NULL, NULL, NULL, 0, 0, {0, 0, 0, 0, 0, 0}, 0, 0 };
 	struct snd_buf b;
 	snd_buf_init(&b, 0);
 	chair(&b, &r, s, NULL, NULL, SND_WEIGHT_DELEGATE, 10);
@@ -965,7 +965,7 @@ static cJSON *long_lists(int n)
 START_TEST(test_pages_chair_caps_long_lists_and_links_to_the_full_list)
 {
 	cJSON *s = long_lists(450);
-	struct page_req r = { form, 0, NULL, NULL, NULL, 1800000000, 0, {0, 0, 0, 0, 0, 0} };
+	struct page_req r = { form, 0, NULL, NULL, NULL, 1800000000, 0, {0, 0, 0, 0, 0, 0}, 0, 0 };
 	struct chair_view v = { s, NULL, "sg", SND_WEIGHT_ENTITY, 10, 1800000000, PAGE_CHAIR_LIST_MAX };
 	struct snd_buf b;
 	const char *h, *obj, *all;
@@ -1020,7 +1020,7 @@ START_TEST(test_pages_chair_shows_at_most_50_groups)
 {
 	cJSON *s = json("{\"questionnaire\":\"t-form\",\"responses\":60,\"questions\":[]}");
 	cJSON *g = cJSON_AddObjectToObject(s, "groups");
-	struct page_req r = { form, 0, NULL, NULL, NULL, 1800000000, 0, {0, 0, 0, 0, 0, 0} };
+	struct page_req r = { form, 0, NULL, NULL, NULL, 1800000000, 0, {0, 0, 0, 0, 0, 0}, 0, 0 };
 	struct snd_buf b;
 	char name[32];
 	int i;
@@ -1057,7 +1057,7 @@ END_TEST
 START_TEST(test_pages_chair_full_list_is_paged)
 {
 	cJSON *s = long_lists(450);
-	struct page_req r = { form, 0, NULL, NULL, NULL, 1800000000, 0, {0, 0, 0, 0, 0, 0} };
+	struct page_req r = { form, 0, NULL, NULL, NULL, 1800000000, 0, {0, 0, 0, 0, 0, 0}, 0, 0 };
 	struct chair_view v = { s, NULL, "sg", SND_WEIGHT_DELEGATE, 10, 1800000000, PAGE_CHAIR_LIST_MAX };
 	struct snd_buf b;
 	const char *h;
@@ -1158,7 +1158,7 @@ END_TEST
 START_TEST(test_pages_window_notes_follow_the_override)
 {
 	cJSON *s = json("{\"questionnaire\":\"t-form\",\"responses\":0,\"questions\":[]}");
-	struct page_req r = { form, 0, "c", "del-7", "Ruritania", 1800000000, 0, {0, 0, 0, 0, 0, 0} };
+	struct page_req r = { form, 0, "c", "del-7", "Ruritania", 1800000000, 0, {0, 0, 0, 0, 0, 0}, 0, 0 };
 	struct snd_buf b;
 
 	/* the form page: closes in an hour, by the override */
