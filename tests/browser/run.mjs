@@ -660,7 +660,7 @@ test('the same in Arabic (?lang=ar): right to left, Arabic labels, submit works'
     assert.ok((await page.locator('#q-now-legend').innerText()).includes(Q.now.text.ar), 'question text in Arabic');
     assert.equal((await page.locator('label[for="f-now-coordination"]').innerText()).trim(), Q.now.options[1].label.ar);
     assert.equal((await page.locator('label[for="f-cross_sg_focus-support"]').innerText()).trim(), 'تأييد');
-    assert.equal((await page.locator('form.questionnaire button[type=submit]').innerText()).trim(), 'إرسال الإجابات');
+    assert.equal((await page.locator('form.questionnaire button[type=submit].primary').innerText()).trim(), 'إرسال الإجابات');
     assert.equal(await page.locator('input[name=_lang]').inputValue(), 'ar');
     // The form lays out right to left.
     const box = await page.locator('#f-now-coordination').boundingBox();
@@ -693,7 +693,7 @@ test('the other languages (fr, es, zh, ru): language, title, draft notice, submi
         assert.equal(await page.locator('.notice.draft a[hreflang=en]').count(), 1, `${lang}: draft notice links to the English original`);
       assert.equal(await page.locator('.langs .current').getAttribute('lang'), lang, `${lang}: the switcher marks the current language`);
       const submitLabel = { fr: 'Envoyer les réponses', es: 'Enviar respuestas', zh: '提交答复', ru: 'Отправить ответы' }[lang];
-      if (submitLabel) assert.equal((await page.locator('form.questionnaire button[type=submit]').innerText()).trim(), submitLabel);
+      if (submitLabel) assert.equal((await page.locator('form.questionnaire button[type=submit].primary').innerText()).trim(), submitLabel);
       await visit(page, `form-${lang}`);
     }
   } finally { await ctx.close(); }
