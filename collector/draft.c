@@ -24,7 +24,7 @@
  *      answers would hold, so a draft refills the form like a revision.
  *   3. Committed before draft_save returns 0 (store_draft.c invariant 3).
  *   4. A submission deletes the draft in the transaction of its revision
- *      (store_write.c invariant 6); a draft saved after that submission is
+ *      (store_write.c invariant 7); a draft saved after that submission is
  *      newer than it and is what the form shows next.
  */
 #include "draft.h"

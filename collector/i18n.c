@@ -595,6 +595,26 @@ const char *const msgs[M__MAX][UN__MAX] = {
 		"لم تُحفظ المسودة. صحّح هذه الإجابات ثم احفظ مرة أخرى.",
 		"草稿未保存。请更正这些答复后重新保存。",
 		"Черновик не сохранён. Исправьте эти ответы и сохраните снова." },
+	[M_X_SWITCH_CSRF] = { "This page is out of date or did not come from this site. "
+		"Open your personal link again.",
+		"Cette page est périmée ou ne provient pas de ce site. Ouvrez de nouveau votre lien "
+		"personnel.",
+		"Esta página está desactualizada o no procede de este sitio. Abra de nuevo su enlace "
+		"personal.",
+		"هذه الصفحة قديمة أو لم تأتِ من هذا الموقع. افتح رابطك الشخصي مرة أخرى.",
+		"此页面已过期或并非来自本网站。请重新打开您的个人链接。",
+		"Эта страница устарела или открыта не с этого сайта. Откройте свою личную ссылку ещё "
+		"раз." },
+	[M_X_CROSS_ORIGIN] = { "This form was sent from another site, so it was not accepted. "
+		"Open your personal link and answer from this site's own page.",
+		"Ce formulaire a été envoyé depuis un autre site : il n’a pas été accepté. Ouvrez votre "
+		"lien personnel et répondez depuis la page de ce site.",
+		"Este formulario se envió desde otro sitio, por lo que no se aceptó. Abra su enlace "
+		"personal y responda desde la página de este sitio.",
+		"أُرسل هذا النموذج من موقع آخر، لذا لم يُقبل. افتح رابطك الشخصي وأجب من صفحة هذا الموقع.",
+		"此表单是从其他网站发送的，因此未被接受。请打开您的个人链接，在本网站的页面上作答。",
+		"Эта форма отправлена с другого сайта, поэтому не принята. Откройте свою личную ссылку "
+		"и отвечайте на странице этого сайта." },
 };
 
 const char *tr(int un, enum msg m)

@@ -53,6 +53,8 @@ enum msg {
 	M_X_MAX_REVS, M_X_BUSY, M_X_STOPPING, M_X_ERROR, M_CONTINUE,
 	/* Drafts (page_form.c). */
 	M_SAVE_DRAFT, M_DRAFT_SAVED, M_DRAFT_COUNTS, M_DRAFT_UNCOUNTED, M_DRAFT_NOT_SAVED,
+	/* More handler wordings (delegate.c's session switch, request.c's Origin check). */
+	M_X_SWITCH_CSRF, M_X_CROSS_ORIGIN,
 	M__MAX
 };
 

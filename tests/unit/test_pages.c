@@ -911,7 +911,9 @@ START_TEST(test_pages_every_delegate_page_in_every_language)
 			ck_assert(lang == UN_EN || strstr(b.data, "API would") == NULL);
 			CHECK("unknown wording");
 		}
-		for (m = M_T_400; m <= M_CONTINUE; m++) {
+		for (m = M_T_400; m <= M_X_CROSS_ORIGIN; m++) {
+			if (m > M_CONTINUE && m < M_X_SWITCH_CSRF)
+				continue; /* the drafts' words are not error texts */
 			page_message(&b, six, lang, 400, NULL, msgs[m][UN_EN]);
 			ck_assert_ptr_nonnull(strstr(b.data, tr(lang, (enum msg)m)));
 			CHECK("handler wording");
