@@ -356,7 +356,7 @@ test('docs/openapi.json is a valid OpenAPI 3.1 document', async () => {
 test('the schemas refuse what the server must not send', () => {
   setupAjv();
   const v = (name) => ajv.getSchema(`${ROOT}#/$defs/${name}`);
-  const q = { id: 'clear', type: 'scale', answered: 1, distribution: { 1: 1 }, mean: 1, median: 1, consensus: 1 };
+  const q = { id: 'clear', type: 'scale', answered: 1, distribution: { 1: 1 }, mean: 1, median: 1, consensus: 1, leik: 0, agreement: 1, no_view: 0 };
   const sum = { questionnaire: 'x', weight: 'delegate', responses: 1, questions: [q] };
   assert.ok(v('Summary')(sum), JSON.stringify(v('Summary').errors));
   const bad = [
