@@ -1,8 +1,9 @@
 /* api.c - the JSON API for answers: POST
  * /api/v1/questionnaires/QID/responses (201 with the receipt once
  * committed, 422 with the reasons per field) and GET .../responses/me (the
- * newest revision as stored).  The questionnaire's JSON and the summary
- * are http_resp.c's and chair.c's.
+ * newest revision as stored), and the draft: POST and GET
+ * .../draft (draft.c; 200 once committed, no writer, no receipt).  The
+ * questionnaire's JSON and the summary are http_resp.c's and chair.c's.
  *
  * Invariants:
  *   1. Bearer tokens only (no cookie): a delegate token, for the
@@ -13,6 +14,7 @@
  *      status and the reasons.  The bytes stored are the same either way.
  *   3. Errors are JSON ({"error":{"code","message","fields"}}).
  */
+#include "draft.h"
 #include "request.h"
 #include "routes.h"
 
@@ -119,5 +121,81 @@ enum MHD_Result h_api_me(struct req *r)
 	snd_buf_json_str(&b, l.receipt);
 	snd_buf_printf(&b, ",\"submitted_at\":\"%s\"}\n", when);
 	latest_free(&l);
+	return http_send_json(r, 200, &b);
+}
+
+/* POST .../draft: {"answers":{...}} checked as a draft (every check but
+ * completeness), stored (committed) as the delegate's one draft, 200
+ * {"saved_at":"RFC 3339"}.  A draft is not a revision: no receipt. */
+enum MHD_Result h_api_draft_post(struct req *r)
+{
+	const struct snd_form *f = form_of(r);
+	struct snd_diag errs;
+	struct snd_buf b;
+	cJSON *doc = NULL, *answers, *clean = NULL;
+	enum MHD_Result ret;
+	enum snd_err rc;
+	int64_t at;
+	char err[200], when[21];
+
+	if (!authenticate(r, 1, 0, SND_ROLE_DELEGATE, &ret) || !require_open(r, &ret))
+		return ret;
+	if (!content_type_is(r, "application/json"))
+		return http_error(r, 400, "bad_request",
+		                  "the body must be JSON (Content-Type: application/json)", NULL);
+	rc = snd_json_parse(r->body.data ? r->body.data : "", r->body.len, r->s->max_body,
+	                    SND_JSON_MAX_DEPTH, &doc, err, sizeof err);
+	if (rc == SND_ETOOBIG)
+		return http_error(r, 413, "too_large", "the request body is over the size limit", NULL);
+	if (rc != SND_OK) {
+		char msg[260];
+		snprintf(msg, sizeof msg, "malformed JSON: %s", err);
+		return http_error(r, 400, "bad_request", msg, NULL);
+	}
+	answers = cJSON_GetObjectItemCaseSensitive(doc, "answers");
+	if (!cJSON_IsObject(doc) || !cJSON_IsObject(answers)) {
+		cJSON_Delete(doc);
+		return http_error(r, 400, "bad_request",
+		                  "the body must be an object {\"answers\":{...}}", NULL);
+	}
+	snd_diag_init(&errs);
+	rc = snd_form_check_draft(f, answers, &clean, &errs);
+	if (rc == SND_EINVAL) {
+		ret = http_error(r, 422, "invalid_answers", "some answers are invalid", &errs);
+	} else if (rc != SND_OK || draft_save(r, clean, &at) != 0) {
+		ret = http_busy(r);
+	} else {
+		snd_time_format(at / 1000, when);
+		snd_buf_init(&b, 0);
+		snd_buf_printf(&b, "{\"saved_at\":\"%s\"}\n", when);
+		ret = http_send_json(r, 200, &b);
+	}
+	cJSON_Delete(doc);
+	cJSON_Delete(clean);
+	snd_diag_free(&errs);
+	return ret;
+}
+
+/* GET .../draft: the delegate's draft as stored, or 404. */
+enum MHD_Result h_api_draft_get(struct req *r)
+{
+	struct draft d;
+	struct snd_buf b;
+	enum MHD_Result ret;
+	char when[21];
+
+	if (!authenticate(r, 1, 0, SND_ROLE_DELEGATE, &ret))
+		return ret;
+	if (draft_load(r, &d) != 0)
+		return http_busy(r);
+	if (!d.found)
+		return http_error(r, 404, "not_found", "no draft saved for this token's delegate",
+		                  NULL);
+	snd_time_format(d.saved_at_ms / 1000, when);
+	snd_buf_init(&b, 0);
+	snd_buf_puts(&b, "{\"answers\":");
+	snd_buf_append(&b, d.answers, d.answers_len); /* canonical JSON as stored */
+	snd_buf_printf(&b, ",\"saved_at\":\"%s\"}\n", when);
+	draft_free(&d);
 	return http_send_json(r, 200, &b);
 }

@@ -1,7 +1,9 @@
 /* delegate.c - the delegate's pages: the personal link (/t/TOKEN sets the
- * session cookie and redirects), the form (GET /q/QID), its post (POST
- * /q/QID, 303 to the receipt once committed, 422 with the errors beside
- * their fields) and the receipt page (GET /q/QID/receipt).
+ * session cookie and redirects), the form (GET /q/QID, filled from the
+ * delegate's draft when it is newer than their latest revision), its post
+ * (POST /q/QID, 303 to the receipt once committed, 422 with the errors
+ * beside their fields; with _draft, a draft saved and 303 back to the
+ * form) and the receipt page (GET /q/QID/receipt).
  *
  * Invariants:
  *   1. The session cookie is HttpOnly, SameSite=Strict, Path=/, Secure
@@ -19,6 +21,7 @@
  *      session shown) sets the cookie.  The cookie is the mode's name
  *      (request.h cookie_name).
  */
+#include "draft.h"
 #include "request.h"
 #include "routes.h"
 
@@ -222,17 +225,28 @@ enum MHD_Result h_form_get(struct req *r)
 	cJSON *answers = NULL;
 	enum MHD_Result ret;
 
+	struct draft d;
+
 	if (!delegate_latest(r, 1, &l, &ret))
 		return ret;
-	if (l.found)
-		answers = cJSON_ParseWithLength(l.answers, l.answers_len);
+	if (draft_load(r, &d) != 0) {
+		latest_free(&l);
+		return http_busy(r);
+	}
 	page_req_init(r, &p);
 	p.previous = previous_answers(r);
+	if (draft_newer(&d, &l)) {
+		answers = cJSON_ParseWithLength(d.answers, d.answers_len);
+		p.draft_saved_at = d.saved_at_ms / 1000;
+	} else if (l.found) {
+		answers = cJSON_ParseWithLength(l.answers, l.answers_len);
+	}
 	snd_buf_init(&b, 0);
 	page_form(&b, &p, answers, NULL, l.found ? l.rev : 0);
 	cJSON_Delete((cJSON *)p.previous);
 	cJSON_Delete(answers);
 	latest_free(&l);
+	draft_free(&d);
 	return http_send_html(r, 200, &b);
 }
 
@@ -242,6 +256,35 @@ static void merge_diag(struct snd_diag *into, const struct snd_diag *from)
 	for (i = 0; i < from->n; i++)
 		if (snd_diag_find(into, from->items[i].where) == NULL)
 			snd_diag_add(into, from->items[i].where, "%s", from->items[i].msg);
+}
+
+/* 303 to suffix under /q/QID, in the page's language. */
+static enum MHD_Result redirect_to(struct req *r, const char *suffix)
+{
+	struct snd_buf b;
+	const struct snd_form *f = form_of(r);
+	enum MHD_Result ret;
+	snd_buf_init(&b, 0);
+	snd_buf_printf(&b, "/q/%s%s", f->id, suffix);
+	if (r->lang > 0)
+		snd_buf_printf(&b, "?lang=%s", f->languages[r->lang]);
+	if (b.failed) {
+		snd_buf_free(&b);
+		return http_busy(r);
+	}
+	ret = http_redirect(r, b.data, NULL);
+	snd_buf_free(&b);
+	return ret;
+}
+
+/* A checked draft from the form: stored (committed), then 303 back to the
+ * form, which shows it with its "not yet submitted" notice. */
+static enum MHD_Result draft_saved(struct req *r, const cJSON *clean)
+{
+	int64_t at;
+	if (draft_save(r, clean, &at) != 0)
+		return http_busy(r);
+	return redirect_to(r, "");
 }
 
 enum MHD_Result h_form_post(struct req *r)
@@ -255,8 +298,8 @@ enum MHD_Result h_form_post(struct req *r)
 	enum MHD_Result ret;
 	enum snd_err rc1, rc2;
 	char err[200];
-
 	const char *dup;
+	int draft;
 
 	r->lang = pick_lang(r, NULL, NULL);
 	if (!same_origin(r, &ret) || !authenticate(r, 0, 1, SND_ROLE_DELEGATE, &ret) ||
@@ -282,6 +325,7 @@ enum MHD_Result h_form_post(struct req *r)
 		                  NULL);
 	}
 	r->lang = pick_lang(r, snd_kvlist_get(&kv, "_lang"), NULL);
+	draft = snd_kvlist_get(&kv, "_draft") != NULL;
 	snd_diag_init(&errs);
 	snd_diag_init(&errs2);
 	rc1 = snd_form_answers_from_post(f, &kv, &answers, &errs);
@@ -294,7 +338,8 @@ enum MHD_Result h_form_post(struct req *r)
 		ret = http_busy(r);
 		goto out;
 	}
-	rc2 = snd_form_check_answers(f, answers, &clean, &errs2);
+	rc2 = draft ? snd_form_check_draft(f, answers, &clean, &errs2)
+	            : snd_form_check_answers(f, answers, &clean, &errs2);
 	if (rc2 != SND_OK && rc2 != SND_EINVAL) {
 		ret = http_busy(r);
 		goto out;
@@ -303,13 +348,14 @@ enum MHD_Result h_form_post(struct req *r)
 		merge_diag(&errs, &errs2);
 		page_req_init(r, &p);
 		p.previous = previous_answers(r);
+		p.draft_post = draft;
 		snd_buf_init(&b, 0);
 		page_form(&b, &p, answers, &errs, 0);
 		cJSON_Delete((cJSON *)p.previous);
 		ret = http_send_html(r, 422, &b);
 		goto out;
 	}
-	ret = submit(r, clean);
+	ret = draft ? draft_saved(r, clean) : submit(r, clean);
 out:
 	cJSON_Delete(answers);
 	cJSON_Delete(clean);
@@ -322,22 +368,9 @@ out:
  * store refused it for the revision limit: 429). */
 enum MHD_Result h_form_committed(struct req *r)
 {
-	struct snd_buf b;
-	const struct snd_form *f = form_of(r);
-	enum MHD_Result ret;
 	if (r->item.rc == SND_ELIMIT)
 		return limit_error(r, 1, 0);
-	snd_buf_init(&b, 0);
-	snd_buf_printf(&b, "/q/%s/receipt", f->id);
-	if (r->lang > 0)
-		snd_buf_printf(&b, "?lang=%s", f->languages[r->lang]);
-	if (b.failed) {
-		snd_buf_free(&b);
-		return http_busy(r);
-	}
-	ret = http_redirect(r, b.data, NULL);
-	snd_buf_free(&b);
-	return ret;
+	return redirect_to(r, "/receipt");
 }
 
 enum MHD_Result h_receipt(struct req *r)

@@ -29,6 +29,7 @@
 #define SND_HTTP_INT_H
 
 #include "http.h"
+#include "i18n.h"
 #include "writer.h"
 
 /* Bytes of an oversized body that are read and dropped (to answer 413 on a
@@ -91,6 +92,12 @@ enum MHD_Result http_redirect(struct req *r, const char *location, const char *c
 /* An error as the API's JSON (fields may be NULL) or as an HTML page. */
 enum MHD_Result http_error(struct req *r, unsigned status, const char *code, const char *msg,
                            const struct snd_diag *fields);
+/* An error whose page needs more than one of the handlers' English
+ * wordings: the API gets code and api_msg, a page gets title and the
+ * paragraphs (i18n.c's messages; {1} is the time `when`, Unix seconds). */
+enum MHD_Result http_error_page(struct req *r, unsigned status, const char *code,
+                                const char *api_msg, enum msg title, const enum msg *paras,
+                                size_t n, int64_t when);
 enum MHD_Result http_not_found(struct req *r);
 enum MHD_Result http_busy(struct req *r);
 enum MHD_Result http_too_big(struct req *r);

@@ -16,8 +16,9 @@
  *   3. While the server is stopping, every response that is not shared
  *      carries Connection: close.
  *   4. An error says what went wrong in plain words: r->api decides JSON
- *      ({"error":{"code","message","fields"}}) or an HTML page in the
- *      request's language (page_message).
+ *      ({"error":{"code","message","fields"}}) or an HTML page wholly in
+ *      the request's language (page_lang; page_message, page_notice), the
+ *      fixed 404/413/503 pages too (one per UN language).
  *   5. A buffer that failed (out of memory, over its cap) is never sent
  *      half-written: the answer is 503.
  */
@@ -37,11 +38,12 @@ static const char CSP[] = "default-src 'none'; style-src 'self'; script-src 'sel
 
 /* Shared responses, built once by http_init (MHD reference-counts them). */
 static struct {
-	struct MHD_Response *healthz, *css, *js, *api_404, *html_404, *api_413, *html_413,
-		*api_503, *html_503;
+	struct MHD_Response *healthz, *css, *js, *api_404, *api_413, *api_503;
+	/* the HTML ones in each UN language (page_un) */
+	struct MHD_Response *html_404[UN__MAX], *html_413[UN__MAX], *html_503[UN__MAX];
+	char *html_404_body[UN__MAX], *html_413_body[UN__MAX], *html_503_body[UN__MAX];
 	struct MHD_Response **form_json; /* per form: its source */
 	size_t nforms;
-	char *html_404_body, *html_413_body, *html_503_body;
 } fx;
 
 /* ---------------------------------------------------------- responses */
@@ -113,7 +115,7 @@ enum MHD_Result http_send_buf(struct req *r, unsigned status, struct snd_buf *b,
 	char *p;
 	if (b->failed) {
 		snd_buf_free(b);
-		return http_queue(r, 503, r->api ? fx.api_503 : fx.html_503, 1);
+		return http_busy(r);
 	}
 	if ((p = snd_buf_steal(b, &len)) == NULL)
 		return MHD_NO;
@@ -147,57 +149,101 @@ enum MHD_Result http_redirect(struct req *r, const char *location, const char *c
 	return http_queue(r, 303, resp, 0);
 }
 
-static const char *status_title(unsigned status)
+/* The language of an HTML error page: the questionnaire's (its index in
+ * *f's languages) when the URL named one, else one of the six UN languages
+ * (*f NULL).  A language the handler chose (r->lang > 0) stands; otherwise
+ * ?lang=, then Accept-Language, as pick_lang would (an error may come
+ * before any handler ran: a 404, 405 or 413 from http.c). */
+static int page_lang(const struct req *r, const struct snd_form **f)
 {
-	switch (status) {
-	case 400: return "Bad request";
-	case 401: return "This link does not work";
-	case 403: return "Not allowed";
-	case 404: return "Not found";
-	case 405: return "Method not allowed";
-	case 409: return "Questionnaire not open";
-	case 413: return "Too much data";
-	case 422: return "Some answers need attention";
-	case 503: return "Busy, try again";
-	default: return "Error";
+	const char *q = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "lang");
+	const char *al = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Accept-Language");
+	int i;
+	if (q != NULL && strlen(q) > 16)
+		q = NULL;
+	if (al != NULL && strlen(al) > 1024)
+		al = NULL;
+	*f = r->form >= 0 ? r->s->forms[r->form] : NULL;
+	if (*f != NULL) {
+		if (r->lang > 0)
+			return r->lang;
+		if (q != NULL && (i = snd_form_lang(*f, q)) >= 0)
+			return i;
+		return al != NULL ? snd_form_lang_accept(*f, al) : 0;
 	}
+	for (i = 0; q != NULL && i < UN__MAX; i++)
+		if (strcmp(q, un_codes[i]) == 0)
+			return i;
+	return un_accept(al);
+}
+
+/* The UN language of the page page_lang picks (for the fixed pages). */
+static int page_un(const struct req *r)
+{
+	const struct snd_form *f;
+	int lang = page_lang(r, &f);
+	return f != NULL ? un_index(f->languages[lang]) : lang;
+}
+
+static enum MHD_Result error_json(struct req *r, unsigned status, const char *code,
+                                  const char *msg, const struct snd_diag *fields)
+{
+	struct snd_buf b;
+	size_t i;
+	snd_buf_init(&b, 0);
+	snd_buf_puts(&b, "{\"error\":{\"code\":");
+	snd_buf_json_str(&b, code);
+	snd_buf_puts(&b, ",\"message\":");
+	snd_buf_json_str(&b, msg);
+	snd_buf_puts(&b, ",\"fields\":{");
+	for (i = 0; fields && i < fields->n; i++) {
+		if (i)
+			snd_buf_putc(&b, ',');
+		snd_buf_json_str(&b, fields->items[i].where);
+		snd_buf_putc(&b, ':');
+		snd_buf_json_str(&b, fields->items[i].msg);
+	}
+	snd_buf_puts(&b, "}}}\n");
+	return http_send_json(r, status, &b);
 }
 
 enum MHD_Result http_error(struct req *r, unsigned status, const char *code, const char *msg,
                            const struct snd_diag *fields)
 {
+	const struct snd_form *f;
 	struct snd_buf b;
-	size_t i;
+	int lang;
+	if (r->api)
+		return error_json(r, status, code, msg, fields);
+	lang = page_lang(r, &f);
 	snd_buf_init(&b, 0);
-	if (r->api) {
-		snd_buf_puts(&b, "{\"error\":{\"code\":");
-		snd_buf_json_str(&b, code);
-		snd_buf_puts(&b, ",\"message\":");
-		snd_buf_json_str(&b, msg);
-		snd_buf_puts(&b, ",\"fields\":{");
-		for (i = 0; fields && i < fields->n; i++) {
-			if (i)
-				snd_buf_putc(&b, ',');
-			snd_buf_json_str(&b, fields->items[i].where);
-			snd_buf_putc(&b, ':');
-			snd_buf_json_str(&b, fields->items[i].msg);
-		}
-		snd_buf_puts(&b, "}}}\n");
-		return http_send_json(r, status, &b);
-	}
-	page_message(&b, r->form >= 0 ? r->s->forms[r->form] : NULL, r->lang, (int)status,
-	             status_title(status), msg);
+	page_message(&b, f, lang, (int)status, NULL, msg);
+	return http_send_html(r, status, &b);
+}
+
+enum MHD_Result http_error_page(struct req *r, unsigned status, const char *code,
+                                const char *api_msg, enum msg title, const enum msg *paras,
+                                size_t n, int64_t when)
+{
+	const struct snd_form *f;
+	struct snd_buf b;
+	int lang;
+	if (r->api)
+		return error_json(r, status, code, api_msg, NULL);
+	lang = page_lang(r, &f);
+	snd_buf_init(&b, 0);
+	page_notice(&b, f, lang, (int)status, title, paras, n, when);
 	return http_send_html(r, status, &b);
 }
 
 enum MHD_Result http_not_found(struct req *r)
 {
-	return http_queue(r, 404, r->api ? fx.api_404 : fx.html_404, 1);
+	return http_queue(r, 404, r->api ? fx.api_404 : fx.html_404[page_un(r)], 1);
 }
 
 enum MHD_Result http_busy(struct req *r)
 {
-	return http_queue(r, 503, r->api ? fx.api_503 : fx.html_503, 1);
+	return http_queue(r, 503, r->api ? fx.api_503 : fx.html_503[page_un(r)], 1);
 }
 
 /* The static routes' handlers (routes.c's table): shared fixed responses. */
@@ -223,7 +269,7 @@ enum MHD_Result http_form_json(struct req *r)
 
 enum MHD_Result http_too_big(struct req *r)
 {
-	return http_queue(r, 413, r->api ? fx.api_413 : fx.html_413, 1);
+	return http_queue(r, 413, r->api ? fx.api_413 : fx.html_413[page_un(r)], 1);
 }
 
 /* 405, with the methods the route answers (routes.c) in Allow. */
@@ -237,9 +283,12 @@ enum MHD_Result http_method_not_allowed(struct req *r, const char *allow)
 	if (r->api)
 		snd_buf_puts(&b, "{\"error\":{\"code\":\"method_not_allowed\",\"message\":"
 		                 "\"this endpoint does not answer that method\",\"fields\":{}}}\n");
-	else
-		page_message(&b, r->form >= 0 ? r->s->forms[r->form] : NULL, r->lang, 405,
-		             status_title(405), "This address does not answer that kind of request.");
+	else {
+		const struct snd_form *f;
+		int lang = page_lang(r, &f);
+		enum msg m = M_X_METHOD;
+		page_notice(&b, f, lang, 405, M_T_405, &m, 1, 0);
+	}
 	if (b.failed || (p = snd_buf_steal(&b, &len)) == NULL) {
 		snd_buf_free(&b);
 		return MHD_NO;
@@ -261,11 +310,14 @@ static struct MHD_Response *fixed(const struct srv *s, const char *body, size_t 
 	return build(s->tls, body, len, MHD_RESPMEM_PERSISTENT, ctype, cache);
 }
 
-static char *message_page(int status, const char *msg)
+/* The fixed page of a status in UN language un (page_status_msgs' words). */
+static char *message_page(int status, int un)
 {
 	struct snd_buf b;
+	enum msg title, text;
+	page_status_msgs(status, &title, &text);
 	snd_buf_init(&b, 0);
-	page_message(&b, NULL, 0, status, status_title((unsigned)status), msg);
+	page_notice(&b, NULL, un, status, title, &text, 1, 0);
 	if (b.failed) {
 		snd_buf_free(&b);
 		return NULL;
@@ -287,29 +339,32 @@ int http_resp_init(struct srv *s)
 	                           "\"the server is busy or stopping; try again\",\"fields\":{}}}\n";
 	const char *css, *js;
 	size_t csslen, jslen, i;
+	int un;
 
 	css = page_css(&csslen);
 	js = page_js(&jslen);
-	fx.html_404_body = message_page(404, "There is nothing at this address.");
-	fx.html_413_body = message_page(413, "What was sent is larger than this server accepts.");
-	fx.html_503_body = message_page(503, "The server is busy or restarting. "
-	                                     "Wait a moment and try again: nothing was lost.");
-	if (fx.html_404_body == NULL || fx.html_413_body == NULL || fx.html_503_body == NULL)
-		return -1;
 	fx.healthz = fixed(s, ok, sizeof ok - 1, "text/plain; charset=utf-8", CACHE_NONE);
 	fx.css = fixed(s, css, csslen, "text/css; charset=utf-8", CACHE_STATIC);
 	fx.js = fixed(s, js, jslen, "text/javascript; charset=utf-8", CACHE_STATIC);
 	fx.api_404 = fixed(s, a404, sizeof a404 - 1, JSON_UTF8, CACHE_NONE);
 	fx.api_413 = fixed(s, a413, sizeof a413 - 1, JSON_UTF8, CACHE_NONE);
 	fx.api_503 = fixed(s, a503, sizeof a503 - 1, JSON_UTF8, CACHE_NONE);
-	fx.html_404 = fixed(s, fx.html_404_body, strlen(fx.html_404_body), HTML_UTF8, CACHE_NONE);
-	fx.html_413 = fixed(s, fx.html_413_body, strlen(fx.html_413_body), HTML_UTF8, CACHE_NONE);
-	fx.html_503 = fixed(s, fx.html_503_body, strlen(fx.html_503_body), HTML_UTF8, CACHE_NONE);
-	if (!fx.healthz || !fx.css || !fx.js || !fx.api_404 || !fx.api_413 || !fx.api_503 ||
-	    !fx.html_404 || !fx.html_413 || !fx.html_503)
+	if (!fx.healthz || !fx.css || !fx.js || !fx.api_404 || !fx.api_413 || !fx.api_503)
 		return -1;
 	MHD_add_response_header(fx.api_503, "Retry-After", "1");
-	MHD_add_response_header(fx.html_503, "Retry-After", "1");
+	for (un = 0; un < UN__MAX; un++) {
+		char **bodies[] = {&fx.html_404_body[un], &fx.html_413_body[un], &fx.html_503_body[un]};
+		struct MHD_Response **resps[] = {&fx.html_404[un], &fx.html_413[un], &fx.html_503[un]};
+		static const int statuses[] = {404, 413, 503};
+		for (i = 0; i < 3; i++) {
+			if ((*bodies[i] = message_page(statuses[i], un)) == NULL)
+				return -1;
+			*resps[i] = fixed(s, *bodies[i], strlen(*bodies[i]), HTML_UTF8, CACHE_NONE);
+			if (*resps[i] == NULL)
+				return -1;
+		}
+		MHD_add_response_header(fx.html_503[un], "Retry-After", "1");
+	}
 	fx.nforms = s->nforms;
 	if ((fx.form_json = calloc(s->nforms ? s->nforms : 1, sizeof *fx.form_json)) == NULL)
 		return -1;
@@ -324,21 +379,29 @@ int http_resp_init(struct srv *s)
 
 void http_resp_fini(void)
 {
-	struct MHD_Response **all[] = {&fx.healthz, &fx.css, &fx.js, &fx.api_404, &fx.html_404,
-	                               &fx.api_413, &fx.html_413, &fx.api_503, &fx.html_503};
+	struct MHD_Response **all[] = {&fx.healthz, &fx.css, &fx.js, &fx.api_404, &fx.api_413,
+	                               &fx.api_503};
 	size_t i;
+	int un;
 	for (i = 0; i < sizeof all / sizeof all[0]; i++) {
 		if (*all[i])
 			MHD_destroy_response(*all[i]);
 		*all[i] = NULL;
+	}
+	for (un = 0; un < UN__MAX; un++) {
+		struct MHD_Response **resps[] = {&fx.html_404[un], &fx.html_413[un], &fx.html_503[un]};
+		char **bodies[] = {&fx.html_404_body[un], &fx.html_413_body[un], &fx.html_503_body[un]};
+		for (i = 0; i < 3; i++) {
+			if (*resps[i])
+				MHD_destroy_response(*resps[i]);
+			*resps[i] = NULL;
+			free(*bodies[i]);
+			*bodies[i] = NULL;
+		}
 	}
 	for (i = 0; fx.form_json && i < fx.nforms; i++)
 		if (fx.form_json[i])
 			MHD_destroy_response(fx.form_json[i]);
 	free(fx.form_json);
 	fx.form_json = NULL;
-	free(fx.html_404_body);
-	free(fx.html_413_body);
-	free(fx.html_503_body);
-	fx.html_404_body = fx.html_413_body = fx.html_503_body = NULL;
 }

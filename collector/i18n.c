@@ -10,6 +10,7 @@
 #include "i18n.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -443,6 +444,238 @@ const char *const msgs[M__MAX][UN__MAX] = {
 	[M_PREV_ANSWER] = { "Your answer in the previous round:", "Votre réponse lors du tour précédent :",
 		"Su respuesta en la ronda anterior:", "إجابتك في الجولة السابقة:", "您在上一轮的答复：",
 		"Ваш ответ в предыдущем раунде:" },
+	/* Error and notice pages.  The English texts are the ones the handlers
+	 * pass to http_error (looked up by exact wording, msg_by_en). */
+	[M_T_400] = { "This request could not be read", "Cette requête n’a pas pu être lue",
+		"No se pudo leer esta solicitud", "تعذّرت قراءة هذا الطلب", "无法读取此请求",
+		"Не удалось прочитать запрос" },
+	[M_T_401] = { "This link does not work", "Ce lien ne fonctionne pas", "Este enlace no funciona",
+		"هذا الرابط لا يعمل", "此链接无效", "Эта ссылка не работает" },
+	[M_T_403] = { "Not allowed", "Action non autorisée", "Acción no permitida", "غير مسموح",
+		"不允许", "Действие запрещено" },
+	[M_T_404] = { "Not found", "Page introuvable", "Página no encontrada", "الصفحة غير موجودة",
+		"未找到", "Страница не найдена" },
+	[M_T_405] = { "Wrong kind of request", "Type de requête non accepté",
+		"Tipo de solicitud no aceptado", "نوع الطلب غير مقبول", "请求类型不受支持",
+		"Недопустимый тип запроса" },
+	[M_T_409] = { "Questionnaire not open", "Questionnaire non ouvert", "Cuestionario no abierto",
+		"الاستبيان غير مفتوح", "问卷未开放", "Опрос не открыт" },
+	[M_T_413] = { "Too much data", "Trop de données", "Demasiados datos", "البيانات كثيرة جداً",
+		"数据过多", "Слишком много данных" },
+	[M_T_429] = { "Too many requests", "Trop de requêtes", "Demasiadas solicitudes",
+		"طلبات كثيرة جداً", "请求过多", "Слишком много запросов" },
+	[M_T_503] = { "Busy, try again", "Serveur occupé, réessayez", "Servidor ocupado, inténtelo de nuevo",
+		"الخادم مشغول، حاول مرة أخرى", "服务器繁忙，请重试", "Сервер занят, повторите попытку" },
+	[M_T_ERROR] = { "Something went wrong", "Une erreur s’est produite", "Se produjo un error",
+		"حدث خطأ", "出现错误", "Произошла ошибка" },
+	[M_X_BAD_REQUEST] = { "This request could not be read. Go back, reload the page and try again.",
+		"Cette requête n’a pas pu être lue. Revenez en arrière, rechargez la page et réessayez.",
+		"No se pudo leer esta solicitud. Vuelva atrás, recargue la página e inténtelo de nuevo.",
+		"تعذّرت قراءة هذا الطلب. ارجع إلى الصفحة السابقة وأعد تحميلها ثم حاول مرة أخرى.",
+		"无法读取此请求。请返回，重新加载页面后再试。",
+		"Не удалось прочитать запрос. Вернитесь назад, обновите страницу и попробуйте снова." },
+	[M_X_MALFORMED] = { "This request is malformed.", "Cette requête est mal formée.",
+		"Esta solicitud está mal formada.", "هذا الطلب غير سليم.", "此请求格式错误。",
+		"Запрос составлен неверно." },
+	[M_X_BAD_ADDRESS] = { "This address is not valid.", "Cette adresse n’est pas valide.",
+		"Esta dirección no es válida.", "هذا العنوان غير صالح.", "此地址无效。",
+		"Этот адрес недействителен." },
+	[M_X_FORM_FORMAT] = { "The form was sent in a format this server does not read.",
+		"Le formulaire a été envoyé dans un format que ce serveur ne lit pas.",
+		"El formulario se envió en un formato que este servidor no lee.",
+		"أُرسل النموذج بتنسيق لا يقرؤه هذا الخادم.", "表单的发送格式无法被此服务器读取。",
+		"Форма отправлена в формате, который этот сервер не читает." },
+	[M_X_FORM_CHARS] = { "The form data could not be read (invalid characters).",
+		"Les données du formulaire n’ont pas pu être lues (caractères non valides).",
+		"No se pudieron leer los datos del formulario (caracteres no válidos).",
+		"تعذّرت قراءة بيانات النموذج (أحرف غير صالحة).", "无法读取表单数据（含无效字符）。",
+		"Не удалось прочитать данные формы (недопустимые символы)." },
+	[M_X_LINK_ALTERED] = { "This link has been altered or was not issued for this server. "
+		"Use the link exactly as you received it.",
+		"Ce lien a été modifié ou n’a pas été émis pour ce serveur. Utilisez le lien exactement "
+		"tel que vous l’avez reçu.",
+		"Este enlace ha sido modificado o no se emitió para este servidor. Use el enlace "
+		"exactamente como lo recibió.",
+		"تم تعديل هذا الرابط أو لم يُصدر لهذا الخادم. استخدم الرابط كما تلقيته تماماً.",
+		"此链接已被改动，或并非为此服务器签发。请完全按照收到的原样使用链接。",
+		"Ссылка изменена или выдана не для этого сервера. Используйте ссылку точно в том виде, "
+		"в каком вы её получили." },
+	[M_X_LINK_OTHER] = { "This link is for a questionnaire that this server does not collect.",
+		"Ce lien concerne un questionnaire que ce serveur ne recueille pas.",
+		"Este enlace corresponde a un cuestionario que este servidor no recoge.",
+		"هذا الرابط خاص باستبيان لا يجمعه هذا الخادم.", "此链接对应的问卷不由此服务器收集。",
+		"Ссылка относится к опросу, который этот сервер не проводит." },
+	[M_X_LINK_EXPIRED] = { "This link has expired. Ask the secretariat for a new one.",
+		"Ce lien a expiré. Demandez-en un nouveau au secrétariat.",
+		"Este enlace ha caducado. Pida uno nuevo a la secretaría.",
+		"انتهت صلاحية هذا الرابط. اطلب رابطاً جديداً من الأمانة.", "此链接已过期。请向秘书处索取新链接。",
+		"Срок действия ссылки истёк. Попросите новую ссылку в секретариате." },
+	[M_X_LINK_NOT_YET] = { "This link is not valid yet. Try again when the questionnaire opens.",
+		"Ce lien n’est pas encore valable. Réessayez à l’ouverture du questionnaire.",
+		"Este enlace todavía no es válido. Inténtelo de nuevo cuando se abra el cuestionario.",
+		"هذا الرابط غير صالح بعد. حاول مرة أخرى عند فتح الاستبيان.", "此链接尚未生效。请在问卷开放后再试。",
+		"Ссылка ещё не действует. Попробуйте снова, когда опрос откроется." },
+	[M_X_LINK_REVOKED] = { "This link has been withdrawn. Ask the secretariat for a new one.",
+		"Ce lien a été retiré. Demandez-en un nouveau au secrétariat.",
+		"Este enlace ha sido retirado. Pida uno nuevo a la secretaría.",
+		"تم سحب هذا الرابط. اطلب رابطاً جديداً من الأمانة.", "此链接已被撤销。请向秘书处索取新链接。",
+		"Ссылка отозвана. Попросите новую ссылку в секретариате." },
+	[M_X_LINK_MALFORMED] = { "This is not a valid personal link. It may have been cut short: "
+		"copy the whole link from your message.",
+		"Ce n’est pas un lien personnel valable. Il a peut-être été tronqué : copiez le lien "
+		"entier depuis votre message.",
+		"No es un enlace personal válido. Puede que se haya cortado: copie el enlace completo "
+		"de su mensaje.",
+		"هذا ليس رابطاً شخصياً صالحاً. ربما اقتُطع جزء منه: انسخ الرابط كاملاً من رسالتك.",
+		"这不是有效的个人链接，可能被截断了：请从邮件中复制完整链接。",
+		"Это недействительная личная ссылка. Возможно, она обрезана: скопируйте ссылку из "
+		"письма целиком." },
+	[M_X_LINK_INCOMPLETE] = { "This link is incomplete. Ask the secretariat for a new one.",
+		"Ce lien est incomplet. Demandez-en un nouveau au secrétariat.",
+		"Este enlace está incompleto. Pida uno nuevo a la secretaría.",
+		"هذا الرابط ناقص. اطلب رابطاً جديداً من الأمانة.", "此链接不完整。请向秘书处索取新链接。",
+		"Ссылка неполная. Попросите новую ссылку в секретариате." },
+	[M_X_NO_SESSION] = { "This browser has no session for this questionnaire. "
+		"Open your personal link again.",
+		"Ce navigateur n’a pas de session pour ce questionnaire. Ouvrez de nouveau votre lien "
+		"personnel.",
+		"Este navegador no tiene una sesión para este cuestionario. Abra de nuevo su enlace "
+		"personal.",
+		"لا توجد جلسة لهذا الاستبيان في هذا المتصفح. افتح رابطك الشخصي مرة أخرى.",
+		"此浏览器没有该问卷的会话。请重新打开您的个人链接。",
+		"В этом браузере нет сеанса для этого опроса. Откройте свою личную ссылку ещё раз." },
+	[M_X_OTHER_SESSION] = { "Your session is for another questionnaire. Open your personal link "
+		"for this one again.",
+		"Votre session concerne un autre questionnaire. Ouvrez de nouveau votre lien personnel "
+		"pour celui-ci.",
+		"Su sesión corresponde a otro cuestionario. Abra de nuevo su enlace personal para este.",
+		"جلستك خاصة باستبيان آخر. افتح رابطك الشخصي لهذا الاستبيان مرة أخرى.",
+		"您的会话属于另一份问卷。请重新打开本问卷的个人链接。",
+		"Ваш сеанс относится к другому опросу. Откройте личную ссылку для этого опроса ещё раз." },
+	[M_X_CHAIR_ONLY] = { "This page is for the chair only.", "Cette page est réservée à la présidence.",
+		"Esta página está reservada a la presidencia.", "هذه الصفحة مخصصة للرئيس فقط.",
+		"此页面仅供主席使用。", "Эта страница только для председателя." },
+	[M_X_CHAIR_NO_ANSWER] = { "A chair link cannot answer the questionnaire.",
+		"Un lien de la présidence ne permet pas de répondre au questionnaire.",
+		"Un enlace de la presidencia no permite responder al cuestionario.",
+		"لا يمكن الإجابة عن الاستبيان برابط الرئيس.", "主席链接不能用于回答问卷。",
+		"По ссылке председателя нельзя отвечать на опрос." },
+	[M_X_CSRF] = { "This form is out of date or did not come from this site. "
+		"Reload the page and send it again.",
+		"Ce formulaire est périmé ou ne provient pas de ce site. Rechargez la page et "
+		"envoyez-le de nouveau.",
+		"Este formulario está desactualizado o no procede de este sitio. Recargue la página y "
+		"envíelo de nuevo.",
+		"هذا النموذج قديم أو لم يأتِ من هذا الموقع. أعد تحميل الصفحة وأرسله مرة أخرى.",
+		"此表单已过期或并非来自本网站。请重新加载页面后再次发送。",
+		"Эта форма устарела или отправлена не с этого сайта. Обновите страницу и отправьте "
+		"её снова." },
+	[M_X_FORBIDDEN] = { "You are not allowed to do this.", "Vous n’êtes pas autorisé à faire ceci.",
+		"No está autorizado a hacer esto.", "غير مسموح لك بهذا الإجراء.", "您无权执行此操作。",
+		"У вас нет права на это действие." },
+	[M_X_NOT_FOUND] = { "There is nothing at this address.", "Il n’y a rien à cette adresse.",
+		"No hay nada en esta dirección.", "لا يوجد شيء على هذا العنوان.", "此地址没有内容。",
+		"По этому адресу ничего нет." },
+	[M_X_NO_RECEIPT] = { "No answers have been recorded for you yet, so there is no receipt.",
+		"Aucune réponse n’a encore été enregistrée pour vous : il n’y a donc pas d’accusé de "
+		"réception.",
+		"Todavía no se ha registrado ninguna respuesta suya, así que no hay comprobante.",
+		"لم تُسجَّل لك أي إجابات بعد، لذا لا يوجد إيصال.", "尚未记录您的任何答复，因此没有回执。",
+		"Ваши ответы ещё не записаны, поэтому квитанции нет." },
+	[M_X_METHOD] = { "This address does not answer that kind of request.",
+		"Cette adresse ne répond pas à ce type de requête.",
+		"Esta dirección no responde a ese tipo de solicitud.",
+		"هذا العنوان لا يستجيب لهذا النوع من الطلبات.", "此地址不响应这种请求。",
+		"Этот адрес не отвечает на такой запрос." },
+	[M_X_NOT_YET] = { "This questionnaire is not open yet.", "Ce questionnaire n’est pas encore ouvert.",
+		"Este cuestionario todavía no está abierto.", "هذا الاستبيان لم يُفتح بعد.", "本问卷尚未开放。",
+		"Опрос ещё не открыт." },
+	[M_X_KEPT] = { "Your last answers are kept.", "Vos dernières réponses sont conservées.",
+		"Se conservan sus últimas respuestas.", "تم الاحتفاظ بآخر إجاباتك.", "您最近一次的答复已保留。",
+		"Ваши последние ответы сохранены." },
+	[M_X_TOO_BIG] = { "What was sent is larger than this server accepts.",
+		"Les données envoyées dépassent ce que ce serveur accepte.",
+		"Lo enviado supera lo que acepta este servidor.",
+		"ما أُرسل أكبر مما يقبله هذا الخادم.", "发送的内容超出了此服务器接受的大小。",
+		"Отправленные данные превышают допустимый для этого сервера объём." },
+	[M_X_RATE] = { "Too many requests in a short time. Wait a moment and try again.",
+		"Trop de requêtes en peu de temps. Patientez un instant et réessayez.",
+		"Demasiadas solicitudes en poco tiempo. Espere un momento e inténtelo de nuevo.",
+		"طلبات كثيرة جداً في وقت قصير. انتظر قليلاً ثم حاول مرة أخرى.",
+		"短时间内请求过多。请稍候再试。",
+		"Слишком много запросов за короткое время. Подождите немного и попробуйте снова." },
+	[M_X_MAX_REVS] = { "You have changed your answers as many times as this questionnaire allows.",
+		"Vous avez modifié vos réponses autant de fois que ce questionnaire le permet.",
+		"Ha modificado sus respuestas tantas veces como permite este cuestionario.",
+		"لقد عدّلت إجاباتك بالعدد الأقصى الذي يسمح به هذا الاستبيان.",
+		"您修改答复的次数已达到本问卷允许的上限。",
+		"Вы изменили ответы максимально допустимое для этого опроса число раз." },
+	[M_X_BUSY] = { "The server is busy or restarting. Wait a moment and try again: nothing was lost.",
+		"Le serveur est occupé ou redémarre. Patientez un instant et réessayez : rien n’a été perdu.",
+		"El servidor está ocupado o reiniciándose. Espere un momento e inténtelo de nuevo: no se "
+		"ha perdido nada.",
+		"الخادم مشغول أو قيد إعادة التشغيل. انتظر قليلاً ثم حاول مرة أخرى: لم يُفقد شيء.",
+		"服务器繁忙或正在重启。请稍候再试：没有丢失任何内容。",
+		"Сервер занят или перезапускается. Подождите немного и попробуйте снова: ничего не "
+		"потеряно." },
+	[M_X_STOPPING] = { "This server is stopping. Please try again in a moment.",
+		"Ce serveur s’arrête. Veuillez réessayer dans un instant.",
+		"Este servidor se está deteniendo. Vuelva a intentarlo en un momento.",
+		"هذا الخادم قيد الإيقاف. يرجى المحاولة مرة أخرى بعد قليل.", "服务器正在停止。请稍后再试。",
+		"Сервер останавливается. Повторите попытку чуть позже." },
+	[M_X_ERROR] = { "Something went wrong. Try again in a moment.",
+		"Une erreur s’est produite. Réessayez dans un instant.",
+		"Se produjo un error. Inténtelo de nuevo en un momento.",
+		"حدث خطأ. حاول مرة أخرى بعد قليل.", "出现错误。请稍后再试。",
+		"Произошла ошибка. Повторите попытку чуть позже." },
+	[M_CONTINUE] = { "Continue", "Continuer", "Continuar", "متابعة", "继续", "Продолжить" },
+	/* Drafts. */
+	[M_SAVE_DRAFT] = { "Save draft", "Enregistrer le brouillon", "Guardar borrador",
+		"حفظ المسودة", "保存草稿", "Сохранить черновик" },
+	[M_DRAFT_SAVED] = { "Draft saved on {1} (UTC) — not yet submitted.",
+		"Brouillon enregistré le {1} (UTC) — pas encore envoyé.",
+		"Borrador guardado el {1} (UTC): todavía no enviado.",
+		"حُفظت المسودة في {1} (UTC) — لم تُرسل بعد.",
+		"草稿已于 {1}（UTC）保存——尚未提交。",
+		"Черновик сохранён {1} (UTC) — ещё не отправлен." },
+	[M_DRAFT_COUNTS] = { "Your submitted answers (revision {1}) count until you submit again.",
+		"Vos réponses envoyées (révision {1}) comptent jusqu’à votre prochain envoi.",
+		"Sus respuestas enviadas (revisión {1}) cuentan hasta que vuelva a enviar.",
+		"تُحتسب إجاباتك المُرسلة (المراجعة {1}) إلى أن ترسل مرة أخرى.",
+		"在您再次提交之前，已提交的答复（第 {1} 版）有效。",
+		"До повторной отправки учитываются ваши отправленные ответы (редакция {1})." },
+	[M_DRAFT_UNCOUNTED] = { "A draft does not count: submit your answers when they are complete.",
+		"Un brouillon ne compte pas : envoyez vos réponses quand elles sont complètes.",
+		"Un borrador no cuenta: envíe sus respuestas cuando estén completas.",
+		"المسودة لا تُحتسب: أرسل إجاباتك عند اكتمالها.",
+		"草稿不计入统计：答复完整后请提交。",
+		"Черновик не учитывается: отправьте ответы, когда они будут готовы." },
+	[M_DRAFT_NOT_SAVED] = { "The draft has not been saved. Correct these answers and save again.",
+		"Le brouillon n’a pas été enregistré. Corrigez ces réponses et enregistrez de nouveau.",
+		"El borrador no se ha guardado. Corrija estas respuestas y guarde de nuevo.",
+		"لم تُحفظ المسودة. صحّح هذه الإجابات ثم احفظ مرة أخرى.",
+		"草稿未保存。请更正这些答复后重新保存。",
+		"Черновик не сохранён. Исправьте эти ответы и сохраните снова." },
+	[M_X_SWITCH_CSRF] = { "This page is out of date or did not come from this site. "
+		"Open your personal link again.",
+		"Cette page est périmée ou ne provient pas de ce site. Ouvrez de nouveau votre lien "
+		"personnel.",
+		"Esta página está desactualizada o no procede de este sitio. Abra de nuevo su enlace "
+		"personal.",
+		"هذه الصفحة قديمة أو لم تأتِ من هذا الموقع. افتح رابطك الشخصي مرة أخرى.",
+		"此页面已过期或并非来自本网站。请重新打开您的个人链接。",
+		"Эта страница устарела или открыта не с этого сайта. Откройте свою личную ссылку ещё "
+		"раз." },
+	[M_X_CROSS_ORIGIN] = { "This form was sent from another site, so it was not accepted. "
+		"Open your personal link and answer from this site's own page.",
+		"Ce formulaire a été envoyé depuis un autre site : il n’a pas été accepté. Ouvrez votre "
+		"lien personnel et répondez depuis la page de ce site.",
+		"Este formulario se envió desde otro sitio, por lo que no se aceptó. Abra su enlace "
+		"personal y responda desde la página de este sitio.",
+		"أُرسل هذا النموذج من موقع آخر، لذا لم يُقبل. افتح رابطك الشخصي وأجب من صفحة هذا الموقع.",
+		"此表单是从其他网站发送的，因此未被接受。请打开您的个人链接，在本网站的页面上作答。",
+		"Эта форма отправлена с другого сайта, поэтому не принята. Откройте свою личную ссылку "
+		"и отвечайте на странице этого сайта." },
 };
 
 const char *tr(int un, enum msg m)
@@ -484,4 +717,44 @@ const char *lang_name(const char *code)
 	if (i == UN_EN && strncasecmp(code, "en", 2) != 0)
 		return code;
 	return un_names[i];
+}
+
+/* Accept-Language over the six, without a form (the error pages of
+ * requests no questionnaire was found for): the highest q wins, the first
+ * of equal ones; "*" and other languages count for nothing. */
+int un_accept(const char *h)
+{
+	int best = UN_EN;
+	double bestq = 0;
+	while (h && *h) {
+		size_t n = strcspn(h, ",");
+		const char *semi = memchr(h, ';', n), *q;
+		size_t tag = semi ? (size_t)(semi - h) : n, lead = 0;
+		double qv = 1;
+		while (lead < tag && (h[lead] == ' ' || h[lead] == '\t'))
+			lead++;
+		if (semi && (q = strstr(semi, "q=")) != NULL && q < h + n)
+			qv = strtod(q + 2, NULL);
+		if (tag - lead >= 2 && (tag - lead == 2 || h[lead + 2] == '-' || h[lead + 2] == '_')) {
+			int i;
+			for (i = 0; i < UN__MAX; i++)
+				if (strncasecmp(h + lead, un_codes[i], 2) == 0 && qv > bestq) {
+					best = i;
+					bestq = qv;
+				}
+		}
+		h += n;
+		if (*h == ',')
+			h++;
+	}
+	return best;
+}
+
+enum msg msg_by_en(const char *s)
+{
+	int m;
+	for (m = 0; s != NULL && m < M__MAX; m++)
+		if (strcmp(msgs[m][UN_EN], s) == 0)
+			return (enum msg)m;
+	return M__MAX;
 }

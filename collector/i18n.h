@@ -49,6 +49,20 @@ enum msg {
 	M_REC_SAVED, M_REC_BY,
 	M_RES_TITLE, M_RES_CHAIRS, M_RES_AFTER, M_RES_AFTER_AT, M_RES_LINK, M_RES_OUTCOME,
 	M_PREV_ANSWER,
+	/* Error and notice pages (http_resp.c, page_message): a title per
+	 * status, then the texts; the English is what the handlers pass. */
+	M_T_400, M_T_401, M_T_403, M_T_404, M_T_405, M_T_409, M_T_413, M_T_429, M_T_503,
+	M_T_ERROR,
+	M_X_BAD_REQUEST, M_X_MALFORMED, M_X_BAD_ADDRESS, M_X_FORM_FORMAT, M_X_FORM_CHARS,
+	M_X_LINK_ALTERED, M_X_LINK_OTHER, M_X_LINK_EXPIRED, M_X_LINK_NOT_YET, M_X_LINK_REVOKED,
+	M_X_LINK_MALFORMED, M_X_LINK_INCOMPLETE, M_X_NO_SESSION, M_X_OTHER_SESSION,
+	M_X_CHAIR_ONLY, M_X_CHAIR_NO_ANSWER, M_X_CSRF, M_X_FORBIDDEN, M_X_NOT_FOUND,
+	M_X_NO_RECEIPT, M_X_METHOD, M_X_NOT_YET, M_X_KEPT, M_X_TOO_BIG, M_X_RATE,
+	M_X_MAX_REVS, M_X_BUSY, M_X_STOPPING, M_X_ERROR, M_CONTINUE,
+	/* Drafts (page_form.c). */
+	M_SAVE_DRAFT, M_DRAFT_SAVED, M_DRAFT_COUNTS, M_DRAFT_UNCOUNTED, M_DRAFT_NOT_SAVED,
+	/* More handler wordings (delegate.c's session switch, request.c's Origin check). */
+	M_X_SWITCH_CSRF, M_X_CROSS_ORIGIN,
 	M__MAX
 };
 
@@ -64,6 +78,11 @@ const char *tr(int un, enum msg m);
 /* Index in the UN table of a language code by its primary subtag ("fr-CH"
  * counts as French); English for anything else. */
 int un_index(const char *code);
+/* The UN language an Accept-Language header prefers (highest q, then
+ * first), English when it names none of the six or is NULL. */
+int un_accept(const char *header);
+/* The message whose English text is exactly s, or M__MAX. */
+enum msg msg_by_en(const char *s);
 /* 1 when the language (by primary subtag) is written right to left. */
 int is_rtl(const char *code);
 /* The name of a language in itself ("Français"), or the code itself when

@@ -9,7 +9,8 @@
  *      is byte for byte the page rendered afresh (test_pages renders both).
  *   2. At most QCACHE_SLOTS entries, kept for the process's life; an entry
  *      is immutable once published and read without the lock.
- *   3. The page posts to /q/QID with the _csrf and _lang hidden fields.
+ *   3. The page posts to /q/QID with the _csrf and _lang hidden fields;
+ *      its "Save draft" button adds _draft=1 (delegate.c saves a draft).
  */
 #include "page_int.h"
 
@@ -124,7 +125,7 @@ static const struct qcache *qcache_get(const struct pg *p)
 
 /* The summary at the top of a 422 page: a heading, "nothing saved", and a
  * link per error to its field.  role=alert makes readers announce it. */
-static void error_summary(struct pg *p, const struct snd_diag *errs)
+static void error_summary(struct pg *p, const struct snd_diag *errs, int draft)
 {
 	size_t i;
 	if (errs == NULL || errs->n == 0)
@@ -133,7 +134,7 @@ static void error_summary(struct pg *p, const struct snd_diag *errs)
 	       "tabindex=\"-1\" id=\"error-summary\">\n<h2 id=\"error-summary-h\">");
 	put(p, tr(p->un, M_ERR_HEAD));
 	put(p, "</h2>\n<p>");
-	put(p, tr(p->un, M_ERR_NOT_SAVED));
+	put(p, tr(p->un, draft ? M_DRAFT_NOT_SAVED : M_ERR_NOT_SAVED));
 	put(p, "</p>\n<ul>\n");
 	for (i = 0; i < errs->n; i++) {
 		const char *where = errs->items[i].where ? errs->items[i].where : "";
@@ -185,8 +186,16 @@ void page_form(struct snd_buf *out, const struct page_req *r, const cJSON *answe
 	put_lbl(&p, out, &f->title);
 	put(&p, "</h1>\n");
 	draft_notice(&p);
-	if (rev > 0) {
-		snprintf(num, sizeof num, "%lld", (long long)rev);
+	snprintf(num, sizeof num, "%lld", (long long)rev);
+	if (r->draft_saved_at > 0) {
+		/* the answers below are the draft: say so, and what counts */
+		fmt_time(r->draft_saved_at, T_DATE_HM, when, sizeof when);
+		put(&p, "<div class=\"notice draft unsent\" role=\"status\"><p>");
+		put_msg(&p, M_DRAFT_SAVED, when, NULL);
+		put(&p, "</p><p>");
+		put_msg(&p, rev > 0 ? M_DRAFT_COUNTS : M_DRAFT_UNCOUNTED, num, NULL);
+		put(&p, "</p></div>\n");
+	} else if (rev > 0) {
 		put(&p, "<p class=\"notice saved\" role=\"status\">");
 		put_msg(&p, M_SAVED, num, NULL);
 		put(&p, "</p>\n");
@@ -237,7 +246,7 @@ void page_form(struct snd_buf *out, const struct page_req *r, const cJSON *answe
 		put_paras(&p, lbl(&p, &f->intro), "intro-p");
 		put(&p, "</div>\n");
 	}
-	error_summary(&p, errs);
+	error_summary(&p, errs, r->draft_post);
 
 	put(&p, "<form method=\"post\" action=\"/q/");
 	put_url_part(out, f->id);
@@ -277,8 +286,12 @@ void page_form(struct snd_buf *out, const struct page_req *r, const cJSON *answe
 		}
 		put(&p, "</section>\n");
 	}
+	/* Submit first: it is the form's default button (Enter in a field). */
 	put(&p, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">");
 	put(&p, tr(p.un, M_SUBMIT));
+	put(&p, "</button> <button type=\"submit\" name=\"_draft\" value=\"1\" "
+	        "class=\"secondary\">");
+	put(&p, tr(p.un, M_SAVE_DRAFT));
 	put(&p, "</button></div>\n</form>\n</main>\n");
 	page_close(&p);
 	snd_buf_free(&t);

@@ -5,8 +5,11 @@
  * Invariants:
  *   1. Answers are shown with the form's labels in the page's language; an
  *      id the form does not know is shown escaped, never dropped.
- *   2. The server's titles and messages are English: on a page in another
- *      language they are marked lang="en" dir="ltr".
+ *   2. Error and notice pages are wholly in the page's language: the
+ *      handlers' English wordings are found in the message table
+ *      (msg_by_en) and shown translated; a wording the table does not hold
+ *      is shown only on an English page, any other page shows the status's
+ *      own title and text instead, so no English reaches it.
  *   3. Pure functions of their arguments (the time comes in).
  */
 #include "page_int.h"
@@ -218,32 +221,111 @@ void page_receipt(struct snd_buf *out, const struct page_req *r, int64_t rev,
 
 /* ------------------------------------------------------------ message page */
 
-void page_message(struct snd_buf *out, const struct snd_form *f, int lang, int status,
-                  const char *title, const char *message)
+/* The title and the text of an error page by status, when the handler's
+ * words are not among the messages (e.g. an API-only wording). */
+void page_status_msgs(int status, enum msg *title, enum msg *text)
+{
+	static const struct {
+		int status;
+		enum msg title, text;
+	} by_status[] = {
+		{400, M_T_400, M_X_BAD_REQUEST}, {401, M_T_401, M_X_LINK_MALFORMED},
+		{403, M_T_403, M_X_FORBIDDEN},   {404, M_T_404, M_X_NOT_FOUND},
+		{405, M_T_405, M_X_METHOD},      {409, M_T_409, M_X_NOT_YET},
+		{413, M_T_413, M_X_TOO_BIG},     {422, M_ERR_HEAD, M_X_BAD_REQUEST},
+		{429, M_T_429, M_X_RATE},        {503, M_T_503, M_X_BUSY},
+	};
+	size_t i;
+	*title = M_T_ERROR;
+	*text = M_X_ERROR;
+	for (i = 0; i < sizeof by_status / sizeof by_status[0]; i++)
+		if (by_status[i].status == status) {
+			*title = by_status[i].title;
+			*text = by_status[i].text;
+		}
+	if (status == 409) /* no generic "not open" wording fits both ways */
+		*text = M_T_409;
+}
+
+void page_notice(struct snd_buf *out, const struct snd_form *f, int lang, int status,
+                 enum msg title, const enum msg *paras, size_t n, int64_t when)
 {
 	struct pg p;
+	char at[40] = "";
+	size_t i;
+	if (when != 0)
+		fmt_time(when, T_DATE_HM, at, sizeof at);
 	pg_init(&p, out, f, lang);
-	page_open(&p, title, "page-message", 0);
+	page_open(&p, tr(p.un, title), "page-message", 0);
 	put(&p, "<main id=\"main\">\n");
 	if (f) {
 		put(&p, "<p class=\"form-title\">");
 		esc(&p, lbl(&p, &f->title));
 		put(&p, "</p>\n");
 	}
-	/* The server's titles and messages are English (http_resp.c, request.c, the handlers): on
-	 * a page in another language they are marked so, to be read and laid
-	 * out as English rather than as, say, Arabic. */
-	if (p.un != UN_EN)
-		put(&p, "<div class=\"msg\" lang=\"en\" dir=\"ltr\">\n");
 	put(&p, "<h1>");
-	esc(&p, title);
+	put(&p, tr(p.un, title));
 	put(&p, "</h1>\n");
-	if (message && message[0])
-		put_paras(&p, message, "message");
-	if (p.un != UN_EN)
-		put(&p, "</div>\n");
+	for (i = 0; i < n; i++) {
+		put(&p, "<p class=\"message\">");
+		put_msg(&p, paras[i], at, NULL);
+		put(&p, "</p>\n");
+	}
 	if (status > 0)
 		snd_buf_printf(out, "<p class=\"status-code\">HTTP %d</p>\n", status);
 	put(&p, "</main>\n");
 	page_close(&p);
+}
+
+void page_message(struct snd_buf *out, const struct snd_form *f, int lang, int status,
+                  const char *title, const char *message)
+{
+	enum msg t = msg_by_en(title), m = msg_by_en(message), dt, dm;
+	struct pg p;
+
+	page_status_msgs(status, &dt, &dm);
+	if (t == M__MAX)
+		t = dt;
+	pg_init(&p, out, f, lang);
+	if (m != M__MAX || p.un != UN_EN || message == NULL || message[0] == '\0') {
+		/* In the page's language; words the table does not hold give way
+		 * to the status's own (invariant 2). */
+		if (m == M__MAX)
+			m = dm;
+		page_notice(out, f, lang, status, t, &m, 1, 0);
+		return;
+	}
+	/* An English page keeps a wording the table does not hold. */
+	page_open(&p, tr(p.un, t), "page-message", 0);
+	put(&p, "<main id=\"main\">\n");
+	if (f) {
+		put(&p, "<p class=\"form-title\">");
+		esc(&p, lbl(&p, &f->title));
+		put(&p, "</p>\n");
+	}
+	put(&p, "<h1>");
+	put(&p, tr(p.un, t));
+	put(&p, "</h1>\n");
+	put_paras(&p, message, "message");
+	if (status > 0)
+		snd_buf_printf(out, "<p class=\"status-code\">HTTP %d</p>\n", status);
+	put(&p, "</main>\n");
+	page_close(&p);
+}
+
+void page_reload(struct snd_buf *out, const struct snd_form *f, int lang)
+{
+	struct pg p;
+	pg_init(&p, out, f, lang);
+	put(&p, "<!doctype html>\n<html lang=\"");
+	esc(&p, p.code);
+	snd_buf_printf(out, "\" dir=\"%s\">\n<head><meta charset=\"utf-8\">"
+	               "<meta http-equiv=\"refresh\" content=\"0\">"
+	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	               "<title>", is_rtl(p.code) ? "rtl" : "ltr");
+	esc(&p, f ? lbl(&p, &f->title) : "Sounding");
+	put(&p, "</title><link rel=\"stylesheet\" href=\"/static/sounding.css\"></head>"
+	        "<body><main><p><a href=\"\">");
+	put(&p, tr(p.un, M_CONTINUE));
+	put(&p, "</a></p></main></body></html>\n");
 }

@@ -8,6 +8,7 @@
 #ifndef SND_PAGES_H
 #define SND_PAGES_H
 
+#include "i18n.h"
 #include "sounding.h"
 
 struct page_req {
@@ -24,12 +25,20 @@ struct page_req {
 	/* The delegate's answers in the previous round (the form's "previous"
 	 * questionnaire), shown beside each question; NULL: none. */
 	const cJSON *previous;
+	/* Drafts (page_form): > 0 when the answers shown are the delegate's
+	 * draft, saved then (Unix seconds); draft_post when errs come from
+	 * saving a draft. */
+	int64_t draft_saved_at;
+	int draft_post;
 };
 
 /* The questionnaire as an HTML form posting to /q/QID: every question type
  * with <fieldset>/<legend> and <label>s, prefilled from answers (may be
  * NULL), each error of errs (may be NULL) beside its field and listed in a
- * summary at the top; rev > 0 shows "your answers (revision N) are saved". */
+ * summary at the top; rev > 0 shows "your answers (revision N) are saved",
+ * or, when r->draft_saved_at > 0, that a draft was saved and is not yet
+ * submitted (and that revision N counts until then).  A "Save draft"
+ * button (name="_draft") posts the same form. */
 void page_form(struct snd_buf *out, const struct page_req *r, const cJSON *answers,
                const struct snd_diag *errs, int64_t rev);
 
@@ -40,12 +49,26 @@ void page_receipt(struct snd_buf *out, const struct page_req *r, int64_t rev,
                   const char *hash, const char *receipt, const cJSON *answers,
                   int64_t submitted_at_ms);
 
-/* A plain page for errors and notices (401 bad link, 404, 409 closed...):
- * title and message in plain words, in English (marked lang="en" on a page
- * in another language).  f may be NULL (then lang indexes the six UN
- * languages in the order en fr es ar zh ru). */
+/* A plain page for errors and notices (401 bad link, 404, 409 closed...)
+ * wholly in the page's language: title and paragraphs are messages of
+ * i18n.c, {1} in a paragraph is `when` (Unix seconds, UTC; 0: none).  f may
+ * be NULL (then lang indexes the six UN languages in the order en fr es ar
+ * zh ru). */
+void page_notice(struct snd_buf *out, const struct snd_form *f, int lang, int status,
+                 enum msg title, const enum msg *paras, size_t n, int64_t when);
+/* page_notice for English words: title and message are looked up in the
+ * message table by their English text and shown in the page's language.
+ * A title not in the table gives the status's own; a message not in it is
+ * shown as is on an English page only, and any other page gets the
+ * status's own text (page_status_msgs). */
 void page_message(struct snd_buf *out, const struct snd_form *f, int lang, int status,
                   const char *title, const char *message);
+/* The page that reloads itself (a cross-site navigation that brought no
+ * SameSite=Strict cookie, request.c) with a "Continue" link, in the page's
+ * language. */
+void page_reload(struct snd_buf *out, const struct snd_form *f, int lang);
+/* The title and text an error page of that status shows by default. */
+void page_status_msgs(int status, enum msg *title, enum msg *text);
 
 /* page_session.c: the page asking before a personal link replaces the
  * browser's session of another delegate or role (GET /t/TOKEN): who is

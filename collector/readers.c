@@ -1,4 +1,6 @@
-/* readers.c - the per-thread read connections to the database (srv.h).
+/* readers.c - the per-thread connections to the database (srv.h): one
+ * read connection per thread, and, on the threads that save drafts, one
+ * write connection for those saves.
  *
  * Invariants:
  *   1. A thread opens at most one read connection (srv_reader, on first
@@ -15,16 +17,19 @@
 static pthread_mutex_t readers_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct snd_store **readers;
 static size_t nreaders, readers_cap;
-static _Thread_local struct snd_store *tl_reader;
+static _Thread_local struct snd_store *tl_reader, *tl_drafter;
 
-struct snd_store *srv_reader(struct srv *s)
+/* This thread's connection of that mode in *tl, opened on first use. */
+static struct snd_store *thread_store(struct srv *s, enum snd_store_mode mode,
+                                      struct snd_store **tl)
 {
 	struct snd_store *st = NULL;
 	char err[256];
-	if (tl_reader != NULL)
-		return tl_reader;
-	if (snd_store_open(s->db_path, SND_STORE_READ, &st, err, sizeof err) != SND_OK) {
-		snd_log(SND_LOG_ERROR, "cannot open a read connection: %s", err);
+	if (*tl != NULL)
+		return *tl;
+	if (snd_store_open(s->db_path, mode, &st, err, sizeof err) != SND_OK) {
+		snd_log(SND_LOG_ERROR, "cannot open a %s connection: %s",
+		        mode == SND_STORE_READ ? "read" : "draft", err);
 		return NULL;
 	}
 	pthread_mutex_lock(&readers_lock);
@@ -41,8 +46,18 @@ struct snd_store *srv_reader(struct srv *s)
 	}
 	readers[nreaders++] = st;
 	pthread_mutex_unlock(&readers_lock);
-	tl_reader = st;
+	*tl = st;
 	return st;
+}
+
+struct snd_store *srv_reader(struct srv *s)
+{
+	return thread_store(s, SND_STORE_READ, &tl_reader);
+}
+
+struct snd_store *srv_drafter(struct srv *s)
+{
+	return thread_store(s, SND_STORE_WRITE, &tl_drafter);
 }
 
 void srv_readers_close(void)

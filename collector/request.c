@@ -131,12 +131,11 @@ enum MHD_Result token_error(struct req *r, enum snd_err rc, const char *why)
 	char buf[320];
 	if (rc == SND_ENOMEM || rc == SND_EDB)
 		return http_busy(r);
-	if (rc == SND_EINVAL) { /* why says which claim */
-		snprintf(buf, sizeof buf, r->api ? "the token's claims are invalid: %s"
-		                                 : "This link is incomplete (%s). Ask the secretariat "
-		                                   "for a new one.",
+	if (rc == SND_EINVAL) { /* why says which claim (to programs) */
+		static const enum msg incomplete = M_X_LINK_INCOMPLETE;
+		snprintf(buf, sizeof buf, "the token's claims are invalid: %s",
 		         why && why[0] ? why : "claims");
-		return http_error(r, 401, "token_invalid", buf, NULL);
+		return http_error_page(r, 401, "token_invalid", buf, M_T_401, &incomplete, 1, 0);
 	}
 	for (i = 0; i < last && token_msgs[i].rc != rc; i++)
 		continue;
@@ -156,18 +155,12 @@ int is_cross_site(const struct req *r)
 
 int cross_site_reload(struct req *r, enum MHD_Result *ret)
 {
-	static const char page[] =
-		"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-		"<meta http-equiv=\"refresh\" content=\"0\">"
-		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-		"<title>Sounding</title><link rel=\"stylesheet\" href=\"/static/sounding.css\">"
-		"</head><body><main><p><a href=\"\">Continue</a></p></main></body></html>\n";
+	struct snd_buf b;
 	if (r->api || r->method == M_POST || !is_cross_site(r))
 		return 0;
-	*ret = http_queue(r, 200,
-	                  http_response(r, page, sizeof page - 1, MHD_RESPMEM_PERSISTENT,
-	                                "text/html; charset=utf-8", CACHE_NONE),
-	                  0);
+	snd_buf_init(&b, 0);
+	page_reload(&b, r->form >= 0 ? form_of(r) : NULL, r->form >= 0 ? r->lang : 0);
+	*ret = http_send_html(r, 200, &b);
 	return 1;
 }
 
@@ -306,8 +299,14 @@ static int origin_is_ours(const struct req *r, const char *origin)
 
 int same_origin(struct req *r, enum MHD_Result *ret)
 {
-	const char *origin = header(r, "Origin");
+	const char *origin = header(r, "Origin"), *sfs = header(r, "Sec-Fetch-Site");
 	if (origin == NULL || origin_is_ours(r, origin))
+		return 1;
+	/* Our pages say Referrer-Policy: no-referrer, and under that policy a
+	 * browser's form post carries "Origin: null" (Fetch, "serializing a
+	 * request origin"); the same browsers say where the post came from in
+	 * Sec-Fetch-Site, which a page cannot set. */
+	if (strcmp(origin, "null") == 0 && sfs != NULL && strcmp(sfs, "same-origin") == 0)
 		return 1;
 	*ret = http_error(r, 403, "cross_origin",
 	                  "This form was sent from another site, so it was not accepted. "
@@ -372,12 +371,28 @@ static int effective_window(struct req *r, struct snd_window *w)
 	return 0;
 }
 
-/* 409 unless the questionnaire is open now (by its effective window). */
+/* 1 when the authenticated delegate has stored answers (-1: unknown). */
+static int has_answers(struct req *r)
+{
+	struct latest l;
+	int found;
+	if (r->auth == NULL || r->auth->c.role != SND_ROLE_DELEGATE || load_latest(r, &l) != 0)
+		return -1;
+	found = l.found;
+	latest_free(&l);
+	return found;
+}
+
+/* 409 unless the questionnaire is open now (by its effective window).  The
+ * page says when it opens or closed, and "your last answers are kept" only
+ * to a delegate who has some. */
 int require_open(struct req *r, enum MHD_Result *ret)
 {
 	struct snd_window w;
-	int64_t now = now_s();
-	char when[21], msg[200];
+	int64_t now = now_s(), when = 0;
+	char at[21], msg[200];
+	enum msg paras[2];
+	size_t n = 0;
 	if (effective_window(r, &w) != 0) {
 		*ret = http_busy(r);
 		return 0;
@@ -386,23 +401,23 @@ int require_open(struct req *r, enum MHD_Result *ret)
 		return 1;
 	if (w.has_opens && w.has_closes && w.closes <= w.opens && now < w.closes) {
 		/* closed before it opens: it will not open at w.opens */
-		snprintf(msg, sizeof msg, "%s",
-		         r->api ? "the questionnaire is closed"
-		                : "This questionnaire is closed. Your last answers are kept.");
+		snprintf(msg, sizeof msg, "the questionnaire is closed");
+		paras[n++] = M_CLOSED;
 	} else if (w.has_opens && now < w.opens && !(w.has_closes && now >= w.closes)) {
-		snd_time_format(w.opens, when);
-		snprintf(msg, sizeof msg,
-		         r->api ? "the questionnaire opens at %s"
-		                : "This questionnaire is not open yet. It opens at %s.",
-		         when);
+		snd_time_format(w.opens, at);
+		snprintf(msg, sizeof msg, "the questionnaire opens at %s", at);
+		paras[n++] = M_X_NOT_YET;
+		paras[n++] = M_OPENS_ON;
+		when = w.opens;
 	} else {
-		snd_time_format(w.closes, when);
-		snprintf(msg, sizeof msg,
-		         r->api ? "the questionnaire closed at %s"
-		                : "This questionnaire closed at %s. Your last answers are kept.",
-		         when);
+		snd_time_format(w.closes, at);
+		snprintf(msg, sizeof msg, "the questionnaire closed at %s", at);
+		paras[n++] = M_CLOSED_ON;
+		when = w.closes;
 	}
-	*ret = http_error(r, 409, "not_open", msg, NULL);
+	if (!r->api && n == 1 && has_answers(r) == 1)
+		paras[n++] = M_X_KEPT;
+	*ret = http_error_page(r, 409, "not_open", msg, M_T_409, paras, n, when);
 	return 0;
 }
 
@@ -455,6 +470,8 @@ void page_req_init(struct req *r, struct page_req *p)
 	/* The notes on the page follow the effective window; when the
 	 * database cannot be read they fall back to the form's. */
 	p->has_window = effective_window(r, &p->window) == 0;
+	p->draft_saved_at = 0;
+	p->draft_post = 0;
 }
 
 /* ----------------------------------------------------------- submitting */

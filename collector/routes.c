@@ -43,6 +43,7 @@ static const struct route routes[] = {
 	{P(P_API_Q),           "/dispositions", ROUTE_QID, h_api_dispositions, h_api_disposition_post, h_api_record_committed, "api_dispositions"},
 	{P(P_API_Q),           "/outcomes",    ROUTE_QID, h_api_outcomes, h_api_outcome_post, h_api_record_committed, "api_outcomes"},
 	{P(P_API_Q),           "/results",     ROUTE_QID, h_api_results,  NULL,        NULL,             "api_results"},
+	{P(P_API_Q),           "/draft",       ROUTE_QID, h_api_draft_get, h_api_draft_post, NULL,      "api_draft"},
 };
 
 _Static_assert(sizeof routes / sizeof routes[0] < ROUTES_MAX, "raise ROUTES_MAX");

@@ -59,6 +59,8 @@ enum MHD_Result h_receipt(struct req *r);
 enum MHD_Result h_api_post(struct req *r);
 enum MHD_Result h_api_committed(struct req *r);
 enum MHD_Result h_api_me(struct req *r);
+enum MHD_Result h_api_draft_post(struct req *r);
+enum MHD_Result h_api_draft_get(struct req *r);
 /* chair.c */
 enum MHD_Result h_chair(struct req *r);
 enum MHD_Result h_api_summary(struct req *r);

@@ -49,7 +49,12 @@ struct srv {
 /* readers.c: this thread's read connection to s->db_path, opened on first
  * use and kept for the thread's life; NULL (logged) when it cannot open. */
 struct snd_store *srv_reader(struct srv *s);
-/* Closes every connection srv_reader opened; call when no thread that
+/* This thread's write connection for drafts (snd_store_put_draft: one
+ * short transaction per save, beside the writer thread's batches; SQLite's
+ * write lock and busy timeout order the two), opened on first use and kept
+ * like a reader; NULL (logged) when it cannot open. */
+struct snd_store *srv_drafter(struct srv *s);
+/* Closes every connection srv_reader and srv_drafter opened; call when no thread that
  * used one runs any more (after MHD_stop_daemon and tallier_stop). */
 void srv_readers_close(void);
 

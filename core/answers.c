@@ -1,6 +1,7 @@
 /* answers.c - checking an answers object against a loaded form
  * (snd_form_check_answers): the shapes of interface.md per question type,
- * show_if, required questions, and the cleaned copy that gets stored.
+ * show_if, required questions, and the cleaned copy that gets stored; the
+ * same checks less the completeness rules for drafts (snd_form_check_draft).
  *
  * Invariants:
  *   1. Answer checking never trusts the shape of its input and never stops
@@ -175,7 +176,7 @@ static cJSON *check_matrix(const struct snd_question *q, const cJSON *a, struct 
 }
 
 static cJSON *check_position(const struct snd_question *q, const cJSON *a, struct snd_diag *errs,
-                             int *empty)
+                             int *empty, int draft)
 {
 	const cJSON *pos, *reason, *m;
 	cJSON *out;
@@ -214,7 +215,7 @@ static cJSON *check_position(const struct snd_question *q, const cJSON *a, struc
 		snd_diag_add(errs, q->id, "choose support, can live with, object or abstain");
 		return NULL;
 	}
-	if (k == SND_POS_OBJECT && r == NULL) {
+	if (k == SND_POS_OBJECT && r == NULL && !draft) {
 		snd_diag_add(errs, q->id, "give a reason for your objection");
 		return NULL;
 	}
@@ -331,8 +332,12 @@ static int show_if_matches(const struct snd_question *q, const struct snd_questi
 	return 0;
 }
 
-enum snd_err snd_form_check_answers(const struct snd_form *f, const cJSON *answers,
-                                    cJSON **clean, struct snd_diag *errs)
+/* snd_form_check_answers, and snd_form_check_draft when draft: a draft
+ * skips what only a complete submission needs (required questions, every
+ * row of a required matrix, the fewest choices or ranks, the reason of an
+ * objection) and keeps every other check. */
+static enum snd_err check(const struct snd_form *f, const cJSON *answers, cJSON **clean,
+                          struct snd_diag *errs, int draft)
 {
 	cJSON *out = NULL;
 	const cJSON **cleaned = NULL, **given = NULL, *m;
@@ -370,10 +375,18 @@ enum snd_err snd_form_check_answers(const struct snd_form *f, const cJSON *answe
 	}
 	for (i = 0; i < f->nquestions; i++) {
 		const struct snd_question *q = &f->questions[i];
+		struct snd_question relaxed;
 		const cJSON *a;
 		cJSON *c = NULL;
 		int empty = 0;
 		size_t n0 = d->n;
+		if (draft) { /* the same question without its completeness rules */
+			relaxed = *q;
+			relaxed.required = 0;
+			if (q->type == SND_Q_MULTI || q->type == SND_Q_RANK)
+				relaxed.min = 0;
+			q = &relaxed;
+		}
 		if (q->show_if_q >= 0) {
 			size_t t = (size_t)q->show_if_q;
 			if (!applies[t] || !show_if_matches(q, &f->questions[t], cleaned[t]))
@@ -399,7 +412,7 @@ enum snd_err snd_form_check_answers(const struct snd_form *f, const cJSON *answe
 				c = check_matrix(q, a, d, &empty);
 				break;
 			case SND_Q_POSITION:
-				c = check_position(q, a, d, &empty);
+				c = check_position(q, a, d, &empty, draft);
 				break;
 			case SND_Q_NUMBER:
 				c = check_number(q, a, d);
@@ -449,6 +462,18 @@ fail:
 	if (d == &local)
 		snd_diag_free(&local);
 	return e;
+}
+
+enum snd_err snd_form_check_answers(const struct snd_form *f, const cJSON *answers,
+                                    cJSON **clean, struct snd_diag *errs)
+{
+	return check(f, answers, clean, errs, 0);
+}
+
+enum snd_err snd_form_check_draft(const struct snd_form *f, const cJSON *answers, cJSON **clean,
+                                  struct snd_diag *errs)
+{
+	return check(f, answers, clean, errs, 1);
 }
 
 /* ------------------------------------------------------------ from a body

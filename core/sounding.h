@@ -25,6 +25,7 @@
  *   store_read.c   scans: latest rows, every revision, counts, tally walk
  *   store_sched.c  revocations and the schedule (open/close overrides)
  *   store_roll.c   the roll (who was invited) and the mail log
+ *   store_draft.c  drafts: partial answers outside the chain
  *   tally.c   the tally engine: layout, scopes, snd_tally_run (tally_int.h);
  *             tally_rows.c adds up a row, tally_groups.c the --by groups,
  *             tally_stream.c the reader and worker thread, tally_json.c the
@@ -610,6 +611,13 @@ enum snd_err snd_form_is_open(const struct snd_form *f, int64_t now);
  * delegate can act on, and *clean is untouched. */
 enum snd_err snd_form_check_answers(const struct snd_form *f, const cJSON *answers,
                                     cJSON **clean, struct snd_diag *errs);
+/* The same for a draft: every check but completeness (required questions,
+ * every row of a required matrix, a multi's or rank's fewest choices, an
+ * objection's reason), so partial answers can be kept; a value that is
+ * wrong (type, option id, range, length) is still an error, and show_if
+ * still drops the answers of questions that do not apply. */
+enum snd_err snd_form_check_draft(const struct snd_form *f, const cJSON *answers, cJSON **clean,
+                                  struct snd_diag *errs);
 
 /* The whole of a JSON API submission's body in one pass, without a cJSON
  * tree: body[0..len) parsed as snd_json_parse(body, len, max_len,
@@ -993,6 +1001,17 @@ enum snd_err snd_store_each_disposition(struct snd_store *s, const char *qid, sn
  * questionnaires.  Both are new arrays the caller deletes. */
 enum snd_err snd_record_json(struct snd_store *s, const struct snd_form *f, cJSON **dispositions,
                              cJSON **outcomes);
+/* Drafts (store_draft.c): a delegate's partial answers, one per (qid, sub),
+ * outside the hash chain and never counted.  put_draft replaces the row in
+ * its own transaction, committed before it returns (a writer connection,
+ * outside a batch); answers is the canonical JSON of checked answers.
+ * draft reads it: *found 0 when there is none, else *answers malloc'ed
+ * (NUL-terminated, the caller frees), *len and *saved_at_ms (Unix ms) set.
+ * A committed append deletes its delegate's draft. */
+enum snd_err snd_store_put_draft(struct snd_store *s, const char *qid, const char *sub,
+                                 const char *answers, size_t len, int64_t saved_at_ms);
+enum snd_err snd_store_draft(struct snd_store *s, const char *qid, const char *sub,
+                             char **answers, size_t *len, int64_t *saved_at_ms, int *found);
 
 /* Pseudonym of a delegate for a questionnaire: hex of keyed BLAKE2b-128 of
  * "qid\nsub" under a key derived from the receipt secret key. */

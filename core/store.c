@@ -10,6 +10,7 @@
  *                  slim walk
  *   store_sched.c  revocations and the schedule (opening-time overrides)
  *   store_roll.c   the roll (who was invited) and the mail log
+ *   store_draft.c  drafts: partial answers kept outside the chain
  *
  * This file owns:
  *   - the schema (docs/schema.md describes it for analysts) and its forward
@@ -196,6 +197,19 @@ static const char *const migrations[] = {
 	");\n"
 	"CREATE INDEX record_key ON record (qid, kind, question, entity, seq);\n"
 	"PRAGMA user_version = 5;\n",
+
+	/* 5 -> 6: drafts, one per delegate per questionnaire (the latest save
+	 * wins).  Never read by the tally, outside the hash chain, and deleted
+	 * with the revision that submits them (store_draft.c).  saved_at in
+	 * Unix milliseconds. */
+	"CREATE TABLE draft (\n"
+	"  qid      TEXT NOT NULL,\n"
+	"  sub      TEXT NOT NULL,\n"
+	"  answers  TEXT NOT NULL,\n"
+	"  saved_at INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (qid, sub)\n"
+	") WITHOUT ROWID;\n"
+	"PRAGMA user_version = 6;\n",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -367,6 +381,13 @@ static const char *const sql[ST__MAX] = {
 		"r.seq = (SELECT max(x.seq) FROM record x WHERE x.qid = r.qid AND x.kind = r.kind "
 		"AND x.question = r.question AND x.entity = r.entity) "
 		"ORDER BY r.question, r.entity",
+	/* Drafts (store_draft.c): one primary-key probe each. */
+	[ST_DRAFT_PUT] =
+		"INSERT INTO draft (qid, sub, answers, saved_at) VALUES (?1, ?2, ?3, ?4) "
+		"ON CONFLICT (qid, sub) DO UPDATE SET answers = excluded.answers, "
+		"saved_at = excluded.saved_at",
+	[ST_DRAFT_GET] = "SELECT answers, saved_at FROM draft WHERE qid = ?1 AND sub = ?2",
+	[ST_DRAFT_DELETE] = "DELETE FROM draft WHERE qid = ?1 AND sub = ?2",
 };
 
 sqlite3_stmt *store_prepare(struct snd_store *s, enum stmt id)
@@ -546,8 +567,9 @@ enum snd_err snd_store_open(const char *path, enum snd_store_mode mode, struct s
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, 5000);
-	/* secure_delete off: rows are never deleted, and zeroing freed pages
-	 * only costs writes. */
+	/* secure_delete off: only drafts are ever deleted (their answers are
+	 * the delegate's own, as stored in revisions), and zeroing freed
+	 * pages only costs writes. */
 	rc = sqlite3_exec(s->db, "PRAGMA foreign_keys = ON; PRAGMA secure_delete = OFF",
 	                  NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {

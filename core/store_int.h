@@ -73,6 +73,9 @@ enum stmt {
 	ST_RECORD_INSERT,
 	ST_RECORD_EACH,
 	ST_RECORD_LATEST,
+	ST_DRAFT_PUT,
+	ST_DRAFT_GET,
+	ST_DRAFT_DELETE,
 	ST__MAX
 };
 
@@ -104,6 +107,9 @@ enum snd_err store_prepare_once(struct snd_store *s, enum stmt id, sqlite3_stmt 
 /* Reads the chain head (the last row's seq and link) into s
  * (store_write.c). */
 enum snd_err store_load_head(struct snd_store *s);
+/* Deletes the draft of (qid, sub), if any, inside the caller's transaction
+ * (store_draft.c; append calls it in the row's savepoint). */
+enum snd_err store_draft_drop(struct snd_store *s, const char *qid, const char *sub);
 
 static inline enum snd_err map_rc(int rc)
 {

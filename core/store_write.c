@@ -25,6 +25,8 @@
  *      delegate's max rev read inside the row's savepoint, under the write
  *      lock: no two appends can both see room for one more.  A refusal
  *      (SND_ELIMIT) rolls back only its own savepoint.
+ *   7. An append deletes the delegate's draft in its own savepoint: a
+ *      submitted draft is gone exactly when the revision is committed.
  */
 #include "store_int.h"
 
@@ -444,7 +446,8 @@ static enum snd_err append(struct snd_store *s, const struct snd_submission *sub
 	r.hash = sub->hash;
 	r.receipt = token ? token : given;
 	r.submitted_at = now;
-	if ((e = insert_row(s, &r, prior, link)) != SND_OK)
+	if ((e = insert_row(s, &r, prior, link)) != SND_OK ||
+	    (e = store_draft_drop(s, sub->qid, sub->sub)) != SND_OK)
 		goto fail;
 	if ((e = row_end(s, own, SND_OK, saved_seq, saved_link)) != SND_OK) {
 		free(token);

@@ -320,6 +320,7 @@ const R_FORM = '/api/v1/questionnaires/{qid}';
 const R_RESP = '/api/v1/questionnaires/{qid}/responses';
 const R_ME = '/api/v1/questionnaires/{qid}/responses/me';
 const R_SUM = '/api/v1/questionnaires/{qid}/summary';
+const R_DRAFT = '/api/v1/questionnaires/{qid}/draft';
 
 const FULL = {
   colour: 'blue', why_blue: 'It is calm.', tools: ['email', 'chat'], clear: 4,
@@ -638,6 +639,34 @@ test('POST responses: past the revision rate, 429 rate_limited with Retry-After'
   assert.equal(r.status, 429, r.text);
   errorCode(conform('POST', R_RESP, r), 'rate_limited');
   assert.ok(Number(r.headers['retry-after']) >= 1, `Retry-After: ${r.headers['retry-after']}`);
+});
+
+test('drafts: POST keeps partial answers (200 saved_at), GET returns them, 404 without one', async () => {
+  await expectError('GET', R_DRAFT, `${API}/draft`, { token: state.tokens.fresh }, 404, 'not_found');
+  const partial = { colour: 'green', tools: ['wiki'], proposal: { position: 'object' } };
+  let r = await request('POST', `${API}/draft`, { token: state.tokens.fresh, body: { answers: partial } });
+  assert.equal(r.status, 200, r.text);
+  const saved = conform('POST', R_DRAFT, r);
+  r = await request('GET', `${API}/draft`, { token: state.tokens.fresh });
+  assert.equal(r.status, 200, r.text);
+  const b = conform('GET', R_DRAFT, r);
+  assert.deepEqual(b.answers, { colour: 'green', tools: ['wiki'], proposal: { position: 'object' } });
+  assert.equal(b.saved_at, saved.saved_at);
+  // a draft is not a revision
+  await expectError('GET', R_ME, `${API}/responses/me`, { token: state.tokens.fresh }, 404, 'not_found');
+});
+
+test('drafts: 422 for an invalid value, 400, 401, 403, 409, 413', async () => {
+  const { b } = await expectError('POST', R_DRAFT, `${API}/draft`, { token: state.tokens.fresh, body: { answers: { colour: 'purple' } } }, 422, 'invalid_answers');
+  assert.ok(b.error.fields.colour, 'the 422 names the question');
+  await expectError('POST', R_DRAFT, `${API}/draft`, { token: state.tokens.fresh, body: [1] }, 400, 'bad_request');
+  await expectError('POST', R_DRAFT, `${API}/draft`, { body: { answers: {} } }, 401, 'token_missing');
+  await expectError('GET', R_DRAFT, `${API}/draft`, {}, 401, 'token_missing');
+  await expectError('POST', R_DRAFT, `${API}/draft`, { token: state.tokens.chair, body: { answers: {} } }, 403, 'forbidden');
+  await expectError('GET', R_DRAFT, `${API}/draft`, { token: state.tokens.chair }, 403, 'forbidden');
+  await expectError('POST', R_DRAFT, '/api/v1/questionnaires/closed-form/draft', { token: state.tokens.closed, body: { answers: {} } }, 409, 'not_open');
+  const big = { answers: { comments: 'x'.repeat(MAX_BODY) } };
+  await expectError('POST', R_DRAFT, `${API}/draft`, { token: state.tokens.fresh, body: big, expect: true }, 413, 'too_large');
 });
 
 test('every operation not marked planned was exercised', () => {

@@ -171,6 +171,7 @@ const DELEGATES = [
   ['forbidden', 'Elbonia', 'administration', 'sg3', 'africa'],
   ['keys', 'Latveria', 'administration', 'sg12', 'europe'],
   ['mail', 'Gondor', 'administration', 'sg20', 'americas'],
+  ['draft', 'Arcadia', 'administration', 'sg9', 'europe'],
 ];
 
 async function setup() {
@@ -528,7 +529,7 @@ async function submit(page, formId) {
   const [resp] = await Promise.all([
     page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/q/${formId}`),
     page.waitForNavigation({ waitUntil: 'load' }),
-    page.locator('form.questionnaire button[type=submit]').click(),
+    page.locator('form.questionnaire button[type=submit].primary').click(),
   ]);
   return resp.status();
 }
@@ -659,7 +660,7 @@ test('the same in Arabic (?lang=ar): right to left, Arabic labels, submit works'
     assert.ok((await page.locator('#q-now-legend').innerText()).includes(Q.now.text.ar), 'question text in Arabic');
     assert.equal((await page.locator('label[for="f-now-coordination"]').innerText()).trim(), Q.now.options[1].label.ar);
     assert.equal((await page.locator('label[for="f-cross_sg_focus-support"]').innerText()).trim(), 'تأييد');
-    assert.equal((await page.locator('form.questionnaire button[type=submit]').innerText()).trim(), 'إرسال الإجابات');
+    assert.equal((await page.locator('form.questionnaire button[type=submit].primary').innerText()).trim(), 'إرسال الإجابات');
     assert.equal(await page.locator('input[name=_lang]').inputValue(), 'ar');
     // The form lays out right to left.
     const box = await page.locator('#f-now-coordination').boundingBox();
@@ -692,7 +693,7 @@ test('the other languages (fr, es, zh, ru): language, title, draft notice, submi
         assert.equal(await page.locator('.notice.draft a[hreflang=en]').count(), 1, `${lang}: draft notice links to the English original`);
       assert.equal(await page.locator('.langs .current').getAttribute('lang'), lang, `${lang}: the switcher marks the current language`);
       const submitLabel = { fr: 'Envoyer les réponses', es: 'Enviar respuestas', zh: '提交答复', ru: 'Отправить ответы' }[lang];
-      if (submitLabel) assert.equal((await page.locator('form.questionnaire button[type=submit]').innerText()).trim(), submitLabel);
+      if (submitLabel) assert.equal((await page.locator('form.questionnaire button[type=submit].primary').innerText()).trim(), submitLabel);
       await visit(page, `form-${lang}`);
     }
   } finally { await ctx.close(); }
@@ -1000,12 +1001,15 @@ test('error pages: bad, cut, revoked links 401, no session 401, CSRF and chair 4
       assert.equal((await r.headerValue('content-type')).split(';')[0], 'text/html', `${p}: an HTML page`);
       assert.ok((await page.locator('h1').innerText()).trim().length > 0, `${p}: a heading`);
       if (re) assert.match(await page.locator('main').innerText(), re, `${p}: says why`);
-      // The messages are English; on a page in another language they say so.
+      // Every page is in one language: an English heading only on an English page.
       const [pageLang, h1Lang] = await page.evaluate(() => [document.documentElement.lang, document.querySelector('h1').closest('[lang]').lang]);
       if (/^[\x20-\x7e]*$/.test(await page.locator('h1').innerText())) assert.equal(h1Lang, 'en', `${p}: English heading marked as English (page: ${pageLang})`);
       await visit(page, name);
     }
     // A delegate's session on the chair's page, and on a receipt before answering.
+    // (The closed link above left a session: a new link would ask before
+    // replacing it, request.c; this is a fresh browser.)
+    await ctx.clearCookies();
     await openLink(page, state.tokens.forbidden);
     let r = await page.goto(`${state.base}/chair/lsg-review`);
     assert.equal(r.status(), 403, 'a delegate cannot see the chair page');
@@ -1021,6 +1025,52 @@ test('error pages: bad, cut, revoked links 401, no session 401, CSRF and chair 4
     assert.match(await page.locator('main').innerText(), /did not come from this site|out of date/);
     assert.equal((await api('/api/v1/questionnaires/lsg-review/responses/me', state.tokens.forbidden)).status, 404, 'nothing stored');
     await visit(page, 'error-403-csrf');
+  } finally { await ctx.close(); }
+});
+
+test('drafts with JavaScript off: save a partial draft, reload, leave, come back from another device', async () => {
+  const tok = state.tokens.draft;
+  const partial = { now: 'coordination', clear: 4, max_lsg: 3, comments: 'Half done; back after the coffee break.' };
+  const saveDraft = async (page) => {
+    const [resp] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/q/lsg-review'),
+      page.waitForNavigation({ waitUntil: 'load' }),
+      page.locator('form.questionnaire button[name=_draft]').click(),
+    ]);
+    return resp.status();
+  };
+  let ctx = await newContext({ js: false });
+  try {
+    const page = await ctx.newPage();
+    await openLink(page, tok);
+    await fillForm(page, LSG, partial);
+    // 19 required questions unanswered: a draft keeps what is there anyway.
+    assert.equal(await saveDraft(page), 303);
+    assert.equal(new URL(page.url()).pathname, '/q/lsg-review', 'back on the form');
+    assert.match(await page.locator('.notice.unsent').innerText(), /Draft saved on \d{4}-\d\d-\d\d \d\d:\d\d \(UTC\) — not yet submitted/);
+    await checkFilled(page, LSG, partial);
+    await visit(page, 'form-draft-saved', { phone: true });
+    await page.reload();
+    await checkFilled(page, LSG, partial);
+    assert.equal((await api('/api/v1/questionnaires/lsg-review/responses/me', tok)).status, 404, 'a draft is not a revision');
+    const d = await api('/api/v1/questionnaires/lsg-review/draft', tok);
+    assert.equal(d.status, 200);
+    assert.deepEqual(d.json.answers, partial);
+  } finally { await ctx.close(); }
+  // Another device (a fresh browser) with the same link: the draft is there.
+  ctx = await newContext({ js: false, locale: 'fr-FR' });
+  try {
+    const page = await ctx.newPage();
+    await openLink(page, tok, '?lang=fr');
+    await checkFilled(page, LSG, partial);
+    assert.match(await page.locator('.notice.unsent').innerText(), /Brouillon enregistré le/);
+    // Complete it and submit: the draft is gone, the revision counts.
+    const answers = lsgAnswers('draft');
+    await fillForm(page, LSG, answers);
+    assert.equal(await submit(page, 'lsg-review'), 303);
+    assert.equal((await api('/api/v1/questionnaires/lsg-review/draft', tok)).status, 404, 'submitting deleted the draft');
+    await page.goto(`${state.base}/q/lsg-review?lang=fr`);
+    assert.equal(await page.locator('.notice.unsent').count(), 0, 'no draft notice after submitting');
   } finally { await ctx.close(); }
 });
 

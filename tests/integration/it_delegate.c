@@ -398,6 +398,36 @@ START_TEST(test_delegate_closed_questionnaire_is_409)
 }
 END_TEST
 
+START_TEST(test_delegate_error_pages_speak_the_delegates_language)
+{
+	char *tok = h_token(&E, "closed-form", "d7", "delegate");
+	const char *fr[] = {"Accept-Language: fr-CH, fr;q=0.9, en;q=0.5", NULL};
+	const char *ar[] = {"Accept-Language: ar", NULL};
+	struct h_resp r;
+	/* no questionnaire in the URL: the six languages, by Accept-Language */
+	ck_assert_int_eq(h_request(C, "GET", "/nowhere", NULL, NULL, 0, 0, fr, &r), 404);
+	ck_assert_ptr_nonnull(strstr(r.body, "<html lang=\"fr\""));
+	ck_assert_ptr_nonnull(strstr(r.body, "Il n\xe2\x80\x99y a rien \xc3\xa0 cette adresse."));
+	ck_assert_ptr_null(strstr(r.body, "There is nothing"));
+	h_resp_free(&r);
+	ck_assert_int_eq(h_request(C, "GET", "/t/v4.public.garbage", NULL, NULL, 0, 0, ar, &r), 401);
+	ck_assert_ptr_nonnull(strstr(r.body, "<html lang=\"ar\" dir=\"rtl\">"));
+	ck_assert_ptr_null(strstr(r.body, "personal link"));
+	h_resp_free(&r);
+	/* a questionnaire's page without a session: its language (?lang=) */
+	ck_assert_int_eq(h_get(C, "/q/all-types/receipt?lang=fr", &r), 401);
+	ck_assert_ptr_nonnull(strstr(r.body, "Ce navigateur n\xe2\x80\x99" "a pas de session"));
+	h_resp_free(&r);
+	/* closed, to a delegate with no answers: when, and nothing "kept" */
+	open_link(tok, "/q/closed-form");
+	ck_assert_int_eq(h_get(C, "/q/closed-form", &r), 409);
+	ck_assert_ptr_nonnull(strstr(r.body, "This questionnaire closed on "));
+	ck_assert_ptr_null(strstr(r.body, "answers are kept"));
+	h_resp_free(&r);
+	free(tok);
+}
+END_TEST
+
 START_TEST(test_delegate_receipt_is_404_before_any_answer)
 {
 	char *tok = h_token(&E, "all-types", "d9", "delegate");
@@ -500,6 +530,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_delegate_language_from_query_or_accept_language);
 	tcase_add_test(t, test_delegate_closed_questionnaire_is_409);
 	tcase_add_test(t, test_delegate_receipt_is_404_before_any_answer);
+	tcase_add_test(t, test_delegate_error_pages_speak_the_delegates_language);
 	tcase_add_test(t, test_delegate_access_log_has_no_secrets_or_answers);
 	tcase_add_test(t, test_static_assets_and_healthz);
 	suite_add_tcase(s, t);

@@ -76,7 +76,7 @@ static cJSON *json(const char *s)
 static char *render_form(int lang, const cJSON *answers, const struct snd_diag *errs, int64_t rev)
 {
 	struct snd_buf b;
-	struct page_req r = { form, lang, "csrf-123", "del-7", "Ruritania", 1800000000, 0, {0, 0, 0, 0, 0, 0}, NULL };
+	struct page_req r = { form, lang, "csrf-123", "del-7", "Ruritania", 1800000000, 0, {0, 0, 0, 0, 0, 0}, NULL, 0, 0 };
 	char *s;
 	snd_buf_init(&b, 0);
 	page_form(&b, &r, answers, errs, rev);
@@ -640,7 +640,7 @@ START_TEST(test_pages_hostile_text_is_only_ever_escaped)
 	cJSON *a = cJSON_CreateObject();
 	struct snd_diag errs;
 	struct snd_buf b;
-	struct page_req r = { form, 0, "\"><script>x</script>", EVIL, EVIL, 1800000000, 0, {0, 0, 0, 0, 0, 0}, NULL };
+	struct page_req r = { form, 0, "\"><script>x</script>", EVIL, EVIL, 1800000000, 0, {0, 0, 0, 0, 0, 0}, NULL, 0, 0 };
 	char *h;
 	cJSON_AddStringToObject(a, "comments", EVIL);
 	cJSON_AddStringToObject(a, "why_blue", EVIL);
@@ -732,7 +732,7 @@ START_TEST(test_pages_form_reuses_unanswered_questions_byte_for_byte)
 	ck_assert_int_eq(snd_form_parse(other_json, strlen(other_json), "other", &other, &d), SND_OK);
 	{
 		struct snd_buf b;
-		struct page_req r = { other, 0, "c", NULL, NULL, 1800000000, 0, {0, 0, 0, 0, 0, 0}, NULL };
+		struct page_req r = { other, 0, "c", NULL, NULL, 1800000000, 0, {0, 0, 0, 0, 0, 0}, NULL, 0, 0 };
 		snd_buf_init(&b, 0);
 		page_form(&b, &r, NULL, NULL, 0);
 		ck_assert_ptr_nonnull(strstr(b.data, "Another question"));
@@ -750,7 +750,7 @@ START_TEST(test_pages_receipt_shows_answers_token_and_how_to_verify)
 	cJSON *a = json("{\"colour\":\"blue\",\"tools\":[\"email\"],\"clear\":5,\"per_sg\":{\"sg2\":null},"
 	                "\"order\":[\"beta\",\"alpha\"],\"proposal\":{\"position\":\"live_with\",\"reason\":\"ok\"},"
 	                "\"how_many\":3,\"comments\":\"Line\\nnext\"}");
-	struct page_req r = { form, 0, "c", "del-7", "Ruritania", 1800000000, 0, {0, 0, 0, 0, 0, 0}, NULL };
+	struct page_req r = { form, 0, "c", "del-7", "Ruritania", 1800000000, 0, {0, 0, 0, 0, 0, 0}, NULL, 0, 0 };
 	struct snd_buf b;
 	const char *h;
 	snd_buf_init(&b, 0);
@@ -786,12 +786,24 @@ START_TEST(test_pages_message_page_without_a_form_uses_the_un_languages)
 {
 	struct snd_buf b;
 	snd_buf_init(&b, 0);
-	page_message(&b, NULL, 3, 401, "Bad link", "This link has expired.\nAsk the secretariat.");
+	/* a wording the table does not hold: English pages keep it ... */
+	page_message(&b, NULL, 0, 401, "Bad link", "This link is odd.\nAsk the secretariat.");
+	ck_assert(strncmp(b.data, "<!doctype html>\n<html lang=\"en\" dir=\"ltr\">", 41) == 0);
+	ck_assert_ptr_nonnull(strstr(b.data, "<h1>This link does not work</h1>"));
+	ck_assert_ptr_nonnull(strstr(b.data, "This link is odd.<br>Ask the secretariat."));
+	snd_buf_reset(&b);
+	/* ... any other page gives the status's own words instead */
+	page_message(&b, NULL, 3, 401, "Bad link", "This link is odd.\nAsk the secretariat.");
 	ck_assert(strncmp(b.data, "<!doctype html>\n<html lang=\"ar\" dir=\"rtl\">", 41) == 0);
-	ck_assert_ptr_nonnull(strstr(b.data, "<h1>Bad link</h1>"));
-	ck_assert_ptr_nonnull(strstr(b.data, "This link has expired.<br>Ask the secretariat."));
+	ck_assert_ptr_nonnull(strstr(b.data, tr(UN_AR, M_T_401)));
+	ck_assert_ptr_nonnull(strstr(b.data, tr(UN_AR, M_X_LINK_MALFORMED)));
+	ck_assert_ptr_null(strstr(b.data, "odd"));
 	ck_assert_ptr_nonnull(strstr(b.data, "HTTP 401"));
 	assert_no_inline_code(b.data);
+	snd_buf_reset(&b);
+	/* a handler's wording in the table is shown translated */
+	page_message(&b, NULL, 1, 401, NULL, msgs[M_X_LINK_EXPIRED][UN_EN]);
+	ck_assert_ptr_nonnull(strstr(b.data, tr(UN_FR, M_X_LINK_EXPIRED)));
 	snd_buf_reset(&b);
 	page_message(&b, NULL, 99, 404, "Not found", NULL);
 	ck_assert(strncmp(b.data, "<!doctype html>\n<html lang=\"en\" dir=\"ltr\">", 41) == 0);
@@ -799,6 +811,150 @@ START_TEST(test_pages_message_page_without_a_form_uses_the_un_languages)
 	page_message(&b, form, 2, 409, "Ferm\xc3\xa9", "Trop tard.");
 	ck_assert(strncmp(b.data, "<!doctype html>\n<html lang=\"fr\" dir=\"ltr\">", 41) == 0);
 	snd_buf_free(&b);
+}
+END_TEST
+
+/* A form in the six languages, for the pages-in-every-language test. */
+static const char six_json[] =
+	"{\"id\":\"six\",\"languages\":[\"en\",\"fr\",\"es\",\"ar\",\"zh\",\"ru\"],"
+	"\"title\":{\"en\":\"T-en\",\"fr\":\"T-fr\",\"es\":\"T-es\",\"ar\":\"T-ar\",\"zh\":\"T-zh\","
+	"\"ru\":\"T-ru\"},\"sections\":[{\"id\":\"s\",\"title\":\"S\",\"questions\":["
+	"{\"id\":\"p\",\"type\":\"position\",\"required\":true,\"text\":\"P\"},"
+	"{\"id\":\"n\",\"type\":\"number\",\"min\":0,\"max\":9,\"integer\":true,\"text\":\"N\"},"
+	"{\"id\":\"c\",\"type\":\"text\",\"max_length\":40,\"text\":\"C\"}]}]}";
+
+/* No English message text in a page of language un: every message whose
+ * English differs from its un text, cut at its placeholders, must not
+ * appear (pieces of 10 bytes or more: shorter ones are common words). */
+static void assert_no_english(const char *page, int un, const char *what)
+{
+	int m;
+	for (m = 0; m < M__MAX; m++) {
+		const char *en = msgs[m][UN_EN], *s = en;
+		if (strcmp(en, tr(un, (enum msg)m)) == 0)
+			continue;
+		while (*s) {
+			const char *hole = strstr(s, "{");
+			size_t n = hole ? (size_t)(hole - s) : strlen(s);
+			if (n >= 10) {
+				char piece[512];
+				snprintf(piece, sizeof piece, "%.*s", (int)(n < 500 ? n : 500), s);
+				ck_assert_msg(strstr(page, piece) == NULL, "%s in %s: English \"%s\"", what,
+				              un_codes[un], piece);
+			}
+			s += n;
+			if (*s)
+				s += hole[1] && hole[2] ? 3 : 1;
+		}
+	}
+}
+
+START_TEST(test_pages_every_delegate_page_in_every_language)
+{
+	static const int statuses[] = {400, 401, 403, 404, 405, 409, 413, 422, 429, 503, 500};
+	struct snd_form *six = NULL;
+	struct snd_diag d, errs;
+	struct snd_buf b;
+	cJSON *a = json("{\"p\":{\"position\":\"object\"},\"n\":3}");
+	size_t i;
+	int lang, m;
+
+	snd_diag_init(&d);
+	ck_assert_int_eq(snd_form_parse(six_json, sizeof six_json - 1, "six", &six, &d), SND_OK);
+	snd_diag_free(&d);
+	snd_diag_init(&errs);
+	snd_diag_add(&errs, "n", "enter a whole number");
+	snd_buf_init(&b, 0);
+	for (lang = 0; lang < UN__MAX; lang++) {
+		struct page_req r = { six, lang, "c", "del-7", "Ruritania", 1800000000, 0,
+		                      {0, 0, 0, 0, 0, 0}, NULL, 0, 0 };
+		char want[64];
+		snprintf(want, sizeof want, "<html lang=\"%s\" dir=\"%s\">", un_codes[lang],
+		         lang == UN_AR ? "rtl" : "ltr");
+#define CHECK(what)                                                                    \
+		do {                                                                           \
+			ck_assert(!b.failed);                                                      \
+			ck_assert_msg(strstr(b.data, want) != NULL, "%s: %s", what, want);         \
+			if (lang != UN_EN)                                                         \
+				assert_no_english(b.data, lang, what);                                 \
+			snd_buf_reset(&b);                                                         \
+		} while (0)
+		page_form(&b, &r, NULL, NULL, 0);
+		ck_assert_ptr_nonnull(strstr(b.data, tr(lang, M_SAVE_DRAFT)));
+		CHECK("form");
+		r.draft_saved_at = 1790000000; /* the draft-saved page: 303 back to the form */
+		page_form(&b, &r, a, NULL, 2);
+		ck_assert_ptr_nonnull(strstr(b.data, "class=\"notice draft unsent\""));
+		CHECK("draft saved");
+		r.draft_saved_at = 0;
+		r.draft_post = 1;
+		page_form(&b, &r, a, &errs, 0);
+		ck_assert_ptr_nonnull(strstr(b.data, tr(lang, M_DRAFT_NOT_SAVED)));
+		CHECK("draft 422");
+		r.draft_post = 0;
+		page_form(&b, &r, a, &errs, 0);
+		CHECK("form 422");
+		page_receipt(&b, &r, 3, "ab12", "v4.public.x", a, 1790000000000LL);
+		CHECK("receipt");
+		page_reload(&b, six, lang);
+		CHECK("reload");
+		for (i = 0; i < sizeof statuses / sizeof statuses[0]; i++) {
+			enum msg t, x;
+			page_status_msgs(statuses[i], &t, &x);
+			page_notice(&b, six, lang, statuses[i], t, &x, 1, 0);
+			CHECK("status page");
+			page_notice(&b, NULL, lang, statuses[i], t, &x, 1, 0); /* the fixed ones */
+			CHECK("fixed status page");
+			/* what the handlers pass: any wording, translated or replaced */
+			page_message(&b, six, lang, statuses[i], "Some English title",
+			             "Something only the API would say.");
+			ck_assert(lang == UN_EN || strstr(b.data, "API would") == NULL);
+			CHECK("unknown wording");
+		}
+		for (m = M_T_400; m <= M_X_CROSS_ORIGIN; m++) {
+			if (m > M_CONTINUE && m < M_X_SWITCH_CSRF)
+				continue; /* the drafts' words are not error texts */
+			page_message(&b, six, lang, 400, NULL, msgs[m][UN_EN]);
+			ck_assert_ptr_nonnull(strstr(b.data, tr(lang, (enum msg)m)));
+			CHECK("handler wording");
+		}
+		{ /* the 409s, with their times */
+			static const enum msg closed[] = {M_CLOSED_ON, M_X_KEPT};
+			static const enum msg notyet[] = {M_X_NOT_YET, M_OPENS_ON};
+			page_notice(&b, six, lang, 409, M_T_409, closed, 2, 1790000000);
+			ck_assert_ptr_nonnull(strstr(b.data, "2026-09-21 14:13"));
+			CHECK("409 closed");
+			page_notice(&b, six, lang, 409, M_T_409, notyet, 2, 1790000000);
+			CHECK("409 not yet");
+		}
+#undef CHECK
+	}
+	snd_buf_free(&b);
+	snd_diag_free(&errs);
+	cJSON_Delete(a);
+	snd_form_free(six);
+}
+END_TEST
+
+START_TEST(test_pages_form_shows_a_newer_draft_and_what_counts)
+{
+	struct snd_buf b;
+	struct page_req r = { form, 0, "c", "del-7", NULL, 1800000000, 0, {0, 0, 0, 0, 0, 0},
+	                      NULL, 1790000000, 0 };
+	cJSON *a = json("{\"colour\":\"blue\"}");
+	snd_buf_init(&b, 0);
+	page_form(&b, &r, a, NULL, 4);
+	ck_assert_ptr_nonnull(strstr(b.data, "Draft saved on 2026-09-21 14:13 (UTC)"));
+	ck_assert_ptr_nonnull(strstr(b.data, "revision 4"));
+	ck_assert_ptr_null(strstr(b.data, "Your answers are saved"));
+	ck_assert_ptr_nonnull(strstr(b.data, "name=\"_draft\" value=\"1\""));
+	snd_buf_reset(&b);
+	r.draft_saved_at = 0;
+	page_form(&b, &r, a, NULL, 4);
+	ck_assert_ptr_null(strstr(b.data, "Draft saved"));
+	ck_assert_ptr_nonnull(strstr(b.data, "Your answers are saved (revision 4)"));
+	snd_buf_free(&b);
+	cJSON_Delete(a);
 }
 END_TEST
 
@@ -833,7 +989,7 @@ static void chair(struct snd_buf *b, const struct page_req *r, const cJSON *s, c
 START_TEST(test_pages_chair_dashboard)
 {
 	cJSON *s = json(summary_json), *t = json(turnout_json);
-	struct page_req r = { form, 0, NULL, "chair", NULL, 1800000000, 0, {0, 0, 0, 0, 0, 0}, NULL };
+	struct page_req r = { form, 0, NULL, "chair", NULL, 1800000000, 0, {0, 0, 0, 0, 0, 0}, NULL, 0, 0 };
 	struct snd_buf b;
 	const char *h, *p2, *p1;
 	snd_buf_init(&b, 0);
@@ -900,7 +1056,7 @@ END_TEST
 START_TEST(test_pages_chair_with_empty_summary_does_not_crash)
 {
 	cJSON *s = json("{\"questionnaire\":\"t-form\",\"responses\":0,\"questions\":[]}");
-	struct page_req r = { form, 0, NULL, NULL, NULL, 0, 0, {0, 0, 0, 0, 0, 0}, NULL };
+	struct page_req r = { form, 0, NULL, NULL, NULL, 0, 0, {0, 0, 0, 0, 0, 0}, NULL, 0, 0 };
 	struct snd_buf b;
 	snd_buf_init(&b, 0);
 	chair(&b, &r, s, NULL, NULL, SND_WEIGHT_DELEGATE, 10);
@@ -965,7 +1121,7 @@ static cJSON *long_lists(int n)
 START_TEST(test_pages_chair_caps_long_lists_and_links_to_the_full_list)
 {
 	cJSON *s = long_lists(450);
-	struct page_req r = { form, 0, NULL, NULL, NULL, 1800000000, 0, {0, 0, 0, 0, 0, 0}, NULL };
+	struct page_req r = { form, 0, NULL, NULL, NULL, 1800000000, 0, {0, 0, 0, 0, 0, 0}, NULL, 0, 0 };
 	struct chair_view v = { s, NULL, "sg", SND_WEIGHT_ENTITY, 10, 1800000000, PAGE_CHAIR_LIST_MAX };
 	struct snd_buf b;
 	const char *h, *obj, *all;
@@ -1020,7 +1176,7 @@ START_TEST(test_pages_chair_shows_at_most_50_groups)
 {
 	cJSON *s = json("{\"questionnaire\":\"t-form\",\"responses\":60,\"questions\":[]}");
 	cJSON *g = cJSON_AddObjectToObject(s, "groups");
-	struct page_req r = { form, 0, NULL, NULL, NULL, 1800000000, 0, {0, 0, 0, 0, 0, 0}, NULL };
+	struct page_req r = { form, 0, NULL, NULL, NULL, 1800000000, 0, {0, 0, 0, 0, 0, 0}, NULL, 0, 0 };
 	struct snd_buf b;
 	char name[32];
 	int i;
@@ -1057,7 +1213,7 @@ END_TEST
 START_TEST(test_pages_chair_full_list_is_paged)
 {
 	cJSON *s = long_lists(450);
-	struct page_req r = { form, 0, NULL, NULL, NULL, 1800000000, 0, {0, 0, 0, 0, 0, 0}, NULL };
+	struct page_req r = { form, 0, NULL, NULL, NULL, 1800000000, 0, {0, 0, 0, 0, 0, 0}, NULL, 0, 0 };
 	struct chair_view v = { s, NULL, "sg", SND_WEIGHT_DELEGATE, 10, 1800000000, PAGE_CHAIR_LIST_MAX };
 	struct snd_buf b;
 	const char *h;
@@ -1158,7 +1314,7 @@ END_TEST
 START_TEST(test_pages_window_notes_follow_the_override)
 {
 	cJSON *s = json("{\"questionnaire\":\"t-form\",\"responses\":0,\"questions\":[]}");
-	struct page_req r = { form, 0, "c", "del-7", "Ruritania", 1800000000, 0, {0, 0, 0, 0, 0, 0}, NULL };
+	struct page_req r = { form, 0, "c", "del-7", "Ruritania", 1800000000, 0, {0, 0, 0, 0, 0, 0}, NULL, 0, 0 };
 	struct snd_buf b;
 
 	/* the form page: closes in an hour, by the override */
@@ -1230,6 +1386,8 @@ static Suite *pages_suite(void)
 	tcase_add_test(tc, test_pages_chair_full_list_is_paged);
 	tcase_add_test(tc, test_pages_chair_shows_at_most_50_groups);
 	tcase_add_test(tc, test_pages_form_reuses_unanswered_questions_byte_for_byte);
+	tcase_add_test(tc, test_pages_every_delegate_page_in_every_language);
+	tcase_add_test(tc, test_pages_form_shows_a_newer_draft_and_what_counts);
 	suite_add_tcase(s, tc);
 	return s;
 }

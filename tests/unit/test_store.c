@@ -55,6 +55,9 @@ static struct snd_store *open_store(const char *path, enum snd_store_mode mode)
 }
 
 /* Appends answers for (qid, sub) with a correct hash; returns the rev. */
+/* The schema version a writer leaves (store.c's migrations). */
+#define SCHEMA_NOW 6
+
 static int64_t put(struct snd_store *s, const char *qid, const char *sub, const char *jti,
                    const char *answers, int64_t at)
 {
@@ -170,7 +173,7 @@ START_TEST(test_store_creates_versioned_wal_schema)
 {
 	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
 	snd_store_close(s);
-	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 5);
+	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), SCHEMA_NOW);
 	ck_assert_int_eq(sql_int(dbpath, "PRAGMA application_id"), 0x534e4447);
 	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' "
 	                                 "AND name IN ('questionnaire', 'delegate', 'revision', "
@@ -847,7 +850,7 @@ START_TEST(test_store_migrates_version_1_forward)
 	struct rows rs;
 	sql_exec(dbpath, v1_db);
 	s = open_store(dbpath, SND_STORE_WRITE);
-	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 5);
+	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), SCHEMA_NOW);
 	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM sqlite_schema WHERE name = 'latest'"),
 	                 0);
 	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM schedule"), 0); /* and 2 -> 3 */
@@ -1008,7 +1011,46 @@ START_TEST(test_store_each_form_gives_newest_version_and_counts)
 }
 END_TEST
 
-/* Version 2 is version 4 without the schedule, roll and mail_sent tables. */
+START_TEST(test_store_draft_latest_save_wins_and_append_deletes_it)
+{
+	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE), *rd;
+	char *a = NULL;
+	size_t len = 0;
+	int64_t at = 0;
+	int found = -1;
+	ck_assert_int_eq(snd_store_draft(s, "q", "alice", &a, &len, &at, &found), SND_OK);
+	ck_assert_int_eq(found, 0);
+	ck_assert_int_eq(snd_store_put_draft(s, "q", "alice", "{\"a\":1}", 7, 1000), SND_OK);
+	ck_assert_int_eq(snd_store_put_draft(s, "q", "alice", "{\"a\":2}", 7, 2000), SND_OK);
+	ck_assert_int_eq(snd_store_put_draft(s, "q", "bob", "{}", 2, 2500), SND_OK);
+	/* committed: another connection sees the latest save */
+	rd = open_store(dbpath, SND_STORE_READ);
+	ck_assert_int_eq(snd_store_draft(rd, "q", "alice", &a, &len, &at, &found), SND_OK);
+	ck_assert_int_eq(found, 1);
+	ck_assert_str_eq(a, "{\"a\":2}");
+	ck_assert_uint_eq(len, 7);
+	ck_assert_int_eq(at, 2000);
+	free(a);
+	/* drafts are not revisions: nothing in the chain */
+	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM revision"), 0);
+	/* a draft is refused inside a batch, and on a reader */
+	ck_assert_int_eq(snd_store_put_draft(rd, "q", "alice", "{}", 2, 1), SND_EINVAL);
+	ck_assert_int_eq(snd_store_begin(s), SND_OK);
+	ck_assert_int_eq(snd_store_put_draft(s, "q", "alice", "{}", 2, 1), SND_EINVAL);
+	ck_assert_int_eq(snd_store_rollback(s), SND_OK);
+	/* submitting deletes the submitter's draft, with the revision */
+	put(s, "q", "alice", "j1", "{\"a\":3}", 3000);
+	ck_assert_int_eq(snd_store_draft(rd, "q", "alice", &a, &len, &at, &found), SND_OK);
+	ck_assert_int_eq(found, 0);
+	ck_assert_int_eq(snd_store_draft(rd, "q", "bob", &a, &len, &at, &found), SND_OK);
+	ck_assert_int_eq(found, 1);
+	free(a);
+	snd_store_close(rd);
+	snd_store_close(s);
+}
+END_TEST
+
+/* Version 2 is version 5 without the schedule, roll, mail_sent and draft tables. */
 START_TEST(test_store_migrates_version_2_forward)
 {
 	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
@@ -1020,14 +1062,14 @@ START_TEST(test_store_migrates_version_2_forward)
 	put(s, "q", "alice", "j1", "{\"a\":1}", 1100);
 	snd_store_close(s);
 	sql_exec(dbpath, "DROP TABLE schedule; DROP TABLE roll; DROP TABLE mail_sent; "
-	                 "DROP TABLE record; PRAGMA user_version = 2;");
+	                 "DROP TABLE record; DROP TABLE draft; PRAGMA user_version = 2;");
 	/* A reader refuses it and changes nothing; a writer migrates it. */
 	s = NULL;
 	ck_assert_int_eq(snd_store_open(dbpath, SND_STORE_READ, &s, err, sizeof err), SND_EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "older"));
 	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 2);
 	s = open_store(dbpath, SND_STORE_WRITE);
-	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), 5);
+	ck_assert_int_eq(sql_int(dbpath, "PRAGMA user_version"), SCHEMA_NOW);
 	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM schedule"), 0);
 	ck_assert_int_eq(snd_store_window(s, "q", &ho, &o, &hc, &c, &found), SND_OK);
 	ck_assert_int_eq(found, 0);
@@ -1301,6 +1343,7 @@ int main(void)
 	tcase_add_test(tc, test_store_roll_each_marks_answered_and_revoked_links);
 	tcase_add_test(tc, test_store_mail_log_counts_per_kind);
 	tcase_add_test(tc, test_store_record_chain_latest_per_key_and_checks);
+	tcase_add_test(tc, test_store_draft_latest_save_wins_and_append_deletes_it);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
