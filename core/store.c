@@ -367,6 +367,22 @@ static const char *const sql[ST__MAX] = {
 		"r.seq = (SELECT max(x.seq) FROM record x WHERE x.qid = r.qid AND x.kind = r.kind "
 		"AND x.question = r.question AND x.entity = r.entity) "
 		"ORDER BY r.question, r.entity",
+	/* Turnout over the roll (snd_store_roll_turnout): every delegate link
+	 * of qid with revoked and counted, where counted means a revision of
+	 * qid was made with a link that is not revoked: this one (so
+	 * pseudonymous stores count too) or, when ?2 (attributed: revision.sub
+	 * is the delegate id), any link of the same delegate.  Both IN lists
+	 * are uncorrelated, so each is one scan of qid's revisions per walk;
+	 * revision has no index on jti, and one would tax every append. */
+	[ST_ROLL_TURNOUT] =
+		"SELECT r.qid, r.sub, r.ent, r.attrs, r.role, r.jti, r.expires, r.email, r.lang, "
+		"r.issued_at, EXISTS (SELECT 1 FROM revoked k WHERE k.jti = r.jti), "
+		"(r.jti IN (SELECT v.jti FROM revision v WHERE v.qid = ?1 "
+		"AND v.jti NOT IN (SELECT jti FROM revoked)) "
+		"OR (?2 AND r.sub IN (SELECT v.sub FROM revision v WHERE v.qid = ?1 "
+		"AND v.jti NOT IN (SELECT jti FROM revoked)))) "
+		"FROM roll r WHERE r.qid = ?1 AND r.role = 'delegate' "
+		"ORDER BY r.sub, r.issued_at DESC, r.jti",
 };
 
 sqlite3_stmt *store_prepare(struct snd_store *s, enum stmt id)

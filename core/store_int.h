@@ -73,6 +73,7 @@ enum stmt {
 	ST_RECORD_INSERT,
 	ST_RECORD_EACH,
 	ST_RECORD_LATEST,
+	ST_ROLL_TURNOUT,       /* the same */
 	ST__MAX
 };
 
