@@ -828,7 +828,8 @@ enum snd_err snd_store_invited(struct snd_store *s, const char *qid, int64_t *in
                                int *found);
 /* Every revision in the database, in seq order (for verify and merge). */
 enum snd_err snd_store_each_revision(struct snd_store *s, snd_revision_cb cb, void *ctx);
-/* A number that changes whenever a revision is committed (for caches). */
+/* A number that grows whenever a revision, a revocation or a roll entry is
+ * committed (for caches). */
 enum snd_err snd_store_version(struct snd_store *s, int64_t *version);
 
 /* Revocation. */

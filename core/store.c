@@ -258,12 +258,17 @@ static const char *const sql[ST__MAX] = {
 		"JOIN revision r ON r.seq = d.latest_seq WHERE d.qid = ?1 "
 		"ORDER BY d.latest_seq",
 	[ST_EACH_REV] = "SELECT " REV_COLS " FROM revision r ORDER BY r.seq",
-	/* Both terms only grow (rows and revocations are never removed), so the
-	 * sum changes on every committed revision or revocation.  max(seq) is
-	 * one b-tree descent; revoked is small. */
+	/* Every term only grows (rows, revocations, records and roll entries
+	 * are never removed), so the sum changes on every committed revision,
+	 * revocation, chair's record or roll entry (a `collector roll import`
+	 * into a serving database shows in the chair's turnout at once).
+	 * max(seq) is one b-tree descent; revoked and roll are small.  Only
+	 * databases the schema was brought up to date in ask (the collector's,
+	 * merge's). */
 	[ST_VERSION] =
 		"SELECT (SELECT ifnull(max(seq), 0) FROM revision) + "
-		"(SELECT count(*) FROM revoked) + (SELECT ifnull(max(seq), 0) FROM record)",
+		"(SELECT count(*) FROM revoked) + (SELECT ifnull(max(seq), 0) FROM record) + "
+		"(SELECT count(*) FROM roll)",
 	[ST_REVOKE] =
 		"INSERT INTO revoked (jti, revoked_at) VALUES (?1, ?2) "
 		"ON CONFLICT (jti) DO NOTHING",
