@@ -676,6 +676,22 @@ const char *const msgs[M__MAX][UN__MAX] = {
 		"此表单是从其他网站发送的，因此未被接受。请打开您的个人链接，在本网站的页面上作答。",
 		"Эта форма отправлена с другого сайта, поэтому не принята. Откройте свою личную ссылку "
 		"и отвечайте на странице этого сайта." },
+	[M_INVITED_ANSWERED] = { "of the invited answered", "des invités ont répondu",
+		"de los invitados respondieron", "من المدعوين أجابوا", "受邀者已答复",
+		"из приглашённых ответили" },
+	[M_ANSWERED_INVITED] = { "Answered / invited", "Réponses / invités",
+		"Respuestas / invitados", "أجابوا / المدعوون", "已答复 / 受邀", "Ответили / приглашены" },
+	[M_RATE] = { "Rate", "Taux", "Tasa", "النسبة", "比例", "Доля" },
+	[M_REVOKED_N] = { "Revoked links: {1}", "Liens révoqués : {1}", "Enlaces revocados: {1}",
+		"الروابط الملغاة: {1}", "已撤销的链接：{1}", "Отозванные ссылки: {1}" },
+	[M_NOT_ANSWERED] = { "Not answered yet: {1}", "Pas encore répondu : {1}",
+		"Aún sin responder: {1}", "لم يجيبوا بعد: {1}", "尚未答复：{1}", "Ещё не ответили: {1}" },
+	[M_NOT_ANSWERED_MORE] = { "{1} more not shown: tally turnout --missing lists everyone.",
+		"{1} de plus non affichés : tally turnout --missing les liste tous.",
+		"{1} más no mostrados: tally turnout --missing los enumera a todos.",
+		"{1} آخرون غير معروضين: يسردهم tally turnout --missing جميعًا.",
+		"另有 {1} 人未显示：tally turnout --missing 可列出全部。",
+		"Ещё {1} не показаны: tally turnout --missing выводит всех." },
 };
 
 const char *tr(int un, enum msg m)

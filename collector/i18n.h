@@ -63,6 +63,9 @@ enum msg {
 	M_SAVE_DRAFT, M_DRAFT_SAVED, M_DRAFT_COUNTS, M_DRAFT_UNCOUNTED, M_DRAFT_NOT_SAVED,
 	/* More handler wordings (delegate.c's session switch, request.c's Origin check). */
 	M_X_SWITCH_CSRF, M_X_CROSS_ORIGIN,
+	/* turnout against the roll (page_chair.c) */
+	M_INVITED_ANSWERED, M_ANSWERED_INVITED, M_RATE, M_REVOKED_N, M_NOT_ANSWERED,
+	M_NOT_ANSWERED_MORE,
 	M__MAX
 };
 

@@ -5,7 +5,8 @@
  * Invariants:
  *   1. A summary is computed at most once per view (questionnaire, by,
  *      weight, with turnout) and database version (snd_store_version,
- *      which grows with every committed revision and revocation), and at
+ *      which grows with every committed revision, revocation and roll
+ *      entry), and at
  *      most once per max(--summary-interval, 10 x the last tally's cost)
  *      while answers keep arriving.  One
  *      thread computes a view at a time, outside any lock; meanwhile the

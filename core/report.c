@@ -111,6 +111,7 @@ static void render_turnout(struct snd_buf *o, const struct snd_form *f, int lang
 {
 	const cJSON *by = cJSON_GetObjectItemCaseSensitive(turnout, "by"), *attr, *val;
 	char a[SND_FMT_LEN], b[SND_FMT_LEN], dec = snd_rpt_dec(f, lang);
+	int roll = cJSON_GetObjectItemCaseSensitive(turnout, "invited") != NULL;
 	snd_buf_puts(o, "<section class=\"snd-turnout\"><h2>");
 	snd_buf_html(o, T(f, lang, M_TURNOUT));
 	snd_buf_puts(o, "</h2><table><thead><tr><td></td>");
@@ -121,6 +122,28 @@ static void render_turnout(struct snd_buf *o, const struct snd_form *f, int lang
 	snd_fmt_count(a, snd_json_num0(turnout, "delegates"), dec);
 	snd_fmt_count(b, snd_json_num0(turnout, "entities"), dec);
 	snd_buf_printf(o, "</th><td>%s</td><td>%s</td></tr></tbody></table>", a, b);
+	if (roll) {
+		/* Against the roll (turnout.c): counts only, never names, since a
+		 * report circulates. */
+		const char *args[3];
+		char r[SND_FMT_LEN], v[SND_FMT_LEN];
+		double rate;
+		snd_fmt_count(a, snd_json_num0(turnout, "answered"), dec);
+		snd_fmt_count(b, snd_json_num0(turnout, "invited"), dec);
+		if (snd_json_num(turnout, "rate", &rate))
+			snd_fmt_pct(r, rate, dec);
+		else
+			snprintf(r, sizeof r, "%s", "\xe2\x80\x94");
+		args[0] = a;
+		args[1] = b;
+		args[2] = r;
+		snd_buf_puts(o, "<p class=\"snd-roll\">");
+		snd_rpt_html_fill(o, T(f, lang, M_ROLL_ANSWERED), args, 3);
+		snd_fmt_count(v, snd_json_num0(turnout, "revoked"), dec);
+		snd_buf_puts(o, " \xc2\xb7 ");
+		html_fill1(o, T(f, lang, M_ROLL_REVOKED), v);
+		snd_buf_puts(o, "</p>");
+	}
 	cJSON_ArrayForEach(attr, by) {
 		if (!cJSON_IsObject(attr) || cJSON_GetArraySize(attr) == 0)
 			continue;
@@ -131,13 +154,29 @@ static void render_turnout(struct snd_buf *o, const struct snd_form *f, int lang
 		snd_buf_puts(o, "</th>");
 		snd_rpt_th_col(o, T(f, lang, M_DELEGATES));
 		snd_rpt_th_col(o, T(f, lang, M_ENTITIES));
+		if (roll) {
+			snd_rpt_th_col(o, T(f, lang, M_INVITED));
+			snd_rpt_th_col(o, T(f, lang, M_RATE));
+		}
 		snd_buf_puts(o, "</tr></thead><tbody>");
 		cJSON_ArrayForEach(val, attr) {
 			snd_buf_puts(o, "<tr><th scope=\"row\">");
 			snd_buf_html(o, snd_rpt_group_name(f, lang, val->string));
 			snd_fmt_count(a, snd_json_num0(val, "delegates"), dec);
 			snd_fmt_count(b, snd_json_num0(val, "entities"), dec);
-			snd_buf_printf(o, "</th><td>%s</td><td>%s</td></tr>", a, b);
+			snd_buf_printf(o, "</th><td>%s</td><td>%s</td>", a, b);
+			if (roll) {
+				/* rate: the roll's answered over invited, a dash for a
+				 * value nobody on the roll has */
+				double inv = snd_json_num0(val, "invited");
+				snd_fmt_count(a, inv, dec);
+				if (inv > 0)
+					snd_fmt_pct(b, snd_json_num0(val, "answered") / inv, dec);
+				else
+					snprintf(b, sizeof b, "%s", "\xe2\x80\x94");
+				snd_buf_printf(o, "<td>%s</td><td>%s</td>", a, b);
+			}
+			snd_buf_puts(o, "</tr>");
 		}
 		snd_buf_puts(o, "</tbody></table>");
 	}

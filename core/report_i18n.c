@@ -338,6 +338,15 @@ static const char *const ui_text[M__MAX][NUI] = {
 		"代表团意见分歧：同一实体的代表立场不同；在每个实体一票的情况下，每人各占该票的相等份额。",
 		"Делегация разделилась: делегаты одной организации заняли разные позиции; при одном "
 		"голосе на организацию каждый составляет равную долю её голоса."},
+	[M_ROLL_ANSWERED] = {"%s of %s invited delegates answered (%s)",
+		"%s des %s délégués invités ont répondu (%s)",
+		"%s de los %s delegados invitados respondieron (%s)",
+		"أجاب %s من أصل %s من المندوبين المدعوين (%s)", "已答复 %s 人，受邀代表共 %s 人（%s）",
+		"Ответили %s из %s приглашённых делегатов (%s)"},
+	[M_ROLL_REVOKED] = {"%s revoked", "%s révoqués", "%s revocados", "%s أُلغيت روابطهم",
+		"%s 名已撤销", "%s отозвано"},
+	[M_INVITED] = {"invited", "invités", "invitados", "المدعوون", "受邀", "приглашено"},
+	[M_RATE] = {"rate", "taux", "tasa", "النسبة", "比例", "доля"},
 };
 
 /* The UI language of form language lang: its index in ui_langs, else 0. */

@@ -40,6 +40,8 @@ enum msg {
 	/* issue 12's measures: no view, Leik, van der Eijk, histogram, divided */
 	M_NO_VIEW, M_NO_VIEW_N, M_LEIK, M_AGREEMENT, M_LEIK_NOTE, M_AGREEMENT_NOTE, M_HISTOGRAM,
 	M_DIVIDED_ITEM, M_DIVIDED_NOTE,
+	/* turnout against the roll */
+	M_ROLL_ANSWERED, M_ROLL_REVOKED, M_INVITED, M_RATE,
 	M__MAX
 };
 

@@ -32,7 +32,8 @@
  *             summary as a tree or streamed JSON, tally_maps.c arena and map
  *   measures.c the measures as pure functions over counts (measures.h):
  *             Tastle-Wierman, medians, Borda, Schulze, Condorcet
- *   turnout.c turnout by category, sg and region (snd_tally_turnout)
+ *   turnout.c turnout by category, sg and region (snd_tally_turnout), and
+ *             against the roll (snd_turnout_roll)
  *   scan.c    the strict scanner of stored answers, the tally's hot path (scan.h)
  *   kept.c    the tally's objections and comments: budgeted, sorted runs (kept.h)
  *   summary.c the summary as CSV (tally and the chair's download)
@@ -835,7 +836,8 @@ enum snd_err snd_store_invited(struct snd_store *s, const char *qid, int64_t *in
                                int *found);
 /* Every revision in the database, in seq order (for verify and merge). */
 enum snd_err snd_store_each_revision(struct snd_store *s, snd_revision_cb cb, void *ctx);
-/* A number that changes whenever a revision is committed (for caches). */
+/* A number that grows whenever a revision, a revocation or a roll entry is
+ * committed (for caches). */
 enum snd_err snd_store_version(struct snd_store *s, int64_t *version);
 
 /* Revocation. */
@@ -929,6 +931,15 @@ enum snd_err snd_store_roll_add(struct snd_store *s, const struct snd_roll_entry
 typedef int (*snd_roll_cb)(void *ctx, const struct snd_roll_entry *e);
 enum snd_err snd_store_roll_each(struct snd_store *s, const char *qid, const char *sub,
                                  snd_roll_cb cb, void *ctx);
+/* Turnout's walk of the roll: every link of role delegate of qid, ordered
+ * as snd_store_roll_each (by sub, newest issued first), with answered
+ * meaning "a revision of qid was made with a link that is not revoked":
+ * this link, or, when attributed (stored sub = delegate id), any link of
+ * the same delegate; revoked as in roll_each.  *found 0 when the database
+ * has no roll for qid (no roll table, or no delegate link of qid).  One
+ * statement, one snapshot; O(revisions of qid) once per walk. */
+enum snd_err snd_store_roll_turnout(struct snd_store *s, const char *qid, int attributed,
+                                    snd_roll_cb cb, void *ctx, int *found);
 /* The mail log: record_mail notes a message an SMTP server accepted
  * (kind "invite" or "remind"; writers); mail_count says how many of kind
  * were recorded for (qid, sub). */
@@ -1030,7 +1041,10 @@ struct snd_tally_opts {
 
 /* Computes the summary of interface.md for the latest revisions in the store
  * (one streaming pass per weighting need).  *out receives the cJSON object
- * {"questionnaire", "weight", "responses", "questions", ["groups"]}. */
+ * {"questionnaire", "weight", "responses", "revoked", ["revoked_included"],
+ * ["invited"], "verified", "questions", ["groups"]}; "invited"
+ * (snd_store_invited, the count turnout.c gives too) only when the
+ * database holds the roll for f. */
 enum snd_err snd_tally_summary(struct snd_store *s, const struct snd_form *f,
                                const struct snd_tally_opts *o, cJSON **out,
                                char *errbuf, size_t errlen);
@@ -1118,9 +1132,40 @@ size_t snd_tally_count_items(struct snd_tally *t, const char *group, const char 
 
 /* Turnout for the chair's dashboard: {"delegates":N,"entities":M,
  * "by":{"category":{"VALUE":{"delegates":n,"entities":m},...},"sg":{...},
- * "region":{...}}} over the latest revisions (attributes from the tokens). */
+ * "region":{...}}} over the latest revisions (attributes from the tokens).
+ * When the database holds the roll for f (turnout.c, invariant 4), also
+ * "invited", "answered", "revoked", "rate" (null when invited is 0),
+ * "missing_count" and, attributed forms only, "missing": the first
+ * SND_TURNOUT_MISSING_MAX of who has not answered, [{"sub","entity"}] by
+ * entity then id; and "invited", "answered" in every value of "by" (from
+ * the roll's attributes).  Who answered on the roll is a revision made
+ * with a link that is not revoked. */
+#define SND_TURNOUT_MISSING_MAX 200
 enum snd_err snd_tally_turnout(struct snd_store *s, const struct snd_form *f, cJSON **out,
                                char *errbuf, size_t errlen);
+
+/* The roll's turnout (`tally turnout`; interface.md, "The roll, turnout
+ * and mail"): {"questionnaire","invited","answered","revoked","rate",
+ * ["groups":{VALUE:{"invited","answered","rate"}}],
+ * ["missing":[{"sub","entity",ATTR:VALUE...}]]}.  invited: delegate ids
+ * of role delegate on the roll; answered: those with a revision made with
+ * a link that is not revoked; revoked: the others whose every link is
+ * revoked; rate: answered / invited (null when 0).  groups (by set) per
+ * value of a roll attribute or "entity", multi-valued attributes split on
+ * ';' as in --by, "(none)" for delegates without it, natural order.
+ * missing (missing set): invited delegates neither answered nor revoked,
+ * by entity then id, with the newest link's attributes.
+ * Errors (message in errbuf): SND_ENOTFOUND when the database has no roll
+ * for f, or no delegate on it has attribute by (the message names those
+ * that exist); SND_EINVAL for missing or by "entity" on a pseudonymous
+ * form (identities are never shown).  *out (caller deletes) on SND_OK. */
+struct snd_turnout_opts {
+	const char *by;      /* NULL: no groups */
+	int missing;         /* list who has not answered */
+};
+enum snd_err snd_turnout_roll(struct snd_store *s, const struct snd_form *f,
+                              const struct snd_turnout_opts *o, cJSON **out, char *errbuf,
+                              size_t errlen);
 
 /* ------------------------------------------------ summary CSV (summary.c)
  * The one writer of a summary as CSV, shared by `tally summary --format

@@ -272,12 +272,17 @@ static const char *const sql[ST__MAX] = {
 		"JOIN revision r ON r.seq = d.latest_seq WHERE d.qid = ?1 "
 		"ORDER BY d.latest_seq",
 	[ST_EACH_REV] = "SELECT " REV_COLS " FROM revision r ORDER BY r.seq",
-	/* Both terms only grow (rows and revocations are never removed), so the
-	 * sum changes on every committed revision or revocation.  max(seq) is
-	 * one b-tree descent; revoked is small. */
+	/* Every term only grows (rows, revocations, records and roll entries
+	 * are never removed), so the sum changes on every committed revision,
+	 * revocation, chair's record or roll entry (a `collector roll import`
+	 * into a serving database shows in the chair's turnout at once).
+	 * max(seq) is one b-tree descent; revoked and roll are small.  Only
+	 * databases the schema was brought up to date in ask (the collector's,
+	 * merge's). */
 	[ST_VERSION] =
 		"SELECT (SELECT ifnull(max(seq), 0) FROM revision) + "
-		"(SELECT count(*) FROM revoked) + (SELECT ifnull(max(seq), 0) FROM record)",
+		"(SELECT count(*) FROM revoked) + (SELECT ifnull(max(seq), 0) FROM record) + "
+		"(SELECT count(*) FROM roll)",
 	[ST_REVOKE] =
 		"INSERT INTO revoked (jti, revoked_at) VALUES (?1, ?2) "
 		"ON CONFLICT (jti) DO NOTHING",
@@ -388,6 +393,22 @@ static const char *const sql[ST__MAX] = {
 		"saved_at = excluded.saved_at",
 	[ST_DRAFT_GET] = "SELECT answers, saved_at FROM draft WHERE qid = ?1 AND sub = ?2",
 	[ST_DRAFT_DELETE] = "DELETE FROM draft WHERE qid = ?1 AND sub = ?2",
+	/* Turnout over the roll (snd_store_roll_turnout): every delegate link
+	 * of qid with revoked and counted, where counted means a revision of
+	 * qid was made with a link that is not revoked: this one (so
+	 * pseudonymous stores count too) or, when ?2 (attributed: revision.sub
+	 * is the delegate id), any link of the same delegate.  Both IN lists
+	 * are uncorrelated, so each is one scan of qid's revisions per walk;
+	 * revision has no index on jti, and one would tax every append. */
+	[ST_ROLL_TURNOUT] =
+		"SELECT r.qid, r.sub, r.ent, r.attrs, r.role, r.jti, r.expires, r.email, r.lang, "
+		"r.issued_at, EXISTS (SELECT 1 FROM revoked k WHERE k.jti = r.jti), "
+		"(r.jti IN (SELECT v.jti FROM revision v WHERE v.qid = ?1 "
+		"AND v.jti NOT IN (SELECT jti FROM revoked)) "
+		"OR (?2 AND r.sub IN (SELECT v.sub FROM revision v WHERE v.qid = ?1 "
+		"AND v.jti NOT IN (SELECT jti FROM revoked)))) "
+		"FROM roll r WHERE r.qid = ?1 AND r.role = 'delegate' "
+		"ORDER BY r.sub, r.issued_at DESC, r.jti",
 };
 
 sqlite3_stmt *store_prepare(struct snd_store *s, enum stmt id)

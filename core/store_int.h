@@ -76,6 +76,7 @@ enum stmt {
 	ST_DRAFT_PUT,
 	ST_DRAFT_GET,
 	ST_DRAFT_DELETE,
+	ST_ROLL_TURNOUT,       /* turnout over the roll (snd_store_roll_turnout) */
 	ST__MAX
 };
 

@@ -19,6 +19,8 @@
  *      batch (snd_store_begin/commit).
  *   4. answered and revoked are derived when read (store invariant 1): a
  *      revision stored with the link's jti, a revocation of that jti.
+ *      Turnout's walk (snd_store_roll_turnout) counts as answered only a
+ *      revision made with a link that is not revoked, as the tally counts.
  */
 #include "store_int.h"
 
@@ -180,6 +182,52 @@ enum snd_err snd_store_roll_each(struct snd_store *s, const char *qid, const cha
 		}
 	}
 	return finish(s, st, rc);
+}
+
+/* Turnout's walk (ST_ROLL_TURNOUT): one statement, so one snapshot of the
+ * roll, the revocations and the revisions together. */
+enum snd_err snd_store_roll_turnout(struct snd_store *s, const char *qid, int attributed,
+                                    snd_roll_cb cb, void *ctx, int *found)
+{
+	sqlite3_stmt *st = stmt(s, ST_HAS_ROLL), *q = NULL;
+	enum snd_err e;
+	int rc, has;
+	*found = 0;
+	if (st == NULL)
+		return SND_EDB;
+	if ((e = step_row(s, st)) != SND_OK)
+		return e;
+	has = sqlite3_column_int(st, 0);
+	done(st);
+	if (!has)
+		return SND_OK;
+	if ((e = store_prepare_once(s, ST_ROLL_TURNOUT, &q)) != SND_OK)
+		return e;
+	bind_text(q, 1, qid);
+	sqlite3_bind_int(q, 2, attributed != 0);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct snd_roll_entry r;
+		*found = 1;
+		r.qid = col_text(q, 0);
+		r.sub = col_text(q, 1);
+		r.ent = col_text(q, 2);
+		r.attrs = col_text(q, 3);
+		r.role = col_text(q, 4);
+		r.jti = col_text(q, 5);
+		r.expires = sqlite3_column_int64(q, 6);
+		r.email = col_text(q, 7);
+		r.lang = col_text(q, 8);
+		r.issued_at = sqlite3_column_int64(q, 9);
+		r.revoked = sqlite3_column_int(q, 10) != 0;
+		r.answered = sqlite3_column_int(q, 11) != 0;
+		if (cb(ctx, &r) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	e = rc == SQLITE_DONE ? SND_OK : fail_db(s, rc);
+	sqlite3_finalize(q);
+	return e;
 }
 
 /* --------------------------------------------------------------- mail log */

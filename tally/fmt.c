@@ -232,3 +232,22 @@ void trust_lines(struct snd_buf *b, const cJSON *sum, const char *pre, const cha
 	if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(sum, "verified")))
 		snd_buf_printf(b, "%sIntegrity check skipped (--no-verify)%s", pre, post);
 }
+
+/* ---------------------------------------------------- invited and answered */
+
+void invited_line(struct snd_buf *b, const cJSON *sum, const char *pre, const char *post)
+{
+	double inv, ans;
+	char a[SND_FMT_LEN], i[SND_FMT_LEN], r[SND_FMT_LEN];
+	if (!snd_json_num(sum, "invited", &inv))
+		return;
+	if (!snd_json_num(sum, "invited_answered", &ans))
+		ans = snd_json_num0(sum, "responses");
+	snd_fmt_count(a, ans, TALLY_DEC);
+	snd_fmt_count(i, inv, TALLY_DEC);
+	if (inv > 0)
+		snd_fmt_pct(r, ans / inv, TALLY_DEC);
+	else
+		snprintf(r, sizeof r, "%s", "\xe2\x80\x94");
+	snd_buf_printf(b, "%s%s of %s invited answered (%s)%s", pre, a, i, r, post);
+}

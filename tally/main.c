@@ -1,5 +1,5 @@
 /* main.c - `tally`: the usage text and the dispatch to the subcommands
- * (summary.c, export.c, verify.c, merge.c).  The top of tally's layers:
+ * (summary.c, export.c, verify.c, merge.c, turnout.c).  The top of tally's layers:
  * it calls down into them, nothing calls into it.
  *
  * Invariants:
@@ -34,6 +34,8 @@ static const char usage[] =
 	"                              check every hash, receipt and the hash chain\n"
 	"  merge --out DB [--schedule-from FILE] A.db B.db...\n"
 	"                              merge databases of one questionnaire\n"
+	"  turnout --db DB --form FORM [--by ATTR] [--format text|json|csv] [--missing]\n"
+	"          [--out FILE]        who was invited, who answered, who has not\n"
 	"\n"
 	"summary, export and report check every stored answer's hash and the hash\n"
 	"chain before counting, and set aside answers given with revoked links.\n"
@@ -47,7 +49,7 @@ int main(int argc, char **argv)
 		int (*fn)(int, char **);
 	} cmds[] = {
 		{"summary", cmd_summary}, {"export", cmd_export}, {"report", cmd_report},
-		{"verify", cmd_verify},   {"merge", cmd_merge},
+		{"verify", cmd_verify},   {"merge", cmd_merge},   {"turnout", cmd_turnout},
 	};
 	size_t i;
 	if (argc < 2) {

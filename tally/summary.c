@@ -254,6 +254,24 @@ int cmd_summary(int argc, char **argv)
 		tally_err("%s: %s", c.db, snd_strerror(e));
 		goto done;
 	}
+	if (cJSON_GetObjectItemCaseSensitive(sum, "invited") != NULL) {
+		/* "N of M invited answered": N from the roll (turnout.c), so a
+		 * respondent the roll does not name is not counted as invited. */
+		struct snd_turnout_opts to = {NULL, 0};
+		cJSON *tt = NULL;
+		char err[512] = "";
+		if ((e = snd_turnout_roll(s, f, &to, &tt, err, sizeof err)) != SND_OK) {
+			tally_err("%s: %s", c.db, err[0] ? err : snd_strerror(e));
+			goto done;
+		}
+		if (cJSON_AddNumberToObject(sum, "invited_answered",
+		                            snd_json_num0(tt, "answered")) == NULL) {
+			cJSON_Delete(tt);
+			tally_err("out of memory");
+			goto done;
+		}
+		cJSON_Delete(tt);
+	}
 	if (out_open(&o, c.out) != 0)
 		goto done;
 	ls.t = t;

@@ -340,6 +340,7 @@ static void md_head(void *ctx, const char *responses, const char *weight, const 
 	md_text(m->b, t ? t : m->f->id);
 	snd_buf_printf(m->b, "\n\nQuestionnaire `%s` \xc2\xb7 responses %s \xc2\xb7 one voice per %s\n",
 	               m->f->id, responses, weight);
+	invited_line(m->b, sum, "\n", "\n");
 	trust_lines(m->b, sum, "\n", "\n");
 	each_glance(m->f, questions, md_glance, m);
 }

@@ -1,7 +1,7 @@
 /* tally.h - the `tally` program's internal seams: one function per
  * subcommand, and the helpers they share.  Layers, each calling only down:
  *   main.c                      usage and dispatch
- *   summary.c export.c verify.c merge.c   the subcommands
+ *   summary.c export.c verify.c merge.c turnout.c   the subcommands
  *   text.c tables.c fmt.c       the summary writers (text, Markdown; cells)
  *   db.c                        the form + store every reading command opens,
  *                               read-only looks at the questionnaire table
@@ -26,6 +26,7 @@ int cmd_report(int argc, char **argv);   /* summary.c */
 int cmd_export(int argc, char **argv);   /* export.c */
 int cmd_verify(int argc, char **argv);   /* verify.c */
 int cmd_merge(int argc, char **argv);    /* merge.c */
+int cmd_turnout(int argc, char **argv);  /* turnout.c */
 
 /* ------------------------------------------------------------- cli.c */
 
@@ -183,6 +184,17 @@ void entries_each(struct lists *ls, const struct snd_form *f, const cJSON *qs, c
 /* Writes b out to ls->fp (when set) once it holds a megabyte or more. */
 void lists_flush(struct lists *ls, int force);
 
+/* Appends s for a terminal (text.c): control and bidi characters become
+ * U+FFFD (a newline "\n" + indent spaces when indent >= 0, else a space),
+ * cut to max_cols columns with an ellipsis when max_cols > 0, padded with
+ * spaces to pad_cols.  Returns the columns used. */
+size_t term_text(struct snd_buf *b, const char *s, size_t max_cols, size_t pad_cols,
+                 int indent);
+/* "3 of 5 invited answered (60.0%)" between pre and post when the summary
+ * has "invited" (a roll): answered is "invited_answered", which cmd_summary
+ * puts in the text and Markdown tree from snd_turnout_roll, else
+ * "responses".  Nothing without a roll. */
+void invited_line(struct snd_buf *b, const cJSON *sum, const char *pre, const char *post);
 /* limit: objections and comments listed per question (-1: all). */
 /* The head's lines about answers set aside (revoked links) and a skipped
  * integrity check, each between pre and post; nothing when neither. */

@@ -71,7 +71,7 @@ static int unsafe_cp(unsigned c)
  * newline becomes "\n" + indent spaces when indent >= 0, else a space),
  * cut to max_cols columns with an ellipsis when max_cols > 0, padded with
  * spaces to pad_cols.  Returns the columns used. */
-static size_t term_text(struct snd_buf *b, const char *s, size_t max_cols, size_t pad_cols,
+size_t term_text(struct snd_buf *b, const char *s, size_t max_cols, size_t pad_cols,
                         int indent)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
@@ -635,6 +635,7 @@ static void text_head(void *ctx, const char *responses, const char *weight, cons
 	snd_buf_printf(x->b, "\nquestionnaire %s \xc2\xb7 responses %s \xc2\xb7 one voice per %s%s\n",
 	               x->f->id, responses, weight,
 	               x->f->anonymity == SND_PSEUDONYMOUS ? " \xc2\xb7 pseudonymous" : "");
+	invited_line(x->b, sum, "", "\n");
 	trust_lines(x->b, sum, "", "\n");
 	each_glance(x->f, questions, text_glance, x);
 }

@@ -427,6 +427,134 @@ START_TEST(test_chair_many_views_stay_correct)
 }
 END_TEST
 
+/* ------------------------------------------------- turnout against the roll
+ * The roll of issue 14 recorded in the serving database (as `collector
+ * roll import` would): five delegates; d1-d3 answer, d4 answers with a
+ * link revoked since, d5 does not answer. */
+
+static void roll_add(const char *qid, const char *sub, const char *ent, const char *attrs,
+                     const char *jti)
+{
+	struct snd_store *s = NULL;
+	struct snd_roll_entry e;
+	char err[256];
+	int added;
+	memset(&e, 0, sizeof e);
+	e.qid = qid;
+	e.sub = sub;
+	e.ent = ent;
+	e.attrs = attrs;
+	e.role = "delegate";
+	e.jti = jti;
+	e.expires = 4102444800;
+	e.email = "";
+	e.lang = "";
+	e.issued_at = 1;
+	ck_assert_msg(snd_store_open(E.db, SND_STORE_WRITE, &s, err, sizeof err) == SND_OK, "%s", err);
+	ck_assert_msg(snd_store_roll_add(s, &e, &added) == SND_OK, "%s", snd_store_errmsg(s));
+	snd_store_close(s);
+}
+
+static void revoke_jti(const char *jti)
+{
+	struct snd_store *s = NULL;
+	char err[256];
+	ck_assert_msg(snd_store_open(E.db, SND_STORE_WRITE, &s, err, sizeof err) == SND_OK, "%s", err);
+	ck_assert_int_eq(snd_store_revoke(s, jti, 1), SND_OK);
+	snd_store_close(s);
+}
+
+/* One accepted answer of delegate sub of qid with link jti. */
+static void answer_as(const char *qid, const char *sub, const char *ent, const char *jti,
+                      const char *attrs, const char *body)
+{
+	char *claims = h_claims(&E, qid, sub, "delegate", ent, jti, -60, 86400, attrs);
+	char *tok = h_sign(&E, claims);
+	char path[128];
+	struct h_resp r;
+	snprintf(path, sizeof path, "/api/v1/questionnaires/%s/responses", qid);
+	ck_assert_int_eq(h_post_json(C, path, tok, body, &r), 201);
+	h_resp_free(&r);
+	free(tok);
+	free(claims);
+}
+
+START_TEST(test_chair_turnout_shows_answered_of_invited_and_who_has_not_answered)
+{
+	static const char *const who[5][3] = {
+		{"d1", "ADM-A", "{\"region\":\"EUR\"}"}, {"d2", "ADM-B", "{\"region\":\"AMS\"}"},
+		{"d3", "ADM-A", "{\"region\":\"EUR\"}"}, {"d4", "ADM-C", "{\"region\":\"AFR\"}"},
+		{"d5", "ADM-D", "{\"region\":\"AMS\"}"},
+	};
+	const char *body = "{\"answers\":{\"colour\":\"red\",\"proposal\":{\"position\":\"support\"}}}";
+	char *chair = h_token(&E, "all-types", "chair1", "chair");
+	char jti[32];
+	struct h_resp r;
+	int i;
+	/* before the roll: no denominator, no list */
+	answer_as("all-types", "d1", "ADM-A", "jt-d1", who[0][2], body);
+	ck_assert_int_eq(chair_get(CHAIR, chair, NULL, &r), 200);
+	ck_assert_ptr_null(strstr(r.body, "stat-roll"));
+	ck_assert_ptr_null(strstr(r.body, "class=\"missing\""));
+	h_resp_free(&r);
+	for (i = 0; i < 5; i++) {
+		snprintf(jti, sizeof jti, "jt-%s", who[i][0]);
+		roll_add("all-types", who[i][0], who[i][1], who[i][2], jti);
+	}
+	/* the roll alone makes a new version: the page has the denominator */
+	ck_assert_int_eq(chair_get(CHAIR, chair, NULL, &r), 200);
+	ck_assert_ptr_nonnull(strstr(r.body, "<span class=\"stat-n\">1 / 5</span>"));
+	h_resp_free(&r);
+	answer_as("all-types", "d2", "ADM-B", "jt-d2", who[1][2], body);
+	answer_as("all-types", "d3", "ADM-A", "jt-d3", who[2][2], body);
+	answer_as("all-types", "d4", "ADM-C", "jt-d4", who[3][2], body);
+	revoke_jti("jt-d4");
+	ck_assert_int_eq(chair_get(CHAIR, chair, NULL, &r), 200);
+	ck_assert_ptr_nonnull(strstr(r.body, "<span class=\"stat-n\">3 / 5</span>"));
+	ck_assert_ptr_nonnull(strstr(r.body, "of the invited answered (60.0%)"));
+	ck_assert_ptr_nonnull(strstr(r.body, "Revoked links: 1"));
+	/* per region: answered / invited and the rate */
+	ck_assert_ptr_nonnull(strstr(r.body, "<th scope=\"row\">AMS</th><td>1</td><td>1</td>"
+	                                     "<td>1 / 2</td><td>50.0%</td>"));
+	ck_assert_ptr_nonnull(strstr(r.body, "<th scope=\"row\">EUR</th><td>2</td><td>1</td>"
+	                                     "<td>2 / 2</td><td>100.0%</td>"));
+	/* attributed: who has not answered, in a <details> (no script needed);
+	 * d4's link was revoked: not listed */
+	ck_assert_ptr_nonnull(strstr(r.body, "<details class=\"missing\" id=\"missing\"><summary>"
+	                                     "Not answered yet: 1</summary>"));
+	ck_assert_ptr_nonnull(strstr(r.body, "<li><bdi>ADM-D</bdi> \xe2\x80\x94 <bdi>d5</bdi></li>"));
+	ck_assert_ptr_null(strstr(r.body, "<bdi>d4</bdi>"));
+	h_resp_free(&r);
+	/* in French */
+	ck_assert_int_eq(chair_get(CHAIR "?lang=fr", chair, NULL, &r), 200);
+	ck_assert_ptr_nonnull(strstr(r.body, "Pas encore répondu : 1"));
+	h_resp_free(&r);
+	free(chair);
+}
+END_TEST
+
+START_TEST(test_chair_turnout_of_a_pseudonymous_form_shows_counts_and_no_names)
+{
+	const char *body = "{\"answers\":{\"proposal\":{\"position\":\"support\"}}}";
+	char *chair = h_token(&E, "pseudo-form", "chair1", "chair");
+	struct h_resp r;
+	roll_add("pseudo-form", "p1", "ADM-P", "{\"region\":\"EUR\"}", "jp-1");
+	roll_add("pseudo-form", "p2", "ADM-Q", "{\"region\":\"EUR\"}", "jp-2");
+	roll_add("pseudo-form", "p3", "ADM-R", "{\"region\":\"AMS\"}", "jp-3");
+	answer_as("pseudo-form", "p1", "ADM-P", "jp-1", "{\"region\":\"EUR\"}", body);
+	ck_assert_int_eq(chair_get("/chair/pseudo-form", chair, NULL, &r), 200);
+	ck_assert_ptr_nonnull(strstr(r.body, "<span class=\"stat-n\">1 / 3</span>"));
+	ck_assert_ptr_nonnull(strstr(r.body, "<td>1 / 2</td><td>50.0%</td>"));
+	ck_assert_ptr_null(strstr(r.body, "class=\"missing\""));
+	ck_assert_ptr_null(strstr(r.body, "ADM-Q"));
+	ck_assert_ptr_null(strstr(r.body, "ADM-R"));
+	ck_assert_ptr_null(strstr(r.body, "<bdi>p2"));
+	ck_assert_ptr_null(strstr(r.body, "<bdi>p3"));
+	h_resp_free(&r);
+	free(chair);
+}
+END_TEST
+
 static Suite *chair_suite(void)
 {
 	Suite *s = suite_create("chair");
@@ -440,6 +568,8 @@ static Suite *chair_suite(void)
 	tcase_add_test(tc, test_chair_summary_json_has_an_etag_and_304);
 	tcase_add_test(tc, test_chair_dashboard_caps_lists_and_links_to_all_of_them);
 	tcase_add_test(tc, test_chair_many_views_stay_correct);
+	tcase_add_test(tc, test_chair_turnout_shows_answered_of_invited_and_who_has_not_answered);
+	tcase_add_test(tc, test_chair_turnout_of_a_pseudonymous_form_shows_counts_and_no_names);
 	suite_add_tcase(s, tc);
 	return s;
 }

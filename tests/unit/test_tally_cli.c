@@ -1498,6 +1498,241 @@ START_TEST(test_csv_and_markdown_defuse_full_width_formulas_and_bidi_controls)
 }
 END_TEST
 
+/* ---------------------------------------------------- tally turnout (issue 14)
+ * A roll of five delegates (and a chair, who is not invited): d1, d2, d3
+ * answered; d4 answered with a link revoked since (its answer does not
+ * count: revoked); d5 has not answered, though an older link of its was
+ * revoked (one live link: missing, not revoked).  Expected: invited 5,
+ * answered 3, revoked 1, rate 0.6, missing d5. */
+
+struct roll_row {
+	const char *sub, *ent, *attrs, *role, *jti;
+	int64_t issued_at;
+};
+
+static const struct roll_row roll5[] = {
+	{"d1", "ADM-A", "{\"region\":\"EUR\",\"sg\":\"SG2;SG13\"}", "delegate", "j-d1", 10},
+	{"d2", "ADM-B", "{\"region\":\"AMS\",\"sg\":\"SG13\"}", "delegate", "j-d2", 10},
+	{"d3", "ADM-A", "{\"region\":\"EUR\"}", "delegate", "j-d3", 10},
+	{"d4", "ADM-C", "{\"region\":\"AFR\",\"sg\":\"SG2\"}", "delegate", "j-d4", 10},
+	{"d5", "ADM-D", "{\"region\":\"AMS\"}", "delegate", "j-d5x", 5},
+	{"d5", "ADM-D", "{\"region\":\"AMS\"}", "delegate", "j-d5", 10},
+	{"c1", "TSB", "{}", "chair", "j-c1", 10},
+};
+
+static const struct sub turnout_subs[] = {
+	{"d4", "ADM-C", "{\"region\":\"AFR\"}", "{\"colour\":\"red\"}", 5000},
+};
+
+/* Adds roll rows for questionnaire qid to the database at path, then
+ * revokes the jtis of the NULL-terminated list. */
+static void add_roll(const char *path, const char *qid, const struct roll_row *rows, size_t n,
+                     const char *const *revoke)
+{
+	struct snd_store *s = NULL;
+	char err[256];
+	size_t i;
+	int added;
+	ck_assert_msg(snd_store_open(path, SND_STORE_WRITE, &s, err, sizeof err) == SND_OK, "%s", err);
+	ck_assert_int_eq(snd_store_begin(s), SND_OK);
+	for (i = 0; i < n; i++) {
+		struct snd_roll_entry e;
+		memset(&e, 0, sizeof e);
+		e.qid = qid;
+		e.sub = rows[i].sub;
+		e.ent = rows[i].ent;
+		e.attrs = rows[i].attrs;
+		e.role = rows[i].role;
+		e.jti = rows[i].jti;
+		e.expires = 4102444800;
+		e.email = "";
+		e.lang = "";
+		e.issued_at = rows[i].issued_at;
+		ck_assert_msg(snd_store_roll_add(s, &e, &added) == SND_OK, "%s", snd_store_errmsg(s));
+	}
+	ck_assert_int_eq(snd_store_commit(s), SND_OK);
+	for (i = 0; revoke && revoke[i]; i++)
+		ck_assert_int_eq(snd_store_revoke(s, revoke[i], 9000), SND_OK);
+	snd_store_close(s);
+}
+
+static const char *const roll5_revoked[] = {"j-d4", "j-d5x", NULL};
+
+/* base (d1, d2, d3 twice) and d4, then the roll of five. */
+static void build_turnout_db(void)
+{
+	struct sub all[5];
+	memcpy(all, base, sizeof base);
+	all[4] = turnout_subs[0];
+	build_db(dbpath, form_json, all, 5);
+	add_roll(dbpath, "t", roll5, sizeof roll5 / sizeof roll5[0], roll5_revoked);
+}
+
+START_TEST(test_turnout_json_counts_invited_answered_revoked_exactly)
+{
+	build_turnout_db();
+	ck_assert_int_eq(run("turnout", "--db", dbpath, "--form", formpath, "--format", "json", NULL),
+	                 0);
+	ck_assert_str_eq(out_text, "{\n  \"questionnaire\": \"t\",\n  \"invited\": 5,\n"
+	                           "  \"answered\": 3,\n  \"revoked\": 1,\n  \"rate\": 0.6\n}\n");
+	ck_assert_int_eq(run("turnout", "--db", dbpath, "--form", formpath, "--format", "json",
+	                     "--by", "region", "--missing", NULL), 0);
+	ck_assert_str_eq(out_text,
+	                 "{\n  \"questionnaire\": \"t\",\n  \"invited\": 5,\n  \"answered\": 3,\n"
+	                 "  \"revoked\": 1,\n  \"rate\": 0.6,\n  \"groups\": {\n"
+	                 "    \"AFR\": {\n      \"invited\": 1,\n      \"answered\": 0,\n"
+	                 "      \"rate\": 0\n    },\n"
+	                 "    \"AMS\": {\n      \"invited\": 2,\n      \"answered\": 1,\n"
+	                 "      \"rate\": 0.5\n    },\n"
+	                 "    \"EUR\": {\n      \"invited\": 2,\n      \"answered\": 2,\n"
+	                 "      \"rate\": 1\n    }\n  },\n"
+	                 "  \"missing\": [\n    {\n      \"sub\": \"d5\",\n"
+	                 "      \"entity\": \"ADM-D\",\n      \"region\": \"AMS\"\n    }\n  ]\n}\n");
+	/* sg is multi-valued: d1 counts in SG2 and in SG13, as in summary --by */
+	ck_assert_int_eq(run("turnout", "--db", dbpath, "--form", formpath, "--format", "csv",
+	                     "--by", "sg", NULL), 0);
+	ck_assert_str_eq(out_text, "group,invited,answered,rate\r\n,5,3,0.6\r\n(none),2,1,0.5\r\n"
+	                           "SG2,2,1,0.5\r\nSG13,2,2,1\r\n");
+	/* by entity: ADM-A's two delegates both answered */
+	ck_assert_int_eq(run("turnout", "--db", dbpath, "--form", formpath, "--format", "csv",
+	                     "--by", "entity", NULL), 0);
+	ck_assert_str_eq(out_text, "group,invited,answered,rate\r\n,5,3,0.6\r\nADM-A,2,2,1\r\n"
+	                           "ADM-B,1,1,1\r\nADM-C,1,0,0\r\nADM-D,1,0,0\r\n");
+}
+END_TEST
+
+START_TEST(test_turnout_text_and_csv_show_the_groups_and_who_has_not_answered)
+{
+	build_turnout_db();
+	ck_assert_int_eq(run("turnout", "--db", dbpath, "--form", formpath, "--by", "region",
+	                     "--missing", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "Test form\nquestionnaire t \xc2\xb7 turnout\n"));
+	ck_assert_ptr_nonnull(strstr(out_text, "3 of 5 invited answered (60.0%) \xc2\xb7 1 revoked "
+	                                       "\xc2\xb7 1 not answered yet\n"));
+	ck_assert_ptr_nonnull(strstr(out_text, "  region   invited  answered     rate\n"));
+	ck_assert_ptr_nonnull(strstr(out_text, "  AFR            1         0     0.0%\n"));
+	ck_assert_ptr_nonnull(strstr(out_text, "  AMS            2         1    50.0%\n"));
+	ck_assert_ptr_nonnull(strstr(out_text, "  EUR            2         2   100.0%\n"));
+	ck_assert_ptr_nonnull(strstr(out_text, "not answered yet (1), by entity then id:\n"
+	                                       "  entity  id  attributes\n"
+	                                       "  ADM-D   d5  region=AMS\n"));
+	ck_assert_ptr_null(strstr(out_text, "d4"));
+	/* CSV with --missing: one row per delegate who has not answered */
+	ck_assert_int_eq(run("turnout", "--db", dbpath, "--form", formpath, "--format", "csv",
+	                     "--missing", NULL), 0);
+	ck_assert_str_eq(out_text, "sub,entity,region\r\nd5,ADM-D,AMS\r\n");
+	/* --out writes the same bytes to a file */
+	{
+		char op[160];
+		char *t;
+		snprintf(op, sizeof op, "%s/turnout.csv", dir);
+		ck_assert_int_eq(run("turnout", "--db", dbpath, "--form", formpath, "--format", "csv",
+		                     "--missing", "--out", op, NULL), 0);
+		t = read_text(op);
+		ck_assert_str_eq(t, "sub,entity,region\r\nd5,ADM-D,AMS\r\n");
+		free(t);
+	}
+}
+END_TEST
+
+START_TEST(test_turnout_without_a_roll_or_with_an_unknown_attribute_exits_1)
+{
+	build_db(dbpath, form_json, base, 2);
+	ck_assert_int_eq(run("turnout", "--db", dbpath, "--form", formpath, NULL), 1);
+	ck_assert_ptr_nonnull(strstr(err_text, "no roll"));
+	ck_assert_ptr_nonnull(strstr(err_text, "collector issue --db"));
+	ck_assert_ptr_nonnull(strstr(err_text, "collector roll import"));
+	add_roll(dbpath, "t", roll5, sizeof roll5 / sizeof roll5[0], NULL);
+	ck_assert_int_eq(run("turnout", "--db", dbpath, "--form", formpath, "--by", "country", NULL),
+	                 1);
+	ck_assert_ptr_nonnull(strstr(err_text, "--by country"));
+	ck_assert_ptr_nonnull(strstr(err_text, "the roll has: entity, region, sg"));
+	ck_assert_int_eq(run("turnout", "--db", dbpath, "--form", formpath, "--format", "xml", NULL),
+	                 2);
+	ck_assert_int_eq(run("turnout", "--help", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "usage: tally turnout"));
+	ck_assert_int_eq(run("turnout", NULL), 2);
+	ck_assert_int_eq(run("turnout", "--bogus", NULL), 2);
+	ck_assert_int_eq(run("--help", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "  turnout --db DB --form FORM"));
+}
+END_TEST
+
+START_TEST(test_turnout_pseudonymous_gives_counts_and_never_names)
+{
+	static const struct roll_row proll[] = {
+		{"d1", "ADM-A", "{\"region\":\"EUR\"}", "delegate", "j-d1", 10},
+		{"d2", "ADM-B", "{\"region\":\"AMS\"}", "delegate", "j-d2", 10},
+		{"d9", "ADM-Z", "{\"region\":\"AMS\"}", "delegate", "j-d9", 10},
+	};
+	static const struct sub psubs[] = {
+		{"d1", "ADM-A", "{\"region\":\"EUR\"}", "{\"proposal\":{\"position\":\"support\"}}", 1000},
+		{"d2", "ADM-B", "{\"region\":\"AMS\"}", "{\"proposal\":{\"position\":\"live_with\"}}", 2000},
+	};
+	write_text(formpath, pseudo_json);
+	build_db(dbpath, pseudo_json, psubs, 2);
+	add_roll(dbpath, "p", proll, 3, NULL);
+	/* answered is found through the link's id: the stored sub is a pseudonym */
+	ck_assert_int_eq(run("turnout", "--db", dbpath, "--form", formpath, "--format", "json",
+	                     "--by", "region", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "\"invited\": 3,\n  \"answered\": 2,\n"));
+	ck_assert_ptr_nonnull(strstr(out_text, "\"AMS\": {\n      \"invited\": 2,\n"
+	                                       "      \"answered\": 1,\n"));
+	ck_assert_ptr_null(strstr(out_text, "ADM-"));
+	ck_assert_ptr_null(strstr(out_text, "d9"));
+	ck_assert_int_eq(run("turnout", "--db", dbpath, "--form", formpath, "--missing", NULL), 2);
+	ck_assert_ptr_nonnull(strstr(err_text, "pseudonymous"));
+	ck_assert_str_eq(out_text, "");
+	ck_assert_int_eq(run("turnout", "--db", dbpath, "--form", formpath, "--by", "entity", NULL),
+	                 2);
+	ck_assert_int_eq(run("turnout", "--db", dbpath, "--form", formpath, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "2 of 3 invited answered (66.7%)"));
+	ck_assert_ptr_null(strstr(out_text, "ADM-"));
+}
+END_TEST
+
+START_TEST(test_summary_says_how_many_of_the_invited_answered)
+{
+	cJSON *sum;
+	build_turnout_db();
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "json", NULL),
+	                 0);
+	sum = cJSON_Parse(out_text);
+	ck_assert_ptr_nonnull(sum);
+	ck_assert(num(sum, "invited") == 5); /* delegates only: the chair's link is not counted */
+	ck_assert_ptr_nonnull(strstr(out_text, "  \"invited\": 5,\n"));
+	ck_assert(strstr(out_text, "\"responses\"") < strstr(out_text, "\"invited\""));
+	cJSON_Delete(sum);
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "\n3 of 5 invited answered (60.0%)\n"));
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "md", NULL),
+	                 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "\n3 of 5 invited answered (60.0%)\n"));
+	/* without a roll: no "invited", no line */
+	unlink(dbpath);
+	build_db(dbpath, form_json, base, 2);
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "json", NULL),
+	                 0);
+	ck_assert_ptr_null(strstr(out_text, "invited"));
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, NULL), 0);
+	ck_assert_ptr_null(strstr(out_text, "invited"));
+}
+END_TEST
+
+START_TEST(test_report_has_the_roll_in_its_turnout_section)
+{
+	build_turnout_db();
+	ck_assert_int_eq(run("report", "--db", dbpath, "--form", formpath, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "3 of 5 invited delegates answered (60.0%)"));
+	ck_assert_ptr_nonnull(strstr(out_text, "1 revoked"));
+	ck_assert_ptr_null(strstr(out_text, "ADM-D")); /* a report circulates: no names */
+	unlink(dbpath);
+	build_db(dbpath, form_json, base, 2);
+	ck_assert_int_eq(run("report", "--db", dbpath, "--form", formpath, NULL), 0);
+	ck_assert_ptr_null(strstr(out_text, "invited"));
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("tally_cli");
@@ -1534,6 +1769,12 @@ static Suite *suite(void)
 	tcase_add_test(t, test_report_head_says_when_it_was_made_and_the_schedule);
 	tcase_add_test(t, test_report_in_french_has_french_words_and_decimal_commas);
 	tcase_add_test(t, test_csv_and_markdown_defuse_full_width_formulas_and_bidi_controls);
+	tcase_add_test(t, test_turnout_json_counts_invited_answered_revoked_exactly);
+	tcase_add_test(t, test_turnout_text_and_csv_show_the_groups_and_who_has_not_answered);
+	tcase_add_test(t, test_turnout_without_a_roll_or_with_an_unknown_attribute_exits_1);
+	tcase_add_test(t, test_turnout_pseudonymous_gives_counts_and_never_names);
+	tcase_add_test(t, test_summary_says_how_many_of_the_invited_answered);
+	tcase_add_test(t, test_report_has_the_roll_in_its_turnout_section);
 	suite_add_tcase(s, t);
 	return s;
 }
