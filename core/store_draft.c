@@ -1,5 +1,5 @@
 /* store_draft.c - drafts: a delegate's partial answers, kept between
- * visits until they submit (migration 4 in store.c).
+ * visits until they submit (migration 5 -> 6 in store.c).
  *
  * This file owns the draft table's rows.
  *
