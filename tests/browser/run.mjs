@@ -1078,6 +1078,47 @@ test('a second form, answered on a phone: every type including multi', async () 
   } finally { await ctx.close(); }
 });
 
+test('revision limits: the 429 pages (rate, then total), nothing stored, the way back', async () => {
+  // Collectors of their own with tight limits (serve --revision-rate and
+  // --max-revisions), so the main one keeps its defaults for the others.
+  const tok = state.tokens.limits;
+  for (const [kind, more] of [['rate', ['--revision-rate', '1', '--max-revisions', '0']],
+                              ['total', ['--revision-rate', '0', '--max-revisions', '1']]]) {
+    const srv = await startCollector(`limits-${kind}.db`, `limits-${kind}.log`, more);
+    const ctx = await newContext();
+    try {
+      const page = await ctx.newPage();
+      const r0 = await page.goto(`${srv.base}/t/${tok}`);
+      assert.equal(r0.status(), 200);
+      const answers = lsgAnswers(`limits-${kind}`);
+      await fillForm(page, LSG, answers);
+      assert.equal(await submit(page, 'lsg-review'), 303, `${kind}: the first revision is stored`);
+      await Promise.all([page.waitForNavigation(), page.locator('main a.button.secondary').click()]);
+      await page.locator('#f-comments').fill(`A second thought (${kind}).`);
+      const [resp] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/q/lsg-review'),
+        page.waitForNavigation({ waitUntil: 'load' }),
+        page.locator('form.questionnaire button[type=submit].primary').click(),
+      ]);
+      assert.equal(resp.status(), 429, `${kind}: the second revision`);
+      const retry = Number(await resp.headerValue('retry-after'));
+      if (kind === 'rate') assert.ok(retry >= 1 && retry <= 60, `Retry-After ${retry}`);
+      else assert.equal(retry, 86400, 'over the total, waiting does not help');
+      assert.match(await page.locator('h1').innerText(), /too many revisions/);
+      const me = await fetch(`${srv.base}/api/v1/questionnaires/lsg-review/responses/me`, { headers: { Authorization: `Bearer ${tok}` } });
+      assert.equal((await me.json()).revision, 1, `${kind}: nothing stored by the 429`);
+      await visit(page, `limit-429-${kind}`, { phone: kind === 'rate' });
+      const back = page.locator('main a').last();
+      await Promise.all([page.waitForNavigation(), back.click()]);
+      assert.equal(new URL(page.url()).pathname, kind === 'rate' ? '/q/lsg-review' : '/q/lsg-review/receipt', `${kind}: the way back`);
+    } finally {
+      await ctx.close();
+      const code = await stopCollector(srv.child);
+      if (code !== 0) log(`# limits-${kind} collector exited with ${code} on SIGTERM`);
+    }
+  }
+});
+
 test('error pages: bad, cut, revoked links 401, no session 401, CSRF and chair 403, 404s, closed 409', async () => {
   const ctx = await newContext();
   try {
