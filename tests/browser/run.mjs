@@ -172,6 +172,9 @@ const DELEGATES = [
   ['keys', 'Latveria', 'administration', 'sg12', 'europe'],
   ['mail', 'Gondor', 'administration', 'sg20', 'americas'],
   ['draft', 'Arcadia', 'administration', 'sg9', 'europe'],
+  ['victim', 'Zembla', 'administration', 'sg17', 'europe'],   // a crafted link is sent to
+  ['crafted', 'Kakania', 'administration', 'sg13', 'europe'], // the link someone crafts with
+  ['limits', 'Carpania', 'administration', 'sg2', 'europe'],  // the 429 pages (own collectors)
 ];
 
 async function setup() {
@@ -199,17 +202,28 @@ async function setup() {
   state.tokens.revoked = issue(LSG_FILE, csv('revoked.csv', [['id', 'entity'], ['gone', 'Ruritania']]), 'delegate')[0].token;
   assert.ok(Object.values(state.tokens).every((t) => /^v4\.public\./.test(t)), 'issue wrote v4.public tokens');
 
-  state.log = path.join(state.tmp, 'collector.log');
-  for (let attempt = 0; attempt < 5 && !state.server; attempt++) {
-    state.port = await freePort();
-    state.base = `http://127.0.0.1:${state.port}`;
+  const main = await startCollector('sounding.db', 'collector.log');
+  Object.assign(state, { server: main.child, port: main.port, base: main.base, log: main.log });
+
+  state.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+// Starts `collector serve` on a free port with the three forms, its own
+// database and log (files in the temp dir) and `more` serve options.
+// Returns { child, port, base, log } once /healthz answers.
+async function startCollector(db, logName, more = []) {
+  const keys = path.join(state.tmp, 'keys');
+  const logFile = path.join(state.tmp, logName);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
     const args = ['serve', '--form', LSG_FILE, '--form', EXAMPLE_FILE, '--form', CLOSED_FILE,
-      '--db', path.join(state.tmp, 'sounding.db'),
+      '--db', path.join(state.tmp, db),
       '--issuer-pub', path.join(keys, 'issuer.public'),
       '--receipt-key', path.join(keys, 'receipt.secret'),
-      '--listen', `127.0.0.1:${state.port}`, '--threads', '2'];
+      '--listen', `127.0.0.1:${port}`, '--threads', '2', ...more];
     if (process.getuid && process.getuid() === 0) args.push('--allow-root');
-    const out = fs.openSync(state.log, 'a');
+    const out = fs.openSync(logFile, 'a');
     const child = spawn(COLLECTOR, args, { stdio: ['ignore', out, out] });
     fs.closeSync(out);
     let exited = false;
@@ -217,16 +231,23 @@ async function setup() {
     const deadline = Date.now() + 15000;
     while (!exited && Date.now() < deadline) {
       try {
-        const r = await fetch(`${state.base}/healthz`);
-        if (r.status === 200) { state.server = child; break; }
+        const r = await fetch(`${base}/healthz`);
+        if (r.status === 200) return { child, port, base, log: logFile };
       } catch { /* not listening yet */ }
       await new Promise((res) => setTimeout(res, 50));
     }
-    if (!state.server && !exited) child.kill('SIGKILL');
+    if (!exited) child.kill('SIGKILL');
   }
-  if (!state.server) throw new Error(`the collector did not start; log:\n${fs.readFileSync(state.log, 'utf8')}`);
+  throw new Error(`the collector did not start; log:\n${fs.readFileSync(logFile, 'utf8')}`);
+}
 
-  state.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+async function stopCollector(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+  const exited = new Promise((res) => child.once('exit', (code) => res(code)));
+  child.kill('SIGTERM');
+  const code = await Promise.race([exited, new Promise((res) => setTimeout(() => res('timeout'), 10000))]);
+  if (code === 'timeout') child.kill('SIGKILL');
+  return code;
 }
 
 async function teardown() {
@@ -817,6 +838,85 @@ test('a link opened from another site (webmail) lands on the form, with and with
   }
 });
 
+test('a crafted link does not replace the session until "Continue" is pressed', async () => {
+  // Login CSRF (docs/security.md): someone sends a delegate a link of their
+  // own (or of anyone's); following it, from another site or typed in, must
+  // not silently make the delegate answer as someone else.  The collector
+  // asks first (page_session.c page_switch); the old session stays until
+  // its button's POST, which another site cannot make.
+  const victim = state.tokens.victim, crafted = state.tokens.crafted;
+  const cookieOf = async (ctx) => {
+    const c = (await ctx.cookies(state.base)).find((k) => k.name === 'snd_session');
+    return c && c.value;
+  };
+  for (const js of [true, false]) {
+    const tag = js ? 'js' : 'nojs';
+    const ctx = await newContext({ js });
+    try {
+      const page = await ctx.newPage();
+      await openLink(page, victim);
+      assert.match(await page.locator('p.who').innerText(), /Answering as victim for Zembla/);
+      assert.equal(await cookieOf(ctx), victim);
+
+      // The crafted link on another site, and a form there posting to it.
+      const evil = 'http://evil.example/page';
+      await page.route(evil, (r) => r.fulfill({ contentType: 'text/html',
+        body: `<!doctype html><title>Agenda</title><p><a id="l" href="${state.base}/t/${crafted}">Agenda</a></p>` +
+          `<form id="f" method="post" action="${state.base}/t/${crafted}"><input type="hidden" name="_csrf" value="0123456789abcdef0123456789abcdef"><button>Go</button></form>` }));
+      await page.goto(evil);
+      await page.locator('#l').click();
+      // (the cross-site navigation first reloads itself from our origin)
+      await page.locator('form.switch').waitFor();
+      assert.equal(new URL(page.url()).pathname, `/t/${crafted}`, 'still at the link: nothing was set');
+      const main = await page.locator('main').innerText();
+      assert.match(main, /signed in as victim \(delegate\)/, `${tag}: names who is signed in`);
+      assert.match(main, /link you opened is for crafted \(delegate\)/, `${tag}: names who the link is for`);
+      assert.equal((await page.content()).includes(crafted), false, 'no token on the page');
+      assert.equal(await page.locator('form.switch').getAttribute('action'), null, 'the form posts back to the link');
+      assert.equal(await cookieOf(ctx), victim, `${tag}: the crafted link did not replace the session`);
+      assert.equal((await api('/api/v1/questionnaires/lsg-review/responses/me', crafted)).status, 404);
+      await visit(page, `switch-${tag}`, { phone: js });
+
+      // Another site's post to the link is refused (its Origin), session kept.
+      await page.goto(evil);
+      const [resp] = await Promise.all([page.waitForNavigation(), page.locator('#f button').click()]);
+      assert.equal(resp.status(), 403, `${tag}: a post from another site`);
+      assert.match(await page.locator('main').innerText(), /sent from another site/);
+      assert.equal(await cookieOf(ctx), victim, `${tag}: still the victim's session after the foreign post`);
+      if (js) await visit(page, 'error-403-cross-origin');
+
+      // "Stay signed in as victim": back to the victim's form.
+      await page.goto(`${state.base}/t/${crafted}`);
+      const stay = page.locator('form.switch a.button.secondary');
+      assert.match(await stay.innerText(), /Stay signed in as victim/);
+      await Promise.all([page.waitForNavigation(), stay.click()]);
+      assert.equal(new URL(page.url()).pathname, '/q/lsg-review');
+      assert.match(await page.locator('p.who').innerText(), /Answering as victim for Zembla/);
+      assert.equal(await cookieOf(ctx), victim);
+
+      // The same question in Arabic when the link asks for it.
+      await page.goto(`${state.base}/t/${crafted}?lang=ar`);
+      assert.deepEqual(await htmlAttrs(page), { lang: 'ar', dir: 'rtl' });
+      if (js) await visit(page, 'switch-ar');
+
+      // Only pressing "Continue as crafted" switches.
+      await page.goto(`${state.base}/t/${crafted}`);
+      const go = page.locator('form.switch button[type=submit]');
+      assert.match(await go.innerText(), /Continue as crafted/);
+      const [post] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/t/${crafted}`),
+        page.waitForNavigation({ waitUntil: 'load' }),
+        go.click(),
+      ]);
+      assert.equal(post.status(), 303, `${tag}: the button's post`);
+      assert.equal(new URL(page.url()).pathname, '/q/lsg-review');
+      assert.match(await page.locator('p.who').innerText(), /Answering as crafted for Kakania/);
+      assert.equal(await cookieOf(ctx), crafted, `${tag}: now the new session`);
+      await cspOnPage(page, `switch-continued-${tag}`);
+    } finally { await ctx.close(); }
+  }
+});
+
 test('keyboard: skip link, arrow keys in a radio group, typing; leaving unsaved answers asks first', async () => {
   const ctx = await newContext();
   try {
@@ -978,6 +1078,47 @@ test('a second form, answered on a phone: every type including multi', async () 
   } finally { await ctx.close(); }
 });
 
+test('revision limits: the 429 pages (rate, then total), nothing stored, the way back', async () => {
+  // Collectors of their own with tight limits (serve --revision-rate and
+  // --max-revisions), so the main one keeps its defaults for the others.
+  const tok = state.tokens.limits;
+  for (const [kind, more] of [['rate', ['--revision-rate', '1', '--max-revisions', '0']],
+                              ['total', ['--revision-rate', '0', '--max-revisions', '1']]]) {
+    const srv = await startCollector(`limits-${kind}.db`, `limits-${kind}.log`, more);
+    const ctx = await newContext();
+    try {
+      const page = await ctx.newPage();
+      const r0 = await page.goto(`${srv.base}/t/${tok}`);
+      assert.equal(r0.status(), 200);
+      const answers = lsgAnswers(`limits-${kind}`);
+      await fillForm(page, LSG, answers);
+      assert.equal(await submit(page, 'lsg-review'), 303, `${kind}: the first revision is stored`);
+      await Promise.all([page.waitForNavigation(), page.locator('main a.button.secondary').click()]);
+      await page.locator('#f-comments').fill(`A second thought (${kind}).`);
+      const [resp] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/q/lsg-review'),
+        page.waitForNavigation({ waitUntil: 'load' }),
+        page.locator('form.questionnaire button[type=submit].primary').click(),
+      ]);
+      assert.equal(resp.status(), 429, `${kind}: the second revision`);
+      const retry = Number(await resp.headerValue('retry-after'));
+      if (kind === 'rate') assert.ok(retry >= 1 && retry <= 60, `Retry-After ${retry}`);
+      else assert.equal(retry, 86400, 'over the total, waiting does not help');
+      assert.match(await page.locator('h1').innerText(), /too many revisions/);
+      const me = await fetch(`${srv.base}/api/v1/questionnaires/lsg-review/responses/me`, { headers: { Authorization: `Bearer ${tok}` } });
+      assert.equal((await me.json()).revision, 1, `${kind}: nothing stored by the 429`);
+      await visit(page, `limit-429-${kind}`, { phone: kind === 'rate' });
+      const back = page.locator('main a').last();
+      await Promise.all([page.waitForNavigation(), back.click()]);
+      assert.equal(new URL(page.url()).pathname, kind === 'rate' ? '/q/lsg-review' : '/q/lsg-review/receipt', `${kind}: the way back`);
+    } finally {
+      await ctx.close();
+      const code = await stopCollector(srv.child);
+      if (code !== 0) log(`# limits-${kind} collector exited with ${code} on SIGTERM`);
+    }
+  }
+});
+
 test('error pages: bad, cut, revoked links 401, no session 401, CSRF and chair 403, 404s, closed 409', async () => {
   const ctx = await newContext();
   try {
@@ -1089,9 +1230,9 @@ async function main() {
   const only = process.env.SND_ONLY ? new RegExp(process.env.SND_ONLY) : null;
   let passed = 0, failed = 0;
   const watchdog = setTimeout(() => {
-    console.error('browser tests: still running after 5 minutes; giving up');
+    console.error('browser tests: still running after 8 minutes; giving up');
     teardown().finally(() => process.exit(1));
-  }, 5 * 60 * 1000);
+  }, 8 * 60 * 1000);
   try {
     await setup();
     log(`# collector ${state.base}, chromium ${state.browser.version()}, artefacts ${ARTEFACTS}`);
