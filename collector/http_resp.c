@@ -36,6 +36,10 @@ static const char CSP[] = "default-src 'none'; style-src 'self'; script-src 'sel
                           "img-src 'self' data:; connect-src 'self'; form-action 'self'; "
                           "frame-ancestors 'none'; base-uri 'none'";
 
+/* What every response and page says (page_html.c's <meta name=referrer>
+ * repeats it). */
+#define REFERRER_POLICY "same-origin"
+
 /* Shared responses, built once by http_init (MHD reference-counts them). */
 static struct {
 	struct MHD_Response *healthz, *css, *js, *api_404, *api_413, *api_503;
@@ -55,7 +59,11 @@ static int base_headers(struct MHD_Response *resp, const char *ctype, enum cache
 	int ok = 1;
 	ok &= MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype) == MHD_YES;
 	ok &= MHD_add_response_header(resp, "Content-Security-Policy", CSP) == MHD_YES;
-	ok &= MHD_add_response_header(resp, "Referrer-Policy", "no-referrer") == MHD_YES;
+	/* same-origin, not no-referrer: under no-referrer a browser sends
+	 * "Origin: null" on a form post to its own site (Fetch, "serializing a
+	 * request origin"), which same_origin() refuses; no other site is ever
+	 * sent a Referer either way. */
+	ok &= MHD_add_response_header(resp, "Referrer-Policy", REFERRER_POLICY) == MHD_YES;
 	ok &= MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff") == MHD_YES;
 	ok &= MHD_add_response_header(resp, "X-Frame-Options", "DENY") == MHD_YES;
 	ok &= MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,

@@ -224,8 +224,10 @@ void page_open(struct pg *p, const char *title, const char *body_class, int refr
 	if (refresh_s > 0)
 		snd_buf_printf(p->b, "<noscript><meta http-equiv=\"refresh\" content=\"%d\"></noscript>\n",
 		               refresh_s);
-	/* An empty icon: saves every page view a request for /favicon.ico. */
-	put(p, "<meta name=\"referrer\" content=\"no-referrer\">\n"
+	/* The header's policy (http_resp.c): same-origin, so the form's post
+	 * carries this site's Origin rather than "null".  An empty icon: saves
+	 * every page view a request for /favicon.ico. */
+	put(p, "<meta name=\"referrer\" content=\"same-origin\">\n"
 	       "<link rel=\"icon\" href=\"data:,\">\n<title>");
 	esc(p, title);
 	put(p, "</title>\n<link rel=\"stylesheet\" href=\"/static/sounding.css\">\n"

@@ -793,7 +793,7 @@ START_TEST(test_api_every_answer_has_the_security_headers)
 		ck_assert_str_eq(v, "nosniff");
 		free(v);
 		v = h_header(&r, "Referrer-Policy");
-		ck_assert_str_eq(v, "no-referrer");
+		ck_assert_str_eq(v, "same-origin");
 		free(v);
 		v = h_header(&r, "Content-Type");
 		ck_assert_msg(v && strstr(v, "charset=utf-8"), "%s: %s", paths[i], v ? v : "none");

@@ -479,6 +479,46 @@ START_TEST(test_form_post_from_another_origin_is_403_and_own_origin_works)
 }
 END_TEST
 
+/* Regression: the Origin check above refuses "Origin: null", and a browser
+ * sends exactly that on a post to its own site when the page's referrer
+ * policy is no-referrer (Fetch, "serializing a request origin"): every form
+ * post from Chromium was 403 (tests/browser).  The pages that post (the form
+ * and the switch page) must carry a policy under which a same-origin post
+ * sends the real Origin and no other site gets a Referer: same-origin, in
+ * the header and in the page's <meta name=referrer> (which wins when both
+ * are there). */
+START_TEST(test_posting_pages_referrer_policy_lets_a_browser_send_its_origin)
+{
+	struct h_env e;
+	struct h_client *c;
+	struct h_resp r;
+	char *tok, *tok2, *path, *v;
+	int i;
+
+	h_up(&e, &c, FORMS, NULL);
+	tok = h_token(&e, "all-types", "d1", "delegate");
+	tok2 = h_token(&e, "all-types", "d2", "delegate");
+	open_link(c, tok);
+	path = link_path(tok2);
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(h_get(c, i == 0 ? "/q/all-types" : path, &r), 200);
+		ck_assert_msg(strstr(r.body, "<form method=\"post\"") != NULL, "page %d posts", i);
+		v = h_header(&r, "Referrer-Policy");
+		ck_assert_msg(v != NULL && strcmp(v, "same-origin") == 0, "page %d: Referrer-Policy %s", i,
+		              v ? v : "missing");
+		free(v);
+		ck_assert_msg(strstr(r.body, "<meta name=\"referrer\" content=\"same-origin\">") != NULL,
+		              "page %d: meta referrer", i);
+		ck_assert_ptr_null(strstr(r.body, "no-referrer"));
+		h_resp_free(&r);
+	}
+	free(path);
+	free(tok2);
+	free(tok);
+	h_down(&e, &c);
+}
+END_TEST
+
 START_TEST(test_form_field_sent_twice_is_400_naming_it_but_multi_repeats)
 {
 	struct h_env e;
@@ -592,6 +632,7 @@ int main(void)
 	tcase_add_test(t, test_same_delegate_reopening_a_link_is_a_plain_redirect);
 	tcase_add_test(t, test_cross_site_link_without_cookie_reloads_before_setting_one);
 	tcase_add_test(t, test_form_post_from_another_origin_is_403_and_own_origin_works);
+	tcase_add_test(t, test_posting_pages_referrer_policy_lets_a_browser_send_its_origin);
 	tcase_add_test(t, test_form_field_sent_twice_is_400_naming_it_but_multi_repeats);
 	tcase_add_test(t, test_tls_session_cookie_is_host_prefixed_and_the_plain_name_ignored);
 	suite_add_tcase(s, t);
