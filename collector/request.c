@@ -302,10 +302,11 @@ int same_origin(struct req *r, enum MHD_Result *ret)
 	const char *origin = header(r, "Origin"), *sfs = header(r, "Sec-Fetch-Site");
 	if (origin == NULL || origin_is_ours(r, origin))
 		return 1;
-	/* Our pages say Referrer-Policy: no-referrer, and under that policy a
-	 * browser's form post carries "Origin: null" (Fetch, "serializing a
-	 * request origin"); the same browsers say where the post came from in
-	 * Sec-Fetch-Site, which a page cannot set. */
+	/* Our pages say Referrer-Policy: same-origin, so a browser's post to
+	 * us carries our origin.  A page cached from when they said
+	 * no-referrer (or a privacy setting) makes it "Origin: null"; the
+	 * browsers that do so say where the post came from in Sec-Fetch-Site,
+	 * which a page cannot set. */
 	if (strcmp(origin, "null") == 0 && sfs != NULL && strcmp(sfs, "same-origin") == 0)
 		return 1;
 	*ret = http_error(r, 403, "cross_origin",
