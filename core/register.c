@@ -464,3 +464,20 @@ nomem:
 	cJSON_Delete(arr);
 	return NULL;
 }
+
+cJSON *snd_register_rounds_json(const struct snd_register *g)
+{
+	cJSON *arr = cJSON_CreateArray();
+	size_t r;
+	for (r = 0; arr && g && r < g->nrounds; r++) {
+		cJSON *x = cJSON_CreateObject();
+		if (x == NULL || !cJSON_AddItemToArray(arr, x)) {
+			cJSON_Delete(x);
+			cJSON_Delete(arr);
+			return NULL;
+		}
+		cJSON_AddNumberToObject(x, "round", g->round_numbers[r]);
+		cJSON_AddStringToObject(x, "questionnaire", g->round_ids[r]);
+	}
+	return arr;
+}

@@ -1248,6 +1248,9 @@ struct snd_register_entry *snd_register_find(struct snd_register *r, const char 
  * "position","reason"}],"disposition"}; pseudonymous ones
  * {"question","status","count","disposition"}.  NULL when out of memory. */
 cJSON *snd_register_json(const struct snd_register *r);
+/* The register's rounds: [{"round","questionnaire"}...]; NULL when out of
+ * memory. */
+cJSON *snd_register_rounds_json(const struct snd_register *r);
 
 /* The trend of interface.md: {"series","weight","rounds":[QID...],
  * "responses":[N...],"questions":[{"id","type","rounds":[summary|null...],
@@ -1305,6 +1308,14 @@ const char *snd_report_css(void);
  * question, the groups of a --by breakdown when present. */
 enum snd_err snd_report_html(struct snd_buf *out, const struct snd_form *f, int lang,
                              const cJSON *summary, const cJSON *turnout);
+/* The objection register as a <section> (heading id hid, or none when
+ * NULL): objections is snd_register_json's array, rounds an array of
+ * {"round": N} (one per round, for the column heads; the register's
+ * rounds).  Sustained first, as the register orders it; question texts
+ * from f (the last round's form).  A report shows it when its summary
+ * holds "register" (and "register_rounds"): `tally report --previous`. */
+void snd_report_register(struct snd_buf *out, const struct snd_form *f, int lang,
+                         const cJSON *objections, const cJSON *rounds, const char *hid);
 /* What the report's head says about time: when it was made, and the
  * questionnaire's effective schedule (snd_store_effective_window) then.
  * The caller reads the clock, so the report stays a pure function of its

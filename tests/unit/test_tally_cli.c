@@ -1834,6 +1834,32 @@ START_TEST(test_trend_refuses_rounds_out_of_order_and_bad_usage)
 }
 END_TEST
 
+START_TEST(test_report_with_previous_rounds_has_the_register)
+{
+	char p1[160], p2[160], rp[200];
+	char *html;
+	trend_db(p1, p2, sizeof p1);
+	snprintf(rp, sizeof rp, "%s/report.html", dir);
+	ck_assert_msg(run("report", "--db", dbpath, "--form", p2, "--previous", p1, "--out", rp,
+	                  NULL) == 0, "%s", err_text);
+	html = read_text(rp);
+	ck_assert_ptr_nonnull(strstr(html, "<h2>Objection register</h2>"));
+	ck_assert_ptr_nonnull(strstr(html, "<tr class=\"snd-reg-sustained\"><td><strong>sustained"));
+	ck_assert_ptr_nonnull(strstr(html, "<q>Still vague</q>"));
+	ck_assert(strstr(html, "snd-reg-sustained") < strstr(html, "snd-reg-withdrawn"));
+	free(html);
+	/* without --previous: no register; the wrong order: exit 1 */
+	ck_assert_int_eq(run("report", "--db", dbpath, "--form", p2, "--out", rp, NULL), 0);
+	html = read_text(rp);
+	ck_assert_ptr_null(strstr(html, "Objection register"));
+	free(html);
+	ck_assert_int_eq(run("report", "--db", dbpath, "--form", p1, "--previous", p2, "--out", rp,
+	                     NULL), 1);
+	ck_assert_ptr_nonnull(strstr(err_text, "round order"));
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", p2, "--previous", p1, NULL), 2);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("tally_cli");
@@ -1879,6 +1905,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_trend_json_has_rounds_change_and_register);
 	tcase_add_test(t, test_trend_text_and_markdown_side_by_side);
 	tcase_add_test(t, test_trend_refuses_rounds_out_of_order_and_bad_usage);
+	tcase_add_test(t, test_report_with_previous_rounds_has_the_register);
 	suite_add_tcase(s, t);
 	return s;
 }
