@@ -15,7 +15,9 @@
  *      delegate's reason (distinct ones, sorted, one per line).  When none
  *      objects, its position is the most reserved one its delegates took
  *      (live_with, then support, then abstain).
- *   2. Revisions made with a revoked token do not count, as in the tally.
+ *   2. The revision that counts per delegate is the tally's
+ *      (snd_store_each_counted): one made with a revoked token is set
+ *      aside for the delegate's newest one made with a valid token.
  *   3. Order: sustained, new, silent, withdrawn; then the question's place
  *      (the last round's form order); then the entity (byte order).
  *   4. On a pseudonymous questionnaire (any round) no entry names an
@@ -130,8 +132,6 @@ static int on_row(void *ctx, const struct snd_revision *rv)
 	cJSON *root = NULL;
 	char err[128];
 	size_t i;
-	if (rv->revoked)
-		return 0;
 	if (snd_json_parse(rv->answers, rv->answers_len, rv->answers_len + 1, SND_JSON_MAX_DEPTH,
 	                   &root, err, sizeof err) != SND_OK) {
 		sc->bad = 1;
@@ -335,7 +335,7 @@ enum snd_err snd_register_build(struct snd_store *s, const struct snd_form *cons
 		for (r = 0; r < n; r++) {
 			sc.f = forms[r];
 			sc.round = r;
-			if ((e = snd_store_each_latest(s, forms[r]->id, on_row, &sc)) != SND_OK) {
+			if ((e = snd_store_each_counted(s, forms[r]->id, 0, on_row, &sc, NULL)) != SND_OK) {
 				snprintf(errbuf, errlen, "reading the answers to '%s': %s", forms[r]->id,
 				         snd_strerror(e));
 				goto fail;

@@ -1233,7 +1233,8 @@ struct snd_register {
 };
 
 /* Builds the register of forms[0..n) (snd_series_order's rule) from the
- * latest revisions in s.  On SND_OK *out is the caller's
+ * revision that counts for each delegate (snd_store_each_counted: revoked
+ * ones set aside).  On SND_OK *out is the caller's
  * (snd_register_free); errors as snd_tally_run's, errbuf saying why. */
 enum snd_err snd_register_build(struct snd_store *s, const struct snd_form *const *forms,
                                 size_t n, struct snd_register **out, char *errbuf,
@@ -1255,12 +1256,14 @@ cJSON *snd_register_rounds_json(const struct snd_register *r);
 /* The trend of interface.md: {"series","weight","rounds":[QID...],
  * "responses":[N...],"questions":[{"id","type","rounds":[summary|null...],
  * "change":{...}|null}],["by","groups":{VALUE:{"responses","questions"}}],
- * "objections":[register]}, each round tallied once by the engine with o.
+ * "objections":[register]}, each round tallied once by the engine with o
+ * and flags (snd_tally_run_ex's: SND_TALLY_VERIFY checks before counting).
  * reg: the register to show (with its dispositions), or NULL to build one.
  * On SND_OK *out is the caller's (cJSON_Delete). */
 enum snd_err snd_trend_build(struct snd_store *s, const struct snd_form *const *forms, size_t n,
-                             const struct snd_tally_opts *o, const struct snd_register *reg,
-                             cJSON **out, char *errbuf, size_t errlen);
+                             const struct snd_tally_opts *o, unsigned flags,
+                             const struct snd_register *reg, cJSON **out, char *errbuf,
+                             size_t errlen);
 
 /* ------------------------------------------------ summary CSV (summary.c)
  * The one writer of a summary as CSV, shared by `tally summary --format

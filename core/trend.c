@@ -410,8 +410,9 @@ nomem:
 }
 
 enum snd_err snd_trend_build(struct snd_store *s, const struct snd_form *const *forms, size_t n,
-                             const struct snd_tally_opts *o, const struct snd_register *reg,
-                             cJSON **out, char *errbuf, size_t errlen)
+                             const struct snd_tally_opts *o, unsigned flags,
+                             const struct snd_register *reg, cJSON **out, char *errbuf,
+                             size_t errlen)
 {
 	cJSON **sums, *root = NULL, *arr, *q;
 	const cJSON **qs = NULL;
@@ -428,7 +429,7 @@ enum snd_err snd_trend_build(struct snd_store *s, const struct snd_form *const *
 	}
 	for (r = 0; r < n; r++) {
 		struct snd_tally *tl = NULL;
-		e = snd_tally_run(s, forms[r], o, 0, &tl, errbuf, errlen);
+		e = snd_tally_run_ex(s, forms[r], o, flags, 0, &tl, errbuf, errlen);
 		if (e == SND_OK)
 			e = snd_tally_tree(tl, 1, &sums[r]);
 		snd_tally_free(tl);

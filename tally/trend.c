@@ -23,14 +23,17 @@
 static const char trend_usage[] =
 	"usage: tally trend --db DB --form R1.json --form R2.json [--form ...]\n"
 	"                   [--by ATTR] [--weight delegate|entity]\n"
-	"                   [--format text|json|md] [--out FILE]\n"
+	"                   [--format text|json|md] [--no-verify] [--out FILE]\n"
 	"\n"
 	"Puts the rounds of one series side by side (the forms in round order, all\n"
 	"answered in DB): per question each round's figures and the change between\n"
 	"the last two rounds (shares of answered, means, consensus), then the\n"
 	"objection register: every (question, entity) that objected in any round,\n"
 	"sustained first, then new, silent and withdrawn.  Questions are matched by\n"
-	"id, or by a later round's \"was\".  json: the trend object of interface.md.\n";
+	"id, or by a later round's \"was\".  json: the trend object of interface.md.\n"
+	"Before counting, every stored answer is checked against its hash and the\n"
+	"chain (as `tally summary` does; --no-verify skips it); answers made with\n"
+	"revoked links are set aside.\n";
 
 enum tfmt { TF_TEXT, TF_JSON, TF_MD };
 
@@ -466,12 +469,14 @@ static void write_trend(struct snd_buf *b, const cJSON *tr, int md)
 int cmd_trend(int argc, char **argv)
 {
 	const char *db = NULL, *by = NULL, *weight = NULL, *format = NULL, *outp = NULL;
+	const char *no_verify = NULL;
 	const char **forms = NULL;
 	size_t nforms = 0, i;
 	struct opt opts[] = {
 		{"db", 1, &db, NULL, NULL},         {"form", 1, NULL, &forms, &nforms},
 		{"by", 1, &by, NULL, NULL},         {"weight", 1, &weight, NULL, NULL},
 		{"format", 1, &format, NULL, NULL}, {"out", 1, &outp, NULL, NULL},
+		{"no-verify", 0, &no_verify, NULL, NULL},
 		{NULL, 0, NULL, NULL, NULL},
 	};
 	struct snd_form **f = NULL;
@@ -556,7 +561,10 @@ int cmd_trend(int argc, char **argv)
 	}
 	o.by = by;
 	o.weight = weight && strcmp(weight, "entity") == 0 ? SND_WEIGHT_ENTITY : SND_WEIGHT_DELEGATE;
-	if (snd_trend_build(s, (const struct snd_form *const *)f, nforms, &o, NULL, &tr, err,
+	if (no_verify)
+		tally_err("warning: --no-verify: the stored answers and the chain were not checked");
+	if (snd_trend_build(s, (const struct snd_form *const *)f, nforms, &o,
+	                    no_verify ? 0u : (unsigned)SND_TALLY_VERIFY, NULL, &tr, err,
 	                    sizeof err) != SND_OK) {
 		tally_err("%s: %s", db, err[0] ? err : "the trend failed");
 		goto done;

@@ -314,7 +314,7 @@ START_TEST(test_trend_matches_questions_and_gives_exact_changes)
 	const cJSON *q, *rs;
 	double tw;
 	two_rounds(r1_json, r2_json);
-	ck_assert_msg(snd_trend_build(S, forms(), 2, &o, NULL, &tr, err, sizeof err) == SND_OK, "%s", err);
+	ck_assert_msg(snd_trend_build(S, forms(), 2, &o, SND_TALLY_VERIFY, NULL, &tr, err, sizeof err) == SND_OK, "%s", err);
 	ck_assert_str_eq(snd_json_str(tr, "series"), "s");
 	ck_assert_str_eq(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(tr, "rounds"), 1)->valuestring,
 	                 "r2");
@@ -365,7 +365,7 @@ START_TEST(test_trend_by_attribute_has_groups)
 	cJSON *tr = NULL;
 	const cJSON *g;
 	two_rounds(r1_json, r2_json);
-	ck_assert_msg(snd_trend_build(S, forms(), 2, &o, NULL, &tr, err, sizeof err) == SND_OK, "%s", err);
+	ck_assert_msg(snd_trend_build(S, forms(), 2, &o, SND_TALLY_VERIFY, NULL, &tr, err, sizeof err) == SND_OK, "%s", err);
 	ck_assert_str_eq(snd_json_str(tr, "weight"), "entity");
 	g = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(tr, "groups"), "EUR");
 	ck_assert_ptr_nonnull(g);
@@ -407,6 +407,26 @@ START_TEST(test_series_order_refuses_mixed_or_unordered_rounds)
 }
 END_TEST
 
+START_TEST(test_register_sets_aside_a_revoked_answer)
+{
+	struct snd_register *g = NULL;
+	struct snd_store *w = NULL;
+	struct snd_register_entry *e;
+	char err[256] = "";
+	two_rounds(r1_json, r2_json);
+	ck_assert_msg(snd_store_open(dbpath, SND_STORE_WRITE, &w, err, sizeof err) == SND_OK, "%s", err);
+	ck_assert_int_eq(snd_store_revoke(w, "j-r2-d1", 1769414500000), SND_OK);
+	snd_store_close(w);
+	ck_assert_int_eq(snd_register_build(S, forms(), 2, &g, err, sizeof err), SND_OK);
+	/* A's only round 2 answer was made with the revoked link: no answer now */
+	e = snd_register_find(g, "p1", "A");
+	ck_assert_ptr_nonnull(e);
+	ck_assert_int_eq(e->rounds[1].answered, 0);
+	ck_assert_str_eq(snd_objection_status_names[e->status], "silent");
+	snd_register_free(g);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("trend");
@@ -421,6 +441,7 @@ int main(void)
 	tcase_add_test(t, test_trend_matches_questions_and_gives_exact_changes);
 	tcase_add_test(t, test_trend_by_attribute_has_groups);
 	tcase_add_test(t, test_series_order_refuses_mixed_or_unordered_rounds);
+	tcase_add_test(t, test_register_sets_aside_a_revoked_answer);
 	suite_add_tcase(s, t);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
