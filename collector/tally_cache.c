@@ -261,6 +261,9 @@ static void compute_register(const struct srv *s, int form, struct snd_store *rd
 		snd_log(SND_LOG_ERROR, "objection register of %s failed: %s", s->forms[form]->id, err);
 		return;
 	}
+	if (snd_register_fill_dispositions(reg, rd) != SND_OK)
+		snd_log(SND_LOG_WARN, "objection register of %s: the dispositions could not be read",
+		        s->forms[form]->id);
 	sn->reg = snd_register_json(reg);
 	sn->reg_rounds = snd_register_rounds_json(reg);
 	snd_register_free(reg);

@@ -24,8 +24,9 @@
  *      entity or gives reasons: one entry per (question, status) with the
  *      count of entities, so the register cannot link answers across
  *      rounds to anyone.
- *   5. disposition is never filled here: it is the chair's record, which a
- *      caller attaches to an entry (snd_register_find) before output.
+ *   5. disposition is the chair's record (store_record.c) of the last
+ *      round's questionnaire: snd_register_fill_dispositions attaches the
+ *      latest per (question, entity); snd_register_build leaves it NULL.
  */
 #include "trend_int.h"
 
@@ -480,4 +481,45 @@ cJSON *snd_register_rounds_json(const struct snd_register *g)
 		cJSON_AddStringToObject(x, "questionnaire", g->round_ids[r]);
 	}
 	return arr;
+}
+
+struct disp_ctx {
+	struct snd_register *g;
+	int oom;
+};
+
+static int on_disposition(void *ctx, const struct snd_record *r)
+{
+	struct disp_ctx *c = ctx;
+	struct snd_register_entry *e;
+	cJSON *d;
+	char at[21];
+	if (c->g->pseudonymous || r->question == NULL || r->entity == NULL)
+		return 0;
+	if ((e = snd_register_find(c->g, r->question, r->entity)) == NULL)
+		return 0; /* a disposition of an objection the register no longer holds */
+	if ((d = cJSON_CreateObject()) == NULL) {
+		c->oom = 1;
+		return 1;
+	}
+	snd_time_format(r->at / 1000, at);
+	cJSON_AddStringToObject(d, "status", r->status ? r->status : "");
+	cJSON_AddStringToObject(d, "note", r->text ? r->text : "");
+	cJSON_AddStringToObject(d, "by", r->by ? r->by : "");
+	cJSON_AddStringToObject(d, "at", at);
+	cJSON_Delete(e->disposition);
+	e->disposition = d;
+	return 0;
+}
+
+enum snd_err snd_register_fill_dispositions(struct snd_register *g, struct snd_store *s)
+{
+	struct disp_ctx c = {g, 0};
+	enum snd_err e;
+	if (g == NULL || g->nrounds == 0 || g->pseudonymous)
+		return SND_OK;
+	e = snd_store_each_disposition(s, g->round_ids[g->nrounds - 1], on_disposition, &c);
+	if (e == SND_OK && c.oom)
+		e = SND_ENOMEM;
+	return e;
 }

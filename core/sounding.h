@@ -1244,6 +1244,11 @@ void snd_register_free(struct snd_register *r);
  * first), or NULL; the hook for the chair's dispositions. */
 struct snd_register_entry *snd_register_find(struct snd_register *r, const char *question,
                                              const char *entity);
+/* Fills each entry's disposition with the latest disposition the chairs
+ * recorded for (question, entity) on the last round's questionnaire
+ * (snd_store_each_disposition): {"status","note","by","at"}.  Nothing on a
+ * pseudonymous register.  SND_OK, or the store's error / SND_ENOMEM. */
+enum snd_err snd_register_fill_dispositions(struct snd_register *r, struct snd_store *s);
 /* The register as the "objections" array of interface.md: entries
  * {"question","entity","status","rounds":[{"round","questionnaire",
  * "position","reason"}],"disposition"}; pseudonymous ones

@@ -440,6 +440,10 @@ enum snd_err snd_trend_build(struct snd_store *s, const struct snd_form *const *
 	if (reg == NULL) {
 		if ((e = snd_register_build(s, forms, n, &own, errbuf, errlen)) != SND_OK)
 			goto fail;
+		if ((e = snd_register_fill_dispositions(own, s)) != SND_OK) {
+			snprintf(errbuf, errlen, "reading the chairs' dispositions: %s", snd_strerror(e));
+			goto fail;
+		}
 		reg = own;
 	}
 	e = SND_ENOMEM;

@@ -355,6 +355,10 @@ static int report_register(const struct common *c, const struct snd_form *f,
 		tally_err("--previous: %s", err);
 		goto done;
 	}
+	if (snd_register_fill_dispositions(reg, s) != SND_OK) {
+		tally_err("%s: reading the chairs' dispositions failed", c->db);
+		goto done;
+	}
 	cJSON_AddItemToObject(sum, "register", snd_register_json(reg));
 	cJSON_AddItemToObject(sum, "register_rounds", snd_register_rounds_json(reg));
 	rc = 0;

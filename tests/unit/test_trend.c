@@ -427,6 +427,46 @@ START_TEST(test_register_sets_aside_a_revoked_answer)
 }
 END_TEST
 
+START_TEST(test_register_shows_the_chairs_latest_disposition)
+{
+	struct snd_register *g = NULL;
+	struct snd_store *w = NULL;
+	struct snd_record rec;
+	char err[256] = "", link[65];
+	cJSON *j;
+	const cJSON *d;
+	two_rounds(r1_json, r2_json);
+	ck_assert_msg(snd_store_open(dbpath, SND_STORE_WRITE, &w, err, sizeof err) == SND_OK, "%s", err);
+	memset(&rec, 0, sizeof rec);
+	rec.kind = SND_REC_DISPOSITION;
+	rec.qid = "r2";
+	rec.question = "p1";
+	rec.entity = "A";
+	rec.status = "open";
+	rec.text = "";
+	rec.by = "chair-1";
+	rec.at = 1769500000000;
+	ck_assert_int_eq(snd_store_record_add(w, &rec, link), SND_OK);
+	rec.status = "addressed";
+	rec.text = "text revised in round 2";
+	rec.at = 1769500060000;
+	ck_assert_int_eq(snd_store_record_add(w, &rec, link), SND_OK);
+	snd_store_close(w);
+	ck_assert_int_eq(snd_register_build(S, forms(), 2, &g, err, sizeof err), SND_OK);
+	ck_assert_ptr_null(g->entries[0].disposition);
+	ck_assert_int_eq(snd_register_fill_dispositions(g, S), SND_OK);
+	j = snd_register_json(g);
+	d = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(j, 0), "disposition");
+	ck_assert_str_eq(snd_json_str(cJSON_GetArrayItem(j, 0), "entity"), "A");
+	ck_assert_str_eq(snd_json_str(d, "status"), "addressed");
+	ck_assert_str_eq(snd_json_str(d, "note"), "text revised in round 2");
+	ck_assert_str_eq(snd_json_str(d, "by"), "chair-1");
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(j, 1), "disposition")));
+	cJSON_Delete(j);
+	snd_register_free(g);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("trend");
@@ -442,6 +482,7 @@ int main(void)
 	tcase_add_test(t, test_trend_by_attribute_has_groups);
 	tcase_add_test(t, test_series_order_refuses_mixed_or_unordered_rounds);
 	tcase_add_test(t, test_register_sets_aside_a_revoked_answer);
+	tcase_add_test(t, test_register_shows_the_chairs_latest_disposition);
 	suite_add_tcase(s, t);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
