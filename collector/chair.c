@@ -262,6 +262,8 @@ enum MHD_Result h_chair(struct req *r)
 		v.refresh_s = CHAIR_REFRESH_S;
 		v.tallied_at = sn->made_s;
 		v.list_max = PAGE_CHAIR_LIST_MAX;
+		v.objections = sn->reg;
+		v.register_rounds = sn->reg_rounds;
 		snd_buf_init(&b, 0);
 		if (k.list < 0) {
 			page_chair(&b, &p, &v);

@@ -3,11 +3,16 @@
  * Each problem is one line on stdout, "FILE: $.json.path: message" (the
  * lines are the command's output, so scripts can collect them); exit 1 when
  * any file has a problem, 0 with no output when all are valid, 2 on a usage
- * error. */
+ * error.
+ *
+ * Rounds of a series are checked together: a form whose "previous" names
+ * a round must be given with that round's file, and its "was" keys must
+ * name questions of it (snd_series_check). */
 #include "commands.h"
 #include "sounding.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char usage[] =
@@ -15,7 +20,10 @@ static const char usage[] =
 	"\n"
 	"Validates questionnaire files against the schema of forms/README.md.\n"
 	"Prints every problem as FILE: $.json.path: message and exits 1, or\n"
-	"prints nothing and exits 0 when every file is valid.\n";
+	"prints nothing and exits 0 when every file is valid.  Rounds of a\n"
+	"series are checked together: give a round's file with its previous\n"
+	"round's (collector check R1.json R2.json), whose questions its \"was\"\n"
+	"keys name.\n";
 
 /* argv[i] is a file name (not an option), given whether "--" came before. */
 static int is_file(const char *a, int after_dashes)
@@ -23,14 +31,15 @@ static int is_file(const char *a, int after_dashes)
 	return after_dashes || a[0] != '-' || a[1] == '\0';
 }
 
-static int check_one(const char *path)
+/* Loads path into *f (NULL when it has problems), printing them; 0 or 1. */
+static int check_one(const char *path, struct snd_form **f)
 {
-	struct snd_form *f = NULL;
 	struct snd_diag d;
 	size_t k;
 	enum snd_err e;
 	snd_diag_init(&d);
-	e = snd_form_load(path, &f, &d);
+	*f = NULL;
+	e = snd_form_load(path, f, &d);
 	if (e != SND_OK) {
 		for (k = 0; k < d.n; k++)
 			printf("%s: %s: %s\n", path, d.items[k].where, d.items[k].msg);
@@ -38,13 +47,50 @@ static int check_one(const char *path)
 			printf("%s: $: %s\n", path, snd_strerror(e));
 	}
 	snd_diag_free(&d);
-	snd_form_free(f);
 	return e == SND_OK ? 0 : 1;
+}
+
+/* The checks across the valid files: "previous" and "was" (rounds). */
+static int check_series(struct snd_form **forms, const char **paths, size_t n)
+{
+	const struct snd_form **ok = calloc(n ? n : 1, sizeof *ok);
+	const char **okp = calloc(n ? n : 1, sizeof *okp);
+	struct snd_diag *d = calloc(n ? n : 1, sizeof *d);
+	size_t i, k, m = 0;
+	int bad = 0;
+	if (ok == NULL || okp == NULL || d == NULL) {
+		free(ok);
+		free(okp);
+		free(d);
+		die_msg("check: out of memory");
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		if (forms[i] == NULL)
+			continue;
+		okp[m] = paths[i];
+		ok[m] = forms[i];
+		snd_diag_init(&d[m++]);
+	}
+	snd_series_check(ok, m, d);
+	for (i = 0; i < m; i++) {
+		for (k = 0; k < d[i].n; k++)
+			printf("%s: %s: %s\n", okp[i], d[i].items[k].where, d[i].items[k].msg);
+		bad |= d[i].n > 0;
+		snd_diag_free(&d[i]);
+	}
+	free(ok);
+	free(okp);
+	free(d);
+	return bad;
 }
 
 int cmd_check(int argc, char **argv)
 {
 	int i, dashes = 0, status = 0, nfiles = 0;
+	struct snd_form **forms;
+	const char **paths;
+	size_t n = 0;
 	for (i = 1; i < argc; i++) {
 		if (!dashes && strcmp(argv[i], "--") == 0) {
 			dashes = 1;
@@ -62,13 +108,31 @@ int cmd_check(int argc, char **argv)
 		die_msg("check: name at least one questionnaire file (try: collector check --help)");
 		return 2;
 	}
+	forms = calloc((size_t)nfiles, sizeof *forms);
+	paths = calloc((size_t)nfiles, sizeof *paths);
+	if (forms == NULL || paths == NULL) {
+		free(forms);
+		free(paths);
+		die_msg("check: out of memory");
+		return 1;
+	}
 	dashes = 0;
 	for (i = 1; i < argc; i++) {
 		if (!dashes && strcmp(argv[i], "--") == 0)
 			dashes = 1;
-		else if (check_one(argv[i]) != 0)
-			status = 1;
+		else {
+			paths[n] = argv[i];
+			if (check_one(argv[i], &forms[n]) != 0)
+				status = 1;
+			n++;
+		}
 	}
+	if (check_series(forms, paths, n) != 0)
+		status = 1;
+	for (i = 0; i < (int)n; i++)
+		snd_form_free(forms[i]);
+	free(forms);
+	free(paths);
 	if (fflush(stdout) != 0) {
 		die_msg("check: cannot write the report");
 		return 1;

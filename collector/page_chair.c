@@ -590,6 +590,15 @@ static void chair_questions(struct pg *p, const struct chair_view *v, const cJSO
 	snd_buf_free(&href);
 }
 
+/* The objection register against the previous rounds this collector
+ * serves, sustained first (core's renderer, as the report shows it). */
+static void chair_register(struct pg *p, const struct chair_view *v)
+{
+	if (v->objections == NULL)
+		return;
+	snd_report_register(p->b, p->f, p->lang, v->objections, v->register_rounds, "reg-h");
+}
+
 void page_chair(struct snd_buf *out, const struct page_req *r, const struct chair_view *v)
 {
 	const struct snd_form *f = r->form;
@@ -624,6 +633,7 @@ void page_chair(struct snd_buf *out, const struct page_req *r, const struct chai
 	put(&p, "</p>\n");
 	consensus_table(&p, questions, "cons-x", v);
 	put(&p, "</section>\n");
+	chair_register(&p, v);
 
 	put(&p, "<section class=\"all-questions\" aria-labelledby=\"all-h\">\n<h2 id=\"all-h\">");
 	put(&p, tr(p.un, M_ALL_QUESTIONS));

@@ -96,6 +96,9 @@ struct chair_view {
 	int refresh_s;          /* > 0: the page refreshes itself every refresh_s seconds */
 	int64_t tallied_at;     /* Unix seconds the summary was computed ("Updated ...") */
 	size_t list_max;        /* objections/comments listed per question (0: all) */
+	const cJSON *objections;      /* the objection register against the previous
+	                               * rounds (snd_register_json), or NULL */
+	const cJSON *register_rounds; /* its rounds (snd_register_rounds_json) */
 };
 
 /* Objections and comments on the dashboard, per question (and group); the

@@ -111,6 +111,8 @@ void snap_release(struct snap *sn)
 		pthread_mutex_destroy(&sn->pages_lock);
 		cJSON_Delete(sn->summary);
 		cJSON_Delete(sn->turnout);
+		cJSON_Delete(sn->reg);
+		cJSON_Delete(sn->reg_rounds);
 		free(sn->json);
 		if (sn->json_resp != NULL)
 			MHD_destroy_response(sn->json_resp);
@@ -217,12 +219,64 @@ struct MHD_Response *json_response(struct req *r, struct snap *sn)
 	return resp;
 }
 
-/* Computes a snapshot of form f on reader rd (no lock held: it may take a
- * while on a big store); nothing of a request, so the tallier calls it too. */
-static enum snd_err compute_snap(const struct snd_form *f, struct snd_store *rd, const char *by,
-                                 enum snd_weight weight, int with_turnout, int64_t version,
-                                 struct snap **out, char *err, size_t errlen)
+/* The rounds the chair page's objection register compares for
+ * questionnaire form: its "previous" rounds among the forms this collector
+ * serves, followed back, earliest first, then form itself.  The count; 1
+ * when no previous round is served (no register then). */
+#define ROUNDS_MAX 16
+static size_t rounds_of(const struct srv *s, int form, const struct snd_form **chain)
 {
+	const struct snd_form *cur = s->forms[form];
+	size_t n = 1, i, k;
+	chain[ROUNDS_MAX - 1] = cur;
+	while (cur->previous && n < ROUNDS_MAX) {
+		const struct snd_form *prev = NULL;
+		for (i = 0; i < s->nforms && prev == NULL; i++)
+			if (strcmp(s->forms[i]->id, cur->previous) == 0 && s->forms[i]->series &&
+			    cur->series && strcmp(s->forms[i]->series, cur->series) == 0 &&
+			    s->forms[i]->round < cur->round)
+				prev = s->forms[i];
+		if (prev == NULL)
+			break;
+		chain[ROUNDS_MAX - 1 - n++] = cur = prev;
+	}
+	for (k = 0; k < n; k++)
+		chain[k] = chain[ROUNDS_MAX - n + k];
+	return n;
+}
+
+/* The dashboard's objection register (sn->reg, sn->reg_rounds) when form
+ * has a served previous round.  A failure is logged and leaves the page
+ * without it: the register never costs the chair the dashboard. */
+static void compute_register(const struct srv *s, int form, struct snd_store *rd,
+                             struct snap *sn)
+{
+	const struct snd_form *chain[ROUNDS_MAX];
+	struct snd_register *reg = NULL;
+	char err[256] = "";
+	size_t n = rounds_of(s, form, chain);
+	if (n < 2)
+		return;
+	if (snd_register_build(rd, chain, n, &reg, err, sizeof err) != SND_OK) {
+		snd_log(SND_LOG_ERROR, "objection register of %s failed: %s", s->forms[form]->id, err);
+		return;
+	}
+	if (snd_register_fill_dispositions(reg, rd) != SND_OK)
+		snd_log(SND_LOG_WARN, "objection register of %s: the dispositions could not be read",
+		        s->forms[form]->id);
+	sn->reg = snd_register_json(reg);
+	sn->reg_rounds = snd_register_rounds_json(reg);
+	snd_register_free(reg);
+}
+
+/* Computes a snapshot of questionnaire form on reader rd (no lock held: it
+ * may take a while on a big store); nothing of a request, so the tallier
+ * calls it too. */
+static enum snd_err compute_snap(const struct srv *srv, int form, struct snd_store *rd,
+                                 const char *by, enum snd_weight weight, int with_turnout,
+                                 int64_t version, struct snap **out, char *err, size_t errlen)
+{
+	const struct snd_form *f = srv->forms[form];
 	struct snd_tally_opts o;
 	struct snap *sn;
 	enum snd_err rc;
@@ -237,6 +291,8 @@ static enum snd_err compute_snap(const struct snd_form *f, struct snd_store *rd,
 	rc = snd_tally_summary(rd, f, &o, &sn->summary, err, errlen);
 	if (rc == SND_OK && with_turnout)
 		rc = snd_tally_turnout(rd, f, &sn->turnout, err, errlen);
+	if (rc == SND_OK && with_turnout)
+		compute_register(srv, form, rd, sn);
 	if (rc == SND_OK && !with_turnout)
 		rc = json_print(sn);
 	if (rc != SND_OK) {
@@ -244,6 +300,8 @@ static enum snd_err compute_snap(const struct snd_form *f, struct snd_store *rd,
 		        err[0] ? err : snd_strerror(rc));
 		cJSON_Delete(sn->summary);
 		cJSON_Delete(sn->turnout);
+		cJSON_Delete(sn->reg);
+		cJSON_Delete(sn->reg_rounds);
 		free(sn->json);
 		free(sn);
 		return rc;
@@ -301,7 +359,7 @@ static void tallier_job(struct tally_cache *tc, unsigned idx)
 	pthread_mutex_unlock(&sl->lock);
 
 	if (rd != NULL && (rc = snd_store_version(rd, &version)) == SND_OK)
-		rc = compute_snap(tc->s->forms[form], rd, by[0] ? by : NULL, weight, with_turnout,
+		rc = compute_snap(tc->s, form, rd, by[0] ? by : NULL, weight, with_turnout,
 		                  version, &sn, err, sizeof err);
 
 	pthread_mutex_lock(&sl->lock);
@@ -446,7 +504,7 @@ enum snd_err get_snap(struct srv *s, int form, const char *by, enum snd_weight w
 			break;
 		if (!mine) { /* another view holds the slot: compute privately */
 			pthread_mutex_unlock(&sl->lock);
-			return compute_snap(s->forms[form], rd, by, weight, with_turnout, version, out, err,
+			return compute_snap(s, form, rd, by, weight, with_turnout, version, out, err,
 			                    errlen);
 		}
 		pthread_cond_wait(&sl->done, &sl->lock); /* the first computation of this view */
@@ -464,7 +522,7 @@ enum snd_err get_snap(struct srv *s, int form, const char *by, enum snd_weight w
 	sl->computing = 1;
 	pthread_mutex_unlock(&sl->lock);
 
-	rc = compute_snap(s->forms[form], rd, by, weight, with_turnout, version, &sn, err, errlen);
+	rc = compute_snap(s, form, rd, by, weight, with_turnout, version, &sn, err, errlen);
 
 	pthread_mutex_lock(&sl->lock);
 	sl->computing = 0;

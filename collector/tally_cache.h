@@ -49,6 +49,10 @@ struct snap {
 	int64_t made_ms, cost_ms;    /* monotonic time it was computed, and how long it took */
 	int64_t made_s;              /* Unix time it was computed: the pages' "Updated" */
 	cJSON *summary, *turnout;
+	/* dashboard views of a later round: the objection register against
+	 * the served previous rounds (snd_register_json) and its rounds; NULL
+	 * when there is none */
+	cJSON *reg, *reg_rounds;
 	/* the summary API's answer, for views without turnout (the dashboard's
 	 * own snapshots never print it): the JSON and its tag, printed when the
 	 * snapshot is made; the response, shared like a page, made from it by

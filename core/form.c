@@ -165,11 +165,62 @@ static void parse_time(struct form_ctx *c, const cJSON *root, const char *key, i
 	}
 	*has = 1;
 }
+/* The highest round number a series may reach: far past any real one, and
+ * small enough to print in a fixed buffer. */
+#define FORM_MAX_ROUND 1000
+
+/* "series", "round" and "previous": each alone is typed here; together
+ * they must make sense (a round needs its series, round 1 has no previous
+ * round).  Whether "previous" names an earlier round of the series is a
+ * question about several files: collector check and tally trend ask it. */
+static void parse_series(struct form_ctx *c, const cJSON *root)
+{
+	struct snd_form *f = c->f;
+	const cJSON *se = cJSON_GetObjectItemCaseSensitive(root, "series");
+	const cJSON *ro = cJSON_GetObjectItemCaseSensitive(root, "round");
+	const cJSON *pr = cJSON_GetObjectItemCaseSensitive(root, "previous");
+	long n;
+	int ok = 1;
+	if (se && (!cJSON_IsString(se) || !is_form_id(se->valuestring))) {
+		form_err(c, "$.series", "series ids are 1 to 64 characters of a-z, 0-9, _ and -, "
+		               "starting with a letter or digit");
+		ok = 0;
+	} else if (se) {
+		f->series = xstrdup(c, se->valuestring);
+	}
+	if (ro && get_int(ro, 1, FORM_MAX_ROUND, &n) != 0) {
+		form_err(c, "$.round", "must be a whole number from 1 to %d", FORM_MAX_ROUND);
+		ok = 0;
+	} else if (ro) {
+		f->round = (int)n;
+	}
+	if (pr && (!cJSON_IsString(pr) || !is_form_id(pr->valuestring))) {
+		form_err(c, "$.previous", "must be the id of the previous round's questionnaire");
+		ok = 0;
+	} else if (pr) {
+		f->previous = xstrdup(c, pr->valuestring);
+	}
+	if (!ok)
+		return;
+	if (se && ro == NULL)
+		form_err(c, "$", "a questionnaire with a \"series\" needs its \"round\" (1 for the first)");
+	if (ro && se == NULL)
+		form_err(c, "$.round", "a \"round\" needs the \"series\" it belongs to");
+	if (pr && (se == NULL || ro == NULL))
+		form_err(c, "$.previous", "\"previous\" needs \"series\" and \"round\": the id of "
+		             "the series and this questionnaire's round number");
+	else if (pr && f->round == 1)
+		form_err(c, "$.previous", "round 1 has no previous round; leave \"previous\" out "
+		             "(or raise \"round\")");
+	else if (pr && f->id && strcmp(pr->valuestring, f->id) == 0)
+		form_err(c, "$.previous", "a questionnaire cannot be its own previous round");
+}
+
 static void parse_form(struct form_ctx *c, const cJSON *root)
 {
 	static const char *const fkeys[] = {"id", "languages", "drafts", "title", "intro",
 	                                    "opens", "closes", "anonymity", "sections",
-	                                    "previous", "results"};
+	                                    "previous", "results", "series", "round"};
 	struct snd_form *f = c->f;
 	const cJSON *v;
 	if (!cJSON_IsObject(root)) {
@@ -213,15 +264,7 @@ static void parse_form(struct form_ctx *c, const cJSON *root)
 		else
 			f->results = (enum snd_results)i;
 	}
-	v = cJSON_GetObjectItemCaseSensitive(root, "previous");
-	if (v) {
-		if (!cJSON_IsString(v) || !is_form_id(v->valuestring))
-			form_err(c, "$.previous", "must be the id of the previous round's questionnaire");
-		else if (f->id && strcmp(v->valuestring, f->id) == 0)
-			form_err(c, "$.previous", "names this questionnaire itself");
-		else
-			f->previous = xstrdup(c, v->valuestring);
-	}
+	parse_series(c, root);
 	form_parse_sections(c, root);
 }
 
@@ -254,6 +297,7 @@ void snd_form_free(struct snd_form *f)
 		for (j = 0; j < q->nshow_if_values; j++)
 			free(q->show_if_values[j]);
 		free(q->show_if_values);
+		free(q->was);
 	}
 	free(f->questions);
 	for (i = 0; i < f->nsections; i++) {
@@ -271,6 +315,7 @@ void snd_form_free(struct snd_form *f)
 		free(f->draft_languages[i]);
 	free(f->draft_languages);
 	free(f->id);
+	free(f->series);
 	free(f->previous);
 	free(f->source);
 	free(f);

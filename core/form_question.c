@@ -110,7 +110,7 @@ static void parse_choices(struct form_ctx *c, const cJSON *q, const char *qpath,
 }
 
 static const char *const question_keys[] = {
-	"id", "type", "required", "text", "help", "show_if", "options", "rows",
+	"id", "type", "required", "text", "help", "show_if", "was", "options", "rows",
 	"min", "max", "labels", "no_view", "integer", "max_length",
 };
 #define NQKEYS (sizeof question_keys / sizeof question_keys[0])
@@ -129,7 +129,7 @@ static int key_applies(enum snd_qtype t, const char *k)
 		[SND_Q_TEXT] = " max_length ",
 	};
 	char pat[80];
-	if (in_list(k, question_keys, 6))
+	if (in_list(k, question_keys, 7))
 		return 1;
 	snprintf(pat, sizeof pat, " %s ", k);
 	return strstr(by_type[t], pat) != NULL;
@@ -286,6 +286,31 @@ static void parse_max_length(struct form_ctx *c, const cJSON *q, const char *qpa
 	qq->max_length = (size_t)n;
 }
 
+/* "was": the question's id in the previous round.  That it names a
+ * question there is checked across files (collector check, tally trend);
+ * here only that it is an id, not the question's own, on a form with a
+ * previous round (parse_series ran first). */
+static void parse_was(struct form_ctx *c, const cJSON *q, const char *path,
+                      struct snd_question *qq)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(q, "was");
+	char p[FORM_PATH_MAX];
+	if (v == NULL)
+		return;
+	subpath(p, path, "was");
+	if (!cJSON_IsString(v) || !is_id(v->valuestring))
+		form_err(c, p, "must be the question's id in the previous round (1 to 64 characters "
+		             "of a-z, 0-9 and _)");
+	else if (qq->id && strcmp(v->valuestring, qq->id) == 0)
+		form_err(c, p, "names the question's own id; leave \"was\" out when the id is "
+		             "unchanged");
+	else if (c->f->previous == NULL)
+		form_err(c, p, "\"was\" needs \"previous\" at the top: the round whose question "
+		             "this one renames");
+	else
+		qq->was = xstrdup(c, v->valuestring);
+}
+
 static void parse_question(struct form_ctx *c, const cJSON *q, size_t si, size_t qi)
 {
 	struct snd_form *f = c->f;
@@ -346,6 +371,7 @@ static void parse_question(struct form_ctx *c, const cJSON *q, size_t si, size_t
 	form_member_label(c, q, "text", path, &qq->text, 1, "the question");
 	form_member_label(c, q, "help", path, &qq->help, 0, "the question");
 	info->show_if = cJSON_GetObjectItemCaseSensitive(q, "show_if");
+	parse_was(c, q, path, qq);
 	if (t < 0)
 		return;
 	qq->type = (enum snd_qtype)t;

@@ -32,6 +32,8 @@
  */
 #include "report_int.h"
 
+#include <stdlib.h>
+
 #include <string.h>
 #include <time.h>
 
@@ -381,6 +383,146 @@ static void report_set_aside(struct snd_buf *out, const cJSON *summary, char dec
 	snd_buf_puts(out, "</p>");
 }
 
+/* ------------------------------------------------------ objection register */
+
+/* The words of a register status ("sustained"...), or the status itself. */
+static const char *status_word(const struct snd_form *f, int lang, const char *st)
+{
+	static const enum msg m[SND_OBJ__MAX] = {M_ST_SUSTAINED, M_ST_NEW, M_ST_SILENT,
+	                                         M_ST_WITHDRAWN};
+	int i;
+	for (i = 0; st && i < SND_OBJ__MAX; i++)
+		if (strcmp(st, snd_objection_status_names[i]) == 0)
+			return T(f, lang, m[i]);
+	return st ? st : "?";
+}
+
+/* One round's cell: the position's word, and under an objection its
+ * reasons, one per line as the register joins them. */
+static void register_cell(struct snd_buf *o, const struct snd_form *f, int lang, const cJSON *r)
+{
+	const char *pos = snd_json_str(r, "position"), *why = snd_json_str(r, "reason");
+	int k;
+	snd_buf_puts(o, "<td>");
+	for (k = 0; pos && k < SND_POS__MAX && strcmp(pos, snd_position_names[k]) != 0; k++)
+		;
+	if (pos == NULL || k == SND_POS__MAX) {
+		snd_buf_puts(o, "<span class=\"snd-reg-none\">");
+		snd_buf_html(o, T(f, lang, M_REG_NO_ANSWER));
+		snd_buf_puts(o, "</span>");
+	} else {
+		snd_buf_printf(o, "<span class=\"snd-pos-%s\">", pos);
+		snd_buf_html(o, T(f, lang, snd_rpt_pos_msg[k]));
+		snd_buf_puts(o, "</span>");
+	}
+	while (why && *why) {
+		const char *nl = strchr(why, '\n');
+		size_t n = nl ? (size_t)(nl - why) : strlen(why);
+		char *line = strndup(why, n);
+		snd_buf_puts(o, "<br><q>");
+		snd_buf_html(o, line ? line : "");
+		snd_buf_puts(o, "</q>");
+		free(line);
+		why = nl ? nl + 1 : NULL;
+	}
+	snd_buf_puts(o, "</td>");
+}
+
+void snd_report_register(struct snd_buf *o, const struct snd_form *f, int lang,
+                         const cJSON *objections, const cJSON *rounds, const char *hid)
+{
+	const cJSON *e, *r;
+	int pseudo = 0, disp = 0;
+	cJSON_ArrayForEach(e, objections) {
+		if (cJSON_GetObjectItemCaseSensitive(e, "entity") == NULL)
+			pseudo = 1;
+		if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(e, "disposition")))
+			disp = 1;
+	}
+	snd_buf_puts(o, "<section class=\"snd-register\"");
+	if (hid) {
+		snd_buf_puts(o, " aria-labelledby=\"");
+		snd_buf_html(o, hid);
+		snd_buf_puts(o, "\"><h2 id=\"");
+		snd_buf_html(o, hid);
+		snd_buf_puts(o, "\">");
+	} else {
+		snd_buf_puts(o, "><h2>");
+	}
+	snd_buf_html(o, T(f, lang, M_REGISTER));
+	snd_buf_puts(o, "</h2><p class=\"snd-meta\">");
+	snd_buf_html(o, T(f, lang, M_REGISTER_NOTE));
+	snd_buf_puts(o, "</p>");
+	if (cJSON_GetArraySize(objections) == 0) {
+		snd_buf_puts(o, "<p>");
+		snd_buf_html(o, T(f, lang, M_REG_NONE));
+		snd_buf_puts(o, "</p></section>\n");
+		return;
+	}
+	snd_buf_puts(o, "<div class=\"table-wrap\" tabindex=\"0\" role=\"group\" aria-label=\"");
+	snd_buf_html(o, T(f, lang, M_REGISTER));
+	snd_buf_puts(o, "\"><table class=\"data\"><thead><tr>");
+	snd_rpt_th_col(o, T(f, lang, M_REG_STATUS));
+	snd_rpt_th_col(o, T(f, lang, M_PROPOSAL));
+	snd_rpt_th_col(o, T(f, lang, pseudo ? M_REG_ENTITIES : M_REG_ENTITY));
+	if (!pseudo) {
+		cJSON_ArrayForEach(r, rounds) {
+			char n[SND_FMT_LEN];
+			const char *args[1] = {n};
+			struct snd_buf h;
+			snd_fmt_count(n, snd_json_num0(r, "round"), '.');
+			snd_buf_init(&h, 0);
+			snd_rpt_html_fill(&h, T(f, lang, M_REG_ROUND), args, 1);
+			snd_buf_puts(o, "<th scope=\"col\">");
+			snd_buf_puts(o, h.data ? h.data : "");
+			snd_buf_puts(o, "</th>");
+			snd_buf_free(&h);
+		}
+	}
+	if (disp)
+		snd_rpt_th_col(o, T(f, lang, M_REG_DISPOSITION));
+	snd_buf_puts(o, "</tr></thead><tbody>");
+	cJSON_ArrayForEach(e, objections) {
+		const char *q = snd_json_str(e, "question"), *st = snd_json_str(e, "status");
+		const char *text = NULL;
+		const cJSON *d = cJSON_GetObjectItemCaseSensitive(e, "disposition");
+		int qi = q ? snd_form_question(f, q) : -1;
+		if (qi >= 0)
+			text = snd_rpt_label(f, &f->questions[qi].text, lang);
+		snd_buf_puts(o, "<tr class=\"snd-reg-");
+		snd_buf_html(o, st ? st : "unknown");
+		snd_buf_puts(o, "\"><td><strong>");
+		snd_buf_html(o, status_word(f, lang, st));
+		snd_buf_puts(o, "</strong></td><th scope=\"row\">");
+		snd_buf_html(o, text ? text : q ? q : "?");
+		snd_buf_puts(o, "</th><td>");
+		if (pseudo) {
+			char n[SND_FMT_LEN];
+			snd_fmt_count(n, snd_json_num0(e, "count"), snd_rpt_dec(f, lang));
+			snd_buf_puts(o, n);
+			snd_buf_puts(o, "</td>");
+		} else {
+			snd_buf_html(o, snd_json_str(e, "entity") ? snd_json_str(e, "entity") : "");
+			snd_buf_puts(o, "</td>");
+			cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(e, "rounds"))
+				register_cell(o, f, lang, r);
+		}
+		if (disp) {
+			snd_buf_puts(o, "<td>");
+			if (cJSON_IsObject(d)) {
+				snd_buf_html(o, snd_json_str(d, "status") ? snd_json_str(d, "status") : "");
+				if (snd_json_str(d, "note")) {
+					snd_buf_puts(o, "<br>");
+					snd_buf_html(o, snd_json_str(d, "note"));
+				}
+			}
+			snd_buf_puts(o, "</td>");
+		}
+		snd_buf_puts(o, "</tr>");
+	}
+	snd_buf_puts(o, "</tbody></table></div></section>\n");
+}
+
 enum snd_err snd_report_html(struct snd_buf *out, const struct snd_form *f, int lang,
                              const cJSON *summary, const cJSON *turnout)
 {
@@ -448,6 +590,9 @@ enum snd_err snd_report_page(struct snd_buf *out, const struct snd_form *f, int 
 	if (turnout)
 		render_turnout(out, f, lang, turnout);
 	render_proposals(out, f, lang, cJSON_GetObjectItemCaseSensitive(summary, "questions"), NULL);
+	if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(summary, "register")))
+		snd_report_register(out, f, lang, cJSON_GetObjectItemCaseSensitive(summary, "register"),
+		                    cJSON_GetObjectItemCaseSensitive(summary, "register_rounds"), NULL);
 	render_questions(out, f, lang, cJSON_GetObjectItemCaseSensitive(summary, "questions"), 1,
 	                 summary);
 	if (cJSON_IsObject(groups) && cJSON_GetArraySize(groups) > 0) {

@@ -347,6 +347,39 @@ static const char *const ui_text[M__MAX][NUI] = {
 		"%s 名已撤销", "%s отозвано"},
 	[M_INVITED] = {"invited", "invités", "invitados", "المدعوون", "受邀", "приглашено"},
 	[M_RATE] = {"rate", "taux", "tasa", "النسبة", "比例", "доля"},
+	/* The objection register across rounds (snd_report_register). */
+	[M_REGISTER] = {"Objection register", "Registre des objections", "Registro de objeciones",
+		"سجل الاعتراضات", "反对意见登记册", "Реестр возражений"},
+	[M_REGISTER_NOTE] = {"Every entity that objected to a proposal in any round, comparing "
+		"the last two rounds: sustained objections first, then new, silent and withdrawn ones.",
+		"Chaque entité ayant formulé une objection à une proposition lors d’un tour, en "
+		"comparant les deux derniers tours\xc2\xa0: d’abord les objections maintenues, puis les "
+		"nouvelles, les silencieuses et les retirées.",
+		"Cada entidad que objetó una propuesta en alguna ronda, comparando las dos últimas "
+		"rondas: primero las objeciones mantenidas, luego las nuevas, las silenciosas y las "
+		"retiradas.",
+		"كل جهة اعترضت على مقترح في أي جولة، مع المقارنة بين آخر جولتين: الاعتراضات القائمة "
+		"أولاً، ثم الجديدة، ثم الصامتة، ثم المسحوبة.",
+		"在任何一轮中对提案提出反对的每个实体，比较最近两轮：先列持续的反对意见，然后是新的、沉默的和撤回的。",
+		"Все организации, возражавшие против предложения в каком-либо раунде, в сравнении "
+		"двух последних раундов: сначала устойчивые возражения, затем новые, без ответа и "
+		"снятые."},
+	[M_REG_STATUS] = {"status", "statut", "estado", "الحالة", "状态", "статус"},
+	[M_REG_ENTITY] = {"entity", "entité", "entidad", "الجهة", "实体", "организация"},
+	[M_REG_ENTITIES] = {"entities", "entités", "entidades", "الجهات", "实体数", "организации"},
+	[M_REG_ROUND] = {"round %s", "tour %s", "ronda %s", "الجولة %s", "第%s轮", "раунд %s"},
+	[M_REG_NO_ANSWER] = {"no answer", "pas de réponse", "sin respuesta", "لا إجابة", "未回答",
+		"нет ответа"},
+	[M_REG_NONE] = {"No entity objected in any round.",
+		"Aucune entité n’a formulé d’objection lors d’un tour.",
+		"Ninguna entidad objetó en ninguna ronda.", "لم تعترض أي جهة في أي جولة.",
+		"在任何一轮中都没有实体提出反对。", "Ни одна организация не возражала ни в одном раунде."},
+	[M_REG_DISPOSITION] = {"disposition", "suite donnée", "tratamiento", "المعالجة", "处理",
+		"решение"},
+	[M_ST_SUSTAINED] = {"sustained", "maintenue", "mantenida", "قائم", "持续", "устойчивое"},
+	[M_ST_NEW] = {"new", "nouvelle", "nueva", "جديد", "新", "новое"},
+	[M_ST_SILENT] = {"silent", "silencieuse", "silenciosa", "صامت", "沉默", "без ответа"},
+	[M_ST_WITHDRAWN] = {"withdrawn", "retirée", "retirada", "مسحوب", "撤回", "снято"},
 };
 
 /* The UI language of form language lang: its index in ui_langs, else 0. */

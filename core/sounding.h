@@ -554,6 +554,9 @@ struct snd_question {
 	int show_if_q;               /* index into form->questions, -1 when none */
 	char **show_if_values;
 	size_t nshow_if_values;
+	/* "was": this question's id in the previous round (a renamed
+	 * question), or NULL when it kept its id (or is new). */
+	char *was;
 };
 
 struct snd_section {
@@ -574,7 +577,12 @@ struct snd_form {
 	int64_t opens, closes;       /* Unix seconds */
 	int has_opens, has_closes;
 	enum snd_anonymity anonymity;
-	char *previous;              /* "previous": the earlier round's questionnaire id, or NULL */
+	/* Rounds: "series" (an id shared by the rounds, NULL when the form
+	 * stands alone), "round" (>= 1 with a series, else 0), "previous"
+	 * (the previous round's questionnaire id, or NULL; never on round 1). */
+	char *series;
+	int round;
+	char *previous;
 	enum snd_results results;    /* "results": who sees the tally (default chairs) */
 	struct snd_section *sections;
 	size_t nsections;
@@ -1167,6 +1175,101 @@ enum snd_err snd_turnout_roll(struct snd_store *s, const struct snd_form *f,
                               const struct snd_turnout_opts *o, cJSON **out, char *errbuf,
                               size_t errlen);
 
+/* ---------------------------------------- rounds (trend.c, register.c)
+ * A sounding across meetings: forms of one "series", each a "round", the
+ * later ones naming their "previous" round; questions matched by id, or
+ * by "was" to the previous round's id. */
+
+/* SND_OK when forms[0..n) (n >= 1) are rounds of one series in strictly
+ * increasing round order; else SND_EINVAL with the problem in errbuf. */
+enum snd_err snd_series_order(const struct snd_form *const *forms, size_t n, char *errbuf,
+                              size_t errlen);
+/* The checks across files of `collector check`: every "previous" names
+ * another of forms[0..n) of the same series and an earlier round, every
+ * "was" names a question of that previous round, no two questions
+ * continue the same one, no two forms share an id.  Problems go to
+ * diags[i] (one diag per form) as (JSON path, message). */
+void snd_series_check(const struct snd_form *const *forms, size_t n, struct snd_diag *diags);
+
+/* The objection register (register.c).  Statuses in output order. */
+enum snd_objection_status {
+	SND_OBJ_SUSTAINED,  /* objects in the last round and the one before */
+	SND_OBJ_NEW,        /* objects in the last round, not the one before */
+	SND_OBJ_SILENT,     /* objected before, no answer in the last round */
+	SND_OBJ_WITHDRAWN,  /* objected before, answered otherwise in the last round */
+	SND_OBJ__MAX
+};
+extern const char *const snd_objection_status_names[SND_OBJ__MAX];
+
+struct snd_register_round {
+	int answered;                /* the entity answered the question in this round */
+	enum snd_position position;  /* when answered: object when any of its delegates
+	                              * objects, else the most reserved one taken */
+	char *reason;                /* object: its delegates' distinct reasons, one per
+	                              * line; else NULL */
+};
+
+struct snd_register_entry {
+	char *question;              /* the question's id in the last round asking it */
+	char *entity;                /* NULL in a pseudonymous register */
+	size_t count;                /* entities this entry stands for (1; pseudonymous: more) */
+	enum snd_objection_status status;
+	struct snd_register_round *rounds; /* one per round (NULL when pseudonymous) */
+	/* The chair's record of this objection (its disposition), or NULL.  The
+	 * register never fills it: a caller that has the record sets it (a
+	 * cJSON the register then owns and frees) before snd_register_json,
+	 * which writes it as "disposition" (null when NULL). */
+	cJSON *disposition;
+	size_t track_;               /* internal: the question's place across rounds */
+};
+
+struct snd_register {
+	size_t nrounds;
+	char **round_ids;            /* questionnaire id of each round */
+	int *round_numbers;          /* its "round" */
+	int pseudonymous;            /* any round is: entries carry counts, no entities */
+	struct snd_register_entry *entries; /* sorted: status, question, entity */
+	size_t n;
+};
+
+/* Builds the register of forms[0..n) (snd_series_order's rule) from the
+ * revision that counts for each delegate (snd_store_each_counted: revoked
+ * ones set aside).  On SND_OK *out is the caller's
+ * (snd_register_free); errors as snd_tally_run's, errbuf saying why. */
+enum snd_err snd_register_build(struct snd_store *s, const struct snd_form *const *forms,
+                                size_t n, struct snd_register **out, char *errbuf,
+                                size_t errlen);
+void snd_register_free(struct snd_register *r);
+/* The entry of (question, entity) (entity NULL: a pseudonymous entry's
+ * first), or NULL; the hook for the chair's dispositions. */
+struct snd_register_entry *snd_register_find(struct snd_register *r, const char *question,
+                                             const char *entity);
+/* Fills each entry's disposition with the latest disposition the chairs
+ * recorded for (question, entity) on the last round's questionnaire
+ * (snd_store_each_disposition): {"status","note","by","at"}.  Nothing on a
+ * pseudonymous register.  SND_OK, or the store's error / SND_ENOMEM. */
+enum snd_err snd_register_fill_dispositions(struct snd_register *r, struct snd_store *s);
+/* The register as the "objections" array of interface.md: entries
+ * {"question","entity","status","rounds":[{"round","questionnaire",
+ * "position","reason"}],"disposition"}; pseudonymous ones
+ * {"question","status","count","disposition"}.  NULL when out of memory. */
+cJSON *snd_register_json(const struct snd_register *r);
+/* The register's rounds: [{"round","questionnaire"}...]; NULL when out of
+ * memory. */
+cJSON *snd_register_rounds_json(const struct snd_register *r);
+
+/* The trend of interface.md: {"series","weight","rounds":[QID...],
+ * "responses":[N...],"questions":[{"id","type","rounds":[summary|null...],
+ * "change":{...}|null}],["by","groups":{VALUE:{"responses","questions"}}],
+ * "objections":[register]}, each round tallied once by the engine with o
+ * and flags (snd_tally_run_ex's: SND_TALLY_VERIFY checks before counting).
+ * reg: the register to show (with its dispositions), or NULL to build one.
+ * On SND_OK *out is the caller's (cJSON_Delete). */
+enum snd_err snd_trend_build(struct snd_store *s, const struct snd_form *const *forms, size_t n,
+                             const struct snd_tally_opts *o, unsigned flags,
+                             const struct snd_register *reg, cJSON **out, char *errbuf,
+                             size_t errlen);
+
 /* ------------------------------------------------ summary CSV (summary.c)
  * The one writer of a summary as CSV, shared by `tally summary --format
  * csv` and the chair's download so both give the same bytes. */
@@ -1213,6 +1316,14 @@ const char *snd_report_css(void);
  * question, the groups of a --by breakdown when present. */
 enum snd_err snd_report_html(struct snd_buf *out, const struct snd_form *f, int lang,
                              const cJSON *summary, const cJSON *turnout);
+/* The objection register as a <section> (heading id hid, or none when
+ * NULL): objections is snd_register_json's array, rounds an array of
+ * {"round": N} (one per round, for the column heads; the register's
+ * rounds).  Sustained first, as the register orders it; question texts
+ * from f (the last round's form).  A report shows it when its summary
+ * holds "register" (and "register_rounds"): `tally report --previous`. */
+void snd_report_register(struct snd_buf *out, const struct snd_form *f, int lang,
+                         const cJSON *objections, const cJSON *rounds, const char *hid);
 /* What the report's head says about time: when it was made, and the
  * questionnaire's effective schedule (snd_store_effective_window) then.
  * The caller reads the clock, so the report stays a pure function of its

@@ -1,5 +1,6 @@
 /* main.c - `tally`: the usage text and the dispatch to the subcommands
- * (summary.c, export.c, verify.c, merge.c, turnout.c).  The top of tally's layers:
+ * (summary.c, export.c, verify.c, merge.c, turnout.c,
+ * trend.c).  The top of tally's layers:
  * it calls down into them, nothing calls into it.
  *
  * Invariants:
@@ -30,6 +31,10 @@ static const char usage[] =
 	"  report --db DB --form FORM --out report.html [--by ATTR]\n"
 	"         [--weight delegate|entity] [--lang xx] [--include-revoked] [--no-verify]\n"
 	"                              one self-contained HTML report with charts\n"
+	"  trend --db DB --form R1.json --form R2.json [--form ...] [--by ATTR]\n"
+	"        [--weight delegate|entity] [--format text|json|md] [--out FILE]\n"
+	"                              rounds of a series side by side, what changed,\n"
+	"                              and the objection register\n"
 	"  verify --db DB --receipt-pub FILE [--receipt-pub FILE...] [--head LINK]\n"
 	"                              check every hash, receipt and the hash chain\n"
 	"  merge --out DB [--schedule-from FILE] A.db B.db...\n"
@@ -50,6 +55,7 @@ int main(int argc, char **argv)
 	} cmds[] = {
 		{"summary", cmd_summary}, {"export", cmd_export}, {"report", cmd_report},
 		{"verify", cmd_verify},   {"merge", cmd_merge},   {"turnout", cmd_turnout},
+		{"trend", cmd_trend},
 	};
 	size_t i;
 	if (argc < 2) {

@@ -57,15 +57,21 @@ static const char report_usage[] =
 	"usage: tally report --db DB --form FORM --out report.html [--by ATTR]\n"
 	"                    [--weight delegate|entity] [--lang xx]\n"
 	"                    [--include-revoked] [--no-verify]\n"
+	"                    [--previous EARLIER.json ...]\n"
 	"\n"
 	"Writes one self-contained HTML file (inline CSS and SVG charts, no script,\n"
 	"no external requests) with turnout, every question and the breakdown.\n"
 	"Without --out the HTML goes to standard output.  Revoked links, the check\n"
-	"before counting, --include-revoked and --no-verify: as for `tally summary`.\n";
+	"before counting, --include-revoked and --no-verify: as for `tally summary`.\n"
+	"--previous names an earlier round of FORM's series (repeat it for several,\n"
+	"earliest first): the report then holds the objection register across\n"
+	"those rounds.\n";
 
 struct common {
 	const char *db, *form, *by, *weight, *format, *out, *lang, *limit;
 	const char *include_revoked, *no_verify;
+	const char **previous;   /* report: earlier rounds (--previous), NULL-terminated */
+	size_t nprevious;
 };
 
 /* Parses the shared options and validates the choices; 0, 1 (help shown)
@@ -79,6 +85,7 @@ static int parse_common(int argc, char **argv, struct common *c, const char *use
 		{"lang", 1, &c->lang, NULL, NULL},     {"limit", 1, &c->limit, NULL, NULL},
 		{"include-revoked", 0, &c->include_revoked, NULL, NULL},
 		{"no-verify", 0, &c->no_verify, NULL, NULL},
+		{"previous", 1, NULL, &c->previous, &c->nprevious},
 		{NULL, 0, NULL, NULL, NULL},
 	};
 	int help, rc;
@@ -86,6 +93,8 @@ static int parse_common(int argc, char **argv, struct common *c, const char *use
 	if (report) { /* the report has every format and limit fixed */
 		opts[4].name = "no-such-option-format";
 		opts[7].name = "no-such-option-limit";
+	} else {
+		opts[10].name = "no-such-option-previous";
 	}
 	rc = opts_parse(argc, argv, opts, use, &help, NULL, NULL);
 	if (help) {
@@ -318,6 +327,50 @@ static int report_made(int64_t *made)
 	return 0;
 }
 
+/* --previous: the objection register of the earlier rounds and FORM,
+ * attached to the summary as "register" and "register_rounds" for
+ * snd_report_page.  0, or 1 after a message. */
+static int report_register(const struct common *c, const struct snd_form *f,
+                           struct snd_store *s, cJSON *sum)
+{
+	const struct snd_form **forms = calloc(c->nprevious + 1, sizeof *forms);
+	struct snd_register *reg = NULL;
+	char err[512] = "";
+	size_t i, n = 0;
+	int rc = 1;
+	if (forms == NULL) {
+		tally_err("out of memory");
+		return 1;
+	}
+	for (i = 0; i < c->nprevious; i++, n++) {
+		struct snd_form *pf = NULL;
+		struct snd_store *ps = NULL;
+		if (open_form_db(c->previous[i], c->db, &pf, &ps) != 0)
+			goto done;
+		snd_store_close(ps);
+		forms[n] = pf;
+	}
+	forms[n++] = f;
+	if (snd_register_build(s, forms, n, &reg, err, sizeof err) != SND_OK) {
+		tally_err("--previous: %s", err);
+		goto done;
+	}
+	if (snd_register_fill_dispositions(reg, s) != SND_OK) {
+		tally_err("%s: reading the chairs' dispositions failed", c->db);
+		goto done;
+	}
+	cJSON_AddItemToObject(sum, "register", snd_register_json(reg));
+	cJSON_AddItemToObject(sum, "register_rounds", snd_register_rounds_json(reg));
+	rc = 0;
+done:
+	snd_register_free(reg);
+	for (i = 0; i < n; i++)
+		if (forms[i] != f)
+			snd_form_free((struct snd_form *)forms[i]);
+	free(forms);
+	return rc;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct common c;
@@ -345,6 +398,8 @@ int cmd_report(int argc, char **argv)
 		tally_err("%s: turnout: %s", c.db, err[0] ? err : snd_strerror(e));
 		goto done;
 	}
+	if (c.nprevious > 0 && report_register(&c, f, s, sum) != 0)
+		goto done;
 	/* The report names the --by attribute in its breakdown headings. */
 	if (c.by && cJSON_GetObjectItemCaseSensitive(sum, "by") == NULL)
 		cJSON_AddStringToObject(sum, "by", c.by);
@@ -367,6 +422,7 @@ done:
 	snd_buf_free(&b);
 	cJSON_Delete(turnout);
 	run_free(f, s, t, sum);
+	free(c.previous);
 	return rc;
 }
 

@@ -1,7 +1,8 @@
 /* tally.h - the `tally` program's internal seams: one function per
  * subcommand, and the helpers they share.  Layers, each calling only down:
  *   main.c                      usage and dispatch
- *   summary.c export.c verify.c merge.c turnout.c   the subcommands
+ *   summary.c export.c verify.c merge.c turnout.c trend.c
+ *                               the subcommands
  *   text.c tables.c fmt.c       the summary writers (text, Markdown; cells)
  *   db.c                        the form + store every reading command opens,
  *                               read-only looks at the questionnaire table
@@ -27,6 +28,7 @@ int cmd_export(int argc, char **argv);   /* export.c */
 int cmd_verify(int argc, char **argv);   /* verify.c */
 int cmd_merge(int argc, char **argv);    /* merge.c */
 int cmd_turnout(int argc, char **argv);  /* turnout.c */
+int cmd_trend(int argc, char **argv);    /* trend.c */
 
 /* ------------------------------------------------------------- cli.c */
 

@@ -23,14 +23,15 @@ static struct h_client *C;
 /* Round 1 (results after close) and round 2 (previous: round 1, live),
  * written into the test's directory. */
 static const char R1[] =
-	"{\"id\":\"rounds-r1\",\"languages\":[\"en\",\"fr\"],\"title\":\"Round one\","
+	"{\"id\":\"rounds-r1\",\"series\":\"rounds\",\"round\":1,\"languages\":[\"en\",\"fr\"],"
+	"\"title\":\"Round one\","
 	"\"results\":\"after_close\",\"sections\":[{\"id\":\"s\",\"title\":\"S\",\"questions\":["
 	"{\"id\":\"p1\",\"type\":\"position\",\"text\":\"Adopt the LSG concept.\"},"
 	"{\"id\":\"c1\",\"type\":\"single\",\"text\":\"Colour?\",\"options\":["
 	"{\"id\":\"red\",\"label\":{\"en\":\"Red\",\"fr\":\"Rouge\"}},\"blue\"]}]}]}";
 static const char R2[] =
 	"{\"id\":\"rounds-r2\",\"languages\":[\"en\",\"fr\"],\"title\":\"Round two\","
-	"\"previous\":\"rounds-r1\",\"results\":\"live\",\"sections\":[{\"id\":\"s\",\"title\":\"S\","
+	"\"series\":\"rounds\",\"round\":2,\"previous\":\"rounds-r1\",\"results\":\"live\",\"sections\":[{\"id\":\"s\",\"title\":\"S\","
 	"\"questions\":["
 	"{\"id\":\"p1\",\"type\":\"position\",\"text\":\"Adopt the revised LSG concept.\"},"
 	"{\"id\":\"c1\",\"type\":\"single\",\"text\":\"Colour?\",\"options\":["

@@ -40,6 +40,7 @@ for f in bin/collector bin/tally \
          share/doc/sounding/README.md share/doc/sounding/operations.md \
          share/doc/sounding/security.md share/doc/sounding/schema.md \
          share/doc/sounding/forms/README.md share/doc/sounding/forms/lsg-review.json \
+         share/doc/sounding/forms/lsg-review-r2.json \
          lib/systemd/system/sounding-collector.service etc/default/sounding-collector \
          etc/sounding/README; do
   [ -f "$prefix/$f" ] || fail "not installed: $f"

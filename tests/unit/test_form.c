@@ -754,6 +754,143 @@ START_TEST(test_check_passes_lsg_review)
 }
 END_TEST
 
+/* ------------------------------------------------------------ rounds */
+
+START_TEST(test_form_reads_series_round_previous_and_was)
+{
+	static const char json[] =
+		"{\"id\": \"r2\", \"series\": \"s\", \"round\": 2, \"previous\": \"r1\","
+		" \"languages\": [\"en\"], \"title\": \"T\", \"sections\": [{\"id\": \"s\","
+		" \"title\": \"S\", \"questions\": [{\"id\": \"b\", \"was\": \"a\", \"type\": \"position\","
+		" \"text\": \"B\"}, {\"id\": \"c\", \"type\": \"position\", \"text\": \"C\"}]}]}";
+	struct snd_form *f = NULL;
+	struct snd_diag d;
+	snd_diag_init(&d);
+	ck_assert_int_eq(snd_form_parse(json, strlen(json), "r2.json", &f, &d), SND_OK);
+	ck_assert_str_eq(f->series, "s");
+	ck_assert_int_eq(f->round, 2);
+	ck_assert_str_eq(f->previous, "r1");
+	ck_assert_str_eq(f->questions[0].was, "a");
+	ck_assert_ptr_null(f->questions[1].was);
+	snd_form_free(f);
+	/* a form without the keys stands alone */
+	ck_assert_int_eq(parse_with("", Q1, &d), SND_OK);
+	snd_diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_form_rejects_bad_rounds)
+{
+	static const char *const P = "{\"id\": \"p\", \"type\": \"position\", \"text\": \"P\"}";
+	static const char *const W = "{\"id\": \"p\", \"was\": \"old\", \"type\": \"position\", \"text\": \"P\"}";
+	expect_error(", \"series\": 3, \"round\": 1", P, "$.series", "series ids are");
+	expect_error(", \"series\": \"s\", \"round\": 0", P, "$.round", "whole number from 1");
+	expect_error(", \"series\": \"s\", \"round\": 1.5", P, "$.round", "whole number from 1");
+	expect_error(", \"series\": \"s\", \"round\": \"2\"", P, "$.round", "whole number from 1");
+	expect_error(", \"series\": \"s\"", P, "$", "needs its \"round\"");
+	expect_error(", \"round\": 2", P, "$.round", "needs the \"series\"");
+	expect_error(", \"previous\": \"r1\"", P, "$.previous", "needs \"series\" and \"round\"");
+	expect_error(", \"series\": \"s\", \"round\": 1, \"previous\": \"r1\"", P, "$.previous",
+	             "round 1 has no previous round");
+	expect_error(", \"series\": \"s\", \"round\": 2, \"previous\": \"t\"", P, "$.previous",
+	             "its own previous round");
+	expect_error(", \"series\": \"s\", \"round\": 2, \"previous\": \"Bad Id\"", P, "$.previous",
+	             "the id of the previous round");
+	expect_error("", W, "$.sections[0].questions[0].was", "needs \"previous\"");
+	expect_error(", \"series\": \"s\", \"round\": 2, \"previous\": \"r1\"",
+	             "{\"id\": \"p\", \"was\": \"p\", \"type\": \"position\", \"text\": \"P\"}",
+	             "$.sections[0].questions[0].was", "own id");
+	expect_error(", \"series\": \"s\", \"round\": 2, \"previous\": \"r1\"",
+	             "{\"id\": \"p\", \"was\": 7, \"type\": \"position\", \"text\": \"P\"}",
+	             "$.sections[0].questions[0].was", "the question's id in the previous round");
+}
+END_TEST
+
+/* Writes text to dir/name; the path into out. */
+static void put_file(const char *dir, const char *name, const char *text, char *out, size_t n)
+{
+	FILE *f;
+	snprintf(out, n, "%s/%s", dir, name);
+	f = fopen(out, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+START_TEST(test_check_checks_rounds_given_together)
+{
+	static const char r1[] =
+		"{\"id\": \"r1\", \"series\": \"s\", \"round\": 1, \"languages\": [\"en\"], \"title\": \"T\","
+		" \"sections\": [{\"id\": \"s\", \"title\": \"S\", \"questions\": ["
+		"{\"id\": \"a\", \"type\": \"position\", \"text\": \"A\"}]}]}";
+	static const char r2[] =
+		"{\"id\": \"r2\", \"series\": \"s\", \"round\": 2, \"previous\": \"r1\", \"languages\": [\"en\"],"
+		" \"title\": \"T\", \"sections\": [{\"id\": \"s\", \"title\": \"S\", \"questions\": ["
+		"{\"id\": \"b\", \"was\": \"a\", \"type\": \"position\", \"text\": \"B\"},"
+		"{\"id\": \"c\", \"was\": \"nothing\", \"type\": \"position\", \"text\": \"C\"}]}]}";
+	static const char other[] =
+		"{\"id\": \"r1\", \"series\": \"other\", \"round\": 1, \"languages\": [\"en\"], \"title\": \"T\","
+		" \"sections\": [{\"id\": \"s\", \"title\": \"S\", \"questions\": ["
+		"{\"id\": \"a\", \"type\": \"position\", \"text\": \"A\"}]}]}";
+	static const char later[] =
+		"{\"id\": \"r1\", \"series\": \"s\", \"round\": 3, \"languages\": [\"en\"], \"title\": \"T\","
+		" \"sections\": [{\"id\": \"s\", \"title\": \"S\", \"questions\": ["
+		"{\"id\": \"a\", \"type\": \"position\", \"text\": \"A\"}]}]}";
+	const char *col = getenv("SND_COLLECTOR"), *src = getenv("SND_SOURCE_DIR");
+	char dir[64] = "/tmp/snd_rounds_XXXXXX", p1[128], p2[128], po[128], pl[128], cmd[8192];
+	struct snd_buf out;
+	ck_assert_ptr_nonnull(col);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	put_file(dir, "r1.json", r1, p1, sizeof p1);
+	put_file(dir, "r2.json", r2, p2, sizeof p2);
+	put_file(dir, "other.json", other, po, sizeof po);
+	put_file(dir, "later.json", later, pl, sizeof pl);
+
+	snprintf(cmd, sizeof cmd, "'%s' check '%s' '%s'", col, p1, p2);
+	snd_buf_init(&out, 0);
+	ck_assert_int_eq(run(cmd, &out), 1);
+	ck_assert_msg(strstr(out.data, "r2.json: $.sections[0].questions[1].was: names \"nothing\", "
+	                               "which is no question of the previous round \"r1\"") != NULL,
+	              "%s", out.data);
+	ck_assert_msg(strstr(out.data, "questions[0]") == NULL, "b's was is fine:\n%s", out.data);
+	snd_buf_free(&out);
+
+	snprintf(cmd, sizeof cmd, "'%s' check '%s'", col, p2); /* previous not given */
+	snd_buf_init(&out, 0);
+	ck_assert_int_eq(run(cmd, &out), 1);
+	ck_assert_msg(strstr(out.data, "r2.json: $.previous: names \"r1\", which is not among the "
+	                               "files given") != NULL, "%s", out.data);
+	snd_buf_free(&out);
+
+	snprintf(cmd, sizeof cmd, "'%s' check '%s' '%s'", col, po, p2); /* another series */
+	snd_buf_init(&out, 0);
+	ck_assert_int_eq(run(cmd, &out), 1);
+	ck_assert_msg(strstr(out.data, "r2.json: $.previous: names \"r1\", which is not a round of "
+	                               "series \"s\"") != NULL, "%s", out.data);
+	snd_buf_free(&out);
+
+	snprintf(cmd, sizeof cmd, "'%s' check '%s' '%s'", col, pl, p2); /* not earlier */
+	snd_buf_init(&out, 0);
+	ck_assert_int_eq(run(cmd, &out), 1);
+	ck_assert_msg(strstr(out.data, "r2.json: $.previous: names \"r1\", round 3, which is not an "
+	                               "earlier round") != NULL, "%s", out.data);
+	snd_buf_free(&out);
+
+	/* the shipped rounds pass together */
+	snprintf(cmd, sizeof cmd, "'%s' check '%s/forms/lsg-review.json' '%s/forms/lsg-review-r2.json'",
+	         col, src ? src : ".", src ? src : ".");
+	snd_buf_init(&out, 0);
+	ck_assert_int_eq(run(cmd, &out), 0);
+	ck_assert_msg(out.len == 0, "unexpected output:\n%s", out.data);
+	snd_buf_free(&out);
+	unlink(p1);
+	unlink(p2);
+	unlink(po);
+	unlink(pl);
+	rmdir(dir);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("form");
@@ -787,6 +924,9 @@ int main(void)
 	tcase_set_timeout(cli, 60);
 	tcase_add_test(cli, test_check_reports_a_dozen_mistakes);
 	tcase_add_test(cli, test_check_passes_lsg_review);
+	tcase_add_test(load, test_form_reads_series_round_previous_and_was);
+	tcase_add_test(load, test_form_rejects_bad_rounds);
+	tcase_add_test(cli, test_check_checks_rounds_given_together);
 	suite_add_tcase(s, cli);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

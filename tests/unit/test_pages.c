@@ -982,7 +982,7 @@ static const char turnout_json[] =
 static void chair(struct snd_buf *b, const struct page_req *r, const cJSON *s, const cJSON *t,
                   const char *by, enum snd_weight weight, int refresh_s)
 {
-	struct chair_view v = { s, t, by, weight, refresh_s, r->now, PAGE_CHAIR_LIST_MAX };
+	struct chair_view v = { s, t, by, weight, refresh_s, r->now, PAGE_CHAIR_LIST_MAX, NULL, NULL };
 	page_chair(b, r, &v);
 }
 
@@ -1122,7 +1122,7 @@ START_TEST(test_pages_chair_caps_long_lists_and_links_to_the_full_list)
 {
 	cJSON *s = long_lists(450);
 	struct page_req r = { form, 0, NULL, NULL, NULL, 1800000000, 0, {0, 0, 0, 0, 0, 0}, NULL, 0, 0 };
-	struct chair_view v = { s, NULL, "sg", SND_WEIGHT_ENTITY, 10, 1800000000, PAGE_CHAIR_LIST_MAX };
+	struct chair_view v = { s, NULL, "sg", SND_WEIGHT_ENTITY, 10, 1800000000, PAGE_CHAIR_LIST_MAX, NULL, NULL };
 	struct snd_buf b;
 	const char *h, *obj, *all;
 	size_t small;
@@ -1214,7 +1214,7 @@ START_TEST(test_pages_chair_full_list_is_paged)
 {
 	cJSON *s = long_lists(450);
 	struct page_req r = { form, 0, NULL, NULL, NULL, 1800000000, 0, {0, 0, 0, 0, 0, 0}, NULL, 0, 0 };
-	struct chair_view v = { s, NULL, "sg", SND_WEIGHT_DELEGATE, 10, 1800000000, PAGE_CHAIR_LIST_MAX };
+	struct chair_view v = { s, NULL, "sg", SND_WEIGHT_DELEGATE, 10, 1800000000, PAGE_CHAIR_LIST_MAX, NULL, NULL };
 	struct snd_buf b;
 	const char *h;
 

@@ -1733,6 +1733,133 @@ START_TEST(test_report_has_the_roll_in_its_turnout_section)
 }
 END_TEST
 
+/* ------------------------------------------------------------ trend */
+
+static const char trend_r1[] =
+	"{\"id\":\"t1\",\"series\":\"t\",\"round\":1,\"languages\":[\"en\"],\"title\":\"T\","
+	"\"sections\":[{\"id\":\"m\",\"title\":\"M\",\"questions\":["
+	"{\"id\":\"proposal\",\"type\":\"position\",\"text\":\"P\"},"
+	"{\"id\":\"clear\",\"type\":\"scale\",\"min\":1,\"max\":5,\"text\":\"C\"}]}]}";
+static const char trend_r2[] =
+	"{\"id\":\"t2\",\"series\":\"t\",\"round\":2,\"previous\":\"t1\",\"languages\":[\"en\"],"
+	"\"title\":\"T\",\"sections\":[{\"id\":\"m\",\"title\":\"M\",\"questions\":["
+	"{\"id\":\"proposal_v2\",\"was\":\"proposal\",\"type\":\"position\",\"text\":\"P2\"},"
+	"{\"id\":\"clear\",\"type\":\"scale\",\"min\":1,\"max\":5,\"text\":\"C\"}]}]}";
+static const struct sub trend_a[] = {
+	{"d1", "ADM-A", "{}", "{\"proposal\":{\"position\":\"object\",\"reason\":\"Too vague\"},\"clear\":2}", 1769414400000},
+	{"d2", "ADM-B", "{}", "{\"proposal\":{\"position\":\"object\",\"reason\":\"No\"},\"clear\":3}", 1769414401000},
+	{"d3", "ADM-C", "{}", "{\"proposal\":{\"position\":\"support\"},\"clear\":4}", 1769414402000},
+};
+static const struct sub trend_b[] = {
+	{"d1", "ADM-A", "{}", "{\"proposal_v2\":{\"position\":\"object\",\"reason\":\"Still vague\"},\"clear\":4}", 1769500800000},
+	{"d2", "ADM-B", "{}", "{\"proposal_v2\":{\"position\":\"support\"},\"clear\":4}", 1769500801000},
+	{"d3", "ADM-C", "{}", "{\"proposal_v2\":{\"position\":\"object\",\"reason\":\"Worse\"},\"clear\":4}", 1769500802000},
+};
+
+/* Two rounds in dbpath; their forms at dir/t1.json and dir/t2.json. */
+static void trend_db(char *p1, char *p2, size_t n)
+{
+	snprintf(p1, n, "%s/t1.json", dir);
+	snprintf(p2, n, "%s/t2.json", dir);
+	write_text(p1, trend_r1);
+	write_text(p2, trend_r2);
+	build_db(dbpath, trend_r1, trend_a, 3);
+	build_db(dbpath, trend_r2, trend_b, 3);
+}
+
+START_TEST(test_trend_json_has_rounds_change_and_register)
+{
+	char p1[160], p2[160];
+	cJSON *tr, *q, *reg;
+	trend_db(p1, p2, sizeof p1);
+	ck_assert_msg(run("trend", "--db", dbpath, "--form", p1, "--form", p2, "--format", "json",
+	                  NULL) == 0, "%s", err_text);
+	tr = cJSON_Parse(out_text);
+	ck_assert_ptr_nonnull(tr);
+	ck_assert_str_eq(cJSON_GetObjectItem(tr, "series")->valuestring, "t");
+	q = cJSON_GetArrayItem(cJSON_GetObjectItem(tr, "questions"), 0);
+	ck_assert_str_eq(cJSON_GetObjectItem(q, "id")->valuestring, "proposal_v2");
+	ck_assert_double_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(q, "change"), "object")->valuedouble,
+	                    2.0 / 3 - 2.0 / 3);
+	ck_assert_double_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(q, "change"), "support")->valuedouble,
+	                    1.0 / 3 - 1.0 / 3);
+	q = cJSON_GetArrayItem(cJSON_GetObjectItem(tr, "questions"), 1);
+	ck_assert_double_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(q, "change"), "mean")->valuedouble,
+	                    4.0 - 3.0);
+	reg = cJSON_GetObjectItem(tr, "objections");
+	ck_assert_int_eq(cJSON_GetArraySize(reg), 3);
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(reg, 0), "entity")->valuestring, "ADM-A");
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(reg, 0), "status")->valuestring, "sustained");
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(reg, 1), "status")->valuestring, "new");
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(reg, 2), "status")->valuestring, "withdrawn");
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetArrayItem(reg, 0), "disposition")));
+	cJSON_Delete(tr);
+}
+END_TEST
+
+START_TEST(test_trend_text_and_markdown_side_by_side)
+{
+	char p1[160], p2[160];
+	trend_db(p1, p2, sizeof p1);
+	ck_assert_msg(run("trend", "--db", dbpath, "--form", p1, "--form", p2, NULL) == 0, "%s",
+	              err_text);
+	ck_assert_ptr_nonnull(strstr(out_text, "Trend of t"));
+	ck_assert_ptr_nonnull(strstr(out_text, "proposal_v2 (position)"));
+	ck_assert_ptr_nonnull(strstr(out_text, "\xe2\x96\xb2 +1.00")); /* clear's mean: 3 -> 4 */
+	ck_assert_ptr_nonnull(strstr(out_text, "= 0.0 pts"));           /* object: 2/3 both times */
+	ck_assert_ptr_nonnull(strstr(out_text, "sustained  proposal_v2  ADM-A"));
+	ck_assert_ptr_nonnull(strstr(out_text, "R2 object: Still vague"));
+	ck_assert_ptr_nonnull(strstr(out_text, "withdrawn  proposal_v2  ADM-B"));
+	ck_assert_msg(strstr(out_text, "sustained") < strstr(out_text, "withdrawn  "), "%s", out_text);
+	ck_assert_msg(run("trend", "--db", dbpath, "--form", p1, "--form", p2, "--format", "md",
+	                  NULL) == 0, "%s", err_text);
+	ck_assert_ptr_nonnull(strstr(out_text, "# Trend of t"));
+	ck_assert_ptr_nonnull(strstr(out_text, "| measure | R1 | R2 | change |"));
+	ck_assert_ptr_nonnull(strstr(out_text, "## Objection register"));
+	ck_assert_ptr_nonnull(strstr(out_text, "| **sustained** | proposal\\_v2 | ADM\\-A |"));
+}
+END_TEST
+
+START_TEST(test_trend_refuses_rounds_out_of_order_and_bad_usage)
+{
+	char p1[160], p2[160];
+	trend_db(p1, p2, sizeof p1);
+	ck_assert_int_eq(run("trend", "--db", dbpath, "--form", p2, "--form", p1, NULL), 1);
+	ck_assert_msg(strstr(err_text, "round order") != NULL, "%s", err_text);
+	ck_assert_int_eq(run("trend", "--db", dbpath, "--form", p1, "--form", formpath, NULL), 1);
+	ck_assert_int_eq(run("trend", "--db", dbpath, NULL), 2);
+	ck_assert_int_eq(run("trend", "--db", dbpath, "--form", p1, "--format", "csv", NULL), 2);
+	ck_assert_int_eq(run("trend", "--help", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "usage: tally trend"));
+}
+END_TEST
+
+START_TEST(test_report_with_previous_rounds_has_the_register)
+{
+	char p1[160], p2[160], rp[200];
+	char *html;
+	trend_db(p1, p2, sizeof p1);
+	snprintf(rp, sizeof rp, "%s/report.html", dir);
+	ck_assert_msg(run("report", "--db", dbpath, "--form", p2, "--previous", p1, "--out", rp,
+	                  NULL) == 0, "%s", err_text);
+	html = read_text(rp);
+	ck_assert_ptr_nonnull(strstr(html, "<h2>Objection register</h2>"));
+	ck_assert_ptr_nonnull(strstr(html, "<tr class=\"snd-reg-sustained\"><td><strong>sustained"));
+	ck_assert_ptr_nonnull(strstr(html, "<q>Still vague</q>"));
+	ck_assert(strstr(html, "snd-reg-sustained") < strstr(html, "snd-reg-withdrawn"));
+	free(html);
+	/* without --previous: no register; the wrong order: exit 1 */
+	ck_assert_int_eq(run("report", "--db", dbpath, "--form", p2, "--out", rp, NULL), 0);
+	html = read_text(rp);
+	ck_assert_ptr_null(strstr(html, "Objection register"));
+	free(html);
+	ck_assert_int_eq(run("report", "--db", dbpath, "--form", p1, "--previous", p2, "--out", rp,
+	                     NULL), 1);
+	ck_assert_ptr_nonnull(strstr(err_text, "round order"));
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", p2, "--previous", p1, NULL), 2);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("tally_cli");
@@ -1775,6 +1902,10 @@ static Suite *suite(void)
 	tcase_add_test(t, test_turnout_pseudonymous_gives_counts_and_never_names);
 	tcase_add_test(t, test_summary_says_how_many_of_the_invited_answered);
 	tcase_add_test(t, test_report_has_the_roll_in_its_turnout_section);
+	tcase_add_test(t, test_trend_json_has_rounds_change_and_register);
+	tcase_add_test(t, test_trend_text_and_markdown_side_by_side);
+	tcase_add_test(t, test_trend_refuses_rounds_out_of_order_and_bad_usage);
+	tcase_add_test(t, test_report_with_previous_rounds_has_the_register);
 	suite_add_tcase(s, t);
 	return s;
 }
