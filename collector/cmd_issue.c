@@ -502,7 +502,12 @@ int cmd_issue(int argc, char **argv)
 		cl.iat = cl.nbf = now;
 		cl.exp = exp;
 		cl.has_nbf = cl.has_exp = 1;
-		randombytes_buf(rnd, sizeof rnd);
+		/* A jti never starts with '-' (base64url's 62nd letter): a CSV
+		 * writer guards such a cell against spreadsheet formulas ("'-..."),
+		 * and a jti copied from `roll list` into `revoke --jti` must work. */
+		do
+			randombytes_buf(rnd, sizeof rnd);
+		while ((rnd[0] >> 2) == 62);
 		if ((jti = snd_b64url_encode(rnd, sizeof rnd)) == NULL) {
 			die_msg("out of memory");
 			goto done;
