@@ -108,5 +108,7 @@ enum MHD_Result http_healthz(struct req *r);
 enum MHD_Result http_css(struct req *r);
 enum MHD_Result http_js(struct req *r);
 enum MHD_Result http_form_json(struct req *r);
+/* GET /api/v1/openapi.json: docs/openapi.json as built into the binary. */
+enum MHD_Result http_openapi(struct req *r);
 
 #endif

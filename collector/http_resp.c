@@ -42,7 +42,7 @@ static const char CSP[] = "default-src 'none'; style-src 'self'; script-src 'sel
 
 /* Shared responses, built once by http_init (MHD reference-counts them). */
 static struct {
-	struct MHD_Response *healthz, *css, *js, *api_404, *api_413, *api_503;
+	struct MHD_Response *healthz, *css, *js, *api_404, *api_413, *api_503, *openapi;
 	/* the HTML ones in each UN language (page_un) */
 	struct MHD_Response *html_404[UN__MAX], *html_413[UN__MAX], *html_503[UN__MAX];
 	char *html_404_body[UN__MAX], *html_413_body[UN__MAX], *html_503_body[UN__MAX];
@@ -270,6 +270,15 @@ enum MHD_Result http_js(struct req *r)
 	return http_queue(r, 200, fx.js, 1);
 }
 
+/* docs/openapi.json, embedded at build time (cmake/embed.cmake). */
+extern const char snd_openapi_json[];
+extern const size_t snd_openapi_json_len;
+
+enum MHD_Result http_openapi(struct req *r)
+{
+	return http_queue(r, 200, fx.openapi, 1);
+}
+
 enum MHD_Result http_form_json(struct req *r)
 {
 	return http_queue(r, 200, fx.form_json[r->form], 1);
@@ -357,7 +366,9 @@ int http_resp_init(struct srv *s)
 	fx.api_404 = fixed(s, a404, sizeof a404 - 1, JSON_UTF8, CACHE_NONE);
 	fx.api_413 = fixed(s, a413, sizeof a413 - 1, JSON_UTF8, CACHE_NONE);
 	fx.api_503 = fixed(s, a503, sizeof a503 - 1, JSON_UTF8, CACHE_NONE);
-	if (!fx.healthz || !fx.css || !fx.js || !fx.api_404 || !fx.api_413 || !fx.api_503)
+	fx.openapi = fixed(s, snd_openapi_json, snd_openapi_json_len, JSON_UTF8, CACHE_NONE);
+	if (!fx.healthz || !fx.css || !fx.js || !fx.api_404 || !fx.api_413 || !fx.api_503 ||
+	    !fx.openapi)
 		return -1;
 	MHD_add_response_header(fx.api_503, "Retry-After", "1");
 	for (un = 0; un < UN__MAX; un++) {
@@ -388,7 +399,7 @@ int http_resp_init(struct srv *s)
 void http_resp_fini(void)
 {
 	struct MHD_Response **all[] = {&fx.healthz, &fx.css, &fx.js, &fx.api_404, &fx.api_413,
-	                               &fx.api_503};
+	                               &fx.api_503, &fx.openapi};
 	size_t i;
 	int un;
 	for (i = 0; i < sizeof all / sizeof all[0]; i++) {

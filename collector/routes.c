@@ -30,6 +30,7 @@ static const struct route routes[] = {
 	{P("/healthz"),        NULL,           0,         http_healthz,   NULL,        NULL,             "healthz"},
 	{P("/static/sounding.css"), NULL,      0,         http_css,       NULL,        NULL,             "static"},
 	{P("/static/sounding.js"), NULL,       0,         http_js,        NULL,        NULL,             "static"},
+	{P("/api/v1/openapi.json"), NULL,      0,         http_openapi,   NULL,        NULL,             "api_openapi"},
 	{P("/t/"),             NULL,           ROUTE_ARG, h_token,        h_token_post, NULL,            "token"},
 	{P(P_Q),               "",             ROUTE_QID, h_form_get,     h_form_post, h_form_committed, "form"},
 	{P(P_Q),               "/receipt",     ROUTE_QID, h_receipt,      NULL,        NULL,             "receipt"},
