@@ -8,8 +8,9 @@
  * Invariants:
  *   1. Bearer tokens only (no cookie): a delegate token, for the
  *      questionnaire of the URL (request.c invariant 1).
- *   2. A valid body takes one pass (snd_answers_from_body: parse, check,
- *      canonical JSON, hash) with no cJSON tree and no copy before the
+ *   2. A valid body takes one pass (snd_answers_from_body_salted: parse,
+ *      check, canonical JSON, salted hash) with no cJSON tree and no copy
+ *      before the
  *      writer; anything else takes the general steps, which give the
  *      status and the reasons.  The bytes stored are the same either way.
  *   3. Errors are JSON ({"error":{"code","message","fields"}}).
@@ -44,8 +45,11 @@ enum MHD_Result h_api_post(struct req *r)
 	{
 		struct snd_buf canon;
 		snd_buf_init(&canon, 0);
-		rc = snd_answers_from_body(f, r->body.data ? r->body.data : "", r->body.len,
-		                           r->s->max_body, &canon, r->hash);
+		/* The salt is chosen here, before the writer signs the receipt
+		 * (on this thread) that carries it. */
+		snd_salt_new(r->salt_bin, r->salt);
+		rc = snd_answers_from_body_salted(f, r->body.data ? r->body.data : "", r->body.len,
+		                                  r->s->max_body, r->salt_bin, &canon, r->hash);
 		if (rc == SND_OK)
 			return submit_canon(r, &canon);
 		snd_buf_free(&canon);
@@ -89,12 +93,12 @@ enum MHD_Result h_api_committed(struct req *r)
 	if (r->item.rc == SND_ELIMIT)
 		return limit_error(r, 1, 0);
 	snd_buf_init(&b, 0);
-	/* A receipt is PASETO text (base64url and dots) and the hash is hex:
-	 * neither needs JSON escaping. */
+	/* A receipt is PASETO text (base64url and dots), the hash and the salt
+	 * hex: none needs JSON escaping. */
 	snd_buf_puts(&b, "{\"receipt\":\"");
 	snd_buf_puts(&b, r->item.receipt);
-	snd_buf_printf(&b, "\",\"revision\":%lld,\"hash\":\"%s\"}\n", (long long)r->item.rev,
-	               r->hash);
+	snd_buf_printf(&b, "\",\"revision\":%lld,\"hash\":\"%s\",\"salt\":\"%s\"}\n",
+	               (long long)r->item.rev, r->hash, r->salt);
 	return http_send_json(r, 201, &b);
 }
 
@@ -116,8 +120,13 @@ enum MHD_Result h_api_me(struct req *r)
 	snd_buf_init(&b, 0);
 	snd_buf_puts(&b, "{\"answers\":");
 	snd_buf_append(&b, l.answers, l.answers_len); /* canonical JSON as stored */
-	snd_buf_printf(&b, ",\"revision\":%lld,\"hash\":\"%s\",\"receipt\":", (long long)l.rev,
-	               l.hash);
+	snd_buf_printf(&b, ",\"revision\":%lld,\"hash\":\"%s\",", (long long)l.rev, l.hash);
+	/* null for a revision stored before salts existed */
+	if (l.salt[0] != '\0')
+		snd_buf_printf(&b, "\"salt\":\"%s\",", l.salt);
+	else
+		snd_buf_puts(&b, "\"salt\":null,");
+	snd_buf_puts(&b, "\"receipt\":");
 	snd_buf_json_str(&b, l.receipt);
 	snd_buf_printf(&b, ",\"submitted_at\":\"%s\"}\n", when);
 	latest_free(&l);

@@ -3,8 +3,9 @@
  * delegate in the roll, stops working at once; earlier responses stay and
  * are marked revoked when read.
  *
- * Owns: the command-line side of revocation; the table lives in
- * core/store.c.
+ * Owns: the command-line side of revocation; the table and its hash chain
+ * (each revocation a chained record, checked by `tally verify`) live in
+ * core/store.c and core/store_sched.c.
  *
  * Invariants:
  *   1. Idempotent: revoking a revoked token changes nothing (the first

@@ -390,7 +390,8 @@ enum MHD_Result h_receipt(struct req *r)
 	answers = cJSON_ParseWithLength(l.answers, l.answers_len);
 	page_req_init(r, &p);
 	snd_buf_init(&b, 0);
-	page_receipt(&b, &p, l.rev, l.hash, l.receipt, answers, l.submitted_at);
+	page_receipt(&b, &p, l.rev, l.hash, l.salt[0] ? l.salt : NULL, l.receipt, answers,
+	             l.submitted_at);
 	cJSON_Delete(answers);
 	latest_free(&l);
 	return http_send_html(r, 200, &b);

@@ -73,6 +73,8 @@ struct req {
 	struct writer_item item;
 	char *canon;
 	char hash[65];
+	char salt[SND_SALT_HEX + 1];        /* this revision's salt, hex */
+	uint8_t salt_bin[SND_SALT_BYTES];   /* the same bytes */
 };
 
 /* http_resp.c: every response goes through here (its invariants). */

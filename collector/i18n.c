@@ -173,6 +173,31 @@ const char *const msgs[M__MAX][UN__MAX] = {
 		"哈希值是按 RFC 8785 规范 JSON 写出的答复的 SHA-256；令牌中和公布的答复列表中是同一哈希值。",
 		"Хеш — это SHA-256 ваших ответов, записанных в каноническом JSON (RFC 8785); тот же "
 		"хеш содержится в токене и в опубликованном списке ответов." },
+	[M_SALT] = { "Salt", "Sel", "Sal", "الملح", "盐值", "Соль" },
+	[M_RECEIPT_SALT] = {
+		"To check the hash: SHA-256 of the salt's 16 bytes (its 32 hex digits decoded) followed "
+		"by your answers written as RFC 8785 canonical JSON; the salt keeps equal answers from "
+		"showing equal hashes. The same hash and salt are inside the token, and the hash is in "
+		"the published list of responses.",
+		"Pour vérifier l’empreinte : SHA-256 des 16 octets du sel (ses 32 chiffres hexadécimaux "
+		"décodés) suivis de vos réponses écrites en JSON canonique (RFC 8785) ; le sel empêche "
+		"que des réponses égales montrent des empreintes égales. La même empreinte et le même "
+		"sel figurent dans le jeton, et l’empreinte dans la liste publiée des réponses.",
+		"Para comprobar el hash: SHA-256 de los 16 bytes de la sal (sus 32 dígitos hexadecimales "
+		"decodificados) seguidos de sus respuestas escritas en JSON canónico (RFC 8785); la sal "
+		"impide que respuestas iguales muestren hashes iguales. El mismo hash y la misma sal "
+		"figuran en el token, y el hash en la lista publicada de respuestas.",
+		"للتحقق من البصمة: SHA-256 لبايتات الملح الستة عشر (أرقامه الست عشرية الاثنان والثلاثون "
+		"بعد فكّها) متبوعةً بإجاباتك مكتوبةً بصيغة JSON القانونية (RFC 8785)؛ ويمنع الملح أن "
+		"تُظهر الإجابات المتساوية بصمات متساوية. وترد البصمة والملح نفسهما في الرمز، وترد البصمة "
+		"في القائمة المنشورة للردود.",
+		"核对哈希值：取盐值的 16 个字节（其 32 位十六进制数字解码后），后接按 RFC 8785 规范 JSON "
+		"写出的答复，计算 SHA-256；盐值使相同的答复不会显示相同的哈希值。令牌中有同一哈希值和盐值，"
+		"公布的答复列表中有该哈希值。",
+		"Как проверить хеш: SHA-256 от 16 байт соли (её 32 шестнадцатеричных цифр после "
+		"декодирования), за которыми следуют ваши ответы в каноническом JSON (RFC 8785); соль не "
+		"даёт одинаковым ответам показывать одинаковые хеши. Тот же хеш и та же соль содержатся в "
+		"токене, а хеш — в опубликованном списке ответов." },
 	[M_EDIT] = { "Change your answers", "Modifier vos réponses", "Modificar sus respuestas",
 		"تعديل إجاباتك", "修改您的答复", "Изменить ответы" },
 	[M_COPY] = { "Copy", "Copier", "Copiar", "نسخ", "复制", "Копировать" },

@@ -137,8 +137,8 @@ void answer_text(struct pg *p, const struct snd_question *q, const cJSON *a)
 }
 
 void page_receipt(struct snd_buf *out, const struct page_req *r, int64_t rev,
-                  const char *hash, const char *receipt, const cJSON *answers,
-                  int64_t submitted_at_ms)
+                  const char *hash, const char *salt, const char *receipt,
+                  const cJSON *answers, int64_t submitted_at_ms)
 {
 	const struct snd_form *f = r->form;
 	struct pg p;
@@ -200,7 +200,15 @@ void page_receipt(struct snd_buf *out, const struct page_req *r, int64_t rev,
 	put(&p, tr(p.un, M_HASH));
 	put(&p, "</dt><dd><code class=\"hash\">");
 	esc(&p, hash);
-	put(&p, "</code></dd></div>\n</dl>\n<label for=\"receipt-token\" class=\"block\">");
+	put(&p, "</code></dd></div>\n");
+	if (salt != NULL) {
+		put(&p, "<div><dt>");
+		put(&p, tr(p.un, M_SALT));
+		put(&p, "</dt><dd><code class=\"hash\">");
+		esc(&p, salt);
+		put(&p, "</code></dd></div>\n");
+	}
+	put(&p, "</dl>\n<label for=\"receipt-token\" class=\"block\">");
 	put(&p, tr(p.un, M_TOKEN));
 	put(&p, "</label>\n<textarea id=\"receipt-token\" class=\"token\" readonly rows=\"4\" "
 	        "spellcheck=\"false\" data-copy-label=\"");
@@ -214,7 +222,7 @@ void page_receipt(struct snd_buf *out, const struct page_req *r, int64_t rev,
 	put(&p, "</p>\n<pre><code>collector token verify --pub receipt.public ");
 	esc(&p, receipt);
 	put(&p, "</code></pre>\n<p>");
-	put(&p, tr(p.un, M_RECEIPT_HASH));
+	put(&p, tr(p.un, salt != NULL ? M_RECEIPT_SALT : M_RECEIPT_HASH));
 	put(&p, "</p>\n</section>\n</main>\n");
 	page_close(&p);
 }

@@ -43,11 +43,12 @@ void page_form(struct snd_buf *out, const struct page_req *r, const cJSON *answe
                const struct snd_diag *errs, int64_t rev);
 
 /* The receipt page: what was recorded (answers rendered readably), the
- * revision, the hash, and the receipt token in a copyable field, with a
- * line on how to verify it. */
+ * revision, the hash and its salt (NULL: a revision stored before salts),
+ * and the receipt token in a copyable field, with lines on how to verify
+ * it and how to recompute the hash. */
 void page_receipt(struct snd_buf *out, const struct page_req *r, int64_t rev,
-                  const char *hash, const char *receipt, const cJSON *answers,
-                  int64_t submitted_at_ms);
+                  const char *hash, const char *salt, const char *receipt,
+                  const cJSON *answers, int64_t submitted_at_ms);
 
 /* A plain page for errors and notices (401 bad link, 404, 409 closed...)
  * wholly in the page's language: title and paragraphs are messages of

@@ -431,6 +431,7 @@ static int latest_cb(void *ctx, const struct snd_revision *rv)
 	l->rev = rv->rev;
 	l->submitted_at = rv->submitted_at;
 	snprintf(l->hash, sizeof l->hash, "%s", rv->hash);
+	snprintf(l->salt, sizeof l->salt, "%s", rv->salt ? rv->salt : "");
 	l->answers = strndup(rv->answers, rv->answers_len);
 	l->answers_len = rv->answers_len;
 	l->receipt = strdup(rv->receipt);
@@ -489,7 +490,7 @@ static void written_cb(struct writer_item *it)
 	MHD_resume_connection(r->conn); /* state was set before suspending */
 }
 
-/* Hands canonical answers (canon, stolen; r->hash set) to the writer; the
+/* Hands canonical answers (canon, stolen; r->hash and r->salt set) to the writer; the
  * connection waits suspended until the commit. */
 enum MHD_Result submit_canon(struct req *r, struct snd_buf *canon)
 {
@@ -518,6 +519,7 @@ enum MHD_Result submit_canon(struct req *r, struct snd_buf *canon)
 	r->item.sub.answers = r->canon;
 	r->item.sub.answers_len = len;
 	r->item.sub.hash = r->hash;
+	r->item.sub.salt = r->salt; /* signed into the receipt by writer_submit */
 	r->item.done = written_cb;
 	r->item.arg = r;
 	r->state = ST_QUEUED;
@@ -528,14 +530,15 @@ enum MHD_Result submit_canon(struct req *r, struct snd_buf *canon)
 	return MHD_YES;
 }
 
-/* Canonicalises and hashes the checked answers, then submit_canon.  Takes
- * nothing from clean (the caller frees it). */
+/* Canonicalises and hashes the checked answers with a fresh salt, then
+ * submit_canon.  Takes nothing from clean (the caller frees it). */
 enum MHD_Result submit(struct req *r, const cJSON *clean)
 {
 	struct snd_buf canon;
 
 	snd_buf_init(&canon, 0);
-	if (snd_answers_hash(clean, &canon, r->hash) != SND_OK) {
+	snd_salt_new(r->salt_bin, r->salt);
+	if (snd_answers_hash_salted(clean, r->salt_bin, &canon, r->hash) != SND_OK) {
 		snd_buf_free(&canon);
 		return http_busy(r);
 	}

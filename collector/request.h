@@ -65,6 +65,7 @@ struct latest {
 	int found;
 	int64_t rev, submitted_at;
 	char hash[65];
+	char salt[33];          /* "" for a revision stored before salts */
 	char *answers, *receipt;
 	size_t answers_len;
 };
@@ -75,7 +76,7 @@ void latest_free(struct latest *l);
 /* Canonicalises and hashes the checked answers (clean: the caller frees
  * it) and hands them to the writer, as submit_canon. */
 enum MHD_Result submit(struct req *r, const cJSON *clean);
-/* Hands canonical answers (canon, stolen; r->hash set) to the writer; the
+/* Hands canonical answers (canon, stolen; r->hash and r->salt set) to the writer; the
  * connection waits suspended until the commit.  Over the revision rate
  * (srv->rate) it answers 429 instead and hands nothing over. */
 enum MHD_Result submit_canon(struct req *r, struct snd_buf *canon);

@@ -716,6 +716,13 @@ static enum snd_err fast_emit(struct snd_buf *out, const struct jdoc *d,
 enum snd_err snd_answers_from_body(const struct snd_form *f, const char *body, size_t len,
                                    size_t max_len, struct snd_buf *canon, char hex[65])
 {
+	return snd_answers_from_body_salted(f, body, len, max_len, NULL, canon, hex);
+}
+
+enum snd_err snd_answers_from_body_salted(const struct snd_form *f, const char *body, size_t len,
+                                          size_t max_len, const uint8_t *salt,
+                                          struct snd_buf *canon, char hex[65])
+{
 	struct jnode nodes[256];
 	char strs[4096];
 	struct jdoc d;
@@ -789,7 +796,7 @@ enum snd_err snd_answers_from_body(const struct snd_form *f, const char *body, s
 		e = SND_ENOMEM;
 		goto out;
 	}
-	snd_sha256_hex(canon->data + start, canon->len - start, hex);
+	snd_answers_digest(salt, canon->data + start, canon->len - start, hex);
 	e = SND_OK;
 out:
 	if (e != SND_OK && !canon->failed && canon->data != NULL) {

@@ -581,7 +581,76 @@ void snd_sha256_hex(const void *p, size_t n, char out[65])
 	snd_hex32(h, out);
 }
 
+void snd_salt_new(uint8_t salt[SND_SALT_BYTES], char hex[SND_SALT_HEX + 1])
+{
+	randombytes_buf(salt, SND_SALT_BYTES);
+	sodium_bin2hex(hex, SND_SALT_HEX + 1, salt, SND_SALT_BYTES);
+}
+
+int snd_salt_parse(const char *hex, uint8_t salt[SND_SALT_BYTES])
+{
+	size_t i;
+	if (hex == NULL || strlen(hex) != SND_SALT_HEX)
+		return -1;
+	for (i = 0; i < SND_SALT_HEX; i++)
+		if (!((hex[i] >= '0' && hex[i] <= '9') || (hex[i] >= 'a' && hex[i] <= 'f')))
+			return -1;
+	for (i = 0; i < SND_SALT_BYTES; i++) {
+		int hi = hex[2 * i] <= '9' ? hex[2 * i] - '0' : hex[2 * i] - 'a' + 10;
+		int lo = hex[2 * i + 1] <= '9' ? hex[2 * i + 1] - '0' : hex[2 * i + 1] - 'a' + 10;
+		salt[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+void snd_answers_digest(const uint8_t *salt, const void *canon, size_t n, char hex[65])
+{
+	struct snd_sha256 c;
+	uint8_t h[32];
+	if (salt == NULL) {
+		snd_sha256_hex(canon, n, hex);
+		return;
+	}
+#ifdef SND_SHA_NI
+	if (!have_sha_ni()) {
+#endif
+		crypto_hash_sha256_state st;
+		crypto_hash_sha256_init(&st);
+		crypto_hash_sha256_update(&st, salt, SND_SALT_BYTES);
+		crypto_hash_sha256_update(&st, canon, n);
+		crypto_hash_sha256_final(&st, h);
+		snd_hex32(h, hex);
+		return;
+#ifdef SND_SHA_NI
+	}
+#endif
+	snd_sha256_init(&c);
+	snd_sha256_update(&c, salt, SND_SALT_BYTES);
+	snd_sha256_update(&c, canon, n);
+	snd_sha256_final(&c, h);
+	snd_hex32(h, hex);
+}
+
+enum snd_err snd_revision_hash(const char *salt_hex, const void *canon, size_t n, char hex[65])
+{
+	uint8_t salt[SND_SALT_BYTES];
+	if (salt_hex == NULL) {
+		snd_answers_digest(NULL, canon, n, hex);
+		return SND_OK;
+	}
+	if (snd_salt_parse(salt_hex, salt) != 0)
+		return SND_EINVAL;
+	snd_answers_digest(salt, canon, n, hex);
+	return SND_OK;
+}
+
 enum snd_err snd_answers_hash(const cJSON *answers, struct snd_buf *canonbuf, char hex[65])
+{
+	return snd_answers_hash_salted(answers, NULL, canonbuf, hex);
+}
+
+enum snd_err snd_answers_hash_salted(const cJSON *answers, const uint8_t *salt,
+                                     struct snd_buf *canonbuf, char hex[65])
 {
 	struct snd_buf tmp;
 	struct snd_buf *b = canonbuf;
@@ -594,7 +663,7 @@ enum snd_err snd_answers_hash(const cJSON *answers, struct snd_buf *canonbuf, ch
 	start = b->len;
 	e = snd_canon_json(answers, b);
 	if (e == SND_OK)
-		snd_sha256_hex(b->data + start, b->len - start, hex);
+		snd_answers_digest(salt, b->data + start, b->len - start, hex);
 	if (b == &tmp)
 		snd_buf_free(&tmp);
 	return e;

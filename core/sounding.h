@@ -492,8 +492,29 @@ void snd_sha256_update(struct snd_sha256 *c, const void *p, size_t n);
 void snd_sha256_final(struct snd_sha256 *c, uint8_t out[32]);
 /* 32 bytes as 64 lowercase hex digits and a NUL. */
 void snd_hex32(const uint8_t h[32], char out[65]);
-/* Canonical JSON of answers into canon (if not NULL) and its SHA-256 hex. */
+/* Salts (interface.md, "The collector"): each revision gets 16 fresh
+ * random bytes, and its stored `hash` is the lowercase hex SHA-256 of those
+ * bytes followed by the canonical JSON of its answers, so equal answers
+ * never show equal hashes.  Revisions stored before salts existed have no
+ * salt, and their hash is the SHA-256 of the canonical JSON alone. */
+#define SND_SALT_BYTES 16
+#define SND_SALT_HEX 32
+/* 16 fresh random bytes (randombytes_buf) and their 32 lowercase hex digits. */
+void snd_salt_new(uint8_t salt[SND_SALT_BYTES], char hex[SND_SALT_HEX + 1]);
+/* Exactly 32 lowercase hex digits into 16 bytes: 0, else -1. */
+int snd_salt_parse(const char *hex, uint8_t salt[SND_SALT_BYTES]);
+/* Lowercase hex SHA-256 of salt[0..16) followed by canon[0..n); salt NULL:
+ * of canon alone (an unsalted revision). */
+void snd_answers_digest(const uint8_t *salt, const void *canon, size_t n, char hex[65]);
+/* The hash a stored row must carry: salt_hex is the row's salt column
+ * (NULL: unsalted).  SND_EINVAL when salt_hex is not 32 lowercase hex. */
+enum snd_err snd_revision_hash(const char *salt_hex, const void *canon, size_t n, char hex[65]);
+/* Canonical JSON of answers into canon (if not NULL) and its SHA-256 hex
+ * (unsalted). */
 enum snd_err snd_answers_hash(const cJSON *answers, struct snd_buf *canon, char hex[65]);
+/* The same with a salt (NULL: unsalted), as snd_answers_digest. */
+enum snd_err snd_answers_hash_salted(const cJSON *answers, const uint8_t *salt,
+                                     struct snd_buf *canon, char hex[65]);
 
 /* ------------------------- forms (form.c, form_question.c, form_lang.c) */
 
@@ -641,6 +662,11 @@ enum snd_err snd_form_check_draft(const struct snd_form *f, const cJSON *answers
  * is as it was. */
 enum snd_err snd_answers_from_body(const struct snd_form *f, const char *body, size_t len,
                                    size_t max_len, struct snd_buf *canon, char hex[65]);
+/* The same, the hash salted with salt (NULL: unsalted) as
+ * snd_answers_digest: the collector's hot path (one more 16-byte update). */
+enum snd_err snd_answers_from_body_salted(const struct snd_form *f, const char *body, size_t len,
+                                          size_t max_len, const uint8_t *salt,
+                                          struct snd_buf *canon, char hex[65]);
 
 /* -------------------------------------------------- urlencoded (urlenc.c) */
 
@@ -723,12 +749,13 @@ struct snd_revision {
 	int64_t rev;            /* 1.. per (qid, sub) */
 	const char *answers;    /* canonical JSON text */
 	size_t answers_len;
-	const char *hash;       /* SHA-256 hex of answers */
+	const char *hash;       /* SHA-256 hex of salt bytes ‖ answers (snd_answers_digest) */
 	const char *receipt;    /* v4.public receipt token */
 	int64_t submitted_at;   /* Unix milliseconds */
 	const char *prev;       /* chain link of seq - 1 (64 zeros for the first) */
 	const char *link;       /* SHA-256 hex chain link of this row */
 	int revoked;            /* its token has been revoked since */
+	const char *salt;       /* 32 lowercase hex digits, or NULL (stored before salts) */
 };
 
 /* The chain link of a revision: SHA-256 hex over
@@ -745,12 +772,14 @@ struct snd_submission {
 	const char *jti;
 	const char *answers;    /* canonical JSON text of the checked answers */
 	size_t answers_len;
-	const char *hash;       /* SHA-256 hex of answers */
+	const char *hash;       /* SHA-256 hex of salt bytes ‖ answers (snd_answers_digest) */
+	const char *salt;       /* 32 lowercase hex digits, or NULL: unsalted */
 };
 
 /* Writer side.  begin/commit wrap a batch (group commit); append assigns the
  * next rev for (qid, sub), signs the receipt with receipt_sk (claims aud,
- * sub, rev, hash, iat), extends the chain and inserts the row.  On success
+ * sub, rev, hash, salt when there is one, iat), extends the chain and
+ * inserts the row (with its salt).  On success
  * *rev gets the revision and *receipt a malloc'ed receipt token.
  * rollback undoes the batch and restores the in-memory chain head. */
 enum snd_err snd_store_begin(struct snd_store *s);
@@ -785,7 +814,8 @@ enum snd_err snd_store_defer_checkpoints(struct snd_store *s, int frames);
 int snd_store_checkpoint_due(const struct snd_store *s);
 enum snd_err snd_store_checkpoint(struct snd_store *s);
 /* The receipt of a revision, as append signs it: a v4.public token with
- * claims aud (qid), sub, rev, hash, iat (at_ms to the second) and the footer
+ * claims aud (qid), sub, rev, hash, salt (when sub->salt is not NULL), iat
+ * (at_ms to the second) and the footer
  * {"kid":"<PASERK pid of the key>"}.  footer: snd_receipt_footer's text for
  * this key, or NULL to build it (a hash and an allocation per call).  On
  * SND_OK *receipt is malloc'ed (the caller frees). */
@@ -849,6 +879,24 @@ enum snd_err snd_store_each_revision(struct snd_store *s, snd_revision_cb cb, vo
 enum snd_err snd_store_version(struct snd_store *s, int64_t *version);
 
 /* Revocation. */
+/* Revocations form a hash chain of their own (interface.md, "Keys and
+ * tokens"; docs/schema.md): seq dense from 1, prev the link of seq - 1 (64
+ * zeros for the first), link = snd_revocation_link of the row.  revoke
+ * appends one at the head in one transaction (its own, or the caller's
+ * batch); revoking a jti again changes nothing and keeps the first time. */
+struct snd_revocation {
+	int64_t seq;            /* 1.. (0: a row without one, added by hand) */
+	const char *jti;
+	int64_t revoked_at;     /* Unix milliseconds */
+	const char *prev;       /* link of seq - 1 (64 zeros for the first) */
+	const char *link;
+};
+/* SHA-256 hex over prev "\n" seq "\n" jti "\n" revoked_at (NULL strings
+ * count as empty). */
+void snd_revocation_link(const struct snd_revocation *r, char out[65]);
+typedef int (*snd_revocation_cb)(void *ctx, const struct snd_revocation *r); /* nonzero stops */
+/* Every revocation in seq order (rows without a seq first, as seq 0). */
+enum snd_err snd_store_each_revocation(struct snd_store *s, snd_revocation_cb cb, void *ctx);
 enum snd_err snd_store_revoke(struct snd_store *s, const char *jti, int64_t now_ms);
 enum snd_err snd_store_is_revoked(struct snd_store *s, const char *jti, int *revoked);
 /* Copies a whole revision row as is (for tally merge): keeps its receipt,

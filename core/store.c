@@ -210,6 +210,21 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (qid, sub)\n"
 	") WITHOUT ROWID;\n"
 	"PRAGMA user_version = 6;\n",
+
+	/* 6 -> 7: salted answer hashes and chained revocations (issue 13).
+	 * revision.salt: 16 random bytes as 32 lowercase hex digits, the hash
+	 * being SHA-256(salt bytes || canonical answers); NULL on rows stored
+	 * before, whose hash stays SHA-256(canonical answers).  revoked gets
+	 * a hash chain of its own (seq dense from 1, prev = the link of
+	 * seq - 1, link = snd_revocation_link); the rows already there are
+	 * chained by chain_revocations below, in revoked_at order, inside
+	 * this step's transaction. */
+	"ALTER TABLE revision ADD COLUMN salt TEXT;\n"
+	"ALTER TABLE revoked ADD COLUMN seq INTEGER;\n"
+	"ALTER TABLE revoked ADD COLUMN prev TEXT;\n"
+	"ALTER TABLE revoked ADD COLUMN link TEXT;\n"
+	"CREATE UNIQUE INDEX revoked_seq ON revoked (seq);\n"
+	"PRAGMA user_version = 7;\n",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -222,7 +237,7 @@ static const char *const migrations[] = {
  * revoked flag is derived here (invariant 1). */
 #define ROW_COLS                                                                  \
 	"r.seq, r.qid, r.sub, r.ent, r.attrs, r.jti, r.rev, r.answers, r.hash, "  \
-	"r.receipt, r.submitted_at, r.prev, r.link, "
+	"r.receipt, r.submitted_at, r.prev, r.link, r.salt, "
 #define REV_COLS ROW_COLS "EXISTS (SELECT 1 FROM revoked k WHERE k.jti = r.jti)"
 
 static const char *const sql[ST__MAX] = {
@@ -251,8 +266,8 @@ static const char *const sql[ST__MAX] = {
 		"SELECT max_rev, latest_seq FROM delegate WHERE qid = ?1 AND sub = ?2",
 	[ST_INSERT_REV] =
 		"INSERT INTO revision (seq, qid, sub, ent, attrs, jti, rev, answers, hash, "
-		"receipt, submitted_at, prev, link, prior_seq) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+		"receipt, submitted_at, prev, link, prior_seq, salt) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
 	[ST_LATEST_ONE] =
 		"SELECT " REV_COLS " FROM delegate d JOIN revision r ON r.seq = d.latest_seq "
 		"WHERE d.qid = ?1 AND d.sub = ?2",
@@ -283,9 +298,17 @@ static const char *const sql[ST__MAX] = {
 		"SELECT (SELECT ifnull(max(seq), 0) FROM revision) + "
 		"(SELECT count(*) FROM revoked) + (SELECT ifnull(max(seq), 0) FROM record) + "
 		"(SELECT count(*) FROM roll)",
+	/* The revocation chain (store_sched.c): the head is one descent of
+	 * revoked_seq, read inside the write transaction. */
 	[ST_REVOKE] =
-		"INSERT INTO revoked (jti, revoked_at) VALUES (?1, ?2) "
-		"ON CONFLICT (jti) DO NOTHING",
+		"INSERT INTO revoked (jti, revoked_at, seq, prev, link) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_REVOKED_HEAD] = "SELECT seq, link FROM revoked WHERE seq IS NOT NULL "
+	                    "ORDER BY seq DESC LIMIT 1",
+	/* Every revocation in chain order; a row without seq (written by hand)
+	 * comes first as seq 0, for verify to report. */
+	[ST_REVOKED_EACH] =
+		"SELECT ifnull(seq, 0), jti, revoked_at, ifnull(prev, ''), ifnull(link, '') "
+		"FROM revoked ORDER BY seq, jti",
 	[ST_IS_REVOKED] = "SELECT revoked_at FROM revoked WHERE jti = ?1",
 	/* Follows the delegate's prior_seq list (invariant 4), so the cost is
 	 * that delegate's number of revisions, without an index. */
@@ -497,6 +520,48 @@ static enum snd_err identify(struct snd_store *s, int64_t *version)
 	return SND_OK;
 }
 
+/* Migration 6 -> 7's second half: chains the revocations already stored,
+ * in revoked_at order (then jti), as snd_store_revoke would have appended
+ * them.  Runs inside the migration's transaction, on constant SQL. */
+static enum snd_err chain_revocations(struct snd_store *s)
+{
+	sqlite3_stmt *rd = NULL, *up = NULL;
+	struct snd_revocation v;
+	char prev[65], link[65];
+	int64_t seq = 0;
+	int rc = sqlite3_prepare_v2(s->db,
+	                            "SELECT jti, revoked_at FROM revoked ORDER BY revoked_at, jti",
+	                            -1, &rd, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(s->db,
+		                        "UPDATE revoked SET seq = ?1, prev = ?2, link = ?3 WHERE jti = ?4",
+		                        -1, &up, NULL);
+	memcpy(prev, SND_ZERO_LINK, 65);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(rd)) == SQLITE_ROW) {
+		memset(&v, 0, sizeof v);
+		v.seq = ++seq;
+		v.jti = col_text(rd, 0);
+		v.revoked_at = sqlite3_column_int64(rd, 1);
+		v.prev = prev;
+		snd_revocation_link(&v, link);
+		sqlite3_bind_int64(up, 1, v.seq);
+		bind_text(up, 2, prev);
+		bind_text(up, 3, link);
+		bind_text(up, 4, v.jti);
+		rc = sqlite3_step(up);
+		sqlite3_reset(up);
+		if (rc != SQLITE_DONE)
+			break;
+		rc = SQLITE_OK;
+		memcpy(prev, link, 65);
+	}
+	sqlite3_finalize(rd);
+	sqlite3_finalize(up);
+	if (rc != SQLITE_DONE && rc != SQLITE_OK)
+		return fail_db(s, rc);
+	return SND_OK;
+}
+
 /* Runs the missing migration steps in one IMMEDIATE transaction, checking
  * the version again under the lock (another process may have migrated). */
 static enum snd_err migrate(struct snd_store *s)
@@ -511,6 +576,8 @@ static enum snd_err migrate(struct snd_store *s)
 		goto fail;
 	for (; ver < SCHEMA_VERSION; ver++) {
 		rc = sqlite3_exec(s->db, migrations[ver], NULL, NULL, &msg);
+		if (rc == SQLITE_OK && ver == 6 && (e = chain_revocations(s)) != SND_OK)
+			goto fail;
 		if (rc != SQLITE_OK) {
 			char m[400];
 			snprintf(m, sizeof m, "migrating schema to version %" PRId64 ": %s",

@@ -37,7 +37,8 @@ static void row_read(sqlite3_stmt *st, struct snd_revision *r)
 	r->submitted_at = sqlite3_column_int64(st, 10);
 	r->prev = col_text(st, 11);
 	r->link = col_text(st, 12);
-	r->revoked = sqlite3_column_int(st, 13);
+	r->salt = sqlite3_column_type(st, 13) == SQLITE_NULL ? NULL : col_text(st, 13);
+	r->revoked = sqlite3_column_int(st, 14);
 }
 
 /* Steps st (already bound) and hands each row to cb until cb returns
@@ -261,7 +262,7 @@ static enum snd_err walk_back(struct snd_store *s, const struct jti_set *j, int6
 			done(st);
 			return SND_OK;
 		}
-		seq = sqlite3_column_int64(st, 14);
+		seq = sqlite3_column_int64(st, 15);
 		done(st);
 	}
 	return SND_OK;
@@ -419,7 +420,7 @@ static enum snd_err walk_chain(struct snd_store *s, const char *qid, unsigned fl
 		struct snd_walk_row w;
 		int back = 0;
 		row_read(st, &r);
-		r.revoked = 0; /* column 13 is prior_seq here */
+		r.revoked = 0; /* column 14 is prior_seq here */
 		memset(&w, 0, sizeof w);
 		w.ent = r.ent;
 		w.attrs = (flags & SND_WALK_ATTRS) ? r.attrs : "";
@@ -446,7 +447,7 @@ static enum snd_err walk_chain(struct snd_store *s, const char *qid, unsigned fl
 		if (back) {
 			/* The stand-in is older, so it has been checked already. */
 			int found, stop;
-			e = walk_back(s, j, sqlite3_column_int64(st, 13), back_walk_row, &bw, &found,
+			e = walk_back(s, j, sqlite3_column_int64(st, 14), back_walk_row, &bw, &found,
 			              &stop);
 			if (e != SND_OK || stop)
 				break;

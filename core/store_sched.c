@@ -1,9 +1,10 @@
 /* store_sched.c - revocations and the schedule: what decides, on each
  * request, whether a token still counts and whether a questionnaire is open.
  *
- * This file owns the revoked and schedule tables' rows (migrations 1 and 3
- * in store.c) and the effective window of a questionnaire: the schedule
- * row if there is one, else the form's own opens/closes.
+ * This file owns the revoked and schedule tables' rows (migrations 1, 3
+ * and 7 in store.c), the revocation chain (snd_revocation_link) and the
+ * effective window of a questionnaire: the schedule row if there is one,
+ * else the form's own opens/closes.
  *
  * Invariants:
  *   1. A revocation is never removed, and revoking twice keeps the first
@@ -15,25 +16,160 @@
  *      set, also before 1970.
  *   4. Both are read straight from the database on every call, so a row
  *      written by another process counts at once.
+ *   5. Revocations are a hash chain (store invariant 2's rule on their own
+ *      rows): seq dense from 1, prev = the link of seq - 1 (64 zeros for
+ *      the first), link = snd_revocation_link.  The head is read from the
+ *      table inside the write transaction on every revoke (revocations
+ *      are rare), in the row's own savepoint, so two writers cannot fork
+ *      it and a failed revoke leaves the batch as it was.
  */
 #include "store_int.h"
 
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 /* ------------------------------------------------------------- revocation */
 
+void snd_revocation_link(const struct snd_revocation *r, char out[65])
+{
+	struct snd_sha256 h;
+	uint8_t md[32];
+	char num[2][24];
+	const char *part[4];
+	size_t i;
+
+	snprintf(num[0], sizeof num[0], "%" PRId64, r->seq);
+	snprintf(num[1], sizeof num[1], "%" PRId64, r->revoked_at);
+	part[0] = r->prev;
+	part[1] = num[0];
+	part[2] = r->jti;
+	part[3] = num[1];
+	snd_sha256_init(&h);
+	for (i = 0; i < 4; i++) {
+		const char *p = part[i] ? part[i] : "";
+		if (i > 0)
+			snd_sha256_update(&h, "\n", 1);
+		snd_sha256_update(&h, p, strlen(p));
+	}
+	snd_sha256_final(&h, md);
+	sodium_bin2hex(out, 65, md, sizeof md);
+}
+
+/* The revocation chain's head inside the write transaction (invariant 5). */
+static enum snd_err revoked_head(struct snd_store *s, int64_t *seq, char link[65])
+{
+	sqlite3_stmt *st = stmt(s, ST_REVOKED_HEAD);
+	int rc;
+	if (st == NULL)
+		return SND_EDB;
+	*seq = 0;
+	memcpy(link, SND_ZERO_LINK, 65);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *l = col_text(st, 1);
+		if (strlen(l) != 64) {
+			done(st);
+			return fail_msg(s, SND_EDB, "the last revocation's link is malformed");
+		}
+		*seq = sqlite3_column_int64(st, 0);
+		memcpy(link, l, 65);
+	}
+	return finish(s, st, rc);
+}
+
 enum snd_err snd_store_revoke(struct snd_store *s, const char *jti, int64_t now)
 {
+	struct snd_revocation v;
 	sqlite3_stmt *st;
+	char prev[65], link[65];
+	int own = 0, rc;
+	enum snd_err e;
+
 	if (s->mode != SND_STORE_WRITE)
 		return fail_msg(s, SND_EINVAL, "opened read-only");
-	if (!text_ok(jti, 4096) || jti[0] == '\0')
+	if (!text_ok(jti, 4096) || jti[0] == '\0' || strchr(jti, '\n') != NULL)
 		return fail_msg(s, SND_EINVAL, "revoke: the token id is empty or malformed");
-	if ((st = stmt(s, ST_REVOKE)) == NULL)
-		return SND_EDB;
+	if (!s->in_batch) {
+		if ((e = snd_store_begin(s)) != SND_OK)
+			return e;
+		own = 1;
+	}
+	if ((e = run_id(s, ST_SAVEPOINT)) != SND_OK)
+		goto out;
+	/* Invariant 1: revoking again keeps the first record. */
+	if ((st = stmt(s, ST_IS_REVOKED)) == NULL) {
+		e = SND_EDB;
+		goto undo;
+	}
+	bind_text(st, 1, jti);
+	rc = sqlite3_step(st);
+	if ((e = finish(s, st, rc)) != SND_OK)
+		goto undo;
+	if (rc == SQLITE_ROW)
+		goto keep;
+	memset(&v, 0, sizeof v);
+	if ((e = revoked_head(s, &v.seq, prev)) != SND_OK)
+		goto undo;
+	v.seq++;
+	v.jti = jti;
+	v.revoked_at = now;
+	v.prev = prev;
+	snd_revocation_link(&v, link);
+	if ((st = stmt(s, ST_REVOKE)) == NULL) {
+		e = SND_EDB;
+		goto undo;
+	}
 	bind_text(st, 1, jti);
 	sqlite3_bind_int64(st, 2, now);
-	return run(s, st);
+	sqlite3_bind_int64(st, 3, v.seq);
+	bind_text(st, 4, prev);
+	bind_text(st, 5, link);
+	if ((e = run(s, st)) != SND_OK)
+		goto undo;
+keep:
+	if ((e = run_id(s, ST_RELEASE)) != SND_OK)
+		goto undo;
+	if (own)
+		e = snd_store_commit(s);
+	return e;
+undo: {
+	char keep_err[sizeof s->err];
+	memcpy(keep_err, s->err, sizeof keep_err);
+	run_id(s, ST_ROLLBACK_TO);
+	run_id(s, ST_RELEASE);
+	memcpy(s->err, keep_err, sizeof keep_err);
+}
+out:
+	if (own) {
+		char keep_err[sizeof s->err];
+		memcpy(keep_err, s->err, sizeof keep_err);
+		snd_store_rollback(s);
+		memcpy(s->err, keep_err, sizeof keep_err);
+	}
+	return e;
+}
+
+enum snd_err snd_store_each_revocation(struct snd_store *s, snd_revocation_cb cb, void *ctx)
+{
+	sqlite3_stmt *st = stmt(s, ST_REVOKED_EACH);
+	int rc;
+	if (st == NULL)
+		return SND_EDB;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct snd_revocation v;
+		v.seq = sqlite3_column_int64(st, 0);
+		v.jti = col_text(st, 1);
+		v.revoked_at = sqlite3_column_int64(st, 2);
+		v.prev = col_text(st, 3);
+		v.link = col_text(st, 4);
+		if (cb(ctx, &v) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	return finish(s, st, rc);
 }
 
 enum snd_err snd_store_is_revoked(struct snd_store *s, const char *jti, int *revoked)

@@ -164,6 +164,10 @@ enum snd_err snd_receipt_sign(const uint8_t sk[SND_SK_BYTES], const char *footer
 	snd_buf_json_str(&b, sub->sub);
 	snd_buf_printf(&b, ",\"rev\":%" PRId64 ",\"hash\":", rev);
 	snd_buf_json_str(&b, sub->hash);
+	if (sub->salt != NULL) {
+		snd_buf_puts(&b, ",\"salt\":");
+		snd_buf_json_str(&b, sub->salt);
+	}
 	snd_buf_puts(&b, ",\"iat\":");
 	snd_buf_json_str(&b, iat);
 	snd_buf_putc(&b, '}');
@@ -338,6 +342,10 @@ static enum snd_err insert_row(struct snd_store *s, struct snd_revision *r, int6
 		sqlite3_bind_int64(st, 14, prior);
 	else
 		sqlite3_bind_null(st, 14);
+	if (r->salt != NULL)
+		bind_text(st, 15, r->salt);
+	else
+		sqlite3_bind_null(st, 15);
 	if ((e = run(s, st)) != SND_OK)
 		return e;
 
@@ -355,6 +363,13 @@ static int hash_ok(const char *h)
 		if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f')))
 			return 0;
 	return 1;
+}
+
+/* NULL (unsalted) or 32 lowercase hex digits. */
+static int salt_ok(const char *salt)
+{
+	uint8_t b[SND_SALT_BYTES];
+	return salt == NULL || snd_salt_parse(salt, b) == 0;
 }
 
 /* Opens the per-row savepoint, and a whole batch first when the caller has
@@ -417,7 +432,7 @@ static enum snd_err append(struct snd_store *s, const struct snd_submission *sub
 
 	if (!text_ok(sub->qid, 4096) || !text_ok(sub->sub, 4096) || !text_ok(sub->ent, 4096) ||
 	    !text_ok(sub->attrs, 1 << 20) || !text_ok(sub->jti, 4096) || sub->answers == NULL ||
-	    sub->answers_len > ANSWERS_MAX || !hash_ok(sub->hash))
+	    sub->answers_len > ANSWERS_MAX || !hash_ok(sub->hash) || !salt_ok(sub->salt))
 		return fail_msg(s, SND_EINVAL, "append: a field is missing or malformed");
 	if ((e = row_begin(s, &own)) != SND_OK)
 		return e;
@@ -444,6 +459,7 @@ static enum snd_err append(struct snd_store *s, const struct snd_submission *sub
 	r.answers = sub->answers;
 	r.answers_len = sub->answers_len;
 	r.hash = sub->hash;
+	r.salt = sub->salt;
 	r.receipt = token ? token : given;
 	r.submitted_at = now;
 	if ((e = insert_row(s, &r, prior, link)) != SND_OK ||
@@ -497,7 +513,8 @@ enum snd_err snd_store_import(struct snd_store *s, const struct snd_revision *in
 
 	if (!text_ok(in->qid, 4096) || !text_ok(in->sub, 4096) || !text_ok(in->ent, 4096) ||
 	    !text_ok(in->attrs, 1 << 20) || !text_ok(in->jti, 4096) || in->answers == NULL ||
-	    in->answers_len > ANSWERS_MAX || in->hash == NULL || !text_ok(in->receipt, 1 << 16) || in->rev < 1)
+	    in->answers_len > ANSWERS_MAX || in->hash == NULL || !text_ok(in->receipt, 1 << 16) ||
+	    in->rev < 1 || !salt_ok(in->salt))
 		return fail_msg(s, SND_EINVAL, "import: a field is missing or malformed");
 	if ((e = row_begin(s, &own)) != SND_OK)
 		return e;

@@ -65,7 +65,9 @@ struct brow {
 	int64_t seq;
 	unsigned char jobs;
 	unsigned char hashed; /* HASH: 0 not yet, 1 matches, 2 differs */
+	unsigned char salted; /* HASH: salt holds the row's salt (else unsalted) */
 	uint8_t hash[32];    /* HASH: the stored hash */
+	uint8_t salt[SND_SALT_BYTES]; /* HASH: hashed before the answers */
 };
 
 struct batch {
@@ -157,6 +159,8 @@ static void row_hash(struct batch *b, struct brow *r)
 	struct snd_sha256 h;
 	uint8_t md[32];
 	snd_sha256_init(&h);
+	if (r->salted)
+		snd_sha256_update(&h, r->salt, sizeof r->salt);
 	snd_sha256_update(&h, b->bytes + r->answers, r->answers_len);
 	snd_sha256_final(&h, md);
 	r->hashed = memcmp(md, r->hash, sizeof md) == 0 ? 1 : 2;
@@ -323,7 +327,8 @@ static int hex32(const char *h, uint8_t out[32])
  * before, prev is that row's link, and link is the row's own (as `tally
  * verify` checks: verify.c's check_chain).  The answers hash is the
  * batch's job (ROW_HASH).  0, or -1 with p->rbad set. */
-static int chain_check(struct pass *p, const struct snd_revision *r, uint8_t hash[32])
+static int chain_check(struct pass *p, const struct snd_revision *r, uint8_t hash[32],
+                       uint8_t salt[SND_SALT_BYTES], unsigned char *salted)
 {
 	char link[65];
 	const char *what = NULL;
@@ -334,6 +339,9 @@ static int chain_check(struct pass *p, const struct snd_revision *r, uint8_t has
 		what = "its prev does not match the link of the revision before it";
 	else if (hex32(r->hash, hash) != 0)
 		what = "its stored hash is not a SHA-256";
+	else if (r->salt != NULL && snd_salt_parse(r->salt, salt) != 0)
+		what = "its salt is not 32 lowercase hex digits";
+	*salted = r->salt != NULL;
 	if (what == NULL) {
 		snd_chain_link(r, link);
 		if (strcmp(link, r->link) != 0)
@@ -361,7 +369,7 @@ static int on_row(void *ctx, const struct snd_walk_row *r)
 	const char *ans = r->answers, *sub = hash ? r->sub : "";
 	size_t alen = r->answers_len;
 
-	if (hash && chain_check(p, r->r, w->hash) != 0)
+	if (hash && chain_check(p, r->r, w->hash, w->salt, &w->salted) != 0)
 		return 1;
 	if (!apply && !hash)
 		return 0;

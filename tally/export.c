@@ -4,14 +4,16 @@
  * Owns the record layout (interface.md, "The tally"):
  *   sub, entity, every attribute (the union of keys over all records, sorted
  *   byte-wise), revision, submitted_at (RFC 3339 UTC with milliseconds),
- *   hash, then the answers, then (our addition, last so that the columns
+ *   hash, salt (ours: 32 hex digits, empty/null for a revision stored
+ *   before salts, so anyone can recompute the hash), then the answers,
+ *   then (our addition, last so that the columns
  *   interface.md lists keep their order) revoked.  CSV: one column per
  *   question; multi joined by ";", rank by ">", matrix one column per
  *   "question.row",
  *   position as "question" and "question.reason", a "no view" scale or
  *   matrix answer as "none", an unanswered question as an empty cell.
  *   JSON/NDJSON: {"sub","entity","attrs":{...},"revision","submitted_at",
- *   "hash","answers":{...as stored},"revoked"}.
+ *   "hash","salt","answers":{...as stored},"revoked"}.
  *
  * Invariants:
  *   1. Pseudonymous questionnaires: no entity column or field, sub is the
@@ -50,8 +52,10 @@ static const char export_usage[] =
 	"                    [--include-revoked] [--no-verify] [--out FILE]\n"
 	"\n"
 	"One record per delegate's latest revision: sub, entity, every attribute,\n"
-	"revision, submitted_at, hash, the answers, and whether the delegate's token\n"
-	"was revoked since (revoked: true/false).  A revision made with a revoked link\n"
+	"revision, submitted_at, hash, salt (empty for revisions stored before salts;\n"
+	"hash = SHA-256(salt bytes || canonical answers)), the answers, and whether\n"
+	"the delegate's token was revoked since (revoked: true/false).  A revision\n"
+	"made with a revoked link\n"
 	"is set aside for the delegate's latest one made with a valid link (stderr\n"
 	"says how many); --include-revoked exports it instead, marked revoked.  Every\n"
 	"stored answer is checked against its hash and the hash chain before the first\n"
@@ -186,6 +190,7 @@ static void csv_header(struct xctx *x)
 		/* An attribute named like a fixed column keeps its own column. */
 		if (strcmp(k, "sub") == 0 || strcmp(k, "entity") == 0 || strcmp(k, "revision") == 0 ||
 		    strcmp(k, "submitted_at") == 0 || strcmp(k, "hash") == 0 ||
+		    strcmp(k, "salt") == 0 ||
 		    strcmp(k, "revoked") == 0 || snd_form_question(x->f, k) >= 0) {
 			struct snd_buf t;
 			snd_buf_init(&t, 0);
@@ -196,7 +201,7 @@ static void csv_header(struct xctx *x)
 			snd_buf_csv(b, k);
 		}
 	}
-	snd_buf_puts(b, ",revision,submitted_at,hash");
+	snd_buf_puts(b, ",revision,submitted_at,hash,salt");
 	for (i = 0; i < x->f->nquestions; i++) {
 		const struct snd_question *q = &x->f->questions[i];
 		if (q->type == SND_Q_MATRIX) {
@@ -329,6 +334,8 @@ static int write_record(void *vctx, const struct snd_revision *r)
 		}
 		snd_buf_printf(b, ",%lld,%s,", (long long)r->rev, when);
 		snd_buf_csv(b, r->hash);
+		snd_buf_putc(b, ',');
+		snd_buf_csv(b, r->salt ? r->salt : ""); /* empty: stored before salts */
 		csv_answers(b, x->f, answers);
 		snd_buf_puts(b, r->revoked ? ",true\r\n" : ",false\r\n");
 	} else {
@@ -354,6 +361,11 @@ static int write_record(void *vctx, const struct snd_revision *r)
 		snd_buf_printf(b, "},\"revision\":%lld,\"submitted_at\":\"%s\",\"hash\":",
 		               (long long)r->rev, when);
 		snd_buf_json_str(b, r->hash);
+		snd_buf_puts(b, ",\"salt\":");
+		if (r->salt != NULL)
+			snd_buf_json_str(b, r->salt);
+		else
+			snd_buf_puts(b, "null"); /* stored before salts */
 		snd_buf_puts(b, ",\"answers\":");
 		/* As stored: the canonical text the hash was computed over (it
 		 * parsed above, so it is one JSON value). */

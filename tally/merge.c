@@ -6,7 +6,10 @@
  *      each hold the same questionnaire rows (id and source_hash), else the
  *      first file that differs is named.
  *   2. The questionnaire definitions are copied (parsed from the stored
- *      source and put with snd_store_put_form), then revocations.
+ *      source and put with snd_store_put_form), then revocations (their
+ *      times, re-chained onto the output's revocation chain in each
+ *      input's chain order; a jti revoked in two inputs keeps the first
+ *      input's time).  Each revision's salt is copied with it.
  *   3. Revisions are imported in one global order: submitted_at, then input
  *      order, then seq; a k-way merge over one read-only cursor per input
  *      (ORDER BY submitted_at, seq), so memory does not grow with the data
@@ -55,8 +58,11 @@ static const char merge_usage[] =
 
 static const char *const sql_revisions =
 	"SELECT seq, qid, sub, ent, attrs, jti, rev, answers, hash, receipt, submitted_at, "
-	"prev, link FROM revision ORDER BY submitted_at, seq";
-static const char *const sql_revoked = "SELECT jti, revoked_at FROM revoked ORDER BY jti";
+	"prev, link, salt FROM revision ORDER BY submitted_at, seq";
+/* In each input's chain order, so the output's revocation chain keeps it
+ * (each copied revocation is re-chained there by snd_store_revoke). */
+static const char *const sql_revoked =
+	"SELECT jti, revoked_at FROM revoked ORDER BY seq, revoked_at, jti";
 
 struct src {
 	const char *path;
@@ -179,6 +185,9 @@ static int advance(struct src *s)
 	r->submitted_at = sqlite3_column_int64(s->st, 10);
 	r->prev = col(s->st, 11);
 	r->link = col(s->st, 12);
+	/* NULL for a revision stored before salts: copied as NULL, so its
+	 * unsalted hash still verifies */
+	r->salt = sqlite3_column_type(s->st, 13) == SQLITE_NULL ? NULL : col(s->st, 13);
 	s->has = 1;
 	return 0;
 }

@@ -9,9 +9,12 @@
  *      rows), prev equals the previous row's link (64 zeros for the first),
  *      and link is the SHA-256 of the documented string over this row;
  *   2. the answers: they parse, their stored text is canonical JSON (RFC
- *      8785) and its SHA-256 equals the stored hash;
+ *      8785) and the SHA-256 of the row's salt bytes followed by that text
+ *      (of the text alone for a row stored before salts, salt NULL) equals
+ *      the stored hash;
  *   3. the receipt: a PASETO v4.public signed by (one of) the receipt
- *      key(s), whose claims aud, sub, rev and hash equal the row's and whose
+ *      key(s), whose claims aud, sub, rev, hash and salt (absent when the
+ *      row has none) equal the row's and whose
  *      iat is the row's submitted_at (to the second); and no two rows hold
  *      the same receipt - the chain is unkeyed, so an older revision copied
  *      in again as the newest row, relinked, would otherwise pass everything
@@ -36,6 +39,13 @@
  * and counted with the rest; "verified N records: ..." and "record chain
  * head: record N, link L" follow when there are any.
  *
+ * Then the revocations (store_sched.c), a chain of their own checked the
+ * same way (link = snd_revocation_link); problems print as
+ *   tally: revocation SEQ (jti): what is wrong
+ * then "verified N revocations: ..." and "revocation chain head:
+ * revocation N, link L".  Deleting the newest revocation(s) leaves no gap,
+ * so that head is to be published too (--revocations-head).
+ *
  * Cost: one Ed25519 verification per row (~50 us) dominates, so rows are
  * copied in batches and the answers and receipt checks of a batch run on
  * one thread per core (--jobs); the chain is walked on the main thread in
@@ -57,7 +67,7 @@
 
 static const char verify_usage[] =
 	"usage: tally verify --db DB --receipt-pub FILE [--receipt-pub FILE...]\n"
-	"                    [--head LINK] [--jobs N]\n"
+	"                    [--head LINK] [--revocations-head LINK] [--jobs N]\n"
 	"\n"
 	"Recomputes every answers hash (and checks the stored text is canonical\n"
 	"JSON), checks every receipt's signature and claims against the receipt\n"
@@ -67,8 +77,11 @@ static const char verify_usage[] =
 	"the number of checking threads (default: one per core).  The last line names\n"
 	"the chain head; publish it, and --head LINK will later check that the chain\n"
 	"still holds it (removing the newest rows leaves no other trace).\n"
-	"The chair's record (dispositions, outcomes) is checked the same way, on\n"
-	"its own chain.\n";
+	"The chair's record (dispositions, outcomes) and the revocations are\n"
+	"checked the same way, each on its own chain; publish the revocation chain\n"
+	"head too, and --revocations-head LINK checks that chain still holds it.\n"
+	"A salted revision's hash is SHA-256(salt bytes || canonical answers); one\n"
+	"stored before salts existed, SHA-256(canonical answers).\n";
 
 static const char zero_link[65] =
 	"0000000000000000000000000000000000000000000000000000000000000000";
@@ -291,13 +304,17 @@ static void check_answers(struct vrow *row)
 		return;
 	}
 	snd_buf_init(&canon, VERIFY_JSON_MAX * 2);
-	if (snd_answers_hash(a, &canon, hex) != SND_OK) {
+	if (snd_canon_json(a, &canon) != SND_OK || canon.failed) {
 		problem(row, "answers cannot be put in canonical form");
 	} else {
 		if (canon.len != r->answers_len || memcmp(canon.data, r->answers, canon.len) != 0)
 			problem(row, "stored answers text is not canonical JSON (altered after "
 			              "collection)");
-		if (!str_eq(hex, r->hash))
+		/* salted: SHA-256(salt bytes || canonical JSON); a row stored
+		 * before salts (NULL) keeps SHA-256(canonical JSON) */
+		if (snd_revision_hash(r->salt, canon.data, canon.len, hex) != SND_OK)
+			problem(row, "salt is not 32 lowercase hex digits (altered after collection)");
+		else if (!str_eq(hex, r->hash))
 			problem(row, "answers do not match their hash (altered after collection)");
 	}
 	snd_buf_free(&canon);
@@ -346,6 +363,9 @@ static void check_receipt(const struct vctx *v, struct vrow *row)
 	x = cJSON_GetObjectItemCaseSensitive(c, "hash");
 	if (!cJSON_IsString(x) || !str_eq(x->valuestring, r->hash))
 		problem(row, "receipt hash differs from the stored hash");
+	x = cJSON_GetObjectItemCaseSensitive(c, "salt");
+	if (r->salt != NULL ? !cJSON_IsString(x) || !str_eq(x->valuestring, r->salt) : x != NULL)
+		problem(row, "receipt salt differs from the stored salt");
 	{ /* the collector signs iat from the same clock reading as submitted_at */
 		char when[21];
 		snd_time_format(r->submitted_at / 1000, when);
@@ -361,10 +381,10 @@ out:
 /* Copies r's strings into one allocation; 0 or -1 on no memory. */
 static int copy_row(struct vrow *row, const struct snd_revision *r)
 {
-	const char *src[9] = {r->qid, r->sub, r->ent, r->attrs, r->jti, r->hash, r->receipt,
-	                      r->prev, r->link};
-	const char **dst[9];
-	size_t len[9], total = r->answers_len + 1, i;
+	const char *src[10] = {r->qid, r->sub, r->ent, r->attrs, r->jti, r->hash, r->receipt,
+	                       r->prev, r->link, r->salt};
+	const char **dst[10];
+	size_t len[10], total = r->answers_len + 1, i;
 	char *p;
 
 	row->r = *r;
@@ -377,13 +397,14 @@ static int copy_row(struct vrow *row, const struct snd_revision *r)
 	dst[6] = &row->r.receipt;
 	dst[7] = &row->r.prev;
 	dst[8] = &row->r.link;
-	for (i = 0; i < 9; i++) {
+	dst[9] = &row->r.salt;
+	for (i = 0; i < 10; i++) {
 		len[i] = src[i] ? strlen(src[i]) : 0;
 		total += len[i] + 1;
 	}
 	if ((row->blob = p = malloc(total)) == NULL)
 		return -1;
-	for (i = 0; i < 9; i++) {
+	for (i = 0; i < 10; i++) {
 		if (src[i] == NULL) {
 			*dst[i] = NULL;
 			continue;
@@ -599,16 +620,65 @@ static int verify_record(void *ctx, const struct snd_record *r)
 	return 0;
 }
 
+/* The revocation chain's walk (the header's revocation paragraph). */
+struct kverify {
+	long long n, problems;
+	int64_t last_seq;
+	char last_link[65];
+	const char *want_head;  /* --revocations-head: a link the chain must hold */
+	int64_t head_seq;
+};
+
+static void kproblem(struct kverify *v, const struct snd_revocation *k, const char *what)
+{
+	char j[80];
+	safe(j, sizeof j, k->jti);
+	fprintf(stderr, "tally: revocation %lld (%s): %s\n", (long long)k->seq, j, what);
+	v->problems++;
+}
+
+static int verify_revocation(void *ctx, const struct snd_revocation *k)
+{
+	struct kverify *v = ctx;
+	char link[65], m[160];
+	v->n++;
+	if (k->seq != v->last_seq + 1) {
+		if (k->seq > v->last_seq + 1)
+			snprintf(m, sizeof m, "follows revocation %lld: %lld revocation(s) are missing "
+			         "(deleted)", (long long)v->last_seq,
+			         (long long)(k->seq - v->last_seq - 1));
+		else
+			snprintf(m, sizeof m, "its sequence number is out of order (after %lld; a "
+			         "revocation added outside the chain)", (long long)v->last_seq);
+		kproblem(v, k, m);
+	}
+	if (strcmp(k->prev ? k->prev : "", v->last_link) != 0)
+		kproblem(v, k, "its prev is not the link of the revocation before it (a revocation "
+		               "was removed or altered)");
+	snd_revocation_link(k, link);
+	if (strcmp(link, k->link ? k->link : "") != 0)
+		kproblem(v, k, "its link does not match its fields (the revocation was altered)");
+	if (k->jti == NULL || k->jti[0] == '\0')
+		kproblem(v, k, "its token id is empty");
+	v->last_seq = k->seq;
+	snprintf(v->last_link, sizeof v->last_link, "%s", k->link ? k->link : "");
+	if (v->want_head && v->head_seq == 0 && k->link && strcmp(k->link, v->want_head) == 0)
+		v->head_seq = k->seq;
+	return 0;
+}
+
 int cmd_verify(int argc, char **argv)
 {
 	struct rverify rv;
-	const char *db = NULL, **pubs = NULL, *jobs = NULL, *head = NULL;
+	struct kverify kv;
+	const char *db = NULL, **pubs = NULL, *jobs = NULL, *head = NULL, *khead = NULL;
 	size_t npubs = 0, i;
 	struct opt opts[] = {
 		{"db", 1, &db, NULL, NULL},
 		{"receipt-pub", 1, NULL, &pubs, &npubs},
 		{"jobs", 1, &jobs, NULL, NULL},
 		{"head", 1, &head, NULL, NULL},
+		{"revocations-head", 1, &khead, NULL, NULL},
 		{NULL, 0, NULL, NULL, NULL},
 	};
 	struct snd_store *s = NULL;
@@ -620,6 +690,8 @@ int cmd_verify(int argc, char **argv)
 
 	memset(&rv, 0, sizeof rv);
 	memcpy(rv.last_link, zero_link, sizeof rv.last_link);
+	memset(&kv, 0, sizeof kv);
+	memcpy(kv.last_link, zero_link, sizeof kv.last_link);
 	rc = opts_parse(argc, argv, opts, verify_usage, &help, NULL, NULL);
 	if (help) {
 		fputs(verify_usage, stdout);
@@ -655,6 +727,12 @@ int cmd_verify(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto done;
 	}
+	if (khead && (strlen(khead) != 64 || strspn(khead, "0123456789abcdef") != 64)) {
+		tally_err("--revocations-head must be a chain link: 64 lowercase hex digits");
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	kv.want_head = khead;
 	for (i = 0; i < npubs; i++) {
 		if (snd_key_load_public(pubs[i], v->pks[i], err, sizeof err) != SND_OK) {
 			tally_err("--receipt-pub %s: %s", pubs[i], err);
@@ -688,6 +766,16 @@ int cmd_verify(int argc, char **argv)
 		goto done;
 	}
 	v->problems += rv.problems;
+	if ((e = snd_store_each_revocation(s, verify_revocation, &kv)) != SND_OK) {
+		tally_err("reading the revocations failed: %s", snd_store_errmsg(s));
+		goto done;
+	}
+	if (khead && kv.head_seq == 0) {
+		fprintf(stderr, "tally: the revocation chain does not hold the published head %s: "
+		        "revocations were removed or altered\n", khead);
+		kv.problems++;
+	}
+	v->problems += kv.problems;
 	if (head && v->head_seq == 0) {
 		fprintf(stderr, "tally: the chain does not hold the published head %s: revisions "
 		        "were removed or altered\n", head);
@@ -711,6 +799,16 @@ int cmd_verify(int argc, char **argv)
 			printf("%lld problem%s\n", rv.problems, rv.problems == 1 ? "" : "s");
 		printf("record chain head: record %lld, link %s\n", (long long)rv.last_seq,
 		       rv.last_link);
+	}
+	if (kv.n > 0 || kv.problems > 0) {
+		printf("verified %lld revocation%s: ", kv.n, kv.n == 1 ? "" : "s");
+		if (kv.problems == 0)
+			printf("ok\n");
+		else
+			printf("%lld problem%s\n", kv.problems, kv.problems == 1 ? "" : "s");
+		if (kv.n > 0)
+			printf("revocation chain head: revocation %lld, link %s\n",
+			       (long long)kv.last_seq, kv.last_link);
 	}
 	if (head && v->head_seq > 0 && v->head_seq < v->last_seq)
 		printf("published head found at revision %lld; %lld revision%s added since\n",

@@ -131,7 +131,8 @@ static void render(int lang, const cJSON *answers, const struct snd_diag *errs,
 	snd_buf_free(&b);
 	if (clean != NULL) {
 		snd_buf_init(&b, 0);
-		page_receipt(&b, &p, 3, "00aa", "v4.public.abc", clean, 1769414400000LL);
+		page_receipt(&b, &p, 3, "00aa", "00112233445566778899aabbccddeeff", "v4.public.abc",
+		             clean, 1769414400000LL);
 		if (b.failed)
 			abort();
 		check_markup(b.data, b.len);

@@ -148,6 +148,12 @@ START_TEST(test_api_accepts_every_type_and_reads_it_back)
 	ck_assert_int_eq(json_int(me, "revision"), 1);
 	me_hash = json_str(me, "hash");
 	ck_assert_str_eq(me_hash, hash);
+	{ /* the salt is served with the hash, and is the 201's */
+		char *s1 = json_str(j, "salt"), *s2 = json_str(me, "salt");
+		ck_assert_str_eq(s1, s2);
+		free(s1);
+		free(s2);
+	}
 	a = cJSON_GetObjectItemCaseSensitive(me, "answers");
 	canon = cJSON_PrintUnformatted(a);
 	ck_assert_str_eq(canon, want); /* cJSON keeps the server's (sorted) order */
@@ -570,6 +576,27 @@ static char *sha256_file(const char *path)
 	return out;
 }
 
+/* A file holding the 16 bytes of salt_hex followed by the bytes of the
+ * file at canon: what the hash is the SHA-256 of. */
+static void salted_file(const char *canon, const char *salt_hex, const char *out)
+{
+	FILE *in = fopen(canon, "rb"), *o = fopen(out, "wb");
+	int c;
+	size_t i;
+	ck_assert_ptr_nonnull(in);
+	ck_assert_ptr_nonnull(o);
+	ck_assert_int_eq(strlen(salt_hex), 32);
+	for (i = 0; i < 16; i++) {
+		unsigned v;
+		ck_assert_int_eq(sscanf(salt_hex + 2 * i, "%2x", &v), 1);
+		fputc((int)v, o);
+	}
+	while ((c = fgetc(in)) != EOF)
+		fputc(c, o);
+	fclose(in);
+	fclose(o);
+}
+
 START_TEST(test_api_receipt_verifies_and_hash_is_independent_sha256_of_jcs)
 {
 	/* RFC 8785 by node: keys sorted by UTF-16 code units, JSON.stringify
@@ -581,13 +608,17 @@ START_TEST(test_api_receipt_verifies_and_hash_is_independent_sha256_of_jcs)
 		"JSON.stringify(v);"
 		"fs.writeFileSync(process.argv[2],c(JSON.parse(fs.readFileSync(process.argv[1],'utf8')).answers));";
 	char *tok = h_token(&E, "all-types", "d1", "delegate");
-	char in[PATH_MAX + 16], canon_path[PATH_MAX + 16], *out = NULL, *receipt, *hash, *sha;
+	char in[PATH_MAX + 16], canon_path[PATH_MAX + 16], salted[PATH_MAX + 16], *out = NULL;
+	char *receipt, *hash, *salt, *sha;
 	cJSON *j, *v, *payload;
 	FILE *f;
 
 	j = post_ok(tok, FULL, 1);
 	receipt = json_str(j, "receipt");
 	hash = json_str(j, "hash");
+	salt = json_str(j, "salt");
+	ck_assert_int_eq(strlen(salt), 32);
+	ck_assert_int_eq(strspn(salt, "0123456789abcdef"), 32);
 	cJSON_Delete(j);
 	{
 		const char *argv[] = {h_collector(), "token", "verify", "--pub", E.receipt_public,
@@ -606,13 +637,15 @@ START_TEST(test_api_receipt_verifies_and_hash_is_independent_sha256_of_jcs)
 	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(payload, "sub")->valuestring, "d1");
 	ck_assert_int_eq(json_int(payload, "rev"), 1);
 	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(payload, "hash")->valuestring, hash);
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(payload, "salt")->valuestring, salt);
 	cJSON_Delete(v);
 	free(out);
 
 	/* The hash, recomputed outside the project: node canonicalises the
-	 * answers as sent, sha256sum hashes them. */
+	 * answers as sent, sha256sum hashes the salt's bytes and them. */
 	snprintf(in, sizeof in, "%s/sent.json", E.dir);
 	snprintf(canon_path, sizeof canon_path, "%s/canon.json", E.dir);
+	snprintf(salted, sizeof salted, "%s/salted.bin", E.dir);
 	f = fopen(in, "w");
 	ck_assert_ptr_nonnull(f);
 	fputs(FULL, f);
@@ -621,7 +654,8 @@ START_TEST(test_api_receipt_verifies_and_hash_is_independent_sha256_of_jcs)
 		const char *argv[] = {"/usr/bin/node", "-e", jcs_js, in, canon_path, NULL};
 		if (access("/usr/bin/node", X_OK) == 0) {
 			ck_assert_int_eq(h_run(argv, NULL), 0);
-			sha = sha256_file(canon_path);
+			salted_file(canon_path, salt, salted);
+			sha = sha256_file(salted);
 			ck_assert_str_eq(sha, hash);
 			free(sha);
 		}
@@ -632,19 +666,41 @@ START_TEST(test_api_receipt_verifies_and_hash_is_independent_sha256_of_jcs)
 		                   "{\"answers\":{\"proposal\":{\"position\":\"support\"},"
 		                   "\"colour\":\"red\",\"how_many\":20}}",
 		                   2);
-		char *h2 = json_str(k, "hash");
+		char *h2 = json_str(k, "hash"), *s2 = json_str(k, "salt");
 		f = fopen(canon_path, "w");
 		ck_assert_ptr_nonnull(f);
 		fputs("{\"colour\":\"red\",\"how_many\":20,\"proposal\":{\"position\":\"support\"}}", f);
 		fclose(f);
-		sha = sha256_file(canon_path);
+		salted_file(canon_path, s2, salted);
+		sha = sha256_file(salted);
 		ck_assert_str_eq(sha, h2);
 		free(sha);
+		/* another delegate with the very same answers: another salt, another hash */
+		{
+			char *tok3 = h_token(&E, "all-types", "d3", "delegate");
+			cJSON *k3 = post_ok(tok3,
+			                    "{\"answers\":{\"proposal\":{\"position\":\"support\"},"
+			                    "\"colour\":\"red\",\"how_many\":20}}",
+			                    1);
+			char *h3 = json_str(k3, "hash"), *s3 = json_str(k3, "salt");
+			ck_assert_str_ne(h3, h2);
+			ck_assert_str_ne(s3, s2);
+			salted_file(canon_path, s3, salted);
+			sha = sha256_file(salted);
+			ck_assert_str_eq(sha, h3);
+			free(sha);
+			free(h3);
+			free(s3);
+			cJSON_Delete(k3);
+			free(tok3);
+		}
 		free(h2);
+		free(s2);
 		cJSON_Delete(k);
 	}
 	free(receipt);
 	free(hash);
+	free(salt);
 	free(tok);
 }
 END_TEST

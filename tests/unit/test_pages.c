@@ -652,7 +652,7 @@ START_TEST(test_pages_hostile_text_is_only_ever_escaped)
 	snd_diag_add(&errs, "comments", "%s", EVIL);
 	snd_buf_init(&b, 0);
 	page_form(&b, &r, a, &errs, 1);
-	page_receipt(&b, &r, 1, EVIL, EVIL, a, 0);
+	page_receipt(&b, &r, 1, EVIL, EVIL, EVIL, a, 0);
 	page_message(&b, form, 0, 400, EVIL, EVIL);
 	page_message(&b, NULL, 3, 401, EVIL, EVIL);
 	h = b.data;
@@ -754,8 +754,13 @@ START_TEST(test_pages_receipt_shows_answers_token_and_how_to_verify)
 	struct snd_buf b;
 	const char *h;
 	snd_buf_init(&b, 0);
-	page_receipt(&b, &r, 3, "ab12cd", "v4.public.TOKEN", a, 1769420103000LL);
+	page_receipt(&b, &r, 3, "ab12cd", "00112233445566778899aabbccddeeff", "v4.public.TOKEN", a,
+	             1769420103000LL);
 	h = b.data;
+	/* the salt, so the delegate can recompute the hash, and how */
+	ck_assert_ptr_nonnull(strstr(h, "<dt>Salt</dt><dd><code class=\"hash\">"
+	                                "00112233445566778899aabbccddeeff</code>"));
+	ck_assert_ptr_nonnull(strstr(h, "To check the hash: SHA-256 of the salt's 16 bytes"));
 	ck_assert(strncmp(h, "<!doctype html>\n<html lang=\"en\" dir=\"ltr\">", 41) == 0);
 	ck_assert_ptr_nonnull(strstr(h, "<h1>Your answers are recorded</h1>"));
 	ck_assert_ptr_nonnull(strstr(h, "Revision 3, recorded on 2026-01-26 09:35:03 (UTC)."));
@@ -894,7 +899,8 @@ START_TEST(test_pages_every_delegate_page_in_every_language)
 		r.draft_post = 0;
 		page_form(&b, &r, a, &errs, 0);
 		CHECK("form 422");
-		page_receipt(&b, &r, 3, "ab12", "v4.public.x", a, 1790000000000LL);
+		page_receipt(&b, &r, 3, "ab12", "00112233445566778899aabbccddeeff", "v4.public.x", a,
+		             1790000000000LL);
 		CHECK("receipt");
 		page_reload(&b, six, lang);
 		CHECK("reload");

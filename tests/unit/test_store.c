@@ -56,7 +56,7 @@ static struct snd_store *open_store(const char *path, enum snd_store_mode mode)
 
 /* Appends answers for (qid, sub) with a correct hash; returns the rev. */
 /* The schema version a writer leaves (store.c's migrations). */
-#define SCHEMA_NOW 6
+#define SCHEMA_NOW 7
 
 static int64_t put(struct snd_store *s, const char *qid, const char *sub, const char *jti,
                    const char *answers, int64_t at)
@@ -653,6 +653,120 @@ START_TEST(test_store_import_keeps_conflicting_revs_and_latest_is_last_imported)
 }
 END_TEST
 
+/* Revocations as seen by snd_store_each_revocation, each checked against
+ * the chain rule (seq dense from 1, prev = the link before, link =
+ * snd_revocation_link). */
+struct rv_rows {
+	char jti[16][64];
+	char link[16][65];
+	int64_t at[16];
+	size_t n;
+	int bad;
+};
+
+static int collect_rv(void *ctx, const struct snd_revocation *v)
+{
+	struct rv_rows *k = ctx;
+	char link[65];
+	ck_assert_uint_lt(k->n, 16);
+	if (v->seq != (int64_t)k->n + 1)
+		k->bad++;
+	if (strcmp(v->prev, k->n == 0 ? "0000000000000000000000000000000000000000000000000000000000000000"
+	                               : k->link[k->n - 1]) != 0)
+		k->bad++;
+	snd_revocation_link(v, link);
+	if (strcmp(link, v->link) != 0)
+		k->bad++;
+	snprintf(k->jti[k->n], sizeof k->jti[0], "%s", v->jti);
+	snprintf(k->link[k->n], sizeof k->link[0], "%s", v->link);
+	k->at[k->n] = v->revoked_at;
+	k->n++;
+	return 0;
+}
+
+START_TEST(test_store_revocations_form_a_chain)
+{
+	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
+	struct rv_rows k;
+	struct snd_revocation v;
+	char link[65];
+	ck_assert_int_eq(snd_store_revoke(s, "jA", 5000), SND_OK);
+	ck_assert_int_eq(snd_store_revoke(s, "jB", 4000), SND_OK); /* chain order, not time */
+	ck_assert_int_eq(snd_store_revoke(s, "jA", 7000), SND_OK); /* again: nothing added */
+	/* inside a batch too (collector revoke --sub) */
+	ck_assert_int_eq(snd_store_begin(s), SND_OK);
+	ck_assert_int_eq(snd_store_revoke(s, "jC", 6000), SND_OK);
+	ck_assert_int_eq(snd_store_commit(s), SND_OK);
+	ck_assert_int_eq(snd_store_revoke(s, "bad\nid", 1), SND_EINVAL);
+	memset(&k, 0, sizeof k);
+	ck_assert_int_eq(snd_store_each_revocation(s, collect_rv, &k), SND_OK);
+	ck_assert_uint_eq(k.n, 3);
+	ck_assert_int_eq(k.bad, 0);
+	ck_assert_str_eq(k.jti[0], "jA");
+	ck_assert_str_eq(k.jti[1], "jB");
+	ck_assert_str_eq(k.jti[2], "jC");
+	ck_assert_int_eq(k.at[0], 5000);
+	/* the documented string: prev "\n" seq "\n" jti "\n" revoked_at */
+	{
+		const char *doc = "0000000000000000000000000000000000000000000000000000000000000000"
+		                  "\n1\njA\n5000";
+		snd_sha256_hex(doc, strlen(doc), link);
+		ck_assert_str_eq(link, k.link[0]);
+	}
+	memset(&v, 0, sizeof v);
+	v.seq = 2;
+	v.jti = "jB";
+	v.revoked_at = 4001; /* an altered time changes the link */
+	v.prev = k.link[0];
+	snd_revocation_link(&v, link);
+	ck_assert_str_ne(link, k.link[1]);
+	snd_store_close(s);
+}
+END_TEST
+
+/* A salted revision stores its salt; the receipt carries it; an unsalted
+ * one stores NULL. */
+START_TEST(test_store_append_keeps_the_salt)
+{
+	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
+	struct snd_submission m;
+	uint8_t salt[SND_SALT_BYTES];
+	char salt_hex[33], hash[65], *receipt = NULL, *payload = NULL;
+	int64_t rev = 0;
+	size_t plen = 0;
+	const char *ans = "{\"a\":1}";
+
+	snd_salt_new(salt, salt_hex);
+	snd_answers_digest(salt, ans, strlen(ans), hash);
+	memset(&m, 0, sizeof m);
+	m.qid = "q";
+	m.sub = "alice";
+	m.ent = "E";
+	m.attrs = "{}";
+	m.jti = "j1";
+	m.answers = ans;
+	m.answers_len = strlen(ans);
+	m.hash = hash;
+	m.salt = "0011"; /* malformed: refused */
+	ck_assert_int_eq(snd_store_append(s, &m, sk, 1000, &rev, &receipt), SND_EINVAL);
+	m.salt = salt_hex;
+	ck_assert_int_eq(snd_store_append(s, &m, sk, 1000, &rev, &receipt), SND_OK);
+	ck_assert_int_eq(snd_paseto_verify(pk, receipt, strlen(receipt), NULL, &payload, &plen, NULL),
+	                 SND_OK);
+	{
+		char want[128];
+		snprintf(want, sizeof want, "\"hash\":\"%s\",\"salt\":\"%s\"", hash, salt_hex);
+		ck_assert_ptr_nonnull(strstr(payload, want));
+	}
+	free(payload);
+	free(receipt);
+	put(s, "q", "bob", "j2", "{}", 1100); /* no salt */
+	snd_store_close(s);
+	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM revision WHERE seq = 1 AND salt IS NOT NULL"), 1);
+	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM revision WHERE seq = 2 AND salt IS NULL"), 1);
+}
+END_TEST
+
 START_TEST(test_store_revoke_marks_rows_and_is_idempotent)
 {
 	struct snd_store *s = open_store(dbpath, SND_STORE_WRITE);
@@ -842,6 +956,7 @@ static const char v1_db[] =
 	" (3, 'q', 'alice', 'E', '{}', 'j1', 2, '{\"a\":2}', 'h', 'r', 3, 'l2',"
 	" '0123456789012345678901234567890123456789012345678901234567890123');"
 	"INSERT INTO latest VALUES ('q', 'alice', 3, 2), ('q', 'bob', 2, 1);"
+	"INSERT INTO revoked VALUES ('j9', 50), ('j8', 40), ('j7', 40);"
 	"PRAGMA user_version = 1;";
 
 START_TEST(test_store_migrates_version_1_forward)
@@ -856,6 +971,19 @@ START_TEST(test_store_migrates_version_1_forward)
 	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM schedule"), 0); /* and 2 -> 3 */
 	ck_assert_int_eq(sql_int(dbpath, "SELECT prior_seq FROM revision WHERE seq = 3"), 1);
 	ck_assert_int_eq(sql_int(dbpath, "SELECT prior_seq IS NULL FROM revision WHERE seq = 1"), 1);
+	/* 6 -> 7: the rows stored before salts have none; the revocations
+	 * there are chained in revoked_at order (then jti). */
+	ck_assert_int_eq(sql_int(dbpath, "SELECT count(*) FROM revision WHERE salt IS NULL"), 3);
+	{
+		struct rv_rows k;
+		memset(&k, 0, sizeof k);
+		ck_assert_int_eq(snd_store_each_revocation(s, collect_rv, &k), SND_OK);
+		ck_assert_uint_eq(k.n, 3);
+		ck_assert_str_eq(k.jti[0], "j7");
+		ck_assert_str_eq(k.jti[1], "j8");
+		ck_assert_str_eq(k.jti[2], "j9");
+		ck_assert_int_eq(k.bad, 0);
+	}
 	memset(&rs, 0, sizeof rs);
 	ck_assert_int_eq(snd_store_latest(s, "q", "alice", collect, &rs), SND_OK);
 	ck_assert_uint_eq(rs.n, 1);
@@ -1062,7 +1190,10 @@ START_TEST(test_store_migrates_version_2_forward)
 	put(s, "q", "alice", "j1", "{\"a\":1}", 1100);
 	snd_store_close(s);
 	sql_exec(dbpath, "DROP TABLE schedule; DROP TABLE roll; DROP TABLE mail_sent; "
-	                 "DROP TABLE record; DROP TABLE draft; PRAGMA user_version = 2;");
+	                 "DROP TABLE record; DROP TABLE draft; DROP INDEX revoked_seq; "
+	                 "ALTER TABLE revoked DROP COLUMN seq; ALTER TABLE revoked DROP COLUMN prev; "
+	                 "ALTER TABLE revoked DROP COLUMN link; ALTER TABLE revision DROP COLUMN salt; "
+	                 "PRAGMA user_version = 2;");
 	/* A reader refuses it and changes nothing; a writer migrates it. */
 	s = NULL;
 	ck_assert_int_eq(snd_store_open(dbpath, SND_STORE_READ, &s, err, sizeof err), SND_EINVAL);
@@ -1344,6 +1475,8 @@ int main(void)
 	tcase_add_test(tc, test_store_mail_log_counts_per_kind);
 	tcase_add_test(tc, test_store_record_chain_latest_per_key_and_checks);
 	tcase_add_test(tc, test_store_draft_latest_save_wins_and_append_deletes_it);
+	tcase_add_test(tc, test_store_revocations_form_a_chain);
+	tcase_add_test(tc, test_store_append_keeps_the_salt);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -129,8 +129,13 @@ static void teardown(void)
 	rmdir(dir);
 }
 
+/* The delegate whose revisions build_db stores without a salt, as the
+ * store did before salts existed (NULL: every revision is salted). */
+static const char *unsalted_sub;
+
 /* Builds a database at path holding the submissions of list[0..n) of the
- * form text json, through the real store. */
+ * form text json, through the real store, each revision salted as the
+ * collector does (but unsalted_sub's). */
 static void build_db(const char *path, const char *json, const struct sub *list, size_t n)
 {
 	struct snd_form *f = NULL;
@@ -149,14 +154,18 @@ static void build_db(const char *path, const char *json, const struct sub *list,
 		cJSON *a = cJSON_Parse(list[i].answers), *clean = NULL;
 		struct snd_buf canon;
 		struct snd_submission sb;
-		char hex[65], jti[32], psub[33];
+		char hex[65], jti[32], psub[33], salt_hex[33];
+		uint8_t salt[SND_SALT_BYTES];
 		char *receipt = NULL;
 		int64_t rev = 0;
+		int salted = unsalted_sub == NULL || strcmp(unsalted_sub, list[i].sub) != 0;
 		ck_assert_ptr_nonnull(a);
 		ck_assert_msg(snd_form_check_answers(f, a, &clean, &d) == SND_OK, "answers %zu: %s: %s",
 		              i, d.n ? d.items[0].where : "", d.n ? d.items[0].msg : "");
 		snd_buf_init(&canon, 0);
-		ck_assert_int_eq(snd_answers_hash(clean, &canon, hex), SND_OK);
+		snd_salt_new(salt, salt_hex);
+		ck_assert_int_eq(snd_answers_hash_salted(clean, salted ? salt : NULL, &canon, hex),
+		                 SND_OK);
 		/* a delegate's later links: j-SUB-2, j-SUB-3... (a reissued link) */
 		size_t k, nth = 1;
 		for (k = 0; k < i; k++)
@@ -179,6 +188,7 @@ static void build_db(const char *path, const char *json, const struct sub *list,
 		sb.answers = canon.data;
 		sb.answers_len = canon.len;
 		sb.hash = hex;
+		sb.salt = salted ? salt_hex : NULL;
 		ck_assert_msg(snd_store_append(s, &sb, sk, list[i].at, &rev, &receipt) == SND_OK,
 		              "append: %s", snd_store_errmsg(s));
 		free(receipt);
@@ -239,6 +249,21 @@ static void sql(const char *path, const char *stmt)
 	ck_assert_msg(sqlite3_exec(db, stmt, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", stmt,
 	              msg ? msg : "");
 	sqlite3_close(db);
+}
+
+/* The integer the query's first row starts with. */
+static long long sql_count(const char *path, const char *q)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	long long n;
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
 }
 
 static const cJSON *question(const cJSON *sum, const char *id)
@@ -497,7 +522,7 @@ START_TEST(test_export_csv_has_every_answer_and_guards_formulas)
 	                     "--out", outp, NULL), 0);
 	ck_assert_str_eq(out_text, "");
 	text = read_text(outp);
-	ck_assert_ptr_eq(strstr(text, "sub,entity,category,region,revision,submitted_at,hash,"
+	ck_assert_ptr_eq(strstr(text, "sub,entity,category,region,revision,submitted_at,hash,salt,"
 	                              "colour,tools,clear,per_sg.sg2,per_sg.sg3,order,"
 	                              "proposal,proposal.reason,how_many,why,revoked\r\n"), text);
 	ck_assert_msg(snd_csv_parse(text, strlen(text), &c, &line, err, sizeof err) == SND_OK,
@@ -541,16 +566,20 @@ START_TEST(test_export_csv_has_every_answer_and_guards_formulas)
 }
 END_TEST
 
-/* Every exported answers object hashes to the exported hash, i.e. it is
- * exactly what was stored and receipted. */
+/* Every exported answers object hashes, after the exported salt, to the
+ * exported hash, i.e. it is exactly what was stored and receipted. */
 static void check_record(const cJSON *rec)
 {
 	const cJSON *ans = cJSON_GetObjectItemCaseSensitive(rec, "answers");
 	const cJSON *hash = cJSON_GetObjectItemCaseSensitive(rec, "hash");
+	const cJSON *salt = cJSON_GetObjectItemCaseSensitive(rec, "salt");
+	uint8_t sb[SND_SALT_BYTES];
 	char hex[65];
 	ck_assert(cJSON_IsObject(ans));
 	ck_assert(cJSON_IsString(hash));
-	ck_assert_int_eq(snd_answers_hash(ans, NULL, hex), SND_OK);
+	ck_assert(cJSON_IsString(salt));
+	ck_assert_int_eq(snd_salt_parse(salt->valuestring, sb), 0);
+	ck_assert_int_eq(snd_answers_hash_salted(ans, sb, NULL, hex), SND_OK);
 	ck_assert_str_eq(hex, hash->valuestring);
 	ck_assert(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(rec, "entity")));
 	ck_assert(cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(rec, "attrs")));
@@ -812,6 +841,132 @@ START_TEST(test_verify_detects_an_altered_latest_pointer)
 }
 END_TEST
 
+/* Issue 13, item 3.  A revision stored before salts (no salt, hash over
+ * the canonical answers alone, a receipt without a salt claim) still
+ * verifies, counts, exports and merges; an altered salt is caught by
+ * verify and by the check before counting. */
+START_TEST(test_verify_salts_old_rows_and_an_altered_salt)
+{
+	char mpath[160];
+	unsalted_sub = "d2";
+	build_db(dbpath, form_json, base, 4);
+	unsalted_sub = NULL;
+	ck_assert_int_eq(sql_count(dbpath, "SELECT count(*) FROM revision WHERE salt IS NULL"), 1);
+	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, NULL), 0);
+	ck_assert_str_eq(err_text, "");
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, NULL), 0);
+	ck_assert_int_eq(run("export", "--db", dbpath, "--form", formpath, "--format", "ndjson",
+	                     NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "\"salt\":null,"));
+	snprintf(mpath, sizeof mpath, "%s/m.db", dir);
+	ck_assert_int_eq(run("merge", "--out", mpath, dbpath, NULL), 0);
+	ck_assert_int_eq(sql_count(mpath, "SELECT count(*) FROM revision WHERE salt IS NULL"), 1);
+	ck_assert_int_eq(run("verify", "--db", mpath, "--receipt-pub", pubpath, NULL), 0);
+
+	/* the same row, now given a salt by hand: its hash no longer matches */
+	sql(dbpath, "UPDATE revision SET salt = '00112233445566778899aabbccddeeff' WHERE seq = 2");
+	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, NULL), 1);
+	ck_assert_ptr_nonnull(strstr(err_text, "tally: revision 2 (t, d2, rev 1): answers do not "
+	                                       "match their hash"));
+	ck_assert_ptr_nonnull(strstr(err_text, "tally: revision 2 (t, d2, rev 1): receipt salt"));
+	/* a salted row's salt altered: caught by verify and before counting */
+	sql(dbpath, "UPDATE revision SET salt = NULL WHERE seq = 2; "
+	            "UPDATE revision SET salt = '00112233445566778899aabbccddeeff' WHERE seq = 3");
+	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, NULL), 1);
+	ck_assert_ptr_nonnull(strstr(err_text, "tally: revision 3 (t, d3, rev 1): answers do not "
+	                                       "match their hash"));
+	ck_assert_ptr_nonnull(strstr(err_text, "tally: revision 3 (t, d3, rev 1): receipt salt "
+	                                       "differs"));
+	ck_assert_ptr_null(strstr(err_text, "revision 2 "));
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, NULL), 1);
+	ck_assert_msg(strstr(err_text, "revision 3 (delegate d3): its answers do not match their "
+	                               "stored hash") != NULL, "%s", err_text);
+	/* a salt that is not hex */
+	sql(dbpath, "UPDATE revision SET salt = 'zz' WHERE seq = 3");
+	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, NULL), 1);
+	ck_assert_ptr_nonnull(strstr(err_text, "revision 3 (t, d3, rev 1): salt is not 32"));
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, NULL), 1);
+	ck_assert_ptr_nonnull(strstr(err_text, "its salt is not 32 lowercase hex digits"));
+}
+END_TEST
+
+/* Equal answers, different hashes: the salt is per revision. */
+START_TEST(test_equal_answers_get_different_hashes)
+{
+	static const struct sub same[] = {
+		{"d1", "ADM-A", "{}", "{\"colour\":\"red\"}", 1000},
+		{"d2", "ADM-B", "{}", "{\"colour\":\"red\"}", 2000},
+	};
+	build_db(dbpath, form_json, same, 2);
+	ck_assert_int_eq(sql_count(dbpath, "SELECT count(DISTINCT hash) FROM revision"), 2);
+	ck_assert_int_eq(sql_count(dbpath, "SELECT count(DISTINCT salt) FROM revision"), 2);
+	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, NULL), 0);
+}
+END_TEST
+
+/* Issue 13, item 5: revocations are a chain of their own; deleting or
+ * altering one is named, and a published head catches the newest
+ * deleted. */
+START_TEST(test_verify_checks_the_revocation_chain)
+{
+	struct snd_store *s = NULL;
+	char err[256], head[65], dbpath2[160], *p;
+	snprintf(dbpath2, sizeof dbpath2, "%s/b.db", dir);
+	build_db(dbpath, form_json, base, 4);
+	ck_assert_int_eq(snd_store_open(dbpath, SND_STORE_WRITE, &s, err, sizeof err), SND_OK);
+	ck_assert_int_eq(snd_store_revoke(s, "j-x1", 5000), SND_OK);
+	ck_assert_int_eq(snd_store_revoke(s, "j-x2", 6000), SND_OK);
+	ck_assert_int_eq(snd_store_revoke(s, "j-x3", 7000), SND_OK);
+	snd_store_close(s);
+	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out_text, "verified 3 revocations: ok\n"
+	                                       "revocation chain head: revocation 3, link "));
+	p = strstr(out_text, "revocation chain head: revocation 3, link ");
+	memcpy(head, p + strlen("revocation chain head: revocation 3, link "), 64);
+	head[64] = '\0';
+	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath,
+	                     "--revocations-head", head, NULL), 0);
+
+	/* an altered time */
+	sql(dbpath, "UPDATE revoked SET revoked_at = 9999 WHERE jti = 'j-x2'");
+	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, NULL), 1);
+	ck_assert_ptr_nonnull(strstr(err_text, "tally: revocation 2 (j-x2): its link does not "
+	                                       "match its fields"));
+	ck_assert_ptr_nonnull(strstr(out_text, "verified 3 revocations: 1 problem\n"));
+	sql(dbpath, "UPDATE revoked SET revoked_at = 6000 WHERE jti = 'j-x2'");
+	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, NULL), 0);
+
+	/* a deleted one in the middle: the gap names it */
+	sql(dbpath, "DELETE FROM revoked WHERE jti = 'j-x2'");
+	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, NULL), 1);
+	ck_assert_ptr_nonnull(strstr(err_text, "tally: revocation 3 (j-x3): follows revocation 1: "
+	                                       "1 revocation(s) are missing (deleted)"));
+	/* a row added by hand, outside the chain */
+	sql(dbpath, "INSERT INTO revoked (jti, revoked_at) VALUES ('j-x9', 1)");
+	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, NULL), 1);
+	ck_assert_ptr_nonnull(strstr(err_text, "tally: revocation 0 (j-x9)"));
+
+	/* the newest deleted leaves no gap: only the published head shows it
+	 * (the same revocations at the same times make the same chain, so the
+	 * head published above is this database's too) */
+	build_db(dbpath2, form_json, base, 4);
+	ck_assert_int_eq(snd_store_open(dbpath2, SND_STORE_WRITE, &s, err, sizeof err), SND_OK);
+	ck_assert_int_eq(snd_store_revoke(s, "j-x1", 5000), SND_OK);
+	ck_assert_int_eq(snd_store_revoke(s, "j-x2", 6000), SND_OK);
+	ck_assert_int_eq(snd_store_revoke(s, "j-x3", 7000), SND_OK);
+	snd_store_close(s);
+	ck_assert_int_eq(run("verify", "--db", dbpath2, "--receipt-pub", pubpath,
+	                     "--revocations-head", head, NULL), 0);
+	sql(dbpath2, "DELETE FROM revoked WHERE jti = 'j-x3'");
+	ck_assert_int_eq(run("verify", "--db", dbpath2, "--receipt-pub", pubpath, NULL), 0);
+	ck_assert_int_eq(run("verify", "--db", dbpath2, "--receipt-pub", pubpath,
+	                     "--revocations-head", head, NULL), 1);
+	ck_assert_ptr_nonnull(strstr(err_text, "revocation chain does not hold the published head"));
+	ck_assert_int_eq(run("verify", "--db", dbpath2, "--receipt-pub", pubpath,
+	                     "--revocations-head", "abc", NULL), 2);
+}
+END_TEST
+
 START_TEST(test_verify_detects_a_deleted_row)
 {
 	build_db(dbpath, form_json, base, 4);
@@ -877,9 +1032,9 @@ START_TEST(test_verify_detects_a_replayed_revision)
 	build_db(dbpath, form_json, base, 4);
 	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, NULL), 0);
 	sql(dbpath, "INSERT INTO revision (seq, qid, sub, ent, attrs, jti, rev, answers, hash, "
-	            "receipt, submitted_at, prev, link, prior_seq) SELECT 5, qid, sub, ent, attrs, "
-	            "jti, rev, answers, hash, receipt, submitted_at, prev, link, 4 FROM revision "
-	            "WHERE seq=3; UPDATE delegate SET latest_seq=5 WHERE sub='d3'");
+	            "receipt, submitted_at, prev, link, prior_seq, salt) SELECT 5, qid, sub, ent, "
+	            "attrs, jti, rev, answers, hash, receipt, submitted_at, prev, link, 4, salt "
+	            "FROM revision WHERE seq=3; UPDATE delegate SET latest_seq=5 WHERE sub='d3'");
 	relink_from(dbpath, 5);
 	ck_assert_int_eq(run("verify", "--db", dbpath, "--receipt-pub", pubpath, NULL), 1);
 	ck_assert_msg(strstr(err_text, "tally: revision 5 (t, d3, rev 1): receipt is the same as "
@@ -1906,6 +2061,9 @@ static Suite *suite(void)
 	tcase_add_test(t, test_trend_text_and_markdown_side_by_side);
 	tcase_add_test(t, test_trend_refuses_rounds_out_of_order_and_bad_usage);
 	tcase_add_test(t, test_report_with_previous_rounds_has_the_register);
+	tcase_add_test(t, test_verify_salts_old_rows_and_an_altered_salt);
+	tcase_add_test(t, test_equal_answers_get_different_hashes);
+	tcase_add_test(t, test_verify_checks_the_revocation_chain);
 	suite_add_tcase(s, t);
 	return s;
 }
