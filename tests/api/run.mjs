@@ -388,6 +388,13 @@ test('every operation is documented once, with an operationId and a 2xx answer',
   }
 });
 
+test('GET /api/v1/openapi.json: this document, byte for byte', async () => {
+  const r = await request('GET', '/api/v1/openapi.json');
+  assert.equal(r.status, 200);
+  conform('GET', '/api/v1/openapi.json', r);
+  assert.equal(r.text, fs.readFileSync(path.join(SRC, 'docs', 'openapi.json'), 'utf8'));
+});
+
 test('GET /healthz', async () => {
   const r = await request('GET', '/healthz');
   assert.equal(r.status, 200);

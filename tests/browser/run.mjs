@@ -565,8 +565,11 @@ async function checkReceipt(page, { form, token, sub, answers, rev, lang = 'en' 
   assert.equal(attrs.dir, lang === 'ar' ? 'rtl' : 'ltr');
   const facts = await page.locator('dl.facts dd').allInnerTexts();
   assert.equal(facts[0].trim(), String(rev), 'revision on the receipt page');
-  const hash = (await page.locator('code.hash').innerText()).trim();
+  const shown = (await page.locator('code.hash').allInnerTexts()).map((t) => t.trim());
+  const hash = shown[0];
   assert.match(hash, /^[0-9a-f]{64}$/, 'hash is 64 lowercase hex digits');
+  const salt = shown[1];
+  assert.match(salt, /^[0-9a-f]{32}$/, 'the salt is 32 lowercase hex digits');
   const receipt = (await page.locator('#receipt-token').inputValue()).trim();
   assert.match(receipt, /^v4\.public\.[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?$/, 'receipt token shown');
   assert.ok((await page.locator('pre code').innerText()).includes(receipt), 'verify command shows the token');
@@ -577,7 +580,10 @@ async function checkReceipt(page, { form, token, sub, answers, rev, lang = 'en' 
   assert.equal(me.json.hash, hash, 'the page shows the stored hash');
   assert.equal(me.json.receipt, receipt, 'the page shows the stored receipt');
   assert.deepEqual(normStored(me.json.answers), expectedStored(form, answers), 'stored answers are those given');
-  assert.equal(sha256(jcs(me.json.answers)), hash, 'hash = SHA-256 of the JCS answers');
+  assert.equal(me.json.salt, salt, 'the page shows the stored salt');
+  assert.equal(createHash('sha256').update(Buffer.concat([Buffer.from(salt, 'hex'),
+    Buffer.from(jcs(me.json.answers), 'utf8')])).digest('hex'), hash,
+  'hash = SHA-256 of the salt bytes and the JCS answers');
 
   const v = JSON.parse(runCollector(['token', 'verify', '--pub', path.join(state.tmp, 'keys', 'receipt.public'), receipt]));
   const payload = typeof v.payload === 'string' ? JSON.parse(v.payload) : v.payload;
@@ -585,6 +591,7 @@ async function checkReceipt(page, { form, token, sub, answers, rev, lang = 'en' 
   assert.equal(payload.sub, sub);
   assert.equal(Number(payload.rev), rev);
   assert.equal(payload.hash, hash);
+  assert.equal(payload.salt, salt);
 
   // Every answered question is listed under "What was recorded".
   const dts = await page.locator('dl.answers > dt').count();
