@@ -61,14 +61,22 @@ static const char verify_usage[] =
 	"\n"
 	"Recomputes every answers hash (and checks the stored text is canonical\n"
 	"JSON), checks every receipt's signature and claims against the receipt\n"
-	"public key(s), and walks the hash chain for altered or missing rows.\n"
-	"Prints each problem, then \"verified N revisions: ok\"; exit 1 on any problem.\n"
-	"Give --receipt-pub once per receipt key the collectors used; --jobs N sets\n"
-	"the number of checking threads (default: one per core).  The last line names\n"
-	"the chain head; publish it, and --head LINK will later check that the chain\n"
-	"still holds it (removing the newest rows leaves no other trace).\n"
-	"The chair's record (dispositions, outcomes) is checked the same way, on\n"
-	"its own chain.\n";
+	"public key(s), and walks the hash chain for altered or missing rows; the\n"
+	"chair's record (dispositions, outcomes) is checked the same way, on its own\n"
+	"chain.  Prints each problem, then \"verified N revisions: ok\".  The last line\n"
+	"names the chain head: publish it, and --head will later check that the\n"
+	"chain still holds it (removing the newest rows leaves no other trace).\n"
+	"\n"
+	"options:\n"
+	"  --db DB             the collector's database (read only)\n"
+	"  --receipt-pub FILE  a receipt public key (receipt.public, from keygen); once\n"
+	"                      per receipt key the collectors used\n"
+	"  --head LINK         a chain head published earlier: 64 lowercase hex digits\n"
+	"  --jobs N            checking threads, 1 to 16 (default: one per core)\n"
+	"  --help              print this help\n"
+	"\n"
+	"exit status: 0 every check holds, 1 any problem (or a key or database that\n"
+	"cannot be read), 2 usage error.\n";
 
 static const char zero_link[65] =
 	"0000000000000000000000000000000000000000000000000000000000000000";
@@ -629,17 +637,15 @@ int cmd_verify(int argc, char **argv)
 	if (rc)
 		goto done;
 	if (db == NULL || npubs == 0) {
-		tally_err("%s is required", db == NULL ? "--db" : "--receipt-pub");
-		fputs(verify_usage, stderr);
-		rc = EXIT_USAGE;
+		rc = tally_usage("verify", "%s is required", db == NULL ? "--db" : "--receipt-pub");
 		goto done;
 	}
 	nj = sysconf(_SC_NPROCESSORS_ONLN);
 	if (jobs) {
 		nj = strtol(jobs, &end, 10);
 		if (*jobs == '\0' || *end != '\0' || nj < 1 || nj > MAX_JOBS) {
-			tally_err("--jobs must be a number from 1 to %d, not '%s'", MAX_JOBS, jobs);
-			rc = EXIT_USAGE;
+			rc = tally_usage("verify", "--jobs must be a number from 1 to %d, not '%s'",
+			                 MAX_JOBS, jobs);
 			goto done;
 		}
 	}
@@ -651,8 +657,7 @@ int cmd_verify(int argc, char **argv)
 	v->jobs = nj < 1 ? 1 : nj > MAX_JOBS ? MAX_JOBS : (int)nj;
 	v->want_head = head;
 	if (head && (strlen(head) != 64 || strspn(head, "0123456789abcdef") != 64)) {
-		tally_err("--head must be a chain link: 64 lowercase hex digits");
-		rc = EXIT_USAGE;
+		rc = tally_usage("verify", "--head must be a chain link: 64 lowercase hex digits");
 		goto done;
 	}
 	for (i = 0; i < npubs; i++) {
