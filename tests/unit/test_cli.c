@@ -131,6 +131,7 @@ static const struct cmd cmds[] = {
 	{"tally", "verify", {"verify", NULL}},
 	{"tally", "merge", {"merge", NULL}},
 	{"tally", "turnout", {"turnout", NULL}},
+	{"tally", "trend", {"trend", NULL}},
 };
 #define NCMDS (sizeof cmds / sizeof cmds[0])
 
@@ -244,6 +245,9 @@ static const struct bad bads[] = {
 	{"tally", "verify", {"verify", "--db", "x.db", NULL}, "--receipt-pub is required"},
 	{"tally", "merge", {"merge", "a.db", NULL}, "--out is required"},
 	{"tally", "turnout", {"turnout", "--db", "x.db", NULL}, "--form is required"},
+	{"tally", "trend", {"trend", "--db", "x.db", NULL}, "--form (once per round) is required"},
+	{"tally", "trend", {"trend", "--db", "x.db", "--form", "a", "--format", "csv", NULL},
+	 "--format must be text, json or md, not 'csv'"},
 	/* a value that needs one */
 	{"collector", "issue", {"issue", "--key", NULL}, "--key needs a value"},
 	{"tally", "summary", {"summary", "--db", NULL}, "--db needs a value"},
