@@ -18,12 +18,19 @@
 static const char usage[] =
 	"usage: collector check FORM...\n"
 	"\n"
-	"Validates questionnaire files against the schema of forms/README.md.\n"
-	"Prints every problem as FILE: $.json.path: message and exits 1, or\n"
-	"prints nothing and exits 0 when every file is valid.  Rounds of a\n"
-	"series are checked together: give a round's file with its previous\n"
-	"round's (collector check R1.json R2.json), whose questions its \"was\"\n"
-	"keys name.\n";
+	"Validates questionnaire files against the schema of forms/README.md (and\n"
+	"sounding-form(5)).  Prints every problem on stdout as\n"
+	"FILE: $.json.path: message, or nothing when every file is valid.  Rounds of\n"
+	"a series are checked together: give a round's file with its previous\n"
+	"round's (collector check R1.json R2.json), whose questions its \"was\" keys\n"
+	"name.\n"
+	"\n"
+	"options:\n"
+	"  --help   print this help\n"
+	"  --       the names after it are files, even if they start with '-'\n"
+	"\n"
+	"exit status: 0 every file is valid, 1 a file has a problem (or cannot be\n"
+	"read), 2 usage error.\n";
 
 /* argv[i] is a file name (not an option), given whether "--" came before. */
 static int is_file(const char *a, int after_dashes)
@@ -98,16 +105,13 @@ int cmd_check(int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		} else if (!is_file(argv[i], dashes)) {
-			die_msg("check: unknown option '%s' (try: collector check --help)", argv[i]);
-			return 2;
+			return usage_err("check", "unknown option '%s'", argv[i]);
 		} else {
 			nfiles++;
 		}
 	}
-	if (nfiles == 0) {
-		die_msg("check: name at least one questionnaire file (try: collector check --help)");
-		return 2;
-	}
+	if (nfiles == 0)
+		return usage_err("check", "name at least one questionnaire file");
 	forms = calloc((size_t)nfiles, sizeof *forms);
 	paths = calloc((size_t)nfiles, sizeof *paths);
 	if (forms == NULL || paths == NULL) {

@@ -51,31 +51,38 @@ static const char issue_usage[] =
 	"\n"
 	"Signs one PASETO v4.public token per delegate of LIST.csv for the questionnaire\n"
 	"FORM and writes CSV: the input columns plus `jti` (the token id, for `collector\n"
-	"revoke --jti`), `token` and `link` (URL/t/TOKEN).\n"
+	"revoke --jti`), `token` and `link` (URL/t/TOKEN).  LIST.csv is UTF-8 with a\n"
+	"header row, its cells separated by ',', ';' or tabs (the first of them in the\n"
+	"header row decides; spreadsheet exports with a BOM and CRLF are fine) and\n"
+	"trimmed of surrounding spaces.  `id` and `entity` are required.\n"
+	"`email` and `lang` are optional contact details (for `collector mail`),\n"
+	"not token claims: an email must look like name@example.org and a lang must be\n"
+	"one of the form's languages (both may be empty).  Every other column becomes\n"
+	"an attribute of the token (category, sg, region, hod, ...).  Every bad row is\n"
+	"reported as LIST.csv:LINE: ...; if there is any, nothing is written.  The\n"
+	"output holds secrets: hand each link only to its delegate.\n"
 	"\n"
-	"LIST.csv is UTF-8 with a header row, its cells separated by ',', ';' or tabs\n"
-	"(the first of them in the header row decides; spreadsheet exports with a BOM\n"
-	"and CRLF are fine).  `id` and `entity` are required.  `email` and `lang` are\n"
-	"optional contact details for `collector mail`, not token claims: an email must\n"
-	"look like name@example.org and a lang must be one of the form's languages (both\n"
-	"may be empty).  Every other column becomes an attribute of the token (category,\n"
-	"sg, region, hod, ...).  Cells are trimmed of surrounding spaces.\n"
-	"\n"
+	"options:\n"
+	"  --key FILE       the issuer's secret key (keys/issuer.secret, from keygen)\n"
+	"  --form FORM      the questionnaire file (its id is the tokens' audience)\n"
+	"  --delegates CSV  the delegate list\n"
 	"  --out FILE       write the links to FILE (created with mode 0600; an existing\n"
 	"                   file is never replaced) instead of stdout\n"
-	"  --base-url URL   the collector's address (default " DEFAULT_BASE_URL ")\n"
+	"  --base-url URL   the collector's address, http:// or https:// (default\n"
+	"                   " DEFAULT_BASE_URL ")\n"
 	"  --role ROLE      delegate (default) or chair\n"
 	"  --db DB          also record the links in the roll of the collector database\n"
 	"                   DB (created if missing): who was invited, for `collector\n"
 	"                   revoke --sub`, `collector mail` and `tally turnout`.  The\n"
 	"                   roll never holds the tokens.  Recorded only if the links\n"
 	"                   are written, and the links kept only if recorded.\n"
-	"  --expires TIME   expiry, e.g. 2026-03-01T00:00:00Z, in the future (default:\n"
-	"                   30 days after the form closes, or 180 days from now if it\n"
-	"                   never closes)\n"
+	"  --expires TIME   expiry, an RFC 3339 time in the future such as\n"
+	"                   2026-03-01T00:00:00Z (default: 30 days after the form\n"
+	"                   closes, or 180 days from now if it never closes)\n"
+	"  --help           print this help\n"
 	"\n"
-	"Every bad row is reported as LIST.csv:LINE: ...; if there is any, nothing is\n"
-	"written.  The output holds secrets: hand each link only to its delegate.\n";
+	"exit status: 0 links written, 1 invalid input (key, form, a bad row, an\n"
+	"existing --out), 2 usage error (an unknown option, a missing or bad value).\n";
 
 /* Where the columns with a meaning are; -1 when absent. */
 struct issue_cols {
@@ -358,15 +365,14 @@ int cmd_issue(int argc, char **argv)
 	snd_diag_init(&diag);
 	/* ~1 KiB a row (two copies of the token): room for the largest list. */
 	snd_buf_init(&out, (size_t)SND_CSV_MAX_ROWS * 2 * (SND_TOKEN_MAX_LEN + 256));
-	if ((res = cmd_parse_opts(argc, argv, opts, sizeof opts / sizeof opts[0], pos, 0, &npos,
-	                      issue_usage)) != 0) {
+	if ((res = cmd_parse_opts("issue", argc, argv, opts, sizeof opts / sizeof opts[0], pos, 0,
+	                          &npos, issue_usage)) != 0) {
 		rc = res < 0 ? 0 : res;
 		goto done;
 	}
 	if (key == NULL || form_path == NULL || list == NULL) {
-		die_msg("issue: --key, --form and --delegates are required");
-		fputs(issue_usage, stderr);
-		rc = 2;
+		rc = usage_err("issue", "%s is required",
+		               key == NULL ? "--key" : form_path == NULL ? "--form" : "--delegates");
 		goto done;
 	}
 	if (base == NULL)
@@ -377,8 +383,7 @@ int cmd_issue(int argc, char **argv)
 	if ((strncmp(base, "http://", 7) != 0 && strncmp(base, "https://", 8) != 0) ||
 	    blen <= (size_t)(base[4] == 's' ? 8 : 7) || has_control(base) ||
 	    strpbrk(base, " \"<>") != NULL) {
-		die_msg("--base-url '%s': expected an http:// or https:// URL", base);
-		rc = 2;
+		rc = usage_err("issue", "--base-url '%s': expected an http:// or https:// URL", base);
 		goto done;
 	}
 	if (role_s != NULL) {
@@ -386,27 +391,24 @@ int cmd_issue(int argc, char **argv)
 			if (strcmp(role_s, snd_role_names[r]) == 0)
 				break;
 		if (r == SND_ROLE__MAX) {
-			die_msg("--role '%s': expected delegate or chair", role_s);
-			rc = 2;
+			rc = usage_err("issue", "--role '%s': expected delegate or chair", role_s);
 			goto done;
 		}
 		role = (enum snd_role)r;
 	}
 	if (expires != NULL && snd_time_parse(expires, &exp) != SND_OK) {
-		die_msg("--expires '%s': not an RFC 3339 time (e.g. 2026-03-01T00:00:00Z)", expires);
-		rc = 2;
+		rc = usage_err("issue", "--expires '%s': not an RFC 3339 time (e.g. "
+		               "2026-03-01T00:00:00Z)", expires);
 		goto done;
 	}
 	if (expires != NULL && exp <= now) {
 		snd_time_format(now, when);
-		die_msg("--expires '%s': that time has passed (it is now %s); links must expire "
-		        "in the future", expires, when);
-		rc = 2;
+		rc = usage_err("issue", "--expires '%s': that time has passed (it is now %s); links "
+		               "must expire in the future", expires, when);
 		goto done;
 	}
 	if (out_path != NULL && *out_path == '\0') {
-		die_msg("--out: needs a file name");
-		rc = 2;
+		rc = usage_err("issue", "--out: needs a file name");
 		goto done;
 	}
 	if (out_path != NULL && lstat(out_path, &st) == 0) { /* say so before signing */

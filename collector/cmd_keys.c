@@ -28,8 +28,8 @@
 /* ---------------------------------------------------------------- options */
 
 /* parse_opts (commands.h) lives here, with the first commands that used it. */
-int cmd_parse_opts(int argc, char **argv, const struct opt *opts, size_t nopts,
-                      const char **pos, size_t maxpos, size_t *npos, const char *usage)
+int cmd_parse_opts(const char *cmd, int argc, char **argv, const struct opt *opts, size_t nopts,
+                   const char **pos, size_t maxpos, size_t *npos, const char *usage)
 {
 	int i;
 	size_t k;
@@ -54,21 +54,15 @@ int cmd_parse_opts(int argc, char **argv, const struct opt *opts, size_t nopts,
 			for (k = 0; k < nopts; k++)
 				if (strlen(opts[k].name) == nlen && strncmp(a, opts[k].name, nlen) == 0)
 					break;
-			if (k == nopts) {
-				die_msg("unknown option '%s'", a);
-				goto usage;
-			}
-			if (*opts[k].val != NULL) {
-				die_msg("%s given twice", opts[k].name);
-				goto usage;
-			}
+			if (k == nopts)
+				return usage_err(cmd, "unknown option '%s'", a);
+			if (*opts[k].val != NULL)
+				return usage_err(cmd, "%s given twice", opts[k].name);
 			if (eq != NULL) {
 				*opts[k].val = eq + 1;
 			} else {
-				if (i + 1 >= argc) {
-					die_msg("%s needs a value", opts[k].name);
-					goto usage;
-				}
+				if (i + 1 >= argc)
+					return usage_err(cmd, "%s needs a value", opts[k].name);
 				*opts[k].val = argv[++i];
 			}
 			continue;
@@ -79,10 +73,7 @@ int cmd_parse_opts(int argc, char **argv, const struct opt *opts, size_t nopts,
 	}
 	return 0;
 too_many:
-	die_msg("unexpected argument '%s'", argv[i]);
-usage:
-	fputs(usage, stderr);
-	return 2;
+	return usage_err(cmd, "unexpected argument '%s'", argv[i]);
 }
 
 /* ---------------------------------------------------------------- keygen */
@@ -91,12 +82,19 @@ static const char keygen_usage[] =
 	"usage: collector keygen --out DIR\n"
 	"\n"
 	"Creates two Ed25519 key pairs as PASERK strings, one per file:\n"
-	"  DIR/issuer.secret   signs delegate tokens (keep offline; mode 0600)\n"
-	"  DIR/issuer.public   lets the collector check tokens (--issuer-pub)\n"
-	"  DIR/receipt.secret  lets the collector sign receipts (--receipt-key; 0600)\n"
-	"  DIR/receipt.public  lets anyone check receipts (tally verify --receipt-pub)\n"
-	"DIR is created (mode 0700) if it does not exist.  Refuses to overwrite:\n"
-	"if any of the four files exists, nothing is written.\n";
+	"DIR/issuer.secret signs delegate tokens (keep it offline), DIR/issuer.public\n"
+	"lets the collector check them (serve --issuer-pub), DIR/receipt.secret lets\n"
+	"the collector sign receipts (serve --receipt-key) and DIR/receipt.public lets\n"
+	"anyone check receipts (tally verify --receipt-pub).  Secret files are mode\n"
+	"0600.  Refuses to overwrite: if any of the four files exists, nothing is\n"
+	"written.\n"
+	"\n"
+	"options:\n"
+	"  --out DIR   the directory (created with mode 0700 if it does not exist)\n"
+	"  --help      print this help\n"
+	"\n"
+	"exit status: 0 keys written, 1 failed (a file exists, DIR cannot be written),\n"
+	"2 usage error.\n";
 
 static const char *const key_names[4] = {"issuer.secret", "issuer.public", "receipt.secret",
                                          "receipt.public"};
@@ -112,13 +110,10 @@ int cmd_keygen(int argc, char **argv)
 	size_t npos, i;
 	struct stat st;
 	int rc = 1, r;
-	if ((r = cmd_parse_opts(argc, argv, opts, 1, pos, 0, &npos, keygen_usage)) != 0)
+	if ((r = cmd_parse_opts("keygen", argc, argv, opts, 1, pos, 0, &npos, keygen_usage)) != 0)
 		return r < 0 ? 0 : r;
-	if (out == NULL || *out == '\0') {
-		die_msg("keygen: --out DIR is required");
-		fputs(keygen_usage, stderr);
-		return 2;
-	}
+	if (out == NULL || *out == '\0')
+		return usage_err("keygen", "--out DIR is required");
 	memset(text, 0, sizeof text);
 	for (i = 0; i < 4; i++) {
 		int n = snprintf(paths[i], sizeof paths[i], "%s/%s", out, key_names[i]);
@@ -189,10 +184,18 @@ static const char token_usage[] =
 	"usage: collector token verify --pub KEY [--implicit STRING] TOKEN\n"
 	"\n"
 	"Checks a PASETO v4.public token's signature (not its times) and prints\n"
-	"{\"payload\":...,\"footer\":\"...\"} as JSON.  KEY is a k4.public PASERK string,\n"
-	"64 hex digits, or a file holding either.  TOKEN '-' reads the token from\n"
-	"stdin (keeps it out of the process list).  Exit 0 when the signature holds,\n"
-	"1 (with the reason on stderr) when it does not.\n";
+	"{\"payload\":...,\"footer\":\"...\"} as JSON.  TOKEN '-' reads the token from\n"
+	"stdin (keeps it out of the process list).\n"
+	"\n"
+	"options:\n"
+	"  --pub KEY          the issuer's public key: a k4.public PASERK string, 64 hex\n"
+	"                     digits, or a file holding either\n"
+	"  --implicit STRING  the implicit assertion the token was signed with (default\n"
+	"                     none)\n"
+	"  --help             print this help\n"
+	"\n"
+	"exit status: 0 the signature holds, 1 it does not (the reason on stderr) or\n"
+	"KEY cannot be read, 2 usage error.\n";
 
 static char *read_stdin_token(void)
 {
@@ -226,18 +229,17 @@ int cmd_token(int argc, char **argv)
 		fputs(token_usage, stdout);
 		return 0;
 	}
-	if (argc < 2 || strcmp(argv[1], "verify") != 0) {
-		die_msg("token: expected the subcommand 'verify'");
-		fputs(token_usage, stderr);
-		return 2;
-	}
-	if ((r = cmd_parse_opts(argc - 1, argv + 1, opts, 2, pos, 1, &npos, token_usage)) != 0)
+	if (argc < 2 || strcmp(argv[1], "verify") != 0)
+		return usage_err("token", "expected the subcommand 'verify'%s%s%s",
+		                 argc < 2 ? "" : ", not '", argc < 2 ? "" : argv[1],
+		                 argc < 2 ? "" : "'");
+	if ((r = cmd_parse_opts("token verify", argc - 1, argv + 1, opts, 2, pos, 1, &npos,
+	                        token_usage)) != 0)
 		return r < 0 ? 0 : r;
-	if (pub == NULL || npos != 1) {
-		die_msg("token verify: --pub KEY and one TOKEN are required");
-		fputs(token_usage, stderr);
-		return 2;
-	}
+	if (pub == NULL)
+		return usage_err("token verify", "--pub KEY is required");
+	if (npos != 1)
+		return usage_err("token verify", "one TOKEN is required");
 	if (snd_key_load_public(pub, pk, errbuf, sizeof errbuf) != SND_OK) {
 		die_msg("--pub: %s", errbuf);
 		return 1;

@@ -49,8 +49,12 @@ static const char mail_usage[] =
 	"E-mails each delegate on the roll of DB (role delegate) their personal link\n"
 	"from LINKS.csv (the file `collector issue` wrote, matched by jti: the roll\n"
 	"never holds tokens), in their lang (else the form's first language), with\n"
-	"the questionnaire's title and closing time.\n"
+	"the questionnaire's title and closing time.  Every accepted message is\n"
+	"recorded in DB, so a rerun sends nothing twice.  Progress goes to stderr\n"
+	"(\"mail: 12/40 sent, 1 failed\"); a refused recipient is reported with the\n"
+	"server's reason and retried on the next run.\n"
 	"\n"
+	"options:\n"
 	"  --kind invite   every delegate not yet sent an invitation\n"
 	"  --kind remind   every delegate who has not answered and is not revoked,\n"
 	"                  and not yet sent a reminder; only while the questionnaire\n"
@@ -71,13 +75,12 @@ static const char mail_usage[] =
 	"                  then the body; placeholders {name} {link} {closes} {title}\n"
 	"  --dry-run DIR   write DIR/SUB.eml (mode 0600; DIR made 0700 if missing) for\n"
 	"                  each message instead of sending; records nothing\n"
-	"  --rate N        send at most N messages a minute (default: no limit)\n"
+	"  --rate N        send at most N messages a minute, 1 to 100000 (default: no\n"
+	"                  limit)\n"
 	"  --resend        also send to delegates already sent this kind of message\n"
+	"  --help          print this help\n"
 	"\n"
-	"Every accepted message is recorded in DB, so a rerun sends nothing twice.\n"
-	"Progress goes to stderr (\"mail: 12/40 sent, 1 failed\"); a refused recipient\n"
-	"is reported with the server's reason and retried on the next run.\n"
-	"Exit status: 0 all sent, 1 invalid input or any message failed, 2 usage.\n";
+	"exit status: 0 all sent, 1 invalid input or any message failed, 2 usage error.\n";
 
 /* One delegate to write to. */
 struct target {
@@ -435,14 +438,18 @@ int cmd_mail(int argc, char **argv)
 		else
 			args[nargs++] = argv[i];
 	}
-	if ((res = cmd_parse_opts(nargs, args, opts, sizeof opts / sizeof opts[0], pos, 0, &npos,
-	                          mail_usage)) != 0) {
+	if ((res = cmd_parse_opts("mail", nargs, args, opts, sizeof opts / sizeof opts[0], pos, 0,
+	                          &npos, mail_usage)) != 0) {
 		rc = res < 0 ? 0 : res;
 		goto done;
 	}
 	if (db_path == NULL || form_path == NULL || links_path == NULL || kind_s == NULL) {
-		die_msg("mail: --db, --form, --links and --kind are required");
-		goto usage;
+		rc = usage_err("mail", "%s is required",
+		               db_path == NULL     ? "--db"
+		               : form_path == NULL ? "--form"
+		               : links_path == NULL ? "--links"
+		                                    : "--kind");
+		goto done;
 	}
 	if (strcmp(kind_s, "invite") == 0) {
 		kind = SND_MAIL_INVITE;
@@ -450,47 +457,50 @@ int cmd_mail(int argc, char **argv)
 		kind = SND_MAIL_REMIND;
 		remind = 1;
 	} else {
-		die_msg("--kind '%s': expected invite or remind", kind_s);
-		goto usage;
+		rc = usage_err("mail", "--kind '%s': expected invite or remind", kind_s);
+		goto done;
 	}
 	if (dry == NULL && smtp == NULL) {
-		die_msg("mail: --smtp URL is required (or --dry-run DIR to write the messages)");
-		goto usage;
+		rc = usage_err("mail", "--smtp URL is required (or --dry-run DIR to write the messages)");
+		goto done;
 	}
 	if (smtp != NULL) {
 		const char *h = strstr(smtp, "://"), *at;
 		if (strncmp(smtp, "smtp://", 7) != 0 && strncmp(smtp, "smtps://", 8) != 0) {
-			die_msg("--smtp '%s': expected smtp://HOST[:PORT] or smtps://HOST[:PORT]", smtp);
-			goto usage;
+			rc = usage_err("mail", "--smtp '%s': expected smtp://HOST[:PORT] or "
+			               "smtps://HOST[:PORT]", smtp);
+			goto done;
 		}
 		at = strchr(h + 3, '@');
 		if (at != NULL && (strchr(h + 3, '/') == NULL || at < strchr(h + 3, '/'))) {
-			die_msg("--smtp: credentials do not belong in the URL (other users can read "
-			        "the command line); set SOUNDING_SMTP_USER and SOUNDING_SMTP_PASSWORD");
-			goto usage;
+			rc = usage_err("mail", "--smtp: credentials do not belong in the URL (other users "
+			               "can read the command line); set SOUNDING_SMTP_USER and "
+			               "SOUNDING_SMTP_PASSWORD");
+			goto done;
 		}
 		if (has_control(smtp)) {
-			die_msg("--smtp: the URL holds a control character");
-			goto usage;
+			rc = usage_err("mail", "--smtp: the URL holds a control character");
+			goto done;
 		}
 	}
 	if (from == NULL && dry == NULL) {
-		die_msg("mail: --from ADDR is required to send");
-		goto usage;
+		rc = usage_err("mail", "--from ADDR is required to send");
+		goto done;
 	}
 	if (from == NULL)
 		from = DRY_RUN_FROM;
 	if (snd_mail_addr_check(from, err, sizeof err) != SND_OK) {
-		die_msg("--from '%s': %s", has_control(from) ? "?" : from, err);
-		goto usage;
+		rc = usage_err("mail", "--from '%s': %s", has_control(from) ? "?" : from, err);
+		goto done;
 	}
 	if (rate_s != NULL) {
 		char *end;
 		errno = 0;
 		rate = strtol(rate_s, &end, 10);
 		if (errno || end == rate_s || *end || rate < 1 || rate > MAX_RATE) {
-			die_msg("--rate '%s': expected messages per minute, 1 to %d", rate_s, MAX_RATE);
-			goto usage;
+			rc = usage_err("mail", "--rate '%s': expected messages per minute, 1 to %d",
+			               rate_s, MAX_RATE);
+			goto done;
 		}
 	}
 
@@ -682,9 +692,6 @@ int cmd_mail(int argc, char **argv)
 		        "(the others are not sent twice)", failed, p.n);
 	rc = failed > 0 ? 1 : 0;
 	goto done;
-usage:
-	fputs(mail_usage, stderr);
-	rc = 2;
 done:
 	if (curl != NULL)
 		curl_easy_cleanup(curl);

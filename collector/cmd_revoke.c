@@ -37,6 +37,7 @@ static const char revoke_usage[] =
 	"is running on DB now.  Responses already sent with it are kept and shown\n"
 	"as revoked by tally and the chair page.  Revoking twice is harmless.\n"
 	"\n"
+	"options:\n"
 	"  --db DB     the collector's SQLite database (as given to `collector serve`)\n"
 	"  --jti ID    the token id (the jti claim; the links file's jti column)\n"
 	"  --form QID  with --sub: the questionnaire id\n"
@@ -44,8 +45,10 @@ static const char revoke_usage[] =
 	"              issue --db` or `collector roll import`)\n"
 	"  --create    create DB if it does not exist yet (to revoke a token before\n"
 	"              the collector first starts)\n"
+	"  --help      print this help\n"
 	"\n"
-	"Exit status: 0 revoked (or already revoked), 1 failed, 2 usage error.\n";
+	"exit status: 0 revoked (or already revoked), 1 failed (no such database, or\n"
+	"no such delegate on the roll), 2 usage error.\n";
 
 /* A jti as issued: printable UTF-8 text without control characters, within
  * the claim cap.  Returns NULL when fine, else what is wrong. */
@@ -178,44 +181,32 @@ int cmd_revoke(int argc, char **argv)
 			slot = &qid;
 		else if (nlen == 5 && strncmp(a, "--sub", 5) == 0)
 			slot = &sub;
-		if (slot == NULL) {
-			die_msg("revoke: unexpected argument '%s'", a);
-			goto usage;
-		}
-		if (*slot != NULL) {
-			die_msg("revoke: %.*s given twice", (int)nlen, a);
-			goto usage;
-		}
-		if (eq != NULL) {
+		if (slot == NULL)
+			return usage_err("revoke", "%s '%s'",
+			                 a[0] == '-' ? "unknown option" : "unexpected argument", a);
+		if (*slot != NULL)
+			return usage_err("revoke", "%.*s given twice", (int)nlen, a);
+		if (eq != NULL)
 			*slot = eq + 1;
-		} else if (i + 1 < argc) {
+		else if (i + 1 < argc)
 			*slot = argv[++i];
-		} else {
-			die_msg("revoke: %s needs a value", a);
-			goto usage;
-		}
+		else
+			return usage_err("revoke", "%s needs a value", a);
 	}
-	if (db == NULL || (jti == NULL && sub == NULL)) {
-		die_msg("revoke: %s is required", db == NULL ? "--db" : "--jti or --form with --sub");
-		goto usage;
-	}
-	if (jti != NULL && (sub != NULL || qid != NULL)) {
-		die_msg("revoke: give --jti, or --form with --sub, not both");
-		goto usage;
-	}
-	if (sub != NULL && qid == NULL) {
-		die_msg("revoke: --sub needs --form QID (delegate ids are per questionnaire)");
-		goto usage;
-	}
-	if (jti == NULL && qid != NULL && sub == NULL) {
-		die_msg("revoke: --form needs --sub ID");
-		goto usage;
-	}
+	if (db == NULL || (jti == NULL && sub == NULL))
+		return usage_err("revoke", "%s is required",
+		                 db == NULL ? "--db" : "--jti or --form with --sub");
+	if (jti != NULL && (sub != NULL || qid != NULL))
+		return usage_err("revoke", "give --jti, or --form with --sub, not both");
+	if (sub != NULL && qid == NULL)
+		return usage_err("revoke", "--sub needs --form QID (delegate ids are per questionnaire)");
+	if (jti == NULL && qid != NULL && sub == NULL)
+		return usage_err("revoke", "--form needs --sub ID");
 	if (sub != NULL) {
-		if ((why = jti_problem(sub)) != NULL || (why = jti_problem(qid)) != NULL) {
-			die_msg("revoke: --sub or --form %s", why);
-			return 1;
-		}
+		if ((why = jti_problem(sub)) != NULL)
+			return usage_err("revoke", "--sub %s", why);
+		if ((why = jti_problem(qid)) != NULL)
+			return usage_err("revoke", "--form %s", why);
 		if (stat(db, &sb) != 0) {
 			die_msg("%s: no such database (check the path)", db);
 			return 1;
@@ -223,10 +214,8 @@ int cmd_revoke(int argc, char **argv)
 		clock_gettime(CLOCK_REALTIME, &ts);
 		return revoke_sub(db, qid, sub, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 	}
-	if ((why = jti_problem(jti)) != NULL) {
-		die_msg("revoke: --jti: the token id %s", why);
-		return 1;
-	}
+	if ((why = jti_problem(jti)) != NULL)
+		return usage_err("revoke", "--jti: the token id %s", why);
 	if (!create && stat(db, &sb) != 0) {
 		die_msg("%s: no such database (check the path, or pass --create to make it)", db);
 		return 1;
@@ -254,7 +243,4 @@ fail:
 	die_msg("%s (revoking token %s: %s)", snd_store_errmsg(s), jti, snd_strerror(e));
 	snd_store_close(s);
 	return rc;
-usage:
-	fputs(revoke_usage, stderr);
-	return 2;
 }

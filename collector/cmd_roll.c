@@ -255,24 +255,22 @@ static const char roll_usage[] =
 	"The roll is who was invited: one row per issued link (delegate id, entity,\n"
 	"attributes, role, jti, expiry, email, lang; never the token).  `collector issue\n"
 	"--db DB` writes it; `roll import` loads a links file issued elsewhere (the CSV\n"
-	"`collector issue` writes, with its id, entity, jti and token columns).\n"
+	"`collector issue` writes, with its id, entity, jti and token columns): each\n"
+	"row's id, entity, jti and attribute columns must match its token's claims;\n"
+	"importing a file twice changes nothing; a row whose jti is on the roll with\n"
+	"other details is an error, and with any bad row nothing is imported.  `roll\n"
+	"list` writes CSV on stdout: id, entity, role, jti, expires, email, lang,\n"
+	"issued_at, revoked, answered, attrs (JSON); no tokens.\n"
 	"\n"
-	"import:\n"
-	"  --db DB     the collector's database (created if missing)\n"
-	"  --pub KEY   check each token's signature with the issuer's public key (a\n"
-	"              k4.public PASERK string, 64 hex digits, or a file holding\n"
+	"options:\n"
+	"  --db DB     the collector's database (import: created if missing)\n"
+	"  --pub KEY   import: check each token's signature with the issuer's public key\n"
+	"              (a k4.public PASERK string, 64 hex digits, or a file holding\n"
 	"              either); without it the claims are read unchecked\n"
-	"  Each row's id, entity, jti and attribute columns must match its token's\n"
-	"  claims.  Importing a file twice changes nothing; a row whose jti is on the\n"
-	"  roll with other details is an error.  Any bad row: nothing is imported.\n"
+	"  --form QID  list: the questionnaire id\n"
+	"  --help      print this help\n"
 	"\n"
-	"list:\n"
-	"  --db DB     the collector's database\n"
-	"  --form QID  the questionnaire id\n"
-	"  Writes CSV on stdout: id, entity, role, jti, expires, email, lang,\n"
-	"  issued_at, revoked, answered, attrs (JSON).  No tokens.\n"
-	"\n"
-	"Exit status: 0 done, 1 invalid input, 2 usage error.\n";
+	"exit status: 0 done, 1 invalid input, 2 usage error.\n";
 
 static int roll_import(int argc, char **argv)
 {
@@ -286,13 +284,13 @@ static int roll_import(int argc, char **argv)
 	int rc = 1, res, loaded = 0, in_batch = 0;
 	int64_t now = (int64_t)time(NULL) * 1000;
 
-	if ((res = cmd_parse_opts(argc, argv, opts, 2, pos, 1, &npos, roll_usage)) != 0)
+	if ((res = cmd_parse_opts("roll import", argc, argv, opts, 2, pos, 1, &npos,
+	                          roll_usage)) != 0)
 		return res < 0 ? 0 : res;
-	if (db_path == NULL || npos != 1) {
-		die_msg("roll import: --db DB and one LINKS.csv are required");
-		fputs(roll_usage, stderr);
-		return 2;
-	}
+	if (db_path == NULL)
+		return usage_err("roll import", "--db DB is required");
+	if (npos != 1)
+		return usage_err("roll import", "one LINKS.csv is required");
 	if (pub != NULL && snd_key_load_public(pub, pk, err, sizeof err) != SND_OK) {
 		die_msg("--pub: %s", err);
 		return 1;
@@ -402,13 +400,10 @@ static int roll_list(int argc, char **argv)
 	size_t npos;
 	int rc = 1, res;
 
-	if ((res = cmd_parse_opts(argc, argv, opts, 2, pos, 0, &npos, roll_usage)) != 0)
+	if ((res = cmd_parse_opts("roll list", argc, argv, opts, 2, pos, 0, &npos, roll_usage)) != 0)
 		return res < 0 ? 0 : res;
-	if (db_path == NULL || qid == NULL) {
-		die_msg("roll list: --db DB and --form QID are required");
-		fputs(roll_usage, stderr);
-		return 2;
-	}
+	if (db_path == NULL || qid == NULL)
+		return usage_err("roll list", "%s is required", db_path == NULL ? "--db DB" : "--form QID");
 	if (snd_store_open(db_path, SND_STORE_READ, &db, err, sizeof err) != SND_OK) {
 		die_msg("%s", err);
 		return 1;
@@ -444,7 +439,7 @@ int cmd_roll(int argc, char **argv)
 		return roll_import(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "list") == 0)
 		return roll_list(argc - 1, argv + 1);
-	die_msg("roll: expected the subcommand 'import' or 'list'");
-	fputs(roll_usage, stderr);
-	return 2;
+	if (argc >= 2)
+		return usage_err("roll", "expected the subcommand 'import' or 'list', not '%s'", argv[1]);
+	return usage_err("roll", "expected the subcommand 'import' or 'list'");
 }

@@ -46,12 +46,15 @@ static const char close_usage[] =
 	"restart, and the form file is not touched.  Answers already given stay.\n"
 	"Closing a closed questionnaire changes nothing.  Undo with `collector open`.\n"
 	"\n"
+	"options:\n"
 	"  --db DB      the collector's SQLite database (as given to `collector serve`)\n"
 	"  --form QID   the questionnaire id (the form's \"id\"; `collector status` lists them)\n"
 	"  --at TIME    RFC 3339 time to close at, e.g. 2026-02-06T18:00:00Z (default: now;\n"
 	"               a time in the past closes at once)\n"
+	"  --help       print this help\n"
 	"\n"
-	"Exit status: 0 done (or nothing to change), 1 failed, 2 usage error.\n";
+	"exit status: 0 done (or nothing to change), 1 failed (no such database or\n"
+	"questionnaire), 2 usage error.\n";
 
 static const char open_usage[] =
 	"usage: collector open --db DB --form QID [--at TIME] [--until TIME]\n"
@@ -61,34 +64,38 @@ static const char open_usage[] =
 	"stays open until --until, else until the closing time it had if that is still\n"
 	"ahead (the form's \"closes\" or a `collector close --at`), else until closed\n"
 	"with `collector close`.  Opening an open questionnaire changes nothing.\n"
+	"Delegates' links expire 30 days after the form's \"closes\" (see `collector\n"
+	"issue --expires`): reopening later than that needs new links.\n"
 	"\n"
+	"options:\n"
 	"  --db DB       the collector's SQLite database (as given to `collector serve`)\n"
 	"  --form QID    the questionnaire id (the form's \"id\"; `collector status` lists them)\n"
 	"  --at TIME     RFC 3339 time to open at, e.g. 2026-01-26T08:00:00Z (default: now;\n"
 	"                a time in the future schedules the opening and closes it until then)\n"
-	"  --until TIME  RFC 3339 time to close at\n"
+	"  --until TIME  RFC 3339 time to close at (after the opening)\n"
+	"  --help        print this help\n"
 	"\n"
-	"Delegates' links expire 30 days after the form's \"closes\" (see `collector\n"
-	"issue --expires`): reopening later than that needs new links.\n"
-	"\n"
-	"Exit status: 0 done (or nothing to change), 1 failed, 2 usage error.\n";
+	"exit status: 0 done (or nothing to change), 1 failed (no such database or\n"
+	"questionnaire), 2 usage error.\n";
 
 static const char status_usage[] =
 	"usage: collector status --db DB [--form QID] [--format text|json]\n"
 	"\n"
 	"Prints, for each questionnaire in DB (or only QID), when it accepts answers as\n"
 	"the collector decides it now (the form's opens/closes, or the times set with\n"
-	"`collector open`/`close`), and how many delegates and revisions it holds.\n"
+	"`collector open`/`close`), and how many delegates and revisions it holds.  Text\n"
+	"columns: QID, STATE (open, closed, or pending: opens later), OPENS and CLOSES\n"
+	"(RFC 3339, UTC; - for no bound), SET BY (form, or the time of the `collector\n"
+	"open/close` that set them), DELEGATES, REVISIONS.\n"
 	"\n"
+	"options:\n"
 	"  --db DB          the collector's SQLite database (read only)\n"
 	"  --form QID       only this questionnaire\n"
 	"  --format FORMAT  text (default: one aligned line per questionnaire) or json\n"
+	"  --help           print this help\n"
 	"\n"
-	"Text columns: QID, STATE (open, closed, or pending: opens later), OPENS and\n"
-	"CLOSES (RFC 3339, UTC; - for no bound), SET BY (form, or the time of the\n"
-	"`collector open/close` that set them), DELEGATES, REVISIONS.\n"
-	"\n"
-	"Exit status: 0 printed, 1 failed, 2 usage error.\n";
+	"exit status: 0 printed, 1 failed (no such database or questionnaire), 2 usage\n"
+	"error.\n";
 
 enum which { W_OPEN, W_CLOSE, W_STATUS };
 
@@ -122,35 +129,24 @@ static int parse_args(enum which w, int argc, char **argv, struct args *a, const
 			slot = &a->until;
 		else if (nlen == 8 && strncmp(arg, "--format", 8) == 0 && w == W_STATUS)
 			slot = &a->format;
-		if (slot == NULL) {
-			die_msg("%s: unexpected argument '%s'", cmd[w], arg);
-			return 2;
-		}
-		if (*slot != NULL) {
-			die_msg("%s: %.*s given twice", cmd[w], (int)nlen, arg);
-			return 2;
-		}
-		if (eq != NULL) {
+		if (slot == NULL)
+			return usage_err(cmd[w], "%s '%s'",
+			                 arg[0] == '-' ? "unknown option" : "unexpected argument", arg);
+		if (*slot != NULL)
+			return usage_err(cmd[w], "%.*s given twice", (int)nlen, arg);
+		if (eq != NULL)
 			*slot = eq + 1;
-		} else if (i + 1 < argc) {
+		else if (i + 1 < argc)
 			*slot = argv[++i];
-		} else {
-			die_msg("%s: %s needs a value", cmd[w], arg);
-			return 2;
-		}
+		else
+			return usage_err(cmd[w], "%s needs a value", arg);
 	}
-	if (a->db == NULL) {
-		die_msg("%s: --db is required", cmd[w]);
-		return 2;
-	}
-	if (a->qid == NULL && w != W_STATUS) {
-		die_msg("%s: --form is required (the questionnaire id)", cmd[w]);
-		return 2;
-	}
-	if (a->format != NULL && strcmp(a->format, "text") != 0 && strcmp(a->format, "json") != 0) {
-		die_msg("%s: --format '%s': expected text or json", cmd[w], a->format);
-		return 2;
-	}
+	if (a->db == NULL)
+		return usage_err(cmd[w], "--db is required");
+	if (a->qid == NULL && w != W_STATUS)
+		return usage_err(cmd[w], "--form is required (the questionnaire id)");
+	if (a->format != NULL && strcmp(a->format, "text") != 0 && strcmp(a->format, "json") != 0)
+		return usage_err(cmd[w], "--format '%s': expected text or json", a->format);
 	return 0;
 }
 
@@ -386,7 +382,7 @@ static int parse_time_arg(const char *cmd, const char *flag, const char *v, int6
 {
 	int64_t t;
 	if (snd_time_parse(v, &t) != SND_OK || t > INT64_MAX / 1000 || t < INT64_MIN / 1000) {
-		die_msg("%s: %s '%s': not an RFC 3339 time (e.g. 2026-02-06T18:00:00Z)", cmd, flag, v);
+		usage_err(cmd, "%s '%s': not an RFC 3339 time (e.g. 2026-02-06T18:00:00Z)", flag, v);
 		return 0;
 	}
 	*ms = t * 1000;
@@ -458,7 +454,7 @@ static int set_cmd(enum which which, int argc, char **argv)
 		}
 		if (a.until != NULL) {
 			if (nw.has_opens && until <= nw.opens) {
-				die_msg("%s: --until %s is not after the opening time", name, a.until);
+				usage_err(name, "--until %s is not after the opening time", a.until);
 				rc = 2;
 				goto usage_out;
 			}
@@ -503,7 +499,6 @@ usage_out:
 	qlist_free(&l);
 	snd_store_close(s);
 usage:
-	fputs(which == W_OPEN ? open_usage : close_usage, stderr);
 	return 2;
 }
 
@@ -543,10 +538,8 @@ int cmd_status(int argc, char **argv)
 	rc = parse_args(W_STATUS, argc, argv, &a, status_usage);
 	if (rc == 1)
 		return 0;
-	if (rc == 2) {
-		fputs(status_usage, stderr);
+	if (rc == 2)
 		return 2;
-	}
 	json = a.format != NULL && strcmp(a.format, "json") == 0;
 	if ((s = open_db(a.db, SND_STORE_READ)) == NULL)
 		return 1;

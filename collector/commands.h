@@ -23,6 +23,9 @@ int cmd_serve(int argc, char **argv);    /* serve.c */
 
 /* Prints "collector: " + message to stderr (cli.c). */
 void die_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A usage error of `collector CMD` (cli.c): "collector CMD: message" and
+ * "try 'collector CMD --help'" on stderr.  Returns 2, the exit status. */
+int usage_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ------------------------------------------- shared by the cmd_*.c files */
 
@@ -33,10 +36,11 @@ struct opt {
 };
 
 /* Parses "--name VALUE" and "--name=VALUE" options and up to maxpos
- * positionals (cmd_keys.c).  Returns 0 to go on, -1 when --help was
- * printed (exit 0), 2 on a usage error (already reported with usage). */
-int cmd_parse_opts(int argc, char **argv, const struct opt *opts, size_t nopts, const char **pos,
-               size_t maxpos, size_t *npos, const char *usage);
+ * positionals (cmd_keys.c) of `collector CMD`.  Returns 0 to go on, -1 when
+ * --help printed usage on stdout (exit 0), 2 on a usage error (already
+ * reported with usage_err). */
+int cmd_parse_opts(const char *cmd, int argc, char **argv, const struct opt *opts, size_t nopts,
+                   const char **pos, size_t maxpos, size_t *npos, const char *usage);
 
 /* cmd_issue.c: trims ASCII spaces and tabs in place (returns s moved past
  * the leading ones); 1 when s holds a control character; reports a form

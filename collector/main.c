@@ -8,6 +8,7 @@
 
 static const char usage[] =
 	"usage: collector COMMAND [OPTIONS]\n"
+	"       collector --help | --version\n"
 	"\n"
 	"Sounding's collector: signed delegate tokens and the questionnaire web server.\n"
 	"\n"
@@ -36,8 +37,12 @@ static const char usage[] =
 	"        [--listen ADDR:PORT] [--tls-cert F --tls-key F]\n"
 	"                              run the web collector\n"
 	"\n"
-	"Run `collector COMMAND --help` for a command's options.\n"
-	"Exit status: 0 success, 1 invalid input or failed check, 2 usage error.\n";
+	"options:\n"
+	"  --help                      print this help (`collector COMMAND --help`: a\n"
+	"                              command's options)\n"
+	"  --version                   print the version\n"
+	"\n"
+	"exit status: 0 success, 1 invalid input or failed check, 2 usage error.\n";
 
 int main(int argc, char **argv)
 {
@@ -52,7 +57,7 @@ int main(int argc, char **argv)
 	};
 	size_t i;
 	if (argc < 2) {
-		fputs(usage, stderr);
+		fputs("collector: name a command\ntry 'collector --help'\n", stderr);
 		return 2;
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
@@ -71,6 +76,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		if (strcmp(argv[1], cmds[i].name) == 0)
 			return cmds[i].fn(argc - 1, argv + 1);
-	die_msg("unknown command '%s' (try: collector --help)", argv[1]);
+	fprintf(stderr, "collector: unknown %s '%s'\ntry 'collector --help'\n",
+	        argv[1][0] == '-' ? "option" : "command", argv[1]);
 	return 2;
 }

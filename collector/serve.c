@@ -40,6 +40,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -68,9 +69,15 @@ static const char usage[] =
 	"\n"
 	"Runs the web collector: delegates open their personal links, answer the\n"
 	"questionnaires in a browser or through the JSON API, and get signed receipts.\n"
+	"Before serving it confines itself: no new privileges, no exec, and (where the\n"
+	"kernel has Landlock) writes only below the database's directory.  Stops\n"
+	"cleanly on SIGINT or SIGTERM: finishes the requests in flight, commits every\n"
+	"accepted submission, closes the database, exits 0.\n"
 	"\n"
+	"options:\n"
 	"  --form FORM           a questionnaire file (repeat for several)\n"
-	"  --db DB               the SQLite database (created if absent, WAL mode)\n"
+	"  --db DB               the SQLite database (created if absent, WAL mode, in a\n"
+	"                        directory that exists; removed again if the start fails)\n"
 	"  --issuer-pub FILE     the issuer's public key (PASERK k4.public or hex, or a\n"
 	"                        file holding one): tokens must verify with it\n"
 	"  --receipt-key FILE    the receipt secret key (k4.secret file) that signs receipts\n"
@@ -99,14 +106,12 @@ static const char usage[] =
 	"  --log-level LEVEL     debug, info (default: one access-log line per request),\n"
 	"                        warn or error\n"
 	"  --allow-root          run even as root (refused otherwise)\n"
-	"  --no-sandbox          skip the confinement below (only for tools that cannot\n"
+	"  --no-sandbox          skip the confinement above (only for tools that cannot\n"
 	"                        run a confined process, such as valgrind)\n"
 	"  --help                print this help\n"
 	"\n"
-	"Before serving it confines itself: no new privileges, no exec, and (where the\n"
-	"kernel has Landlock) writes only below the database's directory.\n"
-	"Stops cleanly on SIGINT or SIGTERM: finishes the requests in flight, commits\n"
-	"every accepted submission, closes the database, exits 0.\n";
+	"exit status: 0 stopped cleanly, 1 could not start (a form, key or database is\n"
+	"invalid, the port is taken), 2 usage error.\n";
 
 struct opts {
 	const char **forms;
@@ -129,12 +134,12 @@ static int parse_uint(const char *name, const char *s, unsigned long long min,
 	unsigned long long v;
 	errno = 0;
 	if (s[0] < '0' || s[0] > '9') {
-		die_msg("serve: %s: '%s' is not a number", name, s);
+		usage_err("serve", "%s: '%s' is not a number", name, s);
 		return -1;
 	}
 	v = strtoull(s, &end, 10);
 	if (errno != 0 || *end != '\0' || v < min || v > max) {
-		die_msg("serve: %s: '%s' is not a number from %llu to %llu", name, s, min, max);
+		usage_err("serve", "%s: '%s' is not a number from %llu to %llu", name, s, min, max);
 		return -1;
 	}
 	*out = v;
@@ -234,8 +239,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				if (strcmp(optarg, levels[i]) == 0)
 					break;
 			if (i == SND_LOG__MAX) {
-				die_msg("serve: --log-level: '%s' is not debug, info, warn or error", optarg);
-				return 2;
+				return usage_err("serve", "--log-level: '%s' is not debug, info, warn or error",
+				                 optarg);
 			}
 			o->level = (enum snd_log_level)i;
 			break;
@@ -257,28 +262,21 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			fputs(usage, stdout);
 			return 1;
 		case ':':
-			die_msg("serve: option '%s' needs a value (try: collector serve --help)",
-			        argv[optind - 1]);
-			return 2;
+			return usage_err("serve", "%s needs a value", argv[optind - 1]);
 		default:
-			die_msg("serve: unknown option '%s' (try: collector serve --help)",
-			        argv[optind - 1]);
-			return 2;
+			return usage_err("serve", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind < argc) {
-		die_msg("serve: unexpected argument '%s' (try: collector serve --help)", argv[optind]);
-		return 2;
-	}
-	if (o->nforms == 0 || !o->db || !o->issuer_pub || !o->receipt_key) {
-		die_msg("serve: --form, --db, --issuer-pub and --receipt-key are required "
-		        "(try: collector serve --help)");
-		return 2;
-	}
-	if ((o->tls_cert == NULL) != (o->tls_key == NULL)) {
-		die_msg("serve: --tls-cert and --tls-key go together");
-		return 2;
-	}
+	if (optind < argc)
+		return usage_err("serve", "unexpected argument '%s'", argv[optind]);
+	if (o->nforms == 0 || !o->db || !o->issuer_pub || !o->receipt_key)
+		return usage_err("serve", "%s is required",
+		                 o->nforms == 0   ? "--form"
+		                 : !o->db         ? "--db"
+		                 : !o->issuer_pub ? "--issuer-pub"
+		                                  : "--receipt-key");
+	if ((o->tls_cert == NULL) != (o->tls_key == NULL))
+		return usage_err("serve", "--tls-cert and --tls-key go together");
 	return 0;
 }
 
@@ -321,7 +319,7 @@ static int parse_listen(const char *opt, const char *spec, struct sockaddr_stora
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	if (getaddrinfo(host, port, &hints, &res) != 0 || res == NULL) {
-		die_msg("serve: %s: cannot resolve '%s'", opt, host);
+		usage_err("serve", "%s: cannot resolve '%s'", opt, host);
 		return -1;
 	}
 	memcpy(ss, res->ai_addr, res->ai_addrlen);
@@ -331,8 +329,8 @@ static int parse_listen(const char *opt, const char *spec, struct sockaddr_stora
 	snprintf(shown, shownlen, *v6 ? "[%s]:%llu" : "%s:%llu", host, p);
 	return 0;
 bad:
-	die_msg("serve: %s: '%s' is not ADDR:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)", opt,
-	        spec);
+	usage_err("serve", "%s: '%s' is not ADDR:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)", opt,
+	          spec);
 	return -1;
 }
 
@@ -350,8 +348,8 @@ static int parse_metrics_listen(const struct opts *o, const struct sockaddr_stor
 	if (parse_listen("--metrics-listen", o->metrics_listen, ss, sslen, v6, shown, shownlen))
 		return -1;
 	if (sockaddr_port(ss) != 0 && sockaddr_port(ss) == sockaddr_port(main_ss)) {
-		die_msg("serve: --metrics-listen: port %u is --listen's; the metrics need a port "
-		        "of their own", sockaddr_port(ss));
+		usage_err("serve", "--metrics-listen: port %u is --listen's; the metrics need a "
+		          "port of their own", sockaddr_port(ss));
 		return -1;
 	}
 	return 0;
@@ -453,6 +451,36 @@ static int open_listener(const struct sockaddr_storage *ss, socklen_t len, const
 	return fd;
 }
 
+/* 1 after saying so when the directory --db would be created in does not
+ * exist (SQLite's own message names neither). */
+static int db_dir_missing(const char *db)
+{
+	char *copy = strdup(db);
+	const char *dir;
+	struct stat st;
+	int missing;
+	if (copy == NULL)
+		return 0;
+	dir = dirname(copy);
+	missing = stat(dir, &st) != 0 || !S_ISDIR(st.st_mode);
+	if (missing)
+		die_msg("serve: --db %s: the directory %s does not exist", db, dir);
+	free(copy);
+	return missing;
+}
+
+/* A database a failed start created, with its WAL and shared-memory files. */
+static void remove_db(const char *db)
+{
+	static const char *const ext[] = {"-wal", "-shm", "-journal"};
+	char path[PATH_MAX];
+	size_t i;
+	for (i = 0; i < sizeof ext / sizeof ext[0]; i++)
+		if (snprintf(path, sizeof path, "%s%s", db, ext[i]) < (int)sizeof path)
+			(void)unlink(path);
+	(void)unlink(db);
+}
+
 static int load_forms(const struct opts *o, struct srv *s)
 {
 	size_t i, j;
@@ -504,7 +532,7 @@ int cmd_serve(int argc, char **argv)
 	unsigned flags;
 	int v6 = 0, mv6 = 0, sig, status = 1, http_ready = 0, pr;
 	uint8_t pk[SND_PK_BYTES];
-	int lfd = -1, mfd = -1;
+	int lfd = -1, mfd = -1, db_created = 0;
 
 	memset(&o, 0, sizeof o);
 	memset(&s, 0, sizeof s);
@@ -587,6 +615,19 @@ int cmd_serve(int argc, char **argv)
 		}
 	}
 
+	/* The listeners before the database: a port that is taken leaves no
+	 * new database behind (4. below removes one made by a failed start). */
+	if ((lfd = open_listener(&ss, sslen, shown)) < 0)
+		goto out;
+	show_bound_port(lfd, shown, sizeof shown);
+	if (o.metrics_listen != NULL) {
+		if ((mfd = open_listener(&mss, msslen, mshown)) < 0)
+			goto out;
+		show_bound_port(mfd, mshown, sizeof mshown);
+	}
+	if (db_dir_missing(o.db))
+		goto out;
+	db_created = access(o.db, F_OK) != 0;
 	if (snd_store_open(o.db, SND_STORE_WRITE, &ws, err, sizeof err) != SND_OK) {
 		die_msg("serve: --db: %s", err);
 		goto out;
@@ -599,14 +640,6 @@ int cmd_serve(int argc, char **argv)
 		}
 	/* 2. Everything the server needs is open: confine the process before
 	 * the first thread starts (Landlock and seccomp bind per thread). */
-	if ((lfd = open_listener(&ss, sslen, shown)) < 0)
-		goto out;
-	show_bound_port(lfd, shown, sizeof shown);
-	if (o.metrics_listen != NULL) {
-		if ((mfd = open_listener(&mss, msslen, mshown)) < 0)
-			goto out;
-		show_bound_port(mfd, mshown, sizeof mshown);
-	}
 	{
 		char what[400], *dbcopy = strdup(o.db);
 		int sb;
@@ -690,6 +723,7 @@ int cmd_serve(int argc, char **argv)
 	}
 	fprintf(stderr, "collector: listening on %s://%s\n", s.tls ? "https" : "http", shown);
 	fflush(stderr);
+	db_created = 0; /* serving: the database is the delegates' now */
 
 	while (sigwait(&stop, &sig) != 0) {
 	}
@@ -737,6 +771,9 @@ out:
 	s.rate = NULL;
 	srv_readers_close();
 	snd_store_close(ws);
+	/* 4. A database this run created, and that never served, goes again. */
+	if (db_created)
+		remove_db(o.db);
 	for (i = 0; i < s.nforms; i++)
 		snd_form_free(s.forms[i]);
 	free(s.forms);

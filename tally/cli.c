@@ -12,7 +12,9 @@
  * Invariants:
  *   1. Data goes to stdout or --out; everything else to stderr.
  *   2. An --out file appears whole or not at all (temporary file + rename).
- *   3. Usage errors are reported here and exit 2 in the caller (EXIT_USAGE).
+ *   3. Usage errors are reported here and exit 2 in the caller (EXIT_USAGE):
+ *      "tally CMD: message" and "try 'tally CMD --help'", never the whole
+ *      usage (that is --help's, on stdout).
  */
 #include "tally.h"
 
@@ -32,6 +34,17 @@ void tally_err(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+int tally_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "tally %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\ntry 'tally %s --help'\n", cmd);
+	return EXIT_USAGE;
 }
 
 /* ------------------------------------------------------------- options */
@@ -58,9 +71,11 @@ static int push_str(const char ***arr, size_t *n, const char *s)
 int opts_parse(int argc, char **argv, struct opt *opts, const char *use, int *help,
                char ***positional, size_t *npositional)
 {
-	const char **pos = NULL;
+	const char **pos = NULL, *cmd = argv[0];
 	size_t npos = 0;
 	int i, only_pos = 0;
+
+	(void)use; /* printed by the caller on --help only */
 
 	*help = 0;
 	for (i = 1; i < argc; i++) {
@@ -68,8 +83,8 @@ int opts_parse(int argc, char **argv, struct opt *opts, const char *use, int *he
 		struct opt *o;
 		if (only_pos || a[0] != '-' || a[1] == '\0') {
 			if (positional == NULL) {
-				tally_err("unexpected argument '%s'", a);
-				goto usage;
+				free(pos);
+				return tally_usage(cmd, "unexpected argument '%s'", a);
 			}
 			if (push_str(&pos, &npos, a) != 0)
 				goto nomem;
@@ -85,14 +100,14 @@ int opts_parse(int argc, char **argv, struct opt *opts, const char *use, int *he
 			return 1;
 		}
 		if (a[1] != '-') {
-			tally_err("unknown option '%s'", a);
-			goto usage;
+			free(pos);
+			return tally_usage(cmd, "unknown option '%s'", a);
 		}
 		eq = strchr(a + 2, '=');
 		o = find_opt_named(opts, a + 2, eq ? (size_t)(eq - (a + 2)) : strlen(a + 2));
 		if (o == NULL) {
-			tally_err("unknown option '%s'", a);
-			goto usage;
+			free(pos);
+			return tally_usage(cmd, "unknown option '%s'", a);
 		}
 		if (o->has_arg) {
 			if (eq)
@@ -100,8 +115,8 @@ int opts_parse(int argc, char **argv, struct opt *opts, const char *use, int *he
 			else if (i + 1 < argc)
 				val = argv[++i];
 			else {
-				tally_err("option --%s needs a value", o->name);
-				goto usage;
+				free(pos);
+				return tally_usage(cmd, "--%s needs a value", o->name);
 			}
 			if (o->multi) {
 				if (push_str(o->multi, o->nmulti, val) != 0)
@@ -111,8 +126,8 @@ int opts_parse(int argc, char **argv, struct opt *opts, const char *use, int *he
 				*o->value = val;
 		} else {
 			if (eq) {
-				tally_err("option --%s takes no value", o->name);
-				goto usage;
+				free(pos);
+				return tally_usage(cmd, "--%s takes no value", o->name);
 			}
 			*o->value = "1";
 		}
@@ -126,9 +141,7 @@ int opts_parse(int argc, char **argv, struct opt *opts, const char *use, int *he
 	return 0;
 nomem:
 	tally_err("out of memory");
-usage:
 	free(pos);
-	fputs(use, stderr);
 	return EXIT_USAGE;
 }
 

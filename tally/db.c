@@ -72,11 +72,15 @@ int db_questionnaires(const char *path, struct qrow **out, size_t *nout)
 	sqlite3_busy_timeout(db, 5000);
 	if (sqlite3_prepare_v2(db, sql_app_id, -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW) {
-		tally_err("%s: not a readable SQLite database: %s", path, sqlite3_errmsg(db));
+		/* The words of core/store.c, so both programs say the same. */
+		if (sqlite3_errcode(db) == SQLITE_NOTADB)
+			tally_err("%s: not a Sounding database (not an SQLite file)", path);
+		else
+			tally_err("%s: cannot read the database: %s", path, sqlite3_errmsg(db));
 		goto fail;
 	}
 	if (sqlite3_column_int(st, 0) != SND_APP_ID) {
-		tally_err("%s: not a Sounding database (SQLite application_id differs)", path);
+		tally_err("%s: not a Sounding database (an SQLite file of another program)", path);
 		goto fail;
 	}
 	sqlite3_finalize(st);

@@ -57,13 +57,26 @@ static const char export_usage[] =
 	"the delegate's token was revoked since (revoked: true/false).  A revision\n"
 	"made with a revoked link\n"
 	"is set aside for the delegate's latest one made with a valid link (stderr\n"
-	"says how many); --include-revoked exports it instead, marked revoked.  Every\n"
-	"stored answer is checked against its hash and the hash chain before the first\n"
-	"record (exit 1 naming the first bad revision; `tally verify` tells more);\n"
-	"--no-verify skips the check.  CSV has one column\n"
-	"per question (multi joined by ';', rank by '>', matrix as question.row,\n"
-	"position as question and question.reason, \"no view\" as none); --bom starts\n"
-	"the CSV with a UTF-8 byte order mark for spreadsheet programs.\n";
+	"says how many).  Every stored answer is checked against its hash and the\n"
+	"hash chain before the first record (exit 1 naming the first bad revision;\n"
+	"`tally verify` tells more).\n"
+	"\n"
+	"options:\n"
+	"  --db DB            the collector's database\n"
+	"  --form FORM        the questionnaire file\n"
+	"  --format FORMAT    csv (one column per question: multi joined by ';', rank\n"
+	"                     by '>', matrix as question.row, position as question and\n"
+	"                     question.reason, \"no view\" as none), json or ndjson\n"
+	"  --bom              start the CSV with a UTF-8 byte order mark for\n"
+	"                     spreadsheet programs\n"
+	"  --include-revoked  export a revision made with a revoked link instead,\n"
+	"                     marked revoked\n"
+	"  --no-verify        skip the check before the first record\n"
+	"  --out FILE         write to FILE (whole or not at all) instead of stdout\n"
+	"  --help             print this help\n"
+	"\n"
+	"exit status: 0 written, 1 invalid input (a database, form or check that\n"
+	"fails), 2 usage error.\n";
 
 struct keyset {
 	char **k;
@@ -416,23 +429,17 @@ int cmd_export(int argc, char **argv)
 	}
 	if (rc)
 		return rc;
-	if (db == NULL || form == NULL || format == NULL) {
-		tally_err("%s is required", db == NULL ? "--db" : form == NULL ? "--form" : "--format");
-		fputs(export_usage, stderr);
-		return EXIT_USAGE;
-	}
+	if (db == NULL || form == NULL || format == NULL)
+		return tally_usage("export", "%s is required",
+		                   db == NULL ? "--db" : form == NULL ? "--form" : "--format");
 	memset(&x, 0, sizeof x);
 	for (i = 0; i < X__MAX && strcmp(format, xfmt_names[i]) != 0; i++)
 		;
-	if (i == X__MAX) {
-		tally_err("--format must be csv, json or ndjson, not '%s'", format);
-		return EXIT_USAGE;
-	}
+	if (i == X__MAX)
+		return tally_usage("export", "--format must be csv, json or ndjson, not '%s'", format);
 	x.fmt = (enum xfmt)i;
-	if (bom && x.fmt != X_CSV) {
-		tally_err("--bom applies to --format csv only");
-		return EXIT_USAGE;
-	}
+	if (bom && x.fmt != X_CSV)
+		return tally_usage("export", "--bom applies to --format csv only");
 	if (out_clobbers(outp, db, form))
 		return EXIT_USAGE;
 	if (open_form_db(form, db, &f, &s) != 0)

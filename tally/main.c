@@ -16,9 +16,12 @@
 
 static const char usage[] =
 	"usage: tally COMMAND [OPTIONS]\n"
+	"       tally --help | --version\n"
 	"\n"
 	"Sounding's tally: position summaries, exports, reports and checks of a\n"
-	"collector database.\n"
+	"collector database.  summary, export and report check every stored answer's\n"
+	"hash and the hash chain before counting, and set aside answers given with\n"
+	"revoked links.\n"
 	"\n"
 	"commands:\n"
 	"  summary --db DB --form FORM [--by ATTR] [--weight delegate|entity]\n"
@@ -28,7 +31,7 @@ static const char usage[] =
 	"  export --db DB --form FORM --format csv|json|ndjson [--bom] [--out FILE]\n"
 	"         [--include-revoked] [--no-verify]\n"
 	"                              one record per delegate's latest revision\n"
-	"  report --db DB --form FORM --out report.html [--by ATTR]\n"
+	"  report --db DB --form FORM [--out report.html] [--by ATTR]\n"
 	"         [--weight delegate|entity] [--lang xx] [--include-revoked] [--no-verify]\n"
 	"                              one self-contained HTML report with charts\n"
 	"  trend --db DB --form R1.json --form R2.json [--form ...] [--by ATTR]\n"
@@ -42,10 +45,12 @@ static const char usage[] =
 	"  turnout --db DB --form FORM [--by ATTR] [--format text|json|csv] [--missing]\n"
 	"          [--out FILE]        who was invited, who answered, who has not\n"
 	"\n"
-	"summary, export and report check every stored answer's hash and the hash\n"
-	"chain before counting, and set aside answers given with revoked links.\n"
-	"Run `tally COMMAND --help` for a command's options.\n"
-	"Exit status: 0 success, 1 invalid input or failed check, 2 usage error.\n";
+	"options:\n"
+	"  --help                      print this help (`tally COMMAND --help`: a\n"
+	"                              command's options)\n"
+	"  --version                   print the version\n"
+	"\n"
+	"exit status: 0 success, 1 invalid input or failed check, 2 usage error.\n";
 
 int main(int argc, char **argv)
 {
@@ -59,7 +64,7 @@ int main(int argc, char **argv)
 	};
 	size_t i;
 	if (argc < 2) {
-		fputs(usage, stderr);
+		fputs("tally: name a command\ntry 'tally --help'\n", stderr);
 		return EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
@@ -78,6 +83,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		if (strcmp(argv[1], cmds[i].name) == 0)
 			return cmds[i].fn(argc - 1, argv + 1);
-	tally_err("unknown command '%s' (try: tally --help)", argv[1]);
+	fprintf(stderr, "tally: unknown %s '%s'\ntry 'tally --help'\n",
+	        argv[1][0] == '-' ? "option" : "command", argv[1]);
 	return EXIT_USAGE;
 }

@@ -46,15 +46,23 @@ static const char merge_usage[] =
 	"usage: tally merge --out DB [--schedule-from FILE] A.db B.db...\n"
 	"\n"
 	"Merges databases from several collectors of the same questionnaire into a\n"
-	"new database DB (which must not exist).  Revisions are imported in order of\n"
-	"submission time, so each delegate's latest revision wins; exact duplicates\n"
-	"are skipped; conflicting revisions (same delegate and revision number,\n"
-	"different answers) are reported and both kept.  Merging re-links rows onto\n"
-	"a new hash chain, so run `tally verify` on each input first; receipts are\n"
-	"kept as issued, so the merged database verifies with the same key(s).\n"
-	"Each questionnaire's schedule (open or closed, from `collector open`/`close`)\n"
-	"is kept; when the inputs disagree on it, the merge stops and names them\n"
-	"unless --schedule-from FILE names the input whose schedule to keep.\n";
+	"new database DB.  Revisions are imported in order of submission time, so each\n"
+	"delegate's latest revision wins; exact duplicates are skipped; conflicting\n"
+	"revisions (same delegate and revision number, different answers) are reported\n"
+	"and both kept.  Merging re-links rows onto a new hash chain, so run `tally\n"
+	"verify` on each input first; receipts are kept as issued, so the merged\n"
+	"database verifies with the same key(s).  Each questionnaire's schedule (open\n"
+	"or closed, from `collector open`/`close`) is kept; when the inputs disagree on\n"
+	"it, the merge stops and names them.\n"
+	"\n"
+	"options:\n"
+	"  --out DB              the new database (it must not exist)\n"
+	"  --schedule-from FILE  the input whose schedule to keep when they disagree\n"
+	"  --help                print this help\n"
+	"\n"
+	"exit status: 0 merged, 1 invalid input (an input that cannot be read or holds\n"
+	"another questionnaire, an existing --out, schedules that disagree), 2 usage\n"
+	"error.\n";
 
 static const char *const sql_revisions =
 	"SELECT seq, qid, sub, ent, attrs, jti, rev, answers, hash, receipt, submitted_at, "
@@ -449,10 +457,9 @@ int cmd_merge(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (outp == NULL || nin == 0) {
-		tally_err("%s", outp == NULL ? "--out is required" : "name at least one input database");
-		fputs(merge_usage, stderr);
 		free(inputs);
-		return EXIT_USAGE;
+		return tally_usage("merge", "%s",
+		                   outp == NULL ? "--out is required" : "name at least one input database");
 	}
 	progress_init(&prog, "revisions");
 	rc = 1;
@@ -494,16 +501,15 @@ int cmd_merge(int argc, char **argv)
 		struct stat a, b;
 		if (stat(sched_from, &a) != 0) {
 			tally_err("--schedule-from %s: %s", sched_from, strerror(errno));
-			rc = EXIT_USAGE;
-			goto done;
+			goto done; /* a missing file: invalid input, exit 1 */
 		}
 		for (i = 0; i < nin && from < 0; i++)
 			if (strcmp(inputs[i], sched_from) == 0 ||
 			    (stat(inputs[i], &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino))
 				from = (long)i;
 		if (from < 0) {
-			tally_err("--schedule-from %s: not one of the databases to merge", sched_from);
-			rc = EXIT_USAGE;
+			rc = tally_usage("merge", "--schedule-from %s: not one of the databases to merge",
+			                 sched_from);
 			goto done;
 		}
 	}

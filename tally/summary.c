@@ -36,38 +36,69 @@ static const char summary_usage[] =
 	"                     [--format text|json|csv|md] [--lang xx] [--limit N|all]\n"
 	"                     [--include-revoked] [--no-verify] [--out FILE]\n"
 	"\n"
-	"Aggregates every delegate's latest revision.  text: tables for a terminal;\n"
-	"json: the summary object (its fields: forms/README.md per question type,\n"
-	"docs/operations.md section 6); csv: one row per (group, question, item,\n"
-	"measure); md: Markdown tables.  --by ATTR adds a breakdown by a\n"
-	"token attribute (or entity; exit 1 when no delegate has it); --weight entity\n"
-	"gives each administration one voice.\n"
-	"A revision made with a revoked link is set aside (the delegate's latest one\n"
-	"made with a valid link counts); --include-revoked counts it anyway.  Before\n"
-	"counting, every stored answer is checked against its hash and the hash chain\n"
-	"(exit 1 naming the first bad revision; `tally verify` tells more);\n"
-	"--no-verify skips the check, and the output says so.\n"
-	"--limit caps the objections and comments listed per question in text output\n"
-	"(default 20; \"all\" lists every one; the other formats always list all).\n"
-	"Every format is written as it is made, in flat memory; past 4 MB of\n"
-	"objection and comment texts they are sorted through a temporary file in\n"
-	"$TMPDIR (or /tmp).\n";
+	"Aggregates every delegate's latest revision.  A revision made with a revoked\n"
+	"link is set aside (the delegate's latest one made with a valid link counts).\n"
+	"Before counting, every stored answer is checked against its hash and the hash\n"
+	"chain (exit 1 naming the first bad revision; `tally verify` tells more).\n"
+	"Every format is written as it is made, in flat memory; past 4 MB of objection\n"
+	"and comment texts they are sorted through a temporary file in $TMPDIR (or\n"
+	"/tmp).\n"
+	"\n"
+	"options:\n"
+	"  --db DB            the collector's database\n"
+	"  --form FORM        the questionnaire file\n"
+	"  --by ATTR          add a breakdown by a token attribute (or entity; exit 1\n"
+	"                     when no delegate has it)\n"
+	"  --weight WEIGHT    delegate (default: one voice each) or entity (one voice\n"
+	"                     per administration)\n"
+	"  --format FORMAT    text (default: tables for a terminal), json (the summary\n"
+	"                     object: forms/README.md per question type,\n"
+	"                     docs/operations.md section 6), csv (one row per group,\n"
+	"                     question, item and measure) or md (Markdown tables)\n"
+	"  --lang xx          the language of labels, one of the form's (default: its\n"
+	"                     first)\n"
+	"  --limit N|all      objections and comments listed per question in text\n"
+	"                     output (default 20; the other formats list all)\n"
+	"  --include-revoked  count revisions made with revoked links too\n"
+	"  --no-verify        skip the check before counting (the output says so)\n"
+	"  --out FILE         write to FILE (whole or not at all) instead of stdout\n"
+	"  --help             print this help\n"
+	"\n"
+	"exit status: 0 written, 1 invalid input (a database, form or check that\n"
+	"fails), 2 usage error.\n";
 
 static const char report_usage[] =
-	"usage: tally report --db DB --form FORM --out report.html [--by ATTR]\n"
+	"usage: tally report --db DB --form FORM [--out report.html] [--by ATTR]\n"
 	"                    [--weight delegate|entity] [--lang xx]\n"
 	"                    [--include-revoked] [--no-verify]\n"
 	"                    [--previous EARLIER.json ...]\n"
 	"\n"
 	"Writes one self-contained HTML file (inline CSS and SVG charts, no script,\n"
 	"no external requests) with turnout, every question and the breakdown.\n"
-	"Without --out the HTML goes to standard output.  Revoked links, the check\n"
-	"before counting, --include-revoked and --no-verify: as for `tally summary`.\n"
-	"--previous names an earlier round of FORM's series (repeat it for several,\n"
-	"earliest first): the report then holds the objection register across\n"
-	"those rounds.\n";
+	"Revoked links and the check before counting: as for `tally summary`.\n"
+	"\n"
+	"options:\n"
+	"  --db DB            the collector's database\n"
+	"  --form FORM        the questionnaire file\n"
+	"  --out FILE         write the HTML to FILE (whole or not at all; default:\n"
+	"                     standard output)\n"
+	"  --by ATTR          add a breakdown by a token attribute (or entity)\n"
+	"  --weight WEIGHT    delegate (default) or entity (one voice per\n"
+	"                     administration)\n"
+	"  --lang xx          the report's language, one of the form's (default: its\n"
+	"                     first)\n"
+	"  --include-revoked  count revisions made with revoked links too\n"
+	"  --no-verify        skip the check before counting (the report says so)\n"
+	"  --previous FILE    an earlier round of FORM's series (repeat it for several,\n"
+	"                     earliest first): the report then holds the objection\n"
+	"                     register across those rounds\n"
+	"  --help             print this help\n"
+	"\n"
+	"exit status: 0 written, 1 invalid input (a database, form or check that\n"
+	"fails), 2 usage error.\n";
 
 struct common {
+	const char *cmd; /* "summary" or "report", for usage errors */
 	const char *db, *form, *by, *weight, *format, *out, *lang, *limit;
 	const char *include_revoked, *no_verify;
 	const char **previous;   /* report: earlier rounds (--previous), NULL-terminated */
@@ -90,6 +121,7 @@ static int parse_common(int argc, char **argv, struct common *c, const char *use
 	};
 	int help, rc;
 	memset(c, 0, sizeof *c);
+	c->cmd = argv[0];
 	if (report) { /* the report has every format and limit fixed */
 		opts[4].name = "no-such-option-format";
 		opts[7].name = "no-such-option-limit";
@@ -103,19 +135,13 @@ static int parse_common(int argc, char **argv, struct common *c, const char *use
 	}
 	if (rc)
 		return rc;
-	if (c->db == NULL || c->form == NULL) {
-		tally_err("%s is required", c->db == NULL ? "--db" : "--form");
-		fputs(use, stderr);
-		return EXIT_USAGE;
-	}
-	if (c->weight && strcmp(c->weight, "delegate") != 0 && strcmp(c->weight, "entity") != 0) {
-		tally_err("--weight must be delegate or entity, not '%s'", c->weight);
-		return EXIT_USAGE;
-	}
-	if (c->by && c->by[0] == '\0') {
-		tally_err("--by needs an attribute name");
-		return EXIT_USAGE;
-	}
+	if (c->db == NULL || c->form == NULL)
+		return tally_usage(c->cmd, "%s is required", c->db == NULL ? "--db" : "--form");
+	if (c->weight && strcmp(c->weight, "delegate") != 0 && strcmp(c->weight, "entity") != 0)
+		return tally_usage(c->cmd, "--weight must be delegate or entity, not '%s'",
+		                   c->weight);
+	if (c->by && c->by[0] == '\0')
+		return tally_usage(c->cmd, "--by needs an attribute name");
 	if (out_clobbers(c->out, c->db, c->form))
 		return EXIT_USAGE;
 	return 0;
@@ -157,12 +183,12 @@ static int run_summary(const struct common *c, struct snd_form **f, struct snd_s
 		return 1;
 	*lang = 0;
 	if (c->lang && (*lang = snd_form_lang(*f, c->lang)) < 0) {
-		size_t i;
-		tally_err("--lang %s: %s has no such language (it has:", c->lang, c->form);
-		for (i = 0; i < (*f)->nlanguages; i++)
-			fprintf(stderr, " %s", (*f)->languages[i]);
-		fputs(")\n", stderr);
-		return EXIT_USAGE;
+		char has[SND_FORM_MAX_LANGS * 8 + 1] = "";
+		size_t i, n = 0;
+		for (i = 0; i < (*f)->nlanguages && n + 1 < sizeof has; i++)
+			n += (size_t)snprintf(has + n, sizeof has - n, " %s", (*f)->languages[i]);
+		return tally_usage(c->cmd, "--lang %s: %s has no such language (it has:%s)",
+		                   c->lang, c->form, has);
 	}
 	if (c->by && (*f)->anonymity == SND_PSEUDONYMOUS) {
 		/* The engine refuses "entity"; attributes that name people or
@@ -218,10 +244,9 @@ int cmd_summary(int argc, char **argv)
 		for (i = 0; i < FMT__MAX && strcmp(c.format, fmt_names[i]) != 0; i++)
 			;
 		fmt = (enum fmt)i;
-		if (i == FMT__MAX) {
-			tally_err("--format must be text, json, csv or md, not '%s'", c.format);
-			return EXIT_USAGE;
-		}
+		if (i == FMT__MAX)
+			return tally_usage("summary", "--format must be text, json, csv or md, not '%s'",
+			                   c.format);
 	}
 	if (c.limit) {
 		char *end;
@@ -229,10 +254,9 @@ int cmd_summary(int argc, char **argv)
 			limit = -1;
 		} else {
 			limit = strtol(c.limit, &end, 10);
-			if (c.limit[0] == '\0' || *end != '\0' || limit < 0) {
-				tally_err("--limit must be a count or all, not '%s'", c.limit);
-				return EXIT_USAGE;
-			}
+			if (c.limit[0] == '\0' || *end != '\0' || limit < 0)
+				return tally_usage("summary", "--limit must be a count or all, not '%s'",
+				                   c.limit);
 		}
 	}
 	snd_buf_init(&b, (size_t)1 << 30);

@@ -34,6 +34,9 @@ int cmd_trend(int argc, char **argv);    /* trend.c */
 
 /* "tally: " + message + "\n" on stderr. */
 void tally_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A usage error of `tally CMD`: "tally CMD: message" and the hint
+ * "try 'tally CMD --help'" on stderr.  Returns EXIT_USAGE. */
+int tally_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ------------------------------------------------------------- options
  * A tiny long-option parser: "--name VALUE", "--name=VALUE" and flags.
@@ -48,8 +51,8 @@ struct opt {
 	size_t *nmulti;
 };
 
-/* Returns 0, or EXIT_USAGE after printing why; 1 on --help (usage printed
- * to stdout by the caller). positional (may be NULL when none are allowed)
+/* argv[0] is the subcommand's name.  Returns 0, or EXIT_USAGE after printing
+ * why (tally_usage); 1 on --help (usage printed to stdout by the caller). positional (may be NULL when none are allowed)
  * receives a malloc'ed NULL-terminated array the caller frees. */
 int opts_parse(int argc, char **argv, struct opt *opts, const char *usage, int *help,
                char ***positional, size_t *npositional);

@@ -30,10 +30,23 @@ static const char trend_usage[] =
 	"the last two rounds (shares of answered, means, consensus), then the\n"
 	"objection register: every (question, entity) that objected in any round,\n"
 	"sustained first, then new, silent and withdrawn.  Questions are matched by\n"
-	"id, or by a later round's \"was\".  json: the trend object of interface.md.\n"
-	"Before counting, every stored answer is checked against its hash and the\n"
-	"chain (as `tally summary` does; --no-verify skips it); answers made with\n"
-	"revoked links are set aside.\n";
+	"id, or by a later round's \"was\".  Before counting, every stored answer is\n"
+	"checked against its hash and the chain (as `tally summary` does); answers\n"
+	"made with revoked links are set aside.\n"
+	"\n"
+	"options:\n"
+	"  --db DB          the collector's database\n"
+	"  --form FILE      a round's questionnaire file, once per round, earliest first\n"
+	"  --by ATTR        add a breakdown by a token attribute (or entity)\n"
+	"  --weight WEIGHT  delegate (default) or entity (one voice per administration)\n"
+	"  --format FORMAT  text (default), json (the trend object: every round's\n"
+	"                   figures, the changes and the register) or md (Markdown)\n"
+	"  --no-verify      skip the check before counting\n"
+	"  --out FILE       write to FILE (whole or not at all) instead of stdout\n"
+	"  --help           print this help\n"
+	"\n"
+	"exit status: 0 written, 1 invalid input (a database, form or check that\n"
+	"fails), 2 usage error.\n";
 
 enum tfmt { TF_TEXT, TF_JSON, TF_MD };
 
@@ -500,8 +513,7 @@ int cmd_trend(int argc, char **argv)
 		goto done;
 	rc = EXIT_USAGE;
 	if (db == NULL || nforms == 0) {
-		tally_err("%s is required", db == NULL ? "--db" : "--form (once per round)");
-		fputs(trend_usage, stderr);
+		tally_usage("trend", "%s is required", db == NULL ? "--db" : "--form (once per round)");
 		goto done;
 	}
 	if (format) {
@@ -510,16 +522,16 @@ int cmd_trend(int argc, char **argv)
 		else if (strcmp(format, "md") == 0)
 			fmt = TF_MD;
 		else if (strcmp(format, "text") != 0) {
-			tally_err("--format must be text, json or md, not '%s'", format);
+			tally_usage("trend", "--format must be text, json or md, not '%s'", format);
 			goto done;
 		}
 	}
 	if (weight && strcmp(weight, "delegate") != 0 && strcmp(weight, "entity") != 0) {
-		tally_err("--weight must be delegate or entity, not '%s'", weight);
+		tally_usage("trend", "--weight must be delegate or entity, not '%s'", weight);
 		goto done;
 	}
 	if (by && by[0] == '\0') {
-		tally_err("--by needs an attribute name");
+		tally_usage("trend", "--by needs an attribute name");
 		goto done;
 	}
 	for (i = 0; i < nforms; i++)

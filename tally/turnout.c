@@ -32,14 +32,26 @@ static const char turnout_usage[] =
 	"roll import`) and who answered: invited delegates, answered (a stored answer\n"
 	"made with a link that is not revoked, what the summary counts), revoked (every\n"
 	"link revoked, no answer that counts) and the rate answered / invited.\n"
-	"--by ATTR breaks it down by a roll attribute (or entity; \"SG2;SG13\" counts in\n"
-	"each group, as in `tally summary --by`).  --missing lists the invited delegates\n"
-	"who have neither answered nor been revoked, by entity then id, with their\n"
-	"attributes; it is refused on a pseudonymous questionnaire, which shows counts\n"
-	"only.  text: aligned tables; json: the object of interface.md; csv: one row\n"
-	"per group (group,invited,answered,rate; the whole first, group empty), or with\n"
-	"--missing one row per delegate who has not answered (sub,entity,attributes).\n"
-	"Exit 1 when the database has no roll or no delegate has ATTR.\n";
+	"\n"
+	"options:\n"
+	"  --db DB          the collector's database\n"
+	"  --form FORM      the questionnaire file\n"
+	"  --by ATTR        break it down by a roll attribute (or entity; \"SG2;SG13\"\n"
+	"                   counts in each group, as in `tally summary --by`)\n"
+	"  --format FORMAT  text (default: aligned tables), json (invited, answered,\n"
+	"                   revoked and rate, overall and per group) or csv (one row\n"
+	"                   per group:\n"
+	"                   group,invited,answered,rate, the whole first with the group\n"
+	"                   empty; with --missing one row per delegate who has not\n"
+	"                   answered: sub,entity,attributes)\n"
+	"  --missing        list the invited delegates who have neither answered nor\n"
+	"                   been revoked, by entity then id, with their attributes;\n"
+	"                   refused on a pseudonymous questionnaire (counts only)\n"
+	"  --out FILE       write to FILE (whole or not at all) instead of stdout\n"
+	"  --help           print this help\n"
+	"\n"
+	"exit status: 0 written, 1 invalid input (no roll in the database, no delegate\n"
+	"has ATTR), 2 usage error.\n";
 
 /* ------------------------------------------------------------------ text */
 
@@ -307,24 +319,18 @@ int cmd_turnout(int argc, char **argv)
 	}
 	if (rc)
 		return rc;
-	if (db == NULL || form == NULL) {
-		tally_err("%s is required", db == NULL ? "--db" : "--form");
-		fputs(turnout_usage, stderr);
-		return EXIT_USAGE;
-	}
+	if (db == NULL || form == NULL)
+		return tally_usage("turnout", "%s is required", db == NULL ? "--db" : "--form");
 	if (format) {
 		for (i = 0; i < T__MAX && strcmp(format, tfmt_names[i]) != 0; i++)
 			;
-		if (i == T__MAX) {
-			tally_err("--format must be text, json or csv, not '%s'", format);
-			return EXIT_USAGE;
-		}
+		if (i == T__MAX)
+			return tally_usage("turnout", "--format must be text, json or csv, not '%s'",
+			                   format);
 		fmt = (enum tfmt)i;
 	}
-	if (by && by[0] == '\0') {
-		tally_err("--by needs an attribute name");
-		return EXIT_USAGE;
-	}
+	if (by && by[0] == '\0')
+		return tally_usage("turnout", "--by needs an attribute name");
 	if (out_clobbers(outp, db, form))
 		return EXIT_USAGE;
 	if (open_form_db(form, db, &f, &s) != 0)

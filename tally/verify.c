@@ -71,17 +71,26 @@ static const char verify_usage[] =
 	"\n"
 	"Recomputes every answers hash (and checks the stored text is canonical\n"
 	"JSON), checks every receipt's signature and claims against the receipt\n"
-	"public key(s), and walks the hash chain for altered or missing rows.\n"
-	"Prints each problem, then \"verified N revisions: ok\"; exit 1 on any problem.\n"
-	"Give --receipt-pub once per receipt key the collectors used; --jobs N sets\n"
-	"the number of checking threads (default: one per core).  The last line names\n"
-	"the chain head; publish it, and --head LINK will later check that the chain\n"
-	"still holds it (removing the newest rows leaves no other trace).\n"
-	"The chair's record (dispositions, outcomes) and the revocations are\n"
-	"checked the same way, each on its own chain; publish the revocation chain\n"
-	"head too, and --revocations-head LINK checks that chain still holds it.\n"
-	"A salted revision's hash is SHA-256(salt bytes || canonical answers); one\n"
-	"stored before salts existed, SHA-256(canonical answers).\n";
+	"public key(s), and walks the hash chain for altered or missing rows; the\n"
+	"chair's record (dispositions, outcomes) and the revocations are checked the\n"
+	"same way, each on its own chain.  A salted revision's hash is SHA-256(salt\n"
+	"bytes || canonical answers); one stored before salts existed, SHA-256(canonical\n"
+	"answers).  Prints each problem, then \"verified N revisions: ok\".  The last\n"
+	"lines name the chain heads: publish them, and --head / --revocations-head\n"
+	"will later check that the chains still hold them (removing the newest rows\n"
+	"leaves no other trace).\n"
+	"\n"
+	"options:\n"
+	"  --db DB             the collector's database (read only)\n"
+	"  --receipt-pub FILE  a receipt public key (receipt.public, from keygen); once\n"
+	"                      per receipt key the collectors used\n"
+	"  --head LINK         a chain head published earlier: 64 lowercase hex digits\n"
+	"  --revocations-head LINK  the revocation chain's head published earlier\n"
+	"  --jobs N            checking threads, 1 to 16 (default: one per core)\n"
+	"  --help              print this help\n"
+	"\n"
+	"exit status: 0 every check holds, 1 any problem (or a key or database that\n"
+	"cannot be read), 2 usage error.\n";
 
 static const char zero_link[65] =
 	"0000000000000000000000000000000000000000000000000000000000000000";
@@ -701,17 +710,15 @@ int cmd_verify(int argc, char **argv)
 	if (rc)
 		goto done;
 	if (db == NULL || npubs == 0) {
-		tally_err("%s is required", db == NULL ? "--db" : "--receipt-pub");
-		fputs(verify_usage, stderr);
-		rc = EXIT_USAGE;
+		rc = tally_usage("verify", "%s is required", db == NULL ? "--db" : "--receipt-pub");
 		goto done;
 	}
 	nj = sysconf(_SC_NPROCESSORS_ONLN);
 	if (jobs) {
 		nj = strtol(jobs, &end, 10);
 		if (*jobs == '\0' || *end != '\0' || nj < 1 || nj > MAX_JOBS) {
-			tally_err("--jobs must be a number from 1 to %d, not '%s'", MAX_JOBS, jobs);
-			rc = EXIT_USAGE;
+			rc = tally_usage("verify", "--jobs must be a number from 1 to %d, not '%s'",
+			                 MAX_JOBS, jobs);
 			goto done;
 		}
 	}
@@ -723,8 +730,7 @@ int cmd_verify(int argc, char **argv)
 	v->jobs = nj < 1 ? 1 : nj > MAX_JOBS ? MAX_JOBS : (int)nj;
 	v->want_head = head;
 	if (head && (strlen(head) != 64 || strspn(head, "0123456789abcdef") != 64)) {
-		tally_err("--head must be a chain link: 64 lowercase hex digits");
-		rc = EXIT_USAGE;
+		rc = tally_usage("verify", "--head must be a chain link: 64 lowercase hex digits");
 		goto done;
 	}
 	if (khead && (strlen(khead) != 64 || strspn(khead, "0123456789abcdef") != 64)) {

@@ -346,10 +346,10 @@ START_TEST(test_schedule_command_line_conventions)
 	expect(0, "usage: collector status", NULL, "status", "--help", NULL, NULL, NULL, NULL, NULL, NULL);
 	expect(0, "close --db DB --form QID", NULL, "--help", NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 	/* usage errors: 2 */
-	expect(2, NULL, "collector: close: --db is required", "close", NULL, NULL, NULL, NULL, NULL,
+	expect(2, NULL, "collector close: --db is required", "close", NULL, NULL, NULL, NULL, NULL,
 	       NULL, NULL);
 	expect(2, NULL, "--form is required", "close", "--db", E.db, NULL, NULL, NULL, NULL, NULL);
-	expect(2, NULL, "unexpected argument '--bogus'", "open", "--db", E.db, "--form", "all-types",
+	expect(2, NULL, "unknown option '--bogus'", "open", "--db", E.db, "--form", "all-types",
 	       "--bogus", NULL, NULL);
 	expect(2, NULL, "not an RFC 3339 time", "close", "--db", E.db, "--form", "all-types", "--at",
 	       "tomorrow", NULL);
@@ -360,7 +360,7 @@ START_TEST(test_schedule_command_line_conventions)
 	       "2030-01-02T00:00:00Z", "--until=2030-01-01T00:00:00Z");
 	expect(2, NULL, "expected text or json", "status", "--db", E.db, "--format", "xml", NULL,
 	       NULL, NULL);
-	expect(2, NULL, "unexpected argument '--at'", "status", "--db", E.db, "--at",
+	expect(2, NULL, "unknown option '--at'", "status", "--db", E.db, "--at",
 	       "2030-01-01T00:00:00Z", NULL, NULL, NULL);
 	/* invalid input: 1, naming the DB; a missing DB is not created */
 	expect(1, NULL, "no such database", "close", "--db", missing, "--form", "all-types", NULL,

@@ -1496,6 +1496,11 @@ START_TEST(test_usage_errors_exit_2_and_help_exits_0)
 	ck_assert_int_eq(run("summary", "--db", NULL), 2);
 	/* never writes over its own input */
 	build_db(dbpath, form_json, base, 1);
+	/* a language the form lacks: one line naming those it has, and the hint */
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--lang", "de", NULL), 2);
+	ck_assert_ptr_nonnull(strstr(err_text, "--lang de: "));
+	ck_assert_ptr_nonnull(strstr(err_text, "has no such language (it has: en fr)\n"
+	                                       "try 'tally summary --help'\n"));
 	ck_assert_int_eq(run("report", "--db", dbpath, "--form", formpath, "--out", dbpath, NULL), 2);
 	ck_assert_ptr_nonnull(strstr(err_text, "refusing to overwrite"));
 	ck_assert_int_eq(run("export", "--db", dbpath, "--form", formpath, "--format", "csv",

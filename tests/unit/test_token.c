@@ -1060,7 +1060,8 @@ START_TEST(test_commands_help_exits_0_and_usage_errors_exit_2)
 	}
 	for (i = 0; i < 5; i++) {
 		ck_assert_int_eq(run_collector((const char **)usage[i], &out, &err), 2);
-		ck_assert_ptr_nonnull(strstr(err, "collector: "));
+		ck_assert_ptr_nonnull(strstr(err, "collector "));
+		ck_assert_ptr_nonnull(strstr(err, "\ntry 'collector "));
 		ck_assert_str_eq(out, "");
 		free(out);
 		free(err);
