@@ -2203,6 +2203,50 @@ START_TEST(test_min_group_of_the_form_sets_the_threshold)
 }
 END_TEST
 
+/* tally trend across pseudonymous rounds: the same allow-list, and a
+ * suppressed group has no figure in any round (null). */
+START_TEST(test_trend_of_pseudonymous_rounds_only_public_and_small_groups_null)
+{
+	static const char u1[] =
+		"{\"id\":\"u1\",\"series\":\"u\",\"round\":1,\"languages\":[\"en\"],\"title\":\"T\","
+		"\"anonymity\":\"pseudonymous\",\"public_attributes\":[\"region\"],\"sections\":[{"
+		"\"id\":\"main\",\"title\":\"Main\",\"questions\":["
+		"{\"id\":\"proposal\",\"type\":\"position\",\"text\":\"Proposal\"},"
+		"{\"id\":\"why\",\"type\":\"text\",\"text\":\"Why?\"}]}]}";
+	static const char u2[] =
+		"{\"id\":\"u2\",\"series\":\"u\",\"round\":2,\"previous\":\"u1\",\"languages\":[\"en\"],"
+		"\"title\":\"T\",\"anonymity\":\"pseudonymous\",\"public_attributes\":[\"region\"],"
+		"\"sections\":[{\"id\":\"main\",\"title\":\"Main\",\"questions\":["
+		"{\"id\":\"proposal\",\"type\":\"position\",\"text\":\"Proposal\"},"
+		"{\"id\":\"why\",\"type\":\"text\",\"text\":\"Why?\"}]}]}";
+	char p1[160], p2[160];
+	cJSON *tr, *g, *resp;
+	snprintf(p1, sizeof p1, "%s/u1.json", dir);
+	snprintf(p2, sizeof p2, "%s/u2.json", dir);
+	write_text(p1, u1);
+	write_text(p2, u2);
+	build_db(dbpath, u1, named, 4);
+	build_db(dbpath, u2, named, 4);
+	ck_assert_int_eq(run("trend", "--db", dbpath, "--form", p1, "--form", p2, "--by",
+	                     "full_name", NULL), 1);
+	ck_assert_msg(strstr(err_text, "public attributes: region") != NULL, "%s", err_text);
+	ck_assert_ptr_null(strstr(out_text, "Zimmer"));
+	ck_assert_int_eq(run("trend", "--db", dbpath, "--form", p1, "--form", p2, "--by", "region",
+	                     "--format", "json", NULL), 0);
+	ck_assert_ptr_null(strstr(out_text, "Zimmer"));
+	tr = cJSON_Parse(out_text);
+	ck_assert_ptr_nonnull(tr);
+	g = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(tr, "groups"), "AMS");
+	ck_assert_ptr_nonnull(g);
+	resp = cJSON_GetObjectItemCaseSensitive(g, "responses");
+	ck_assert(cJSON_IsNull(cJSON_GetArrayItem(resp, 0)) && cJSON_IsNull(cJSON_GetArrayItem(resp, 1)));
+	g = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(tr, "groups"), "EUR");
+	ck_assert_int_eq((int)cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(g, "responses"), 1)
+	                     ->valuedouble, 3);
+	cJSON_Delete(tr);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("tally_cli");
@@ -2257,6 +2301,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_pseudonymous_export_leaves_out_non_public_attributes);
 	tcase_add_test(t, test_pseudonymous_small_groups_show_no_figures_in_any_format);
 	tcase_add_test(t, test_min_group_of_the_form_sets_the_threshold);
+	tcase_add_test(t, test_trend_of_pseudonymous_rounds_only_public_and_small_groups_null);
 	suite_add_tcase(s, t);
 	return s;
 }
