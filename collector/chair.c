@@ -8,7 +8,7 @@
  *   1. Only a chair token for this questionnaire gets here (authenticate,
  *      request.c): by bearer or by the session cookie of the chair's link.
  *   2. The query is checked before any tally: ?by= an attribute name
- *      (never entity on a pseudonymous questionnaire), ?weight= delegate or
+ *      (on a pseudonymous questionnaire one of its public_attributes), ?weight= delegate or
  *      entity, ?list=/?group=/?page= within bounds; else 400 or 404.
  *   3. The CSV is that of `tally summary --format csv`: both are written
  *      by snd_summary_csv (core/summary.c).
@@ -87,11 +87,13 @@ static int summary_params(struct req *r, const char **by, enum snd_weight *weigh
 			                  "by must be an attribute name ([A-Za-z0-9_-], at most 64)", NULL);
 			return -1;
 		}
-		if (form_of(r)->anonymity == SND_PSEUDONYMOUS && strcmp(b, "entity") == 0) {
-			*ret = http_error(r, 400, "bad_request",
-			                  "this questionnaire is pseudonymous: a breakdown by entity would "
-			                  "reveal who answered what",
-			                  NULL);
+		if (!snd_form_attr_public(form_of(r), b)) {
+			/* pseudonymous: only its "public_attributes" break it down */
+			char pub[512], msg[700];
+			snprintf(msg, sizeof msg, "this questionnaire is pseudonymous: a breakdown by %s "
+			         "is not allowed; its public attributes: %s", b,
+			         snd_form_public_list(form_of(r), pub, sizeof pub));
+			*ret = http_error(r, 400, "bad_request", msg, NULL);
 			return -1;
 		}
 		*by = b;

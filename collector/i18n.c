@@ -717,6 +717,8 @@ const char *const msgs[M__MAX][UN__MAX] = {
 		"{1} آخرون غير معروضين: يسردهم tally turnout --missing جميعًا.",
 		"另有 {1} 人未显示：tally turnout --missing 可列出全部。",
 		"Ещё {1} не показаны: tally turnout --missing выводит всех." },
+	[M_FEWER_THAN] = { "fewer than {1}", "moins de {1}", "menos de {1}", "أقل من {1}",
+		"少于 {1}", "меньше {1}" },
 };
 
 const char *tr(int un, enum msg m)

@@ -66,6 +66,8 @@ enum msg {
 	/* turnout against the roll (page_chair.c) */
 	M_INVITED_ANSWERED, M_ANSWERED_INVITED, M_RATE, M_REVOKED_N, M_NOT_ANSWERED,
 	M_NOT_ANSWERED_MORE,
+	/* a group smaller than the questionnaire's min_group (page_chair.c) */
+	M_FEWER_THAN,
 	M__MAX
 };
 

@@ -55,6 +55,14 @@ static void turnout_table(struct pg *p, const cJSON *by, const char *key, enum m
 		snd_fmt_count(b, snd_json_num0(e, "entities"), '.');
 		put(p, "<tr><th scope=\"row\">");
 		esc(p, e->string);
+		if (cJSON_IsTrue(jget(e, "suppressed"))) {
+			/* fewer respondents than min_group (turnout.c): no figures */
+			snd_fmt_count(a, snd_json_num0(e, "fewer_than"), '.');
+			snd_buf_printf(p->b, "</th><td colspan=\"%d\" class=\"suppressed\">", roll ? 4 : 2);
+			put_msg(p, M_FEWER_THAN, a, NULL);
+			put(p, "</td></tr>\n");
+			continue;
+		}
 		snd_buf_printf(p->b, "</th><td>%s</td><td>%s</td>", a, b);
 		if (roll) {
 			/* the roll's answered over invited (turnout.c); a dash for a
@@ -410,6 +418,8 @@ static void chair_controls(struct pg *p, const char *by, enum snd_weight weight)
 	put(p, "</option>");
 	for (i = 0; i < sizeof by_attrs / sizeof by_attrs[0]; i++) {
 		int sel = by && strcmp(by, by_attrs[i].attr) == 0;
+		if (!snd_form_attr_public(p->f, by_attrs[i].attr))
+			continue; /* pseudonymous: only its public attributes */
 		known |= sel;
 		snd_buf_printf(p->b, "<option value=\"%s\"%s>", by_attrs[i].attr, sel ? " selected" : "");
 		put(p, tr(p->un, by_attrs[i].name));
@@ -663,6 +673,13 @@ void page_chair(struct snd_buf *out, const struct page_req *r, const struct chai
 			snd_buf_printf(out, "<details class=\"group\" id=\"g-%d\"><summary><span class=\"gname\">", gi++);
 			esc(&p, g->string);
 			put(&p, "</span> \xc2\xb7 ");
+			if (cJSON_IsTrue(jget(g, "suppressed"))) {
+				/* fewer respondents than min_group (tally_json.c) */
+				snd_fmt_count(a, snd_json_num0(g, "fewer_than"), '.');
+				put_msg(&p, M_FEWER_THAN, a, NULL);
+				put(&p, "</summary>\n</details>\n");
+				continue;
+			}
 			put_msg(&p, M_RESPONSES, a, NULL);
 			put(&p, "</summary>\n");
 			consensus_table(&p, jget(g, "questions"), NULL, NULL);

@@ -216,11 +216,104 @@ static void parse_series(struct form_ctx *c, const cJSON *root)
 		form_err(c, "$.previous", "a questionnaire cannot be its own previous round");
 }
 
+/* "public_attributes" (pseudonymous forms: the attributes that may be
+ * shown; attributed forms show every attribute, so there it changes
+ * nothing) and "min_group" (groups with fewer respondents show no
+ * figures; default 3 on a pseudonymous form, 1, no suppression, on an
+ * attributed one). */
+static int is_attr_name(const char *s)
+{
+	size_t n = 0;
+	for (; s[n]; n++)
+		if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= '0' && s[n] <= '9') || s[n] == '_'))
+			return 0;
+	return n >= 1 && n <= 64;
+}
+
+static void parse_privacy(struct form_ctx *c, const cJSON *root)
+{
+	struct snd_form *f = c->f;
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "public_attributes"), *it;
+	long n;
+	f->min_group = f->anonymity == SND_PSEUDONYMOUS ? 3 : 1;
+	if (v != NULL && !cJSON_IsArray(v)) {
+		form_err(c, "$.public_attributes", "must be an array of attribute names");
+	} else if (v != NULL) {
+		size_t cap = (size_t)cJSON_GetArraySize(v), i = 0;
+		f->public_attributes = cap ? calloc(cap, sizeof *f->public_attributes) : NULL;
+		if (cap && f->public_attributes == NULL) {
+			form_err(c, "$.public_attributes", "out of memory");
+			cap = 0;
+		}
+		cJSON_ArrayForEach(it, v) {
+			char p[FORM_PATH_MAX];
+			size_t j;
+			snprintf(p, sizeof p, "$.public_attributes[%zu]", i++);
+			if (!cJSON_IsString(it) || !is_attr_name(it->valuestring)) {
+				form_err(c, p, "attribute names are 1 to 64 characters of a-z, 0-9 and _");
+				continue;
+			}
+			if (strcmp(it->valuestring, "entity") == 0 || strcmp(it->valuestring, "sub") == 0 ||
+			    strcmp(it->valuestring, "id") == 0) {
+				form_err(c, p, "\"%s\" identifies delegates and cannot be public",
+				         it->valuestring);
+				continue;
+			}
+			for (j = 0; j < f->npublic_attributes; j++)
+				if (strcmp(f->public_attributes[j], it->valuestring) == 0)
+					break;
+			if (j < f->npublic_attributes) {
+				form_err(c, p, "\"%s\" is listed twice", it->valuestring);
+				continue;
+			}
+			if (f->npublic_attributes < cap)
+				f->public_attributes[f->npublic_attributes++] = xstrdup(c, it->valuestring);
+		}
+	}
+	v = cJSON_GetObjectItemCaseSensitive(root, "min_group");
+	if (v != NULL) {
+		if (get_int(v, 1, 1000000, &n) != 0)
+			form_err(c, "$.min_group", "must be a whole number of at least 1");
+		else
+			f->min_group = (int)n;
+	}
+}
+
+int snd_form_attr_public(const struct snd_form *f, const char *name)
+{
+	if (name == NULL || strcmp(name, "entity") == 0)
+		return f->anonymity != SND_PSEUDONYMOUS && name != NULL;
+	if (f->anonymity != SND_PSEUDONYMOUS)
+		return 1;
+	for (size_t i = 0; i < f->npublic_attributes; i++)
+		if (strcmp(f->public_attributes[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+const char *snd_form_public_list(const struct snd_form *f, char *buf, size_t len)
+{
+	size_t used = 0;
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	for (size_t i = 0; i < f->npublic_attributes; i++) {
+		int k = snprintf(buf + used, len - used, "%s%s", i ? ", " : "", f->public_attributes[i]);
+		if (k < 0 || (size_t)k >= len - used)
+			break;
+		used += (size_t)k;
+	}
+	if (used == 0)
+		snprintf(buf, len, "%s", "none");
+	return buf;
+}
+
 static void parse_form(struct form_ctx *c, const cJSON *root)
 {
 	static const char *const fkeys[] = {"id", "languages", "drafts", "title", "intro",
 	                                    "opens", "closes", "anonymity", "sections",
-	                                    "previous", "results", "series", "round"};
+	                                    "previous", "results", "series", "round",
+	                                    "public_attributes", "min_group"};
 	struct snd_form *f = c->f;
 	const cJSON *v;
 	if (!cJSON_IsObject(root)) {
@@ -265,6 +358,7 @@ static void parse_form(struct form_ctx *c, const cJSON *root)
 			f->results = (enum snd_results)i;
 	}
 	parse_series(c, root);
+	parse_privacy(c, root);
 	form_parse_sections(c, root);
 }
 
@@ -317,6 +411,9 @@ void snd_form_free(struct snd_form *f)
 	free(f->id);
 	free(f->series);
 	free(f->previous);
+	for (i = 0; i < f->npublic_attributes; i++)
+		free(f->public_attributes[i]);
+	free(f->public_attributes);
 	free(f->source);
 	free(f);
 }

@@ -108,6 +108,15 @@ static void html_fill1(struct snd_buf *o, const char *tpl, const char *arg)
 	snd_rpt_html_fill(o, tpl, &arg, 1);
 }
 
+/* "fewer than 3": a group smaller than the form's min_group, whose
+ * figures are not shown (tally_json.c, turnout.c). */
+static void fewer_than(struct snd_buf *o, const struct snd_form *f, int lang, const cJSON *g)
+{
+	char n[SND_FMT_LEN];
+	snd_fmt_count(n, snd_json_num0(g, "fewer_than"), snd_rpt_dec(f, lang));
+	html_fill1(o, T(f, lang, M_FEWER_THAN), n);
+}
+
 static void render_turnout(struct snd_buf *o, const struct snd_form *f, int lang,
                            const cJSON *turnout)
 {
@@ -164,6 +173,12 @@ static void render_turnout(struct snd_buf *o, const struct snd_form *f, int lang
 		cJSON_ArrayForEach(val, attr) {
 			snd_buf_puts(o, "<tr><th scope=\"row\">");
 			snd_buf_html(o, snd_rpt_group_name(f, lang, val->string));
+			if (snd_rpt_suppressed(val)) {
+				snd_buf_printf(o, "</th><td colspan=\"%d\">", roll ? 4 : 2);
+				fewer_than(o, f, lang, val);
+				snd_buf_puts(o, "</td></tr>");
+				continue;
+			}
 			snd_fmt_count(a, snd_json_num0(val, "delegates"), dec);
 			snd_fmt_count(b, snd_json_num0(val, "entities"), dec);
 			snd_buf_printf(o, "</th><td>%s</td><td>%s</td>", a, b);
@@ -223,6 +238,12 @@ static void group_cells(struct snd_buf *o, const struct snd_form *f, int lang, c
 	char a[SND_FMT_LEN], dec = snd_rpt_dec(f, lang);
 	cJSON_ArrayForEach(g, groups) {
 		const cJSON *gq = NULL, *it;
+		if (snd_rpt_suppressed(g)) {
+			snd_buf_puts(o, "<td class=\"snd-suppressed\">");
+			fewer_than(o, f, lang, g);
+			snd_buf_puts(o, "</td>");
+			continue;
+		}
 		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(g, "questions")) {
 			const char *gid = snd_json_str(it, "id");
 			if (gid && strcmp(gid, id) == 0) {
@@ -614,6 +635,13 @@ enum snd_err snd_report_page(struct snd_buf *out, const struct snd_form *f, int 
 			snd_fmt_count(a, snd_json_num0(g, "responses"), dec);
 			snd_buf_puts(out, "</h2><p class=\"snd-meta\">");
 			snd_buf_html(out, T(f, lang, M_RESPONSES));
+			if (snd_rpt_suppressed(g)) {
+				/* fewer respondents than the form's min_group: no figures */
+				snd_buf_puts(out, ": ");
+				fewer_than(out, f, lang, g);
+				snd_buf_puts(out, "</p>\n</section>\n");
+				continue;
+			}
 			snd_buf_printf(out, ": %s</p>\n", a);
 			render_questions(out, f, lang, cJSON_GetObjectItemCaseSensitive(g, "questions"), 0,
 			                 NULL);

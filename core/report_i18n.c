@@ -380,6 +380,8 @@ static const char *const ui_text[M__MAX][NUI] = {
 	[M_ST_NEW] = {"new", "nouvelle", "nueva", "جديد", "新", "новое"},
 	[M_ST_SILENT] = {"silent", "silencieuse", "silenciosa", "صامت", "沉默", "без ответа"},
 	[M_ST_WITHDRAWN] = {"withdrawn", "retirée", "retirada", "مسحوب", "撤回", "снято"},
+	[M_FEWER_THAN] = {"fewer than %s", "moins de %s", "menos de %s", "أقل من %s",
+		"少于 %s", "меньше %s"},
 };
 
 /* The UI language of form language lang: its index in ui_langs, else 0. */

@@ -46,6 +46,8 @@ enum msg {
 	M_REGISTER, M_REGISTER_NOTE, M_REG_STATUS, M_REG_ENTITY, M_REG_ENTITIES, M_REG_ROUND,
 	M_REG_NO_ANSWER, M_REG_NONE, M_REG_DISPOSITION, M_ST_SUSTAINED, M_ST_NEW, M_ST_SILENT,
 	M_ST_WITHDRAWN,
+	/* a group smaller than the form's min_group */
+	M_FEWER_THAN,
 	M__MAX
 };
 
@@ -94,6 +96,12 @@ void snd_rpt_html_attr(struct snd_buf *o, const struct snd_form *f, int lang, co
 
 /* Appends template tpl with each "%s" replaced, in order, by args[i]
  * (missing args as ""), unescaped: the caller escapes the result. */
+/* 1 when a group (or turnout value) is smaller than the form's min_group
+ * and shows no figures: {"responses": null, "suppressed": true, ...}. */
+static inline int snd_rpt_suppressed(const cJSON *g)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(g, "suppressed"));
+}
 void snd_rpt_fill(struct snd_buf *b, const char *tpl, const char *const *args, size_t n);
 /* The same, escaped into o (a failure of the scratch buffer fails o). */
 void snd_rpt_html_fill(struct snd_buf *o, const char *tpl, const char *const *args, size_t n);

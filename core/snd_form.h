@@ -97,6 +97,9 @@ struct snd_form {
 	int round;
 	char *previous;
 	enum snd_results results;    /* "results": who sees the tally (default chairs) */
+	char **public_attributes;    /* "public_attributes": what --by may name (pseudonymous) */
+	size_t npublic_attributes;
+	int min_group;               /* "min_group": smaller groups show no figures */
 	struct snd_section *sections;
 	size_t nsections;
 	struct snd_question *questions; /* all questions, in form order */
@@ -118,6 +121,12 @@ void snd_form_free(struct snd_form *f);
 
 /* Index of the question with that id, or -1. */
 int snd_form_question(const struct snd_form *f, const char *id);
+/* 1 when attribute `name` may be shown (as --by, in exports, on the chair
+ * page): any attribute but "entity" of an attributed form; on a
+ * pseudonymous form only those its "public_attributes" lists. */
+int snd_form_attr_public(const struct snd_form *f, const char *name);
+/* The public attributes as "region, category" (or "none"), for messages. */
+const char *snd_form_public_list(const struct snd_form *f, char *buf, size_t len);
 /* Index of a language code in f->languages, or -1. */
 int snd_form_lang(const struct snd_form *f, const char *code);
 /* Picks a language from an Accept-Language header value (q-values honoured),

@@ -302,6 +302,13 @@ static enum snd_err csv_doc(struct snd_buf *out, const struct snd_form *f, const
 	csv_questions(out, f, cJSON_GetObjectItemCaseSensitive(summary, "questions"), "", stream);
 	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(summary, "groups")) {
 		w.group = g->string;
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(g, "suppressed"))) {
+			/* fewer respondents than the form's min_group: no figures */
+			char n[40];
+			snprintf(n, sizeof n, "fewer than %.0f", snd_json_num0(g, "fewer_than"));
+			csv_row(&w, NULL, "responses", n);
+			continue;
+		}
 		csv_num(&w, NULL, "responses", g, "responses");
 		if (stream != NULL)
 			stream->tgroup = g->string;

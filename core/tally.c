@@ -280,19 +280,6 @@ void tally_errf(char *errbuf, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Breakdowns that name a person or an administration, refused on
- * pseudonymous forms wherever the summary is asked for (the collector's
- * chair view as well as `tally`): the list `tally export` hides, in any case. */
-static int identifying_attr(const char *by)
-{
-	static const char *const ids[] = {"entity", "ent", "id", "sub", "name", "email"};
-	size_t i;
-	for (i = 0; i < sizeof ids / sizeof ids[0]; i++)
-		if (strcasecmp(by, ids[i]) == 0)
-			return 1;
-	return 0;
-}
-
 /* --weight entity: each block whose "no view" count is positive while its
  * question (or matrix row) has no answered value adds 1 to its scope's
  * no_view (invariant 7).  O(blocks x scale questions and rows). */
@@ -336,9 +323,9 @@ void snd_tally_free(struct snd_tally *st)
  * distinct one are pooled in "(other)".  Each group is tallied as if it were
  * the whole questionnaire: under --weight entity an entity has weight 1 in
  * every group it appears in, split among its delegates in that group.
- * Pseudonymous forms: no entity anywhere in the output, and a by that names
- * people ("entity", "name", "email"...: identifying_attr) is refused
- * (SND_EINVAL). */
+ * Pseudonymous forms: no entity anywhere in the output, and a by that is
+ * not one of the form's "public_attributes" is refused (SND_EINVAL);
+ * groups smaller than the form's min_group show no figures (tally_json.c). */
 void tally_bad_note(struct tally_bad *b, int64_t seq, const char *sub, const char *what)
 {
 	size_t i = 0;
@@ -396,10 +383,11 @@ enum snd_err snd_tally_run_ex(struct snd_store *s, const struct snd_form *f,
 		tally_errf(errbuf, errlen, "%s", "unknown weighting");
 		return SND_EINVAL;
 	}
-	if (o->by != NULL && f->anonymity == SND_PSEUDONYMOUS && identifying_attr(o->by)) {
-		tally_errf(errbuf, errlen, "questionnaire %s is pseudonymous: a breakdown by %s would "
-		     "reveal who answered what; break down by category, sg or region instead", f->id,
-		     strcmp(o->by, "entity") == 0 ? "entity" : "an attribute that names people");
+	if (o->by != NULL && o->by[0] != '\0' && !snd_form_attr_public(f, o->by)) {
+		char pub[512];
+		tally_errf(errbuf, errlen, "questionnaire %s is pseudonymous: a breakdown by %s is "
+		     "not allowed; its public attributes: %s", f->id, o->by,
+		     snd_form_public_list(f, pub, sizeof pub));
 		return SND_EINVAL;
 	}
 	if (o->by != NULL && o->by[0] == '\0') {

@@ -166,18 +166,9 @@ int tally_add_row_scope(void *ctx, const char *p, size_t len)
 struct attr_keys {
 	char *k[MAX_ATTR_KEYS];
 	size_t n;
-	int pseudo;
+	const struct snd_form *f;
 	int oom;
 };
-
-static int identifying(const char *k)
-{
-	static const char *const ids[] = {"entity", "ent", "id", "sub", "name", "email"};
-	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
-		if (strcasecmp(k, ids[i]) == 0)
-			return 1;
-	return 0;
-}
 
 static int attr_keys_row(void *ctx, const struct snd_walk_row *w)
 {
@@ -189,7 +180,7 @@ static int attr_keys_row(void *ctx, const struct snd_walk_row *w)
 		return 0; /* the engine skips such rows too */
 	cJSON_ArrayForEach(it, o) {
 		size_t i = 0;
-		if (it->string == NULL || (a->pseudo && identifying(it->string)))
+		if (it->string == NULL || !snd_form_attr_public(a->f, it->string))
 			continue;
 		while (i < a->n && strcmp(a->k[i], it->string) < 0)
 			i++;
@@ -215,7 +206,7 @@ enum snd_err snd_tally_attrs(struct snd_store *s, const struct snd_form *f, char
 	struct snd_buf b;
 	enum snd_err e;
 	memset(&a, 0, sizeof a);
-	a.pseudo = f->anonymity == SND_PSEUDONYMOUS;
+	a.f = f;
 	e = snd_store_walk(s, f->id, SND_WALK_ATTRS, attr_keys_row, &a, NULL);
 	if (e == SND_OK && a.oom)
 		e = SND_ENOMEM;

@@ -748,6 +748,15 @@ static void out_summary(struct emit *e)
 			e->dupkey = 1;
 			e_begin(e, order[i]->name, 1);
 			e->dupkey = 0;
+			if (order[i]->acc[0] < (double)t->f->min_group) {
+				/* Too few to show (the form's min_group): no figure at
+				 * all, not even how few, only that there are fewer. */
+				e_num_or_null(e, "responses", 0, 0);
+				e_bool(e, "suppressed", 1);
+				e_num(e, "fewer_than", (double)t->f->min_group);
+				e_end(e);
+				continue;
+			}
 			e_num(e, "responses", order[i]->acc[0]);
 			out_questions(e, (size_t)(order[i] - t->sc));
 			e_end(e);

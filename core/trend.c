@@ -393,7 +393,11 @@ static cJSON *groups_of(const struct snd_form *const *forms, size_t n, const str
 				const cJSON *gk = cJSON_GetObjectItemCaseSensitive(
 					cJSON_GetObjectItemCaseSensitive(sums[k], "groups"), g->string);
 				qs[k] = gk ? cJSON_GetObjectItemCaseSensitive(gk, "questions") : NULL;
-				cJSON_AddItemToArray(resp, gk ? cJSON_CreateNumber(snd_json_num0(gk, "responses"))
+				/* null: the round lacks the group, or it is smaller than
+				 * min_group there and shows no figures (tally_json.c) */
+				cJSON_AddItemToArray(resp, gk && cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(
+				                                 gk, "responses"))
+				                              ? cJSON_CreateNumber(snd_json_num0(gk, "responses"))
 				                              : cJSON_CreateNull());
 			}
 			if ((q = questions_of(forms, n, t, nt, qs)) == NULL)

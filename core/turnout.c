@@ -338,6 +338,13 @@ static int chair_roll_del(void *ctx, const struct roll_del *d)
  * region; "(none)" for delegates without the attribute.  Values in natural
  * order.  With a roll, also who was invited (invariant 4).  *out (caller
  * deletes) is set only on SND_OK. */
+/* A group with fewer respondents than the form's min_group shows no
+ * figures (interface.md; 1, the attributed default, suppresses nothing). */
+static int turnout_small(const struct snd_form *f, double answered)
+{
+	return f->min_group > 1 && answered < (double)f->min_group;
+}
+
 enum snd_err snd_tally_turnout(struct snd_store *s, const struct snd_form *f, cJSON **out,
                                char *errbuf, size_t errlen)
 {
@@ -381,7 +388,10 @@ enum snd_err snd_tally_turnout(struct snd_store *s, const struct snd_form *f, cJ
 	}
 	cJSON *by = cJSON_AddObjectToObject(root, "by");
 	for (size_t a = 0; a < NTURNOUT && by && !oom; a++) {
-		cJSON *ao = cJSON_AddObjectToObject(by, turnout_attrs[a]);
+		cJSON *ao;
+		if (!snd_form_attr_public(f, turnout_attrs[a]))
+			continue; /* pseudonymous: only its public attributes */
+		ao = cJSON_AddObjectToObject(by, turnout_attrs[a]);
 		if (ao == NULL) {
 			oom = 1;
 			break;
@@ -391,6 +401,16 @@ enum snd_err snd_tally_turnout(struct snd_store *s, const struct snd_form *f, cJ
 		for (size_t i = 0; i < tu.ntv[a]; i++) {
 			const struct turnout_val *tv = &tu.tv[a][i];
 			cJSON *vo = cJSON_AddObjectToObject(ao, tv->name);
+			if (vo != NULL && turnout_small(f, tv->delegates)) {
+				/* fewer respondents than min_group: no count of them */
+				if (cJSON_AddTrueToObject(vo, "suppressed") == NULL ||
+				    cJSON_AddNumberToObject(vo, "fewer_than", f->min_group) == NULL ||
+				    (found && cJSON_AddNumberToObject(vo, "invited", tv->invited) == NULL)) {
+					oom = 1;
+					break;
+				}
+				continue;
+			}
 			if (vo == NULL || cJSON_AddNumberToObject(vo, "delegates", tv->delegates) == NULL ||
 			    cJSON_AddNumberToObject(vo, "entities", tv->entities) == NULL ||
 			    (found && (cJSON_AddNumberToObject(vo, "invited", tv->invited) == NULL ||
@@ -546,11 +566,13 @@ static void unknown_by(struct snd_store *s, const struct snd_form *f, const char
 	tally_errf(errbuf, errlen, "--by %s: no delegate on the roll of %s has that attribute; "
 	           "the roll has: %s", by, f->id,
 	           f->anonymity == SND_PSEUDONYMOUS ? "" : "entity");
-	for (size_t i = 0; i < an.n; i++) {
+	for (size_t i = 0, shown = 0; i < an.n; i++) {
+		if (!snd_form_attr_public(f, an.v[i]))
+			continue; /* pseudonymous: only the public attributes are named */
 		len = strlen(errbuf);
 		if (len + 1 < errlen)
 			snprintf(errbuf + len, errlen - len, "%s%s",
-			         i == 0 && f->anonymity == SND_PSEUDONYMOUS ? "" : ", ", an.v[i]);
+			         shown++ == 0 && f->anonymity == SND_PSEUDONYMOUS ? "" : ", ", an.v[i]);
 	}
 	if (an.n == 0 && f->anonymity == SND_PSEUDONYMOUS) {
 		len = strlen(errbuf);
@@ -576,9 +598,11 @@ enum snd_err snd_turnout_roll(struct snd_store *s, const struct snd_form *f,
 		           "only how many (leave out --missing)", f->id);
 		return SND_EINVAL;
 	}
-	if (pseudo && o->by != NULL && strcmp(o->by, "entity") == 0) {
-		tally_errf(errbuf, errlen, "--by entity: %s is pseudonymous; a breakdown by entity "
-		           "would reveal identities", f->id);
+	if (pseudo && o->by != NULL && !snd_form_attr_public(f, o->by)) {
+		char pub[512];
+		tally_errf(errbuf, errlen, "--by %s: %s is pseudonymous; a breakdown by %s is not "
+		           "allowed; its public attributes: %s", o->by, f->id, o->by,
+		           snd_form_public_list(f, pub, sizeof pub));
 		return SND_EINVAL;
 	}
 	memset(&rt, 0, sizeof rt);
@@ -615,6 +639,15 @@ enum snd_err snd_turnout_roll(struct snd_store *s, const struct snd_form *f,
 			qsort(rt.g, rt.ng, sizeof *rt.g, cmp_rgroup);
 		for (size_t i = 0; i < rt.ng; i++) {
 			cJSON *vo = cJSON_AddObjectToObject(go, rt.g[i].name);
+			if (vo != NULL && turnout_small(f, rt.g[i].answered)) {
+				if (cJSON_AddNumberToObject(vo, "invited", rt.g[i].invited) == NULL ||
+				    cJSON_AddNullToObject(vo, "answered") == NULL ||
+				    cJSON_AddNullToObject(vo, "rate") == NULL ||
+				    cJSON_AddTrueToObject(vo, "suppressed") == NULL ||
+				    cJSON_AddNumberToObject(vo, "fewer_than", f->min_group) == NULL)
+					goto done;
+				continue;
+			}
 			if (vo == NULL || cJSON_AddNumberToObject(vo, "invited", rt.g[i].invited) == NULL ||
 			    cJSON_AddNumberToObject(vo, "answered", rt.g[i].answered) == NULL ||
 			    add_rate(vo, rt.g[i].answered, rt.g[i].invited) != 0)

@@ -17,8 +17,8 @@
  *
  * Invariants:
  *   1. Pseudonymous questionnaires: no entity column or field, sub is the
- *      stored pseudonym, and attributes that name a person or an entity
- *      (entity, ent, id, sub, name, email, in any case) are left out.
+ *      stored pseudonym, and only the attributes the form lists in
+ *      "public_attributes" are written (none by default).
  *   2. Streaming: memory is bounded by one record plus the attribute key
  *      set, not by the number of records (CSV reads the database twice:
  *      once for the header's attribute columns).
@@ -97,14 +97,9 @@ struct xctx {
 
 static int hidden_attr(const struct snd_form *f, const char *key)
 {
-	static const char *const ids[] = {"entity", "ent", "id", "sub", "name", "email"};
-	size_t i;
-	if (f->anonymity != SND_PSEUDONYMOUS)
-		return 0;
-	for (i = 0; i < sizeof ids / sizeof ids[0]; i++)
-		if (strcasecmp(key, ids[i]) == 0) /* column names keep their case: "Name" */
-			return 1;
-	return 0;
+	/* Pseudonymous: only the attributes its "public_attributes" lists
+	 * (names compare exactly: "Region" is not "region"). */
+	return f->anonymity == SND_PSEUDONYMOUS && !snd_form_attr_public(f, key);
 }
 
 /* Adds key to the sorted set; -1 on allocation failure.  O(n) insertion

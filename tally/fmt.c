@@ -146,6 +146,12 @@ void walk_summary(struct lists *ls, const cJSON *sum, const struct summary_write
 	w->questions(ctx, questions, 1);
 	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(sum, "groups")) {
 		ls->group = g->string;
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(g, "suppressed"))) {
+			/* fewer respondents than the form's min_group: no figures */
+			snprintf(a, sizeof a, "fewer than %.0f", snd_json_num0(g, "fewer_than"));
+			w->group(ctx, g->string, a);
+			continue;
+		}
 		snd_fmt_count(a, snd_json_num0(g, "responses"), TALLY_DEC);
 		w->group(ctx, g->string, a);
 		w->questions(ctx, cJSON_GetObjectItemCaseSensitive(g, "questions"), 0);

@@ -13,8 +13,8 @@
  *
  * Invariants:
  *   1. The engine runs once per command; every writer reads its result.
- *   2. A breakdown that would identify people on a pseudonymous form is
- *      refused here (exit 2) before the engine refuses it too.
+ *   2. A breakdown by an attribute a pseudonymous form does not declare
+ *      public is refused here (exit 1) before the engine refuses it too.
  *   3. Output goes through struct out: whole or not at all.
  */
 #include "tally.h"
@@ -190,18 +190,14 @@ static int run_summary(const struct common *c, struct snd_form **f, struct snd_s
 		return tally_usage(c->cmd, "--lang %s: %s has no such language (it has:%s)",
 		                   c->lang, c->form, has);
 	}
-	if (c->by && (*f)->anonymity == SND_PSEUDONYMOUS) {
-		/* The engine refuses "entity"; attributes that name people or
-		 * administrations would reveal as much, so refuse them too. */
-		static const char *const ids[] = {"entity", "ent", "id", "sub", "name", "email"};
-		size_t i;
-		for (i = 0; i < sizeof ids / sizeof ids[0]; i++) {
-			if (strcasecmp(c->by, ids[i]) == 0) {
-				tally_err("--by %s: %s is pseudonymous; a breakdown by %s would reveal "
-				          "identities", c->by, c->form, c->by);
-				return EXIT_USAGE;
-			}
-		}
+	if (c->by && !snd_form_attr_public(*f, c->by)) {
+		/* Pseudonymous: only the attributes the form declares public
+		 * ("public_attributes") may break the results down. */
+		char pub[512];
+		tally_err("--by %s: %s is pseudonymous; a breakdown by %s is not allowed; its public "
+		          "attributes: %s", c->by, c->form, c->by,
+		          snd_form_public_list(*f, pub, sizeof pub));
+		return 1;
 	}
 	o.by = c->by;
 	o.weight = c->weight && strcmp(c->weight, "entity") == 0 ? SND_WEIGHT_ENTITY

@@ -556,19 +556,16 @@ int cmd_trend(int argc, char **argv)
 		goto done;
 	}
 	if (by) {
-		static const char *const ids[] = {"entity", "ent", "id", "sub", "name", "email"};
+		/* pseudonymous rounds: only the attributes each declares public */
 		for (i = 0; i < nforms; i++) {
-			size_t k;
-			if (f[i]->anonymity != SND_PSEUDONYMOUS)
+			char pub[512];
+			if (snd_form_attr_public(f[i], by))
 				continue;
-			for (k = 0; k < sizeof ids / sizeof ids[0]; k++) {
-				if (strcasecmp(by, ids[k]) == 0) {
-					tally_err("--by %s: %s is pseudonymous; a breakdown by %s would reveal "
-					          "identities", by, forms[i], by);
-					rc = EXIT_USAGE;
-					goto done;
-				}
-			}
+			tally_err("--by %s: %s is pseudonymous; a breakdown by %s is not allowed; its "
+			          "public attributes: %s", by, forms[i], by,
+			          snd_form_public_list(f[i], pub, sizeof pub));
+			rc = 1;
+			goto done;
 		}
 	}
 	o.by = by;

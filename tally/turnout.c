@@ -82,6 +82,13 @@ static void text_row(struct snd_buf *b, const char *name, size_t w, const cJSON 
 	snd_fmt_count(inv, snd_json_num0(o, "invited"), TALLY_DEC);
 	snd_fmt_count(ans, snd_json_num0(o, "answered"), TALLY_DEC);
 	rate_cell(rate, o);
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "suppressed"))) {
+		/* fewer respondents than the form's min_group: no figures */
+		snd_buf_puts(b, "  ");
+		term_text(b, name, 40, w, -1);
+		snd_buf_printf(b, "  %8s  fewer than %.0f\n", inv, snd_json_num0(o, "fewer_than"));
+		return;
+	}
 	snd_buf_puts(b, "  ");
 	term_text(b, name, 40, w, -1);
 	/* the rate's dash is one column in three bytes: pad by columns */
@@ -191,6 +198,12 @@ static void csv_group(struct snd_buf *b, const char *name, const cJSON *o)
 {
 	snd_buf_csv(b, name);
 	csv_num(b, o, "invited");
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "suppressed"))) {
+		/* fewer respondents than the form's min_group: no figure */
+		snd_buf_printf(b, ",fewer than %.0f,", snd_json_num0(o, "fewer_than"));
+		snd_buf_puts(b, "\r\n");
+		return;
+	}
 	csv_num(b, o, "answered");
 	csv_num(b, o, "rate"); /* empty when null */
 	snd_buf_puts(b, "\r\n");
@@ -341,16 +354,12 @@ int cmd_turnout(int argc, char **argv)
 		          "how many (leave out --missing)", form);
 		goto done;
 	}
-	if (f->anonymity == SND_PSEUDONYMOUS && by) {
-		static const char *const ids[] = {"entity", "ent", "id", "sub", "name", "email"};
-		size_t k;
-		for (k = 0; k < sizeof ids / sizeof ids[0]; k++) {
-			if (strcasecmp(by, ids[k]) == 0) {
-				tally_err("--by %s: %s is pseudonymous; a breakdown by %s would reveal "
-				          "identities", by, form, by);
-				goto done;
-			}
-		}
+	if (f->anonymity == SND_PSEUDONYMOUS && by && !snd_form_attr_public(f, by)) {
+		char pub[512];
+		rc = 1;
+		tally_err("--by %s: %s is pseudonymous; a breakdown by %s is not allowed; its public "
+		          "attributes: %s", by, form, by, snd_form_public_list(f, pub, sizeof pub));
+		goto done;
 	}
 	rc = 1;
 	to.by = by;

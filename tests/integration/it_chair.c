@@ -544,12 +544,90 @@ START_TEST(test_chair_turnout_of_a_pseudonymous_form_shows_counts_and_no_names)
 	answer_as("pseudo-form", "p1", "ADM-P", "jp-1", "{\"region\":\"EUR\"}", body);
 	ck_assert_int_eq(chair_get("/chair/pseudo-form", chair, NULL, &r), 200);
 	ck_assert_ptr_nonnull(strstr(r.body, "<span class=\"stat-n\">1 / 3</span>"));
-	ck_assert_ptr_nonnull(strstr(r.body, "<td>1 / 2</td><td>50.0%</td>"));
+	/* one answer in EUR, none in AMS: fewer than the form's min_group (3) */
+	ck_assert_ptr_null(strstr(r.body, "<td>1 / 2</td>"));
+	ck_assert_ptr_nonnull(strstr(r.body, "class=\"suppressed\">fewer than 3</td>"));
 	ck_assert_ptr_null(strstr(r.body, "class=\"missing\""));
 	ck_assert_ptr_null(strstr(r.body, "ADM-Q"));
 	ck_assert_ptr_null(strstr(r.body, "ADM-R"));
 	ck_assert_ptr_null(strstr(r.body, "<bdi>p2"));
 	ck_assert_ptr_null(strstr(r.body, "<bdi>p3"));
+	h_resp_free(&r);
+	free(chair);
+}
+END_TEST
+
+/* Issue 13 item 1: on a pseudonymous form only its public_attributes break
+ * the results down (400 for any other, in the API and on the chair page,
+ * which offers only those), and a group with fewer respondents than
+ * min_group (3) shows no figures, only "fewer than 3". */
+START_TEST(test_chair_pseudonymous_breakdowns_only_public_and_small_groups_hidden)
+{
+	static const char *const who[][3] = {
+		{"q1", "{\"region\":\"EUR\",\"full_name\":\"Ann Archer\"}", "support"},
+		{"q2", "{\"region\":\"EUR\",\"full_name\":\"Bo Baker\"}", "support"},
+		{"q3", "{\"region\":\"EUR\",\"full_name\":\"Cy Cole\"}", "live_with"},
+		{"q4", "{\"region\":\"AMS\",\"full_name\":\"Zoe Zimmer\"}", "abstain"},
+	};
+	char *chair = h_token(&E, "pseudo-form", "chair1", "chair");
+	struct h_resp r;
+	cJSON *sum, *g;
+	char body[128], jti[16];
+	size_t i;
+	for (i = 0; i < 4; i++) {
+		snprintf(body, sizeof body, "{\"answers\":{\"proposal\":{\"position\":\"%s\"}}}",
+		         who[i][2]);
+		snprintf(jti, sizeof jti, "jq-%zu", i);
+		answer_as("pseudo-form", who[i][0], "ADM-Q", jti, who[i][1], body);
+	}
+	/* full_name is not public: 400 everywhere, naming the public ones */
+	ck_assert_int_eq(chair_get("/api/v1/questionnaires/pseudo-form/summary?by=full_name", chair,
+	                           NULL, &r), 400);
+	ck_assert_msg(strstr(r.body, "region, category, sg") != NULL, "%s", r.body);
+	ck_assert_ptr_null(strstr(r.body, "Zimmer"));
+	h_resp_free(&r);
+	ck_assert_int_eq(chair_get("/chair/pseudo-form?by=full_name", chair, NULL, &r), 400);
+	ck_assert_ptr_null(strstr(r.body, "Zimmer"));
+	h_resp_free(&r);
+	ck_assert_int_eq(chair_get("/chair/pseudo-form?list=proposal&by=full_name&group=Zoe%20Zimmer",
+	                           chair, NULL, &r), 400);
+	h_resp_free(&r);
+	ck_assert_int_eq(chair_get("/api/v1/questionnaires/pseudo-form/summary?by=entity", chair,
+	                           NULL, &r), 400);
+	h_resp_free(&r);
+	/* region is: AMS (one answer) shows no figures */
+	ck_assert_int_eq(chair_get("/api/v1/questionnaires/pseudo-form/summary?by=region", chair,
+	                           NULL, &r), 200);
+	sum = cJSON_Parse(r.body);
+	ck_assert_ptr_nonnull(sum);
+	g = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(sum, "groups"), "AMS");
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(g, "responses")));
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(g, "suppressed")));
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(g, "questions"));
+	g = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(sum, "groups"), "EUR");
+	ck_assert_int_eq((int)cJSON_GetObjectItemCaseSensitive(g, "responses")->valuedouble, 3);
+	cJSON_Delete(sum);
+	h_resp_free(&r);
+	ck_assert_int_eq(chair_get("/api/v1/questionnaires/pseudo-form/summary?by=region&format=csv",
+	                           chair, NULL, &r), 200);
+	ck_assert_msg(strstr(r.body, "AMS,,,,responses,fewer than 3\r\n") != NULL, "%s", r.body);
+	ck_assert_ptr_null(strstr(r.body, "AMS,proposal"));
+	h_resp_free(&r);
+	ck_assert_int_eq(chair_get("/chair/pseudo-form?by=region", chair, NULL, &r), 200);
+	ck_assert_msg(strstr(r.body, "AMS</span> \xc2\xb7 fewer than 3</summary>") != NULL, "%s",
+	              r.body);
+	ck_assert_ptr_nonnull(strstr(r.body, "<option value=\"region\" selected>"));
+	{ /* "entity" is offered once: as the weighting, not as a breakdown */
+		const char *e1 = strstr(r.body, "<option value=\"entity\"");
+		ck_assert_ptr_nonnull(e1);
+		ck_assert_ptr_null(strstr(e1 + 1, "<option value=\"entity\""));
+		ck_assert_ptr_null(strstr(r.body, "<option value=\"sg\" selected"));
+	}
+	ck_assert_ptr_null(strstr(r.body, "Zimmer"));
+	h_resp_free(&r);
+	/* the list of a suppressed group is not there either */
+	ck_assert_int_ne(chair_get("/chair/pseudo-form?list=proposal&by=region&group=AMS", chair,
+	                           NULL, &r), 200);
 	h_resp_free(&r);
 	free(chair);
 }
@@ -570,6 +648,7 @@ static Suite *chair_suite(void)
 	tcase_add_test(tc, test_chair_many_views_stay_correct);
 	tcase_add_test(tc, test_chair_turnout_shows_answered_of_invited_and_who_has_not_answered);
 	tcase_add_test(tc, test_chair_turnout_of_a_pseudonymous_form_shows_counts_and_no_names);
+	tcase_add_test(tc, test_chair_pseudonymous_breakdowns_only_public_and_small_groups_hidden);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -891,6 +891,72 @@ START_TEST(test_check_checks_rounds_given_together)
 }
 END_TEST
 
+/* public_attributes and min_group (issue 13): names of [a-z0-9_]{1,64},
+ * no duplicates, nothing that identifies; min_group a whole number >= 1;
+ * defaults: none public and 3 on a pseudonymous form, 1 on an attributed one. */
+static struct snd_form *parse_ok(const char *extra)
+{
+	char json[1024];
+	struct snd_form *f = NULL;
+	struct snd_diag d;
+	snd_diag_init(&d);
+	snprintf(json, sizeof json,
+	         "{\"id\": \"t\", \"languages\": [\"en\"], \"title\": \"T\"%s, \"sections\": "
+	         "[{\"id\": \"s\", \"title\": \"S\", \"questions\": [%s]}]}", extra, Q1);
+	ck_assert_int_eq(snd_form_parse(json, strlen(json), "t.json", &f, &d), SND_OK);
+	snd_diag_free(&d);
+	return f;
+}
+
+START_TEST(test_form_public_attributes_and_min_group)
+{
+	struct snd_form *f;
+	char buf[64];
+	expect_error(", \"public_attributes\": \"region\"", Q1, "$.public_attributes",
+	             "must be an array");
+	expect_error(", \"public_attributes\": [\"Region\"]", Q1, "$.public_attributes[0]",
+	             "a-z, 0-9 and _");
+	expect_error(", \"public_attributes\": [\"region\", \"\"]", Q1, "$.public_attributes[1]",
+	             "1 to 64");
+	expect_error(", \"public_attributes\": [\"region\", \"region\"]", Q1,
+	             "$.public_attributes[1]", "listed twice");
+	expect_error(", \"public_attributes\": [\"entity\"]", Q1, "$.public_attributes[0]",
+	             "identifies");
+	expect_error(", \"public_attributes\": [\"region\", \"sub\"]", Q1, "$.public_attributes[1]",
+	             "identifies");
+	expect_error(", \"public_attributes\": [\"id\"]", Q1, "$.public_attributes[0]", "identifies");
+	expect_error(", \"public_attributes\": [7]", Q1, "$.public_attributes[0]", "attribute names");
+	expect_error(", \"min_group\": 0", Q1, "$.min_group", "at least 1");
+	expect_error(", \"min_group\": 2.5", Q1, "$.min_group", "at least 1");
+	expect_error(", \"min_group\": \"3\"", Q1, "$.min_group", "at least 1");
+
+	f = parse_ok(", \"anonymity\": \"pseudonymous\"");
+	ck_assert_int_eq(f->min_group, 3);
+	ck_assert_int_eq((int)f->npublic_attributes, 0);
+	ck_assert_int_eq(snd_form_attr_public(f, "region"), 0);
+	ck_assert_int_eq(snd_form_attr_public(f, "entity"), 0);
+	ck_assert_str_eq(snd_form_public_list(f, buf, sizeof buf), "none");
+	snd_form_free(f);
+
+	f = parse_ok(", \"anonymity\": \"pseudonymous\", \"min_group\": 5, "
+	             "\"public_attributes\": [\"region\", \"category\"]");
+	ck_assert_int_eq(f->min_group, 5);
+	ck_assert_int_eq(snd_form_attr_public(f, "region"), 1);
+	ck_assert_int_eq(snd_form_attr_public(f, "category"), 1);
+	ck_assert_int_eq(snd_form_attr_public(f, "full_name"), 0);
+	ck_assert_int_eq(snd_form_attr_public(f, "Region"), 0);
+	ck_assert_str_eq(snd_form_public_list(f, buf, sizeof buf), "region, category");
+	snd_form_free(f);
+
+	/* attributed: every attribute shows, public_attributes changes nothing */
+	f = parse_ok(", \"public_attributes\": [\"region\"]");
+	ck_assert_int_eq(f->min_group, 1);
+	ck_assert_int_eq(snd_form_attr_public(f, "full_name"), 1);
+	ck_assert_int_eq(snd_form_attr_public(f, "entity"), 1);
+	snd_form_free(f);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("form");
@@ -910,6 +976,7 @@ int main(void)
 	tcase_add_test(load, test_form_rejects_bad_scales_and_numbers);
 	tcase_add_test(load, test_form_rejects_bad_show_if);
 	tcase_add_test(load, test_form_rejects_over_caps);
+	tcase_add_test(load, test_form_public_attributes_and_min_group);
 	suite_add_tcase(s, load);
 	tcase_add_checked_fixture(ans, load_minimal, free_minimal);
 	tcase_add_test(ans, test_answers_accepts_every_type_and_cleans_in_form_order);

@@ -68,6 +68,7 @@ static void teardown(void)
 
 #define FORM(anon, questions) \
 	"{\"id\":\"q1\",\"languages\":[\"en\"],\"title\":\"T\",\"anonymity\":\"" anon "\"," \
+	"\"public_attributes\":[\"category\",\"sg\",\"region\"],\"min_group\":1," \
 	"\"sections\":[{\"id\":\"s\",\"title\":\"S\",\"questions\":[" questions "]}]}"
 
 static const char *const form_all = FORM("attributed", ALL_QUESTIONS);

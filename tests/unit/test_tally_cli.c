@@ -44,7 +44,7 @@ static const char form_json[] =
 /* The same questionnaire in pseudonymous mode (another id). */
 static const char pseudo_json[] =
 	"{\"id\":\"p\",\"languages\":[\"en\"],\"title\":\"Pseudo\",\"anonymity\":\"pseudonymous\","
-	"\"sections\":[{\"id\":\"main\",\"title\":\"Main\",\"questions\":["
+	"\"public_attributes\":[\"region\"],\"sections\":[{\"id\":\"main\",\"title\":\"Main\",\"questions\":["
 	"{\"id\":\"proposal\",\"type\":\"position\",\"text\":\"Proposal\"},"
 	"{\"id\":\"why\",\"type\":\"text\",\"text\":\"Why?\"}]}]}";
 
@@ -663,7 +663,7 @@ START_TEST(test_export_pseudonymous_hides_entities)
 	cJSON_Delete(arr);
 	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", pform, NULL), 0);
 	ck_assert_ptr_null(strstr(out_text, "ADM-A"));
-	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", pform, "--by", "name", NULL), 2);
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", pform, "--by", "name", NULL), 1);
 	ck_assert_ptr_nonnull(strstr(err_text, "pseudonymous"));
 	ck_assert_int_ne(run("report", "--db", dbpath, "--form", pform, "--by", "entity", NULL), 0);
 	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", pform, "--by", "region", NULL), 0);
@@ -1836,15 +1836,16 @@ START_TEST(test_turnout_pseudonymous_gives_counts_and_never_names)
 	ck_assert_int_eq(run("turnout", "--db", dbpath, "--form", formpath, "--format", "json",
 	                     "--by", "region", NULL), 0);
 	ck_assert_ptr_nonnull(strstr(out_text, "\"invited\": 3,\n  \"answered\": 2,\n"));
+	/* one answer in AMS: fewer than min_group (3), so no count */
 	ck_assert_ptr_nonnull(strstr(out_text, "\"AMS\": {\n      \"invited\": 2,\n"
-	                                       "      \"answered\": 1,\n"));
+	                                       "      \"answered\": null,\n"));
 	ck_assert_ptr_null(strstr(out_text, "ADM-"));
 	ck_assert_ptr_null(strstr(out_text, "d9"));
 	ck_assert_int_eq(run("turnout", "--db", dbpath, "--form", formpath, "--missing", NULL), 2);
 	ck_assert_ptr_nonnull(strstr(err_text, "pseudonymous"));
 	ck_assert_str_eq(out_text, "");
 	ck_assert_int_eq(run("turnout", "--db", dbpath, "--form", formpath, "--by", "entity", NULL),
-	                 2);
+	                 1);
 	ck_assert_int_eq(run("turnout", "--db", dbpath, "--form", formpath, NULL), 0);
 	ck_assert_ptr_nonnull(strstr(out_text, "2 of 3 invited answered (66.7%)"));
 	ck_assert_ptr_null(strstr(out_text, "ADM-"));
@@ -2020,6 +2021,232 @@ START_TEST(test_report_with_previous_rounds_has_the_register)
 }
 END_TEST
 
+/* ------------------------------------------- pseudonymous means pseudonymous
+ * Issue 13 item 1: a pseudonymous form names the attributes that may be
+ * shown ("public_attributes", default none); any other is refused as --by
+ * (exit 1 naming the public ones) and left out of exports; groups with
+ * fewer than "min_group" respondents (default 3) show no figures. */
+
+static const char pub_json[] =
+	"{\"id\":\"p\",\"languages\":[\"en\"],\"title\":\"Pseudo\",\"anonymity\":\"pseudonymous\","
+	"\"public_attributes\":[\"region\",\"category\"],\"sections\":[{\"id\":\"main\","
+	"\"title\":\"Main\",\"questions\":["
+	"{\"id\":\"proposal\",\"type\":\"position\",\"text\":\"Proposal\"},"
+	"{\"id\":\"why\",\"type\":\"text\",\"text\":\"Why?\"}]}]}";
+
+/* Three in EUR, one (Zoe, who objects) alone in AMS. */
+static const struct sub named[] = {
+	{"d1", "ADM-A", "{\"region\":\"EUR\",\"full_name\":\"Ann Archer\"}",
+	 "{\"proposal\":{\"position\":\"support\"},\"why\":\"fine\"}", 1000},
+	{"d2", "ADM-B", "{\"region\":\"EUR\",\"full_name\":\"Bo Baker\"}",
+	 "{\"proposal\":{\"position\":\"support\"}}", 2000},
+	{"d3", "ADM-C", "{\"region\":\"EUR\",\"full_name\":\"Cy Cole\"}",
+	 "{\"proposal\":{\"position\":\"live_with\"}}", 3000},
+	{"d4", "ADM-D", "{\"region\":\"AMS\",\"full_name\":\"Zoe Zimmer\"}",
+	 "{\"proposal\":{\"position\":\"object\",\"reason\":\"Zoe's secret reason\"},"
+	 "\"why\":\"Zoe's comment\"}", 4000},
+};
+
+START_TEST(test_pseudonymous_refuses_a_by_that_is_not_public)
+{
+	char outp[160];
+	write_text(formpath, pub_json);
+	build_db(dbpath, pub_json, named, 4);
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--by", "full_name",
+	                     NULL), 1);
+	ck_assert_msg(strstr(err_text, "region, category") != NULL, "%s", err_text);
+	ck_assert_ptr_null(strstr(out_text, "Zimmer"));
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--by", "full_name",
+	                     "--format", "json", NULL), 1);
+	ck_assert_ptr_null(strstr(out_text, "Zimmer"));
+	snprintf(outp, sizeof outp, "%s/r.html", dir);
+	ck_assert_int_eq(run("report", "--db", dbpath, "--form", formpath, "--out", outp, "--by",
+	                     "full_name", NULL), 1);
+	ck_assert_ptr_nonnull(strstr(err_text, "public attributes: region, category"));
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--by", "entity", NULL),
+	                 1);
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--by", "region", NULL),
+	                 0);
+	ck_assert_ptr_null(strstr(out_text, "Zimmer"));
+}
+END_TEST
+
+START_TEST(test_pseudonymous_without_public_attributes_has_no_by)
+{
+	char j[1024], *at, *end;
+	/* the same data, on a form that declares nothing public */
+	snprintf(j, sizeof j, "%s", pub_json);
+	at = strstr(j, "\"public_attributes\"");
+	end = strstr(at, "],") + 2;
+	memmove(at, end, strlen(end) + 1);
+	write_text(formpath, j);
+	build_db(dbpath, j, named, 4);
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--by", "region", NULL),
+	                 1);
+	ck_assert_ptr_nonnull(strstr(err_text, "public attributes: none"));
+	ck_assert_int_eq(run("export", "--db", dbpath, "--form", formpath, "--format", "csv", NULL),
+	                 0);
+	ck_assert_msg(strstr(out_text, "EUR") == NULL && strstr(out_text, "region") == NULL, "%s",
+	              out_text);
+	ck_assert_ptr_eq(strstr(out_text, "sub,revision,"), out_text);
+}
+END_TEST
+
+START_TEST(test_pseudonymous_export_leaves_out_non_public_attributes)
+{
+	write_text(formpath, pub_json);
+	build_db(dbpath, pub_json, named, 4);
+	ck_assert_int_eq(run("export", "--db", dbpath, "--form", formpath, "--format", "csv", NULL),
+	                 0);
+	ck_assert_msg(strstr(out_text, "full_name") == NULL && strstr(out_text, "Zimmer") == NULL,
+	              "%s", out_text);
+	ck_assert_ptr_eq(strstr(out_text, "sub,region,revision,"), out_text);
+	ck_assert_int_eq(run("export", "--db", dbpath, "--form", formpath, "--format", "json", NULL),
+	                 0);
+	ck_assert_msg(strstr(out_text, "full_name") == NULL && strstr(out_text, "Zimmer") == NULL,
+	              "%s", out_text);
+	ck_assert_ptr_nonnull(strstr(out_text, "\"region\":\"EUR\""));
+	ck_assert_int_eq(run("export", "--db", dbpath, "--form", formpath, "--format", "ndjson",
+	                     NULL), 0);
+	ck_assert_ptr_null(strstr(out_text, "full_name"));
+}
+END_TEST
+
+START_TEST(test_pseudonymous_small_groups_show_no_figures_in_any_format)
+{
+	static const struct roll_row nroll[] = {
+		{"d1", "ADM-A", "{\"region\":\"EUR\"}", "delegate", "j-d1", 10},
+		{"d2", "ADM-B", "{\"region\":\"EUR\"}", "delegate", "j-d2", 10},
+		{"d3", "ADM-C", "{\"region\":\"EUR\"}", "delegate", "j-d3", 10},
+		{"d4", "ADM-D", "{\"region\":\"AMS\"}", "delegate", "j-d4", 10},
+		{"d5", "ADM-E", "{\"region\":\"AMS\"}", "delegate", "j-d5", 10},
+	};
+	cJSON *sum, *g;
+	char outp[160], *html;
+	write_text(formpath, pub_json);
+	build_db(dbpath, pub_json, named, 4);
+	add_roll(dbpath, "p", nroll, 5, NULL);
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--by", "region",
+	                     "--format", "json", NULL), 0);
+	sum = cJSON_Parse(out_text);
+	ck_assert_ptr_nonnull(sum);
+	g = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(sum, "groups"), "AMS");
+	ck_assert_ptr_nonnull(g);
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(g, "responses")));
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(g, "suppressed")));
+	ck_assert_int_eq((int)cJSON_GetObjectItemCaseSensitive(g, "fewer_than")->valuedouble, 3);
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(g, "questions"));
+	g = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(sum, "groups"), "EUR");
+	ck_assert_int_eq((int)cJSON_GetObjectItemCaseSensitive(g, "responses")->valuedouble, 3);
+	ck_assert_ptr_nonnull(cJSON_GetObjectItemCaseSensitive(g, "questions"));
+	cJSON_Delete(sum);
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--by", "region", NULL),
+	                 0);
+	ck_assert_msg(strstr(out_text, "region = AMS (responses fewer than 3)") != NULL, "%s",
+	              out_text);
+	ck_assert_ptr_nonnull(strstr(out_text, "region = EUR (responses 3)"));
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--by", "region",
+	                     "--format", "md", NULL), 0);
+	ck_assert_msg(strstr(out_text, "## region = AMS (responses fewer than 3)") != NULL, "%s",
+	              out_text);
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--by", "region",
+	                     "--format", "csv", NULL), 0);
+	ck_assert_msg(strstr(out_text, "AMS,,,,responses,fewer than 3\r\n") != NULL, "%s",
+	              out_text);
+	ck_assert_ptr_null(strstr(out_text, "AMS,proposal"));
+	ck_assert_ptr_nonnull(strstr(out_text, "EUR,proposal"));
+	snprintf(outp, sizeof outp, "%s/r.html", dir);
+	ck_assert_int_eq(run("report", "--db", dbpath, "--form", formpath, "--out", outp, "--by",
+	                     "region", NULL), 0);
+	html = read_text(outp);
+	ck_assert_msg(strstr(html, "fewer than 3") != NULL, "%s", html);
+	ck_assert_ptr_nonnull(strstr(html, "region = EUR"));
+	free(html);
+	/* turnout: AMS has 1 answer of 2 invited, so no count of answers */
+	ck_assert_int_eq(run("turnout", "--db", dbpath, "--form", formpath, "--by", "region",
+	                     "--format", "json", NULL), 0);
+	sum = cJSON_Parse(out_text);
+	ck_assert_ptr_nonnull(sum);
+	g = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(sum, "groups"), "AMS");
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(g, "answered")));
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(g, "suppressed")));
+	g = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(sum, "groups"), "EUR");
+	ck_assert_int_eq((int)cJSON_GetObjectItemCaseSensitive(g, "answered")->valuedouble, 3);
+	cJSON_Delete(sum);
+	ck_assert_int_eq(run("turnout", "--db", dbpath, "--form", formpath, "--by", "region", NULL),
+	                 0);
+	ck_assert_msg(strstr(out_text, "fewer than 3") != NULL, "%s", out_text);
+	ck_assert_int_eq(run("turnout", "--db", dbpath, "--form", formpath, "--by", "region",
+	                     "--format", "csv", NULL), 0);
+	ck_assert_msg(strstr(out_text, "AMS,2,fewer than 3,\r\n") != NULL, "%s", out_text);
+	ck_assert_int_eq(run("turnout", "--db", dbpath, "--form", formpath, "--by", "full_name",
+	                     NULL), 1);
+	ck_assert_ptr_nonnull(strstr(err_text, "region, category"));
+}
+END_TEST
+
+/* min_group is the form's: 1 shows every group, even on a pseudonymous form. */
+START_TEST(test_min_group_of_the_form_sets_the_threshold)
+{
+	char j[1100];
+	cJSON *sum, *g;
+	snprintf(j, sizeof j, "{\"min_group\":1,%s", pub_json + 1);
+	write_text(formpath, j);
+	build_db(dbpath, j, named, 4);
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--by", "region",
+	                     "--format", "json", NULL), 0);
+	sum = cJSON_Parse(out_text);
+	g = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(sum, "groups"), "AMS");
+	ck_assert_int_eq((int)cJSON_GetObjectItemCaseSensitive(g, "responses")->valuedouble, 1);
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(g, "suppressed"));
+	cJSON_Delete(sum);
+}
+END_TEST
+
+/* tally trend across pseudonymous rounds: the same allow-list, and a
+ * suppressed group has no figure in any round (null). */
+START_TEST(test_trend_of_pseudonymous_rounds_only_public_and_small_groups_null)
+{
+	static const char u1[] =
+		"{\"id\":\"u1\",\"series\":\"u\",\"round\":1,\"languages\":[\"en\"],\"title\":\"T\","
+		"\"anonymity\":\"pseudonymous\",\"public_attributes\":[\"region\"],\"sections\":[{"
+		"\"id\":\"main\",\"title\":\"Main\",\"questions\":["
+		"{\"id\":\"proposal\",\"type\":\"position\",\"text\":\"Proposal\"},"
+		"{\"id\":\"why\",\"type\":\"text\",\"text\":\"Why?\"}]}]}";
+	static const char u2[] =
+		"{\"id\":\"u2\",\"series\":\"u\",\"round\":2,\"previous\":\"u1\",\"languages\":[\"en\"],"
+		"\"title\":\"T\",\"anonymity\":\"pseudonymous\",\"public_attributes\":[\"region\"],"
+		"\"sections\":[{\"id\":\"main\",\"title\":\"Main\",\"questions\":["
+		"{\"id\":\"proposal\",\"type\":\"position\",\"text\":\"Proposal\"},"
+		"{\"id\":\"why\",\"type\":\"text\",\"text\":\"Why?\"}]}]}";
+	char p1[160], p2[160];
+	cJSON *tr, *g, *resp;
+	snprintf(p1, sizeof p1, "%s/u1.json", dir);
+	snprintf(p2, sizeof p2, "%s/u2.json", dir);
+	write_text(p1, u1);
+	write_text(p2, u2);
+	build_db(dbpath, u1, named, 4);
+	build_db(dbpath, u2, named, 4);
+	ck_assert_int_eq(run("trend", "--db", dbpath, "--form", p1, "--form", p2, "--by",
+	                     "full_name", NULL), 1);
+	ck_assert_msg(strstr(err_text, "public attributes: region") != NULL, "%s", err_text);
+	ck_assert_ptr_null(strstr(out_text, "Zimmer"));
+	ck_assert_int_eq(run("trend", "--db", dbpath, "--form", p1, "--form", p2, "--by", "region",
+	                     "--format", "json", NULL), 0);
+	ck_assert_ptr_null(strstr(out_text, "Zimmer"));
+	tr = cJSON_Parse(out_text);
+	ck_assert_ptr_nonnull(tr);
+	g = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(tr, "groups"), "AMS");
+	ck_assert_ptr_nonnull(g);
+	resp = cJSON_GetObjectItemCaseSensitive(g, "responses");
+	ck_assert(cJSON_IsNull(cJSON_GetArrayItem(resp, 0)) && cJSON_IsNull(cJSON_GetArrayItem(resp, 1)));
+	g = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(tr, "groups"), "EUR");
+	ck_assert_int_eq((int)cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(g, "responses"), 1)
+	                     ->valuedouble, 3);
+	cJSON_Delete(tr);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("tally_cli");
@@ -2069,6 +2296,12 @@ static Suite *suite(void)
 	tcase_add_test(t, test_verify_salts_old_rows_and_an_altered_salt);
 	tcase_add_test(t, test_equal_answers_get_different_hashes);
 	tcase_add_test(t, test_verify_checks_the_revocation_chain);
+	tcase_add_test(t, test_pseudonymous_refuses_a_by_that_is_not_public);
+	tcase_add_test(t, test_pseudonymous_without_public_attributes_has_no_by);
+	tcase_add_test(t, test_pseudonymous_export_leaves_out_non_public_attributes);
+	tcase_add_test(t, test_pseudonymous_small_groups_show_no_figures_in_any_format);
+	tcase_add_test(t, test_min_group_of_the_form_sets_the_threshold);
+	tcase_add_test(t, test_trend_of_pseudonymous_rounds_only_public_and_small_groups_null);
 	suite_add_tcase(s, t);
 	return s;
 }
