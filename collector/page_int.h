@@ -116,4 +116,7 @@ struct qcache;
 extern int qcache_disabled; /* test_pages renders both ways to compare */
 struct qcache *qcache_find(const struct snd_form *f, int lang);
 
+/* page_turnout.c: the dashboard's turnout section from a turnout object. */
+void page_chair_turnout(struct pg *p, const cJSON *t);
+
 #endif

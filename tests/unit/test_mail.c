@@ -356,15 +356,15 @@ START_TEST(test_mail_addr_check_refuses_injection_and_bad_shapes)
 	                 SND_OK);
 	/* lengths: 64 bytes before '@', 254 in all */
 	memset(big, 'a', 65);
-	strcpy(big + 65, "@b.org");
+	snprintf(big + 65, sizeof big - 65, "%s", "@b.org");
 	ck_assert_int_eq(snd_mail_addr_check(big, err, sizeof err), SND_EINVAL);
-	strcpy(big + 64, "@b.org");
+	snprintf(big + 64, sizeof big - 64, "%s", "@b.org");
 	ck_assert_int_eq(snd_mail_addr_check(big, err, sizeof err), SND_OK);
 	for (i = 70; i < 250; i += 2)
 		memcpy(big + i, ".b", 2);
-	strcpy(big + 250, ".org"); /* 254 bytes */
+	snprintf(big + 250, sizeof big - 250, "%s", ".org"); /* 254 bytes */
 	ck_assert_int_eq(snd_mail_addr_check(big, err, sizeof err), SND_OK);
-	strcpy(big + 250, ".orgg");
+	snprintf(big + 250, sizeof big - 250, "%s", ".orgg");
 	ck_assert_int_eq(snd_mail_addr_check(big, err, sizeof err), SND_EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "longer than 254"));
 }
