@@ -742,3 +742,30 @@ enum snd_err snd_store_put_form(struct snd_store *s, const struct snd_form *f)
 	sqlite3_bind_int64(st, 4, now_ms());
 	return run(s, st);
 }
+
+/* The head of a side chain (the chair's record, the revocations): seq and
+ * link of its last row, or 0 and SND_ZERO_LINK when empty.  Called inside
+ * the write transaction, so no other writer can append between this read
+ * and the caller's insert.  id names a "SELECT seq, link ... ORDER BY seq
+ * DESC LIMIT 1" statement; what is the error when the last link is malformed. */
+enum snd_err store_chain_head(struct snd_store *s, enum stmt id, const char *what,
+                              int64_t *seq, char link[65])
+{
+	sqlite3_stmt *st = stmt(s, id);
+	int rc;
+	if (st == NULL)
+		return SND_EDB;
+	*seq = 0;
+	memcpy(link, SND_ZERO_LINK, 65);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *l = col_text(st, 1);
+		if (strlen(l) != 64) {
+			done(st);
+			return fail_msg(s, SND_EDB, what);
+		}
+		*seq = sqlite3_column_int64(st, 0);
+		memcpy(link, l, 65);
+	}
+	return finish(s, st, rc);
+}

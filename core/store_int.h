@@ -215,4 +215,9 @@ static inline int text_ok(const char *t, size_t max)
 	return n <= max && snd_utf8_valid(t, n, NULL);
 }
 
+/* store.c: the seq and link of a side chain's last row (record, revoked),
+ * inside the write transaction; what: the error for a malformed last link. */
+enum snd_err store_chain_head(struct snd_store *s, enum stmt id, const char *what,
+                              int64_t *seq, char link[65]);
+
 #endif

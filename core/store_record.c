@@ -121,28 +121,6 @@ int snd_record_check(const struct snd_record *r, const char **field)
 	return 0;
 }
 
-/* The record chain's head inside the write transaction (invariant 2). */
-static enum snd_err record_head(struct snd_store *s, int64_t *seq, char link[65])
-{
-	sqlite3_stmt *st = stmt(s, ST_RECORD_HEAD);
-	int rc;
-	if (st == NULL)
-		return SND_EDB;
-	*seq = 0;
-	memcpy(link, SND_ZERO_LINK, 65);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		const char *l = col_text(st, 1);
-		if (strlen(l) != 64) {
-			done(st);
-			return fail_msg(s, SND_EDB, "the last record's link is malformed");
-		}
-		*seq = sqlite3_column_int64(st, 0);
-		memcpy(link, l, 65);
-	}
-	return finish(s, st, rc);
-}
-
 enum snd_err snd_store_record_add(struct snd_store *s, struct snd_record *r, char link_out[65])
 {
 	sqlite3_stmt *st;
@@ -165,7 +143,8 @@ enum snd_err snd_store_record_add(struct snd_store *s, struct snd_record *r, cha
 	}
 	if ((e = run_id(s, ST_SAVEPOINT)) != SND_OK)
 		goto out;
-	if ((e = record_head(s, &r->seq, prev)) != SND_OK)
+	/* the chain head inside the write transaction (invariant 2) */
+	if ((e = store_chain_head(s, ST_RECORD_HEAD, "the last record's link is malformed", &r->seq, prev)) != SND_OK)
 		goto undo;
 	r->seq++;
 	r->prev = prev;

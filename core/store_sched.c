@@ -57,28 +57,6 @@ void snd_revocation_link(const struct snd_revocation *r, char out[65])
 	sodium_bin2hex(out, 65, md, sizeof md);
 }
 
-/* The revocation chain's head inside the write transaction (invariant 5). */
-static enum snd_err revoked_head(struct snd_store *s, int64_t *seq, char link[65])
-{
-	sqlite3_stmt *st = stmt(s, ST_REVOKED_HEAD);
-	int rc;
-	if (st == NULL)
-		return SND_EDB;
-	*seq = 0;
-	memcpy(link, SND_ZERO_LINK, 65);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		const char *l = col_text(st, 1);
-		if (strlen(l) != 64) {
-			done(st);
-			return fail_msg(s, SND_EDB, "the last revocation's link is malformed");
-		}
-		*seq = sqlite3_column_int64(st, 0);
-		memcpy(link, l, 65);
-	}
-	return finish(s, st, rc);
-}
-
 enum snd_err snd_store_revoke(struct snd_store *s, const char *jti, int64_t now)
 {
 	struct snd_revocation v;
@@ -110,7 +88,8 @@ enum snd_err snd_store_revoke(struct snd_store *s, const char *jti, int64_t now)
 	if (rc == SQLITE_ROW)
 		goto keep;
 	memset(&v, 0, sizeof v);
-	if ((e = revoked_head(s, &v.seq, prev)) != SND_OK)
+	/* the chain head inside the write transaction (invariant 5) */
+	if ((e = store_chain_head(s, ST_REVOKED_HEAD, "the last revocation's link is malformed", &v.seq, prev)) != SND_OK)
 		goto undo;
 	v.seq++;
 	v.jti = jti;
