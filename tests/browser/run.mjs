@@ -52,6 +52,8 @@ if (!fs.existsSync(CHROMIUM)) {
 const LSG_FILE = path.join(SRC, 'forms', 'lsg-review.json');
 const EXAMPLE_FILE = path.join(SRC, 'forms', 'example-minimal.json');
 const CLOSED_FILE = path.join(SRC, 'tests', 'data', 'forms', 'closed.json');
+const REG_R1_FILE = path.join(SRC, 'tests', 'data', 'forms', 'register-r1.json');
+const REG_R2_FILE = path.join(SRC, 'tests', 'data', 'forms', 'register-r2.json');
 const AXE_SOURCE = fs.readFileSync(path.join(here, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const LSG = JSON.parse(fs.readFileSync(LSG_FILE, 'utf8'));
 const EXAMPLE = JSON.parse(fs.readFileSync(EXAMPLE_FILE, 'utf8'));
@@ -151,6 +153,7 @@ function normStored(ans) {
 const state = {
   tmp: null, server: null, port: 0, base: '', log: '',
   tokens: {},            // delegate id -> token (LSG), plus 'chair', 'example', ...
+  reg: null,             // the two-round collector (register tests), once started
   current: '',           // the test running
   browser: null,
   pages: [],             // every page checked: {name, url}
@@ -184,14 +187,9 @@ async function setup() {
     if (/^\d{2,}-[a-z0-9-]+-(desktop|phone)\.png$|^axe\.json$|^chair-print\.pdf$/.test(f)) fs.rmSync(path.join(ARTEFACTS, f));
   const keys = path.join(state.tmp, 'keys');
   runCollector(['keygen', '--out', keys]);
-  const csv = (name, rows) => {
-    const p = path.join(state.tmp, name);
-    fs.writeFileSync(p, rows.map((r) => r.join(',')).join('\n') + '\n');
-    return p;
-  };
+  const csv = writeCsv;
   const dels = csv('delegates.csv', [['id', 'entity', 'category', 'sg', 'region'], ...DELEGATES]);
-  const issue = (form, list, role, ...more) => parseCsv(runCollector(['issue', '--key', path.join(keys, 'issuer.secret'),
-    '--form', form, '--delegates', list, '--role', role, '--base-url', 'http://127.0.0.1', ...more]));
+  const issue = issueLinks;
   for (const r of issue(LSG_FILE, dels, 'delegate')) state.tokens[r.id] = r.token;
   const chairs = csv('chairs.csv', [['id', 'entity'], ['chair-wp2', 'TSAG WP2']]);
   state.tokens.chair = issue(LSG_FILE, chairs, 'chair')[0].token;
@@ -208,16 +206,30 @@ async function setup() {
   state.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 }
 
-// Starts `collector serve` on a free port with the three forms, its own
-// database and log (files in the temp dir) and `more` serve options.
+// Writes a CSV file into the temp dir; returns its path.
+function writeCsv(name, rows) {
+  const p = path.join(state.tmp, name);
+  fs.writeFileSync(p, rows.map((r) => r.join(',')).join('\n') + '\n');
+  return p;
+}
+
+// `collector issue` for a form and a CSV of people: [{id, token, ...}].
+function issueLinks(form, list, role, ...more) {
+  return parseCsv(runCollector(['issue', '--key', path.join(state.tmp, 'keys', 'issuer.secret'),
+    '--form', form, '--delegates', list, '--role', role, '--base-url', 'http://127.0.0.1', ...more]));
+}
+
+// Starts `collector serve` on a free port with the forms (by default the
+// three of the main collector), its own database and log (files in the
+// temp dir) and `more` serve options.
 // Returns { child, port, base, log } once /healthz answers.
-async function startCollector(db, logName, more = []) {
+async function startCollector(db, logName, more = [], forms = [LSG_FILE, EXAMPLE_FILE, CLOSED_FILE]) {
   const keys = path.join(state.tmp, 'keys');
   const logFile = path.join(state.tmp, logName);
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const args = ['serve', '--form', LSG_FILE, '--form', EXAMPLE_FILE, '--form', CLOSED_FILE,
+    const args = ['serve', ...forms.flatMap((f) => ['--form', f]),
       '--db', path.join(state.tmp, db),
       '--issuer-pub', path.join(keys, 'issuer.public'),
       '--receipt-key', path.join(keys, 'receipt.secret'),
@@ -252,6 +264,10 @@ async function stopCollector(child) {
 
 async function teardown() {
   if (state.browser) await state.browser.close().catch(() => {});
+  if (state.reg) {
+    const code = await stopCollector(state.reg.child);
+    if (code !== 0) log(`# rounds collector exited with ${code} on SIGTERM`);
+  }
   if (state.server && (state.server.exitCode !== null || state.server.signalCode !== null)) {
     log(`# the collector had stopped by itself (exit ${state.server.exitCode}, signal ${state.server.signalCode})`);
   } else if (state.server) {
@@ -1219,6 +1235,200 @@ test('drafts with JavaScript off: save a partial draft, reload, leave, come back
     assert.equal((await api('/api/v1/questionnaires/lsg-review/draft', tok)).status, 404, 'submitting deleted the draft');
     await page.goto(`${state.base}/q/lsg-review?lang=fr`);
     assert.equal(await page.locator('.notice.unsent').count(), 0, 'no draft notice after submitting');
+  } finally { await ctx.close(); }
+});
+
+// ------------------------------------------------------------ rounds
+
+// A collector of its own serving a round-1 and a round-2 form of one series
+// (tests/data/forms/register-r{1,2}.json) on one database, with designed
+// answers given through the API, so that the register of round 2 has one
+// entry of each status but "silent":
+//   Zembla   objects in both rounds (one of its two delegates in round 2:
+//            an entity objects when any of its delegates does) -> sustained
+//   Borduria supports in round 1, objects in round 2               -> new
+//   Arcadia  objects in round 1, lives with it in round 2          -> withdrawn
+// The names sort the other way round, so the order checked is the status's.
+// Round 1 is closed (`collector close`) before round 2 is answered.
+const REG = {
+  q: 'lsg_concept',
+  r1: { 'zem-1': { position: 'object', reason: 'Too many groups.' },
+        'arc-1': { position: 'object', reason: 'The mandate is unclear.' },
+        'bor-1': { position: 'support' } },
+  r2: { 'zem-1': { position: 'object', reason: 'Still too many groups.' },
+        'zem-2': { position: 'support' },
+        'arc-1': { position: 'live_with' },
+        'bor-1': { position: 'object', reason: 'The revision dropped the review clause.' } },
+  entity: { 'zem-1': 'Zembla', 'zem-2': 'Zembla', 'arc-1': 'Arcadia', 'bor-1': 'Borduria' },
+  expected: [['sustained', 'Zembla'], ['new', 'Borduria'], ['withdrawn', 'Arcadia']],
+};
+
+async function regFixture() {
+  if (state.reg) return state.reg;
+  const people = writeCsv('register-delegates.csv', [['id', 'entity'], ...Object.entries(REG.entity)]);
+  const tok = { r1: {}, r2: {} };
+  for (const r of issueLinks(REG_R1_FILE, people, 'delegate')) tok.r1[r.id] = r.token;
+  for (const r of issueLinks(REG_R2_FILE, people, 'delegate')) tok.r2[r.id] = r.token;
+  const chairs = writeCsv('register-chairs.csv', [['id', 'entity'], ['chair-reg', 'TSAG']]);
+  tok.chair = issueLinks(REG_R2_FILE, chairs, 'chair')[0].token;
+  const srv = await startCollector('register.db', 'register.log', [], [REG_R1_FILE, REG_R2_FILE]);
+  state.reg = { ...srv, tok, db: path.join(state.tmp, 'register.db') };
+  const post = async (qid, token, answers) => {
+    const r = await fetch(`${srv.base}/api/v1/questionnaires/${qid}/responses`, {
+      method: 'POST', body: JSON.stringify({ answers }),
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } });
+    return { status: r.status, body: await r.text() };
+  };
+  for (const [id, a] of Object.entries(REG.r1)) {
+    const r = await post('register-r1', tok.r1[id], { [REG.q]: a });
+    assert.equal(r.status, 201, `round 1, ${id}: ${r.body}`);
+  }
+  runCollector(['close', '--db', state.reg.db, '--form', 'register-r1']);
+  const late = await post('register-r1', tok.r1['zem-2'], { [REG.q]: { position: 'support' } });
+  assert.equal(late.status, 409, `round 1 is closed: ${late.body}`);
+  for (const [id, a] of Object.entries(REG.r2)) {
+    const r = await post('register-r2', tok.r2[id], { [REG.q]: a });
+    assert.equal(r.status, 201, `round 2, ${id}: ${r.body}`);
+  }
+  return state.reg;
+}
+
+// The register's rows as [status class, status word, proposal, entity, round 1, round 2, ...].
+async function registerRows(page) {
+  const reg = page.locator('#live section.snd-register');
+  assert.equal(await reg.count(), 1, 'the chair page has the objection register');
+  return reg.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [
+    tr.className.replace(/^snd-reg-/, ''), ...[...tr.children].map((c) => c.innerText.trim())]));
+}
+
+test('rounds: the chair page lists the objection register, sustained first (English, French)', async () => {
+  const reg = await regFixture();
+  const ctx = await newContext();
+  try {
+    const page = await ctx.newPage();
+    const resp = await page.goto(`${reg.base}/t/${reg.tok.chair}`);
+    assert.equal(resp.status(), 200);
+    assert.equal(new URL(page.url()).pathname, '/chair/register-r2', 'the round-2 chair link lands on its dashboard');
+    const words = { en: { sustained: 'sustained', new: 'new', withdrawn: 'withdrawn', head: 'Objection register',
+                          object: 'object', support: 'support', live_with: 'can live with', round: 'round' },
+                    fr: { sustained: 'maintenue', new: 'nouvelle', withdrawn: 'retirée', head: 'Registre des objections',
+                          object: 'objection', support: 'soutien', live_with: 'peut accepter', round: 'tour' } };
+    for (const lang of ['en', 'fr']) {
+      if (lang !== 'en') await page.goto(`${reg.base}/chair/register-r2?lang=${lang}`);
+      assert.equal((await htmlAttrs(page)).lang, lang);
+      const w = words[lang];
+      assert.equal((await page.locator('#reg-h').innerText()).trim(), w.head);
+      const heads = await page.locator('section.snd-register thead th').allInnerTexts();
+      assert.deepEqual(heads.slice(3).map((h) => h.trim()), [`${w.round} 1`, `${w.round} 2`], `${lang}: one column per round`);
+      const rows = await registerRows(page);
+      assert.deepEqual(rows.map((r) => [r[0], r[3]]), REG.expected, `${lang}: sustained first, then new, then withdrawn`);
+      assert.deepEqual(rows.map((r) => r[1]), REG.expected.map(([st]) => w[st]), `${lang}: the status words`);
+      const proposal = lang === 'en' ? 'Adopt the revised LSG concept.' : 'Adopter le concept de LSG révisé.';
+      assert.ok(rows.every((r) => r[2] === proposal), `${lang}: the proposal, as round 2 words it`);
+      // Each round's position and reason side by side.
+      const [zem, bor, arc] = rows;
+      assert.ok(zem[4].includes('Too many groups.') && zem[5].includes('Still too many groups.'), `Zembla's reasons: ${zem}`);
+      assert.ok(!bor[4].includes('groups') && bor[5].includes('The revision dropped the review clause.'), `Borduria: ${bor}`);
+      assert.ok(arc[4].includes('The mandate is unclear.'), `Arcadia: ${arc}`);
+      assert.ok(zem[4].startsWith(w.object) && zem[5].startsWith(w.object), `Zembla objects in both rounds: ${zem}`);
+      assert.equal(bor[4], w.support, `Borduria supported in round 1: ${bor}`);
+      assert.equal(arc[5], w.live_with, `Arcadia can live with it in round 2: ${arc}`);
+      await visit(page, `chair-register-${lang}`);
+    }
+  } finally { await ctx.close(); }
+});
+
+test('rounds: a disposition and an outcome recorded with JavaScript off, shown and stored', async () => {
+  const reg = await regFixture();
+  const note = 'Addressed by the revised text (§2) <b>& "quoted"</b>.';
+  const outcome = 'Agreed with one sustained objection; the chair will consult Zembla.';
+  const ctx = await newContext({ js: false });
+  try {
+    const page = await ctx.newPage();
+    const resp = await page.goto(`${reg.base}/t/${reg.tok.chair}`);
+    assert.equal(resp.status(), 200);
+    // The dashboard links to the record page.
+    await Promise.all([page.waitForNavigation(), page.locator('p.record-link a').click()]);
+    assert.equal(new URL(page.url()).pathname, '/chair/register-r2/record');
+    assert.equal(await page.locator('head meta[http-equiv="refresh"]').count(), 0, 'the record page does not refresh');
+    const items = page.locator('li.rec-disp');
+    const ents = (await items.locator('bdi.ent').allInnerTexts()).map((t) => t.trim()).sort();
+    assert.deepEqual(ents, ['Borduria', 'Zembla'], 'the entities objecting in round 2, each with a form');
+    await visit(page, 'record-nojs');
+
+    // A normal form POST: the CSRF field, 303 back with a notice.
+    const zem = items.filter({ has: page.locator('bdi.ent', { hasText: 'Zembla' }) });
+    assert.match(await zem.locator('input[name=_csrf]').inputValue(), /^[A-Za-z0-9_-]{16,}$/, 'the form carries the CSRF value');
+    await zem.locator('select[name=status]').selectOption('addressed');
+    await zem.locator('textarea[name=note]').fill(note);
+    const postIt = async (button) => {
+      const [r] = await Promise.all([
+        page.waitForResponse((x) => x.request().method() === 'POST' && new URL(x.url()).pathname === '/chair/register-r2/record'),
+        page.waitForNavigation({ waitUntil: 'load' }),
+        button.click(),
+      ]);
+      assert.equal(r.status(), 303, 'the record POST answers 303');
+      assert.equal(new URL(page.url()).pathname, '/chair/register-r2/record', 'back on the record page');
+      assert.equal((await page.locator('.notice.saved').innerText()).trim(), 'Recorded.');
+    };
+    await postIt(zem.locator('button[type=submit]'));
+    const zemNow = (await zem.locator('p').first().innerText()).replace(/\s+/g, ' ');
+    assert.ok(zemNow.includes(`Addressed — ${note}`), `the disposition on the record page: ${zemNow}`);
+    assert.match(zemNow, /recorded by chair-reg on \d{4}-\d\d-\d\d/);
+    assert.equal(await zem.locator('select[name=status]').inputValue(), 'addressed', 'the form shows the current status');
+    assert.equal(await zem.locator('textarea[name=note]').inputValue(), note);
+
+    // The outcome statement of the question.
+    const sec = page.locator('section.rec-question').first();
+    await sec.locator('.rec-outcome textarea[name=text]').fill(outcome);
+    await postIt(sec.locator('.rec-outcome button[type=submit]'));
+    assert.ok((await sec.locator('.rec-outcome .rec-current').innerText()).includes(outcome), 'the outcome on the record page');
+    await visit(page, 'record-saved-nojs');
+
+    // The chair page shows them next to the objection and the question.
+    // The dashboard may lag by one tally (tally_cache.c, invariant 1: a
+    // stale view is recomputed in the background while the request gets
+    // the current snapshot); its meta refresh (JavaScript is off) brings
+    // the new one.
+    await Promise.all([page.waitForNavigation(), page.locator('p.back a').click()]);
+    assert.equal(new URL(page.url()).pathname, '/chair/register-r2', 'the record page links back to the dashboard');
+    const deadline = Date.now() + CHAIR_WAIT_MS;
+    for (;;) {
+      await page.waitForLoadState('load');
+      if (await page.locator('#live .snd-record p.outcome').count() > 0) break;
+      const left = deadline - Date.now();
+      assert.ok(left > 0, 'the dashboard did not show the record after its refreshes');
+      await page.waitForEvent('framenavigated', { timeout: left });
+    }
+    const rec = page.locator('#live .snd-record').first();
+    const disp = (await rec.locator('ul.dispositions li').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+    assert.equal(disp.length, 1, `one disposition: ${disp}`);
+    assert.ok(disp[0].startsWith(`Zembla: addressed — ${note}`), `the disposition on the chair page: ${disp[0]}`);
+    assert.ok((await rec.locator('p.outcome').innerText()).includes(outcome), 'the outcome on the chair page');
+    const rows = await registerRows(page);
+    assert.equal(rows[0][3], 'Zembla');
+    const last = rows[0][rows[0].length - 1];
+    assert.ok(last.includes(note), `the register's disposition column: ${last}`);
+    assert.ok(rows.slice(1).every((r) => r[r.length - 1] === ''), 'no disposition for the others');
+    await visit(page, 'chair-register-recorded-nojs');
+
+    // Stored with the chair's id (the API, the chair's bearer token).
+    const get = async (what) => {
+      const r = await fetch(`${reg.base}/api/v1/questionnaires/register-r2/${what}`, { headers: { Authorization: `Bearer ${reg.tok.chair}` } });
+      assert.equal(r.status, 200, `GET ${what}`);
+      return (await r.json())[what];
+    };
+    const ds = await get('dispositions');
+    assert.equal(ds.length, 1, JSON.stringify(ds));
+    assert.deepEqual({ question: ds[0].question, entity: ds[0].entity, status: ds[0].status, note: ds[0].note, by: ds[0].by },
+      { question: REG.q, entity: 'Zembla', status: 'addressed', note, by: 'chair-reg' });
+    assert.match(ds[0].at, /^\d{4}-\d\d-\d\dT/);
+    const os_ = await get('outcomes');
+    assert.equal(os_.length, 1, JSON.stringify(os_));
+    assert.deepEqual({ question: os_[0].question, text: os_[0].text, by: os_[0].by }, { question: REG.q, text: outcome, by: 'chair-reg' });
+    // A delegate's token is refused.
+    const del = await fetch(`${reg.base}/api/v1/questionnaires/register-r2/dispositions`, { headers: { Authorization: `Bearer ${reg.tok.r2['zem-1']}` } });
+    assert.equal(del.status, 403, 'a delegate gets 403');
   } finally { await ctx.close(); }
 });
 
