@@ -531,7 +531,7 @@ void snd_report_register(struct snd_buf *o, const struct snd_form *f, int lang,
 		if (disp) {
 			snd_buf_puts(o, "<td>");
 			if (cJSON_IsObject(d)) {
-				snd_buf_html(o, snd_json_str(d, "status") ? snd_json_str(d, "status") : "");
+				snd_buf_html(o, snd_rpt_disposition_word(f, lang, snd_json_str(d, "status")));
 				if (snd_json_str(d, "note")) {
 					snd_buf_puts(o, "<br>");
 					snd_buf_html(o, snd_json_str(d, "note"));

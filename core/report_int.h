@@ -185,4 +185,8 @@ void snd_rpt_scale(struct snd_buf *o, const struct snd_form *f, int lang,
 void snd_rpt_matrix(struct snd_buf *o, const struct snd_form *f, int lang,
                     const struct snd_question *q, const cJSON *qs);
 
+/* report_record.c: a disposition's status ("addressed") in the words of
+ * language lang; the stored word itself when unknown, "" for NULL. */
+const char *snd_rpt_disposition_word(const struct snd_form *f, int lang, const char *st);
+
 #endif

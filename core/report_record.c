@@ -56,6 +56,12 @@ static const char *status_word(const struct snd_form *f, int lang, const char *s
 	return NULL;
 }
 
+const char *snd_rpt_disposition_word(const struct snd_form *f, int lang, const char *st)
+{
+	const char *w = status_word(f, lang, st);
+	return w != NULL ? w : st != NULL ? st : "";
+}
+
 /* " (recorded by X, 2026-...)" */
 static void by_line(struct snd_buf *o, const struct snd_form *f, int lang, const cJSON *r)
 {
