@@ -232,4 +232,25 @@ void qrows_free(struct qrow *rows, size_t n);
 int open_form_db(const char *form_path, const char *db_path, struct snd_form **f,
                  struct snd_store **s);
 
+/* verify_chains.c: the record and revocation chain walks of `tally verify`
+ * (callbacks of snd_store_each_record / snd_store_each_revocation), and a
+ * copy of stored text safe for a terminal. */
+/* The record chain's walk (the header's last paragraph). */
+struct rverify {
+	long long n, problems;
+	int64_t last_seq;
+	char last_link[65];
+};
+/* The revocation chain's walk (the header's revocation paragraph). */
+struct kverify {
+	long long n, problems;
+	int64_t last_seq;
+	char last_link[65];
+	const char *want_head;  /* --revocations-head: a link the chain must hold */
+	int64_t head_seq;
+};
+int verify_record(void *ctx, const struct snd_record *r);
+int verify_revocation(void *ctx, const struct snd_revocation *k);
+void verify_safe(char *dst, size_t n, const char *s);
+
 #endif

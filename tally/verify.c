@@ -215,17 +215,6 @@ static void newest_free(struct newest_map *m)
 	free(m->s);
 }
 
-/* Copies s for a terminal: control characters become '?'. */
-static void safe(char *dst, size_t n, const char *s)
-{
-	size_t i = 0;
-	if (s == NULL)
-		s = "(null)";
-	for (; *s && i + 1 < n; s++, i++)
-		dst[i] = ((unsigned char)*s < 0x20 || *s == 0x7f) ? '?' : *s;
-	dst[i] = '\0';
-}
-
 static void problem(struct vrow *row, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -481,8 +470,8 @@ static void flush(struct vctx *v)
 			v->failed = 1;
 		if (m && *m) {
 			progress_done(&v->prog);
-			safe(qid, sizeof qid, row->r.qid);
-			safe(sub, sizeof sub, row->r.sub);
+			verify_safe(qid, sizeof qid, row->r.qid);
+			verify_safe(sub, sizeof sub, row->r.sub);
 		}
 		for (; m && *m && (nl = strchr(m, '\n')) != NULL; m = nl + 1) {
 			fprintf(stderr, "tally: revision %lld (%s, %s, rev %lld): %.*s\n",
@@ -531,8 +520,8 @@ static int check_latest(void *vctx, const struct snd_revision *r)
 	uint8_t key[16];
 	struct newest *e;
 	char qid[128], sub[128];
-	safe(qid, sizeof qid, r->qid);
-	safe(sub, sizeof sub, r->sub);
+	verify_safe(qid, sizeof qid, r->qid);
+	verify_safe(sub, sizeof sub, r->sub);
 	delegate_key(key, r->qid ? r->qid : "", r->sub ? r->sub : "");
 	e = newest_find(&v->newest, key, 0);
 	/* A collector may still be writing: rows after the walk are not
@@ -584,96 +573,6 @@ static enum snd_err verify_latest(struct vctx *v, struct snd_store *s)
 		v->problems++;
 	}
 	return SND_OK;
-}
-
-/* The record chain's walk (the header's last paragraph). */
-struct rverify {
-	long long n, problems;
-	int64_t last_seq;
-	char last_link[65];
-};
-
-static void rproblem(struct rverify *v, const struct snd_record *r, const char *what)
-{
-	char q[80], k[16];
-	safe(q, sizeof q, r->question);
-	safe(k, sizeof k, (unsigned)r->kind < SND_REC__MAX ? snd_record_kind_names[r->kind] : "?");
-	fprintf(stderr, "tally: record %lld (%s, %s): %s\n", (long long)r->seq, k, q, what);
-	v->problems++;
-}
-
-static int verify_record(void *ctx, const struct snd_record *r)
-{
-	struct rverify *v = ctx;
-	char link[65], m[160];
-	const char *field;
-	v->n++;
-	if (r->seq != v->last_seq + 1) {
-		snprintf(m, sizeof m, "follows record %lld: %lld record(s) are missing (deleted)",
-		         (long long)v->last_seq, (long long)(r->seq - v->last_seq - 1));
-		rproblem(v, r, m);
-	}
-	if (strcmp(r->prev ? r->prev : "", v->last_link) != 0)
-		rproblem(v, r, "its prev is not the link of the record before it (a record was "
-		               "removed or altered)");
-	snd_record_link(r, link);
-	if (strcmp(link, r->link ? r->link : "") != 0)
-		rproblem(v, r, "its link does not match its fields (the record was altered)");
-	if ((unsigned)r->kind >= SND_REC__MAX || snd_record_check(r, &field) != 0) {
-		snprintf(m, sizeof m, "its %s is malformed",
-		         (unsigned)r->kind >= SND_REC__MAX ? "kind" : field);
-		rproblem(v, r, m);
-	}
-	v->last_seq = r->seq;
-	snprintf(v->last_link, sizeof v->last_link, "%s", r->link ? r->link : "");
-	return 0;
-}
-
-/* The revocation chain's walk (the header's revocation paragraph). */
-struct kverify {
-	long long n, problems;
-	int64_t last_seq;
-	char last_link[65];
-	const char *want_head;  /* --revocations-head: a link the chain must hold */
-	int64_t head_seq;
-};
-
-static void kproblem(struct kverify *v, const struct snd_revocation *k, const char *what)
-{
-	char j[80];
-	safe(j, sizeof j, k->jti);
-	fprintf(stderr, "tally: revocation %lld (%s): %s\n", (long long)k->seq, j, what);
-	v->problems++;
-}
-
-static int verify_revocation(void *ctx, const struct snd_revocation *k)
-{
-	struct kverify *v = ctx;
-	char link[65], m[160];
-	v->n++;
-	if (k->seq != v->last_seq + 1) {
-		if (k->seq > v->last_seq + 1)
-			snprintf(m, sizeof m, "follows revocation %lld: %lld revocation(s) are missing "
-			         "(deleted)", (long long)v->last_seq,
-			         (long long)(k->seq - v->last_seq - 1));
-		else
-			snprintf(m, sizeof m, "its sequence number is out of order (after %lld; a "
-			         "revocation added outside the chain)", (long long)v->last_seq);
-		kproblem(v, k, m);
-	}
-	if (strcmp(k->prev ? k->prev : "", v->last_link) != 0)
-		kproblem(v, k, "its prev is not the link of the revocation before it (a revocation "
-		               "was removed or altered)");
-	snd_revocation_link(k, link);
-	if (strcmp(link, k->link ? k->link : "") != 0)
-		kproblem(v, k, "its link does not match its fields (the revocation was altered)");
-	if (k->jti == NULL || k->jti[0] == '\0')
-		kproblem(v, k, "its token id is empty");
-	v->last_seq = k->seq;
-	snprintf(v->last_link, sizeof v->last_link, "%s", k->link ? k->link : "");
-	if (v->want_head && v->head_seq == 0 && k->link && strcmp(k->link, v->want_head) == 0)
-		v->head_seq = k->seq;
-	return 0;
 }
 
 int cmd_verify(int argc, char **argv)
