@@ -161,6 +161,9 @@ static const char css_pages[] =
 	".controls legend{font-weight:700;padding-inline:.25rem}\n"
 	".control label{display:block;font-size:.9em;font-weight:600}\n"
 	".downloads .label{font-weight:600}.downloads a{margin-inline-end:1rem}\n"
+	/* the objection register reads as text, row by row: words start-aligned */
+	"section.snd-register table th,section.snd-register table td{text-align:start;"
+	"vertical-align:top}\n"
 	".stats{display:flex;flex-wrap:wrap;gap:1rem 3rem;margin-block:1rem}\n"
 	".stat{margin:0}.stat-n{display:block;font-size:3.5rem;font-weight:800;line-height:1.05;"
 	"font-variant-numeric:tabular-nums}.stat-l{font-weight:600;color:var(--muted)}\n"
