@@ -719,6 +719,8 @@ const char *const msgs[M__MAX][UN__MAX] = {
 		"Ещё {1} не показаны: tally turnout --missing выводит всех." },
 	[M_FEWER_THAN] = { "fewer than {1}", "moins de {1}", "menos de {1}", "أقل من {1}",
 		"少于 {1}", "меньше {1}" },
+	[M_GROUP_NONE] = { "(none)", "(sans valeur)", "(sin valor)", "(بلا قيمة)", "（无）",
+		"(нет значения)" },
 };
 
 const char *tr(int un, enum msg m)

@@ -68,6 +68,8 @@ enum msg {
 	M_NOT_ANSWERED_MORE,
 	/* a group smaller than the questionnaire's min_group (page_chair.c) */
 	M_FEWER_THAN,
+	/* the group of delegates without the attribute (turnout tables) */
+	M_GROUP_NONE,
 	M__MAX
 };
 

@@ -48,7 +48,8 @@ static void turnout_table(struct pg *p, const cJSON *by, const char *key, enum m
 		snd_fmt_count(a, snd_json_num0(e, "delegates"), '.');
 		snd_fmt_count(b, snd_json_num0(e, "entities"), '.');
 		put(p, "<tr><th scope=\"row\">");
-		esc(p, e->string);
+		/* "(none)" is the library's name for delegates without the attribute */
+		esc(p, strcmp(e->string, "(none)") == 0 ? tr(p->un, M_GROUP_NONE) : e->string);
 		if (cJSON_IsTrue(jget(e, "suppressed"))) {
 			/* fewer respondents than min_group (turnout.c): no figures */
 			snd_fmt_count(a, snd_json_num0(e, "fewer_than"), '.');
