@@ -32,6 +32,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -654,6 +655,8 @@ int cmd_mail(int argc, char **argv)
 			}
 		}
 		free(subject);
+		if (body != NULL) /* it holds the delegate's personal link: a secret */
+			sodium_memzero(body, strlen(body));
 		free(body);
 		if (!bad && dry != NULL) {
 			errno = 0;
@@ -711,6 +714,8 @@ done:
 	snd_store_close(p.db);
 	snd_form_free(form);
 	snd_diag_free(&diag);
+	if (msg.data != NULL) /* the last message, with its personal link */
+		sodium_memzero(msg.data, msg.cap);
 	snd_buf_free(&msg);
 	free(args);
 	return rc;
