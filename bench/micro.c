@@ -28,6 +28,11 @@
  *                  receipt made beforehand (a request thread makes both),
  *                  batches of 64, the commit's fsync spread over the rows
  *   writer_row_tmpfs     the same on /dev/shm: the writer's CPU per row
+ *   request_reads  a submission's reads before it is queued (revoked?
+ *                  the window) on a reader, each in its own read
+ *                  transaction, with a commit by another connection before
+ *                  each pair (as under load: the reader's cache is stale)
+ *   request_reads_snapshot   the same two reads in one snapshot
  *   post_parse     urlencoded form body -> answers (the HTML flow)
  *
  * With STEP names only those steps are timed and printed (the data the
@@ -355,6 +360,70 @@ int main(int argc, char **argv)
 		free(rcpt);
 		snd_store_close(s);
 		s = NULL;
+		unlink(db);
+		snprintf(path, sizeof path, "%s-wal", db);
+		unlink(path);
+		snprintf(path, sizeof path, "%s-shm", db);
+		unlink(path);
+	}
+
+	/* request_reads (k 0) and request_reads_snapshot (k 1): what a
+	 * submission reads before it is queued, on a reader connection while
+	 * another connection commits a row between two requests (as the writer
+	 * does under load, so the reader's page cache is stale each time): is
+	 * the token revoked, and the questionnaire's effective window; each in
+	 * its own read transaction (k 0) or both in one snapshot (k 1).  Only
+	 * the reads are timed. */
+	for (k = 0; k < 2; k++) {
+		struct snd_store *wr = NULL, *rd = NULL;
+		struct snd_buf canon;
+		double spent = 0;
+		if (!want(k == 0 ? "request_reads" : "request_reads_snapshot"))
+			continue;
+		snprintf(db, sizeof db, "/dev/shm/sounding-micro-reads-%ld.db", (long)getpid());
+		unlink(db);
+		if (snd_store_open(db, SND_STORE_WRITE, &wr, err, sizeof err) != SND_OK ||
+		    snd_store_put_form(wr, f) != SND_OK ||
+		    snd_store_open(db, SND_STORE_READ, &rd, err, sizeof err) != SND_OK)
+			die(err);
+		snd_buf_init(&canon, 0);
+		snd_canon_json(clean[0], &canon);
+		n = 0;
+		for (i = 0; i < 5000; i++, n++) {
+			struct snd_submission sub = {0};
+			struct snd_window w;
+			char sub_id[32], jti[32], *receipt = NULL;
+			int64_t rev;
+			int revoked = 0, began = 0;
+			snprintf(sub_id, sizeof sub_id, "d%07zu", i);
+			snprintf(jti, sizeof jti, "jti-%07zu", i);
+			sub.qid = f->id;
+			sub.sub = sub_id;
+			sub.ent = "Administration 00001";
+			sub.attrs = "{}";
+			sub.jti = jti;
+			sub.answers = canon.data;
+			sub.answers_len = canon.len;
+			sub.hash = hashes[0];
+			if (snd_store_append(wr, &sub, sk, 1769414400000 + (int64_t)i, &rev, &receipt) !=
+			    SND_OK)
+				die(snd_store_errmsg(wr));
+			free(receipt);
+			t0 = now_us();
+			if (k == 1 && snd_store_snapshot_begin(rd, &began) != SND_OK)
+				die("snapshot");
+			if (snd_store_is_revoked(rd, jti, &revoked) != SND_OK ||
+			    snd_store_effective_window(rd, f, &w) != SND_OK)
+				die(snd_store_errmsg(rd));
+			if (k == 1)
+				snd_store_snapshot_end(rd, began);
+			spent += now_us() - t0;
+		}
+		printf("micro_%s %.2f us\n", k == 0 ? "request_reads" : "request_reads_snapshot",
+		       spent / (double)n);
+		snd_buf_free(&canon);
+		snd_store_close(rd);
+		snd_store_close(wr);
 		unlink(db);
 		snprintf(path, sizeof path, "%s-wal", db);
 		unlink(path);

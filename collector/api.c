@@ -34,7 +34,7 @@ enum MHD_Result h_api_post(struct req *r)
 	enum snd_err rc;
 	char err[200];
 
-	if (!authenticate(r, 1, 0, SND_ROLE_DELEGATE, &ret) || !require_open(r, &ret))
+	if (!authenticate_open(r, 1, 0, SND_ROLE_DELEGATE, &ret))
 		return ret;
 	if (!content_type_is(r, "application/json"))
 		return http_error(r, 400, "bad_request",

@@ -207,14 +207,20 @@ enum MHD_Result h_token_post(struct req *r)
 static int delegate_latest(struct req *r, int need_open, struct latest *l,
                            enum MHD_Result *ret)
 {
+	struct snd_store *rd = srv_reader(r->s);
+	int began = 0, ok;
 	r->lang = pick_lang(r, NULL, NULL);
-	if (!authenticate(r, 0, 1, SND_ROLE_DELEGATE, ret) || (need_open && !require_open(r, ret)))
-		return 0;
-	if (load_latest(r, l) != 0) {
+	/* the revocation, the window and the latest row: one snapshot */
+	if (rd != NULL && snd_store_snapshot_begin(rd, &began) != SND_OK)
+		began = 0;
+	ok = authenticate(r, 0, 1, SND_ROLE_DELEGATE, ret) && (!need_open || require_open(r, ret));
+	if (ok && load_latest(r, l) != 0) {
 		*ret = http_busy(r);
-		return 0;
+		ok = 0;
 	}
-	return 1;
+	if (rd != NULL)
+		snd_store_snapshot_end(rd, began);
+	return ok;
 }
 
 enum MHD_Result h_form_get(struct req *r)
@@ -302,8 +308,7 @@ enum MHD_Result h_form_post(struct req *r)
 	int draft;
 
 	r->lang = pick_lang(r, NULL, NULL);
-	if (!same_origin(r, &ret) || !authenticate(r, 0, 1, SND_ROLE_DELEGATE, &ret) ||
-	    !require_open(r, &ret))
+	if (!same_origin(r, &ret) || !authenticate_open(r, 0, 1, SND_ROLE_DELEGATE, &ret))
 		return ret;
 	if (!content_type_is(r, "application/x-www-form-urlencoded"))
 		return http_error(r, 400, "bad_request",

@@ -221,6 +221,19 @@ int authenticate(struct req *r, int bearer, int cookie, enum snd_role role,
 	return 1;
 }
 
+int authenticate_open(struct req *r, int bearer, int cookie, enum snd_role role,
+                      enum MHD_Result *ret)
+{
+	struct snd_store *rd = srv_reader(r->s);
+	int began = 0, ok;
+	if (rd != NULL && snd_store_snapshot_begin(rd, &began) != SND_OK)
+		began = 0; /* the reads below report their own failure */
+	ok = authenticate(r, bearer, cookie, role, ret) && require_open(r, ret);
+	if (rd != NULL)
+		snd_store_snapshot_end(rd, began);
+	return ok;
+}
+
 /* Splits "host[:port]" (host may be "[v6]") at n bytes; port -1 when
  * absent.  0 ok, -1 malformed. */
 static int split_host(const char *s, size_t n, char *host, size_t cap, long *port)

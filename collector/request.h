@@ -57,6 +57,11 @@ enum MHD_Result token_error(struct req *r, enum snd_err rc, const char *why);
 /* 1 when the questionnaire is open now (its effective window); else the
  * 409 (or 503) is queued into *ret and 0 returned. */
 int require_open(struct req *r, enum MHD_Result *ret);
+/* authenticate then require_open, both read in one snapshot of this
+ * thread's reader (one read transaction instead of two: the submissions'
+ * path). */
+int authenticate_open(struct req *r, int bearer, int cookie, enum snd_role role,
+                      enum MHD_Result *ret);
 /* The page request of r: form, language, CSRF, who, the window. */
 void page_req_init(struct req *r, struct page_req *p);
 

@@ -193,6 +193,14 @@ typedef int (*snd_revocation_cb)(void *ctx, const struct snd_revocation *r); /* 
 enum snd_err snd_store_each_revocation(struct snd_store *s, snd_revocation_cb cb, void *ctx);
 enum snd_err snd_store_revoke(struct snd_store *s, const char *jti, int64_t now_ms);
 enum snd_err snd_store_is_revoked(struct snd_store *s, const char *jti, int *revoked);
+/* One read snapshot across several reads: the reads between begin and end
+ * share one read transaction (one lock of the WAL index, and after another
+ * connection's commit one re-read of the pages they need, instead of one
+ * per statement).  Does nothing (*began 0) when a transaction is already
+ * open; end commits only what begin began.  Hold it briefly: a snapshot
+ * keeps a checkpoint from restarting the WAL. */
+enum snd_err snd_store_snapshot_begin(struct snd_store *s, int *began);
+void snd_store_snapshot_end(struct snd_store *s, int began);
 /* Copies a whole revision row as is (for tally merge): keeps its receipt,
  * rev and times; re-links it onto this database's chain. */
 enum snd_err snd_store_import(struct snd_store *s, const struct snd_revision *r);

@@ -285,6 +285,16 @@ static void read_end(struct snd_store *s, int began)
 		(void)run_id(s, ST_COMMIT);
 }
 
+enum snd_err snd_store_snapshot_begin(struct snd_store *s, int *began)
+{
+	return read_begin(s, began);
+}
+
+void snd_store_snapshot_end(struct snd_store *s, int began)
+{
+	read_end(s, began);
+}
+
 struct back_walk {
 	snd_walk_cb cb;
 	void *ctx;
