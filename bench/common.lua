@@ -43,7 +43,7 @@ function M.token_reader(path, tid, nthreads, limit)
   f:setvbuf("full", 65536)
   f:seek("set", base)
   local k = 0
-  local reader = { wraps = 0 }
+  local reader = { wraps = 0, count = per }
   function reader.next()
     if k == per then
       k = 0
