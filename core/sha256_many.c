@@ -24,6 +24,7 @@
 #include "sounding.h"
 
 #include <sodium.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -233,11 +234,11 @@ static void many_x16(const struct snd_sha256_job *jobs, size_t n)
 static int have_x16(void)
 {
 	static _Atomic int known = -1;
-	int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
+	int k = atomic_load_explicit(&known, memory_order_relaxed);
 	if (k < 0) {
 		__builtin_cpu_init();
 		k = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
-		__atomic_store_n(&known, k, __ATOMIC_RELAXED);
+		atomic_store_explicit(&known, k, memory_order_relaxed);
 	}
 	return k;
 }
