@@ -49,8 +49,9 @@
  * as the slower stage instead of their sum (the store's read and our
  * decode cost about the same per row); more than two let the reader read
  * ahead (and hash and decode ahead, predecode) while the worker is in a
- * long step of its own (sorting a run of kept texts), instead of waiting.  Rows are applied in read order, so the
- * results are those of a single thread.  The worker starts only when the
+ * long step of its own (sorting a run of kept texts), instead of waiting.
+ * Rows are applied in read order, so the results are those of a single
+ * thread.  The worker starts only when the
  * first batch fills: a small tally (the chair's live view early in a
  * meeting) never creates a thread, and if one cannot be created the reader
  * applies its batches itself.  Cost: NBATCH batches of at most BATCH_ROWS
@@ -301,8 +302,9 @@ static void predecode(struct pass *p, struct batch *b)
 }
 
 /* Hands the reader's full batch over and waits for the next one in the
- * ring to be free.  Without a worker (not started yet, or no thread to be had) the
- * reader applies the batch itself.  Returns nonzero to stop reading. */
+ * ring to be free.  Without a worker (not started yet, or no thread to be
+ * had) the reader applies the batch itself.  Returns nonzero to stop
+ * reading. */
 static int batch_flush(struct pass *p, int full)
 {
 	struct batch *b = p->b[p->cur];
@@ -408,10 +410,12 @@ static int hex32(const char *h, uint8_t out[32])
 /* SND_TALLY_VERIFY, the reader's part, in seq order: seq follows the row
  * before, and prev is that row's stored link; the stored hash and salt
  * are well formed.  The link itself and the answers hash are the batch's
- * job (ROW_HASH), whose failures are reported in the same order as
- * `tally verify` reports them (verify.c's check_chain): a row whose prev
- * matches a stored link that is not that row's own fails on that row
- * first.  0, or -1 with p->rbad set. */
+ * job (ROW_HASH).  Per row the checks run in the order of `tally verify`
+ * (verify.c's check_chain), and the first bad row in seq order is the one
+ * reported: comparing prev with the stored link rather than the
+ * recomputed one changes nothing, since a stored link that is not its
+ * row's own fails that row, which comes first.  0, or -1 with p->rbad
+ * set. */
 static int chain_check(struct pass *p, const struct snd_revision *r, struct brow *w,
                        uint8_t salt[SND_SALT_BYTES])
 {
