@@ -118,6 +118,20 @@ struct snd_sha256 {
 void snd_sha256_init(struct snd_sha256 *c);
 void snd_sha256_update(struct snd_sha256 *c, const void *p, size_t n);
 void snd_sha256_final(struct snd_sha256 *c, uint8_t out[32]);
+/* The SHA-256 of a[0..na) and of b[0..nb) at once: with SHA-NI the two
+ * are interleaved (one hash's rounds wait on latency the other fills),
+ * ~1.2x the throughput of two calls in a row; same digests. */
+void snd_sha256_pair(const void *a, size_t na, const void *b, size_t nb, uint8_t outa[32],
+                     uint8_t outb[32]);
+/* Many SHA-256 at once (sha256_many.c): each job's p[0..n) hashed into its
+ * out (32 bytes).  Sixteen at a time on AVX-512 when the CPU has it (~1.8x
+ * snd_sha256_pair's throughput), else two at a time; same digests. */
+struct snd_sha256_job {
+	const void *p;
+	size_t n;
+	uint8_t *out;
+};
+void snd_sha256_many(const struct snd_sha256_job *jobs, size_t n);
 /* 32 bytes as 64 lowercase hex digits and a NUL. */
 void snd_hex32(const uint8_t h[32], char out[65]);
 /* Salts (interface.md, "The collector"): each revision gets 16 fresh

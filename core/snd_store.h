@@ -56,6 +56,10 @@ struct snd_revision {
  * prev "\n" qid "\n" sub "\n" rev "\n" submitted_at "\n" hash "\n" receipt
  * "\n" ent "\n" jti "\n" attrs  (NULL strings count as empty). */
 void snd_chain_link(const struct snd_revision *r, char out[65]);
+/* The text snd_chain_link hashes, written to out[0..n) when it fits in cap
+ * bytes (no NUL added); returns its length n either way.  The tally's
+ * check hashes it itself, many rows at a time (tally_stream.c). */
+size_t snd_chain_input(const struct snd_revision *r, char *out, size_t cap);
 
 /* What a request thread hands the writer to store. */
 struct snd_submission {

@@ -65,6 +65,49 @@ enum snd_err store_load_head(struct snd_store *s)
 
 /* ----------------------------------------------------------- chain, keys */
 
+/* "%" PRId64 without the printf machinery (per row in the tally's check). */
+static size_t fmt_i64(char out[24], int64_t v)
+{
+	char tmp[24];
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	size_t n = 0, k = 0;
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		out[k++] = '-';
+	while (n > 0)
+		out[k++] = tmp[--n];
+	out[k] = '\0';
+	return k;
+}
+
+/* The ten parts of the text a chain link hashes, in order; NULL strings
+ * count as empty.  num holds the two numbers' digits. */
+static void chain_parts(const struct snd_revision *r, char num[2][24], const char *part[10],
+                        size_t len[10])
+{
+	len[3] = fmt_i64(num[0], r->rev);
+	len[4] = fmt_i64(num[1], r->submitted_at);
+	part[0] = r->prev;
+	part[1] = r->qid;
+	part[2] = r->sub;
+	part[3] = num[0];
+	part[4] = num[1];
+	part[5] = r->hash;
+	part[6] = r->receipt;
+	part[7] = r->ent;
+	part[8] = r->jti;
+	part[9] = r->attrs;
+	for (int i = 0; i < 10; i++) {
+		if (part[i] == NULL)
+			part[i] = "";
+		if (i != 3 && i != 4)
+			len[i] = strlen(part[i]);
+	}
+}
+
 void snd_chain_link(const struct snd_revision *r, char out[65])
 {
 	/* Streamed rather than concatenated into a buffer: this cannot fail,
@@ -76,29 +119,37 @@ void snd_chain_link(const struct snd_revision *r, char out[65])
 	uint8_t md[32];
 	char num[2][24];
 	const char *part[10];
-	size_t i;
+	size_t len[10];
 
-	snprintf(num[0], sizeof num[0], "%" PRId64, r->rev);
-	snprintf(num[1], sizeof num[1], "%" PRId64, r->submitted_at);
-	part[0] = r->prev;
-	part[1] = r->qid;
-	part[2] = r->sub;
-	part[3] = num[0];
-	part[4] = num[1];
-	part[5] = r->hash;
-	part[6] = r->receipt;
-	part[7] = r->ent;
-	part[8] = r->jti;
-	part[9] = r->attrs;
+	chain_parts(r, num, part, len);
 	snd_sha256_init(&h);
-	for (i = 0; i < 10; i++) {
-		const char *p = part[i] ? part[i] : "";
+	for (int i = 0; i < 10; i++) {
 		if (i > 0)
 			snd_sha256_update(&h, "\n", 1);
-		snd_sha256_update(&h, p, strlen(p));
+		snd_sha256_update(&h, part[i], len[i]);
 	}
 	snd_sha256_final(&h, md);
-	sodium_bin2hex(out, 65, md, sizeof md);
+	snd_hex32(md, out);
+}
+
+size_t snd_chain_input(const struct snd_revision *r, char *out, size_t cap)
+{
+	char num[2][24];
+	const char *part[10];
+	size_t len[10], n = 9, k = 0;
+
+	chain_parts(r, num, part, len);
+	for (int i = 0; i < 10; i++)
+		n += len[i];
+	if (n > cap)
+		return n;
+	for (int i = 0; i < 10; i++) {
+		if (i > 0)
+			out[k++] = '\n';
+		memcpy(out + k, part[i], len[i]);
+		k += len[i];
+	}
+	return n;
 }
 
 void snd_pseudonym(const uint8_t receipt_sk[SND_SK_BYTES], const char *qid, const char *sub,

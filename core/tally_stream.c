@@ -10,19 +10,26 @@
  *      then add to the whole and to its groups (tally_groups.c);
  *   5. --weight entity's last step: the blocks added up into their scopes;
  *   6. the check before counting (SND_TALLY_VERIFY): the walk is then the
- *      whole chain in seq order (snd_store_walk's SND_WALK_CHAIN); the
- *      reader checks each row's place in the chain and recomputes its link
- *      (chain_check: sequential by nature), and the SHA-256 of each row's
- *      answers is a batch job (ROW_HASH) done by the worker, or by the
- *      reader while the worker is busy (predecode), so both cores share it.
- *      Cost at 1M responses: bench/README.md.
+ *      whole chain in seq order (snd_store_walk's SND_WALK_CHAIN).  The
+ *      reader checks what is sequential (chain_check: each row's seq
+ *      follows the one before, its prev is the stored link of the row
+ *      before) and copies the text the row's link hashes beside its
+ *      answers; both SHA-256 (the link recomputed, the answers against
+ *      their stored hash, compared as bytes) are a batch job (ROW_HASH),
+ *      done by the worker, or by the reader while the worker is busy
+ *      (predecode), so both cores share all the hashing.  Together the
+ *      per-row checks are those of `tally verify`: a row whose link is
+ *      its own and whose prev is the previous row's stored link, in every
+ *      row, is a chain of recomputed links.  Cost at 1M responses:
+ *      bench/README.md.
  *
  * Invariants:
  *   1. Rows are applied in read order, by one thread at a time, so the
  *      results are those of a single thread.
  *   2. The store connection is only ever used by the calling thread.
- *   3. At most two batches exist; a batch is the reader's or the worker's,
- *      never both (its ready flag, changed under the mutex, says whose).
+ *   3. At most NBATCH batches exist, handed over and applied in ring
+ *      order; a batch is the reader's or the worker's, never both (its
+ *      ready flag, changed under the mutex, says whose).
  *   4. When tally_stream returns, the worker is gone and every batch freed.
  *   5. Under SND_TALLY_VERIFY nothing is reported from a pass in which a
  *      row failed: the first failure in seq order (the reader's or the
@@ -37,37 +44,52 @@
 /* ------------------------------------------------------------ streaming
  * Two stages.  The store's callback (the reader) copies each row's entity,
  * attributes and answers into a batch; a worker thread decodes and
- * accumulates whole batches while SQLite reads the next one.  With two
- * batches the two stages overlap, so a large tally takes about as long as
- * the slower stage instead of their sum (the store's read and our decode
- * cost about the same per row).  Rows are applied in read order, so the
- * results are those of a single thread.  The worker starts only when the
+ * accumulates whole batches while SQLite reads the next one.  With a ring
+ * of batches the two stages overlap, so a large tally takes about as long
+ * as the slower stage instead of their sum (the store's read and our
+ * decode cost about the same per row); more than two let the reader read
+ * ahead (and hash and decode ahead, predecode) while the worker is in a
+ * long step of its own (sorting a run of kept texts), instead of waiting.
+ * Rows are applied in read order, so the results are those of a single
+ * thread.  The worker starts only when the
  * first batch fills: a small tally (the chair's live view early in a
  * meeting) never creates a thread, and if one cannot be created the reader
- * applies its batches itself.  Cost: two batches of BATCH_ROWS rows
- * (about 2 MB each for the LSG form) and one copy per row. */
+ * applies its batches itself.  Cost: NBATCH batches of at most BATCH_ROWS
+ * rows (about 1-2 MB each, and up to PREDECODE_BYTES of decoded rows) and
+ * one copy per row. */
 
-/* The first row's prev (store invariant 2). */
-#define SND_ZERO_LINK_HEX "0000000000000000000000000000000000000000000000000000000000000000"
+#define NBATCH 4
 
 #define BATCH_ROWS 2048
 #define BATCH_BYTES ((size_t)1 << 20)
 #define PREDECODE_BYTES ((size_t)4 << 20)
+/* Rows hashed together: their 2 x HASH_CHUNK messages keep the sixteen
+ * lanes of snd_sha256_many busy. */
+#define HASH_CHUNK 64
 
-/* A row's jobs: APPLY adds it up; HASH checks its answers against the
- * stored hash (SND_TALLY_VERIFY), on whichever thread gets to it first. */
+/* A row's jobs: APPLY adds it up; HASH recomputes its link and checks its
+ * answers against the stored hash (SND_TALLY_VERIFY), on whichever thread
+ * gets to it first. */
 #define ROW_APPLY 1
 #define ROW_HASH 2
+
+/* What HASH found (brow.hashed). */
+#define HASHED_NOT_YET 0
+#define HASHED_OK 1
+#define HASHED_LINK 2    /* the link is not the row's: reported first */
+#define HASHED_ANSWERS 3 /* the answers do not match the stored hash */
 
 struct brow {
 	size_t ent, attrs, answers, answers_len; /* offsets into bytes */
 	size_t sub;          /* offset, HASH rows only ("" otherwise) */
+	size_t chain, chain_len; /* HASH: the text the link hashes (snd_chain_input) */
 	int64_t seq;
 	unsigned char jobs;
-	unsigned char hashed; /* HASH: 0 not yet, 1 matches, 2 differs */
-	unsigned char salted; /* HASH: salt holds the row's salt (else unsalted) */
+	unsigned char hashed; /* HASH: HASHED_* */
+	unsigned char salted; /* HASH: the salt's 16 bytes lie just before the answers */
+	unsigned char link_ok; /* HASH: the stored link is 64 hex digits, in link */
 	uint8_t hash[32];    /* HASH: the stored hash */
-	uint8_t salt[SND_SALT_BYTES]; /* HASH: hashed before the answers */
+	uint8_t link[32];    /* HASH: the stored link */
 };
 
 struct batch {
@@ -85,15 +107,16 @@ struct batch {
 struct pass {
 	struct tally *t;
 	struct row_scopes rs;
-	struct batch *b[2];
+	struct batch *b[NBATCH];
 	int cur;             /* the batch the reader fills */
 	int threaded;        /* the worker runs */
 	int nothread;        /* pthread_create failed: the reader applies batches */
 	int copy_failed;     /* the reader could not copy a row (out of memory) */
 	int need_attrs;      /* --by names a token attribute */
 	int check;           /* SND_TALLY_VERIFY: the chain walk, checked */
-	int64_t last_seq;    /* the reader's chain check: the row before */
-	char last_link[65];
+	int64_t last_seq;    /* the reader's chain check: the row before, */
+	uint8_t last_link[32]; /* its stored link (64 zeros before the first), */
+	int last_link_ok;    /* unless that was not 64 hex digits */
 	struct tally_bad rbad; /* the reader's first failure */
 	struct tally_bad wbad; /* the worker's (or the applying reader's) */
 	size_t maxdec;       /* rows per batch the reader may decode (0: none) */
@@ -152,18 +175,39 @@ static void row_apply(struct pass *p, const char *ent, const char *attrs, const 
 	cJSON_Delete(tree);
 }
 
-/* SHA-256 of a HASH row's answers against its stored hash: sets hashed.
- * A pure function of the row, so either thread may run it. */
-static void row_hash(struct batch *b, struct brow *r)
+/* The HASH rows of b not hashed yet, from row i on, up to HASH_CHUNK of
+ * them: each one's link recomputed and its answers (after the salt, when
+ * it has one) hashed, all at once (snd_sha256_many), against the stored
+ * ones; sets their hashed.  A pure function of the rows, so either thread
+ * may run it. */
+static void rows_hash(struct batch *b, size_t i)
 {
-	struct snd_sha256 h;
-	uint8_t md[32];
-	snd_sha256_init(&h);
-	if (r->salted)
-		snd_sha256_update(&h, r->salt, sizeof r->salt);
-	snd_sha256_update(&h, b->bytes + r->answers, r->answers_len);
-	snd_sha256_final(&h, md);
-	r->hashed = memcmp(md, r->hash, sizeof md) == 0 ? 1 : 2;
+	struct snd_sha256_job jobs[2 * HASH_CHUNK];
+	uint8_t md[2 * HASH_CHUNK][32];
+	struct brow *rows[HASH_CHUNK];
+	size_t n = 0;
+	for (; i < b->n && n < HASH_CHUNK; i++) {
+		struct brow *r = &b->rows[i];
+		size_t pre = r->salted ? SND_SALT_BYTES : 0;
+		if (!(r->jobs & ROW_HASH) || r->hashed != HASHED_NOT_YET)
+			continue;
+		jobs[2 * n] = (struct snd_sha256_job){b->bytes + r->chain, r->chain_len, md[2 * n]};
+		jobs[2 * n + 1] = (struct snd_sha256_job){b->bytes + r->answers - pre,
+		                                          r->answers_len + pre, md[2 * n + 1]};
+		rows[n++] = r;
+	}
+	if (n == 0)
+		return;
+	snd_sha256_many(jobs, 2 * n);
+	for (size_t k = 0; k < n; k++) {
+		struct brow *r = rows[k];
+		if (!r->link_ok || memcmp(md[2 * k], r->link, sizeof r->link) != 0)
+			r->hashed = HASHED_LINK;
+		else if (memcmp(md[2 * k + 1], r->hash, sizeof r->hash) != 0)
+			r->hashed = HASHED_ANSWERS;
+		else
+			r->hashed = HASHED_OK;
+	}
 }
 
 static void batch_apply(struct pass *p, struct batch *b)
@@ -173,12 +217,15 @@ static void batch_apply(struct pass *p, struct batch *b)
 		struct brow *r = &b->rows[i];
 		int d = i < p->maxdec && b->dec[i];
 		if (r->jobs & ROW_HASH) {
-			if (r->hashed == 0)
-				row_hash(b, r);
-			if (r->hashed == 2) {
+			if (r->hashed == HASHED_NOT_YET)
+				rows_hash(b, i);
+			if (r->hashed != HASHED_OK) {
 				/* rows come in seq order: this is the first the hashes refuse */
 				tally_bad_note(&p->wbad, r->seq, b->bytes + r->sub,
-				               "its answers do not match their stored hash");
+				               r->hashed == HASHED_LINK
+				                   ? "its chain link does not match the row (the row "
+				                     "was altered)"
+				                   : "its answers do not match their stored hash");
 				p->t->err = SND_EINVAL;
 				break;
 			}
@@ -214,7 +261,7 @@ static void *worker_main(void *arg)
 			p->err = 1;
 		pthread_cond_broadcast(&p->cv);
 		pthread_mutex_unlock(&p->mu);
-		idx ^= 1;
+		idx = (idx + 1) % NBATCH;
 	}
 }
 
@@ -230,7 +277,8 @@ static void predecode(struct pass *p, struct batch *b)
 {
 	struct tally *t = p->t;
 	size_t nq = t->f->nquestions, np = t->npool;
-	struct batch *other = p->b[p->cur ^ 1];
+	/* the batch handed over last: the worker is busy until it is done */
+	struct batch *other = p->b[(p->cur + NBATCH - 1) % NBATCH];
 	int dec = p->maxdec > 0 && b->dqs != NULL;
 	if (!dec && !p->check)
 		return;
@@ -238,8 +286,8 @@ static void predecode(struct pass *p, struct batch *b)
 		if (!__atomic_load_n(&other->ready, __ATOMIC_ACQUIRE))
 			return; /* the worker is free: hand over now */
 		struct brow *r = &b->rows[i];
-		if ((r->jobs & ROW_HASH) && r->hashed == 0)
-			row_hash(b, r);
+		if ((r->jobs & ROW_HASH) && r->hashed == HASHED_NOT_YET)
+			rows_hash(b, i);
 		if (!dec || i >= p->maxdec || !(r->jobs & ROW_APPLY))
 			continue;
 		struct dq *dq = b->dqs + i * nq;
@@ -253,9 +301,10 @@ static void predecode(struct pass *p, struct batch *b)
 	}
 }
 
-/* Hands the reader's full batch over and waits for the other one to be
- * free.  Without a worker (not started yet, or no thread to be had) the
- * reader applies the batch itself.  Returns nonzero to stop reading. */
+/* Hands the reader's full batch over and waits for the next one in the
+ * ring to be free.  Without a worker (not started yet, or no thread to be
+ * had) the reader applies the batch itself.  Returns nonzero to stop
+ * reading. */
 static int batch_flush(struct pass *p, int full)
 {
 	struct batch *b = p->b[p->cur];
@@ -276,7 +325,7 @@ static int batch_flush(struct pass *p, int full)
 	pthread_mutex_lock(&p->mu);
 	__atomic_store_n(&b->ready, 1, __ATOMIC_RELAXED);
 	pthread_cond_broadcast(&p->cv);
-	p->cur ^= 1;
+	p->cur = (p->cur + 1) % NBATCH;
 	while (__atomic_load_n(&p->b[p->cur]->ready, __ATOMIC_RELAXED))
 		pthread_cond_wait(&p->cv, &p->mu);
 	int stop = p->err;
@@ -284,18 +333,31 @@ static int batch_flush(struct pass *p, int full)
 	return stop;
 }
 
-static int batch_put(struct batch *b, const char *s, size_t n, size_t *off)
+/* Room for n more bytes in b; -1 when out of memory. */
+static int batch_room(struct batch *b, size_t n)
 {
-	if (b->cap - b->len < n + 1) {
-		size_t cap = b->cap ? b->cap : 65536; /* small tallies stay small */
-		while (cap - b->len < n + 1)
-			cap *= 2;
-		char *q = realloc(b->bytes, cap);
-		if (q == NULL)
-			return -1;
-		b->bytes = q;
-		b->cap = cap;
-	}
+	if (b->cap - b->len >= n)
+		return 0;
+	size_t cap = b->cap ? b->cap : 65536; /* small tallies stay small */
+	while (cap - b->len < n)
+		cap *= 2;
+	char *q = realloc(b->bytes, cap);
+	if (q == NULL)
+		return -1;
+	b->bytes = q;
+	b->cap = cap;
+	return 0;
+}
+
+/* Appends pre[0..npre) and then s[0..n) and a NUL; *off is where s starts. */
+static int batch_put2(struct batch *b, const void *pre, size_t npre, const char *s, size_t n,
+                      size_t *off)
+{
+	if (batch_room(b, npre + n + 1) != 0)
+		return -1;
+	if (npre > 0)
+		memcpy(b->bytes + b->len, pre, npre);
+	b->len += npre;
 	*off = b->len;
 	if (n > 0)
 		memcpy(b->bytes + b->len, s, n);
@@ -304,55 +366,80 @@ static int batch_put(struct batch *b, const char *s, size_t n, size_t *off)
 	return 0;
 }
 
-/* 64 lowercase hex digits -> 32 bytes; -1 for anything else. */
+static int batch_put(struct batch *b, const char *s, size_t n, size_t *off)
+{
+	return batch_put2(b, NULL, 0, s, n, off);
+}
+
+/* Appends the text r's link hashes (snd_chain_input) to b. */
+static int batch_put_chain(struct batch *b, const struct snd_revision *r, struct brow *w)
+{
+	size_t n = snd_chain_input(r, b->bytes + b->len, b->cap - b->len);
+	if (n > b->cap - b->len) {
+		if (batch_room(b, n) != 0)
+			return -1;
+		(void)snd_chain_input(r, b->bytes + b->len, b->cap - b->len);
+	}
+	w->chain = b->len;
+	w->chain_len = n;
+	b->len += n;
+	return 0;
+}
+
+/* Each hex digit's value plus one; 0 for any other byte. */
+static const uint8_t hexv[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+	['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
+
+/* 64 lowercase hex digits -> 32 bytes; -1 for anything else.  By table,
+ * without a branch per digit (random digits mispredict half of them). */
 static int hex32(const char *h, uint8_t out[32])
 {
-	for (int i = 0; i < 64; i++) {
-		int c = (unsigned char)h[i], v;
-		if (c >= '0' && c <= '9')
-			v = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			v = c - 'a' + 10;
-		else
-			return -1;
-		if (i & 1)
-			out[i / 2] |= (uint8_t)v;
-		else
-			out[i / 2] = (uint8_t)(v << 4);
+	unsigned bad = 0;
+	if (strnlen(h, 65) != 64)
+		return -1;
+	for (int i = 0; i < 32; i++) {
+		unsigned hi = hexv[(unsigned char)h[2 * i]] - 1u, lo = hexv[(unsigned char)h[2 * i + 1]] - 1u;
+		bad |= hi | lo;
+		out[i] = (uint8_t)(hi << 4 | lo);
 	}
-	return h[64] == '\0' ? 0 : -1;
+	return bad > 15 ? -1 : 0;
 }
 
 /* SND_TALLY_VERIFY, the reader's part, in seq order: seq follows the row
- * before, prev is that row's link, and link is the row's own (as `tally
- * verify` checks: verify.c's check_chain).  The answers hash is the
- * batch's job (ROW_HASH).  0, or -1 with p->rbad set. */
-static int chain_check(struct pass *p, const struct snd_revision *r, uint8_t hash[32],
-                       uint8_t salt[SND_SALT_BYTES], unsigned char *salted)
+ * before, and prev is that row's stored link; the stored hash and salt
+ * are well formed.  The link itself and the answers hash are the batch's
+ * job (ROW_HASH).  Per row the checks run in the order of `tally verify`
+ * (verify.c's check_chain), and the first bad row in seq order is the one
+ * reported: comparing prev with the stored link rather than the
+ * recomputed one changes nothing, since a stored link that is not its
+ * row's own fails that row, which comes first.  0, or -1 with p->rbad
+ * set. */
+static int chain_check(struct pass *p, const struct snd_revision *r, struct brow *w,
+                       uint8_t salt[SND_SALT_BYTES])
 {
-	char link[65];
+	uint8_t prev[32];
 	const char *what = NULL;
 	if (r->seq != p->last_seq + 1)
 		what = r->seq > p->last_seq + 1 ? "revisions before it are missing (a chain gap)"
 		                                : "its sequence number is out of order";
-	else if (strcmp(r->prev, p->last_seq == 0 ? SND_ZERO_LINK_HEX : p->last_link) != 0)
+	else if (!p->last_link_ok || hex32(r->prev, prev) != 0 ||
+	         memcmp(prev, p->last_link, sizeof prev) != 0)
 		what = "its prev does not match the link of the revision before it";
-	else if (hex32(r->hash, hash) != 0)
+	else if (hex32(r->hash, w->hash) != 0)
 		what = "its stored hash is not a SHA-256";
 	else if (r->salt != NULL && snd_salt_parse(r->salt, salt) != 0)
 		what = "its salt is not 32 lowercase hex digits";
-	*salted = r->salt != NULL;
-	if (what == NULL) {
-		snd_chain_link(r, link);
-		if (strcmp(link, r->link) != 0)
-			what = "its chain link does not match the row (the row was altered)";
-	}
 	if (what != NULL) {
 		tally_bad_note(&p->rbad, r->seq, r->sub, what);
 		return -1;
 	}
+	w->salted = r->salt != NULL;
+	w->link_ok = hex32(r->link, w->link) == 0;
 	p->last_seq = r->seq;
-	memcpy(p->last_link, link, sizeof link);
+	p->last_link_ok = w->link_ok;
+	memcpy(p->last_link, w->link, sizeof p->last_link);
 	return 0;
 }
 
@@ -368,22 +455,25 @@ static int on_row(void *ctx, const struct snd_walk_row *r)
 	const char *ent = r->ent, *attrs = p->need_attrs ? r->attrs : "";
 	const char *ans = r->answers, *sub = hash ? r->sub : "";
 	size_t alen = r->answers_len;
+	uint8_t salt[SND_SALT_BYTES];
 
-	if (hash && chain_check(p, r->r, w->hash, w->salt, &w->salted) != 0)
+	w->salted = 0;
+	if (hash && chain_check(p, r->r, w, salt) != 0)
 		return 1;
 	if (!apply && !hash)
 		return 0;
 	if (!apply)
 		ent = attrs = "";
 	if (batch_put(b, ent, strlen(ent), &w->ent) || batch_put(b, attrs, strlen(attrs), &w->attrs) ||
-	    batch_put(b, ans, alen, &w->answers) || batch_put(b, sub, strlen(sub), &w->sub)) {
+	    batch_put2(b, salt, w->salted ? sizeof salt : 0, ans, alen, &w->answers) ||
+	    batch_put(b, sub, strlen(sub), &w->sub) || (hash && batch_put_chain(b, r->r, w))) {
 		p->copy_failed = 1;
 		return 1;
 	}
 	w->answers_len = alen;
 	w->seq = r->seq;
 	w->jobs = (unsigned char)((apply ? ROW_APPLY : 0) | (hash ? ROW_HASH : 0));
-	w->hashed = 0;
+	w->hashed = HASHED_NOT_YET;
 	b->n++;
 	if (b->n == BATCH_ROWS || b->len >= BATCH_BYTES)
 		return batch_flush(p, 1);
@@ -397,12 +487,12 @@ static enum snd_err stream_rows(struct pass *p, struct snd_store *s, const char 
 {
 	enum snd_err e;
 	int oom = 0;
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < NBATCH; i++)
 		if ((p->b[i] = calloc(1, sizeof *p->b[i])) == NULL)
 			oom = 1;
 	if (oom) {
-		free(p->b[0]);
-		free(p->b[1]);
+		for (int i = 0; i < NBATCH; i++)
+			free(p->b[i]);
 		return SND_ENOMEM;
 	}
 	/* Room for decoded rows: up to PREDECODE_BYTES per batch. */
@@ -410,7 +500,7 @@ static enum snd_err stream_rows(struct pass *p, struct snd_store *s, const char 
 	p->maxdec = rowb > 0 ? PREDECODE_BYTES / rowb : 0;
 	if (p->maxdec > BATCH_ROWS)
 		p->maxdec = BATCH_ROWS;
-	for (int i = 0; i < 2 && p->maxdec > 0; i++) {
+	for (int i = 0; i < NBATCH && p->maxdec > 0; i++) {
 		p->b[i]->dqs = malloc(p->maxdec * p->t->f->nquestions * sizeof(struct dq) + 1);
 		p->b[i]->pools = malloc(p->maxdec * p->t->npool * sizeof(int) + 1);
 		if (p->b[i]->dqs == NULL || p->b[i]->pools == NULL)
@@ -435,7 +525,7 @@ static enum snd_err stream_rows(struct pass *p, struct snd_store *s, const char 
 	}
 	pthread_cond_destroy(&p->cv);
 	pthread_mutex_destroy(&p->mu);
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < NBATCH; i++) {
 		free(p->b[i]->bytes);
 		free(p->b[i]->dqs);
 		free(p->b[i]->pools);
@@ -475,6 +565,7 @@ enum snd_err tally_stream(struct tally *t, struct snd_store *s, const char *qid)
 	p.rs.t = t;
 	p.need_attrs = t->o->by != NULL && strcmp(t->o->by, "entity") != 0;
 	p.check = (t->flags & SND_TALLY_VERIFY) != 0;
+	p.last_link_ok = 1; /* 64 zeros: the first row's prev (store invariant 2) */
 	e = stream_rows(&p, s, qid);
 	free(p.rs.ids);
 	/* The first bad revision in seq order: the reader stopped at its

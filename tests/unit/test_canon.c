@@ -278,6 +278,58 @@ START_TEST(test_sha256_matches_libsodium_at_every_length)
 }
 END_TEST
 
+/* snd_sha256_pair against libsodium for every pair of lengths that pad
+ * differently, the two streams ending in either order and together. */
+START_TEST(test_sha256_pair_matches_libsodium_for_every_pair_of_lengths)
+{
+	static uint8_t data[1200];
+	static const size_t len[] = {0, 1, 55, 56, 63, 64, 65, 119, 120, 127, 128, 129, 640, 901, 1100};
+	size_t i, j, n = sizeof len / sizeof len[0];
+	ck_assert_int_ge(sodium_init(), 0);
+	for (i = 0; i < sizeof data; i++)
+		data[i] = (uint8_t)(i * 37 + (i >> 5));
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n; j++) {
+			uint8_t wa[32], wb[32], ga[32], gb[32];
+			crypto_hash_sha256(wa, data, len[i]);
+			crypto_hash_sha256(wb, data + 77, len[j]);
+			snd_sha256_pair(data, len[i], data + 77, len[j], ga, gb);
+			ck_assert_msg(memcmp(ga, wa, 32) == 0, "lengths %zu, %zu: the first", len[i], len[j]);
+			ck_assert_msg(memcmp(gb, wb, 32) == 0, "lengths %zu, %zu: the second", len[i], len[j]);
+		}
+	}
+}
+END_TEST
+
+/* snd_sha256_many: every length that pads differently in every lane, lanes
+ * refilled as their messages end (more jobs than lanes), and a handful of
+ * jobs (the pairwise path). */
+START_TEST(test_sha256_many_matches_libsodium_in_every_lane)
+{
+	static uint8_t data[1300], got[300][32];
+	static struct snd_sha256_job jobs[300];
+	size_t i, n;
+	ck_assert_int_ge(sodium_init(), 0);
+	for (i = 0; i < sizeof data; i++)
+		data[i] = (uint8_t)(i * 53 + (i >> 6));
+	for (n = 0; n <= 300; n = n < 20 ? n + 1 : n + 70) {
+		for (i = 0; i < n; i++) {
+			/* lengths 0..200 and long ones, starting anywhere */
+			jobs[i].n = i % 3 == 2 ? 900 + i % 101 : (i * 7) % 201;
+			jobs[i].p = data + (i * 13) % 300;
+			jobs[i].out = got[i];
+		}
+		snd_sha256_many(jobs, n);
+		for (i = 0; i < n; i++) {
+			uint8_t want[32];
+			crypto_hash_sha256(want, jobs[i].p, jobs[i].n);
+			ck_assert_msg(memcmp(got[i], want, 32) == 0, "%zu jobs: job %zu (length %zu)", n, i,
+			              jobs[i].n);
+		}
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("canon");
@@ -294,6 +346,8 @@ int main(void)
 	tcase_add_test(tc, test_sha256_hex_matches_known_digest);
 	tcase_add_test(tc, test_canon_integers_print_as_plain_decimals);
 	tcase_add_test(tc, test_sha256_matches_libsodium_at_every_length);
+	tcase_add_test(tc, test_sha256_pair_matches_libsodium_for_every_pair_of_lengths);
+	tcase_add_test(tc, test_sha256_many_matches_libsodium_in_every_lane);
 	tcase_add_test(tc, test_answers_hash_is_sha256_of_canonical_text);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -14,6 +14,7 @@
 #include "sounding.h"
 
 #include <check.h>
+#include <sqlite3.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -2144,6 +2145,165 @@ START_TEST(test_run_ex_sets_aside_revoked_checks_and_refuses_an_unknown_by)
 	db_close(&d);
 }
 END_TEST
+/* ------------------------------------------- the check, on many rows
+ * More rows than one batch, so the worker thread runs and the hashes are
+ * shared between the two threads in blocks of rows (tally_stream.c): every
+ * kind of damage is still found, in the row where it is, and the first in
+ * seq order is the one reported whichever thread found it. */
+
+/* put(), with a salt (as the collector stores answers today). */
+static void put_salted(struct db *d, const char *sub, const char *ent, const char *attrs,
+                       const char *answers)
+{
+	struct snd_diag errs;
+	struct snd_buf canon;
+	struct snd_submission m;
+	cJSON *a = cJSON_Parse(answers), *clean = NULL;
+	uint8_t salt[SND_SALT_BYTES];
+	char salthex[SND_SALT_HEX + 1], hex[65], jti[80], *receipt = NULL;
+	int64_t rev;
+
+	ck_assert_ptr_nonnull(a);
+	snd_diag_init(&errs);
+	ck_assert_int_eq(snd_form_check_answers(d->f, a, &clean, &errs), SND_OK);
+	snd_diag_free(&errs);
+	snd_buf_init(&canon, 0);
+	ck_assert_int_eq(snd_canon_json(clean, &canon), SND_OK);
+	snd_salt_new(salt, salthex);
+	snd_answers_digest(salt, canon.data, canon.len, hex);
+	snprintf(jti, sizeof jti, "jti-%s", sub);
+	memset(&m, 0, sizeof m);
+	m.qid = d->f->id;
+	m.sub = sub;
+	m.ent = ent;
+	m.attrs = attrs;
+	m.jti = jti;
+	m.answers = canon.data;
+	m.answers_len = canon.len;
+	m.hash = hex;
+	m.salt = salthex;
+	ck_assert_msg(snd_store_append(d->st, &m, rsk, d->now++, &rev, &receipt) == SND_OK,
+	              "append: %s", snd_store_errmsg(d->st));
+	free(receipt);
+	snd_buf_free(&canon);
+	cJSON_Delete(clean);
+	cJSON_Delete(a);
+}
+
+/* The checked tally's error ("" when it passes). */
+static const char *checked(struct db *d, char *err, size_t n)
+{
+	struct snd_tally *t = NULL;
+	struct snd_tally_opts o = {NULL, SND_WEIGHT_DELEGATE};
+	err[0] = '\0';
+	enum snd_err e = snd_tally_run_ex(d->st, d->f, &o, SND_TALLY_VERIFY, 0, &t, err, n);
+	if (e == SND_OK) {
+		struct snd_tally_info info;
+		snd_tally_info(t, &info);
+		ck_assert_int_eq((int)info.verified, 1);
+		snd_tally_free(t);
+		ck_assert_str_eq(err, "");
+	} else {
+		ck_assert_int_eq(e, SND_EINVAL);
+		ck_assert_ptr_null(t);
+	}
+	return err;
+}
+
+/* Damages the rows `which` (a WHERE clause) with stmt behind d's back,
+ * checks that the checked tally refuses with want, puts the rows back
+ * and checks that it passes again. */
+static void damaged(struct db *d, const char *which, const char *stmt, const char *want)
+{
+	sqlite3 *db = NULL;
+	char err[512], q[512];
+	ck_assert_int_eq(sqlite3_open(d->path, &db), SQLITE_OK);
+	snprintf(q, sizeof q, "CREATE TEMP TABLE bak AS SELECT * FROM revision WHERE %s", which);
+	ck_assert_int_eq(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(db, stmt, NULL, NULL, NULL) == SQLITE_OK, "%s: %s", stmt,
+	              sqlite3_errmsg(db));
+	checked(d, err, sizeof err);
+	ck_assert_msg(strstr(err, want) != NULL, "%s: got \"%s\", want \"%s\"", stmt, err, want);
+	snprintf(q, sizeof q, "DELETE FROM revision WHERE %s; INSERT INTO revision SELECT * FROM bak;"
+	         " DROP TABLE bak", which);
+	ck_assert_int_eq(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	checked(d, err, sizeof err);
+	ck_assert_msg(err[0] == '\0', "after putting back %s: %s", which, err);
+}
+
+#define ALTER_ANSWERS(seqs)                                                            \
+	"UPDATE revision SET answers = replace(answers, '\"pick\":', '\"pick\" :') WHERE seq IN " seqs
+
+START_TEST(test_check_on_many_rows_finds_each_damage_where_it_is)
+{
+	enum { N = 5000 };
+	char attrs[96], ans[1024], sub[32], ent[32], err[512];
+	struct db d;
+	db_open(&d, form_all);
+	for (int i = 0; i < N; i++) {
+		gen_answers(i, ans, sizeof ans);
+		gen_attrs(i, attrs, sizeof attrs);
+		snprintf(sub, sizeof sub, "d%d", i + 1);
+		snprintf(ent, sizeof ent, "E%d", i % 40);
+		if (i % 3 == 0)
+			put(&d, sub, ent, attrs, ans); /* unsalted, as rows stored before salts */
+		else
+			put_salted(&d, sub, ent, attrs, ans);
+	}
+	ck_assert_int_eq(snd_store_commit(d.st), SND_OK);
+	ck_assert_str_eq(checked(&d, err, sizeof err), "");
+
+	/* the answers of a salted row and of an unsalted one; a salt */
+	damaged(&d, "seq = 4712", ALTER_ANSWERS("(4712)"),
+	        "revision 4712 (delegate d4712): its answers do not match their stored hash");
+	damaged(&d, "seq = 3001", ALTER_ANSWERS("(3001)"),
+	        "revision 3001 (delegate d3001): its answers do not match their stored hash");
+	damaged(&d, "seq = 2222",
+	        "UPDATE revision SET salt = iif(substr(salt, 1, 1) = 'a', 'b', 'a') || "
+	        "substr(salt, 2) WHERE seq = 2222",
+	        "revision 2222 (delegate d2222): its answers do not match their stored hash");
+	damaged(&d, "seq = 2222", "UPDATE revision SET salt = upper(salt) WHERE seq = 2222",
+	        "revision 2222 (delegate d2222): its salt is not 32 lowercase hex digits");
+	/* a field the link covers; the stored link; the stored hash */
+	damaged(&d, "seq = 3500", "UPDATE revision SET ent = 'E99' WHERE seq = 3500",
+	        "revision 3500 (delegate d3500): its chain link does not match the row");
+	damaged(&d, "seq = 10", "UPDATE revision SET link = replace(link, substr(link, 5, 1), "
+	                        "iif(substr(link, 5, 1) = 'a', 'b', 'a')) WHERE seq = 10",
+	        "revision 10 (delegate d10): its chain link does not match the row");
+	damaged(&d, "seq = 4999", "UPDATE revision SET hash = 'x' || substr(hash, 2) WHERE seq = 4999",
+	        "revision 4999 (delegate d4999): its stored hash is not a SHA-256");
+	/* prev: a row whose prev is not the link before it (its own link made
+	 * to match, as someone who can compute links would) */
+	damaged(&d, "seq = 2049",
+	        "UPDATE revision SET prev = (SELECT link FROM revision WHERE seq = 2000) "
+	        "WHERE seq = 2049",
+	        "revision 2049 (delegate d2049): its prev does not match the link of the revision "
+	        "before it");
+	/* a row removed; two rows swapped in seq order (out of order is a gap
+	 * or a repeat at the first of them) */
+	damaged(&d, "seq = 4000", "DELETE FROM revision WHERE seq = 4000",
+	        "revision 4001 (delegate d4001): revisions before it are missing");
+	/* two damages: the first in seq order is reported, whichever thread
+	 * finds it (a link in the reader's batch, answers in the worker's) */
+	damaged(&d, "seq IN (1500, 4800)",
+	        "UPDATE revision SET ent = 'E99' WHERE seq = 4800; " ALTER_ANSWERS("(1500)"),
+	        "revision 1500 (delegate d1500): its answers do not match their stored hash");
+	damaged(&d, "seq IN (1500, 4800)",
+	        "UPDATE revision SET ent = 'E99' WHERE seq = 1500; " ALTER_ANSWERS("(4800)"),
+	        "revision 1500 (delegate d1500): its chain link does not match the row");
+	damaged(&d, "seq IN (1500, 4800)",
+	        "DELETE FROM revision WHERE seq = 4800; " ALTER_ANSWERS("(1500)"),
+	        "revision 1500 (delegate d1500): its answers do not match their stored hash");
+	/* both in one row: the link is named first, as `tally verify` does */
+	damaged(&d, "seq = 3333",
+	        "UPDATE revision SET ent = 'E99' WHERE seq = 3333; " ALTER_ANSWERS("(3333)"),
+	        "revision 3333 (delegate d3333): its chain link does not match the row");
+	ck_assert_int_eq(snd_store_begin(d.st), SND_OK);
+	db_close(&d);
+}
+END_TEST
+
 static Suite *tally_suite(void)
 {
 	Suite *s = suite_create("tally");
@@ -2198,6 +2358,7 @@ static Suite *tally_suite(void)
 	tcase_add_test(tc, test_csv_written_as_it_goes_equals_the_tree_csv);
 	tcase_add_test(tc, test_spill_to_a_missing_directory_fails_cleanly);
 	tcase_add_test(tc, test_run_ex_sets_aside_revoked_checks_and_refuses_an_unknown_by);
+	tcase_add_test(tc, test_check_on_many_rows_finds_each_damage_where_it_is);
 	suite_add_tcase(s, tc);
 	return s;
 }
