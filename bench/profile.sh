@@ -9,7 +9,8 @@
 # bench/out (run it once first).  Reports go to bench/out/profile/: for
 # callgrind the annotated listing (inclusive and self) and the Ir per request;
 # for perf the flat profile by symbol and a caller view.  Holds
-# /tmp/bench.lock like run.sh.  Load only on 127.0.0.1.
+# /tmp/bench.lock like run.sh.  Load only on 127.0.0.1.  env SERVE_EXTRA:
+# options added to the `collector serve` line (as in run.sh).
 set -euo pipefail
 SELF=$(readlink -f "$0")
 if [ -z "${BENCH_LOCKED:-}" ]; then
@@ -90,7 +91,10 @@ db=$OUT/profile.db
 rm -f "$db" "$db-wal" "$db-shm"
 serve=("$COLLECTOR" serve --form "$FORM" --db "$db" --issuer-pub "$OUT/keys/issuer.public"
        --receipt-key "$OUT/keys/receipt.secret" --listen "127.0.0.1:$PORT" --allow-root
-       --log-level warn "${NOSANDBOX[@]}")
+       --max-revisions 0 --revision-rate 0
+       --log-level warn "${NOSANDBOX[@]}" ${SERVE_EXTRA:-})
+# (the revision limits off, as in run.sh: api_reuse revises 1,000 delegates
+# far past 30 a minute, and would otherwise profile 429 answers)
 if [ "$tool" = callgrind ]; then
     valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$P/$name.out" \
         "${serve[@]}" 2> "$P/$name.log" &

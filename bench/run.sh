@@ -11,7 +11,10 @@
 #   options: --no-limits (skip the bound), --regen (regenerate cached data),
 #            --data (build and make the data only, measure nothing)
 #   env: PORT (default 39201, 127.0.0.1 only), DURATION (of each load,
-#        default 10s), BUILD (default build-bench), OUT (default bench/out)
+#        default 10s), BUILD (default build-bench), OUT (default bench/out),
+#        SERVE_EXTRA (options added to every `collector serve` line, default
+#        none; e.g. "--receipt-mode tree" in a tree with the prototype of
+#        bench/prototypes/merkle-receipts.md applied)
 #
 # The API and delegate-flow loads are driven by bench/load.c (a C client,
 # built here with the collector); the API loads are run once more with wrk
@@ -154,7 +157,7 @@ start_collector() { # DB [extra serve options...]
     "$COLLECTOR" serve --form "$FORM" --db "$db" --issuer-pub "$OUT/keys/issuer.public" \
         --receipt-key "$OUT/keys/receipt.secret" --listen "127.0.0.1:$PORT" --allow-root \
         --max-revisions 0 --revision-rate 0 \
-        --log-level warn "$@" 2>> "$OUT/collector.log" &
+        --log-level warn ${SERVE_EXTRA:-} "$@" 2>> "$OUT/collector.log" &
     SERVER_PID=$!
     for _ in $(seq 100); do
         if (exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2> /dev/null; then return 0; fi
@@ -295,6 +298,7 @@ fig env_date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" -
 fig env_nproc "$(nproc)" cores
 fig env_kernel "$(uname -r)" -
 fig env_load1 "$(cut -d' ' -f1 /proc/loadavg)" -
+fig env_serve_extra "$(echo "${SERVE_EXTRA:-none}" | tr ' ' '_')" -
 for p in libmicrohttpd12 libsodium23 libsqlite3-0 libcjson1 wrk; do
     fig "env_$p" "$(dpkg-query -W -f '${Version}' "$p" 2> /dev/null || echo '?')" -
 done
