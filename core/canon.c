@@ -362,7 +362,8 @@ enum snd_err snd_canon_num(struct snd_buf *out, double v)
 
 /* ------------------------------------------------------------ SHA-256 */
 
-static const uint32_t sha256_k[64] = {
+/* FIPS 180-4 section 4.2.2; sha256_many.c's lanes use it too. */
+const uint32_t snd_sha256_k[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
 	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
 	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -395,7 +396,7 @@ static void sha256_blocks_c(uint32_t h[8], const uint8_t *p, size_t nblocks)
 		a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
 		for (t = 0; t < 64; t++) {
 			uint32_t t1 = hh + (ror32(e, 6) ^ ror32(e, 11) ^ ror32(e, 25)) + ((e & f) ^ (~e & g)) +
-			              sha256_k[t] + w[t];
+			              snd_sha256_k[t] + w[t];
 			uint32_t t2 = (ror32(a, 2) ^ ror32(a, 13) ^ ror32(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
 			hh = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
 		}
@@ -410,7 +411,7 @@ static void sha256_blocks_c(uint32_t h[8], const uint8_t *p, size_t nblocks)
 
 #define SHA_RND4(msg, i)                                                                   \
 	do {                                                                                  \
-		__m128i w_ = _mm_add_epi32((msg), _mm_loadu_si128((const __m128i *)&sha256_k[i])); \
+		__m128i w_ = _mm_add_epi32((msg), _mm_loadu_si128((const __m128i *)&snd_sha256_k[i])); \
 		s1 = _mm_sha256rnds2_epu32(s1, s0, w_);                                            \
 		w_ = _mm_shuffle_epi32(w_, 0x0E);                                                  \
 		s0 = _mm_sha256rnds2_epu32(s0, s1, w_);                                            \
@@ -470,7 +471,7 @@ SHA_NI_TARGET static void sha256_blocks_ni(uint32_t h[8], const uint8_t *p, size
  * chain fills those cycles (~1.2-1.3x the throughput of one stream here). */
 #define SHA_RND4_2(msg, nmsg, i)                                                           \
 	do {                                                                                  \
-		__m128i k_ = _mm_loadu_si128((const __m128i *)&sha256_k[i]);                      \
+		__m128i k_ = _mm_loadu_si128((const __m128i *)&snd_sha256_k[i]);                      \
 		__m128i w_ = _mm_add_epi32((msg), k_), v_ = _mm_add_epi32((nmsg), k_);            \
 		s1 = _mm_sha256rnds2_epu32(s1, s0, w_);                                            \
 		r1 = _mm_sha256rnds2_epu32(r1, r0, v_);                                            \

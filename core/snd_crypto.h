@@ -132,6 +132,9 @@ struct snd_sha256_job {
 	uint8_t *out;
 };
 void snd_sha256_many(const struct snd_sha256_job *jobs, size_t n);
+/* SHA-256's 64 round constants (FIPS 180-4 4.2.2), shared by canon.c's
+ * and sha256_many.c's implementations. */
+extern const uint32_t snd_sha256_k[64];
 /* 32 bytes as 64 lowercase hex digits and a NUL. */
 void snd_hex32(const uint8_t h[32], char out[65]);
 /* Salts (interface.md, "The collector"): each revision gets 16 fresh
