@@ -10,7 +10,8 @@
 # Each run's figures are kept as bench/out/series-K.txt (K = 1..N).  Then
 # one line per figure that a target is about (and the bound's rate): the
 # value of every run, the min, the median, the max and the spread
-# ((max - min) / median), and whether the target holds in every run.
+# ((max - min) / median; for a percentage, max - min in points), and whether
+# the target holds in every run.
 # Assertions are left to the reader: this prints figures.
 set -euo pipefail
 SELF=$(readlink -f "$0")
@@ -80,7 +81,8 @@ for line in "${figures[@]}"; do
     [ -n "$joined" ] || continue # not in these runs (--quick, --no-limits)
     printf "%-34s" "$name"
     for v in "${vals[@]}"; do printf " %9s" "${v:--}"; done
-    printf '%s\n' "${vals[@]}" | awk -v target="$target" '
+    # a percentage (the chairs' drop) spreads in points, not relative to itself
+    printf '%s\n' "${vals[@]}" | awk -v target="$target" -v points="$([[ $name == *_drop ]] && echo 1 || echo 0)" '
         $1 != "" { v[++c] = $1 + 0 }
         END {
             for (i = 1; i <= c; i++) for (j = i + 1; j <= c; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
@@ -89,6 +91,7 @@ for line in "${figures[@]}"; do
             verdict = "-"
             if (target ~ /^>=/) verdict = v[1] >= substr(target, 3) + 0 ? "holds in all" : "missed"
             if (target ~ /^<=/) verdict = v[c] <= substr(target, 3) + 0 ? "holds in all" : "missed"
-            printf " %9g %9g %9g %7.1f%%  %s %s\n", v[1], med, v[c], spread, target, verdict
+            if (points) printf " %9g %9g %9g %6.1fpp  %s %s\n", v[1], med, v[c], v[c] - v[1], target, verdict
+            else printf " %9g %9g %9g %7.1f%%  %s %s\n", v[1], med, v[c], spread, target, verdict
         }'
 done
