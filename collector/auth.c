@@ -136,7 +136,7 @@ static int find_form(const struct srv *s, const char *qid, size_t *idx)
 	return 0;
 }
 
-static char *attrs_json(const struct snd_claims *c)
+char *auth_attrs_json(const struct snd_claims *c)
 {
 	struct snd_buf b;
 	size_t i;
@@ -193,7 +193,7 @@ static enum snd_err build(struct srv *s, const char *token, size_t len, struct a
 	} else {
 		a->store_sub = strdup(a->c.sub);
 	}
-	a->attrs_json = attrs_json(&a->c);
+	a->attrs_json = auth_attrs_json(&a->c);
 	if (a->store_sub == NULL || a->attrs_json == NULL) {
 		rc = SND_ENOMEM;
 		goto fail;

@@ -43,6 +43,12 @@ enum snd_err auth_check(const struct auth *a, struct snd_store *rd, int64_t now)
 
 void auth_release(struct auth *a);
 
+/* The attrs of a claim set as the JSON object text stored with each
+ * revision (key order kept), which the roll stores too (cmd_issue.c,
+ * cmd_roll.c) so the two compare as bytes; malloc'ed, NULL when out of
+ * memory. */
+char *auth_attrs_json(const struct snd_claims *c);
+
 /* Constant-time comparison of a posted _csrf value with a's; 1 when equal. */
 int auth_csrf_ok(const struct auth *a, const char *posted);
 

@@ -21,6 +21,7 @@
  *      token claims.
  *   5. The issuer's secret key is wiped (sodium_memzero) before return.
  */
+#include "auth.h"
 #include "commands.h"
 #include "sounding.h"
 
@@ -311,7 +312,7 @@ static enum snd_err record_link(struct snd_store *db, const struct snd_claims *c
                                 const struct issue_cols *k, int64_t now, size_t *recorded)
 {
 	struct snd_roll_entry e;
-	char *attrs = roll_attrs_json(cl);
+	char *attrs = auth_attrs_json(cl);
 	int added = 0;
 	enum snd_err err;
 	if (attrs == NULL)

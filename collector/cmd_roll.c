@@ -18,6 +18,7 @@
  *      token's claims (sub, ent, jti, attrs), so a hand-edited file cannot
  *      put on the roll something the token does not say.
  */
+#include "auth.h"
 #include "commands.h"
 #include "sounding.h"
 
@@ -27,27 +28,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-
-char *roll_attrs_json(const struct snd_claims *c)
-{
-	struct snd_buf b;
-	size_t i;
-	snd_buf_init(&b, 0);
-	snd_buf_putc(&b, '{');
-	for (i = 0; i < c->nattrs; i++) {
-		if (i)
-			snd_buf_putc(&b, ',');
-		snd_buf_json_str(&b, c->attrs[i].key);
-		snd_buf_putc(&b, ':');
-		snd_buf_json_str(&b, c->attrs[i].value);
-	}
-	snd_buf_putc(&b, '}');
-	if (b.failed) {
-		snd_buf_free(&b);
-		return NULL;
-	}
-	return snd_buf_steal(&b, NULL);
-}
 
 /* ------------------------------------------------------------ links file */
 
@@ -318,7 +298,7 @@ static int roll_import(int argc, char **argv)
 			nbad++;
 			continue;
 		}
-		if ((attrs = roll_attrs_json(&cl)) == NULL) {
+		if ((attrs = auth_attrs_json(&cl)) == NULL) {
 			snd_claims_free(&cl);
 			die_msg("out of memory");
 			goto done;

@@ -49,11 +49,6 @@ char *trim_cell(char *s);
 int has_control(const char *s);
 void print_form_diag(const char *path, const struct snd_diag *d, enum snd_err e);
 
-/* cmd_roll.c: the attrs of a claim set as the JSON object text the
- * collector stores with each revision (key order kept); malloc'ed, NULL
- * when out of memory. */
-char *roll_attrs_json(const struct snd_claims *c);
-
 /* cmd_roll.c: a links file as `collector issue` writes it, parsed, header
  * and cells trimmed, every row as wide as the header.  Column indexes are
  * -1 when absent; id, entity, jti and token are always there. */
