@@ -32,7 +32,6 @@ enum MHD_Result h_api_post(struct req *r)
 	cJSON *doc = NULL, *answers, *clean = NULL;
 	enum MHD_Result ret;
 	enum snd_err rc;
-	char err[200];
 
 	if (!authenticate_open(r, 1, 0, SND_ROLE_DELEGATE, &ret))
 		return ret;
@@ -56,15 +55,8 @@ enum MHD_Result h_api_post(struct req *r)
 		if (rc == SND_ENOMEM)
 			return http_busy(r);
 	}
-	rc = snd_json_parse(r->body.data ? r->body.data : "", r->body.len, r->s->max_body,
-	                    SND_JSON_MAX_DEPTH, &doc, err, sizeof err);
-	if (rc == SND_ETOOBIG)
-		return http_error(r, 413, "too_large", "the request body is over the size limit", NULL);
-	if (rc != SND_OK) {
-		char msg[260];
-		snprintf(msg, sizeof msg, "malformed JSON: %s", err);
-		return http_error(r, 400, "bad_request", msg, NULL);
-	}
+	if (!read_json_body(r, &doc, &ret))
+		return ret;
 	answers = cJSON_GetObjectItemCaseSensitive(doc, "answers");
 	if (!cJSON_IsObject(doc) || !cJSON_IsObject(answers)) {
 		cJSON_Delete(doc);
@@ -145,22 +137,12 @@ enum MHD_Result h_api_draft_post(struct req *r)
 	enum MHD_Result ret;
 	enum snd_err rc;
 	int64_t at;
-	char err[200], when[21];
+	char when[21];
 
 	if (!authenticate(r, 1, 0, SND_ROLE_DELEGATE, &ret) || !require_open(r, &ret))
 		return ret;
-	if (!content_type_is(r, "application/json"))
-		return http_error(r, 400, "bad_request",
-		                  "the body must be JSON (Content-Type: application/json)", NULL);
-	rc = snd_json_parse(r->body.data ? r->body.data : "", r->body.len, r->s->max_body,
-	                    SND_JSON_MAX_DEPTH, &doc, err, sizeof err);
-	if (rc == SND_ETOOBIG)
-		return http_error(r, 413, "too_large", "the request body is over the size limit", NULL);
-	if (rc != SND_OK) {
-		char msg[260];
-		snprintf(msg, sizeof msg, "malformed JSON: %s", err);
-		return http_error(r, 400, "bad_request", msg, NULL);
-	}
+	if (!read_json_body(r, &doc, &ret))
+		return ret;
 	answers = cJSON_GetObjectItemCaseSensitive(doc, "answers");
 	if (!cJSON_IsObject(doc) || !cJSON_IsObject(answers)) {
 		cJSON_Delete(doc);

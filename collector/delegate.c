@@ -32,13 +32,6 @@
 #include <string.h>
 
 /* 400 naming a field sent twice (urlenc.c invariant 5). */
-static enum MHD_Result repeated_field(struct req *r, const char *name)
-{
-	char msg[160];
-	snprintf(msg, sizeof msg, "The form field \"%.64s\" was sent more than once.", name);
-	return http_error(r, 400, "repeated_field", msg, NULL);
-}
-
 /* Sets the session cookie to the link's token and sends the browser on to
  * the token's page (invariant 1). */
 static enum MHD_Result start_session(struct req *r)
@@ -171,24 +164,11 @@ enum MHD_Result h_token_post(struct req *r)
 {
 	struct snd_kvlist kv = {0};
 	enum MHD_Result ret;
-	char csrf[33], err[200];
-	const char *dup;
+	char csrf[33];
 	int ok;
 
-	if (!same_origin(r, &ret) || !link_token(r, &ret))
+	if (!same_origin(r, &ret) || !link_token(r, &ret) || !read_form_post(r, NULL, &kv, &ret))
 		return ret;
-	if (!content_type_is(r, "application/x-www-form-urlencoded"))
-		return http_error(r, 400, "bad_request",
-		                  "The form was sent in a format this server does not read.", NULL);
-	if (snd_urlenc_parse(r->body.data ? r->body.data : "", r->body.len, &kv, err,
-	                     sizeof err) != SND_OK)
-		return http_error(r, 400, "bad_request",
-		                  "The form data could not be read (invalid characters).", NULL);
-	if ((dup = snd_kvlist_repeated(&kv, NULL)) != NULL) {
-		ret = repeated_field(r, dup);
-		snd_kvlist_free(&kv);
-		return ret;
-	}
 	auth_switch_csrf(r->s, r->auth, session_cookie(r), csrf);
 	ok = auth_csrf_eq(csrf, snd_kvlist_get(&kv, "_csrf"));
 	snd_kvlist_free(&kv);
@@ -303,25 +283,12 @@ enum MHD_Result h_form_post(struct req *r)
 	cJSON *answers = NULL, *clean = NULL;
 	enum MHD_Result ret;
 	enum snd_err rc1, rc2;
-	char err[200];
-	const char *dup;
 	int draft;
 
 	r->lang = pick_lang(r, NULL, NULL);
-	if (!same_origin(r, &ret) || !authenticate_open(r, 0, 1, SND_ROLE_DELEGATE, &ret))
+	if (!same_origin(r, &ret) || !authenticate_open(r, 0, 1, SND_ROLE_DELEGATE, &ret) ||
+	    !read_form_post(r, f, &kv, &ret))
 		return ret;
-	if (!content_type_is(r, "application/x-www-form-urlencoded"))
-		return http_error(r, 400, "bad_request",
-		                  "The form was sent in a format this server does not read.", NULL);
-	if (snd_urlenc_parse(r->body.data ? r->body.data : "", r->body.len, &kv, err,
-	                     sizeof err) != SND_OK)
-		return http_error(r, 400, "bad_request",
-		                  "The form data could not be read (invalid characters).", NULL);
-	if ((dup = snd_kvlist_repeated(&kv, f)) != NULL) {
-		ret = repeated_field(r, dup);
-		snd_kvlist_free(&kv);
-		return ret;
-	}
 	if (!auth_csrf_ok(r->auth, snd_kvlist_get(&kv, "_csrf"))) {
 		snd_kvlist_free(&kv);
 		return http_error(r, 403, "csrf",

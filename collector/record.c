@@ -159,26 +159,13 @@ static int read_body(struct req *r, const char *const *names, size_t nn, const c
                      cJSON **doc, enum MHD_Result *ret)
 {
 	const cJSON *m;
-	char err[200], msg[260];
 	size_t i;
-	enum snd_err rc;
 
-	*doc = NULL;
-	if (!content_type_is(r, "application/json")) {
-		*ret = http_error(r, 400, "bad_request",
-		                  "the body must be JSON (Content-Type: application/json)", NULL);
+	if (!read_json_body(r, doc, ret))
 		return -1;
-	}
-	rc = snd_json_parse(r->body.data ? r->body.data : "", r->body.len, r->s->max_body,
-	                    SND_JSON_MAX_DEPTH, doc, err, sizeof err);
-	if (rc == SND_ETOOBIG) {
-		*ret = http_error(r, 413, "too_large", "the request body is over the size limit", NULL);
-		return -1;
-	}
-	if (rc != SND_OK || !cJSON_IsObject(*doc)) {
-		snprintf(msg, sizeof msg, "malformed JSON: %s",
-		         rc != SND_OK ? err : "the body must be an object");
-		*ret = http_error(r, 400, "bad_request", msg, NULL);
+	if (!cJSON_IsObject(*doc)) {
+		*ret = http_error(r, 400, "bad_request", "malformed JSON: the body must be an object",
+		                  NULL);
 		cJSON_Delete(*doc);
 		*doc = NULL;
 		return -1;
@@ -363,26 +350,13 @@ enum MHD_Result h_record_post(struct req *r)
 {
 	struct snd_kvlist kv = {0};
 	struct rec_in in;
-	const char *kind, *dup;
+	const char *kind;
 	enum MHD_Result ret;
-	char err[200];
 
 	r->lang = pick_lang(r, NULL, NULL);
-	if (!same_origin(r, &ret) || !authenticate(r, 0, 1, SND_ROLE_CHAIR, &ret))
+	if (!same_origin(r, &ret) || !authenticate(r, 0, 1, SND_ROLE_CHAIR, &ret) ||
+	    !read_form_post(r, NULL, &kv, &ret))
 		return ret;
-	if (!content_type_is(r, "application/x-www-form-urlencoded"))
-		return http_error(r, 400, "bad_request",
-		                  "The form was sent in a format this server does not read.", NULL);
-	if (snd_urlenc_parse(r->body.data ? r->body.data : "", r->body.len, &kv, err,
-	                     sizeof err) != SND_OK)
-		return http_error(r, 400, "bad_request",
-		                  "The form data could not be read (invalid characters).", NULL);
-	if ((dup = snd_kvlist_repeated(&kv, NULL)) != NULL) {
-		char msg[160];
-		snprintf(msg, sizeof msg, "The form field \"%.64s\" was sent more than once.", dup);
-		snd_kvlist_free(&kv);
-		return http_error(r, 400, "repeated_field", msg, NULL);
-	}
 	if (!auth_csrf_ok(r->auth, snd_kvlist_get(&kv, "_csrf"))) {
 		snd_kvlist_free(&kv);
 		return http_error(r, 403, "csrf",

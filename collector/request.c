@@ -584,6 +584,65 @@ int content_type_is(const struct req *r, const char *want)
 	return 1;
 }
 
+/* An HTML form post's fields: the content type, the urlencoded body, no
+ * field sent twice (but a multi question's of f; f NULL: none may repeat).
+ * 1 with *kv filled (the caller snd_kvlist_frees it); else the 400 is
+ * queued into *ret and 0 returned. */
+int read_form_post(struct req *r, const struct snd_form *f, struct snd_kvlist *kv,
+                   enum MHD_Result *ret)
+{
+	const char *dup;
+	char err[200], msg[160];
+
+	if (!content_type_is(r, "application/x-www-form-urlencoded")) {
+		*ret = http_error(r, 400, "bad_request",
+		                  "The form was sent in a format this server does not read.", NULL);
+		return 0;
+	}
+	if (snd_urlenc_parse(r->body.data ? r->body.data : "", r->body.len, kv, err,
+	                     sizeof err) != SND_OK) {
+		*ret = http_error(r, 400, "bad_request",
+		                  "The form data could not be read (invalid characters).", NULL);
+		return 0;
+	}
+	if ((dup = snd_kvlist_repeated(kv, f)) != NULL) {
+		snprintf(msg, sizeof msg, "The form field \"%.64s\" was sent more than once.", dup);
+		snd_kvlist_free(kv);
+		*ret = http_error(r, 400, "repeated_field", msg, NULL);
+		return 0;
+	}
+	return 1;
+}
+
+/* A JSON body: the content type, then the guarded parse (capped at
+ * --max-body).  1 with *doc set (the caller deletes it; not yet known to
+ * be an object); else the 400 or 413 is queued into *ret and 0 returned. */
+int read_json_body(struct req *r, cJSON **doc, enum MHD_Result *ret)
+{
+	char err[200], msg[260];
+	enum snd_err rc;
+
+	*doc = NULL;
+	if (!content_type_is(r, "application/json")) {
+		*ret = http_error(r, 400, "bad_request",
+		                  "the body must be JSON (Content-Type: application/json)", NULL);
+		return 0;
+	}
+	rc = snd_json_parse(r->body.data ? r->body.data : "", r->body.len, r->s->max_body,
+	                    SND_JSON_MAX_DEPTH, doc, err, sizeof err);
+	if (rc == SND_OK)
+		return 1;
+	cJSON_Delete(*doc);
+	*doc = NULL;
+	if (rc == SND_ETOOBIG) {
+		*ret = http_error(r, 413, "too_large", "the request body is over the size limit", NULL);
+	} else {
+		snprintf(msg, sizeof msg, "malformed JSON: %s", err);
+		*ret = http_error(r, 400, "bad_request", msg, NULL);
+	}
+	return 0;
+}
+
 /* Hands the chair's record in r->item.record (freed with the request) to
  * the writer; the connection waits suspended until the commit, as for
  * answers (invariant 3). */

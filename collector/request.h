@@ -31,6 +31,17 @@ int pick_lang(const struct req *r, const char *posted, int *explicit_choice);
  * charset parameter, when present, must be UTF-8. */
 int content_type_is(const struct req *r, const char *want);
 
+/* An HTML form post's fields: the content type, the urlencoded body, no
+ * field sent twice (but a multi question's of f; f NULL: none may repeat).
+ * 1 with *kv filled (the caller snd_kvlist_frees it); else the 400 is
+ * queued into *ret and 0 returned. */
+int read_form_post(struct req *r, const struct snd_form *f, struct snd_kvlist *kv,
+                   enum MHD_Result *ret);
+/* A JSON body: the content type, then the guarded parse (capped at
+ * --max-body).  1 with *doc set (the caller deletes it; not yet known to
+ * be an object); else the 400 or 413 is queued into *ret and 0 returned. */
+int read_json_body(struct req *r, cJSON **doc, enum MHD_Result *ret);
+
 /* Authenticates r for its questionnaire and role, from the bearer header
  * and/or the session cookie (invariant 1); on failure queues the answer
  * into *ret and returns 0. */
