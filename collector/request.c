@@ -1,5 +1,6 @@
 /* request.c - what the handlers (delegate.c, api.c, chair.c) share: the
- * request's questionnaire, query and language; authentication of tokens,
+ * request's questionnaire, query and language; its form post or JSON body
+ * (read_form_post, read_json_body); authentication of tokens,
  * roles and the open questionnaire; the delegate's stored answers; and the
  * hand-off of checked answers to the writer, with the connection suspended
  * until the commit (http.c resumes it and calls the row's committed
@@ -503,6 +504,20 @@ static void written_cb(struct writer_item *it)
 	MHD_resume_connection(r->conn); /* state was set before suspending */
 }
 
+/* Hands r->item to the writer; the connection waits suspended until the
+ * commit (invariant 3), or the 503 is queued. */
+static enum MHD_Result hand_off(struct req *r)
+{
+	r->item.done = written_cb;
+	r->item.arg = r;
+	r->state = ST_QUEUED;
+	if (writer_submit(r->s->writer, &r->item, suspend_cb, r) != SND_OK) {
+		r->state = ST_NEW;
+		return http_busy(r);
+	}
+	return MHD_YES;
+}
+
 /* Hands canonical answers (canon, stolen; r->hash and r->salt set) to the writer; the
  * connection waits suspended until the commit. */
 enum MHD_Result submit_canon(struct req *r, struct snd_buf *canon)
@@ -533,14 +548,7 @@ enum MHD_Result submit_canon(struct req *r, struct snd_buf *canon)
 	r->item.sub.answers_len = len;
 	r->item.sub.hash = r->hash;
 	r->item.sub.salt = r->salt; /* signed into the receipt by writer_submit */
-	r->item.done = written_cb;
-	r->item.arg = r;
-	r->state = ST_QUEUED;
-	if (writer_submit(r->s->writer, &r->item, suspend_cb, r) != SND_OK) {
-		r->state = ST_NEW;
-		return http_busy(r);
-	}
-	return MHD_YES;
+	return hand_off(r);
 }
 
 /* Canonicalises and hashes the checked answers with a fresh salt, then
@@ -648,14 +656,7 @@ int read_json_body(struct req *r, cJSON **doc, enum MHD_Result *ret)
  * answers (invariant 3). */
 enum MHD_Result submit_record(struct req *r)
 {
-	r->item.done = written_cb;
-	r->item.arg = r;
-	r->state = ST_QUEUED;
-	if (writer_submit(r->s->writer, &r->item, suspend_cb, r) != SND_OK) {
-		r->state = ST_NEW;
-		return http_busy(r);
-	}
-	return MHD_YES;
+	return hand_off(r);
 }
 
 static int previous_cb(void *ctx, const struct snd_revision *rv)
