@@ -255,6 +255,30 @@ void page_status_msgs(int status, enum msg *title, enum msg *text)
 		*text = M_T_409;
 }
 
+/* A message page's head (the form's title when there is one, then the
+ * title) and its foot (the status, when one is given). */
+static void notice_open(struct pg *p, enum msg title)
+{
+	page_open(p, tr(p->un, title), "page-message", 0);
+	put(p, "<main id=\"main\">\n");
+	if (p->f) {
+		put(p, "<p class=\"form-title\">");
+		esc(p, lbl(p, &p->f->title));
+		put(p, "</p>\n");
+	}
+	put(p, "<h1>");
+	put(p, tr(p->un, title));
+	put(p, "</h1>\n");
+}
+
+static void notice_close(struct pg *p, int status)
+{
+	if (status > 0)
+		snd_buf_printf(p->b, "<p class=\"status-code\">HTTP %d</p>\n", status);
+	put(p, "</main>\n");
+	page_close(p);
+}
+
 void page_notice(struct snd_buf *out, const struct snd_form *f, int lang, int status,
                  enum msg title, const enum msg *paras, size_t n, int64_t when)
 {
@@ -264,25 +288,13 @@ void page_notice(struct snd_buf *out, const struct snd_form *f, int lang, int st
 	if (when != 0)
 		fmt_time(when, T_DATE_HM, at, sizeof at);
 	pg_init(&p, out, f, lang);
-	page_open(&p, tr(p.un, title), "page-message", 0);
-	put(&p, "<main id=\"main\">\n");
-	if (f) {
-		put(&p, "<p class=\"form-title\">");
-		esc(&p, lbl(&p, &f->title));
-		put(&p, "</p>\n");
-	}
-	put(&p, "<h1>");
-	put(&p, tr(p.un, title));
-	put(&p, "</h1>\n");
+	notice_open(&p, title);
 	for (i = 0; i < n; i++) {
 		put(&p, "<p class=\"message\">");
 		put_msg(&p, paras[i], at, NULL);
 		put(&p, "</p>\n");
 	}
-	if (status > 0)
-		snd_buf_printf(out, "<p class=\"status-code\">HTTP %d</p>\n", status);
-	put(&p, "</main>\n");
-	page_close(&p);
+	notice_close(&p, status);
 }
 
 void page_message(struct snd_buf *out, const struct snd_form *f, int lang, int status,
@@ -304,21 +316,9 @@ void page_message(struct snd_buf *out, const struct snd_form *f, int lang, int s
 		return;
 	}
 	/* An English page keeps a wording the table does not hold. */
-	page_open(&p, tr(p.un, t), "page-message", 0);
-	put(&p, "<main id=\"main\">\n");
-	if (f) {
-		put(&p, "<p class=\"form-title\">");
-		esc(&p, lbl(&p, &f->title));
-		put(&p, "</p>\n");
-	}
-	put(&p, "<h1>");
-	put(&p, tr(p.un, t));
-	put(&p, "</h1>\n");
+	notice_open(&p, t);
 	put_paras(&p, message, "message");
-	if (status > 0)
-		snd_buf_printf(out, "<p class=\"status-code\">HTTP %d</p>\n", status);
-	put(&p, "</main>\n");
-	page_close(&p);
+	notice_close(&p, status);
 }
 
 void page_reload(struct snd_buf *out, const struct snd_form *f, int lang)
