@@ -287,16 +287,8 @@ enum MHD_Result h_form_post(struct req *r)
 
 	r->lang = pick_lang(r, NULL, NULL);
 	if (!same_origin(r, &ret) || !authenticate_open(r, 0, 1, SND_ROLE_DELEGATE, &ret) ||
-	    !read_form_post(r, f, &kv, &ret))
+	    !read_session_post(r, f, &kv, &ret))
 		return ret;
-	if (!auth_csrf_ok(r->auth, snd_kvlist_get(&kv, "_csrf"))) {
-		snd_kvlist_free(&kv);
-		return http_error(r, 403, "csrf",
-		                  "This form is out of date or did not come from this site. "
-		                  "Reload the page and send it again.",
-		                  NULL);
-	}
-	r->lang = pick_lang(r, snd_kvlist_get(&kv, "_lang"), NULL);
 	draft = snd_kvlist_get(&kv, "_draft") != NULL;
 	snd_diag_init(&errs);
 	snd_diag_init(&errs2);

@@ -12,7 +12,7 @@
  *   1. Only a chair token of this questionnaire records or reads the record
  *      (authenticate, request.c): a delegate token is 403.  The API's posts
  *      take a bearer token only; the page's post takes the session cookie
- *      and must carry the session's _csrf (auth_csrf_ok) and no other
+ *      and must carry the session's _csrf (read_session_post) and no other
  *      site's Origin, as the delegate's form post does.
  *   2. Every field is checked (check_fields, then snd_record_check) before
  *      the writer sees the record: 400 for a body that is not an object of
@@ -355,16 +355,8 @@ enum MHD_Result h_record_post(struct req *r)
 
 	r->lang = pick_lang(r, NULL, NULL);
 	if (!same_origin(r, &ret) || !authenticate(r, 0, 1, SND_ROLE_CHAIR, &ret) ||
-	    !read_form_post(r, NULL, &kv, &ret))
+	    !read_session_post(r, NULL, &kv, &ret))
 		return ret;
-	if (!auth_csrf_ok(r->auth, snd_kvlist_get(&kv, "_csrf"))) {
-		snd_kvlist_free(&kv);
-		return http_error(r, 403, "csrf",
-		                  "This form is out of date or did not come from this site. "
-		                  "Reload the page and send it again.",
-		                  NULL);
-	}
-	r->lang = pick_lang(r, snd_kvlist_get(&kv, "_lang"), NULL);
 	kind = snd_kvlist_get(&kv, "kind");
 	memset(&in, 0, sizeof in);
 	if (kind != NULL && strcmp(kind, "disposition") == 0) {

@@ -622,6 +622,27 @@ int read_form_post(struct req *r, const struct snd_form *f, struct snd_kvlist *k
 	return 1;
 }
 
+/* A form post over a session (r authenticated by its cookie):
+ * read_form_post, then the session's _csrf (else 403), then r->lang from a
+ * posted _lang.  1 with *kv filled (the caller snd_kvlist_frees it); else
+ * the answer is queued into *ret and 0 returned. */
+int read_session_post(struct req *r, const struct snd_form *f, struct snd_kvlist *kv,
+                      enum MHD_Result *ret)
+{
+	if (!read_form_post(r, f, kv, ret))
+		return 0;
+	if (!auth_csrf_ok(r->auth, snd_kvlist_get(kv, "_csrf"))) {
+		snd_kvlist_free(kv);
+		*ret = http_error(r, 403, "csrf",
+		                  "This form is out of date or did not come from this site. "
+		                  "Reload the page and send it again.",
+		                  NULL);
+		return 0;
+	}
+	r->lang = pick_lang(r, snd_kvlist_get(kv, "_lang"), NULL);
+	return 1;
+}
+
 /* A JSON body: the content type, then the guarded parse (capped at
  * --max-body).  1 with *doc set (the caller deletes it; not yet known to
  * be an object); else the 400 or 413 is queued into *ret and 0 returned. */

@@ -37,6 +37,12 @@ int content_type_is(const struct req *r, const char *want);
  * queued into *ret and 0 returned. */
 int read_form_post(struct req *r, const struct snd_form *f, struct snd_kvlist *kv,
                    enum MHD_Result *ret);
+/* A form post over a session (r authenticated by its cookie):
+ * read_form_post, then the session's _csrf (else 403), then r->lang from a
+ * posted _lang.  1 with *kv filled (the caller snd_kvlist_frees it); else
+ * the answer is queued into *ret and 0 returned. */
+int read_session_post(struct req *r, const struct snd_form *f, struct snd_kvlist *kv,
+                      enum MHD_Result *ret);
 /* A JSON body: the content type, then the guarded parse (capped at
  * --max-body).  1 with *doc set (the caller deletes it; not yet known to
  * be an object); else the 400 or 413 is queued into *ret and 0 returned. */
