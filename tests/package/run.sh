@@ -75,7 +75,7 @@ if command -v man >/dev/null; then
     MANWIDTH=80 man -l "$prefix/share/man/man1/collector.1" 2>/dev/null | grep -Eq "^   $c( |\$)" ||
       fail "collector.1 does not describe '$c'"
   done
-  for c in summary export report verify merge; do
+  for c in summary export report trend verify merge turnout; do
     MANWIDTH=80 man -l "$prefix/share/man/man1/tally.1" 2>/dev/null | grep -Eq "^   $c( |\$)" ||
       fail "tally.1 does not describe '$c'"
   done
@@ -92,7 +92,7 @@ if command -v man >/dev/null; then
     check_opts "$prefix/share/man/man1/collector.1" "$prefix/bin/collector" "$c"
   done
   check_opts "$prefix/share/man/man1/tally.1" "$prefix/bin/tally"
-  for c in summary export report verify merge; do
+  for c in summary export report trend verify merge turnout; do
     check_opts "$prefix/share/man/man1/tally.1" "$prefix/bin/tally" "$c"
   done
   ok "man pages render without warnings and cover every command and option"
