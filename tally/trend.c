@@ -579,14 +579,8 @@ int cmd_trend(int argc, char **argv)
 		goto done;
 	}
 	if (fmt == TF_JSON) {
-		char *js = cJSON_Print(tr);
-		if (js == NULL) {
-			tally_err("out of memory");
-			goto done;
-		}
-		snd_buf_puts(&b, js);
+		tally_json_pretty(&b, tr, 0);
 		snd_buf_putc(&b, '\n');
-		free(js);
 	} else {
 		write_trend(&b, tr, fmt == TF_MD);
 	}
