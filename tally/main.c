@@ -33,6 +33,7 @@ static const char usage[] =
 	"                              one record per delegate's latest revision\n"
 	"  report --db DB --form FORM [--out report.html] [--by ATTR]\n"
 	"         [--weight delegate|entity] [--lang xx] [--include-revoked] [--no-verify]\n"
+	"         [--previous EARLIER.json ...]\n"
 	"                              one self-contained HTML report with charts\n"
 	"  trend --db DB --form R1.json --form R2.json [--form ...] [--by ATTR]\n"
 	"        [--weight delegate|entity] [--format text|json|md] [--out FILE]\n"
