@@ -52,10 +52,11 @@ struct opt {
 };
 
 /* argv[0] is the subcommand's name.  Returns 0, or EXIT_USAGE after printing
- * why (tally_usage); 1 on --help (usage printed to stdout by the caller). positional (may be NULL when none are allowed)
- * receives a malloc'ed NULL-terminated array the caller frees. */
-int opts_parse(int argc, char **argv, struct opt *opts, const char *usage, int *help,
-               char ***positional, size_t *npositional);
+ * why (tally_usage); 1 and *help set on --help (the caller prints its usage
+ * to stdout).  positional (may be NULL when none are allowed) receives a
+ * malloc'ed NULL-terminated array the caller frees. */
+int opts_parse(int argc, char **argv, struct opt *opts, int *help, char ***positional,
+               size_t *npositional);
 
 /* ------------------------------------------------------------- output */
 

@@ -503,7 +503,7 @@ int cmd_trend(int argc, char **argv)
 	int help, rc;
 
 	snd_buf_init(&b, (size_t)1 << 30);
-	rc = opts_parse(argc, argv, opts, trend_usage, &help, NULL, NULL);
+	rc = opts_parse(argc, argv, opts, &help, NULL, NULL);
 	if (help) {
 		fputs(trend_usage, stdout);
 		rc = 0;

@@ -289,7 +289,7 @@ int cmd_turnout(int argc, char **argv)
 	enum tfmt fmt = T_TEXT;
 	int help, rc, i;
 
-	rc = opts_parse(argc, argv, opts, turnout_usage, &help, NULL, NULL);
+	rc = opts_parse(argc, argv, opts, &help, NULL, NULL);
 	if (help) {
 		fputs(turnout_usage, stdout);
 		return 0;
