@@ -68,14 +68,12 @@ static int push_str(const char ***arr, size_t *n, const char *s)
 	return 0;
 }
 
-int opts_parse(int argc, char **argv, struct opt *opts, const char *use, int *help,
-               char ***positional, size_t *npositional)
+int opts_parse(int argc, char **argv, struct opt *opts, int *help, char ***positional,
+               size_t *npositional)
 {
 	const char **pos = NULL, *cmd = argv[0];
 	size_t npos = 0;
 	int i, only_pos = 0;
-
-	(void)use; /* printed by the caller on --help only */
 
 	*help = 0;
 	for (i = 1; i < argc; i++) {

@@ -417,7 +417,7 @@ int cmd_export(int argc, char **argv)
 	int help, rc, opened = 0, i;
 	enum snd_err e;
 
-	rc = opts_parse(argc, argv, opts, export_usage, &help, NULL, NULL);
+	rc = opts_parse(argc, argv, opts, &help, NULL, NULL);
 	if (help) {
 		fputs(export_usage, stdout);
 		return 0;

@@ -8,7 +8,8 @@
  *      wording, section headings, option labels;
  *   3. the objections and comments, from the tree or straight from the
  *      engine (struct lists), flushed to the output as they come.
- * (The JSON is written by the engine itself: snd_tally_write_json.)
+ * (The summary's JSON is written by the engine itself: snd_tally_write_json;
+ * tally_json_pretty prints other trees, turnout's and trend's, the same way.)
  *
  * Invariants:
  *   1. Display formats round; no number is formatted here but through
@@ -256,4 +257,43 @@ void invited_line(struct snd_buf *b, const cJSON *sum, const char *pre, const ch
 	else
 		snprintf(r, sizeof r, "%s", "\xe2\x80\x94");
 	snd_buf_printf(b, "%s%s of %s invited answered (%s)%s", pre, a, i, r, post);
+}
+
+/* ---------------------------------------------------------------- JSON */
+
+/* A tree as pretty JSON, as `tally summary --format json` prints the
+ * summary: two-space indents, ": ", "{}"/"[]" when empty, numbers by
+ * snd_num_exact (tally turnout and trend). */
+void tally_json_pretty(struct snd_buf *b, const cJSON *v, int depth)
+{
+	const cJSON *it;
+	char n[40];
+	if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
+		int obj = cJSON_IsObject(v);
+		if (v->child == NULL) {
+			snd_buf_puts(b, obj ? "{}" : "[]");
+			return;
+		}
+		snd_buf_putc(b, obj ? '{' : '[');
+		cJSON_ArrayForEach(it, v) {
+			snd_buf_printf(b, "\n%*s", 2 * (depth + 1), "");
+			if (obj) {
+				snd_buf_json_str(b, it->string);
+				snd_buf_puts(b, ": ");
+			}
+			tally_json_pretty(b, it, depth + 1);
+			if (it->next)
+				snd_buf_putc(b, ',');
+		}
+		snd_buf_printf(b, "\n%*s%c", 2 * depth, "", obj ? '}' : ']');
+	} else if (cJSON_IsString(v)) {
+		snd_buf_json_str(b, v->valuestring);
+	} else if (cJSON_IsNumber(v)) {
+		snd_num_exact(n, v->valuedouble);
+		snd_buf_puts(b, n);
+	} else if (cJSON_IsBool(v)) {
+		snd_buf_puts(b, cJSON_IsTrue(v) ? "true" : "false");
+	} else {
+		snd_buf_puts(b, "null");
+	}
 }

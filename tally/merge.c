@@ -449,7 +449,7 @@ int cmd_merge(int argc, char **argv)
 	char err[512];
 	struct stat sb;
 
-	rc = opts_parse(argc, argv, opts, merge_usage, &help, &inputs, &nin);
+	rc = opts_parse(argc, argv, opts, &help, &inputs, &nin);
 	if (help) {
 		fputs(merge_usage, stdout);
 		return 0;

@@ -128,7 +128,7 @@ static int parse_common(int argc, char **argv, struct common *c, const char *use
 	} else {
 		opts[10].name = "no-such-option-previous";
 	}
-	rc = opts_parse(argc, argv, opts, use, &help, NULL, NULL);
+	rc = opts_parse(argc, argv, opts, &help, NULL, NULL);
 	if (help) {
 		fputs(use, stdout);
 		return 1;

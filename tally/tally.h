@@ -52,10 +52,11 @@ struct opt {
 };
 
 /* argv[0] is the subcommand's name.  Returns 0, or EXIT_USAGE after printing
- * why (tally_usage); 1 on --help (usage printed to stdout by the caller). positional (may be NULL when none are allowed)
- * receives a malloc'ed NULL-terminated array the caller frees. */
-int opts_parse(int argc, char **argv, struct opt *opts, const char *usage, int *help,
-               char ***positional, size_t *npositional);
+ * why (tally_usage); 1 and *help set on --help (the caller prints its usage
+ * to stdout).  positional (may be NULL when none are allowed) receives a
+ * malloc'ed NULL-terminated array the caller frees. */
+int opts_parse(int argc, char **argv, struct opt *opts, int *help, char ***positional,
+               size_t *npositional);
 
 /* ------------------------------------------------------------- output */
 
@@ -123,6 +124,9 @@ void cell_point(char out[SND_FMT_LEN], const cJSON *o, const char *key); /* a me
 /* The entity to show beside an objection or comment: NULL on pseudonymous
  * questionnaires, whatever the summary holds. */
 const char *entry_entity(const struct snd_form *f, const cJSON *entry);
+/* v as pretty JSON in the summary's layout (two-space indents, numbers by
+ * snd_num_exact), from indent level depth; no trailing newline. */
+void tally_json_pretty(struct snd_buf *b, const cJSON *v, int depth);
 /* Where a position question stands; each writer words it its own way.
  * OUTCOME_CONSENSUS when "consensus" is true; else OUTCOME_OBJECTED with
  * the sustained objections in n (fmt_count) and *plural "" or "s" when

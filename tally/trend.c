@@ -503,7 +503,7 @@ int cmd_trend(int argc, char **argv)
 	int help, rc;
 
 	snd_buf_init(&b, (size_t)1 << 30);
-	rc = opts_parse(argc, argv, opts, trend_usage, &help, NULL, NULL);
+	rc = opts_parse(argc, argv, opts, &help, NULL, NULL);
 	if (help) {
 		fputs(trend_usage, stdout);
 		rc = 0;
@@ -579,14 +579,8 @@ int cmd_trend(int argc, char **argv)
 		goto done;
 	}
 	if (fmt == TF_JSON) {
-		char *js = cJSON_Print(tr);
-		if (js == NULL) {
-			tally_err("out of memory");
-			goto done;
-		}
-		snd_buf_puts(&b, js);
+		tally_json_pretty(&b, tr, 0);
 		snd_buf_putc(&b, '\n');
-		free(js);
 	} else {
 		write_trend(&b, tr, fmt == TF_MD);
 	}

@@ -266,42 +266,6 @@ static int write_missing_csv(struct snd_buf *b, const cJSON *missing)
 
 /* ------------------------------------------------------------------ json */
 
-/* Pretty JSON with two-space indents, as `tally summary --format json`;
- * numbers by snd_num_exact. */
-static void json_value(struct snd_buf *b, const cJSON *v, int depth)
-{
-	const cJSON *it;
-	char n[40];
-	if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
-		int obj = cJSON_IsObject(v);
-		if (v->child == NULL) {
-			snd_buf_puts(b, obj ? "{}" : "[]");
-			return;
-		}
-		snd_buf_putc(b, obj ? '{' : '[');
-		cJSON_ArrayForEach(it, v) {
-			snd_buf_printf(b, "\n%*s", 2 * (depth + 1), "");
-			if (obj) {
-				snd_buf_json_str(b, it->string);
-				snd_buf_puts(b, ": ");
-			}
-			json_value(b, it, depth + 1);
-			if (it->next)
-				snd_buf_putc(b, ',');
-		}
-		snd_buf_printf(b, "\n%*s%c", 2 * depth, "", obj ? '}' : ']');
-	} else if (cJSON_IsString(v)) {
-		snd_buf_json_str(b, v->valuestring);
-	} else if (cJSON_IsNumber(v)) {
-		snd_num_exact(n, v->valuedouble);
-		snd_buf_puts(b, n);
-	} else if (cJSON_IsBool(v)) {
-		snd_buf_puts(b, cJSON_IsTrue(v) ? "true" : "false");
-	} else {
-		snd_buf_puts(b, "null");
-	}
-}
-
 /* --------------------------------------------------------------- command */
 
 int cmd_turnout(int argc, char **argv)
@@ -325,7 +289,7 @@ int cmd_turnout(int argc, char **argv)
 	enum tfmt fmt = T_TEXT;
 	int help, rc, i;
 
-	rc = opts_parse(argc, argv, opts, turnout_usage, &help, NULL, NULL);
+	rc = opts_parse(argc, argv, opts, &help, NULL, NULL);
 	if (help) {
 		fputs(turnout_usage, stdout);
 		return 0;
@@ -370,7 +334,7 @@ int cmd_turnout(int argc, char **argv)
 	}
 	snd_buf_init(&b, (size_t)1 << 30);
 	if (fmt == T_JSON) {
-		json_value(&b, t, 0);
+		tally_json_pretty(&b, t, 0);
 		snd_buf_putc(&b, '\n');
 	} else if (fmt == T_CSV && missing) {
 		if (write_missing_csv(&b, cJSON_GetObjectItemCaseSensitive(t, "missing")) != 0)

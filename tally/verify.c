@@ -600,7 +600,7 @@ int cmd_verify(int argc, char **argv)
 	memcpy(rv.last_link, zero_link, sizeof rv.last_link);
 	memset(&kv, 0, sizeof kv);
 	memcpy(kv.last_link, zero_link, sizeof kv.last_link);
-	rc = opts_parse(argc, argv, opts, verify_usage, &help, NULL, NULL);
+	rc = opts_parse(argc, argv, opts, &help, NULL, NULL);
 	if (help) {
 		fputs(verify_usage, stdout);
 		rc = 0;

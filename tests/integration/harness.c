@@ -237,6 +237,27 @@ ready:
 		free(paths[i]);
 }
 
+void h_start_tls(struct h_env *e, const char *const *forms)
+{
+	char key[PATH_MAX], cert[PATH_MAX];
+	const char *argv[] = {"/usr/bin/openssl", "req", "-x509", "-newkey", "ec",
+	                      "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key,
+	                      "-out", cert, "-days", "2", "-subj", "/CN=localhost",
+	                      "-addext", "subjectAltName=IP:127.0.0.1", NULL};
+	const char *extra[] = {"--tls-cert", cert, "--tls-key", key, NULL};
+	char *out = NULL;
+
+	ck_assert(strlen(e->dir) < sizeof key - 16);
+	snprintf(key, sizeof key, "%.4000s/tls.key", e->dir);
+	snprintf(cert, sizeof cert, "%.4000s/tls.crt", e->dir);
+	ck_assert_msg(access(argv[0], X_OK) == 0, "the openssl command is needed for this test");
+	ck_assert_int_eq(h_run(argv, &out), 0);
+	free(out);
+	memcpy(e->cacert, cert, strlen(cert) + 1);
+	h_start(e, forms, extra);
+	ck_assert(strncmp(e->base, "https://", 8) == 0);
+}
+
 int h_stop(struct h_env *e)
 {
 	int st, k;

@@ -47,6 +47,9 @@ void h_setup(struct h_env *e);
  * and waits until /healthz answers.  Retries on another port if the chosen
  * one was taken meanwhile. */
 void h_start(struct h_env *e, const char *const *forms, const char *const *extra);
+/* h_start over TLS: a fresh self-signed P-256 certificate for 127.0.0.1
+ * (openssl req) in e->dir, set as e->cacert, and --tls-cert/--tls-key. */
+void h_start_tls(struct h_env *e, const char *const *forms);
 /* SIGTERM, wait; returns the exit status (or -1 when it died of a signal
  * or did not stop within 30 s). */
 int h_stop(struct h_env *e);

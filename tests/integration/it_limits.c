@@ -568,27 +568,11 @@ START_TEST(test_tls_session_cookie_is_host_prefixed_and_the_plain_name_ignored)
 	struct h_env e;
 	struct h_client *c;
 	struct h_resp r;
-	char key[PATH_MAX], cert[PATH_MAX], *tok, *v, path[4200], hdr[4300];
+	char *tok, *v, path[4200], hdr[4300];
 	const char *forms[] = {"all-types.json", NULL};
 
 	h_setup(&e);
-	snprintf(key, sizeof key, "%.4000s/tls.key", e.dir);
-	snprintf(cert, sizeof cert, "%.4000s/tls.crt", e.dir);
-	{
-		const char *argv[] = {"/usr/bin/openssl", "req", "-x509", "-newkey", "ec",
-		                      "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key,
-		                      "-out", cert, "-days", "2", "-subj", "/CN=localhost",
-		                      "-addext", "subjectAltName=IP:127.0.0.1", NULL};
-		char *out = NULL;
-		ck_assert_msg(access(argv[0], X_OK) == 0, "the openssl command is needed for this test");
-		ck_assert_int_eq(h_run(argv, &out), 0);
-		free(out);
-	}
-	memcpy(e.cacert, cert, strlen(cert) + 1);
-	{
-		const char *extra[] = {"--tls-cert", cert, "--tls-key", key, NULL};
-		h_start(&e, forms, extra);
-	}
+	h_start_tls(&e, forms);
 	c = h_client_new(&e);
 	tok = h_token(&e, "all-types", "d1", "delegate");
 	snprintf(path, sizeof path, "/t/%s", tok);

@@ -1601,7 +1601,8 @@ END_TEST
  * snd_tally_write_json writes the summary as it is made; it must give the
  * bytes `tally summary --format json` has always printed: the tree of
  * snd_tally_tree through the pretty printer below (tally/fmt.c's
- * json_pretty: two-space indents, ": ", "{}"/"[]" when empty, numbers by
+ * json_pretty before the engine streamed, kept here as the reference:
+ * two-space indents, ": ", "{}"/"[]" when empty, numbers by
  * snd_num_exact, strings by snd_buf_json_str), whether the objections and
  * comments stay in memory or go through sorted runs in a temporary file. */
 

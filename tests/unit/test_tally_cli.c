@@ -1935,6 +1935,9 @@ START_TEST(test_trend_json_has_rounds_change_and_register)
 	trend_db(p1, p2, sizeof p1);
 	ck_assert_msg(run("trend", "--db", dbpath, "--form", p1, "--form", p2, "--format", "json",
 	                  NULL) == 0, "%s", err_text);
+	/* laid out as every other JSON of tally: two-space indents, no tabs */
+	ck_assert_msg(strncmp(out_text, "{\n  \"", 5) == 0 && strchr(out_text, '\t') == NULL,
+	              "%.200s", out_text);
 	tr = cJSON_Parse(out_text);
 	ck_assert_ptr_nonnull(tr);
 	ck_assert_str_eq(cJSON_GetObjectItem(tr, "series")->valuestring, "t");
