@@ -215,6 +215,14 @@ static inline int text_ok(const char *t, size_t max)
 	return n <= max && snd_utf8_valid(t, n, NULL);
 }
 
+/* store_write.c: the savepoint of one row (an append, a revocation, a
+ * record entry), inside a batch of the caller's or one opened here (*own
+ * set).  store_row_end keeps the row (committing an own batch) when e is
+ * SND_OK, else undoes it (rolling an own batch back) keeping the first
+ * failure's message; it returns the outcome. */
+enum snd_err store_row_begin(struct snd_store *s, int *own);
+enum snd_err store_row_end(struct snd_store *s, int own, enum snd_err e);
+
 /* store.c: the seq and link of a side chain's last row (record, revoked),
  * inside the write transaction; what: the error for a malformed last link. */
 enum snd_err store_chain_head(struct snd_store *s, enum stmt id, const char *what,

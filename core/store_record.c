@@ -134,25 +134,18 @@ enum snd_err snd_store_record_add(struct snd_store *s, struct snd_record *r, cha
 		snprintf(m, sizeof m, "record: the field %s is missing or malformed", field);
 		return fail_msg(s, SND_EINVAL, m);
 	}
-	if (s->mode != SND_STORE_WRITE)
-		return fail_msg(s, SND_EINVAL, "opened read-only");
-	if (!s->in_batch) {
-		if ((e = snd_store_begin(s)) != SND_OK)
-			return e;
-		own = 1;
-	}
-	if ((e = run_id(s, ST_SAVEPOINT)) != SND_OK)
-		goto out;
+	if ((e = store_row_begin(s, &own)) != SND_OK)
+		return e;
 	/* the chain head inside the write transaction (invariant 2) */
 	if ((e = store_chain_head(s, ST_RECORD_HEAD, "the last record's link is malformed", &r->seq, prev)) != SND_OK)
-		goto undo;
+		goto end;
 	r->seq++;
 	r->prev = prev;
 	snd_record_link(r, link_out);
 	r->link = link_out;
 	if ((st = stmt(s, ST_RECORD_INSERT)) == NULL) {
 		e = SND_EDB;
-		goto undo;
+		goto end;
 	}
 	sqlite3_bind_int64(st, 1, r->seq);
 	bind_text(st, 2, snd_record_kind_names[r->kind]);
@@ -165,30 +158,10 @@ enum snd_err snd_store_record_add(struct snd_store *s, struct snd_record *r, cha
 	sqlite3_bind_int64(st, 9, r->at);
 	bind_text(st, 10, prev);
 	bind_text(st, 11, link_out);
-	if ((e = run(s, st)) != SND_OK)
-		goto undo;
+	e = run(s, st);
+end:
 	r->prev = NULL; /* prev was this function's buffer */
-	if ((e = run_id(s, ST_RELEASE)) != SND_OK)
-		goto undo;
-	if (own)
-		e = snd_store_commit(s);
-	return e;
-undo: {
-	char keep[sizeof s->err];
-	memcpy(keep, s->err, sizeof keep);
-	run_id(s, ST_ROLLBACK_TO);
-	run_id(s, ST_RELEASE);
-	memcpy(s->err, keep, sizeof keep);
-}
-	r->prev = NULL;
-out:
-	if (own) {
-		char keep[sizeof s->err];
-		memcpy(keep, s->err, sizeof keep);
-		snd_store_rollback(s);
-		memcpy(s->err, keep, sizeof keep);
-	}
-	return e;
+	return store_row_end(s, own, e);
 }
 
 /* Steps st (bound, reading the record columns in ST_RECORD_EACH's order)
