@@ -150,6 +150,24 @@ enum snd_err snd_store_roll_add(struct snd_store *s, const struct snd_roll_entry
 	return SND_OK;
 }
 
+/* Fills e from a row of ST_ROLL_EACH or ST_ROLL_TURNOUT (the same
+ * columns); e points into st. */
+static void roll_read(sqlite3_stmt *st, struct snd_roll_entry *e)
+{
+	e->qid = col_text(st, 0);
+	e->sub = col_text(st, 1);
+	e->ent = col_text(st, 2);
+	e->attrs = col_text(st, 3);
+	e->role = col_text(st, 4);
+	e->jti = col_text(st, 5);
+	e->expires = sqlite3_column_int64(st, 6);
+	e->email = col_text(st, 7);
+	e->lang = col_text(st, 8);
+	e->issued_at = sqlite3_column_int64(st, 9);
+	e->revoked = sqlite3_column_int(st, 10) != 0;
+	e->answered = sqlite3_column_int(st, 11) != 0;
+}
+
 enum snd_err snd_store_roll_each(struct snd_store *s, const char *qid, const char *sub,
                                  snd_roll_cb cb, void *ctx)
 {
@@ -164,18 +182,7 @@ enum snd_err snd_store_roll_each(struct snd_store *s, const char *qid, const cha
 		sqlite3_bind_null(st, 2);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct snd_roll_entry e;
-		e.qid = col_text(st, 0);
-		e.sub = col_text(st, 1);
-		e.ent = col_text(st, 2);
-		e.attrs = col_text(st, 3);
-		e.role = col_text(st, 4);
-		e.jti = col_text(st, 5);
-		e.expires = sqlite3_column_int64(st, 6);
-		e.email = col_text(st, 7);
-		e.lang = col_text(st, 8);
-		e.issued_at = sqlite3_column_int64(st, 9);
-		e.revoked = sqlite3_column_int(st, 10) != 0;
-		e.answered = sqlite3_column_int(st, 11) != 0;
+		roll_read(st, &e);
 		if (cb(ctx, &e) != 0) {
 			rc = SQLITE_DONE;
 			break;
@@ -208,18 +215,7 @@ enum snd_err snd_store_roll_turnout(struct snd_store *s, const char *qid, int at
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct snd_roll_entry r;
 		*found = 1;
-		r.qid = col_text(q, 0);
-		r.sub = col_text(q, 1);
-		r.ent = col_text(q, 2);
-		r.attrs = col_text(q, 3);
-		r.role = col_text(q, 4);
-		r.jti = col_text(q, 5);
-		r.expires = sqlite3_column_int64(q, 6);
-		r.email = col_text(q, 7);
-		r.lang = col_text(q, 8);
-		r.issued_at = sqlite3_column_int64(q, 9);
-		r.revoked = sqlite3_column_int(q, 10) != 0;
-		r.answered = sqlite3_column_int(q, 11) != 0;
+		roll_read(q, &r);
 		if (cb(ctx, &r) != 0) {
 			rc = SQLITE_DONE;
 			break;
