@@ -215,6 +215,25 @@ static inline int text_ok(const char *t, size_t max)
 	return n <= max && snd_utf8_valid(t, n, NULL);
 }
 
+/* A chain's link (revisions, revocations, the record): the SHA-256, as
+ * 64 hex digits, of its n parts joined by "\n"; a NULL part counts as
+ * empty, and len NULL means every part's strlen. */
+static inline void store_link(const char *const part[], const size_t len[], size_t n,
+                              char out[65])
+{
+	struct snd_sha256 h;
+	uint8_t md[32];
+	snd_sha256_init(&h);
+	for (size_t i = 0; i < n; i++) {
+		const char *p = part[i] ? part[i] : "";
+		if (i > 0)
+			snd_sha256_update(&h, "\n", 1);
+		snd_sha256_update(&h, p, len ? len[i] : strlen(p));
+	}
+	snd_sha256_final(&h, md);
+	snd_hex32(md, out);
+}
+
 /* store_write.c: the savepoint of one row (an append, a revocation, a
  * record entry), inside a batch of the caller's or one opened here (*own
  * set).  store_row_end keeps the row (committing an own batch) when e is

@@ -25,7 +25,6 @@
 #include "store_int.h"
 
 #include <inttypes.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,11 +43,8 @@ const char *const snd_disposition_names[SND_DISP__MAX] = {
 
 void snd_record_link(const struct snd_record *r, char out[65])
 {
-	struct snd_sha256 h;
-	uint8_t md[32];
 	char at[24];
 	const char *part[9];
-	size_t i;
 
 	snprintf(at, sizeof at, "%" PRId64, r->at);
 	part[0] = r->prev;
@@ -60,15 +56,7 @@ void snd_record_link(const struct snd_record *r, char out[65])
 	part[6] = r->by;
 	part[7] = at;
 	part[8] = r->text;
-	snd_sha256_init(&h);
-	for (i = 0; i < 9; i++) {
-		const char *p = part[i] ? part[i] : "";
-		if (i > 0)
-			snd_sha256_update(&h, "\n", 1);
-		snd_sha256_update(&h, p, strlen(p));
-	}
-	snd_sha256_final(&h, md);
-	sodium_bin2hex(out, 65, md, sizeof md);
+	store_link(part, NULL, 9, out);
 }
 
 /* Valid UTF-8 of at most max bytes without control characters (so the

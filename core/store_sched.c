@@ -26,7 +26,6 @@
 #include "store_int.h"
 
 #include <inttypes.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,11 +33,8 @@
 
 void snd_revocation_link(const struct snd_revocation *r, char out[65])
 {
-	struct snd_sha256 h;
-	uint8_t md[32];
 	char num[2][24];
 	const char *part[4];
-	size_t i;
 
 	snprintf(num[0], sizeof num[0], "%" PRId64, r->seq);
 	snprintf(num[1], sizeof num[1], "%" PRId64, r->revoked_at);
@@ -46,15 +42,7 @@ void snd_revocation_link(const struct snd_revocation *r, char out[65])
 	part[1] = num[0];
 	part[2] = r->jti;
 	part[3] = num[1];
-	snd_sha256_init(&h);
-	for (i = 0; i < 4; i++) {
-		const char *p = part[i] ? part[i] : "";
-		if (i > 0)
-			snd_sha256_update(&h, "\n", 1);
-		snd_sha256_update(&h, p, strlen(p));
-	}
-	snd_sha256_final(&h, md);
-	sodium_bin2hex(out, 65, md, sizeof md);
+	store_link(part, NULL, 4, out);
 }
 
 enum snd_err snd_store_revoke(struct snd_store *s, const char *jti, int64_t now)

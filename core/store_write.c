@@ -115,21 +115,12 @@ void snd_chain_link(const struct snd_revision *r, char out[65])
 	 * Claims carry no control characters (token.c refuses them) and attrs
 	 * is JSON text with escaped newlines placed last, so joining with "\n"
 	 * is unambiguous. */
-	struct snd_sha256 h; /* SHA-NI when the CPU has it (canon.c) */
-	uint8_t md[32];
 	char num[2][24];
 	const char *part[10];
 	size_t len[10];
 
 	chain_parts(r, num, part, len);
-	snd_sha256_init(&h);
-	for (int i = 0; i < 10; i++) {
-		if (i > 0)
-			snd_sha256_update(&h, "\n", 1);
-		snd_sha256_update(&h, part[i], len[i]);
-	}
-	snd_sha256_final(&h, md);
-	snd_hex32(md, out);
+	store_link(part, len, 10, out); /* SHA-NI when the CPU has it (canon.c) */
 }
 
 size_t snd_chain_input(const struct snd_revision *r, char *out, size_t cap)
