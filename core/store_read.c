@@ -532,34 +532,3 @@ enum snd_err snd_store_each_counted(struct snd_store *s, const char *qid, int in
 		*revoked = c.revoked;
 	return e;
 }
-
-enum snd_err snd_store_invited(struct snd_store *s, const char *qid, int64_t *invited,
-                               int *found)
-{
-	sqlite3_stmt *st = stmt(s, ST_HAS_ROLL), *q = NULL;
-	enum snd_err e;
-	int has;
-	*invited = 0;
-	*found = 0;
-	if (st == NULL)
-		return SND_EDB;
-	if ((e = step_row(s, st)) != SND_OK)
-		return e;
-	has = sqlite3_column_int(st, 0);
-	done(st);
-	if (!has)
-		return SND_OK;
-	if ((e = store_prepare_once(s, ST_ROLL_INVITED, &q)) != SND_OK)
-		return e;
-	bind_text(q, 1, qid);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		*invited = sqlite3_column_int64(q, 0);
-		*found = *invited > 0; /* links issued elsewhere, never imported: no roll */
-		e = SND_OK;
-	} else {
-		e = fail_db(s, rc);
-	}
-	sqlite3_finalize(q);
-	return e;
-}

@@ -191,23 +191,58 @@ enum snd_err snd_store_roll_each(struct snd_store *s, const char *qid, const cha
 	return finish(s, st, rc);
 }
 
+/* *has 1 when the database has the roll table (ST_HAS_ROLL: it arrives
+ * with a later schema step, so it is asked for, not assumed). */
+static enum snd_err has_roll(struct snd_store *s, int *has)
+{
+	sqlite3_stmt *st = stmt(s, ST_HAS_ROLL);
+	enum snd_err e;
+	*has = 0;
+	if (st == NULL)
+		return SND_EDB;
+	if ((e = step_row(s, st)) != SND_OK)
+		return e;
+	*has = sqlite3_column_int(st, 0);
+	done(st);
+	return SND_OK;
+}
+
+enum snd_err snd_store_invited(struct snd_store *s, const char *qid, int64_t *invited,
+                               int *found)
+{
+	sqlite3_stmt *q = NULL;
+	enum snd_err e;
+	int has;
+	*invited = 0;
+	*found = 0;
+	if ((e = has_roll(s, &has)) != SND_OK || !has)
+		return e;
+	if ((e = store_prepare_once(s, ST_ROLL_INVITED, &q)) != SND_OK)
+		return e;
+	bind_text(q, 1, qid);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*invited = sqlite3_column_int64(q, 0);
+		*found = *invited > 0; /* links issued elsewhere, never imported: no roll */
+		e = SND_OK;
+	} else {
+		e = fail_db(s, rc);
+	}
+	sqlite3_finalize(q);
+	return e;
+}
+
 /* Turnout's walk (ST_ROLL_TURNOUT): one statement, so one snapshot of the
  * roll, the revocations and the revisions together. */
 enum snd_err snd_store_roll_turnout(struct snd_store *s, const char *qid, int attributed,
                                     snd_roll_cb cb, void *ctx, int *found)
 {
-	sqlite3_stmt *st = stmt(s, ST_HAS_ROLL), *q = NULL;
+	sqlite3_stmt *q = NULL;
 	enum snd_err e;
 	int rc, has;
 	*found = 0;
-	if (st == NULL)
-		return SND_EDB;
-	if ((e = step_row(s, st)) != SND_OK)
+	if ((e = has_roll(s, &has)) != SND_OK || !has)
 		return e;
-	has = sqlite3_column_int(st, 0);
-	done(st);
-	if (!has)
-		return SND_OK;
 	if ((e = store_prepare_once(s, ST_ROLL_TURNOUT, &q)) != SND_OK)
 		return e;
 	bind_text(q, 1, qid);
