@@ -156,7 +156,7 @@ static void row_apply(struct pass *p, const char *ent, const char *attrs, const 
 		const char *v;
 		size_t n;
 		cJSON *tattrs = NULL;
-		int is_ent = strcmp(t->o->by, "entity") == 0;
+		int is_ent = !p->need_attrs; /* --by entity */
 		if (is_ent) {
 			v = t->row_ent;
 			n = strlen(v);
