@@ -268,8 +268,9 @@ static enum snd_err walk_back(struct snd_store *s, const struct jti_set *j, int6
 	return SND_OK;
 }
 
-/* Opens a read transaction unless the caller holds one: *began says. */
-static enum snd_err read_begin(struct snd_store *s, int *began)
+/* A read transaction unless the caller holds one (*began says): the
+ * walks' one snapshot, and the callers' (snd_store.h). */
+enum snd_err snd_store_snapshot_begin(struct snd_store *s, int *began)
 {
 	*began = 0;
 	if (!sqlite3_get_autocommit(s->db))
@@ -279,20 +280,10 @@ static enum snd_err read_begin(struct snd_store *s, int *began)
 	return e;
 }
 
-static void read_end(struct snd_store *s, int began)
+void snd_store_snapshot_end(struct snd_store *s, int began)
 {
 	if (began)
 		(void)run_id(s, ST_COMMIT);
-}
-
-enum snd_err snd_store_snapshot_begin(struct snd_store *s, int *began)
-{
-	return read_begin(s, began);
-}
-
-void snd_store_snapshot_end(struct snd_store *s, int began)
-{
-	read_end(s, began);
 }
 
 struct back_walk {
@@ -477,12 +468,12 @@ enum snd_err snd_store_walk(struct snd_store *s, const char *qid, unsigned flags
 	int64_t nrev = 0;
 	int began;
 	enum snd_err e;
-	if ((e = read_begin(s, &began)) != SND_OK)
+	if ((e = snd_store_snapshot_begin(s, &began)) != SND_OK)
 		return e;
 	if ((e = load_revoked(s, &j)) == SND_OK)
 		e = (flags & SND_WALK_CHAIN) ? walk_chain(s, qid, flags, &j, cb, ctx, &nrev)
 		                             : walk_latest(s, qid, flags, &j, cb, ctx, &nrev);
-	read_end(s, began);
+	snd_store_snapshot_end(s, began);
 	jti_free(&j);
 	if (e == SND_OK && revoked != NULL)
 		*revoked = nrev;
@@ -520,11 +511,11 @@ enum snd_err snd_store_each_counted(struct snd_store *s, const char *qid, int in
 	struct counted c = {cb, ctx, &j, include_revoked, 0, s, SND_OK};
 	int began;
 	enum snd_err e;
-	if ((e = read_begin(s, &began)) != SND_OK)
+	if ((e = snd_store_snapshot_begin(s, &began)) != SND_OK)
 		return e;
 	if ((e = load_revoked(s, &j)) == SND_OK)
 		e = snd_store_each_latest(s, qid, counted_row, &c);
-	read_end(s, began);
+	snd_store_snapshot_end(s, began);
 	jti_free(&j);
 	if (e == SND_OK)
 		e = c.err;
