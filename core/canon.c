@@ -728,18 +728,7 @@ void snd_salt_new(uint8_t salt[SND_SALT_BYTES], char hex[SND_SALT_HEX + 1])
 
 int snd_salt_parse(const char *hex, uint8_t salt[SND_SALT_BYTES])
 {
-	size_t i;
-	if (hex == NULL || strlen(hex) != SND_SALT_HEX)
-		return -1;
-	for (i = 0; i < SND_SALT_HEX; i++)
-		if (!((hex[i] >= '0' && hex[i] <= '9') || (hex[i] >= 'a' && hex[i] <= 'f')))
-			return -1;
-	for (i = 0; i < SND_SALT_BYTES; i++) {
-		int hi = hex[2 * i] <= '9' ? hex[2 * i] - '0' : hex[2 * i] - 'a' + 10;
-		int lo = hex[2 * i + 1] <= '9' ? hex[2 * i + 1] - '0' : hex[2 * i + 1] - 'a' + 10;
-		salt[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
+	return snd_hex_parse(hex, salt, SND_SALT_BYTES);
 }
 
 void snd_answers_digest(const uint8_t *salt, const void *canon, size_t n, char hex[65])

@@ -398,13 +398,8 @@ static enum snd_err insert_row(struct snd_store *s, struct snd_revision *r, int6
 
 static int hash_ok(const char *h)
 {
-	size_t i;
-	if (h == NULL || strlen(h) != 64)
-		return 0;
-	for (i = 0; i < 64; i++)
-		if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f')))
-			return 0;
-	return 1;
+	uint8_t b[32];
+	return snd_hex_parse(h, b, sizeof b) == 0;
 }
 
 /* NULL (unsalted) or 32 lowercase hex digits. */
