@@ -21,6 +21,7 @@
  *      libsodium for every length that pads differently.
  */
 #include "json_int.h"
+#include "sha256_int.h"
 
 #include <math.h>
 #include <sodium.h>
@@ -565,9 +566,7 @@ static void sha256_blocks(uint32_t h[8], const uint8_t *p, size_t nblocks)
 
 void snd_sha256_init(struct snd_sha256 *c)
 {
-	static const uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-	                               0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-	memcpy(c->h, iv, sizeof iv);
+	sha256_iv(c->h);
 	c->total = 0;
 	c->fill = 0;
 }
@@ -622,56 +621,21 @@ void snd_sha256_final(struct snd_sha256 *c, uint8_t out[32])
 }
 
 #ifdef SND_SHA_NI
-/* One message of snd_sha256_pair: its whole blocks where they lie, then
- * its last partial block and the padding (one or two blocks) in tail. */
-struct sha_msg {
+/* One message of snd_sha256_pair: its hash so far and where it is. */
+struct sha_pair_msg {
 	uint32_t h[8];
-	const uint8_t *p;    /* the next block */
-	size_t left;         /* blocks left at p */
-	int in_tail;         /* p points into tail */
-	size_t ntail;
-	uint8_t tail[128];
+	struct sha_msg m;
 };
 
-static void sha_msg_start(struct sha_msg *m, const void *data, size_t n)
-{
-	static const uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-	                               0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-	size_t whole = n / 64, r = n % 64;
-	uint64_t bits = (uint64_t)n * 8;
-	memcpy(m->h, iv, sizeof iv);
-	m->p = data;
-	m->left = whole;
-	m->in_tail = 0;
-	m->ntail = r + 1 + 8 <= 64 ? 1 : 2;
-	if (r > 0)
-		memcpy(m->tail, (const uint8_t *)data + whole * 64, r);
-	m->tail[r] = 0x80;
-	memset(m->tail + r + 1, 0, m->ntail * 64 - 8 - (r + 1));
-	for (int i = 0; i < 8; i++)
-		m->tail[m->ntail * 64 - 8 + i] = (uint8_t)(bits >> (56 - 8 * i));
-}
-
-/* Moves on to the tail when the whole blocks are done; 0 when m is done. */
-static size_t sha_msg_next(struct sha_msg *m)
-{
-	if (m->left == 0 && !m->in_tail) {
-		m->p = m->tail;
-		m->left = m->ntail;
-		m->in_tail = 1;
-	}
-	return m->left;
-}
-
-static void sha_msg_end(struct sha_msg *m, uint8_t out[32])
+static void sha_msg_end(struct sha_pair_msg *x, uint8_t out[32])
 {
 	for (int i = 0; i < 8; i++) {
-		out[4 * i] = (uint8_t)(m->h[i] >> 24);
-		out[4 * i + 1] = (uint8_t)(m->h[i] >> 16);
-		out[4 * i + 2] = (uint8_t)(m->h[i] >> 8);
-		out[4 * i + 3] = (uint8_t)m->h[i];
+		out[4 * i] = (uint8_t)(x->h[i] >> 24);
+		out[4 * i + 1] = (uint8_t)(x->h[i] >> 16);
+		out[4 * i + 2] = (uint8_t)(x->h[i] >> 8);
+		out[4 * i + 3] = (uint8_t)x->h[i];
 	}
-	sodium_memzero(m->tail, sizeof m->tail);
+	sodium_memzero(x->m.tail, sizeof x->m.tail);
 }
 
 #endif
@@ -680,7 +644,7 @@ void snd_sha256_pair(const void *a, size_t na, const void *b, size_t nb, uint8_t
                      uint8_t outb[32])
 {
 #ifdef SND_SHA_NI
-	struct sha_msg x, y, *m;
+	struct sha_pair_msg x, y, *m;
 	if (!have_sha_ni()) {
 #endif
 		crypto_hash_sha256(outa, a, na);
@@ -688,21 +652,23 @@ void snd_sha256_pair(const void *a, size_t na, const void *b, size_t nb, uint8_t
 		return;
 #ifdef SND_SHA_NI
 	}
-	sha_msg_start(&x, a, na);
-	sha_msg_start(&y, b, nb);
+	sha256_iv(x.h);
+	sha256_iv(y.h);
+	sha_msg_start(&x.m, a, na);
+	sha_msg_start(&y.m, b, nb);
 	for (;;) {
-		size_t kx = sha_msg_next(&x), ky = sha_msg_next(&y), k = kx < ky ? kx : ky;
+		size_t kx = sha_msg_next(&x.m), ky = sha_msg_next(&y.m), k = kx < ky ? kx : ky;
 		if (k == 0)
 			break;
-		sha256_blocks2_ni(x.h, x.p, y.h, y.p, k);
-		x.p += k * 64, x.left -= k;
-		y.p += k * 64, y.left -= k;
+		sha256_blocks2_ni(x.h, x.m.p, y.h, y.m.p, k);
+		x.m.p += k * 64, x.m.left -= k;
+		y.m.p += k * 64, y.m.left -= k;
 	}
 	/* One of the two is done; the other goes on alone. */
-	m = x.left > 0 ? &x : &y;
-	while (sha_msg_next(m) > 0) {
-		sha256_blocks_ni(m->h, m->p, m->left);
-		m->left = 0;
+	m = x.m.left > 0 ? &x : &y;
+	while (sha_msg_next(&m->m) > 0) {
+		sha256_blocks_ni(m->h, m->m.p, m->m.left);
+		m->m.left = 0;
 	}
 	sha_msg_end(&x, outa);
 	sha_msg_end(&y, outb);
@@ -762,18 +728,7 @@ void snd_salt_new(uint8_t salt[SND_SALT_BYTES], char hex[SND_SALT_HEX + 1])
 
 int snd_salt_parse(const char *hex, uint8_t salt[SND_SALT_BYTES])
 {
-	size_t i;
-	if (hex == NULL || strlen(hex) != SND_SALT_HEX)
-		return -1;
-	for (i = 0; i < SND_SALT_HEX; i++)
-		if (!((hex[i] >= '0' && hex[i] <= '9') || (hex[i] >= 'a' && hex[i] <= 'f')))
-			return -1;
-	for (i = 0; i < SND_SALT_BYTES; i++) {
-		int hi = hex[2 * i] <= '9' ? hex[2 * i] - '0' : hex[2 * i] - 'a' + 10;
-		int lo = hex[2 * i + 1] <= '9' ? hex[2 * i + 1] - '0' : hex[2 * i + 1] - 'a' + 10;
-		salt[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
+	return snd_hex_parse(hex, salt, SND_SALT_BYTES);
 }
 
 void snd_answers_digest(const uint8_t *salt, const void *canon, size_t n, char hex[65])

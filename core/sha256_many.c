@@ -29,6 +29,8 @@
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define SND_X16 1
+#include "sha256_int.h"
+
 #include <immintrin.h>
 #endif
 
@@ -53,53 +55,32 @@ static void many_pairwise(const struct snd_sha256_job *jobs, size_t n)
 #ifdef SND_X16
 #define X16_TARGET __attribute__((target("avx512f,avx512bw")))
 
-
-static const uint32_t iv256[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                  0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-
-/* One lane's message: its whole blocks where they lie, then its last
- * partial block and the padding (one or two blocks) in tail. */
+/* One lane: its message (sha256_int.h) and where its digest goes. */
 struct lane {
-	const uint8_t *p;    /* the next block */
-	size_t left;         /* blocks left at p */
-	int in_tail;         /* p points into tail */
-	size_t ntail;
+	struct sha_msg m;
 	uint8_t *out;        /* NULL: the lane is idle */
-	uint8_t tail[128];
 };
 
 static void lane_start(struct lane *l, const struct snd_sha256_job *j, uint32_t st[8][16],
                        int i)
 {
-	size_t whole = j->n / 64, r = j->n % 64;
-	uint64_t bits = (uint64_t)j->n * 8;
-	l->p = j->p;
-	l->left = whole;
-	l->in_tail = 0;
-	l->ntail = r + 1 + 8 <= 64 ? 1 : 2;
+	uint32_t iv[8];
+	sha_msg_start(&l->m, j->p, j->n);
 	l->out = j->out;
-	if (r > 0)
-		memcpy(l->tail, (const uint8_t *)j->p + whole * 64, r);
-	l->tail[r] = 0x80;
-	memset(l->tail + r + 1, 0, l->ntail * 64 - 8 - (r + 1));
-	for (int b = 0; b < 8; b++)
-		l->tail[l->ntail * 64 - 8 + b] = (uint8_t)(bits >> (56 - 8 * b));
+	sha256_iv(iv);
 	for (int w = 0; w < 8; w++)
-		st[w][i] = iv256[w];
+		st[w][i] = iv[w];
 }
 
 /* The lane's next block (moving on to the tail when the whole blocks are
  * done). */
 static const uint8_t *lane_block(struct lane *l)
 {
-	if (l->left == 0 && !l->in_tail) {
-		l->p = l->tail;
-		l->left = l->ntail;
-		l->in_tail = 1;
-	}
-	const uint8_t *b = l->p;
-	l->p += 64;
-	l->left--;
+	const uint8_t *b;
+	(void)sha_msg_next(&l->m);
+	b = l->m.p;
+	l->m.p += 64;
+	l->m.left--;
 	return b;
 }
 
@@ -200,7 +181,7 @@ static void many_x16(const struct snd_sha256_job *jobs, size_t n)
 		compress16(st, blk);
 		for (int i = 0; i < 16; i++) {
 			struct lane *l = &ln[i];
-			if (l->out == NULL || l->left > 0 || !l->in_tail)
+			if (l->out == NULL || l->m.left > 0 || !l->m.in_tail)
 				continue;
 			for (int w = 0; w < 8; w++) {
 				l->out[4 * w] = (uint8_t)(st[w][i] >> 24);

@@ -137,6 +137,9 @@ void snd_sha256_many(const struct snd_sha256_job *jobs, size_t n);
 extern const uint32_t snd_sha256_k[64];
 /* 32 bytes as 64 lowercase hex digits and a NUL. */
 void snd_hex32(const uint8_t h[32], char out[65]);
+/* Exactly 2n lowercase hex digits (then the string's end) into out[0..n):
+ * 0, else -1 (out then undefined).  encoding.c. */
+int snd_hex_parse(const char *hex, uint8_t *out, size_t n);
 /* Salts (interface.md, "The collector"): each revision gets 16 fresh
  * random bytes, and its stored `hash` is the lowercase hex SHA-256 of those
  * bytes followed by the canonical JSON of its answers, so equal answers

@@ -14,6 +14,7 @@
  *   claims.c  the token claim set: parse, check times, write as JSON
  *   canon.c   RFC 8785 canonical JSON and SHA-256 hashes of answers
  *   sha256_many.c  many SHA-256 at once (16 AVX-512 lanes): the tally's check
+ *             (sha256_int.h: the message padding it shares with canon.c)
  *   form.c    questionnaire JSON -> immutable form: entry points, top-level
  *             keys, problems (form_int.h: what the form files share)
  *   form_question.c  sections, questions by type, show_if

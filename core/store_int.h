@@ -215,6 +215,33 @@ static inline int text_ok(const char *t, size_t max)
 	return n <= max && snd_utf8_valid(t, n, NULL);
 }
 
+/* A chain's link (revisions, revocations, the record): the SHA-256, as
+ * 64 hex digits, of its n parts joined by "\n"; a NULL part counts as
+ * empty, and len NULL means every part's strlen. */
+static inline void store_link(const char *const part[], const size_t len[], size_t n,
+                              char out[65])
+{
+	struct snd_sha256 h;
+	uint8_t md[32];
+	snd_sha256_init(&h);
+	for (size_t i = 0; i < n; i++) {
+		const char *p = part[i] ? part[i] : "";
+		if (i > 0)
+			snd_sha256_update(&h, "\n", 1);
+		snd_sha256_update(&h, p, len ? len[i] : strlen(p));
+	}
+	snd_sha256_final(&h, md);
+	snd_hex32(md, out);
+}
+
+/* store_write.c: the savepoint of one row (an append, a revocation, a
+ * record entry), inside a batch of the caller's or one opened here (*own
+ * set).  store_row_end keeps the row (committing an own batch) when e is
+ * SND_OK, else undoes it (rolling an own batch back) keeping the first
+ * failure's message; it returns the outcome. */
+enum snd_err store_row_begin(struct snd_store *s, int *own);
+enum snd_err store_row_end(struct snd_store *s, int own, enum snd_err e);
+
 /* store.c: the seq and link of a side chain's last row (record, revoked),
  * inside the write transaction; what: the error for a malformed last link. */
 enum snd_err store_chain_head(struct snd_store *s, enum stmt id, const char *what,

@@ -268,8 +268,9 @@ static enum snd_err walk_back(struct snd_store *s, const struct jti_set *j, int6
 	return SND_OK;
 }
 
-/* Opens a read transaction unless the caller holds one: *began says. */
-static enum snd_err read_begin(struct snd_store *s, int *began)
+/* A read transaction unless the caller holds one (*began says): the
+ * walks' one snapshot, and the callers' (snd_store.h). */
+enum snd_err snd_store_snapshot_begin(struct snd_store *s, int *began)
 {
 	*began = 0;
 	if (!sqlite3_get_autocommit(s->db))
@@ -279,20 +280,10 @@ static enum snd_err read_begin(struct snd_store *s, int *began)
 	return e;
 }
 
-static void read_end(struct snd_store *s, int began)
+void snd_store_snapshot_end(struct snd_store *s, int began)
 {
 	if (began)
 		(void)run_id(s, ST_COMMIT);
-}
-
-enum snd_err snd_store_snapshot_begin(struct snd_store *s, int *began)
-{
-	return read_begin(s, began);
-}
-
-void snd_store_snapshot_end(struct snd_store *s, int began)
-{
-	read_end(s, began);
 }
 
 struct back_walk {
@@ -477,12 +468,12 @@ enum snd_err snd_store_walk(struct snd_store *s, const char *qid, unsigned flags
 	int64_t nrev = 0;
 	int began;
 	enum snd_err e;
-	if ((e = read_begin(s, &began)) != SND_OK)
+	if ((e = snd_store_snapshot_begin(s, &began)) != SND_OK)
 		return e;
 	if ((e = load_revoked(s, &j)) == SND_OK)
 		e = (flags & SND_WALK_CHAIN) ? walk_chain(s, qid, flags, &j, cb, ctx, &nrev)
 		                             : walk_latest(s, qid, flags, &j, cb, ctx, &nrev);
-	read_end(s, began);
+	snd_store_snapshot_end(s, began);
 	jti_free(&j);
 	if (e == SND_OK && revoked != NULL)
 		*revoked = nrev;
@@ -520,46 +511,15 @@ enum snd_err snd_store_each_counted(struct snd_store *s, const char *qid, int in
 	struct counted c = {cb, ctx, &j, include_revoked, 0, s, SND_OK};
 	int began;
 	enum snd_err e;
-	if ((e = read_begin(s, &began)) != SND_OK)
+	if ((e = snd_store_snapshot_begin(s, &began)) != SND_OK)
 		return e;
 	if ((e = load_revoked(s, &j)) == SND_OK)
 		e = snd_store_each_latest(s, qid, counted_row, &c);
-	read_end(s, began);
+	snd_store_snapshot_end(s, began);
 	jti_free(&j);
 	if (e == SND_OK)
 		e = c.err;
 	if (e == SND_OK && revoked != NULL)
 		*revoked = c.revoked;
-	return e;
-}
-
-enum snd_err snd_store_invited(struct snd_store *s, const char *qid, int64_t *invited,
-                               int *found)
-{
-	sqlite3_stmt *st = stmt(s, ST_HAS_ROLL), *q = NULL;
-	enum snd_err e;
-	int has;
-	*invited = 0;
-	*found = 0;
-	if (st == NULL)
-		return SND_EDB;
-	if ((e = step_row(s, st)) != SND_OK)
-		return e;
-	has = sqlite3_column_int(st, 0);
-	done(st);
-	if (!has)
-		return SND_OK;
-	if ((e = store_prepare_once(s, ST_ROLL_INVITED, &q)) != SND_OK)
-		return e;
-	bind_text(q, 1, qid);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		*invited = sqlite3_column_int64(q, 0);
-		*found = *invited > 0; /* links issued elsewhere, never imported: no roll */
-		e = SND_OK;
-	} else {
-		e = fail_db(s, rc);
-	}
-	sqlite3_finalize(q);
 	return e;
 }

@@ -25,7 +25,6 @@
 #include "store_int.h"
 
 #include <inttypes.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,11 +43,8 @@ const char *const snd_disposition_names[SND_DISP__MAX] = {
 
 void snd_record_link(const struct snd_record *r, char out[65])
 {
-	struct snd_sha256 h;
-	uint8_t md[32];
 	char at[24];
 	const char *part[9];
-	size_t i;
 
 	snprintf(at, sizeof at, "%" PRId64, r->at);
 	part[0] = r->prev;
@@ -60,15 +56,7 @@ void snd_record_link(const struct snd_record *r, char out[65])
 	part[6] = r->by;
 	part[7] = at;
 	part[8] = r->text;
-	snd_sha256_init(&h);
-	for (i = 0; i < 9; i++) {
-		const char *p = part[i] ? part[i] : "";
-		if (i > 0)
-			snd_sha256_update(&h, "\n", 1);
-		snd_sha256_update(&h, p, strlen(p));
-	}
-	snd_sha256_final(&h, md);
-	sodium_bin2hex(out, 65, md, sizeof md);
+	store_link(part, NULL, 9, out);
 }
 
 /* Valid UTF-8 of at most max bytes without control characters (so the
@@ -134,25 +122,18 @@ enum snd_err snd_store_record_add(struct snd_store *s, struct snd_record *r, cha
 		snprintf(m, sizeof m, "record: the field %s is missing or malformed", field);
 		return fail_msg(s, SND_EINVAL, m);
 	}
-	if (s->mode != SND_STORE_WRITE)
-		return fail_msg(s, SND_EINVAL, "opened read-only");
-	if (!s->in_batch) {
-		if ((e = snd_store_begin(s)) != SND_OK)
-			return e;
-		own = 1;
-	}
-	if ((e = run_id(s, ST_SAVEPOINT)) != SND_OK)
-		goto out;
+	if ((e = store_row_begin(s, &own)) != SND_OK)
+		return e;
 	/* the chain head inside the write transaction (invariant 2) */
 	if ((e = store_chain_head(s, ST_RECORD_HEAD, "the last record's link is malformed", &r->seq, prev)) != SND_OK)
-		goto undo;
+		goto end;
 	r->seq++;
 	r->prev = prev;
 	snd_record_link(r, link_out);
 	r->link = link_out;
 	if ((st = stmt(s, ST_RECORD_INSERT)) == NULL) {
 		e = SND_EDB;
-		goto undo;
+		goto end;
 	}
 	sqlite3_bind_int64(st, 1, r->seq);
 	bind_text(st, 2, snd_record_kind_names[r->kind]);
@@ -165,30 +146,10 @@ enum snd_err snd_store_record_add(struct snd_store *s, struct snd_record *r, cha
 	sqlite3_bind_int64(st, 9, r->at);
 	bind_text(st, 10, prev);
 	bind_text(st, 11, link_out);
-	if ((e = run(s, st)) != SND_OK)
-		goto undo;
+	e = run(s, st);
+end:
 	r->prev = NULL; /* prev was this function's buffer */
-	if ((e = run_id(s, ST_RELEASE)) != SND_OK)
-		goto undo;
-	if (own)
-		e = snd_store_commit(s);
-	return e;
-undo: {
-	char keep[sizeof s->err];
-	memcpy(keep, s->err, sizeof keep);
-	run_id(s, ST_ROLLBACK_TO);
-	run_id(s, ST_RELEASE);
-	memcpy(s->err, keep, sizeof keep);
-}
-	r->prev = NULL;
-out:
-	if (own) {
-		char keep[sizeof s->err];
-		memcpy(keep, s->err, sizeof keep);
-		snd_store_rollback(s);
-		memcpy(s->err, keep, sizeof keep);
-	}
-	return e;
+	return store_row_end(s, own, e);
 }
 
 /* Steps st (bound, reading the record columns in ST_RECORD_EACH's order)

@@ -150,6 +150,24 @@ enum snd_err snd_store_roll_add(struct snd_store *s, const struct snd_roll_entry
 	return SND_OK;
 }
 
+/* Fills e from a row of ST_ROLL_EACH or ST_ROLL_TURNOUT (the same
+ * columns); e points into st. */
+static void roll_read(sqlite3_stmt *st, struct snd_roll_entry *e)
+{
+	e->qid = col_text(st, 0);
+	e->sub = col_text(st, 1);
+	e->ent = col_text(st, 2);
+	e->attrs = col_text(st, 3);
+	e->role = col_text(st, 4);
+	e->jti = col_text(st, 5);
+	e->expires = sqlite3_column_int64(st, 6);
+	e->email = col_text(st, 7);
+	e->lang = col_text(st, 8);
+	e->issued_at = sqlite3_column_int64(st, 9);
+	e->revoked = sqlite3_column_int(st, 10) != 0;
+	e->answered = sqlite3_column_int(st, 11) != 0;
+}
+
 enum snd_err snd_store_roll_each(struct snd_store *s, const char *qid, const char *sub,
                                  snd_roll_cb cb, void *ctx)
 {
@@ -164,18 +182,7 @@ enum snd_err snd_store_roll_each(struct snd_store *s, const char *qid, const cha
 		sqlite3_bind_null(st, 2);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct snd_roll_entry e;
-		e.qid = col_text(st, 0);
-		e.sub = col_text(st, 1);
-		e.ent = col_text(st, 2);
-		e.attrs = col_text(st, 3);
-		e.role = col_text(st, 4);
-		e.jti = col_text(st, 5);
-		e.expires = sqlite3_column_int64(st, 6);
-		e.email = col_text(st, 7);
-		e.lang = col_text(st, 8);
-		e.issued_at = sqlite3_column_int64(st, 9);
-		e.revoked = sqlite3_column_int(st, 10) != 0;
-		e.answered = sqlite3_column_int(st, 11) != 0;
+		roll_read(st, &e);
 		if (cb(ctx, &e) != 0) {
 			rc = SQLITE_DONE;
 			break;
@@ -184,23 +191,58 @@ enum snd_err snd_store_roll_each(struct snd_store *s, const char *qid, const cha
 	return finish(s, st, rc);
 }
 
+/* *has 1 when the database has the roll table (ST_HAS_ROLL: it arrives
+ * with a later schema step, so it is asked for, not assumed). */
+static enum snd_err has_roll(struct snd_store *s, int *has)
+{
+	sqlite3_stmt *st = stmt(s, ST_HAS_ROLL);
+	enum snd_err e;
+	*has = 0;
+	if (st == NULL)
+		return SND_EDB;
+	if ((e = step_row(s, st)) != SND_OK)
+		return e;
+	*has = sqlite3_column_int(st, 0);
+	done(st);
+	return SND_OK;
+}
+
+enum snd_err snd_store_invited(struct snd_store *s, const char *qid, int64_t *invited,
+                               int *found)
+{
+	sqlite3_stmt *q = NULL;
+	enum snd_err e;
+	int has;
+	*invited = 0;
+	*found = 0;
+	if ((e = has_roll(s, &has)) != SND_OK || !has)
+		return e;
+	if ((e = store_prepare_once(s, ST_ROLL_INVITED, &q)) != SND_OK)
+		return e;
+	bind_text(q, 1, qid);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*invited = sqlite3_column_int64(q, 0);
+		*found = *invited > 0; /* links issued elsewhere, never imported: no roll */
+		e = SND_OK;
+	} else {
+		e = fail_db(s, rc);
+	}
+	sqlite3_finalize(q);
+	return e;
+}
+
 /* Turnout's walk (ST_ROLL_TURNOUT): one statement, so one snapshot of the
  * roll, the revocations and the revisions together. */
 enum snd_err snd_store_roll_turnout(struct snd_store *s, const char *qid, int attributed,
                                     snd_roll_cb cb, void *ctx, int *found)
 {
-	sqlite3_stmt *st = stmt(s, ST_HAS_ROLL), *q = NULL;
+	sqlite3_stmt *q = NULL;
 	enum snd_err e;
 	int rc, has;
 	*found = 0;
-	if (st == NULL)
-		return SND_EDB;
-	if ((e = step_row(s, st)) != SND_OK)
+	if ((e = has_roll(s, &has)) != SND_OK || !has)
 		return e;
-	has = sqlite3_column_int(st, 0);
-	done(st);
-	if (!has)
-		return SND_OK;
 	if ((e = store_prepare_once(s, ST_ROLL_TURNOUT, &q)) != SND_OK)
 		return e;
 	bind_text(q, 1, qid);
@@ -208,18 +250,7 @@ enum snd_err snd_store_roll_turnout(struct snd_store *s, const char *qid, int at
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct snd_roll_entry r;
 		*found = 1;
-		r.qid = col_text(q, 0);
-		r.sub = col_text(q, 1);
-		r.ent = col_text(q, 2);
-		r.attrs = col_text(q, 3);
-		r.role = col_text(q, 4);
-		r.jti = col_text(q, 5);
-		r.expires = sqlite3_column_int64(q, 6);
-		r.email = col_text(q, 7);
-		r.lang = col_text(q, 8);
-		r.issued_at = sqlite3_column_int64(q, 9);
-		r.revoked = sqlite3_column_int(q, 10) != 0;
-		r.answered = sqlite3_column_int(q, 11) != 0;
+		roll_read(q, &r);
 		if (cb(ctx, &r) != 0) {
 			rc = SQLITE_DONE;
 			break;

@@ -26,7 +26,6 @@
 #include "store_int.h"
 
 #include <inttypes.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,11 +33,8 @@
 
 void snd_revocation_link(const struct snd_revocation *r, char out[65])
 {
-	struct snd_sha256 h;
-	uint8_t md[32];
 	char num[2][24];
 	const char *part[4];
-	size_t i;
 
 	snprintf(num[0], sizeof num[0], "%" PRId64, r->seq);
 	snprintf(num[1], sizeof num[1], "%" PRId64, r->revoked_at);
@@ -46,15 +42,7 @@ void snd_revocation_link(const struct snd_revocation *r, char out[65])
 	part[1] = num[0];
 	part[2] = r->jti;
 	part[3] = num[1];
-	snd_sha256_init(&h);
-	for (i = 0; i < 4; i++) {
-		const char *p = part[i] ? part[i] : "";
-		if (i > 0)
-			snd_sha256_update(&h, "\n", 1);
-		snd_sha256_update(&h, p, strlen(p));
-	}
-	snd_sha256_final(&h, md);
-	sodium_bin2hex(out, 65, md, sizeof md);
+	store_link(part, NULL, 4, out);
 }
 
 enum snd_err snd_store_revoke(struct snd_store *s, const char *jti, int64_t now)
@@ -69,28 +57,23 @@ enum snd_err snd_store_revoke(struct snd_store *s, const char *jti, int64_t now)
 		return fail_msg(s, SND_EINVAL, "opened read-only");
 	if (!text_ok(jti, 4096) || jti[0] == '\0' || strchr(jti, '\n') != NULL)
 		return fail_msg(s, SND_EINVAL, "revoke: the token id is empty or malformed");
-	if (!s->in_batch) {
-		if ((e = snd_store_begin(s)) != SND_OK)
-			return e;
-		own = 1;
-	}
-	if ((e = run_id(s, ST_SAVEPOINT)) != SND_OK)
-		goto out;
+	if ((e = store_row_begin(s, &own)) != SND_OK)
+		return e;
 	/* Invariant 1: revoking again keeps the first record. */
 	if ((st = stmt(s, ST_IS_REVOKED)) == NULL) {
 		e = SND_EDB;
-		goto undo;
+		goto end;
 	}
 	bind_text(st, 1, jti);
 	rc = sqlite3_step(st);
 	if ((e = finish(s, st, rc)) != SND_OK)
-		goto undo;
+		goto end;
 	if (rc == SQLITE_ROW)
-		goto keep;
+		goto end;
 	memset(&v, 0, sizeof v);
 	/* the chain head inside the write transaction (invariant 5) */
 	if ((e = store_chain_head(s, ST_REVOKED_HEAD, "the last revocation's link is malformed", &v.seq, prev)) != SND_OK)
-		goto undo;
+		goto end;
 	v.seq++;
 	v.jti = jti;
 	v.revoked_at = now;
@@ -98,36 +81,16 @@ enum snd_err snd_store_revoke(struct snd_store *s, const char *jti, int64_t now)
 	snd_revocation_link(&v, link);
 	if ((st = stmt(s, ST_REVOKE)) == NULL) {
 		e = SND_EDB;
-		goto undo;
+		goto end;
 	}
 	bind_text(st, 1, jti);
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int64(st, 3, v.seq);
 	bind_text(st, 4, prev);
 	bind_text(st, 5, link);
-	if ((e = run(s, st)) != SND_OK)
-		goto undo;
-keep:
-	if ((e = run_id(s, ST_RELEASE)) != SND_OK)
-		goto undo;
-	if (own)
-		e = snd_store_commit(s);
-	return e;
-undo: {
-	char keep_err[sizeof s->err];
-	memcpy(keep_err, s->err, sizeof keep_err);
-	run_id(s, ST_ROLLBACK_TO);
-	run_id(s, ST_RELEASE);
-	memcpy(s->err, keep_err, sizeof keep_err);
-}
-out:
-	if (own) {
-		char keep_err[sizeof s->err];
-		memcpy(keep_err, s->err, sizeof keep_err);
-		snd_store_rollback(s);
-		memcpy(s->err, keep_err, sizeof keep_err);
-	}
-	return e;
+	e = run(s, st);
+end:
+	return store_row_end(s, own, e);
 }
 
 enum snd_err snd_store_each_revocation(struct snd_store *s, snd_revocation_cb cb, void *ctx)

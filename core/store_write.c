@@ -19,7 +19,7 @@
  *   4. Every field is checked (UTF-8, length caps, hash shape) before a
  *      statement is touched, so a malformed submission changes nothing.
  *   5. snd_store_append is the writer's hot path (~30 us per row): every
- *      helper it calls per row is static here or static inline in
+ *      helper it calls per row is defined here or static inline in
  *      store_int.h.
  *   6. The revision limit (snd_store_set_max_revisions) is judged on the
  *      delegate's max rev read inside the row's savepoint, under the write
@@ -115,21 +115,12 @@ void snd_chain_link(const struct snd_revision *r, char out[65])
 	 * Claims carry no control characters (token.c refuses them) and attrs
 	 * is JSON text with escaped newlines placed last, so joining with "\n"
 	 * is unambiguous. */
-	struct snd_sha256 h; /* SHA-NI when the CPU has it (canon.c) */
-	uint8_t md[32];
 	char num[2][24];
 	const char *part[10];
 	size_t len[10];
 
 	chain_parts(r, num, part, len);
-	snd_sha256_init(&h);
-	for (int i = 0; i < 10; i++) {
-		if (i > 0)
-			snd_sha256_update(&h, "\n", 1);
-		snd_sha256_update(&h, part[i], len[i]);
-	}
-	snd_sha256_final(&h, md);
-	snd_hex32(md, out);
+	store_link(part, len, 10, out); /* SHA-NI when the CPU has it (canon.c) */
 }
 
 size_t snd_chain_input(const struct snd_revision *r, char *out, size_t cap)
@@ -407,13 +398,8 @@ static enum snd_err insert_row(struct snd_store *s, struct snd_revision *r, int6
 
 static int hash_ok(const char *h)
 {
-	size_t i;
-	if (h == NULL || strlen(h) != 64)
-		return 0;
-	for (i = 0; i < 64; i++)
-		if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f')))
-			return 0;
-	return 1;
+	uint8_t b[32];
+	return snd_hex_parse(h, b, sizeof b) == 0;
 }
 
 /* NULL (unsalted) or 32 lowercase hex digits. */
@@ -423,9 +409,7 @@ static int salt_ok(const char *salt)
 	return salt == NULL || snd_salt_parse(salt, b) == 0;
 }
 
-/* Opens the per-row savepoint, and a whole batch first when the caller has
- * none open (*own set: the caller commits it). */
-static enum snd_err row_begin(struct snd_store *s, int *own)
+enum snd_err store_row_begin(struct snd_store *s, int *own)
 {
 	enum snd_err e;
 	*own = 0;
@@ -444,28 +428,30 @@ static enum snd_err row_begin(struct snd_store *s, int *own)
 	return SND_OK;
 }
 
-/* Ends the per-row savepoint: kept on success, undone on failure (the
- * head is restored by the caller's saved copy). */
+enum snd_err store_row_end(struct snd_store *s, int own, enum snd_err e)
+{
+	char keep[sizeof s->err];
+	if (e == SND_OK && (e = run_id(s, ST_RELEASE)) == SND_OK)
+		return own ? snd_store_commit(s) : SND_OK;
+	memcpy(keep, s->err, sizeof keep);
+	run_id(s, ST_ROLLBACK_TO);
+	run_id(s, ST_RELEASE);
+	if (own)
+		snd_store_rollback(s);
+	memcpy(s->err, keep, sizeof keep);
+	return e;
+}
+
+/* An append's store_row_end: a row not kept also restores the head saved
+ * before it (invariant 3). */
 static enum snd_err row_end(struct snd_store *s, int own, enum snd_err e, int64_t seq,
                             const char *link)
 {
-	if (e != SND_OK) {
-		char keep[sizeof s->err];
-		memcpy(keep, s->err, sizeof keep);
-		run_id(s, ST_ROLLBACK_TO);
-		run_id(s, ST_RELEASE);
+	if ((e = store_row_end(s, own, e)) != SND_OK) {
 		s->head_seq = seq;
 		memcpy(s->head_link, link, 65);
-		if (own)
-			snd_store_rollback(s);
-		memcpy(s->err, keep, sizeof keep);
-		return e;
 	}
-	if ((e = run_id(s, ST_RELEASE)) != SND_OK)
-		return row_end(s, own, e, seq, link);
-	if (own)
-		return snd_store_commit(s);
-	return SND_OK;
+	return e;
 }
 
 /* Both appends: signs a receipt unless `given` was signed for exactly the
@@ -485,7 +471,7 @@ static enum snd_err append(struct snd_store *s, const struct snd_submission *sub
 	    !text_ok(sub->attrs, 1 << 20) || !text_ok(sub->jti, 4096) || sub->answers == NULL ||
 	    sub->answers_len > ANSWERS_MAX || !hash_ok(sub->hash) || !salt_ok(sub->salt))
 		return fail_msg(s, SND_EINVAL, "append: a field is missing or malformed");
-	if ((e = row_begin(s, &own)) != SND_OK)
+	if ((e = store_row_begin(s, &own)) != SND_OK)
 		return e;
 	saved_seq = s->head_seq;
 	memcpy(saved_link, s->head_link, 65);
@@ -567,7 +553,7 @@ enum snd_err snd_store_import(struct snd_store *s, const struct snd_revision *in
 	    in->answers_len > ANSWERS_MAX || in->hash == NULL || !text_ok(in->receipt, 1 << 16) ||
 	    in->rev < 1 || !salt_ok(in->salt))
 		return fail_msg(s, SND_EINVAL, "import: a field is missing or malformed");
-	if ((e = row_begin(s, &own)) != SND_OK)
+	if ((e = store_row_begin(s, &own)) != SND_OK)
 		return e;
 	saved_seq = s->head_seq;
 	memcpy(saved_link, s->head_link, 65);

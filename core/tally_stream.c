@@ -156,7 +156,7 @@ static void row_apply(struct pass *p, const char *ent, const char *attrs, const 
 		const char *v;
 		size_t n;
 		cJSON *tattrs = NULL;
-		int is_ent = strcmp(t->o->by, "entity") == 0;
+		int is_ent = !p->need_attrs; /* --by entity */
 		if (is_ent) {
 			v = t->row_ent;
 			n = strlen(v);
@@ -386,27 +386,6 @@ static int batch_put_chain(struct batch *b, const struct snd_revision *r, struct
 	return 0;
 }
 
-/* Each hex digit's value plus one; 0 for any other byte. */
-static const uint8_t hexv[256] = {
-	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
-	['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
-};
-
-/* 64 lowercase hex digits -> 32 bytes; -1 for anything else.  By table,
- * without a branch per digit (random digits mispredict half of them). */
-static int hex32(const char *h, uint8_t out[32])
-{
-	unsigned bad = 0;
-	if (strnlen(h, 65) != 64)
-		return -1;
-	for (int i = 0; i < 32; i++) {
-		unsigned hi = hexv[(unsigned char)h[2 * i]] - 1u, lo = hexv[(unsigned char)h[2 * i + 1]] - 1u;
-		bad |= hi | lo;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return bad > 15 ? -1 : 0;
-}
-
 /* SND_TALLY_VERIFY, the reader's part, in seq order: seq follows the row
  * before, and prev is that row's stored link; the stored hash and salt
  * are well formed.  The link itself and the answers hash are the batch's
@@ -424,10 +403,10 @@ static int chain_check(struct pass *p, const struct snd_revision *r, struct brow
 	if (r->seq != p->last_seq + 1)
 		what = r->seq > p->last_seq + 1 ? "revisions before it are missing (a chain gap)"
 		                                : "its sequence number is out of order";
-	else if (!p->last_link_ok || hex32(r->prev, prev) != 0 ||
+	else if (!p->last_link_ok || snd_hex_parse(r->prev, prev, sizeof prev) != 0 ||
 	         memcmp(prev, p->last_link, sizeof prev) != 0)
 		what = "its prev does not match the link of the revision before it";
-	else if (hex32(r->hash, w->hash) != 0)
+	else if (snd_hex_parse(r->hash, w->hash, sizeof w->hash) != 0)
 		what = "its stored hash is not a SHA-256";
 	else if (r->salt != NULL && snd_salt_parse(r->salt, salt) != 0)
 		what = "its salt is not 32 lowercase hex digits";
@@ -436,7 +415,7 @@ static int chain_check(struct pass *p, const struct snd_revision *r, struct brow
 		return -1;
 	}
 	w->salted = r->salt != NULL;
-	w->link_ok = hex32(r->link, w->link) == 0;
+	w->link_ok = snd_hex_parse(r->link, w->link, sizeof w->link) == 0;
 	p->last_seq = r->seq;
 	p->last_link_ok = w->link_ok;
 	memcpy(p->last_link, w->link, sizeof p->last_link);

@@ -330,6 +330,37 @@ START_TEST(test_sha256_many_matches_libsodium_in_every_lane)
 }
 END_TEST
 
+/* snd_hex_parse (hashes, links and salts as stored): exactly 2n lowercase
+ * hex digits, every byte value both ways, anything else refused. */
+START_TEST(test_hex_parse_is_strict_lowercase)
+{
+	/* 64 zeros, then each spoilt: short, a non-digit, uppercase, long */
+	static const struct {
+		size_t at;
+		char c;
+	} bad[] = {{0, 0}, {1, 0}, {62, 0}, {63, 'g'}, {63, 'A'}, {64, ' '}, {64, '0'}};
+	uint8_t in[32], out[32];
+	char hex[65];
+	for (int b = 0; b < 256; b += 32) {
+		for (int i = 0; i < 32; i++)
+			in[i] = (uint8_t)(b + i);
+		snd_hex32(in, hex);
+		ck_assert_int_eq(snd_hex_parse(hex, out, 32), 0);
+		ck_assert(memcmp(in, out, 32) == 0);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char t[66];
+		memset(t, '0', 64);
+		t[64] = t[65] = '\0';
+		t[bad[i].at] = bad[i].c;
+		ck_assert_msg(snd_hex_parse(t, out, 32) == -1, "accepted \"%s\"", t);
+	}
+	ck_assert_int_eq(snd_hex_parse(NULL, out, 32), -1);
+	ck_assert_int_eq(snd_hex_parse("0f", out, 1), 0);
+	ck_assert_int_eq(out[0], 0x0f);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("canon");
@@ -348,6 +379,7 @@ int main(void)
 	tcase_add_test(tc, test_sha256_matches_libsodium_at_every_length);
 	tcase_add_test(tc, test_sha256_pair_matches_libsodium_for_every_pair_of_lengths);
 	tcase_add_test(tc, test_sha256_many_matches_libsodium_in_every_lane);
+	tcase_add_test(tc, test_hex_parse_is_strict_lowercase);
 	tcase_add_test(tc, test_answers_hash_is_sha256_of_canonical_text);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
