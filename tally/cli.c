@@ -6,12 +6,15 @@
  * This file owns:
  *   1. tally_err, the one way a message reaches stderr;
  *   2. opts_parse and the struct opt table each subcommand declares;
- *   3. struct out: --out written to a temporary file and renamed, or stdout;
+ *   3. struct out: --out written to a temporary file and renamed (a device
+ *      or a pipe, such as /dev/stdout, in place), or stdout;
  *   4. struct progress: a throttled progress line on a terminal.
  *
  * Invariants:
  *   1. Data goes to stdout or --out; everything else to stderr.
- *   2. An --out file appears whole or not at all (temporary file + rename).
+ *   2. An --out file appears whole or not at all (temporary file + rename);
+ *      an --out that is not a regular file is written in place, never
+ *      replaced.
  *   3. Usage errors are reported here and exit 2 in the caller (EXIT_USAGE):
  *      "tally CMD: message" and "try 'tally CMD --help'", never the whole
  *      usage (that is --help's, on stdout).
@@ -165,6 +168,7 @@ int out_clobbers(const char *path, const char *db, const char *form)
 
 int out_open(struct out *o, const char *path)
 {
+	struct stat st;
 	size_t n;
 	int fd;
 	o->fp = NULL;
@@ -173,6 +177,16 @@ int out_open(struct out *o, const char *path)
 	if (path == NULL || strcmp(path, "-") == 0) {
 		o->path = NULL;
 		o->fp = stdout;
+		return 0;
+	}
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* A device, a pipe, /dev/stdout: written in place.  Renaming a
+		 * temporary file over it would replace it (as root, even
+		 * /dev/stdout) with a regular file. */
+		if ((o->fp = fopen(path, "w")) == NULL) {
+			tally_err("%s: cannot open: %s", path, strerror(errno));
+			return 1;
+		}
 		return 0;
 	}
 	n = strlen(path) + 16;
@@ -225,10 +239,16 @@ int out_close(struct out *o)
 		}
 		return 0;
 	}
-	bad = fflush(o->fp) != 0 || ferror(o->fp) || fsync(fileno(o->fp)) != 0;
+	/* in place (o->tmp NULL): no fsync (a pipe refuses it), no rename */
+	bad = fflush(o->fp) != 0 || ferror(o->fp) || (o->tmp && fsync(fileno(o->fp)) != 0);
 	if (fclose(o->fp) != 0)
 		bad = 1;
 	o->fp = NULL;
+	if (o->tmp == NULL) {
+		if (bad)
+			tally_err("%s: writing failed: %s", o->path, strerror(errno));
+		return bad;
+	}
 	if (bad || rename(o->tmp, o->path) != 0) {
 		tally_err("%s: writing failed: %s", o->path, strerror(errno));
 		unlink(o->tmp);

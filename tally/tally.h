@@ -65,7 +65,8 @@ int opts_parse(int argc, char **argv, struct opt *opts, int *help, char ***posit
 struct out {
 	FILE *fp;
 	const char *path;   /* NULL: stdout */
-	char *tmp;          /* temporary path while writing */
+	char *tmp;          /* temporary path while writing; NULL: written in place
+	                     * (path is a device or a pipe, not a regular file) */
 };
 
 /* 1 (after a message) when --out path names the same file as one of the

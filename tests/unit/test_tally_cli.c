@@ -297,6 +297,35 @@ static double option_count(const cJSON *q, const char *id)
 
 /* ----------------------------------------------------------------- summary */
 
+/* --out naming something that is not a regular file (a pipe here; as root
+ * /dev/stdout, which bench/outputs.sh used) is written in place: renaming a
+ * temporary file over it replaced it with a regular file. */
+START_TEST(test_out_to_a_pipe_writes_into_it_and_keeps_it)
+{
+	char fifo[160], got[65536];
+	struct stat st;
+	ssize_t n;
+	int rfd;
+	build_db(dbpath, form_json, base, 4);
+	snprintf(fifo, sizeof fifo, "%s/out.fifo", dir);
+	unlink(fifo);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	/* a reader first, non-blocking, so tally's open for writing returns */
+	rfd = open(fifo, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(rfd, 0);
+	ck_assert_int_eq(run("summary", "--db", dbpath, "--form", formpath, "--format", "json",
+	                     "--out", fifo, NULL), 0);
+	ck_assert_int_eq(stat(fifo, &st), 0);
+	ck_assert_msg(S_ISFIFO(st.st_mode), "--out replaced the pipe with another file");
+	n = read(rfd, got, sizeof got - 1);
+	close(rfd);
+	ck_assert_int_gt(n, 0);
+	got[n] = '\0';
+	ck_assert_ptr_nonnull(strstr(got, "\"questionnaire\": \"t\""));
+	unlink(fifo);
+}
+END_TEST
+
 START_TEST(test_summary_json_has_the_counts_of_latest_revisions)
 {
 	cJSON *sum;
@@ -2257,6 +2286,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(t, setup, teardown);
 	tcase_set_timeout(t, 120);
 	tcase_add_test(t, test_summary_json_has_the_counts_of_latest_revisions);
+	tcase_add_test(t, test_out_to_a_pipe_writes_into_it_and_keeps_it);
 	tcase_add_test(t, test_summary_text_csv_md_show_the_figures);
 	tcase_add_test(t, test_summary_shows_no_view_measures_histogram_and_divided);
 	tcase_add_test(t, test_summary_text_neutralises_terminal_escapes);
