@@ -654,6 +654,7 @@ static int cmd_store(const struct args *a)
 		sub.answers = canon.data;
 		sub.answers_len = canon.len;
 		sub.hash = hash;
+		sub.salt = NULL; /* unsalted: hash is the SHA-256 of the canonical answers */
 		e = snd_store_append(s, &sub, sk, t0 + i * 7, &rev, &receipt);
 		if (e != SND_OK)
 			die("append %ld: %s (%s)", i, snd_strerror(e), snd_store_errmsg(s));
