@@ -65,7 +65,7 @@ for kind in attr pseudo lsg; do
             b=(); [ "$by" = - ] || b=(--by "$by")
             for l in $langs; do
                 run "$kind.report.$w.$by.$l.html" "$TALLY" report --db "$db" --form "$form" \
-                    --weight "$w" "${b[@]}" --lang "$l" --out /dev/stdout
+                    --weight "$w" "${b[@]}" --lang "$l"
             done
         done
     done
