@@ -15,8 +15,8 @@
  *      checks them against libsodium for every length that pads
  *      differently, in every lane.
  *   2. A message is read only within p[0..n); its last partial block and
- *      the padding are copied into the lane, and wiped when the lane is
- *      done with it.
+ *      the padding are copied into its lane's buffer, and the lanes' buffers
+ *      and states are wiped once, when all the jobs are done.
  *   3. The CPU is asked once (__builtin_cpu_supports, which also asks the
  *      OS whether it saves the vector registers); valgrind hides AVX-512,
  *      so profiles under it take the pairwise path.
